@@ -1,0 +1,42 @@
+package io.himoe.experts;
+
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+
+/**
+ * An expert: the only kind of component that answers a request. Experts are reached only through a
+ * router; models, engines and indexes they use internally are dependencies, never experts of their
+ * own.
+ *
+ * <p>{@link #infer} runs on its own virtual thread, so blocking code is fine. It must return
+ * promptly once the thread is interrupted or {@code ctx.cancel()} is cancelled (check it in long
+ * loops); a call that outlives the request's deadline is cancelled and counted as dropped.
+ */
+public interface Expert {
+
+  /**
+   * @return the expert's unique name; its {@link ExpertId} is a stable hash of it
+   */
+  String name();
+
+  /**
+   * Answers one input.
+   *
+   * @param input the input
+   * @param ctx the request context (deadline, cost budget, trace id, cancel token)
+   * @return the answer and its auxiliary data
+   * @throws Exception any failure; the router turns it into a failed outcome
+   */
+  ExpertOut infer(InputData input, Context ctx) throws Exception;
+
+  /**
+   * A symbolic hint: how confident this expert is that it can handle a task (the input text or a
+   * task tag such as {@code fr:tag}). Symbolic and hybrid routers use it.
+   *
+   * @param task the task text
+   * @return a confidence in [0, 1]; 0 by default
+   */
+  default double canHandle(String task) {
+    return 0.0;
+  }
+}

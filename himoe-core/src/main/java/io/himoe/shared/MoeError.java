@@ -1,0 +1,201 @@
+package io.himoe.shared;
+
+/**
+ * The family of errors a Hi-MoE request can end with. Each variant has a stable {@link #code()}
+ * that servers and logs can rely on. Per-expert failures inside a request are values ({@code
+ * ExpertOutcome.Failed}); a {@code MoeError} is thrown only when the request as a whole cannot
+ * produce an answer or its input is invalid.
+ */
+public abstract sealed class MoeError extends RuntimeException {
+
+  private MoeError(String message, Throwable cause) {
+    super(message, cause, cause != null, false);
+  }
+
+  /**
+   * A stable, machine-readable code such as {@code deadline_exceeded}.
+   *
+   * @return the code of this error kind
+   */
+  public abstract String code();
+
+  /** The request's deadline passed before an answer could be produced. */
+  public static final class DeadlineExceeded extends MoeError {
+    /**
+     * @param stage where the deadline was noticed, e.g. {@code "gate"} or {@code "call"}
+     */
+    public DeadlineExceeded(String stage) {
+      super("deadline exceeded at " + stage, null);
+    }
+
+    @Override
+    public String code() {
+      return "deadline_exceeded";
+    }
+  }
+
+  /** The cost budget (in cost units) could not cover the cheapest useful call. */
+  public static final class BudgetExceeded extends MoeError {
+    /**
+     * @param detail what did not fit, in cost units
+     */
+    public BudgetExceeded(String detail) {
+      super("budget exceeded: " + detail, null);
+    }
+
+    @Override
+    public String code() {
+      return "budget_exceeded";
+    }
+  }
+
+  /** An encoder could not turn the input into a vector. */
+  public static final class EncodeError extends MoeError {
+    /**
+     * @param detail what went wrong
+     * @param cause the underlying failure, or {@code null}
+     */
+    public EncodeError(String detail, Throwable cause) {
+      super("encode error: " + detail, cause);
+    }
+
+    @Override
+    public String code() {
+      return "encode_error";
+    }
+  }
+
+  /** One expert failed; carried as a value inside a request and thrown only when it was alone. */
+  public static final class ExpertFailed extends MoeError {
+    private final String expert;
+
+    /**
+     * @param expert the expert's name
+     * @param cause what it threw
+     */
+    public ExpertFailed(String expert, Throwable cause) {
+      super("expert " + expert + " failed: " + describe(cause), cause);
+      this.expert = expert;
+    }
+
+    /**
+     * @param expert the expert's name
+     * @param reason why it failed
+     */
+    public ExpertFailed(String expert, String reason) {
+      super("expert " + expert + " failed: " + reason, null);
+      this.expert = expert;
+    }
+
+    /**
+     * @return the name of the expert that failed
+     */
+    public String expert() {
+      return expert;
+    }
+
+    @Override
+    public String code() {
+      return "expert_failed";
+    }
+
+    private static String describe(Throwable cause) {
+      if (cause == null) {
+        return "unknown cause";
+      }
+      String msg = cause.getMessage();
+      return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+  }
+
+  /** No expert could be selected: the registry is empty or every candidate was filtered out. */
+  public static final class NoExpertSelected extends MoeError {
+    /**
+     * @param detail why no expert was selected
+     */
+    public NoExpertSelected(String detail) {
+      super("no expert selected: " + detail, null);
+    }
+
+    @Override
+    public String code() {
+      return "no_expert_selected";
+    }
+  }
+
+  /** The aggregator could not combine the experts' outputs. */
+  public static final class AggregationFailed extends MoeError {
+    /**
+     * @param detail why aggregation failed
+     */
+    public AggregationFailed(String detail) {
+      super("aggregation failed: " + detail, null);
+    }
+
+    @Override
+    public String code() {
+      return "aggregation_failed";
+    }
+  }
+
+  /** The request's input is unusable (empty text, non-finite feature, ...). */
+  public static final class InvalidInput extends MoeError {
+    /**
+     * @param detail the field and the problem
+     */
+    public InvalidInput(String detail) {
+      super("invalid input: " + detail, null);
+    }
+
+    @Override
+    public String code() {
+      return "invalid_input";
+    }
+  }
+
+  /** The request named a router that does not exist. */
+  public static final class UnknownRouter extends MoeError {
+    /**
+     * @param id the unknown router id
+     * @param known the ids that do exist, for the message
+     */
+    public UnknownRouter(String id, Iterable<String> known) {
+      super("unknown router '" + id + "' (known: " + String.join(", ", known) + ")", null);
+    }
+
+    @Override
+    public String code() {
+      return "unknown_router";
+    }
+  }
+
+  /** Feedback named a trace id that is unknown or has expired from the decision store. */
+  public static final class UnknownTrace extends MoeError {
+    /**
+     * @param traceId the trace id that could not be found
+     */
+    public UnknownTrace(String traceId) {
+      super("unknown or expired trace id '" + traceId + "'", null);
+    }
+
+    @Override
+    public String code() {
+      return "unknown_trace";
+    }
+  }
+
+  /** The request was cancelled by its caller. */
+  public static final class Cancelled extends MoeError {
+    /**
+     * @param stage where the cancellation was noticed
+     */
+    public Cancelled(String stage) {
+      super("request cancelled at " + stage, null);
+    }
+
+    @Override
+    public String code() {
+      return "cancelled";
+    }
+  }
+}

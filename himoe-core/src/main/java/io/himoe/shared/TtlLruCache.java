@@ -1,0 +1,116 @@
+package io.himoe.shared;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A thread-safe map bounded in size (least recently used evicted first) and in age (entries older
+ * than the time-to-live are gone). Time comes from an injected {@link InstantSource}, so tests
+ * advance it instead of sleeping. Used for the request memory and the decision store.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class TtlLruCache<K, V> {
+
+  private record Entry<V>(V value, Instant storedAt) {}
+
+  private final int maxSize;
+  private final Duration ttl;
+  private final InstantSource clock;
+  private final LinkedHashMap<K, Entry<V>> map;
+
+  /**
+   * @param maxSize the most entries kept, at least 1
+   * @param ttl how long an entry lives, positive
+   * @param clock the time source
+   */
+  public TtlLruCache(int maxSize, Duration ttl, InstantSource clock) {
+    if (maxSize < 1) {
+      throw new IllegalArgumentException("maxSize must be >= 1, got " + maxSize);
+    }
+    if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+    }
+    this.maxSize = maxSize;
+    this.ttl = ttl;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.map = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /**
+   * Stores a value, evicting the least recently used entry when full.
+   *
+   * @param key the key
+   * @param value the value
+   */
+  public synchronized void put(K key, V value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Instant now = clock.instant();
+    map.put(key, new Entry<>(value, now));
+    expire(now);
+    while (map.size() > maxSize) {
+      Iterator<K> it = map.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+  }
+
+  /**
+   * @param key the key
+   * @return the live value, marking it recently used
+   */
+  public synchronized Optional<V> get(K key) {
+    Entry<V> e = map.get(key);
+    if (e == null) {
+      return Optional.empty();
+    }
+    if (isExpired(e, clock.instant())) {
+      map.remove(key);
+      return Optional.empty();
+    }
+    return Optional.of(e.value());
+  }
+
+  /**
+   * @param key the key
+   * @return the removed live value, if any
+   */
+  public synchronized Optional<V> remove(K key) {
+    Entry<V> e = map.remove(key);
+    return e == null || isExpired(e, clock.instant()) ? Optional.empty() : Optional.of(e.value());
+  }
+
+  /**
+   * @return the number of live entries
+   */
+  public synchronized int size() {
+    expire(clock.instant());
+    return map.size();
+  }
+
+  /**
+   * @return a snapshot of the live entries, least recently used first
+   */
+  public synchronized Map<K, V> snapshot() {
+    expire(clock.instant());
+    LinkedHashMap<K, V> copy = new LinkedHashMap<>();
+    map.forEach((k, e) -> copy.put(k, e.value()));
+    return copy;
+  }
+
+  private void expire(Instant now) {
+    map.values().removeIf(e -> isExpired(e, now));
+  }
+
+  private boolean isExpired(Entry<V> e, Instant now) {
+    return !e.storedAt().plus(ttl).isAfter(now);
+  }
+}
