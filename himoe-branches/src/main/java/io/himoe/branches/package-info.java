@@ -1,0 +1,2 @@
+/** Hi-MoE branches module. */
+package io.himoe.branches;

@@ -1,0 +1,2 @@
+/** Hi-MoE experts module. */
+package io.himoe.experts;

@@ -1,0 +1,2 @@
+/** Hi-MoE learning module. */
+package io.himoe.learning;

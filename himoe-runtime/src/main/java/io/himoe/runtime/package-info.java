@@ -1,0 +1,2 @@
+/** Hi-MoE runtime module. */
+package io.himoe.runtime;
