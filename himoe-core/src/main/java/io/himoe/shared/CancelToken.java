@@ -15,6 +15,10 @@ public final class CancelToken {
   private volatile boolean cancelled;
   private List<Runnable> callbacks = new ArrayList<>(2);
 
+  // Set on tokens made by child(), so that they can be detached from their parent.
+  private CancelToken parent;
+  private Runnable parentCallback;
+
   private CancelToken() {}
 
   /**
@@ -29,7 +33,10 @@ public final class CancelToken {
    */
   public CancelToken child() {
     CancelToken child = new CancelToken();
-    onCancel(child::cancel);
+    Runnable cb = child::cancel;
+    child.parent = this;
+    child.parentCallback = cb;
+    onCancel(cb);
     return child;
   }
 
@@ -70,15 +77,41 @@ public final class CancelToken {
    * Registers a callback run on cancellation; runs it at once if already cancelled.
    *
    * @param callback what to do on cancel; must be quick and must not block
+   * @return a handle that unregisters the callback when run (for long-lived tokens)
    */
-  public void onCancel(Runnable callback) {
+  public Runnable onCancel(Runnable callback) {
     synchronized (this) {
       if (!cancelled) {
         callbacks.add(callback);
-        return;
+        return () -> removeCallback(callback);
       }
     }
     callback.run();
+    return () -> {};
+  }
+
+  /**
+   * Detaches a token made by {@link #child()} from its parent, so that a long-lived parent does not
+   * keep finished children alive; a no-op for other tokens.
+   */
+  public void detach() {
+    CancelToken p = parent;
+    if (p != null) {
+      p.removeCallback(parentCallback);
+      parent = null;
+    }
+  }
+
+  private synchronized void removeCallback(Runnable callback) {
+    if (!cancelled) {
+      // Identity removal: the list holds few entries, newest last.
+      for (int i = callbacks.size() - 1; i >= 0; i--) {
+        if (callbacks.get(i) == callback) {
+          callbacks.remove(i);
+          return;
+        }
+      }
+    }
   }
 
   /**

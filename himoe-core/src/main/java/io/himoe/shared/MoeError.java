@@ -108,6 +108,21 @@ public abstract sealed class MoeError extends RuntimeException {
     }
   }
 
+  /** Experts were called but none answered: each failed or was dropped. */
+  public static final class NoExpertAnswered extends MoeError {
+    /**
+     * @param detail each called expert and what happened to it
+     */
+    public NoExpertAnswered(String detail) {
+      super("no expert answered: " + detail, null);
+    }
+
+    @Override
+    public String code() {
+      return "no_expert_answered";
+    }
+  }
+
   /** No expert could be selected: the registry is empty or every candidate was filtered out. */
   public static final class NoExpertSelected extends MoeError {
     /**

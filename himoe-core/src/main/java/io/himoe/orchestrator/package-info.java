@@ -1,0 +1,5 @@
+/**
+ * Orchestrators: choose the router for a request, chain stages, name shadow routers and learn from
+ * their comparison. An orchestrator never reaches an expert except through a router.
+ */
+package io.himoe.orchestrator;

@@ -1,0 +1,144 @@
+package io.himoe.router;
+
+import io.himoe.experts.ExpertId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A score per expert. A router's {@code gate} returns raw scores (logits); {@link GatingPolicy}
+ * turns them into weights that sum to 1, sorted by weight.
+ *
+ * @param scores one entry per expert; ids are unique
+ */
+public record GateScores(List<Score> scores) {
+
+  /**
+   * One expert's score.
+   *
+   * @param id the expert
+   * @param value its score: a logit (may be -infinity to exclude it) or a weight; never NaN
+   */
+  public record Score(ExpertId id, double value) {
+    /** Validates. */
+    public Score {
+      Objects.requireNonNull(id, "id");
+      if (Double.isNaN(value) || value == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("gate score for " + id + " is " + value);
+      }
+    }
+  }
+
+  /** Copies and validates: ids must be unique. */
+  public GateScores {
+    scores = List.copyOf(scores);
+    if (scores.size() > 1) {
+      var seen = new HashSet<ExpertId>(scores.size() * 2);
+      for (Score s : scores) {
+        if (!seen.add(s.id())) {
+          throw new IllegalArgumentException("expert " + s.id() + " scored twice");
+        }
+      }
+    }
+  }
+
+  /**
+   * @param ids experts
+   * @param values their scores, same order
+   * @return the scores
+   */
+  public static GateScores of(List<ExpertId> ids, double[] values) {
+    if (ids.size() != values.length) {
+      throw new IllegalArgumentException(
+          ids.size() + " experts but " + values.length + " gate scores");
+    }
+    Score[] out = new Score[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = new Score(ids.get(i), values[i]);
+    }
+    return new GateScores(List.of(out));
+  }
+
+  /**
+   * @return the number of scored experts
+   */
+  public int size() {
+    return scores.size();
+  }
+
+  /**
+   * @return the scores as an array, in order
+   */
+  public double[] values() {
+    double[] v = new double[scores.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = scores.get(i).value();
+    }
+    return v;
+  }
+
+  /**
+   * @return the expert ids, in order
+   */
+  public List<ExpertId> ids() {
+    return scores.stream().map(Score::id).toList();
+  }
+
+  /**
+   * @return id to score
+   */
+  public Map<ExpertId, Double> asMap() {
+    Map<ExpertId, Double> m = new HashMap<>();
+    for (Score s : scores) {
+      m.put(s.id(), s.value());
+    }
+    return m;
+  }
+
+  /**
+   * @param id an expert
+   * @return its score, or 0 when it is not scored
+   */
+  public double valueOf(ExpertId id) {
+    for (Score s : scores) {
+      if (s.id().equals(id)) {
+        return s.value();
+      }
+    }
+    return 0.0;
+  }
+
+  /**
+   * Shannon entropy (nats) of these scores read as a distribution (they should be weights).
+   *
+   * @return the entropy, 0 for one expert
+   */
+  public double entropy() {
+    double h = 0;
+    for (Score s : scores) {
+      double p = s.value();
+      if (p > 0) {
+        h -= p * Math.log(p);
+      }
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("GateScores[");
+    for (int i = 0; i < scores.size(); i++) {
+      if (i > 0) {
+        b.append(", ");
+      }
+      b.append(scores.get(i).id()).append('=').append(String.format("%.4f", scores.get(i).value()));
+    }
+    return b.append(']').toString();
+  }
+
+  static GateScores trusted(List<Score> sorted) {
+    return new GateScores(sorted);
+  }
+}

@@ -1,0 +1,116 @@
+package io.himoe.router;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * How raw gate scores become weights (seed 001): a numerically stable softmax at a temperature, an
+ * exploration floor {@code (1-ε)·w + ε/n}, then an order by weight with a deterministic tie-break
+ * by a hash of the expert id and the seed, so that equal weights are ordered the same way on every
+ * run and machine but not always in favour of the same expert across seeds.
+ *
+ * @param temperature softmax temperature, &gt; 0 (lower is sharper)
+ * @param epsilon exploration floor in [0, 1]
+ * @param seed tie-break seed
+ */
+public record GatingPolicy(double temperature, double epsilon, long seed) {
+
+  /** Validates. */
+  public GatingPolicy {
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException("temperature must be > 0 and finite, got " + temperature);
+    }
+    if (!(epsilon >= 0 && epsilon <= 1)) {
+      throw new IllegalArgumentException("epsilon must be in [0, 1], got " + epsilon);
+    }
+  }
+
+  /**
+   * @return temperature 1, no exploration, seed 0
+   */
+  public static GatingPolicy ofDefaults() {
+    return new GatingPolicy(1.0, 0.0, 0L);
+  }
+
+  /**
+   * Softmax of {@code xs / temp}, shifted by the maximum so that no exponent overflows. Entries at
+   * -infinity get weight 0; if all are -infinity the result is uniform (no information).
+   *
+   * @param xs scores, none NaN or +infinity
+   * @param temp temperature &gt; 0
+   * @return weights summing to 1
+   */
+  public static double[] softmaxStable(double[] xs, double temp) {
+    if (!(temp > 0)) {
+      throw new IllegalArgumentException("temperature must be > 0, got " + temp);
+    }
+    int n = xs.length;
+    double[] out = new double[n];
+    if (n == 0) {
+      return out;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : xs) {
+      if (Double.isNaN(x) || x == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("softmax input " + x + " is not a valid score");
+      }
+      max = Math.max(max, x);
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      java.util.Arrays.fill(out, 1.0 / n);
+      return out;
+    }
+    double invT = 1.0 / temp;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.exp((xs[i] - max) * invT);
+      sum += out[i];
+    }
+    // sum >= 1 because the max term is exp(0).
+    for (int i = 0; i < n; i++) {
+      out[i] /= sum;
+    }
+    return out;
+  }
+
+  /**
+   * Applies softmax and the exploration floor, then sorts by weight (descending) with the
+   * deterministic tie-break.
+   *
+   * @param scores raw scores
+   * @param policy the policy
+   * @return weights summing to 1, sorted
+   */
+  public static GateScores gateWithPolicy(GateScores scores, GatingPolicy policy) {
+    return policy.apply(scores);
+  }
+
+  /**
+   * Instance form of {@link #gateWithPolicy}.
+   *
+   * @param scores raw scores
+   * @return weights summing to 1, sorted
+   */
+  public GateScores apply(GateScores scores) {
+    int n = scores.size();
+    double[] w = softmaxStable(scores.values(), temperature);
+    List<GateScores.Score> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      double floored = (1 - epsilon) * w[i] + epsilon / n;
+      out.add(new GateScores.Score(scores.scores().get(i).id(), floored));
+    }
+    out.sort(order());
+    return GateScores.trusted(out);
+  }
+
+  /**
+   * @return the ordering: weight descending, then the seeded hash of the id
+   */
+  public Comparator<GateScores.Score> order() {
+    return (a, b) -> {
+      int c = Double.compare(b.value(), a.value());
+      return c != 0 ? c : Long.compareUnsigned(a.id().tieBreak(seed), b.id().tieBreak(seed));
+    };
+  }
+}

@@ -1,0 +1,72 @@
+package io.himoe.router;
+
+import io.himoe.router.aggregation.Aggregator;
+import io.himoe.router.aggregation.Aggregators;
+import io.himoe.shared.Encoder;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What every router shares: how many experts to call, the gating policy, the aggregator and, for
+ * routers that gate on vectors, the encoder.
+ *
+ * @param topK experts to call per request, &gt;= 1 (clamped to the number of candidates)
+ * @param policy how raw scores become weights
+ * @param aggregator how answers are combined
+ * @param encoder the encoder, when the router wants {@link io.himoe.shared.RouterInput.Encoded}
+ *     input
+ */
+public record RouterConfig(
+    int topK, GatingPolicy policy, Aggregator aggregator, Optional<Encoder> encoder) {
+
+  /** Validates. */
+  public RouterConfig {
+    if (topK <= 0) {
+      throw new IllegalArgumentException("top_k must be >= 1, got " + topK);
+    }
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(aggregator, "aggregator");
+    Objects.requireNonNull(encoder, "encoder");
+  }
+
+  /**
+   * @param topK experts to call per request
+   * @return default policy, best-score aggregation, raw input
+   */
+  public static RouterConfig of(int topK) {
+    return new RouterConfig(
+        topK, GatingPolicy.ofDefaults(), Aggregators.bestScore(), Optional.empty());
+  }
+
+  /**
+   * @param k experts to call
+   * @return a copy
+   */
+  public RouterConfig withTopK(int k) {
+    return new RouterConfig(k, policy, aggregator, encoder);
+  }
+
+  /**
+   * @param p the policy
+   * @return a copy
+   */
+  public RouterConfig withPolicy(GatingPolicy p) {
+    return new RouterConfig(topK, p, aggregator, encoder);
+  }
+
+  /**
+   * @param a the aggregator
+   * @return a copy
+   */
+  public RouterConfig withAggregator(Aggregator a) {
+    return new RouterConfig(topK, policy, a, encoder);
+  }
+
+  /**
+   * @param e the encoder
+   * @return a copy whose router receives encoded input
+   */
+  public RouterConfig withEncoder(Encoder e) {
+    return new RouterConfig(topK, policy, aggregator, Optional.of(e));
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Aggregation: how a router turns the answers of its picked experts into one value, weighted by the
+ * gate (best score, gate-weighted, majority vote, cascade, synthesis through a router).
+ */
+package io.himoe.router.aggregation;

@@ -1,0 +1,148 @@
+package io.himoe.router.internal;
+
+import io.himoe.experts.ExpertOutcome;
+import io.himoe.experts.ExpertRef;
+import io.himoe.experts.ExpertStats;
+import io.himoe.router.GateScores;
+import io.himoe.router.Router;
+import io.himoe.shared.Context;
+import io.himoe.shared.CostBudget;
+import io.himoe.shared.MoeError;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Top-k within the budget. The rule (also in docs/engine.md):
+ *
+ * <ol>
+ *   <li>k is clamped to [1, n].
+ *   <li>The top k candidates are taken in weight order. Each is called only if its observed latency
+ *       (moving average; 0 before any observation) is at most the remaining time, and if its
+ *       observed cost (moving average) can be reserved from the shared cost budget. The others are
+ *       reported as dropped with the reason ("time budget" or "cost budget").
+ *   <li>If none of the top k fits, the best-weighted candidate beyond them that fits is called
+ *       instead, so that a request is not failed while an affordable expert exists.
+ *   <li>If no candidate fits: {@code DeadlineExceeded} when time was the limit for all, otherwise
+ *       {@code BudgetExceeded}.
+ * </ol>
+ *
+ * Reservations are settled after the calls with the cost actually reported (0 for a failure, the
+ * reservation for a drop, since a cancelled remote call may still be billed).
+ */
+final class BudgetedPicks {
+
+  private final List<ExpertRef> picked;
+  private final List<CostBudget.Reservation> reservations;
+  private final List<ExpertOutcome> skipped;
+  private final String shrink;
+
+  private BudgetedPicks(
+      List<ExpertRef> picked,
+      List<CostBudget.Reservation> reservations,
+      List<ExpertOutcome> skipped,
+      String shrink) {
+    this.picked = picked;
+    this.reservations = reservations;
+    this.skipped = skipped;
+    this.shrink = shrink;
+  }
+
+  static BudgetedPicks plan(Router router, GateScores weights, int topK, Context ctx) {
+    var registry = router.experts();
+    int k = Math.max(1, Math.min(topK, weights.size()));
+    long remainingMs = ctx.remainingMs();
+    CostBudget budget = ctx.costBudget();
+    List<ExpertRef> picked = new ArrayList<>(k);
+    List<CostBudget.Reservation> reservations = new ArrayList<>(k);
+    List<ExpertOutcome> skipped = new ArrayList<>(0);
+    StringBuilder why = null;
+    int considered = 0;
+    int timeLimited = 0;
+    int candidates = 0;
+    for (GateScores.Score s : weights.scores()) {
+      ExpertRef ref = registry.byId(s.id()).orElse(null);
+      if (ref == null) {
+        continue;
+      }
+      candidates++;
+      boolean inTopK = considered < k;
+      if (!inTopK && !picked.isEmpty()) {
+        break;
+      }
+      considered++;
+      ExpertStats st = RouteLoop.statsOf(registry, List.of(ref)).getFirst();
+      double lat = st.expectedLatencyMs();
+      String reason = null;
+      CostBudget.Reservation r = null;
+      if (lat > remainingMs) {
+        reason = String.format("time budget: expects ~%.0f ms, %d ms left", lat, remainingMs);
+        timeLimited++;
+      } else {
+        double cost = st.expectedCost();
+        try {
+          r = budget.reserve(cost);
+        } catch (MoeError.BudgetExceeded e) {
+          reason =
+              String.format(
+                  "cost budget: expects ~%.4g units, %.4g left", cost, budget.remaining());
+        }
+      }
+      if (r != null) {
+        picked.add(ref);
+        reservations.add(r);
+      } else if (inTopK) {
+        skipped.add(new ExpertOutcome.Dropped(ref, reason, 0));
+        why =
+            (why == null ? new StringBuilder() : why.append("; "))
+                .append(ref.name())
+                .append(": ")
+                .append(reason);
+      }
+    }
+    if (candidates == 0) {
+      throw new MoeError.NoExpertSelected(
+          "router '" + router.id() + "' has no registered expert among its scored candidates");
+    }
+    if (picked.isEmpty()) {
+      String detail = "router '" + router.id() + "': no expert fits (" + why + ")";
+      throw timeLimited == considered
+          ? new MoeError.DeadlineExceeded("pick: " + detail)
+          : new MoeError.BudgetExceeded(detail);
+    }
+    String shrink = "";
+    if (why != null) {
+      shrink = "top-k " + k + " -> " + picked.size() + ": " + why;
+    }
+    return new BudgetedPicks(List.copyOf(picked), reservations, List.copyOf(skipped), shrink);
+  }
+
+  List<ExpertRef> picked() {
+    return picked;
+  }
+
+  List<ExpertOutcome> skipped() {
+    return skipped;
+  }
+
+  String shrink() {
+    return shrink;
+  }
+
+  void settleWith(List<ExpertOutcome> called) {
+    for (int i = 0; i < called.size() && i < reservations.size(); i++) {
+      CostBudget.Reservation r = reservations.get(i);
+      switch (called.get(i)) {
+        case ExpertOutcome.Answered a -> r.settle(a.out().aux().costUnits());
+        case ExpertOutcome.Failed f -> r.settle(0);
+        case ExpertOutcome.Skipped s -> r.settle(0);
+        case ExpertOutcome.Dropped d -> r.settle(r.reserved());
+      }
+    }
+  }
+
+  void settleUnsettled() {
+    for (CostBudget.Reservation r : reservations) {
+      r.settle(r.reserved());
+    }
+  }
+}

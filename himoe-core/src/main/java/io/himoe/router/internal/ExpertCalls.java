@@ -1,0 +1,148 @@
+package io.himoe.router.internal;
+
+import io.himoe.experts.ExpertOut;
+import io.himoe.experts.ExpertOutcome;
+import io.himoe.experts.ExpertRef;
+import io.himoe.experts.ExpertStats;
+import io.himoe.shared.CancelToken;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Parallel expert calls: one virtual thread per expert, each with a child cancel token; the caller
+ * waits until all have answered, the deadline passes or the request is cancelled. Calls still
+ * running then are interrupted, their token is cancelled, and they are reported as dropped; a
+ * result that arrives afterwards is discarded.
+ */
+final class ExpertCalls {
+
+  private static final Thread.Builder.OfVirtual THREADS = Thread.ofVirtual().name("himoe-expert");
+
+  private ExpertCalls() {}
+
+  private static final class Call implements Runnable {
+    final ExpertRef ref;
+    final ExpertStats stats;
+    final InputData input;
+    final Context ctx;
+    final CountDownLatch done;
+    final AtomicBoolean finished = new AtomicBoolean();
+    final long startNanos = System.nanoTime();
+    volatile ExpertOutcome outcome;
+    Thread thread;
+
+    Call(ExpertRef ref, ExpertStats stats, InputData input, Context ctx, CountDownLatch done) {
+      this.ref = ref;
+      this.stats = stats;
+      this.input = input;
+      this.ctx = ctx;
+      this.done = done;
+    }
+
+    @Override
+    public void run() {
+      ExpertOutcome o;
+      try {
+        ExpertOut out = ref.expert().infer(input, ctx);
+        long ms = elapsedMs();
+        if (out == null) {
+          o = failed(new MoeError.ExpertFailed(ref.name(), "returned no output"), ms);
+        } else {
+          o =
+              new ExpertOutcome.Answered(
+                  ref, new ExpertOut(out.value(), out.aux().measured(ms, ctx.traceId())));
+        }
+      } catch (MoeError.ExpertFailed e) {
+        o = failed(e, elapsedMs());
+      } catch (Throwable e) {
+        o = failed(new MoeError.ExpertFailed(ref.name(), e), elapsedMs());
+      } finally {
+        stats.exit();
+        ctx.cancel().detach();
+      }
+      if (finished.compareAndSet(false, true)) {
+        outcome = o;
+        if (o instanceof ExpertOutcome.Answered a) {
+          stats.recordAnswer(a.latencyMs(), a.out().aux().costUnits());
+        } else {
+          stats.recordFailure(o.latencyMs());
+        }
+        done.countDown();
+      }
+    }
+
+    private ExpertOutcome failed(MoeError.ExpertFailed e, long ms) {
+      return new ExpertOutcome.Failed(ref, e, ms);
+    }
+
+    long elapsedMs() {
+      return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Called by the waiting router when it gives up on this call. */
+    void drop(String reason) {
+      if (finished.compareAndSet(false, true)) {
+        long ms = elapsedMs();
+        outcome = new ExpertOutcome.Dropped(ref, reason, ms);
+        stats.recordDrop(ms);
+        ctx.cancel().cancel();
+        thread.interrupt();
+      }
+    }
+  }
+
+  static List<ExpertOutcome> parallel(
+      List<ExpertStats> stats, List<ExpertRef> picked, InputData input, Context ctx) {
+    int n = picked.size();
+    CountDownLatch done = new CountDownLatch(n);
+    List<Call> calls = new ArrayList<>(n);
+    CancelToken parent = ctx.cancel();
+    // Cancelling the request releases the wait at once; unregistered when the wait ends.
+    Runnable unregister =
+        parent.onCancel(
+            () -> {
+              for (int i = 0; i < n; i++) {
+                done.countDown();
+              }
+            });
+    try {
+      for (int i = 0; i < n; i++) {
+        Context callCtx = ctx.withCancel(parent.child());
+        Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done);
+        c.stats.enter();
+        c.thread = THREADS.unstarted(c);
+        calls.add(c);
+      }
+      for (Call c : calls) {
+        c.thread.start();
+      }
+      boolean all;
+      try {
+        long nanos = ctx.remaining().toNanos();
+        all = nanos > 0 && done.await(nanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        all = false;
+      }
+      if (!all) {
+        String reason = parent.isCancelled() ? "cancelled" : "deadline";
+        for (Call c : calls) {
+          c.drop(reason);
+        }
+      }
+    } finally {
+      unregister.run();
+    }
+    List<ExpertOutcome> out = new ArrayList<>(n);
+    for (Call c : calls) {
+      out.add(c.outcome);
+    }
+    return out;
+  }
+}

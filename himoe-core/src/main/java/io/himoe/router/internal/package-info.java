@@ -1,0 +1,2 @@
+/** The routing loop behind {@link io.himoe.router.Router#route}; not an API. */
+package io.himoe.router.internal;
