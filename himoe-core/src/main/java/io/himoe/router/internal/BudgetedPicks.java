@@ -48,6 +48,12 @@ final class BudgetedPicks {
   }
 
   static BudgetedPicks plan(Router router, GateScores weights, int topK, Context ctx) {
+    return plan(router, weights, topK, ctx, false);
+  }
+
+  /** With {@code dryRun}, nothing is reserved: the cost check only asks whether it would fit. */
+  static BudgetedPicks plan(
+      Router router, GateScores weights, int topK, Context ctx, boolean dryRun) {
     var registry = router.experts();
     int k = Math.max(1, Math.min(topK, weights.size()));
     long remainingMs = ctx.remainingMs();
@@ -80,16 +86,21 @@ final class BudgetedPicks {
       } else {
         double cost = st.expectedCost();
         try {
-          r = budget.reserve(cost);
+          if (dryRun && !budget.canCover(cost)) {
+            throw new MoeError.BudgetExceeded("dry run");
+          }
+          r = dryRun ? null : budget.reserve(cost);
         } catch (MoeError.BudgetExceeded e) {
           reason =
               String.format(
                   "cost budget: expects ~%.4g units, %.4g left", cost, budget.remaining());
         }
       }
-      if (r != null) {
+      if (reason == null) {
         picked.add(ref);
-        reservations.add(r);
+        if (r != null) {
+          reservations.add(r);
+        }
       } else if (inTopK) {
         skipped.add(new ExpertOutcome.Dropped(ref, reason, 0));
         why =

@@ -107,6 +107,51 @@ public final class RouteLoop {
   }
 
   /**
+   * What a router would do for an input, without calling experts or reserving budget.
+   *
+   * @param scores raw gate scores
+   * @param weights weights after the policy
+   * @param picked experts it would call
+   * @param dropped experts of the top k it would drop, with the reason
+   * @param shrink why top-k would shrink, or empty
+   */
+  public record Preview(
+      GateScores scores,
+      GateScores weights,
+      List<ExpertRef> picked,
+      Map<io.himoe.experts.ExpertId, String> dropped,
+      String shrink) {}
+
+  /**
+   * Runs encode, gate, policy and the budgeted top-k as a dry run.
+   *
+   * @param router the router
+   * @param input the input
+   * @param ctx the request context
+   * @return the preview
+   */
+  public static Preview preview(Router router, InputData input, Context ctx) {
+    RouterConfig cfg = router.config();
+    RouterInput ri =
+        cfg.encoder().isPresent()
+            ? RouterInput.encode(input, cfg.encoder().get())
+            : RouterInput.raw(input);
+    GateScores raw = router.gate(ri, ctx);
+    if (raw == null || raw.size() == 0) {
+      throw new MoeError.NoExpertSelected("router '" + router.id() + "' scored no expert");
+    }
+    GateScores weights = cfg.policy().apply(raw);
+    BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), ctx, true);
+    Map<io.himoe.experts.ExpertId, String> dropped = new HashMap<>();
+    for (ExpertOutcome o : picks.skipped()) {
+      if (o instanceof ExpertOutcome.Dropped d) {
+        dropped.put(d.expert().id(), d.reason());
+      }
+    }
+    return new Preview(raw, weights, picks.picked(), dropped, picks.shrink());
+  }
+
+  /**
    * Calls experts in parallel under the deadline.
    *
    * @param router the router (for its registry's statistics)

@@ -1,0 +1,2 @@
+/** Planning experts: turn a goal into ordered steps. */
+package io.himoe.experts.planning;
