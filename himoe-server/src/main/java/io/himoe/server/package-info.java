@@ -1,0 +1,2 @@
+/** Hi-MoE server: config, CLI, HTTP API, metrics, dashboard. */
+package io.himoe.server;
