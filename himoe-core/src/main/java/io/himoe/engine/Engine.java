@@ -148,7 +148,7 @@ public final class Engine implements AutoCloseable {
           labels.add(s.label());
         }
       }
-      ctx.checkAlive("synthesize");
+      ctx.cancel().throwIfCancelled("synthesize");
       Value value = orchestrator.synthesize(input, List.copyOf(results), ctx);
       List<RouterRef> shadows = orchestrator.shadows(input, primary);
       boolean runShadows = !shadows.isEmpty() && ctx.remaining().compareTo(shadowMinRemaining) > 0;

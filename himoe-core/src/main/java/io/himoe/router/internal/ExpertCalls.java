@@ -122,19 +122,19 @@ final class ExpertCalls {
       for (Call c : calls) {
         c.thread.start();
       }
-      boolean all;
       try {
         long nanos = ctx.remaining().toNanos();
-        all = nanos > 0 && done.await(nanos, TimeUnit.NANOSECONDS);
+        if (nanos > 0) {
+          done.await(nanos, TimeUnit.NANOSECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        all = false;
       }
-      if (!all) {
-        String reason = parent.isCancelled() ? "cancelled" : "deadline";
-        for (Call c : calls) {
-          c.drop(reason);
-        }
+      // Whatever has not finished now is late (or the request was cancelled): drop it. A call
+      // that already finished ignores this.
+      String reason = parent.isCancelled() ? "cancelled" : "deadline";
+      for (Call c : calls) {
+        c.drop(reason);
       }
     } finally {
       unregister.run();
