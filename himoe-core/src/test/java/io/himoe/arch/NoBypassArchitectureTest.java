@@ -1,0 +1,66 @@
+package io.himoe.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import io.himoe.experts.Expert;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "No bypass" (seed 001): only routers call experts. Checked on the compiled classes, so a new
+ * shortcut from the orchestrator or the engine to an expert fails the build.
+ */
+class NoBypassArchitectureTest {
+
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.himoe");
+
+  private static final DescribedPredicate<JavaMethodCall> CALLS_INFER =
+      new DescribedPredicate<>("a call of Expert.infer") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+          return call.getName().equals("infer")
+              && call.getTargetOwner().isAssignableTo(Expert.class);
+        }
+      };
+
+  private static final ArchRule ONLY_ROUTERS_CALL_EXPERTS =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("io.himoe.router..")
+          .should()
+          .callMethodWhere(CALLS_INFER)
+          .because("orchestrators and the engine must reach experts through a router");
+
+  @Test
+  void onlyRoutersCallExperts() {
+    ONLY_ROUTERS_CALL_EXPERTS.check(CORE);
+  }
+
+  @Test
+  void theRuleCatchesABypass() {
+    JavaClasses bad = new ClassFileImporter().importClasses(BypassingOrchestrator.class);
+    assertThatThrownBy(() -> ONLY_ROUTERS_CALL_EXPERTS.check(bad))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("BypassingOrchestrator");
+  }
+
+  @Test
+  void orchestratorsDoNotDependOnRouterInternals() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.himoe.orchestrator..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.himoe.router.internal..")
+        .check(CORE);
+  }
+}
