@@ -36,6 +36,10 @@ public final class RulePlanner implements Expert {
       Pattern.compile(
           "\\s*(?:;|,?\\s+(?:and then|then|after that|finally|puis|ensuite|et enfin|enfin)\\s+)\\s*",
           Pattern.CASE_INSENSITIVE);
+  private static final Pattern LEADING_SEQUENCE =
+      Pattern.compile(
+          "^(?:and then|then|after that|finally|next|first|puis|ensuite|et enfin|enfin|d'abord)[,]?\\s+",
+          Pattern.CASE_INSENSITIVE);
   private static final List<String> CUES =
       List.of(
           "plan",
@@ -156,7 +160,8 @@ public final class RulePlanner implements Expert {
     List<String> sentences = new ArrayList<>();
     for (String s : SENTENCE.split(flat)) {
       for (String part : SEQUENCE.split(s)) {
-        String clean = part.strip().replaceAll("[.!?]+$", "");
+        String clean =
+            LEADING_SEQUENCE.matcher(part.strip()).replaceFirst("").replaceAll("[.!?]+$", "");
         if (!clean.isEmpty()) {
           sentences.add(clean);
         }
