@@ -1,0 +1,2 @@
+/** JMH benchmarks of the engine's overhead. */
+package io.himoe.bench;
