@@ -66,7 +66,7 @@ public final class KeywordRouter implements Router {
   public GateScores gate(RouterInput input, Context ctx) {
     String text = input.source().toText();
     String lower = text.toLowerCase(Locale.ROOT);
-    String padded = " " + lower.replaceAll("[^\\p{L}\\p{N}:]+", " ") + " ";
+    String padded = wordsPadded(lower);
     List<ExpertRef> refs = experts.list();
     double[] scores = new double[refs.size()];
     boolean any = false;
@@ -92,6 +92,26 @@ public final class KeywordRouter implements Router {
       }
     }
     return GateScores.of(refs.stream().map(ExpertRef::id).toList(), scores);
+  }
+
+  /** The text's words (letters, digits, colons) separated by single spaces, padded by one. */
+  private static String wordsPadded(String lower) {
+    StringBuilder b = new StringBuilder(lower.length() + 2).append(' ');
+    boolean space = true;
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      if (Character.isLetterOrDigit(c) || c == ':') {
+        b.append(c);
+        space = false;
+      } else if (!space) {
+        b.append(' ');
+        space = true;
+      }
+    }
+    if (!space) {
+      b.append(' ');
+    }
+    return b.toString();
   }
 
   private static boolean matches(String keyword, String lower, String padded) {

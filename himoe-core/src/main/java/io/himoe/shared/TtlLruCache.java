@@ -100,14 +100,24 @@ public final class TtlLruCache<K, V> {
    * @return a snapshot of the live entries, least recently used first
    */
   public synchronized Map<K, V> snapshot() {
-    expire(clock.instant());
+    Instant now = clock.instant();
+    map.values().removeIf(e -> isExpired(e, now));
     LinkedHashMap<K, V> copy = new LinkedHashMap<>();
     map.forEach((k, e) -> copy.put(k, e.value()));
     return copy;
   }
 
+  // Amortised O(1): drops expired entries from the least recently used end and stops at the first
+  // live one. Expired entries further in are dropped when read or when they reach that end; the
+  // size bound holds regardless.
   private void expire(Instant now) {
-    map.values().removeIf(e -> isExpired(e, now));
+    Iterator<Entry<V>> it = map.values().iterator();
+    while (it.hasNext()) {
+      if (!isExpired(it.next(), now)) {
+        return;
+      }
+      it.remove();
+    }
   }
 
   private boolean isExpired(Entry<V> e, Instant now) {
