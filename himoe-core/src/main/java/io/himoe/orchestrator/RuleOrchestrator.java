@@ -37,6 +37,7 @@ public final class RuleOrchestrator implements Orchestrator {
   private final List<String> shadowIds;
   private final ShadowJudge judge;
   private final String stepRouter;
+  private final Map<String, String> chains;
   private final Map<String, AtomicLong[]> shadowStats = new ConcurrentHashMap<>();
 
   private RuleOrchestrator(Builder b) {
@@ -46,6 +47,7 @@ public final class RuleOrchestrator implements Orchestrator {
     this.shadowIds = List.copyOf(b.shadows);
     this.judge = b.judge;
     this.stepRouter = b.stepRouter;
+    this.chains = Map.copyOf(b.chains);
   }
 
   /**
@@ -101,6 +103,13 @@ public final class RuleOrchestrator implements Orchestrator {
 
   @Override
   public List<Stage> nextStages(InputData input, List<RouteResult> done, Context ctx) {
+    RouteResult last = done.getLast();
+    String then = chains.get(last.routerId());
+    if (then != null && !(last.value() instanceof Value.Plan) && !last.value().isNone()) {
+      // A pipeline: the previous stage's answer is the next stage's input.
+      return List.of(
+          new Stage(lookup(then), InputData.text(last.value().render()), "then " + then));
+    }
     // Plans are expanded once: only the first stage's plan is routed step by step.
     if (stepRouter == null
         || done.size() != 1
@@ -179,8 +188,27 @@ public final class RuleOrchestrator implements Orchestrator {
     private final List<String> shadows = new ArrayList<>();
     private ShadowJudge judge = ShadowJudge.byConfidence(0.05);
     private String stepRouter;
+    private final Map<String, String> chains = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Chains two routers: whenever a stage routed by {@code fromRouter} answers (with anything but
+     * a plan or no result), its answer, as text, becomes the input of a stage routed by {@code
+     * toRouter}. Chains may continue ({@code a -> b -> c}) up to the engine's stage-round limit.
+     *
+     * @param fromRouter the first router
+     * @param toRouter the router that takes its output
+     * @return this
+     */
+    public Builder chain(String fromRouter, String toRouter) {
+      if (Objects.equals(fromRouter, toRouter)) {
+        throw new IllegalArgumentException(
+            "router '" + fromRouter + "' cannot be chained to itself");
+      }
+      chains.put(fromRouter, toRouter);
+      return this;
+    }
 
     /**
      * Adds a router under its own id; the first one added is the default unless one is set.
@@ -259,6 +287,11 @@ public final class RuleOrchestrator implements Orchestrator {
       named.add(defaultRouter);
       named.addAll(shadows);
       Optional.ofNullable(stepRouter).ifPresent(named::add);
+      chains.forEach(
+          (from, to) -> {
+            named.add(from);
+            named.add(to);
+          });
       for (String id : named) {
         if (!routers.containsKey(id)) {
           throw new IllegalArgumentException(

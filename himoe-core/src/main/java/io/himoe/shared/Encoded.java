@@ -22,6 +22,9 @@ public record Encoded(float[] vector) {
     vector = vector.clone();
   }
 
+  /**
+   * @return a copy of the vector (the record stays immutable)
+   */
   @Override
   public float[] vector() {
     return vector.clone();

@@ -42,6 +42,9 @@ public sealed interface InputData {
       bytes = bytes.clone();
     }
 
+    /**
+     * @return a copy of the bytes (the record stays immutable)
+     */
     @Override
     public byte[] bytes() {
       return bytes.clone();
@@ -82,6 +85,9 @@ public sealed interface InputData {
       values = values.clone();
     }
 
+    /**
+     * @return a copy of the features (the record stays immutable)
+     */
     @Override
     public float[] values() {
       return values.clone();

@@ -354,6 +354,25 @@ class EngineTest {
   }
 
   @Test
+  void chainedRoutersPassEachOutputToTheNextStage() {
+    KeywordRouter first =
+        router(
+            "first", 1, new TestExperts.Constant("hello", Value.text("hello world"), 0.9, 0, null));
+    KeywordRouter second = router("second", 1, new TestExperts.Upper("upper"));
+    RuleOrchestrator o =
+        RuleOrchestrator.builder().router(first).router(second).chain("first", "second").build();
+    try (Engine e = Engine.builder(o).build()) {
+      Answer a = e.ask(InputData.text("greet"), ctx(5_000));
+      assertThat(a.value()).isEqualTo(Value.text("HELLO WORLD"));
+      assertThat(a.trace().stages())
+          .extracting(StageTrace::routerId)
+          .containsExactly("first", "second");
+    }
+    assertThatThrownBy(() -> RuleOrchestrator.builder().router(first).chain("first", "first"))
+        .hasMessageContaining("itself");
+  }
+
+  @Test
   void previewCallsNoExpert() {
     var a = TestExperts.Constant.of("a", "x");
     try (Engine e = engine(router("main", 1, a, TestExperts.Constant.of("b", "y")))) {
