@@ -58,6 +58,8 @@ public record ExpertId(long value) implements Comparable<ExpertId> {
 
   @Override
   public String toString() {
-    return String.format("%016x", value);
+    // Hot in traces: avoid String.format.
+    String hex = Long.toHexString(value);
+    return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
   }
 }

@@ -1,7 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.shared.Value;
-import java.util.Locale;
 
 /** Decides whether two experts' answers count as the same vote. */
 @FunctionalInterface
@@ -27,14 +26,13 @@ public interface ValueEquivalence {
    */
   static ValueEquivalence normalizedText() {
     return (a, b) -> {
+      if (a.equals(b)) {
+        return true;
+      }
       if (a instanceof Value.Embedding x && b instanceof Value.Embedding y) {
         return Vectors.cosine(x.data(), y.data()) >= 0.95;
       }
-      return normalize(a.render()).equals(normalize(b.render()));
+      return Vectors.normalizeText(a.render()).equals(Vectors.normalizeText(b.render()));
     };
-  }
-
-  private static String normalize(String s) {
-    return s.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replaceAll("[.!?;:,]+$", "");
   }
 }
