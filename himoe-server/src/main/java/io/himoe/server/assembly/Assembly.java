@@ -1,0 +1,404 @@
+package io.himoe.server.assembly;
+
+import io.himoe.engine.Engine;
+import io.himoe.experts.Expert;
+import io.himoe.experts.ExpertRef;
+import io.himoe.experts.ExpertRegistry;
+import io.himoe.experts.ExpertStats;
+import io.himoe.orchestrator.RuleOrchestrator;
+import io.himoe.orchestrator.ShadowJudge;
+import io.himoe.router.GatingPolicy;
+import io.himoe.router.KeywordRouter;
+import io.himoe.router.Router;
+import io.himoe.router.RouterConfig;
+import io.himoe.router.aggregation.Aggregator;
+import io.himoe.router.aggregation.Aggregators;
+import io.himoe.server.config.ConfigException;
+import io.himoe.server.config.HimoeConfig;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * A running Hi-MoE built from a {@link HimoeConfig}: the experts, the routers over them, the rule
+ * orchestrator and the engine. It also manages experts at run time (add, remove, list with live
+ * statistics) and makes request contexts with the configured budgets.
+ *
+ * <p>Thread-safe. Close it to stop the engine's shadow executor.
+ */
+public final class Assembly implements AutoCloseable {
+
+  /** The {@code model} name that lets the orchestrator choose the router. */
+  public static final String AUTO_MODEL = "himoe";
+
+  /**
+   * One expert as the product surface shows it.
+   *
+   * @param name its name
+   * @param kind its kind
+   * @param routers the routers that gate over it
+   * @param calls calls observed (answers, failures and drops, summed over routers)
+   * @param failures failures observed
+   * @param drops calls dropped at a deadline
+   * @param inFlight calls running now
+   * @param expectedLatencyMs moving average of its latency in ms (highest over its routers)
+   * @param expectedCost moving average of its cost in cost units (highest over its routers)
+   */
+  public record ExpertInfo(
+      String name,
+      String kind,
+      List<String> routers,
+      long calls,
+      long failures,
+      long drops,
+      int inFlight,
+      double expectedLatencyMs,
+      double expectedCost) {}
+
+  private final HimoeConfig config;
+  private final InstantSource clock;
+  private final HttpClient http;
+  private final Map<String, ExpertRegistry> registries = new LinkedHashMap<>();
+  private final Map<String, HimoeConfig.Expert> specs = new ConcurrentHashMap<>();
+  private final Map<String, Expert> bare = new ConcurrentHashMap<>();
+  private final ModelOrchestrator orchestrator;
+  private final Engine engine;
+
+  private Assembly(HimoeConfig config, InstantSource clock, HttpClient http) {
+    this.config = config;
+    this.clock = clock;
+    this.http = http;
+    for (HimoeConfig.Expert spec : config.experts()) {
+      specs.put(spec.name(), spec);
+      bare.put(spec.name(), ExpertKinds.create(spec, http));
+    }
+    RuleOrchestrator.Builder ob = RuleOrchestrator.builder();
+    List<HimoeConfig.Router> routers = config.routers();
+    for (int i = 0; i < routers.size(); i++) {
+      ob.router(router(i, routers.get(i)));
+    }
+    HimoeConfig.Orchestrator oc = config.orchestrator();
+    ob.defaultRouter(oc.defaultRouter() != null ? oc.defaultRouter() : routers.getFirst().id());
+    for (HimoeConfig.Rule rule : oc.rules()) {
+      ob.rule(predicate(rule), rule.router());
+    }
+    config.shadows().routers().forEach(ob::shadow);
+    ob.shadowJudge(ShadowJudge.byConfidence(config.shadows().margin()));
+    if (oc.planSteps() != null) {
+      ob.planSteps(oc.planSteps());
+    }
+    this.orchestrator = new ModelOrchestrator(ob.build());
+    this.engine =
+        Engine.builder(orchestrator)
+            .clock(clock)
+            .defaultBudget(Duration.ofMillis(config.budgets().deadlineMs()))
+            .shadowMinRemaining(Duration.ofMillis(config.shadows().minRemainingMs()))
+            .decisions(config.server().traceCapacity(), Duration.ofHours(1))
+            .build();
+  }
+
+  /**
+   * @param config a validated configuration
+   * @return the assembly, on the system clock
+   * @throws ConfigException if a part of the configuration cannot be built in this build
+   */
+  public static Assembly build(HimoeConfig config) {
+    return build(
+        config,
+        InstantSource.system(),
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /**
+   * @param config a validated configuration
+   * @param clock the clock for deadlines
+   * @param http the HTTP client of endpoint experts
+   * @return the assembly
+   * @throws ConfigException if a part of the configuration cannot be built in this build
+   */
+  public static Assembly build(HimoeConfig config, InstantSource clock, HttpClient http) {
+    return new Assembly(
+        Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(http, "http"));
+  }
+
+  /**
+   * @return the configuration it was built from
+   */
+  public HimoeConfig config() {
+    return config;
+  }
+
+  /**
+   * @return the engine
+   */
+  public Engine engine() {
+    return engine;
+  }
+
+  /**
+   * @return the rule orchestrator (routers, shadow records)
+   */
+  public RuleOrchestrator orchestrator() {
+    return orchestrator.rules();
+  }
+
+  /**
+   * @return the router ids, in configuration order
+   */
+  public List<String> routerIds() {
+    return List.copyOf(registries.keySet());
+  }
+
+  /**
+   * A context with the configured budgets.
+   *
+   * @param traceId the trace id, or {@code null} for a fresh one
+   * @param model {@code null} or {@value #AUTO_MODEL} to let the orchestrator choose, else the id
+   *     of the router that must handle the request
+   * @return the context
+   * @throws MoeError.UnknownRouter if {@code model} names no router
+   */
+  public Context newContext(String traceId, String model) {
+    Context.Builder b =
+        Context.builder()
+            .budget(Duration.ofMillis(config.budgets().deadlineMs()))
+            .clock(clock)
+            .traceId(traceId);
+    if (config.budgets().cost() != null) {
+      b.costBudget(config.budgets().cost());
+    }
+    Context ctx = b.build();
+    if (model != null && !model.equals(AUTO_MODEL)) {
+      if (!registries.containsKey(model)) {
+        List<String> known = new ArrayList<>();
+        known.add(AUTO_MODEL);
+        known.addAll(registries.keySet());
+        throw new MoeError.UnknownRouter(model, known);
+      }
+      ctx.memory().put(ModelOrchestrator.FORCED_ROUTER, model);
+    }
+    return ctx;
+  }
+
+  /**
+   * @return every expert with its live statistics, in name order
+   */
+  public List<ExpertInfo> experts() {
+    Map<String, List<String>> routersOf = new LinkedHashMap<>();
+    Map<String, long[]> counts = new LinkedHashMap<>();
+    Map<String, double[]> expected = new LinkedHashMap<>();
+    for (Map.Entry<String, ExpertRegistry> e : registries.entrySet()) {
+      ExpertRegistry reg = e.getValue();
+      for (ExpertRef ref : reg.list()) {
+        routersOf.computeIfAbsent(ref.name(), k -> new ArrayList<>()).add(e.getKey());
+        ExpertStats s = reg.stats(ref.id());
+        long[] c = counts.computeIfAbsent(ref.name(), k -> new long[4]);
+        c[0] += s.calls();
+        c[1] += s.failures();
+        c[2] += s.drops();
+        c[3] += s.inFlight();
+        double[] x = expected.computeIfAbsent(ref.name(), k -> new double[2]);
+        x[0] = Math.max(x[0], s.expectedLatencyMs());
+        x[1] = Math.max(x[1], s.expectedCost());
+      }
+    }
+    List<ExpertInfo> out = new ArrayList<>();
+    for (String name : specs.keySet().stream().sorted().toList()) {
+      long[] c = counts.getOrDefault(name, new long[4]);
+      double[] x = expected.getOrDefault(name, new double[2]);
+      out.add(
+          new ExpertInfo(
+              name,
+              specs.get(name).kind(),
+              routersOf.getOrDefault(name, List.of()),
+              c[0],
+              c[1],
+              c[2],
+              (int) c[3],
+              x[0],
+              x[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Adds an expert at run time. Keyword routers score it by its own hint (its {@code keywords}).
+   *
+   * @param spec the expert
+   * @param routers the routers that gate over it; empty means all
+   * @return the added expert
+   * @throws IllegalArgumentException if the spec is invalid, the name is taken or a router is
+   *     unknown
+   */
+  public synchronized ExpertInfo addExpert(HimoeConfig.Expert spec, List<String> routers) {
+    checkSpec(spec);
+    if (specs.containsKey(spec.name())) {
+      throw new IllegalArgumentException("expert '" + spec.name() + "' already exists");
+    }
+    List<String> targets = routers.isEmpty() ? routerIds() : routers;
+    for (String r : targets) {
+      if (!registries.containsKey(r)) {
+        throw new IllegalArgumentException(
+            "routers: unknown router '" + r + "' (known: " + String.join(", ", routerIds()) + ")");
+      }
+    }
+    Expert built = ExpertKinds.create(spec, http);
+    Expert guarded = guard(spec, built);
+    bare.put(spec.name(), built);
+    specs.put(spec.name(), spec);
+    for (String r : targets) {
+      registries.get(r).register(guarded);
+    }
+    return experts().stream().filter(i -> i.name().equals(spec.name())).findFirst().orElseThrow();
+  }
+
+  /**
+   * Removes an expert from every router.
+   *
+   * @param name its name
+   * @return whether it existed
+   * @throws IllegalArgumentException if removing it would leave a router without experts
+   */
+  public synchronized boolean removeExpert(String name) {
+    if (!specs.containsKey(name)) {
+      return false;
+    }
+    for (Map.Entry<String, ExpertRegistry> e : registries.entrySet()) {
+      ExpertRegistry reg = e.getValue();
+      if (reg.byName(name).isPresent() && reg.size() == 1) {
+        throw new IllegalArgumentException(
+            "expert '" + name + "' is the last expert of router '" + e.getKey() + "'");
+      }
+    }
+    registries.values().forEach(reg -> reg.remove(name));
+    specs.remove(name);
+    bare.remove(name);
+    return true;
+  }
+
+  private static void checkSpec(HimoeConfig.Expert spec) {
+    if (spec.name() == null || spec.name().isBlank()) {
+      throw new IllegalArgumentException("name: expected a non-empty name");
+    }
+    if (spec.kind() == null || !ExpertKinds.names().contains(spec.kind())) {
+      throw new IllegalArgumentException(
+          "kind: expected one of "
+              + String.join(", ", ExpertKinds.names())
+              + ", got "
+              + spec.kind());
+    }
+    if (ExpertKinds.needsEndpoint(spec.kind())
+        && (spec.endpoint() == null
+            || !spec.endpoint().matches("https?://.+")
+            || spec.models().isEmpty())) {
+      throw new IllegalArgumentException(
+          "endpoint and models: kind '" + spec.kind() + "' needs an http(s) endpoint and a model");
+    }
+    if (spec.maxInstances() != null && spec.maxInstances() < 1) {
+      throw new IllegalArgumentException("max_instances: expected a count >= 1");
+    }
+    if (!spec.fallbacks().isEmpty()) {
+      throw new IllegalArgumentException("fallbacks: not supported for experts added at run time");
+    }
+  }
+
+  private Expert guard(HimoeConfig.Expert spec, Expert built) {
+    List<Expert> fbs = spec.fallbacks().stream().map(bare::get).toList();
+    if (spec.maxInstances() == null && fbs.isEmpty()) {
+      return built;
+    }
+    return new GuardedExpert(built, spec.maxInstances(), fbs);
+  }
+
+  private Router router(int index, HimoeConfig.Router rc) {
+    if (!rc.type().equals("keyword")) {
+      throw new ConfigException(
+          "for this build",
+          List.of(
+              "routers["
+                  + index
+                  + "].type: '"
+                  + rc.type()
+                  + "' routers come from the himoe-learning module, which this build does not"
+                  + " include; use 'keyword'"));
+    }
+    ExpertRegistry reg = ExpertRegistry.create();
+    List<String> names =
+        rc.experts() != null
+            ? rc.experts()
+            : config.experts().stream().map(HimoeConfig.Expert::name).toList();
+    for (String n : names) {
+      reg.register(guard(specs.get(n), bare.get(n)));
+    }
+    HimoeConfig.Aggregation agg =
+        rc.aggregation() != null ? rc.aggregation() : config.aggregation();
+    RouterConfig cfg =
+        new RouterConfig(
+            rc.topK(),
+            new GatingPolicy(rc.temperature(), rc.epsilon(), rc.seed()),
+            aggregator(rc.id(), agg),
+            java.util.Optional.empty());
+    KeywordRouter.Builder kb = KeywordRouter.builder(rc.id(), reg).config(cfg);
+    for (String n : names) {
+      specs.get(n).keywords().forEach(k -> kb.keyword(n, k, 1.0));
+      rc.keywords().getOrDefault(n, List.of()).forEach(k -> kb.keyword(n, k, 1.0));
+    }
+    if (rc.fallback() != null) {
+      kb.fallback(rc.fallback());
+    }
+    registries.put(rc.id(), reg);
+    Router router = kb.build();
+    return rc.minConfidence() > 0 ? new MinConfidenceRouter(router, rc.minConfidence()) : router;
+  }
+
+  private Aggregator aggregator(String routerId, HimoeConfig.Aggregation a) {
+    return switch (a.strategy()) {
+      case "cascade" -> Aggregators.cascade(a.cascadeThreshold());
+      case "synthesis" -> {
+        String n = a.synthesisExpert();
+        ExpertRegistry one = ExpertRegistry.of(guard(specs.get(n), bare.get(n)));
+        yield Aggregators.synthesis(KeywordRouter.builder(routerId + ".synthesis", one).build());
+      }
+      default -> Aggregators.byId(a.strategy());
+    };
+  }
+
+  private static Predicate<InputData> predicate(HimoeConfig.Rule rule) {
+    List<String> words = rule.contains().stream().map(w -> w.toLowerCase(Locale.ROOT)).toList();
+    Pattern regex = rule.regex() == null ? null : Pattern.compile(rule.regex());
+    Integer min = rule.minLength();
+    return input -> {
+      String text = input.toText();
+      if (!words.isEmpty()) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (words.stream().noneMatch(lower::contains)) {
+          return false;
+        }
+      }
+      if (regex != null && !regex.matcher(text).find()) {
+        return false;
+      }
+      return min == null || text.length() >= min;
+    };
+  }
+
+  /** Stops the engine. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

@@ -1,0 +1,72 @@
+package io.himoe.server.assembly;
+
+import io.himoe.orchestrator.OrchestrationFeedback;
+import io.himoe.orchestrator.Orchestrator;
+import io.himoe.orchestrator.RouterRef;
+import io.himoe.orchestrator.RuleOrchestrator;
+import io.himoe.orchestrator.ShadowJudge;
+import io.himoe.orchestrator.Stage;
+import io.himoe.router.RouteResult;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.Value;
+import java.util.List;
+
+/**
+ * The configured rule orchestrator, plus one thing clients need: when the request's context names a
+ * router (the {@code model} field of an OpenAI-style request), that router handles the first stage
+ * instead of the rules' choice. Everything else is the rule orchestrator's.
+ */
+final class ModelOrchestrator implements Orchestrator {
+
+  /** Request-memory key under which the forced router id is stored. */
+  static final String FORCED_ROUTER = "himoe.router";
+
+  private final RuleOrchestrator rules;
+
+  ModelOrchestrator(RuleOrchestrator rules) {
+    this.rules = rules;
+  }
+
+  RuleOrchestrator rules() {
+    return rules;
+  }
+
+  @Override
+  public RouterRef chooseRouter(InputData input, Context ctx) {
+    return ctx.memory()
+        .get(FORCED_ROUTER)
+        .map(id -> rules.lookup((String) id))
+        .orElseGet(() -> rules.chooseRouter(input, ctx));
+  }
+
+  @Override
+  public List<RouterRef> routers() {
+    return rules.routers();
+  }
+
+  @Override
+  public List<Stage> nextStages(InputData input, List<RouteResult> done, Context ctx) {
+    return rules.nextStages(input, done, ctx);
+  }
+
+  @Override
+  public Value synthesize(InputData input, List<RouteResult> stages, Context ctx) {
+    return rules.synthesize(input, stages, ctx);
+  }
+
+  @Override
+  public List<RouterRef> shadows(InputData input, RouterRef primary) {
+    return rules.shadows(input, primary);
+  }
+
+  @Override
+  public ShadowJudge shadowJudge() {
+    return rules.shadowJudge();
+  }
+
+  @Override
+  public void feedback(OrchestrationFeedback feedback) {
+    rules.feedback(feedback);
+  }
+}

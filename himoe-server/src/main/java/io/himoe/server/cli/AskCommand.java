@@ -1,0 +1,100 @@
+package io.himoe.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.engine.Answer;
+import io.himoe.engine.DecisionTrace;
+import io.himoe.server.assembly.Assembly;
+import io.himoe.server.http.HimoeServer;
+import io.himoe.shared.InputData;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code himoe ask}: one request; prints the answer and, with {@code --explain}, its trace. */
+@Command(
+    name = "ask",
+    mixinStandardHelpOptions = true,
+    description =
+        "Answer one request (locally on the configuration, or on a server with --server) and"
+            + " print the answer; --explain adds the decision trace.")
+final class AskCommand implements Callable<Integer> {
+
+  @ParentCommand Cli cli;
+
+  @Mixin ConfigOption config;
+
+  @Parameters(arity = "1..*", paramLabel = "TEXT", description = "the request")
+  List<String> words;
+
+  @Option(names = "--explain", description = "also print the decision trace")
+  boolean explain;
+
+  @Option(names = "--json", description = "print the answer and trace as JSON")
+  boolean json;
+
+  @Option(
+      names = "--model",
+      paramLabel = "ROUTER",
+      description = "force a router (default: the orchestrator chooses)")
+  String model;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "ask a running server instead of building the engine here")
+  String server;
+
+  @Override
+  public Integer call() throws Exception {
+    String text = String.join(" ", words);
+    if (text.isBlank()) {
+      throw new CliFailure("TEXT: the request is empty", ExitCodes.USAGE);
+    }
+    if (server != null) {
+      return remote(text);
+    }
+    try (Assembly a = Assembly.build(config.load(cli.env()))) {
+      Answer ans = a.engine().ask(InputData.text(text), a.newContext(null, model));
+      print(ans.value().render(), ans.trace());
+      return ExitCodes.OK;
+    }
+  }
+
+  private int remote(String text) throws Exception {
+    ApiClient c = new ApiClient(server, null);
+    ObjectNode req = ApiClient.json().createObjectNode();
+    req.put("model", model == null ? Assembly.AUTO_MODEL : model);
+    ObjectNode m = req.putArray("messages").addObject();
+    m.put("role", "user");
+    m.put("content", text);
+    JsonNode resp = c.post("/v1/chat/completions", req);
+    String answer = resp.path("choices").path(0).path("message").path("content").asText();
+    DecisionTrace trace = null;
+    if (explain || json) {
+      JsonNode t = c.get("/v1/traces/" + resp.path("trace_id").asText()).path("trace");
+      trace = HimoeServer.json().treeToValue(t, DecisionTrace.class);
+    }
+    print(answer, trace);
+    return ExitCodes.OK;
+  }
+
+  private void print(String answer, DecisionTrace trace) throws Exception {
+    if (json) {
+      ObjectNode o = HimoeServer.json().createObjectNode();
+      o.put("answer", answer);
+      o.set("trace", HimoeServer.json().valueToTree(trace));
+      cli.out().println(HimoeServer.json().writerWithDefaultPrettyPrinter().writeValueAsString(o));
+      return;
+    }
+    cli.out().println(answer);
+    if (explain && trace != null) {
+      cli.out().println();
+      cli.out().print(TraceFormatter.format(trace));
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.himoe.server.cli;
+
+import io.himoe.server.config.ConfigException;
+import io.himoe.shared.MoeError;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code himoe} command line: the root command and its subcommands. */
+@Command(
+    name = "himoe",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description =
+        "Hi-MoE: a hierarchical mixture of experts. Run a command with --help for details.",
+    subcommands = {
+      DemoCommand.class,
+      AskCommand.class,
+      RouteCommand.class,
+      ServeCommand.class,
+      FeedbackCommand.class,
+      ExpertsCommand.class,
+      EvalCommand.class,
+      VersionCommand.class
+    })
+public final class Cli implements Runnable {
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> env;
+
+  @Spec CommandSpec spec;
+
+  private Cli(PrintStream out, PrintStream err, Map<String, String> env) {
+    this.out = out;
+    this.err = err;
+    this.env = Map.copyOf(env);
+  }
+
+  /**
+   * Runs one command line.
+   *
+   * @param args the arguments
+   * @param out standard output
+   * @param err standard error
+   * @param env environment variables
+   * @return the exit code (see {@link ExitCodes})
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Cli(out, err, env));
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cl.setParameterExceptionHandler(
+        (ex, args1) -> {
+          String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
+          err.println("himoe: " + ex.getMessage() + " (see '" + cmd + " --help')");
+          return ExitCodes.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmdLine, parsed) -> {
+          switch (ex) {
+            case CliFailure f -> {
+              err.println("himoe: " + f.getMessage());
+              return f.exitCode();
+            }
+            case ConfigException c -> {
+              err.println("himoe: " + c.getMessage());
+              return ExitCodes.CONFIG;
+            }
+            case MoeError m -> {
+              err.println("himoe: " + m.code() + ": " + m.getMessage());
+              return m instanceof MoeError.InvalidInput ? ExitCodes.USAGE : ExitCodes.FAILED;
+            }
+            default -> {
+              err.println(
+                  "himoe: "
+                      + ex.getClass().getSimpleName()
+                      + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+              return ExitCodes.FAILED;
+            }
+          }
+        });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(out);
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+}

@@ -1,0 +1,105 @@
+package io.himoe.server.cli;
+
+import io.himoe.server.assembly.Assembly;
+import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.http.HimoeServer;
+import io.himoe.server.telemetry.Tracing;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code himoe serve}: runs the HTTP server until interrupted. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve the OpenAI-compatible API, route previews, feedback, expert administration,"
+            + " traces, /metrics and the dashboard at /.")
+final class ServeCommand implements Callable<Integer> {
+
+  @ParentCommand Cli cli;
+
+  @Mixin ConfigOption config;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "TCP port (default: server.port of the configuration, 8080)")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "interface to bind (default: server.host of the configuration, 127.0.0.1)")
+  String host;
+
+  @Option(
+      names = "--feedback-db",
+      paramLabel = "FILE",
+      description = "SQLite feedback file (default: server.feedback_db)")
+  Path feedbackDb;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port != null && (port < 0 || port > 65_535)) {
+      throw new CliFailure("--port: expected a port in [0, 65535], got " + port, ExitCodes.USAGE);
+    }
+    HimoeConfig cfg = config.load(cli.env());
+    Assembly assembly = Assembly.build(cfg);
+    HimoeServer.Builder b =
+        HimoeServer.builder(assembly)
+            .env(cli.env())
+            .tracing(Tracing.of(cfg.telemetry().exporter(), cfg.telemetry().serviceName()));
+    if (port != null) {
+      b.port(port);
+    }
+    if (host != null) {
+      b.host(host);
+    }
+    if (feedbackDb != null) {
+      b.feedbackDb(feedbackDb);
+    }
+    HimoeServer server;
+    try {
+      server = b.start();
+    } catch (RuntimeException e) {
+      assembly.close();
+      throw new CliFailure("cannot start the server: " + rootMessage(e), ExitCodes.FAILED);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  assembly.close();
+                  stopped.countDown();
+                },
+                "himoe-shutdown"));
+    cli.out()
+        .println(
+            "Hi-MoE serving on "
+                + server.url()
+                + " ("
+                + config.describe()
+                + "; routers "
+                + String.join(", ", assembly.routerIds())
+                + "). Dashboard: "
+                + server.url()
+                + "/  Press Ctrl+C to stop.");
+    stopped.await();
+    return ExitCodes.OK;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

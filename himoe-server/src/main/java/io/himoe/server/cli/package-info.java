@@ -1,0 +1,2 @@
+/** The {@code himoe} command line (picocli). */
+package io.himoe.server.cli;

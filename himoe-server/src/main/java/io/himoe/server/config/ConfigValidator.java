@@ -1,0 +1,293 @@
+package io.himoe.server.config;
+
+import io.himoe.server.assembly.ExpertKinds;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Checks the values of a parsed configuration; every problem names its field's path. */
+final class ConfigValidator {
+
+  private static final Set<String> STRATEGIES =
+      Set.of("best-score", "gate-weighted", "majority-vote", "cascade", "synthesis");
+  private static final Set<String> ROUTER_TYPES = Set.of("keyword", "neural", "bandit", "hybrid");
+  private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
+  private static final Set<String> EXPORTERS = Set.of("none", "logging");
+
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigValidator() {}
+
+  static List<String> validate(HimoeConfig c) {
+    ConfigValidator v = new ConfigValidator();
+    v.server(c.server());
+    v.budgets(c.budgets());
+    Set<String> experts = v.experts(c.experts());
+    v.aggregation("aggregation", c.aggregation(), experts);
+    Set<String> routers = v.routers(c.routers(), experts);
+    v.orchestrator(c.orchestrator(), routers);
+    v.shadows(c.shadows(), routers);
+    v.learning(c.learning());
+    v.management(c.management());
+    v.oneOf("telemetry.exporter", c.telemetry().exporter(), EXPORTERS);
+    return v.problems;
+  }
+
+  private void server(HimoeConfig.Server s) {
+    check(s.port() >= 0 && s.port() <= 65_535, "server.port", "a port in [0, 65535]", s.port());
+    check(!s.host().isBlank(), "server.host", "a host name or address", s.host());
+    check(s.maxBodyBytes() >= 1, "server.max_body_bytes", "a size >= 1 byte", s.maxBodyBytes());
+    check(s.traceCapacity() >= 1, "server.trace_capacity", "a count >= 1", s.traceCapacity());
+    check(!s.feedbackDb().isBlank(), "server.feedback_db", "a file path", s.feedbackDb());
+    for (int i = 0; i < s.auth().apiKeys().size(); i++) {
+      check(
+          !s.auth().apiKeys().get(i).isBlank(),
+          "server.auth.api_keys[" + i + "]",
+          "a non-empty key (is its variable set?)",
+          "''");
+    }
+  }
+
+  private void budgets(HimoeConfig.Budgets b) {
+    check(b.deadlineMs() > 0, "budgets.deadline_ms", "a time in ms > 0", b.deadlineMs());
+    if (b.cost() != null) {
+      check(positive(b.cost()), "budgets.cost", "a cost in units > 0", b.cost());
+    }
+  }
+
+  private Set<String> experts(List<HimoeConfig.Expert> list) {
+    Set<String> names = new LinkedHashSet<>();
+    if (list.isEmpty()) {
+      problems.add("experts: expected at least one expert");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      HimoeConfig.Expert e = list.get(i);
+      String p = "experts[" + i + "]";
+      if (blank(e.name())) {
+        problems.add(p + ".name: expected a non-empty name");
+      } else if (!names.add(e.name())) {
+        problems.add(p + ".name: duplicate expert name '" + e.name() + "'");
+      }
+      if (blank(e.kind())) {
+        problems.add(p + ".kind: expected one of " + String.join(", ", ExpertKinds.names()));
+      } else {
+        oneOf(p + ".kind", e.kind(), ExpertKinds.names());
+        if (ExpertKinds.needsEndpoint(e.kind())) {
+          endpoint(p, e);
+        }
+      }
+      check(nonNegative(e.costPerCall()), p + ".cost_per_call", "a cost >= 0", e.costPerCall());
+      check(
+          nonNegative(e.costPer1kTokens()),
+          p + ".cost_per_1k_tokens",
+          "a cost >= 0",
+          e.costPer1kTokens());
+      if (e.maxInstances() != null) {
+        check(e.maxInstances() >= 1, p + ".max_instances", "a count >= 1", e.maxInstances());
+      }
+      check(e.timeoutMs() > 0, p + ".timeout_ms", "a time in ms > 0", e.timeoutMs());
+      for (int k = 0; k < e.keywords().size(); k++) {
+        check(!blank(e.keywords().get(k)), p + ".keywords[" + k + "]", "a non-empty word", "''");
+      }
+    }
+    for (int i = 0; i < list.size(); i++) {
+      HimoeConfig.Expert e = list.get(i);
+      for (int f = 0; f < e.fallbacks().size(); f++) {
+        String fb = e.fallbacks().get(f);
+        String p = "experts[" + i + "].fallbacks[" + f + "]";
+        if (fb.equals(e.name())) {
+          problems.add(p + ": an expert cannot be its own fallback");
+        } else {
+          oneOf(p, fb, names);
+        }
+      }
+    }
+    return names;
+  }
+
+  private void endpoint(String p, HimoeConfig.Expert e) {
+    if (blank(e.endpoint())) {
+      problems.add(p + ".endpoint: expected an http(s) URL for kind '" + e.kind() + "'");
+    } else {
+      try {
+        URI u = URI.create(e.endpoint());
+        if (u.getScheme() == null
+            || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+            || u.getHost() == null) {
+          problems.add(p + ".endpoint: expected an http(s) URL, got '" + e.endpoint() + "'");
+        }
+      } catch (IllegalArgumentException ex) {
+        problems.add(p + ".endpoint: expected an http(s) URL, got '" + e.endpoint() + "'");
+      }
+    }
+    if (e.models().isEmpty()) {
+      problems.add(p + ".models: expected at least one model name for kind '" + e.kind() + "'");
+    }
+  }
+
+  private void aggregation(String p, HimoeConfig.Aggregation a, Set<String> experts) {
+    oneOf(p + ".strategy", a.strategy(), STRATEGIES);
+    check(
+        a.cascadeThreshold() >= 0 && a.cascadeThreshold() <= 1,
+        p + ".cascade_threshold",
+        "a confidence in [0, 1]",
+        a.cascadeThreshold());
+    if ("synthesis".equals(a.strategy())) {
+      if (blank(a.synthesisExpert())) {
+        problems.add(p + ".synthesis_expert: expected an expert name for strategy 'synthesis'");
+      } else {
+        oneOf(p + ".synthesis_expert", a.synthesisExpert(), experts);
+      }
+    }
+  }
+
+  private Set<String> routers(List<HimoeConfig.Router> list, Set<String> experts) {
+    Set<String> ids = new LinkedHashSet<>();
+    if (list.isEmpty()) {
+      problems.add("routers: expected at least one router");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      HimoeConfig.Router r = list.get(i);
+      String p = "routers[" + i + "]";
+      if (blank(r.id())) {
+        problems.add(p + ".id: expected a non-empty id");
+      } else if (!ids.add(r.id())) {
+        problems.add(p + ".id: duplicate router id '" + r.id() + "'");
+      } else if (r.id().equals("himoe")) {
+        problems.add(p + ".id: 'himoe' is reserved for the orchestrator's own choice");
+      }
+      oneOf(p + ".type", r.type(), ROUTER_TYPES);
+      Set<String> mine = experts;
+      if (r.experts() != null) {
+        mine = new HashSet<>();
+        if (r.experts().isEmpty()) {
+          problems.add(p + ".experts: expected at least one expert (or omit it for all)");
+        }
+        for (int k = 0; k < r.experts().size(); k++) {
+          oneOf(p + ".experts[" + k + "]", r.experts().get(k), experts);
+          mine.add(r.experts().get(k));
+        }
+      }
+      check(r.topK() >= 1, p + ".top_k", "a count >= 1", r.topK());
+      check(
+          r.minConfidence() >= 0 && r.minConfidence() <= 1,
+          p + ".min_confidence",
+          "a weight in [0, 1]",
+          r.minConfidence());
+      check(positive(r.temperature()), p + ".temperature", "a temperature > 0", r.temperature());
+      check(r.epsilon() >= 0 && r.epsilon() <= 1, p + ".epsilon", "a value in [0, 1]", r.epsilon());
+      for (Map.Entry<String, List<String>> kw : r.keywords().entrySet()) {
+        oneOf(p + ".keywords." + kw.getKey(), kw.getKey(), mine);
+        for (int k = 0; k < kw.getValue().size(); k++) {
+          check(
+              !blank(kw.getValue().get(k)),
+              p + ".keywords." + kw.getKey() + "[" + k + "]",
+              "a non-empty word",
+              "''");
+        }
+      }
+      if (r.fallback() != null) {
+        oneOf(p + ".fallback", r.fallback(), mine);
+      }
+      if (r.aggregation() != null) {
+        aggregation(p + ".aggregation", r.aggregation(), experts);
+      }
+    }
+    return ids;
+  }
+
+  private void orchestrator(HimoeConfig.Orchestrator o, Set<String> routers) {
+    if (o.defaultRouter() != null) {
+      oneOf("orchestrator.default_router", o.defaultRouter(), routers);
+    }
+    if (o.planSteps() != null) {
+      oneOf("orchestrator.plan_steps", o.planSteps(), routers);
+    }
+    for (int i = 0; i < o.rules().size(); i++) {
+      HimoeConfig.Rule r = o.rules().get(i);
+      String p = "orchestrator.rules[" + i + "]";
+      if (blank(r.router())) {
+        problems.add(p + ".router: expected a router id");
+      } else {
+        oneOf(p + ".router", r.router(), routers);
+      }
+      if (r.contains().isEmpty() && r.regex() == null && r.minLength() == null) {
+        problems.add(p + ": expected at least one condition (contains, regex or min_length)");
+      }
+      if (r.regex() != null) {
+        try {
+          Pattern.compile(r.regex());
+        } catch (PatternSyntaxException e) {
+          problems.add(
+              p + ".regex: expected a valid regular expression (" + e.getDescription() + ")");
+        }
+      }
+      if (r.minLength() != null) {
+        check(r.minLength() >= 0, p + ".min_length", "a length >= 0", r.minLength());
+      }
+    }
+  }
+
+  private void shadows(HimoeConfig.Shadows s, Set<String> routers) {
+    for (int i = 0; i < s.routers().size(); i++) {
+      oneOf("shadows.routers[" + i + "]", s.routers().get(i), routers);
+    }
+    check(
+        s.minRemainingMs() >= 0,
+        "shadows.min_remaining_ms",
+        "a time in ms >= 0",
+        s.minRemainingMs());
+    check(nonNegative(s.margin()), "shadows.margin", "a margin >= 0", s.margin());
+  }
+
+  private void learning(HimoeConfig.Learning l) {
+    check(nonNegative(l.lambda()), "learning.lambda", "a weight >= 0", l.lambda());
+    check(nonNegative(l.mu()), "learning.mu", "a weight >= 0", l.mu());
+    oneOf("learning.optimiser", l.optimiser(), OPTIMISERS);
+    check(positive(l.learningRate()), "learning.learning_rate", "a rate > 0", l.learningRate());
+  }
+
+  private void management(HimoeConfig.Management m) {
+    check(
+        m.performanceThreshold() >= 0 && m.performanceThreshold() <= 1,
+        "management.performance_threshold",
+        "a success rate in [0, 1]",
+        m.performanceThreshold());
+    check(m.minCalls() >= 1, "management.min_calls", "a count >= 1", m.minCalls());
+  }
+
+  private void oneOf(String path, String value, Set<String> allowed) {
+    if (value == null || !allowed.contains(value)) {
+      problems.add(
+          path
+              + ": expected one of "
+              + String.join(", ", allowed)
+              + ", got "
+              + (value == null ? "nothing" : "'" + value + "'"));
+    }
+  }
+
+  private void check(boolean ok, String path, String expected, Object got) {
+    if (!ok) {
+      problems.add(path + ": expected " + expected + ", got " + got);
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static boolean positive(double d) {
+    return d > 0 && Double.isFinite(d);
+  }
+
+  private static boolean nonNegative(double d) {
+    return d >= 0 && Double.isFinite(d);
+  }
+}

@@ -1,0 +1,306 @@
+package io.himoe.server.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole Hi-MoE configuration, as read from one YAML file (keys in {@code snake_case}). Every
+ * section is optional except {@code experts} and {@code routers}; absent values take the defaults
+ * documented on each record. Parse it with {@link ConfigLoader}, which refuses unknown keys and
+ * names the path of any bad field.
+ *
+ * @param server HTTP server settings
+ * @param budgets per-request deadline and cost budget
+ * @param aggregation the default aggregation of every router
+ * @param experts the experts (at least one)
+ * @param routers the routers (at least one)
+ * @param orchestrator which router handles which request
+ * @param shadows shadow routers run after the answer
+ * @param learning settings of learned routers
+ * @param management expert management
+ * @param telemetry tracing export
+ */
+public record HimoeConfig(
+    Server server,
+    Budgets budgets,
+    Aggregation aggregation,
+    List<Expert> experts,
+    List<Router> routers,
+    Orchestrator orchestrator,
+    Shadows shadows,
+    Learning learning,
+    Management management,
+    Telemetry telemetry) {
+
+  /** Applies defaults and copies. */
+  public HimoeConfig {
+    server = server == null ? new Server(null, null, null, null, null, null) : server;
+    budgets = budgets == null ? new Budgets(null, null) : budgets;
+    aggregation = aggregation == null ? new Aggregation(null, null, null) : aggregation;
+    experts = experts == null ? List.of() : List.copyOf(experts);
+    routers = routers == null ? List.of() : List.copyOf(routers);
+    orchestrator = orchestrator == null ? new Orchestrator(null, null, null) : orchestrator;
+    shadows = shadows == null ? new Shadows(null, null, null) : shadows;
+    learning = learning == null ? new Learning(null, null, null, null, null) : learning;
+    management = management == null ? new Management(null, null, null, null) : management;
+    telemetry = telemetry == null ? new Telemetry(null, null) : telemetry;
+  }
+
+  /**
+   * HTTP server settings.
+   *
+   * @param host interface to bind, default {@code 127.0.0.1}
+   * @param port TCP port, default 8080 (0 picks a free port)
+   * @param maxBodyBytes largest accepted request body in bytes, default 1 MiB
+   * @param auth API keys for feedback and admin routes
+   * @param feedbackDb SQLite file where feedback is stored, default {@code himoe-feedback.db}
+   * @param traceCapacity decision traces kept for {@code /v1/traces/{id}}, default 10,000
+   */
+  public record Server(
+      String host,
+      Integer port,
+      Long maxBodyBytes,
+      Auth auth,
+      String feedbackDb,
+      Integer traceCapacity) {
+    /** Applies defaults. */
+    public Server {
+      host = host == null ? "127.0.0.1" : host;
+      port = port == null ? 8080 : port;
+      maxBodyBytes = maxBodyBytes == null ? 1_048_576L : maxBodyBytes;
+      auth = auth == null ? new Auth(null, null) : auth;
+      feedbackDb = feedbackDb == null ? "himoe-feedback.db" : feedbackDb;
+      traceCapacity = traceCapacity == null ? 10_000 : traceCapacity;
+    }
+  }
+
+  /**
+   * Bearer API keys protecting feedback and admin routes. Keys also come from the environment
+   * variable {@code HIMOE_API_KEYS} (comma-separated).
+   *
+   * @param enabled whether keys are required, default true (off only when set to false)
+   * @param apiKeys accepted keys; write them as {@code ${ENV_VAR}}, never literally
+   */
+  public record Auth(Boolean enabled, List<String> apiKeys) {
+    /** Applies defaults. */
+    public Auth {
+      enabled = enabled == null || enabled;
+      apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+    }
+  }
+
+  /**
+   * Per-request budgets.
+   *
+   * @param deadlineMs time budget of a request in ms, default 2000
+   * @param cost cost budget of a request in cost units; absent means unlimited
+   */
+  public record Budgets(Long deadlineMs, Double cost) {
+    /** Applies defaults. */
+    public Budgets {
+      deadlineMs = deadlineMs == null ? 2000L : deadlineMs;
+    }
+  }
+
+  /**
+   * How a router combines its experts' answers.
+   *
+   * @param strategy {@code best-score} (default), {@code gate-weighted}, {@code majority-vote},
+   *     {@code cascade} or {@code synthesis}
+   * @param synthesisExpert for {@code synthesis}: the expert that merges the answers
+   * @param cascadeThreshold for {@code cascade}: confidence in [0, 1] that stops it, default 0.8
+   */
+  public record Aggregation(String strategy, String synthesisExpert, Double cascadeThreshold) {
+    /** Applies defaults. */
+    public Aggregation {
+      strategy = strategy == null ? "best-score" : strategy;
+      cascadeThreshold = cascadeThreshold == null ? 0.8 : cascadeThreshold;
+    }
+  }
+
+  /**
+   * One expert.
+   *
+   * @param name unique name
+   * @param kind what it is: {@code planner}, {@code openai} (an OpenAI-compatible chat endpoint),
+   *     or a kind contributed by the experts module
+   * @param models for endpoint kinds: the model names, tried in order
+   * @param endpoint for endpoint kinds: the base URL (e.g. {@code https://api.example.com/v1})
+   * @param apiKey for endpoint kinds: the key, always as {@code ${ENV_VAR}}
+   * @param costPerCall cost units charged per call, default 0
+   * @param costPer1kTokens cost units per 1,000 tokens, default 0
+   * @param maxInstances calls in flight at once, default unbounded
+   * @param fallbacks experts tried in order when this one fails
+   * @param keywords words that make keyword routers favour this expert
+   * @param timeoutMs for endpoint kinds: HTTP timeout in ms, default 30,000
+   * @param options kind-specific settings (strings)
+   */
+  public record Expert(
+      String name,
+      String kind,
+      List<String> models,
+      String endpoint,
+      String apiKey,
+      Double costPerCall,
+      Double costPer1kTokens,
+      Integer maxInstances,
+      List<String> fallbacks,
+      List<String> keywords,
+      Long timeoutMs,
+      Map<String, String> options) {
+    /** Applies defaults. */
+    public Expert {
+      models = models == null ? List.of() : List.copyOf(models);
+      costPerCall = costPerCall == null ? 0.0 : costPerCall;
+      costPer1kTokens = costPer1kTokens == null ? 0.0 : costPer1kTokens;
+      fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+      keywords = keywords == null ? List.of() : List.copyOf(keywords);
+      timeoutMs = timeoutMs == null ? 30_000L : timeoutMs;
+      options = options == null ? Map.of() : Map.copyOf(options);
+    }
+  }
+
+  /**
+   * One router.
+   *
+   * @param id unique id (also the {@code model} name clients use to force it)
+   * @param type {@code keyword} (default), {@code neural}, {@code bandit} or {@code hybrid}
+   * @param experts the experts it gates over; absent means all
+   * @param topK experts called per request, default 1
+   * @param minConfidence experts whose gate weight is under this are not called (the best one
+   *     always is), in [0, 1], default 0
+   * @param temperature softmax temperature, &gt; 0, default 1
+   * @param epsilon exploration floor in [0, 1], default 0
+   * @param seed tie-break seed, default 0
+   * @param keywords per expert name, extra keywords for this router
+   * @param fallback the expert that leads when nothing matches
+   * @param aggregation overrides the default aggregation
+   */
+  public record Router(
+      String id,
+      String type,
+      List<String> experts,
+      Integer topK,
+      Double minConfidence,
+      Double temperature,
+      Double epsilon,
+      Long seed,
+      Map<String, List<String>> keywords,
+      String fallback,
+      Aggregation aggregation) {
+    /** Applies defaults. */
+    public Router {
+      type = type == null ? "keyword" : type;
+      topK = topK == null ? 1 : topK;
+      minConfidence = minConfidence == null ? 0.0 : minConfidence;
+      temperature = temperature == null ? 1.0 : temperature;
+      epsilon = epsilon == null ? 0.0 : epsilon;
+      seed = seed == null ? 0L : seed;
+      keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
+    }
+  }
+
+  /**
+   * Which router handles which request.
+   *
+   * @param defaultRouter the router for requests no rule matches; default the first router
+   * @param rules ordered rules
+   * @param planSteps when set, a plan answered by the first stage has each step routed by this
+   *     router
+   */
+  public record Orchestrator(String defaultRouter, List<Rule> rules, String planSteps) {
+    /** Applies defaults. */
+    public Orchestrator {
+      rules = rules == null ? List.of() : List.copyOf(rules);
+    }
+  }
+
+  /**
+   * A rule: when the request text matches, the named router handles it. A rule with several
+   * conditions needs all of them.
+   *
+   * @param router the router
+   * @param contains any of these words or phrases (case-insensitive)
+   * @param regex a Java regular expression found in the text
+   * @param minLength the text has at least this many characters
+   */
+  public record Rule(String router, List<String> contains, String regex, Integer minLength) {
+    /** Applies defaults. */
+    public Rule {
+      contains = contains == null ? List.of() : List.copyOf(contains);
+    }
+  }
+
+  /**
+   * Shadow routers.
+   *
+   * @param routers routers run after each answer, off the critical path
+   * @param minRemainingMs shadows run only when more than this is left of the budget, default 50
+   * @param margin how much better a shadow must score to count as a win, default 0.05
+   */
+  public record Shadows(List<String> routers, Long minRemainingMs, Double margin) {
+    /** Applies defaults. */
+    public Shadows {
+      routers = routers == null ? List.of() : List.copyOf(routers);
+      minRemainingMs = minRemainingMs == null ? 50L : minRemainingMs;
+      margin = margin == null ? 0.05 : margin;
+    }
+  }
+
+  /**
+   * Learned routers' settings: {@code loss = task + λ·load_balance + μ·entropy}.
+   *
+   * @param lambda load-balance weight λ &gt;= 0, default 0.01
+   * @param mu entropy weight μ &gt;= 0, default 0.001
+   * @param optimiser {@code sgd} or {@code adam} (default)
+   * @param learningRate step size &gt; 0, default 0.01
+   * @param snapshotPath where learned state is saved; absent means not saved
+   */
+  public record Learning(
+      Double lambda, Double mu, String optimiser, Double learningRate, String snapshotPath) {
+    /** Applies defaults. */
+    public Learning {
+      lambda = lambda == null ? 0.01 : lambda;
+      mu = mu == null ? 0.001 : mu;
+      optimiser = optimiser == null ? "adam" : optimiser;
+      learningRate = learningRate == null ? 0.01 : learningRate;
+    }
+  }
+
+  /**
+   * Expert management.
+   *
+   * @param autoScale whether {@code max_instances} grows for busy, well-performing experts
+   * @param performanceThreshold success rate in [0, 1] under which an expert underperforms, default
+   *     0.85
+   * @param removeUnderperforming whether underperforming experts are removed, default false
+   * @param minCalls calls observed before an expert is judged, default 20
+   */
+  public record Management(
+      Boolean autoScale,
+      Double performanceThreshold,
+      Boolean removeUnderperforming,
+      Integer minCalls) {
+    /** Applies defaults. */
+    public Management {
+      autoScale = autoScale != null && autoScale;
+      performanceThreshold = performanceThreshold == null ? 0.85 : performanceThreshold;
+      removeUnderperforming = removeUnderperforming != null && removeUnderperforming;
+      minCalls = minCalls == null ? 20 : minCalls;
+    }
+  }
+
+  /**
+   * OpenTelemetry export.
+   *
+   * @param exporter {@code none} (default) or {@code logging}
+   * @param serviceName the service name on spans, default {@code himoe}
+   */
+  public record Telemetry(String exporter, String serviceName) {
+    /** Applies defaults. */
+    public Telemetry {
+      exporter = exporter == null ? "none" : exporter;
+      serviceName = serviceName == null ? "himoe" : serviceName;
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package io.himoe.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.himoe.server.assembly.Assembly;
+import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.metrics.DashboardState;
+import io.himoe.server.metrics.MetricsListener;
+import io.himoe.server.store.FeedbackStore;
+import io.himoe.server.telemetry.Tracing;
+import io.himoe.shared.MoeError;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The Hi-MoE HTTP server (Javalin on virtual threads): the OpenAI-compatible chat endpoint, route
+ * previews, durable feedback, expert administration, decision traces, Prometheus metrics, health
+ * probes and the dashboard. Every error is JSON with a stable code; every log line carries the
+ * request's trace id (MDC key {@code trace_id}).
+ */
+public final class HimoeServer implements AutoCloseable {
+
+  /** Header carrying the trace id, in requests (optional) and every response. */
+  public static final String TRACE_HEADER = "X-Trace-Id";
+
+  /** MDC key of the trace id. */
+  public static final String MDC_TRACE = "trace_id";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HimoeServer.class);
+  private static final Pattern GOOD_TRACE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private final Javalin app;
+  private final Assembly assembly;
+  private final FeedbackStore store;
+  private final Tracing tracing;
+  private final PrometheusMeterRegistry registry;
+  private final ApiHandlers api;
+
+  private HimoeServer(Builder b) {
+    this.assembly = b.assembly;
+    HimoeConfig.Server sc = assembly.config().server();
+    this.tracing = b.tracing;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    long deadline = assembly.config().budgets().deadlineMs();
+    MetricsListener metrics = new MetricsListener(registry, deadline);
+    DashboardState dashboard = new DashboardState(b.clock, metrics, deadline);
+    TraceLog traces = new TraceLog(sc.traceCapacity(), b.clock);
+    assembly.engine().addListener(metrics);
+    assembly.engine().addListener(dashboard);
+    assembly.engine().addListener(traces);
+    this.store = FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
+    this.api =
+        new ApiHandlers(
+            assembly,
+            store,
+            traces,
+            dashboard,
+            registry,
+            tracing,
+            b.clock,
+            sc.maxBodyBytes(),
+            apiKeys(sc.auth(), b.env),
+            sc.auth().enabled(),
+            b.env);
+    String host = b.host != null ? b.host : sc.host();
+    int port = b.port != null ? b.port : sc.port();
+    this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
+    try {
+      app.start(host, port);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    api.ready(true);
+  }
+
+  private void configure(io.javalin.config.JavalinConfig cfg, long maxBody) {
+    cfg.concurrency.useVirtualThreads = true;
+    cfg.http.maxRequestSize = maxBody;
+    cfg.startup.showJavalinBanner = false;
+    cfg.routes.before(this::beforeRequest);
+    cfg.routes.after(this::afterRequest);
+    cfg.routes.post("/v1/chat/completions", api::chat);
+    cfg.routes.post("/v1/route", api::route);
+    cfg.routes.post("/v1/feedback", api::feedback);
+    cfg.routes.get("/v1/experts", api::listExperts);
+    cfg.routes.post("/v1/experts", api::addExpert);
+    cfg.routes.delete("/v1/experts/{name}", api::removeExpert);
+    cfg.routes.get("/v1/traces/{id}", api::trace);
+    cfg.routes.get("/v1/models", api::models);
+    cfg.routes.get("/v1/dashboard", api::dashboard);
+    cfg.routes.get("/metrics", api::metrics);
+    cfg.routes.get("/healthz", api::health);
+    cfg.routes.get("/readyz", api::ready);
+    cfg.routes.get("/", api::dashboardPage);
+    cfg.routes.get("/dashboard/{file}", api::dashboardAsset);
+    cfg.routes.exception(
+        ApiError.class, (e, ctx) -> api.error(ctx, e.status(), e.code(), e.getMessage()));
+    cfg.routes.exception(
+        MoeError.class,
+        (e, ctx) -> api.error(ctx, ApiHandlers.statusOf(e), e.code(), e.getMessage()));
+    cfg.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e));
+    cfg.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+          api.error(
+              ctx, 500, "internal_error", "internal error; see the server log for this trace id");
+        });
+  }
+
+  private void httpError(Context ctx, HttpResponseException e) {
+    int s = e.getStatus();
+    String code =
+        switch (s) {
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 413 -> "payload_too_large";
+          default -> "http_" + s;
+        };
+    String msg =
+        switch (s) {
+          case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+          case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+          case 413 -> "request body is larger than the limit of " + api.maxBody() + " bytes";
+          default -> e.getMessage();
+        };
+    api.error(ctx, s, code, msg);
+  }
+
+  private void beforeRequest(Context ctx) {
+    String given = ctx.header(TRACE_HEADER);
+    String tid =
+        given != null && GOOD_TRACE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    ctx.attribute(MDC_TRACE, tid);
+    ctx.attribute("himoe.start", System.nanoTime());
+    ctx.header(TRACE_HEADER, tid);
+    MDC.put(MDC_TRACE, tid);
+  }
+
+  private void afterRequest(Context ctx) {
+    Long t0 = ctx.attribute("himoe.start");
+    long ms = t0 == null ? 0 : (System.nanoTime() - t0) / 1_000_000;
+    String path = ctx.path();
+    if (!path.equals("/metrics") && !path.equals("/v1/dashboard") && !path.startsWith("/health")) {
+      LOG.info("{} {} -> {} in {} ms", ctx.method(), path, ctx.statusCode(), ms);
+    }
+    MDC.remove(MDC_TRACE);
+  }
+
+  private static Set<String> apiKeys(HimoeConfig.Auth auth, Map<String, String> env) {
+    Set<String> keys = new LinkedHashSet<>();
+    auth.apiKeys().stream().map(String::strip).filter(k -> !k.isEmpty()).forEach(keys::add);
+    String fromEnv = env.get("HIMOE_API_KEYS");
+    if (fromEnv != null) {
+      for (String k : fromEnv.split(",")) {
+        if (!k.isBlank()) {
+          keys.add(k.strip());
+        }
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * @param assembly the engine and experts to serve
+   * @return a builder; host, port and feedback file default to the assembly's configuration
+   */
+  public static Builder builder(Assembly assembly) {
+    return new Builder(assembly);
+  }
+
+  /**
+   * @return the port the server listens on
+   */
+  public int port() {
+    return app.port();
+  }
+
+  /**
+   * @return the base URL, e.g. {@code http://127.0.0.1:8080}
+   */
+  public String url() {
+    String host = assembly.config().server().host();
+    return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port();
+  }
+
+  /**
+   * @return the Prometheus registry (for embedding)
+   */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * @return the JSON mapper of the API (snake_case)
+   */
+  public static ObjectMapper json() {
+    return ApiHandlers.MAPPER;
+  }
+
+  /** Stops accepting requests, then closes the feedback store and the tracing exporter. */
+  @Override
+  public void close() {
+    api.ready(false);
+    app.stop();
+    store.close();
+    tracing.close();
+  }
+
+  /** Builds and starts a {@link HimoeServer}. */
+  public static final class Builder {
+    private final Assembly assembly;
+    private String host;
+    private Integer port;
+    private Path feedbackDb;
+    private Map<String, String> env = Map.of();
+    private Tracing tracing = Tracing.disabled();
+    private InstantSource clock = InstantSource.system();
+
+    private Builder(Assembly assembly) {
+      this.assembly = Objects.requireNonNull(assembly, "assembly");
+    }
+
+    /**
+     * @param host interface to bind
+     * @return this
+     */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * @param port TCP port (0 picks a free one)
+     * @return this
+     */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * @param file the SQLite feedback file
+     * @return this
+     */
+    public Builder feedbackDb(Path file) {
+      this.feedbackDb = file;
+      return this;
+    }
+
+    /**
+     * @param env environment variables ({@code HIMOE_API_KEYS}, and those named by {@code
+     *     api_key_env} when experts are added)
+     * @return this
+     */
+    public Builder env(Map<String, String> env) {
+      this.env = Map.copyOf(env);
+      return this;
+    }
+
+    /**
+     * @param tracing span export
+     * @return this
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
+      return this;
+    }
+
+    /**
+     * @param clock the clock for timestamps
+     * @return this
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @return the started server
+     */
+    public HimoeServer start() {
+      return new HimoeServer(this);
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,84 @@
+package io.himoe.server.http;
+
+import io.himoe.engine.Answer;
+import io.himoe.engine.DecisionTrace;
+import io.himoe.engine.EngineListener;
+import io.himoe.engine.ShadowReport;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import io.himoe.shared.TtlLruCache;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Keeps every recent decision by trace id (bounded: TTL + LRU) for {@code GET /v1/traces/{id}}: the
+ * input, the answer or error, the decision trace and the shadow reports that arrive after.
+ */
+final class TraceLog implements EngineListener {
+
+  /**
+   * One decision.
+   *
+   * @param traceId its trace id
+   * @param input the request text, shortened to 2,000 characters
+   * @param answer the rendered answer, when it answered
+   * @param error the error code and message, when it failed
+   * @param trace the decision trace, when it answered
+   * @param shadows shadow reports, as they arrive
+   */
+  record Entry(
+      String traceId,
+      String input,
+      Optional<String> answer,
+      Optional<String> error,
+      Optional<DecisionTrace> trace,
+      List<ShadowReport> shadows) {}
+
+  private final TtlLruCache<String, Entry> entries;
+
+  TraceLog(int capacity, InstantSource clock) {
+    this.entries = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
+  }
+
+  @Override
+  public void onAnswer(InputData input, Answer answer) {
+    entries.put(
+        answer.traceId(),
+        new Entry(
+            answer.traceId(),
+            shorten(input.toText()),
+            Optional.of(answer.value().render()),
+            Optional.empty(),
+            Optional.of(answer.trace()),
+            new CopyOnWriteArrayList<>()));
+  }
+
+  @Override
+  public void onError(InputData input, String traceId, MoeError error) {
+    entries.put(
+        traceId,
+        new Entry(
+            traceId,
+            shorten(input.toText()),
+            Optional.empty(),
+            Optional.of(error.code() + ": " + error.getMessage()),
+            Optional.empty(),
+            new CopyOnWriteArrayList<>()));
+  }
+
+  @Override
+  public void onShadow(ShadowReport report) {
+    entries.get(report.traceId()).ifPresent(e -> e.shadows().add(report));
+  }
+
+  Optional<Entry> get(String traceId) {
+    return entries.get(traceId);
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 2000 ? s : s.substring(0, 2000) + "…";
+  }
+}

@@ -1,0 +1,244 @@
+package io.himoe.server.metrics;
+
+import io.himoe.engine.Answer;
+import io.himoe.engine.EngineListener;
+import io.himoe.engine.ExpertTrace;
+import io.himoe.engine.ShadowReport;
+import io.himoe.engine.StageTrace;
+import io.himoe.router.RouterFeedback;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * Turns engine events into Micrometer meters: requests and errors, request latency and cost,
+ * per-expert calls by status, latency histograms, drops and utilisation, gate entropy, the
+ * load-balance coefficient of variation, routing drift, shadow runs and win rates, feedback and
+ * budget use. Names follow Micrometer conventions ({@code himoe.expert.calls} is exported to
+ * Prometheus as {@code himoe_expert_calls_total}).
+ */
+public final class MetricsListener implements EngineListener {
+
+  private final MeterRegistry registry;
+  private final long deadlineMs;
+  private final UsageDrift drift = new UsageDrift(0.2, 0.01);
+  private final AtomicLong requests = new AtomicLong();
+  private final Map<String, DoubleAdder> share = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+  private final Map<String, long[]> shadows = new ConcurrentHashMap<>();
+  private volatile double lastEntropy;
+
+  /**
+   * @param registry where meters go
+   * @param deadlineMs the configured request budget in ms, to report the share of it used
+   */
+  public MetricsListener(MeterRegistry registry, long deadlineMs) {
+    this.registry = registry;
+    this.deadlineMs = deadlineMs;
+    Gauge.builder("himoe.load.balance.cv", this, MetricsListener::loadBalanceCv)
+        .description("coefficient of variation of expert call counts (0 = perfectly balanced)")
+        .register(registry);
+    Gauge.builder("himoe.routing.drift", this, MetricsListener::drift)
+        .description("total-variation distance between recent and long-run routing, in [0, 1]")
+        .register(registry);
+    Gauge.builder("himoe.gate.entropy.last", this, l -> l.lastEntropy)
+        .description("gate entropy of the latest request, nats")
+        .register(registry);
+  }
+
+  @Override
+  public void onAnswer(InputData input, Answer answer) {
+    var trace = answer.trace();
+    requests.incrementAndGet();
+    Counter.builder("himoe.requests")
+        .tag("router", trace.routerId())
+        .tag("outcome", "answered")
+        .register(registry)
+        .increment();
+    Timer.builder("himoe.request.latency")
+        .tag("router", trace.routerId())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Duration.ofMillis(trace.latencyMs()));
+    Counter.builder("himoe.budget.spent.cost")
+        .baseUnit("cost_units")
+        .register(registry)
+        .increment(trace.costUnits());
+    DistributionSummary.builder("himoe.budget.time.used")
+        .description("share of the request's time budget used")
+        .register(registry)
+        .record(deadlineMs > 0 ? (double) trace.latencyMs() / deadlineMs : 0);
+    if (!trace.shadows().isEmpty()) {
+      Counter.builder("himoe.shadow.scheduled")
+          .register(registry)
+          .increment(trace.shadows().size());
+    }
+    StageTrace main = trace.stages().getFirst();
+    lastEntropy = main.mix().entropy();
+    drift.observe(main.mix().utilByExpert());
+    for (StageTrace stage : trace.stages()) {
+      DistributionSummary.builder("himoe.gate.entropy")
+          .tag("router", stage.routerId())
+          .baseUnit("nats")
+          .register(registry)
+          .record(stage.mix().entropy());
+      stage.mix().utilByExpert().forEach((name, s) -> shareOf(name).add(s));
+      for (ExpertTrace e : stage.experts()) {
+        expert(e);
+      }
+    }
+  }
+
+  private void expert(ExpertTrace e) {
+    if (e.status().equals("not-picked")) {
+      return;
+    }
+    Counter.builder("himoe.expert.calls")
+        .tag("expert", e.name())
+        .tag("status", e.status())
+        .register(registry)
+        .increment();
+    if (e.status().equals("skipped")) {
+      return;
+    }
+    calls.computeIfAbsent(e.name(), k -> new AtomicLong()).incrementAndGet();
+    Timer.builder("himoe.expert.latency")
+        .tag("expert", e.name())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Duration.ofMillis(e.latencyMs()));
+    if (e.status().equals("dropped")) {
+      Counter.builder("himoe.expert.drops").tag("expert", e.name()).register(registry).increment();
+    } else if (e.status().equals("failed")) {
+      Counter.builder("himoe.expert.errors").tag("expert", e.name()).register(registry).increment();
+    }
+  }
+
+  private DoubleAdder shareOf(String name) {
+    return share.computeIfAbsent(
+        name,
+        n -> {
+          DoubleAdder a = new DoubleAdder();
+          Gauge.builder("himoe.expert.utilisation", a, x -> utilisation(x))
+              .tag("expert", n)
+              .description("share of requests routed to this expert")
+              .register(registry);
+          return a;
+        });
+  }
+
+  private double utilisation(DoubleAdder a) {
+    long r = requests.get();
+    return r == 0 ? 0 : a.sum() / r;
+  }
+
+  @Override
+  public void onError(InputData input, String traceId, MoeError error) {
+    Counter.builder("himoe.requests")
+        .tag("router", "none")
+        .tag("outcome", error.code())
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void onShadow(ShadowReport report) {
+    String id = report.shadowRouter();
+    long[] rec =
+        shadows.computeIfAbsent(
+            id,
+            k -> {
+              long[] r = new long[2];
+              Gauge.builder("himoe.shadow.win.rate", r, x -> rate(x))
+                  .tag("shadow", k)
+                  .register(registry);
+              return r;
+            });
+    synchronized (rec) {
+      rec[0]++;
+      if (report.shadowBetter()) {
+        rec[1]++;
+      }
+    }
+    Counter.builder("himoe.shadow.runs")
+        .tag("shadow", id)
+        .tag("outcome", report.error().isPresent() ? "failed" : "compared")
+        .register(registry)
+        .increment();
+    if (report.shadowBetter()) {
+      Counter.builder("himoe.shadow.wins").tag("shadow", id).register(registry).increment();
+    }
+  }
+
+  private static double rate(long[] r) {
+    synchronized (r) {
+      return r[0] == 0 ? 0 : (double) r[1] / r[0];
+    }
+  }
+
+  @Override
+  public void onFeedback(String routerId, RouterFeedback feedback) {
+    Counter.builder("himoe.feedback").tag("router", routerId).register(registry).increment();
+  }
+
+  /**
+   * @return the coefficient of variation of per-expert call counts, 0 when fewer than 2 experts
+   *     were called
+   */
+  public double loadBalanceCv() {
+    int n = calls.size();
+    if (n < 2) {
+      return 0;
+    }
+    double sum = 0;
+    double sq = 0;
+    for (AtomicLong c : calls.values()) {
+      double x = c.get();
+      sum += x;
+      sq += x * x;
+    }
+    double mean = sum / n;
+    if (mean == 0) {
+      return 0;
+    }
+    double var = Math.max(0, sq / n - mean * mean);
+    return Math.sqrt(var) / mean;
+  }
+
+  /**
+   * @return routing drift in [0, 1]
+   */
+  public double drift() {
+    return drift.value();
+  }
+
+  /**
+   * @param shadowId a shadow router
+   * @return {@code [runs, wins]}
+   */
+  public long[] shadowRecord(String shadowId) {
+    long[] r = shadows.get(shadowId);
+    if (r == null) {
+      return new long[2];
+    }
+    synchronized (r) {
+      return r.clone();
+    }
+  }
+
+  /**
+   * @return shadow ids seen so far
+   */
+  public java.util.Set<String> shadowIds() {
+    return java.util.Set.copyOf(shadows.keySet());
+  }
+}

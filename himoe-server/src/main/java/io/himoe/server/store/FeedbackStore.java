@@ -1,0 +1,171 @@
+package io.himoe.server.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * The durable feedback log, in an embedded SQLite file: each feedback is committed (journal in WAL
+ * mode, {@code synchronous=FULL}) before the server answers {@code 202}, so it survives a crash and
+ * can be replayed into learned routers. Thread-safe (writes are serialised).
+ */
+public final class FeedbackStore implements AutoCloseable {
+
+  /**
+   * One stored feedback.
+   *
+   * @param id its row id
+   * @param traceId the decision it is about
+   * @param reward quality in [0, 1], when given
+   * @param bestExpert the expert that should have answered, when given
+   * @param notes free text, when given
+   * @param receivedAtMs when it was received (epoch ms)
+   */
+  public record Entry(
+      long id,
+      String traceId,
+      OptionalDouble reward,
+      String bestExpert,
+      String notes,
+      long receivedAtMs) {}
+
+  private final Connection conn;
+
+  private FeedbackStore(Connection conn) {
+    this.conn = conn;
+  }
+
+  /**
+   * Opens (or creates) the store.
+   *
+   * @param file the SQLite file; its directory is created if missing
+   * @return the store
+   * @throws StoreException if it cannot be opened
+   */
+  public static FeedbackStore open(Path file) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS feedback ("
+                + "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + "trace_id TEXT NOT NULL,"
+                + "reward REAL,"
+                + "best_expert TEXT,"
+                + "notes TEXT,"
+                + "received_at_ms INTEGER NOT NULL)");
+        s.execute("CREATE INDEX IF NOT EXISTS feedback_trace ON feedback(trace_id)");
+      }
+      return new FeedbackStore(c);
+    } catch (SQLException | java.io.IOException e) {
+      throw new StoreException("cannot open feedback store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stores one feedback and commits it.
+   *
+   * @param traceId the decision
+   * @param reward quality in [0, 1], or empty
+   * @param bestExpert the right expert, or {@code null}
+   * @param notes free text, or {@code null}
+   * @param receivedAtMs when it was received
+   * @return the stored entry
+   * @throws StoreException if it could not be stored
+   */
+  public synchronized Entry append(
+      String traceId, OptionalDouble reward, String bestExpert, String notes, long receivedAtMs) {
+    Objects.requireNonNull(traceId, "traceId");
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "INSERT INTO feedback(trace_id, reward, best_expert, notes, received_at_ms)"
+                + " VALUES (?, ?, ?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, traceId);
+      if (reward.isPresent()) {
+        ps.setDouble(2, reward.getAsDouble());
+      } else {
+        ps.setNull(2, java.sql.Types.REAL);
+      }
+      ps.setString(3, bestExpert);
+      ps.setString(4, notes);
+      ps.setLong(5, receivedAtMs);
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        long id = keys.next() ? keys.getLong(1) : -1;
+        return new Entry(id, traceId, reward, bestExpert, notes, receivedAtMs);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot store feedback: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * @param traceId a decision
+   * @return its feedback, oldest first
+   */
+  public synchronized List<Entry> forTrace(String traceId) {
+    return query("SELECT * FROM feedback WHERE trace_id = ? ORDER BY id", traceId);
+  }
+
+  /**
+   * @return how many feedback entries are stored
+   */
+  public synchronized long count() {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM feedback")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("cannot count feedback: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Entry> query(String sql, String arg) {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setString(1, arg);
+      List<Entry> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          double r = rs.getDouble("reward");
+          OptionalDouble reward = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(r);
+          out.add(
+              new Entry(
+                  rs.getLong("id"),
+                  rs.getString("trace_id"),
+                  reward,
+                  rs.getString("best_expert"),
+                  rs.getString("notes"),
+                  rs.getLong("received_at_ms")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read feedback: " + e.getMessage(), e);
+    }
+  }
+
+  /** Closes the database. */
+  @Override
+  public synchronized void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close feedback store: " + e.getMessage(), e);
+    }
+  }
+}

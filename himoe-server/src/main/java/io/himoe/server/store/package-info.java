@@ -1,0 +1,2 @@
+/** Durable storage of feedback (embedded SQLite). */
+package io.himoe.server.store;

@@ -1,0 +1,2 @@
+/** OpenTelemetry spans for requests and expert calls. */
+package io.himoe.server.telemetry;

@@ -1,0 +1,168 @@
+package io.himoe.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.himoe.server.assembly.Assembly;
+import io.himoe.server.config.ConfigLoader;
+import io.himoe.server.http.HimoeServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Cli.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  @Test
+  void demoRoutesEveryExampleAndPrintsItsTrace() {
+    Run r = run("demo");
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    for (String example : DemoCommand.EXAMPLES) {
+      assertThat(r.out()).contains(TraceFormatter.shorten(example, 200));
+    }
+    assertThat(r.out().split("decision ", -1)).hasSize(DemoCommand.EXAMPLES.size() + 1);
+    assertThat(r.out())
+        .contains("answer: ")
+        .contains("stage main via main")
+        .contains("planning")
+        .contains("answered")
+        .contains("gate entropy")
+        .contains("5 of 5 inputs answered.");
+  }
+
+  @Test
+  void versionAndHelp() {
+    Run v = run("version");
+    assertThat(v.code()).isZero();
+    assertThat(v.out()).startsWith("himoe ").contains("java 25").contains("planner");
+    for (String cmd :
+        new String[] {"demo", "ask", "route", "serve", "feedback", "experts", "version"}) {
+      Run h = run(cmd, "--help");
+      assertThat(h.code()).as(cmd).isZero();
+      assertThat(h.out()).as(cmd).contains("Usage: himoe " + cmd);
+    }
+    assertThat(run("experts", "add", "--help").out()).contains("--api-key-env");
+    assertThat(run("--help").out()).contains("demo").contains("serve").contains("eval");
+  }
+
+  @Test
+  void askExplainsAndRouteShowsTheDecision() {
+    Run a = run("ask", "--explain", "plan:", "buy", "milk;", "cook");
+    assertThat(a.code()).isZero();
+    assertThat(a.out()).contains("buy milk").contains("decision ").contains("planning");
+    Run r = run("route", "plan:", "a;", "b");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("router main").contains("would-call");
+    Run j = run("route", "--json", "plan: a; b");
+    assertThat(j.out()).contains("\"router_id\" : \"main\"");
+  }
+
+  @Test
+  void errorsAreOneLineWithExitCodes(@TempDir Path dir) throws Exception {
+    Run bad = run("ask", "--nope", "x");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err().strip().lines()).hasSize(1);
+    assertThat(bad.err()).startsWith("himoe: ").contains("--nope");
+
+    Path cfg = dir.resolve("bad.yaml");
+    Files.writeString(cfg, "experts: []\nroutters: []\n");
+    Run c = run("demo", "--config", cfg.toString());
+    assertThat(c.code()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(c.err().strip().lines()).hasSize(1);
+    assertThat(c.err()).contains("routters: unknown key");
+
+    Run m = run("ask", "--model", "nope", "hello");
+    assertThat(m.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(m.err()).startsWith("himoe: unknown_router: ");
+
+    Run down = run("experts", "list", "--server", "http://127.0.0.1:9");
+    assertThat(down.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(down.err()).contains("cannot reach a Hi-MoE server");
+
+    Run fb = run("feedback", "--trace", "t");
+    assertThat(fb.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(fb.err()).contains("--reward or --best-expert");
+  }
+
+  @Test
+  void evalDelegatesOrSaysWhatIsMissing() {
+    Run e = run("eval", "--suite", "quick");
+    boolean present;
+    try {
+      Class.forName(EvalCommand.ENTRY);
+      present = true;
+    } catch (ClassNotFoundException ex) {
+      present = false;
+    }
+    if (!present) {
+      assertThat(e.code()).isEqualTo(ExitCodes.FAILED);
+      assertThat(e.err()).contains("himoe-eval");
+    }
+  }
+
+  @Test
+  void clientCommandsTalkToARunningServer(@TempDir Path dir) {
+    Assembly a = Assembly.build(ConfigLoader.of(Map.of()).embeddedDefault());
+    Map<String, String> env = Map.of("HIMOE_API_KEYS", "k1,k2");
+    try (HimoeServer s =
+        HimoeServer.builder(a).port(0).env(env).feedbackDb(dir.resolve("fb.db")).start()) {
+      String url = s.url();
+      Run list = run("experts", "list", "--server", url);
+      assertThat(list.code()).isZero();
+      assertThat(list.out()).contains("planning").contains("planner").contains("main");
+
+      Run ask = run("ask", "--server", url, "--explain", "plan: one; two");
+      assertThat(ask.code()).isZero();
+      Matcher m = Pattern.compile("decision (\\S+):").matcher(ask.out());
+      assertThat(m.find()).isTrue();
+      String trace = m.group(1);
+
+      Run noKey = run("feedback", "--server", url, "--trace", trace, "--reward", "1");
+      assertThat(noKey.code()).isEqualTo(ExitCodes.FAILED);
+      assertThat(noKey.err()).contains("unauthorized");
+
+      Run fb =
+          run(
+              Map.of("HIMOE_API_KEY", "k2"),
+              "feedback",
+              "--server",
+              url,
+              "--trace",
+              trace,
+              "--reward",
+              "0.8");
+      assertThat(fb.code()).isZero();
+      assertThat(fb.out()).contains("stored for trace " + trace);
+
+      Run rm = run(env, "experts", "remove", "--server", url, "planning");
+      assertThat(rm.code()).isEqualTo(ExitCodes.FAILED);
+      assertThat(rm.err()).contains("last expert");
+    } finally {
+      a.close();
+    }
+  }
+}
