@@ -1,0 +1,5 @@
+/**
+ * Continual-learning metrics: the accuracy matrix of a run and the GEM / Chaudhry metrics derived
+ * from it (average accuracy, backward and forward transfer, forgetting, intransigence).
+ */
+package io.himoe.branches.metrics;
