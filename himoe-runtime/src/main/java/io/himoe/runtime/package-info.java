@@ -1,2 +1,7 @@
-/** Hi-MoE runtime module. */
+/**
+ * Hi-MoE runtime (seed 003): dynamic resource allocation. Sub-packages: {@code complexity} (how
+ * hard a request is), {@code device} (battery, memory, CPU read from the machine), {@code mode}
+ * (performance modes chosen from both, applied to experts and routers), {@code memory} (byte pools
+ * with backpressure) and {@code generation} (token streaming from a local n-gram model).
+ */
 package io.himoe.runtime;
