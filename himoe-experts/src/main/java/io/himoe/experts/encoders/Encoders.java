@@ -1,0 +1,32 @@
+package io.himoe.experts.encoders;
+
+import io.himoe.shared.Encoder;
+import java.util.List;
+import java.util.Locale;
+
+/** Looks up the built-in encoders by the names configuration files use. */
+public final class Encoders {
+
+  /** The names {@link #byName} accepts. */
+  public static final List<String> NAMES = List.of("hashing", "minilm");
+
+  private Encoders() {}
+
+  /**
+   * @param name {@code hashing} (a {@link HashingEncoder} of dimension {@value
+   *     HashingEncoder#DEFAULT_DIMENSION}) or {@code minilm} (a {@link MiniLmEncoder} with its
+   *     default cache); case and surrounding spaces are ignored
+   * @return a new encoder
+   * @throws IllegalArgumentException naming the allowed values if the name is unknown
+   */
+  public static Encoder byName(String name) {
+    String key = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    return switch (key) {
+      case "hashing" -> HashingEncoder.ofDefaults();
+      case "minilm" -> MiniLmEncoder.ofDefaults();
+      default ->
+          throw new IllegalArgumentException(
+              "encoder: unknown name '" + name + "', expected one of " + NAMES);
+    };
+  }
+}

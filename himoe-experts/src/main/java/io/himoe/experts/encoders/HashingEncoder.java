@@ -1,0 +1,195 @@
+package io.himoe.experts.encoders;
+
+import io.himoe.shared.Encoded;
+import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * A model-free text encoder: word unigrams and bigrams plus character 3- to 5-grams (taken inside
+ * each whitespace-separated chunk padded with a space on both sides, so punctuation and symbols
+ * such as {@code 2^10} count too), signed feature hashing with MurmurHash3 (stable on every run and
+ * machine), then L2 normalisation. Text is lower-cased and stripped of diacritics first, so
+ * "Étapes" and "etapes" share their features.
+ *
+ * <p>Thread-safe and allocation-light: a query of a few words takes microseconds. Bytes are read as
+ * UTF-8 text; a feature vector cannot be encoded ({@link MoeError.EncodeError}). A text with no
+ * feature at all (impossible for non-blank input) would give the zero vector.
+ */
+public final class HashingEncoder implements Encoder {
+
+  /** The dimension {@link #ofDefaults()} uses: 4096 keeps collisions rare for short queries. */
+  public static final int DEFAULT_DIMENSION = 4096;
+
+  private static final int SEED_WORD = 0x5eed0001;
+  private static final int SEED_BIGRAM = 0x5eed0002;
+  private static final int SEED_CHAR = 0x5eed0003;
+  private static final int MIN_CHAR_GRAM = 3;
+  private static final int MAX_CHAR_GRAM = 5;
+  // Char n-grams are many more than words; a lower weight keeps words the main signal.
+  private static final float WORD_WEIGHT = 1.0f;
+  private static final float BIGRAM_WEIGHT = 0.7f;
+  private static final float CHAR_WEIGHT = 0.35f;
+
+  private final int dimension;
+
+  private HashingEncoder(int dimension) {
+    this.dimension = dimension;
+  }
+
+  /**
+   * @param dimension the vector dimension, in [16, 1 048 576]
+   * @return an encoder of that dimension
+   * @throws IllegalArgumentException if the dimension is out of range
+   */
+  public static HashingEncoder of(int dimension) {
+    if (dimension < 16 || dimension > (1 << 20)) {
+      throw new IllegalArgumentException(
+          "hashing encoder: dimension must be in [16, 1048576], got " + dimension);
+    }
+    return new HashingEncoder(dimension);
+  }
+
+  /**
+   * @return an encoder of dimension {@value #DEFAULT_DIMENSION}
+   */
+  public static HashingEncoder ofDefaults() {
+    return new HashingEncoder(DEFAULT_DIMENSION);
+  }
+
+  /**
+   * @return the vector dimension
+   */
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public String id() {
+    return "hashing-" + dimension;
+  }
+
+  @Override
+  public Encoded encode(InputData input) {
+    return switch (input) {
+      case InputData.Text t -> new Encoded(vector(t.text()));
+      case InputData.Bytes b -> new Encoded(vector(b.toText()));
+      case InputData.Features f ->
+          throw new MoeError.EncodeError(
+              "hashing encoder reads text; got a feature vector of dimension " + f.dimension(),
+              null);
+    };
+  }
+
+  /**
+   * Encodes a text without wrapping it in {@link Encoded}.
+   *
+   * @param text the text
+   * @return a fresh L2-normalised vector of {@link #dimension()} floats (all zero for a text with
+   *     no feature)
+   */
+  public float[] vector(String text) {
+    float[] v = new float[dimension];
+    String norm = normalize(text);
+    addWordFeatures(norm, v);
+    addCharFeatures(norm, v);
+    l2normalize(v);
+    return v;
+  }
+
+  /** Lower case, diacritics removed (NFD then combining marks dropped), for ASCII at no cost. */
+  static String normalize(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lower.length(); i++) {
+      if (lower.charAt(i) >= 0x80) {
+        String nfd = Normalizer.normalize(lower, Normalizer.Form.NFD);
+        StringBuilder sb = new StringBuilder(nfd.length());
+        for (int j = 0; j < nfd.length(); j++) {
+          char c = nfd.charAt(j);
+          if (Character.getType(c) != Character.NON_SPACING_MARK) {
+            sb.append(c);
+          }
+        }
+        return sb.toString();
+      }
+    }
+    return lower;
+  }
+
+  /** Words are maximal runs of letters and digits; a bigram joins two neighbours with a space. */
+  private void addWordFeatures(String s, float[] v) {
+    StringBuilder words = new StringBuilder(s.length());
+    int prevStart = -1;
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      while (i < n && !Character.isLetterOrDigit(s.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && Character.isLetterOrDigit(s.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        if (!words.isEmpty()) {
+          words.append(' ');
+        }
+        int wStart = words.length();
+        words.append(s, start, i);
+        add(v, Murmur3.hashChars(words, wStart, words.length(), SEED_WORD), WORD_WEIGHT);
+        if (prevStart >= 0) {
+          add(v, Murmur3.hashChars(words, prevStart, words.length(), SEED_BIGRAM), BIGRAM_WEIGHT);
+        }
+        prevStart = wStart;
+      }
+    }
+  }
+
+  /** Char n-grams inside " chunk " for every whitespace-separated chunk. */
+  private void addCharFeatures(String s, float[] v) {
+    StringBuilder padded = new StringBuilder(32);
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      while (i < n && Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && !Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        padded.setLength(0);
+        padded.append(' ').append(s, start, i).append(' ');
+        int len = padded.length();
+        for (int g = MIN_CHAR_GRAM; g <= MAX_CHAR_GRAM && g <= len; g++) {
+          for (int p = 0; p + g <= len; p++) {
+            add(v, Murmur3.hashChars(padded, p, p + g, SEED_CHAR + g), CHAR_WEIGHT);
+          }
+        }
+      }
+    }
+  }
+
+  /** The low 31 bits choose the slot, the top bit the sign, so collisions cancel on average. */
+  private void add(float[] v, int hash, float weight) {
+    int slot = (hash & 0x7fffffff) % dimension;
+    v[slot] += hash < 0 ? -weight : weight;
+  }
+
+  private static void l2normalize(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    if (sum == 0) {
+      return;
+    }
+    float inv = (float) (1.0 / Math.sqrt(sum));
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= inv;
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** Hi-MoE experts module. */
-package io.himoe.experts;
