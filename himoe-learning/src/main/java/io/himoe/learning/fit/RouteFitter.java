@@ -1,0 +1,162 @@
+package io.himoe.learning.fit;
+
+import io.himoe.learning.nn.Losses;
+import io.himoe.learning.nn.Mlp;
+import io.himoe.shared.Encoder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Fits a neural gate (linear or one hidden layer) from labelled utterances, like routes defined by
+ * example phrases, through any {@link Encoder}, with softmax cross-entropy and Adam. Out-of-scope
+ * training rows are not a class: they are pushed towards the uniform distribution so that the gate
+ * learns to be unsure on them. A validation set calibrates the rejection threshold. Deterministic
+ * for a given seed and data.
+ */
+public final class RouteFitter {
+
+  private final Encoder encoder;
+  private final FitOptions options;
+
+  private RouteFitter(Encoder encoder, FitOptions options) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /**
+   * @param encoder turns texts into vectors
+   * @param options training options
+   * @return a fitter
+   */
+  public static RouteFitter of(Encoder encoder, FitOptions options) {
+    return new RouteFitter(encoder, options);
+  }
+
+  /**
+   * Trains a gate and calibrates its rejection threshold.
+   *
+   * @param train training rows (at least one in-scope row)
+   * @param validation rows used only to calibrate the threshold (may be empty: threshold 0)
+   * @param oosLabel the label of out-of-scope rows, if any
+   * @param progress receives the loss after every epoch
+   * @return the fitted routes
+   * @throws IllegalArgumentException if there is no in-scope row, or a validation label is unknown
+   */
+  public FittedRoutes fit(
+      List<LabelledText> train,
+      List<LabelledText> validation,
+      Optional<String> oosLabel,
+      FitProgress progress) {
+    Objects.requireNonNull(oosLabel, "oosLabel");
+    TreeSet<String> labelSet = new TreeSet<>();
+    for (LabelledText t : train) {
+      if (!isOos(t, oosLabel)) {
+        labelSet.add(t.label());
+      }
+    }
+    if (labelSet.isEmpty()) {
+      throw new IllegalArgumentException("route fit: the training set has no in-scope row");
+    }
+    List<String> labels = List.copyOf(labelSet);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < labels.size(); i++) {
+      index.put(labels.get(i), i);
+    }
+    float[][] xs =
+        MinibatchTrainer.encode(encoder, train.stream().map(LabelledText::text).toList());
+    int[] ys = new int[train.size()];
+    for (int i = 0; i < ys.length; i++) {
+      ys[i] = isOos(train.get(i), oosLabel) ? -1 : index.get(train.get(i).label());
+    }
+    Mlp net = Mlp.create(xs[0].length, options.hidden(), labels.size(), options.seed());
+    MinibatchTrainer.train(
+        net,
+        xs,
+        options,
+        (ex, logits, d) -> {
+          double[] p = Losses.softmax(logits);
+          return ys[ex] < 0 ? Losses.towardsUniform(p, 1, d) : Losses.crossEntropy(p, ys[ex], 1, d);
+        },
+        progress);
+    FittedRouteModel model = new FittedRouteModel(encoder, net, labels, 0.0);
+    double threshold = validation.isEmpty() ? 0.0 : calibrate(model, validation, oosLabel, index);
+    return new FittedRouteModel(encoder, net, labels, threshold);
+  }
+
+  private static boolean isOos(LabelledText t, Optional<String> oos) {
+    return oos.isPresent() && oos.get().equals(t.label());
+  }
+
+  /**
+   * Chooses the threshold that maximises validation accuracy, where an in-scope row is right when
+   * accepted with the right label and an out-of-scope row is right when rejected. Candidates are
+   * the observed confidences (a row is accepted when its confidence is at least the threshold).
+   */
+  private double calibrate(
+      FittedRouteModel model,
+      List<LabelledText> validation,
+      Optional<String> oosLabel,
+      Map<String, Integer> index) {
+    int n = validation.size();
+    double[] conf = new double[n];
+    boolean[] rightIfAccepted = new boolean[n];
+    boolean[] oos = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      LabelledText v = validation.get(i);
+      oos[i] = isOos(v, oosLabel);
+      if (!oos[i] && !index.containsKey(v.label())) {
+        throw new IllegalArgumentException(
+            "route fit: validation row "
+                + i
+                + " has label '"
+                + v.label()
+                + "' not seen in training");
+      }
+      RouteGuess g = model.classify(v.text());
+      conf[i] = g.confidence();
+      rightIfAccepted[i] = !oos[i] && g.topLabel().equals(v.label());
+    }
+    Integer[] byConf = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      byConf[i] = i;
+    }
+    Arrays.sort(byConf, (a, b) -> Double.compare(conf[a], conf[b]));
+    // Threshold at 0 accepts all; raising it past row byConf[j] rejects it.
+    int correct = 0;
+    for (int i = 0; i < n; i++) {
+      correct += rightIfAccepted[i] ? 1 : 0;
+    }
+    int best = correct;
+    double bestT = 0.0;
+    for (int j = 0; j < n; j++) {
+      int i = byConf[j];
+      correct += (oos[i] ? 1 : 0) - (rightIfAccepted[i] ? 1 : 0);
+      boolean lastOfTie = j == n - 1 || conf[byConf[j + 1]] > conf[i];
+      if (lastOfTie && correct > best) {
+        best = correct;
+        // Midway to the next confidence so that rows just above stay accepted.
+        bestT = j == n - 1 ? Math.nextUp(conf[i]) : (conf[i] + conf[byConf[j + 1]]) / 2;
+      }
+    }
+    return bestT;
+  }
+
+  /**
+   * The network of a fitted gate, to seed an online {@code NeuralGate} with it.
+   *
+   * @param routes routes fitted by this class
+   * @return a copy of its network
+   * @throws IllegalArgumentException if the routes were not fitted by a {@link RouteFitter}
+   */
+  public static Mlp network(FittedRoutes routes) {
+    if (routes instanceof FittedRouteModel m) {
+      return m.network().copy();
+    }
+    throw new IllegalArgumentException("routes were not fitted by RouteFitter: " + routes);
+  }
+}

@@ -1,0 +1,289 @@
+package io.himoe.learning.nn;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A small dense network giving one logit per output: linear ({@code z = W·x + b}) or with one tanh
+ * hidden layer ({@code z = W2·tanh(W1·x + b1) + b2}). Parameters live in one flat array so that an
+ * optimiser and a snapshot treat them uniformly. Gradients are written by hand and checked against
+ * finite differences in the tests. Zero inputs are skipped, so sparse (hashed) inputs are cheap.
+ *
+ * <p>Not thread-safe: callers serialise access (the gates hold a lock).
+ */
+public final class Mlp {
+
+  private final int inputs;
+  private final int hidden;
+  private final int outputs;
+  private final double[] params;
+
+  private Mlp(int inputs, int hidden, int outputs, double[] params) {
+    this.inputs = inputs;
+    this.hidden = hidden;
+    this.outputs = outputs;
+    this.params = params;
+  }
+
+  /**
+   * Creates a network with small random weights (Xavier-uniform) and zero biases.
+   *
+   * @param inputs input dimension, &gt;= 1
+   * @param hidden hidden units, 0 for a linear layer
+   * @param outputs outputs (experts, classes), &gt;= 1
+   * @param seed random seed: the same seed gives the same weights
+   * @return the network
+   */
+  public static Mlp create(int inputs, int hidden, int outputs, long seed) {
+    check(inputs, hidden, outputs);
+    double[] p = new double[size(inputs, hidden, outputs)];
+    Random rnd = new Random(seed);
+    if (hidden == 0) {
+      fill(p, 0, inputs * outputs, Math.sqrt(6.0 / (inputs + outputs)), rnd);
+    } else {
+      fill(p, 0, inputs * hidden, Math.sqrt(6.0 / (inputs + hidden)), rnd);
+      int w2 = inputs * hidden + hidden;
+      fill(p, w2, hidden * outputs, Math.sqrt(6.0 / (hidden + outputs)), rnd);
+    }
+    return new Mlp(inputs, hidden, outputs, p);
+  }
+
+  /**
+   * Rebuilds a network from saved parameters.
+   *
+   * @param inputs input dimension
+   * @param hidden hidden units, 0 for linear
+   * @param outputs outputs
+   * @param params the flat parameters, as returned by {@link #parameters()}
+   * @return the network
+   * @throws IllegalArgumentException if the parameter count does not match the shape
+   */
+  public static Mlp of(int inputs, int hidden, int outputs, double[] params) {
+    check(inputs, hidden, outputs);
+    int n = size(inputs, hidden, outputs);
+    if (params.length != n) {
+      throw new IllegalArgumentException(
+          "network parameters: expected " + n + " values, got " + params.length);
+    }
+    for (double v : params) {
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("network parameters: contains " + v);
+      }
+    }
+    return new Mlp(inputs, hidden, outputs, params.clone());
+  }
+
+  /**
+   * @param inputs input dimension
+   * @param hidden hidden units
+   * @param outputs outputs
+   * @return the number of parameters of that shape
+   */
+  public static int size(int inputs, int hidden, int outputs) {
+    return hidden == 0
+        ? inputs * outputs + outputs
+        : inputs * hidden + hidden + hidden * outputs + outputs;
+  }
+
+  private static void check(int inputs, int hidden, int outputs) {
+    if (inputs < 1) {
+      throw new IllegalArgumentException("network inputs must be >= 1, got " + inputs);
+    }
+    if (hidden < 0) {
+      throw new IllegalArgumentException("network hidden size must be >= 0, got " + hidden);
+    }
+    if (outputs < 1) {
+      throw new IllegalArgumentException("network outputs must be >= 1, got " + outputs);
+    }
+  }
+
+  private static void fill(double[] p, int from, int n, double limit, Random rnd) {
+    for (int i = from; i < from + n; i++) {
+      p[i] = (2 * rnd.nextDouble() - 1) * limit;
+    }
+  }
+
+  /**
+   * @return input dimension
+   */
+  public int inputs() {
+    return inputs;
+  }
+
+  /**
+   * @return hidden units (0 = linear)
+   */
+  public int hidden() {
+    return hidden;
+  }
+
+  /**
+   * @return outputs
+   */
+  public int outputs() {
+    return outputs;
+  }
+
+  /**
+   * @return the number of parameters
+   */
+  public int parameterCount() {
+    return params.length;
+  }
+
+  /**
+   * @return a copy of the flat parameters
+   */
+  public double[] parameters() {
+    return params.clone();
+  }
+
+  /**
+   * The live parameter array, for the optimiser (package users must not keep it).
+   *
+   * @return the parameters, not copied
+   */
+  public double[] parametersView() {
+    return params;
+  }
+
+  /**
+   * A forward pass, keeping what the backward pass needs.
+   *
+   * @param x the input (copied by reference; do not modify until backward)
+   * @param hiddenOut hidden activations (empty for a linear network)
+   * @param logits one logit per output
+   */
+  public record Pass(float[] x, double[] hiddenOut, double[] logits) {}
+
+  /**
+   * @param x input, length {@link #inputs()}
+   * @return the pass with its logits
+   * @throws IllegalArgumentException if the dimension does not match
+   */
+  public Pass forward(float[] x) {
+    if (x.length != inputs) {
+      throw new IllegalArgumentException(
+          "input dimension " + x.length + " does not match the network's " + inputs);
+    }
+    if (hidden == 0) {
+      return new Pass(x, new double[0], affine(x, 0, outputs));
+    }
+    double[] pre = affine(x, 0, hidden);
+    for (int j = 0; j < hidden; j++) {
+      pre[j] = Math.tanh(pre[j]);
+    }
+    int w2 = inputs * hidden + hidden;
+    double[] z = new double[outputs];
+    for (int k = 0; k < outputs; k++) {
+      double s = params[w2 + hidden * outputs + k];
+      int row = w2 + k * hidden;
+      for (int j = 0; j < hidden; j++) {
+        s += params[row + j] * pre[j];
+      }
+      z[k] = s;
+    }
+    return new Pass(x, pre, z);
+  }
+
+  /**
+   * {@code out[r] = b[r] + Σ_i W[i][r]·x[i]}; W is stored input-major at {@code off} so that a
+   * non-zero input touches one contiguous run; b follows W.
+   */
+  private double[] affine(float[] x, int off, int rows) {
+    double[] out = new double[rows];
+    int bias = off + rows * inputs;
+    for (int r = 0; r < rows; r++) {
+      out[r] = params[bias + r];
+    }
+    for (int i = 0; i < inputs; i++) {
+      float xi = x[i];
+      if (xi == 0f) {
+        continue;
+      }
+      int col = off + i * rows;
+      for (int r = 0; r < rows; r++) {
+        out[r] += params[col + r] * xi;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds the gradient of a loss with respect to the parameters, given its gradient with respect to
+   * the logits of one pass.
+   *
+   * @param pass a forward pass of this network
+   * @param dLogits dLoss/dLogits, length {@link #outputs()}
+   * @param grad accumulator, length {@link #parameterCount()}
+   */
+  public void backward(Pass pass, double[] dLogits, double[] grad) {
+    float[] x = pass.x();
+    if (hidden == 0) {
+      affineBackward(x, 0, outputs, dLogits, grad);
+      return;
+    }
+    double[] h = pass.hiddenOut();
+    int w2 = inputs * hidden + hidden;
+    double[] dh = new double[hidden];
+    for (int k = 0; k < outputs; k++) {
+      double g = dLogits[k];
+      if (g == 0) {
+        continue;
+      }
+      int row = w2 + k * hidden;
+      for (int j = 0; j < hidden; j++) {
+        grad[row + j] += g * h[j];
+        dh[j] += g * params[row + j];
+      }
+      grad[w2 + hidden * outputs + k] += g;
+    }
+    for (int j = 0; j < hidden; j++) {
+      dh[j] *= 1 - h[j] * h[j];
+    }
+    affineBackward(x, 0, hidden, dh, grad);
+  }
+
+  private void affineBackward(float[] x, int off, int rows, double[] d, double[] grad) {
+    int bias = off + rows * inputs;
+    for (int r = 0; r < rows; r++) {
+      grad[bias + r] += d[r];
+    }
+    for (int i = 0; i < inputs; i++) {
+      float xi = x[i];
+      if (xi == 0f) {
+        continue;
+      }
+      int col = off + i * rows;
+      for (int r = 0; r < rows; r++) {
+        grad[col + r] += d[r] * xi;
+      }
+    }
+  }
+
+  /**
+   * @return a deep copy
+   */
+  public Mlp copy() {
+    return new Mlp(inputs, hidden, outputs, params.clone());
+  }
+
+  @Override
+  public String toString() {
+    return "Mlp[" + inputs + "-" + (hidden == 0 ? "" : hidden + "-") + outputs + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Mlp m
+        && m.inputs == inputs
+        && m.hidden == hidden
+        && m.outputs == outputs
+        && Arrays.equals(m.params, params);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(params) * 31 + inputs;
+  }
+}

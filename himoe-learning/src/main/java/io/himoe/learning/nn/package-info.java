@@ -1,0 +1,5 @@
+/**
+ * Minimal neural building blocks for gates: a dense network with hand-written gradients ({@link
+ * io.himoe.learning.nn.Mlp}), the Adam optimiser, and numerically stable losses.
+ */
+package io.himoe.learning.nn;
