@@ -2,6 +2,7 @@ package io.himoe.bench;
 
 import io.himoe.engine.Answer;
 import io.himoe.engine.Engine;
+import io.himoe.engine.RoutePreview;
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.ExpertRegistry;
@@ -112,6 +113,17 @@ public class EngineOverheadBenchmark {
   @Benchmark
   public Answer engine() {
     return engine.ask(input, Context.of(Duration.ofSeconds(1)));
+  }
+
+  /**
+   * The decision alone (orchestrator, gate, policy, budgeted top-k), no expert called: the part of
+   * the engine's time that is its own CPU work rather than thread hand-offs.
+   *
+   * @return the routing preview
+   */
+  @Benchmark
+  public RoutePreview decisionOnly() {
+    return engine.preview(input, Context.of(Duration.ofSeconds(1)));
   }
 
   /**
