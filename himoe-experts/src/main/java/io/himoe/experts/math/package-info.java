@@ -1,0 +1,6 @@
+/**
+ * The {@code math} expert: exact arithmetic found in free text (English or French), evaluated by a
+ * recursive-descent parser over {@link java.math.BigDecimal} ({@link
+ * io.himoe.experts.math.MathEvaluator}).
+ */
+package io.himoe.experts.math;
