@@ -1,0 +1,82 @@
+package io.himoe.learning.router;
+
+import io.himoe.experts.ExpertId;
+import io.himoe.experts.ExpertRegistry;
+import io.himoe.router.GateScores;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fixed order of a learning router's experts (the gate's outputs, the bandit's arms), mapped to
+ * ids. Experts named here but not registered right now are excluded (-infinity).
+ */
+record ExpertIndex(List<String> names, List<ExpertId> ids, Map<ExpertId, Integer> byId) {
+
+  static ExpertIndex of(List<String> names) {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("a learning router needs at least one expert");
+    }
+    List<ExpertId> ids = new ArrayList<>(names.size());
+    Map<ExpertId, Integer> byId = new HashMap<>();
+    for (String n : names) {
+      ExpertId id = ExpertId.of(n);
+      if (byId.putIfAbsent(id, ids.size()) != null) {
+        throw new IllegalArgumentException("expert '" + n + "' is listed twice");
+      }
+      ids.add(id);
+    }
+    return new ExpertIndex(List.copyOf(names), List.copyOf(ids), Map.copyOf(byId));
+  }
+
+  static ExpertIndex ofRegistry(ExpertRegistry experts) {
+    return of(experts.list().stream().map(r -> r.name()).toList());
+  }
+
+  int size() {
+    return names.size();
+  }
+
+  Optional<Integer> indexOf(ExpertId id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  int[] indicesOf(List<ExpertId> chosen) {
+    return chosen.stream()
+        .map(byId::get)
+        .filter(i -> i != null)
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
+  /** Scores in this order; experts not registered in {@code experts} get -infinity. */
+  GateScores scores(double[] values, ExpertRegistry experts) {
+    double[] v = values.clone();
+    for (int i = 0; i < v.length; i++) {
+      if (experts.byId(ids.get(i)).isEmpty()) {
+        v[i] = Double.NEGATIVE_INFINITY;
+      }
+    }
+    return GateScores.of(ids, v);
+  }
+
+  /** Indices of the k largest values (ties: lower index first), excluding -infinity. */
+  static int[] topK(double[] values, int k) {
+    Integer[] order = new Integer[values.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
+    int n = 0;
+    int[] out = new int[Math.min(k, values.length)];
+    for (int i = 0; i < out.length; i++) {
+      if (values[order[i]] == Double.NEGATIVE_INFINITY) {
+        break;
+      }
+      out[n++] = order[i];
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * Learning routers implementing the core {@link io.himoe.router.Router}: neural, bandit and hybrid.
+ */
+package io.himoe.learning.router;
