@@ -1,0 +1,589 @@
+package io.himoe.branches.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.himoe.branches.model.internal.Affine;
+import io.himoe.branches.model.internal.Autograd;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A classifier whose branched layers hold a bank of weight versions ("branches"), with a light
+ * contextual gate that weighs the branches per input (seed 004, version A). Branch ids are slot
+ * indices in {@code [0, maxBranches)}; slot 0 is live from the start.
+ *
+ * <p>Tensors run on DJL's PyTorch CPU engine; the native library is loaded from the Maven jar, so
+ * nothing is downloaded. Methods are synchronized: one network serves one thread at a time. Close
+ * the network to free native memory.
+ */
+public final class BranchedNetwork implements AutoCloseable {
+
+  private final NetworkConfig config;
+  private final NDManager manager;
+  private final Affine[] shared;
+  private final Affine[][] branches;
+  private final ContextGate gate;
+  private final long[] usage;
+  private final Map<NDArray, NDArray> velocity = new IdentityHashMap<>();
+  private boolean sharedFrozen;
+
+  private BranchedNetwork(NetworkConfig config) {
+    this.config = config;
+    Engine engine = Engine.getEngine("PyTorch");
+    engine.setRandomSeed((int) config.seed());
+    this.manager = engine.newBaseManager(Device.cpu());
+    int layers = config.layers();
+    this.shared = new Affine[layers];
+    this.branches = new Affine[config.maxBranches()][];
+    for (int l = 0; l < layers; l++) {
+      shared[l] = Affine.full(manager, config.fanIn(l), config.fanOut(l));
+    }
+    Affine[] first = new Affine[layers];
+    for (int l = 0; l < layers; l++) {
+      if (config.granularity().branched(l, layers)) {
+        first[l] =
+            config.kind() == BranchKind.FULL
+                ? shared[l].copy()
+                : Affine.lowRank(manager, shared[l], config.rank());
+      }
+    }
+    branches[0] = first;
+    this.gate = new ContextGate(manager, config);
+    this.usage = new long[config.maxBranches()];
+  }
+
+  /**
+   * @param config the network's shape
+   * @return a new network with one live branch (id 0)
+   */
+  public static BranchedNetwork create(NetworkConfig config) {
+    return new BranchedNetwork(config);
+  }
+
+  /**
+   * @return the configuration
+   */
+  public NetworkConfig config() {
+    return config;
+  }
+
+  /**
+   * @return live branch ids, ascending
+   */
+  public synchronized List<Integer> branches() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < branches.length; i++) {
+      if (branches[i] != null) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Spawns a branch as a copy of {@code parent} (its weights or its low-rank delta). From then on
+   * the shared layers are frozen so that no branch's function changes behind its back.
+   *
+   * @param parent a live branch
+   * @return the new branch's id
+   * @throws IllegalStateException when every slot is taken
+   */
+  public synchronized int spawn(int parent) {
+    Affine[] src = live(parent);
+    int slot = -1;
+    for (int i = 0; i < branches.length && slot < 0; i++) {
+      if (branches[i] == null) {
+        slot = i;
+      }
+    }
+    if (slot < 0) {
+      throw new IllegalStateException(
+          "all " + branches.length + " branch slots are taken (maxBranches)");
+    }
+    Affine[] copy = new Affine[src.length];
+    for (int l = 0; l < src.length; l++) {
+      copy[l] = src[l] == null ? null : src[l].copy();
+    }
+    branches[slot] = copy;
+    usage[slot] = 0;
+    sharedFrozen = true;
+    return slot;
+  }
+
+  /**
+   * Removes a branch (merge or collection); its slot becomes free.
+   *
+   * @param id a live branch
+   * @throws IllegalStateException when it is the last live branch
+   */
+  public synchronized void remove(int id) {
+    live(id);
+    if (branches().size() == 1) {
+      throw new IllegalStateException("cannot remove branch " + id + ": it is the last one");
+    }
+    for (Affine a : branches[id]) {
+      if (a != null) {
+        for (NDArray p : a.params()) {
+          NDArray v = velocity.remove(p);
+          if (v != null) {
+            v.close();
+          }
+          p.close();
+        }
+      }
+    }
+    branches[id] = null;
+  }
+
+  /**
+   * @return whether the shared layers (and low-rank base) are frozen
+   */
+  public synchronized boolean sharedFrozen() {
+    return sharedFrozen;
+  }
+
+  /**
+   * The parameters one training step on {@code branch} updates: its own layers, plus the shared
+   * layers while they are not frozen. Live references: callers must not close them.
+   *
+   * @param branch a live branch
+   * @return the parameters
+   */
+  public synchronized List<NDArray> trainable(int branch) {
+    List<NDArray> out = new ArrayList<>();
+    Affine[] own = live(branch);
+    for (int l = 0; l < own.length; l++) {
+      if (own[l] != null) {
+        out.addAll(own[l].params());
+      }
+      if (!sharedFrozen && (own[l] == null || own[l].lowRank())) {
+        out.addAll(shared[l].params());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs one SGD-with-momentum step of the cross-entropy loss on a batch.
+   *
+   * @param branch the branch trained
+   * @param x inputs {@code [n][inputs]}
+   * @param y labels in {@code [0, classes)}
+   * @param lr learning rate
+   * @param hook adds protection gradients and observes updates; {@link GradientHook#NONE} for none
+   * @return the batch loss before the step
+   */
+  public synchronized float trainStep(
+      int branch, float[][] x, int[] y, double lr, GradientHook hook) {
+    List<NDArray> params = trainable(branch);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray in = batch(x);
+      NDArray target = oneHot(y, config.classes());
+      Autograd.Result r = Autograd.run(params, () -> crossEntropy(logits(branch, in), target));
+      for (int i = 0; i < params.size(); i++) {
+        NDArray p = params.get(i);
+        NDArray g = r.gradients().get(i);
+        NDArray extra = hook.extra(p);
+        NDArray total = extra == null ? g : g.add(extra);
+        NDArray v = velocity.computeIfAbsent(p, BranchedNetwork::zerosLike);
+        // v <- 0.9 v + g ; p <- p - lr v (in place on the detached view: same storage)
+        v.muli(0.9f).addi(total);
+        NDArray delta = v.mul(-lr);
+        p.stopGradient().addi(delta);
+        hook.afterStep(p, g, delta);
+      }
+      return r.loss();
+    }
+  }
+
+  /**
+   * The mean gradient of the loss on a batch with respect to a branch's own parameters, flattened.
+   * Used to measure conflict between tasks.
+   *
+   * @param branch the branch
+   * @param x inputs
+   * @param y labels
+   * @return the flattened gradient
+   */
+  public synchronized float[] gradient(int branch, float[][] x, int[] y) {
+    List<NDArray> params = ownParams(branch);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray in = batch(x);
+      NDArray target = oneHot(y, config.classes());
+      Autograd.Result r = Autograd.run(params, () -> crossEntropy(logits(branch, in), target));
+      return flatten(r.gradients());
+    }
+  }
+
+  /**
+   * The diagonal empirical Fisher information of a branch's own parameters: the mean over inputs of
+   * the squared per-input gradient, flattened in {@link #gradient} order.
+   *
+   * @param branch the branch
+   * @param x inputs (one backward pass each)
+   * @param y labels
+   * @return the Fisher diagonal
+   */
+  public synchronized float[] fisher(int branch, float[][] x, int[] y) {
+    float[] f = null;
+    for (int i = 0; i < x.length; i++) {
+      float[] g = gradient(branch, new float[][] {x[i]}, new int[] {y[i]});
+      if (f == null) {
+        f = new float[g.length];
+      }
+      for (int j = 0; j < g.length; j++) {
+        f[j] += g[j] * g[j] / x.length;
+      }
+    }
+    return f == null ? new float[0] : f;
+  }
+
+  /**
+   * @param branch the branch
+   * @param x inputs
+   * @param y labels
+   * @return the mean cross-entropy (nats) of the branch on the batch
+   */
+  public synchronized float loss(int branch, float[][] x, int[] y) {
+    live(branch);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      return crossEntropy(logits(branch, batch(x)), oneHot(y, config.classes())).getFloat();
+    }
+  }
+
+  /**
+   * A branch's own parameters (the ones a spawn copies and a protection anchors). Live references.
+   *
+   * @param branch the branch
+   * @return its parameters
+   */
+  public synchronized List<NDArray> ownParams(int branch) {
+    List<NDArray> out = new ArrayList<>();
+    for (Affine a : live(branch)) {
+      if (a != null) {
+        out.addAll(a.params());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Class probabilities of one branch, without the gate.
+   *
+   * @param branch the branch
+   * @param x inputs
+   * @return the prediction (every input uses {@code branch})
+   */
+  public synchronized Prediction predictWith(int branch, float[][] x) {
+    live(branch);
+    float[][] p = probabilities(branch, x);
+    int[] b = new int[x.length];
+    java.util.Arrays.fill(b, branch);
+    usage[branch] += x.length;
+    return new Prediction(p, b, x.length);
+  }
+
+  /**
+   * Class probabilities through the gate in the given mode. Only the branches a mode needs for an
+   * input are computed for it.
+   *
+   * @param x inputs
+   * @param mode soft, top-k or parallel + verifier
+   * @return the prediction
+   */
+  public synchronized Prediction predict(float[][] x, GateMode mode) {
+    List<Integer> live = branches();
+    double[][] alpha = gateWeights(x);
+    int n = x.length;
+    int[][] picks = new int[n][];
+    for (int i = 0; i < n; i++) {
+      int want =
+          switch (mode) {
+            case GateMode.Soft s -> live.size();
+            case GateMode.TopK t -> Math.min(t.k(), live.size());
+            case GateMode.ParallelVerifier pv -> Math.min(pv.p(), live.size());
+          };
+      picks[i] = topByWeight(alpha[i], live, want);
+    }
+    float[][][] outs = new float[branches.length][][];
+    long evaluations = 0;
+    for (int b : live) {
+      List<Integer> rows = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        for (int pick : picks[i]) {
+          if (pick == b) {
+            rows.add(i);
+          }
+        }
+      }
+      if (rows.isEmpty()) {
+        continue;
+      }
+      float[][] sub = new float[rows.size()][];
+      for (int r = 0; r < sub.length; r++) {
+        sub[r] = x[rows.get(r)];
+      }
+      float[][] p = probabilities(b, sub);
+      outs[b] = new float[n][];
+      for (int r = 0; r < sub.length; r++) {
+        outs[b][rows.get(r)] = p[r];
+      }
+      evaluations += sub.length;
+    }
+    float[][] probs = new float[n][];
+    int[] chosen = new int[n];
+    for (int i = 0; i < n; i++) {
+      double[] w = mixWeights(mode, picks[i], alpha[i], outs, i);
+      probs[i] = mix(picks[i], w, outs, i);
+      int best = 0;
+      for (int j = 1; j < w.length; j++) {
+        if (w[j] > w[best]) {
+          best = j;
+        }
+      }
+      chosen[i] = picks[i][best];
+      usage[chosen[i]]++;
+    }
+    return new Prediction(probs, chosen, evaluations);
+  }
+
+  /**
+   * The gate's weights {@code α(c)} over branch slots (0 for dead slots) for each input.
+   *
+   * @param x inputs
+   * @return weights per input, summing to 1 over live branches
+   */
+  public synchronized double[][] gateWeights(float[][] x) {
+    return gate.weights(x, liveMask());
+  }
+
+  /**
+   * Trains the gate to map inputs (contexts) to the branch that should handle them, with
+   * cross-entropy over live branches, for one pass over the data in mini-batches.
+   *
+   * @param x contexts
+   * @param branch target branch per input (live)
+   * @param lr learning rate
+   * @param batchSize mini-batch size
+   * @return the mean loss of the pass
+   */
+  public synchronized double trainGate(float[][] x, int[] branch, double lr, int batchSize) {
+    for (int b : branch) {
+      live(b);
+    }
+    return gate.trainPass(x, branch, liveMask(), lr, batchSize);
+  }
+
+  /**
+   * @return times each slot was the chosen branch of a prediction since the slot was filled
+   */
+  public synchronized long[] usage() {
+    return usage.clone();
+  }
+
+  /**
+   * @return floats in the network: shared layers, every live branch's own layers, and the gate
+   */
+  public synchronized long parameterCount() {
+    long n = gate.size();
+    Affine[] b0 = branches[branches().getFirst()];
+    for (int l = 0; l < shared.length; l++) {
+      if (b0[l] == null || b0[l].lowRank()) {
+        n += shared[l].size();
+      }
+    }
+    for (int b : branches()) {
+      n += branchParameterCount(b);
+    }
+    return n;
+  }
+
+  /**
+   * @param branch a live branch
+   * @return floats that branch owns
+   */
+  public synchronized long branchParameterCount(int branch) {
+    long n = 0;
+    for (Affine a : live(branch)) {
+      if (a != null) {
+        n += a.size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * @return floats of one plain network of the same shape (no branches, no gate)
+   */
+  public long singleNetworkParameters() {
+    long n = 0;
+    for (int l = 0; l < config.layers(); l++) {
+      n += (long) config.fanIn(l) * config.fanOut(l) + config.fanOut(l);
+    }
+    return n;
+  }
+
+  @Override
+  public synchronized void close() {
+    manager.close();
+  }
+
+  // --- internals ---
+
+  private Affine[] live(int id) {
+    if (id < 0 || id >= branches.length || branches[id] == null) {
+      throw new IllegalArgumentException(
+          "branch " + id + " is not live (live: " + branches() + ")");
+    }
+    return branches[id];
+  }
+
+  private boolean[] liveMask() {
+    boolean[] m = new boolean[branches.length];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = branches[i] != null;
+    }
+    return m;
+  }
+
+  NDArray logits(int branch, NDArray x) {
+    Affine[] own = branches[branch];
+    NDArray h = x;
+    for (int l = 0; l < shared.length; l++) {
+      h = (own[l] != null ? own[l] : shared[l]).forward(h);
+      if (l < shared.length - 1) {
+        h = Activation.relu(h);
+      }
+    }
+    return h;
+  }
+
+  private float[][] probabilities(int branch, float[][] x) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      float[] flat = logits(branch, batch(x)).softmax(1).toFloatArray();
+      return unflatten(flat, x.length, config.classes());
+    }
+  }
+
+  private double[] mixWeights(GateMode mode, int[] pick, double[] alpha, float[][][] outs, int i) {
+    double[] w = new double[pick.length];
+    if (mode instanceof GateMode.ParallelVerifier pv) {
+      List<float[]> all = new ArrayList<>(pick.length);
+      for (int b : pick) {
+        all.add(outs[b][i]);
+      }
+      for (int j = 0; j < pick.length; j++) {
+        w[j] = pv.verifier().score(all.get(j), all);
+      }
+      if (!pv.combine()) {
+        int best = 0;
+        for (int j = 1; j < w.length; j++) {
+          // ties go to the branch the gate prefers (picks are in gate order)
+          if (w[j] > w[best]) {
+            best = j;
+          }
+        }
+        java.util.Arrays.fill(w, 0);
+        w[best] = 1;
+      }
+    } else {
+      for (int j = 0; j < pick.length; j++) {
+        w[j] = alpha[pick[j]];
+      }
+    }
+    double s = 0;
+    for (double v : w) {
+      s += v;
+    }
+    for (int j = 0; j < w.length; j++) {
+      w[j] = s > 0 ? w[j] / s : 1.0 / w.length;
+    }
+    return w;
+  }
+
+  private float[] mix(int[] pick, double[] w, float[][][] outs, int i) {
+    float[] y = new float[config.classes()];
+    for (int j = 0; j < pick.length; j++) {
+      float[] p = outs[pick[j]][i];
+      for (int c = 0; c < y.length; c++) {
+        y[c] += (float) (w[j] * p[c]);
+      }
+    }
+    return y;
+  }
+
+  static int[] topByWeight(double[] alpha, List<Integer> live, int k) {
+    List<Integer> order = new ArrayList<>(live);
+    // highest weight first; ties to the lower id, so picks are deterministic
+    order.sort((a, b) -> alpha[a] != alpha[b] ? Double.compare(alpha[b], alpha[a]) : a - b);
+    int[] out = new int[k];
+    for (int j = 0; j < k; j++) {
+      out[j] = order.get(j);
+    }
+    return out;
+  }
+
+  NDArray batch(float[][] x) {
+    int d = config.inputs();
+    float[] flat = new float[x.length * d];
+    for (int i = 0; i < x.length; i++) {
+      if (x[i].length != d) {
+        throw new IllegalArgumentException(
+            "input " + i + " has " + x[i].length + " features, the network expects " + d);
+      }
+      System.arraycopy(x[i], 0, flat, i * d, d);
+    }
+    return manager.create(flat, new Shape(x.length, d));
+  }
+
+  NDArray oneHot(int[] y, int classes) {
+    float[] flat = new float[y.length * classes];
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0 || y[i] >= classes) {
+        throw new IllegalArgumentException(
+            "label " + i + " is " + y[i] + ", expected [0, " + classes + ")");
+      }
+      flat[i * classes + y[i]] = 1f;
+    }
+    return manager.create(flat, new Shape(y.length, classes));
+  }
+
+  static NDArray crossEntropy(NDArray logits, NDArray oneHot) {
+    return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
+  }
+
+  static float[] flatten(List<NDArray> arrays) {
+    NDList list = new NDList();
+    for (NDArray a : arrays) {
+      list.add(a.flatten());
+    }
+    return NDArrays.concat(list).toFloatArray();
+  }
+
+  static float[][] unflatten(float[] flat, int n, int width) {
+    float[][] out = new float[n][width];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(flat, i * width, out[i], 0, width);
+    }
+    return out;
+  }
+
+  private static NDArray zerosLike(NDArray p) {
+    NDArray z = p.getManager().zeros(p.getShape(), p.getDataType());
+    NDScope.unregister(z);
+    return z;
+  }
+}

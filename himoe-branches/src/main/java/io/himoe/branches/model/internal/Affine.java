@@ -1,0 +1,127 @@
+package io.himoe.branches.model.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One affine layer {@code y = x·W + b}: either full weights, or a low-rank delta over a shared base
+ * ({@code W = W_base + A·B}). Parameters require gradients and live in the network's manager.
+ */
+public final class Affine {
+
+  private final NDArray w;
+  private final NDArray a;
+  private final NDArray b;
+  private final Affine base;
+  private final NDArray bias;
+
+  private Affine(NDArray w, NDArray a, NDArray b, Affine base, NDArray bias) {
+    this.w = w;
+    this.a = a;
+    this.b = b;
+    this.base = base;
+    this.bias = bias;
+    for (NDArray p : params()) {
+      p.setRequiresGradient(true);
+    }
+  }
+
+  /**
+   * A full layer with He-initialised weights and zero bias.
+   *
+   * @param m the manager that owns the parameters
+   * @param in input width
+   * @param out output width
+   * @return the layer
+   */
+  public static Affine full(NDManager m, int in, int out) {
+    NDArray w =
+        m.randomNormal(0f, (float) Math.sqrt(2.0 / in), new Shape(in, out), DataType.FLOAT32);
+    return new Affine(w, null, null, null, m.zeros(new Shape(out), DataType.FLOAT32));
+  }
+
+  /**
+   * A low-rank delta over {@code base}, starting at zero (B = 0), with a copy of the base's bias.
+   *
+   * @param m the manager
+   * @param base the shared full layer
+   * @param rank the delta's rank
+   * @return the layer
+   */
+  public static Affine lowRank(NDManager m, Affine base, int rank) {
+    long in = base.w.getShape().get(0);
+    long out = base.w.getShape().get(1);
+    NDArray a =
+        m.randomNormal(0f, (float) (1.0 / Math.sqrt(in)), new Shape(in, rank), DataType.FLOAT32);
+    NDArray b = m.zeros(new Shape(rank, out), DataType.FLOAT32);
+    return new Affine(null, a, b, base, base.bias.duplicate());
+  }
+
+  /**
+   * @param x a batch {@code [n, in]}
+   * @return {@code [n, out]}
+   */
+  public NDArray forward(NDArray x) {
+    NDArray y = base == null ? x.matMul(w) : x.matMul(base.w).add(x.matMul(a).matMul(b));
+    return y.add(bias);
+  }
+
+  /**
+   * @return this layer's own trainable parameters (not the shared base)
+   */
+  public List<NDArray> params() {
+    List<NDArray> out = new ArrayList<>(3);
+    if (w != null) {
+      out.add(w);
+    } else {
+      out.add(a);
+      out.add(b);
+    }
+    out.add(bias);
+    return out;
+  }
+
+  /**
+   * @return whether this layer is a low-rank delta
+   */
+  public boolean lowRank() {
+    return base != null;
+  }
+
+  /**
+   * @return the number of floats this layer owns
+   */
+  public long size() {
+    long n = 0;
+    for (NDArray p : params()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /**
+   * @return an independent copy (same base for a delta) in the same manager
+   */
+  public Affine copy() {
+    return base == null
+        ? new Affine(detachedCopy(w), null, null, null, detachedCopy(bias))
+        : new Affine(null, detachedCopy(a), detachedCopy(b), base, detachedCopy(bias));
+  }
+
+  /**
+   * @return the effective weight matrix {@code [in, out]} as a new array (W, or W_base + A·B)
+   */
+  public NDArray effectiveWeight() {
+    return base == null ? w.duplicate() : base.w.add(a.matMul(b));
+  }
+
+  private static NDArray detachedCopy(NDArray p) {
+    NDArray c = p.stopGradient().duplicate();
+    c.attach(p.getManager());
+    return c;
+  }
+}
