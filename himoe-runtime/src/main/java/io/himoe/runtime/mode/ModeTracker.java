@@ -1,0 +1,90 @@
+package io.himoe.runtime.mode;
+
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The current mode, its recent changes and the listeners told of each change. Thread-safe; a change
+ * is recorded and announced once even when threads race to the same mode.
+ */
+public final class ModeTracker {
+
+  private final InstantSource clock;
+  private final int historySize;
+  private final List<ModeListener> listeners = new CopyOnWriteArrayList<>();
+  private final ArrayDeque<ModeChange> history = new ArrayDeque<>();
+  private volatile PerformanceMode current;
+
+  /**
+   * @param initial the starting mode
+   * @param clock stamps changes
+   * @param historySize how many changes to keep, &gt;= 1
+   */
+  public ModeTracker(PerformanceMode initial, InstantSource clock, int historySize) {
+    this.current = Objects.requireNonNull(initial, "initial");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (historySize < 1) {
+      throw new IllegalArgumentException("historySize must be >= 1, got " + historySize);
+    }
+    this.historySize = historySize;
+  }
+
+  /**
+   * @return the current mode
+   */
+  public PerformanceMode current() {
+    return current;
+  }
+
+  /**
+   * Moves to a mode; records and announces the change if it is one.
+   *
+   * @param to the new mode
+   * @param reason why
+   * @return the change, or {@code null} when the mode was already {@code to}
+   */
+  public ModeChange switchTo(PerformanceMode to, String reason) {
+    Objects.requireNonNull(to, "to");
+    ModeChange change;
+    synchronized (this) {
+      PerformanceMode from = current;
+      if (from == to) {
+        return null;
+      }
+      current = to;
+      change = new ModeChange(from, to, reason, clock.instant());
+      if (history.size() == historySize) {
+        history.removeFirst();
+      }
+      history.addLast(change);
+    }
+    for (ModeListener l : listeners) {
+      try {
+        l.onModeChange(change);
+      } catch (RuntimeException e) {
+        // A faulty listener must not break the request that caused the change.
+      }
+    }
+    return change;
+  }
+
+  /**
+   * @param listener told of every later change
+   * @return a handle that removes the listener when run
+   */
+  public Runnable onModeChange(ModeListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return () -> listeners.remove(listener);
+  }
+
+  /**
+   * @return the recent changes, oldest first
+   */
+  public synchronized List<ModeChange> history() {
+    return List.copyOf(new ArrayList<>(history));
+  }
+}
