@@ -1,0 +1,76 @@
+package io.himoe.experts.llm;
+
+import io.himoe.experts.llm.internal.CallScope;
+import io.himoe.shared.Context;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ties one model call to its request: cancelling the request or reaching its deadline cancels the
+ * call's {@link CallScope} (which aborts the HTTP exchange) and interrupts the calling thread
+ * (which stops models whose HTTP client we do not control). Closed when the call ends, so that a
+ * late cancel never interrupts the thread while it does something else.
+ */
+final class CallGuard implements AutoCloseable {
+
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+  private final CallScope scope;
+  private final Thread caller;
+  private Runnable unregister = () -> {};
+  private ScheduledFuture<?> deadlineTask;
+  private boolean closed;
+
+  private CallGuard(CallScope scope, Thread caller) {
+    this.scope = scope;
+    this.caller = caller;
+  }
+
+  static CallGuard start(Context ctx) {
+    CallGuard g = new CallGuard(new CallScope(ctx.deadline(), ctx.clock()), Thread.currentThread());
+    g.unregister = ctx.cancel().onCancel(() -> g.abort("cancelled"));
+    g.deadlineTask =
+        TIMER.schedule(() -> g.abort("deadline"), ctx.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    return g;
+  }
+
+  CallScope scope() {
+    return scope;
+  }
+
+  private void abort(String reason) {
+    scope.cancel(reason);
+    synchronized (this) {
+      if (!closed) {
+        caller.interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    unregister.run();
+    deadlineTask.cancel(false);
+    if (scope.cancelReason() != null) {
+      // Our own interrupt has done its job; the call's error already reports the cancel.
+      Thread.interrupted();
+    }
+  }
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "himoe-llm-deadline");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+}

@@ -1,0 +1,248 @@
+package io.himoe.experts.llm;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.himoe.experts.llm.internal.CancellableHttpClientBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * One model behind an LLM expert: a LangChain4j {@link ChatModel} (and optionally its {@link
+ * StreamingChatModel}), its price, its own circuit breaker and its current load (calls in flight).
+ * An expert with several clients sends each call to the least loaded one whose circuit is closed.
+ */
+public final class LlmClient {
+
+  private final String name;
+  private final ChatModel chat;
+  private final StreamingChatModel streaming;
+  private final ModelPrice price;
+  private final CircuitBreaker breaker;
+  private final Clock clock;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicReference<Instant> lastUsed;
+
+  private LlmClient(
+      String name,
+      ChatModel chat,
+      StreamingChatModel streaming,
+      ModelPrice price,
+      LlmPolicy policy,
+      Clock clock) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("llm client name is empty");
+    }
+    this.name = name;
+    this.chat = Objects.requireNonNull(chat, "chat model of " + name);
+    this.streaming = streaming;
+    this.price = Objects.requireNonNull(price, "price of " + name);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.breaker = CircuitBreaker.of(name, breakerConfig(policy, clock));
+    this.lastUsed = new AtomicReference<>(clock.instant());
+  }
+
+  /**
+   * Wraps any LangChain4j chat model (OpenAI, Ollama, Anthropic, a local one...) with the default
+   * policy and the system clock. Cancellation of such a model interrupts the calling thread; the
+   * models built by {@link #openAi} also abort the HTTP exchange directly.
+   *
+   * @param name the client's name, not blank
+   * @param chat the blocking model
+   * @param streaming the streaming model, or {@code null} when streaming is not offered
+   * @param price the model's price
+   * @return the client
+   */
+  public static LlmClient of(
+      String name, ChatModel chat, StreamingChatModel streaming, ModelPrice price) {
+    return of(name, chat, streaming, price, LlmPolicy.ofDefaults(), Clock.systemUTC());
+  }
+
+  /**
+   * @param name the client's name, not blank
+   * @param chat the blocking model
+   * @param streaming the streaming model, or {@code null}
+   * @param price the model's price
+   * @param policy circuit breaker settings (its retry settings are the expert's business)
+   * @param clock the clock the circuit breaker measures open time with
+   * @return the client
+   */
+  public static LlmClient of(
+      String name,
+      ChatModel chat,
+      StreamingChatModel streaming,
+      ModelPrice price,
+      LlmPolicy policy,
+      Clock clock) {
+    return new LlmClient(name, chat, streaming, price, policy, clock);
+  }
+
+  /**
+   * A client for an OpenAI-compatible endpoint, reading its API key from the process environment.
+   *
+   * @param endpoint the endpoint
+   * @return the client (blocking and streaming)
+   * @throws IllegalArgumentException if the endpoint names an API key variable that is not set
+   */
+  public static LlmClient openAi(OpenAiEndpoint endpoint) {
+    return openAi(endpoint, LlmPolicy.ofDefaults(), System::getenv, Clock.systemUTC());
+  }
+
+  /**
+   * A client for an OpenAI-compatible endpoint. Its HTTP client aborts the exchange when the
+   * request is cancelled or its deadline passes, and LangChain4j's own retries are off (the expert
+   * retries within the deadline instead).
+   *
+   * @param endpoint the endpoint
+   * @param policy circuit breaker settings
+   * @param env looks an environment variable up by name ({@code System::getenv} in production)
+   * @param clock the circuit breaker's clock
+   * @return the client
+   * @throws IllegalArgumentException if the endpoint names an API key variable that is not set
+   */
+  public static LlmClient openAi(
+      OpenAiEndpoint endpoint, LlmPolicy policy, UnaryOperator<String> env, Clock clock) {
+    String key = null;
+    if (endpoint.apiKeyEnv() != null) {
+      key = env.apply(endpoint.apiKeyEnv());
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException(
+            "endpoint "
+                + endpoint.name()
+                + ": environment variable "
+                + endpoint.apiKeyEnv()
+                + " (apiKeyEnv) is not set");
+      }
+    }
+    ChatModel chat =
+        OpenAiChatModel.builder()
+            .httpClientBuilder(new CancellableHttpClientBuilder())
+            .baseUrl(endpoint.baseUrl())
+            .apiKey(key)
+            .modelName(endpoint.model())
+            .temperature(endpoint.temperature())
+            .maxTokens(endpoint.maxOutputTokens())
+            .timeout(endpoint.timeout())
+            .maxRetries(0)
+            .build();
+    StreamingChatModel streaming =
+        OpenAiStreamingChatModel.builder()
+            .httpClientBuilder(new CancellableHttpClientBuilder())
+            .baseUrl(endpoint.baseUrl())
+            .apiKey(key)
+            .modelName(endpoint.model())
+            .temperature(endpoint.temperature())
+            .maxTokens(endpoint.maxOutputTokens())
+            .timeout(endpoint.timeout())
+            .build();
+    return new LlmClient(endpoint.name(), chat, streaming, endpoint.price(), policy, clock);
+  }
+
+  /**
+   * @return the client's name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * @return the model's price
+   */
+  public ModelPrice price() {
+    return price;
+  }
+
+  /**
+   * @return calls in flight on this client now
+   */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * @return whether a streaming model is available
+   */
+  public boolean streams() {
+    return streaming != null;
+  }
+
+  /**
+   * @return the state of this endpoint's circuit breaker
+   */
+  public CircuitBreaker.State circuitState() {
+    return breaker.getState();
+  }
+
+  /**
+   * @return when a call last finished on this client (or when it was created)
+   */
+  public Instant lastUsed() {
+    return lastUsed.get();
+  }
+
+  ChatModel chat() {
+    return chat;
+  }
+
+  StreamingChatModel streaming() {
+    return streaming;
+  }
+
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  void enter() {
+    inFlight.incrementAndGet();
+  }
+
+  void exit() {
+    inFlight.decrementAndGet();
+    lastUsed.set(clock.instant());
+  }
+
+  boolean available() {
+    return switch (breaker.getState()) {
+      case CLOSED, HALF_OPEN, DISABLED, METRICS_ONLY -> true;
+      case FORCED_OPEN -> false;
+      // An open circuit whose wait is over moves to half-open on this probe; the permission it
+      // took is given back, the real call takes its own.
+      case OPEN -> {
+        if (breaker.tryAcquirePermission()) {
+          breaker.releasePermission();
+          yield true;
+        }
+        yield false;
+      }
+    };
+  }
+
+  private static CircuitBreakerConfig breakerConfig(LlmPolicy p, Clock clock) {
+    return CircuitBreakerConfig.custom()
+        .failureRateThreshold(p.failureRateThreshold())
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(p.slidingWindowSize())
+        .minimumNumberOfCalls(p.minimumCalls())
+        .waitDurationInOpenState(p.openDuration())
+        .clock(clock)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    return "LlmClient["
+        + name
+        + ", inFlight="
+        + inFlight.get()
+        + ", circuit="
+        + breaker.getState()
+        + "]";
+  }
+}

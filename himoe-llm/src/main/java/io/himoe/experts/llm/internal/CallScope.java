@@ -1,0 +1,89 @@
+package io.himoe.experts.llm.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cancellation scope of one model call: its deadline and the actions that abort it (cancel the
+ * HTTP exchange, close the response stream, interrupt the waiting thread). The HTTP client finds
+ * the scope of the current call through {@link #CURRENT}, since LangChain4j gives it no way to
+ * receive one.
+ */
+public final class CallScope {
+
+  /** The scope of the call running on this thread, if any. */
+  public static final ScopedValue<CallScope> CURRENT = ScopedValue.newInstance();
+
+  private final Instant deadline;
+  private final InstantSource clock;
+  private List<Runnable> onCancel = new ArrayList<>(4);
+  private volatile String cancelReason;
+
+  /**
+   * @param deadline when the call must be over
+   * @param clock the clock the deadline is measured with
+   */
+  public CallScope(Instant deadline, InstantSource clock) {
+    this.deadline = deadline;
+    this.clock = clock;
+  }
+
+  /**
+   * @return the time left before the deadline, never negative
+   */
+  public Duration remaining() {
+    Duration d = Duration.between(clock.instant(), deadline);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /**
+   * Registers an abort action; runs it at once when the scope is already cancelled.
+   *
+   * @param action a quick, non-blocking action
+   */
+  public void onCancel(Runnable action) {
+    synchronized (this) {
+      if (cancelReason == null) {
+        onCancel.add(action);
+        return;
+      }
+    }
+    runQuietly(action);
+  }
+
+  /**
+   * Cancels the call once: runs every abort action.
+   *
+   * @param reason why, e.g. {@code "deadline"} or {@code "cancelled"}
+   */
+  public void cancel(String reason) {
+    List<Runnable> actions;
+    synchronized (this) {
+      if (cancelReason != null) {
+        return;
+      }
+      cancelReason = reason;
+      actions = onCancel;
+      onCancel = List.of();
+    }
+    actions.forEach(CallScope::runQuietly);
+  }
+
+  /**
+   * @return why the scope was cancelled, or {@code null} while it is live
+   */
+  public String cancelReason() {
+    return cancelReason;
+  }
+
+  private static void runQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException ignored) {
+      // An abort action failing (e.g. closing an already closed stream) must not stop the others.
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.himoe.experts.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.himoe.experts.ExpertOut;
+import io.himoe.experts.llm.OpenAiTestServer.Hang;
+import io.himoe.experts.llm.OpenAiTestServer.Malformed;
+import io.himoe.experts.llm.OpenAiTestServer.Ok;
+import io.himoe.experts.llm.OpenAiTestServer.Status;
+import io.himoe.shared.CancelToken;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import io.himoe.shared.Value;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LlmExpertTest {
+
+  private static final LlmPolicy FAST =
+      LlmPolicy.ofDefaults().withRetries(3, Duration.ofMillis(10));
+
+  private OpenAiTestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new OpenAiTestServer();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private LlmClient client(String name, OpenAiTestServer s, ModelPrice price) {
+    OpenAiEndpoint ep =
+        OpenAiEndpoint.of(name, s.baseUrl(), "model-" + name)
+            .withPrice(price)
+            .withApiKeyEnv("TEST_LLM_KEY");
+    return LlmClient.openAi(
+        ep, FAST, Map.of("TEST_LLM_KEY", "sk-secret-123")::get, Clock.systemUTC());
+  }
+
+  private LlmExpert expert(LlmClient... clients) {
+    return LlmExpert.builder("assistant")
+        .clients(java.util.List.of(clients))
+        .systemPrompt("You are terse.")
+        .policy(FAST)
+        .build();
+  }
+
+  private static Context ctx(Duration budget) {
+    return Context.builder().budget(budget).traceId("t-1").build();
+  }
+
+  @Test
+  void answersWithTextCostFromUsageAndTheConfiguredModelAndKey() throws Exception {
+    server.then(new Ok("Bonjour !", 1000, 500, "stop"));
+    LlmExpert e = expert(client("a", server, ModelPrice.of(1.0, 2.0)));
+
+    ExpertOut out = e.infer(InputData.text("Dis bonjour"), ctx(Duration.ofSeconds(5)));
+
+    assertThat(out.value()).isEqualTo(Value.text("Bonjour !"));
+    // 1000 input tokens at 1/M + 500 output tokens at 2/M
+    assertThat(out.aux().costUnits()).isEqualTo(0.002, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(out.aux().confidence()).isEqualTo(0.7);
+    assertThat(out.aux().traceId()).isEqualTo("t-1");
+    var req = server.requests().getFirst();
+    assertThat(req.path("model").asText()).isEqualTo("model-a");
+    assertThat(req.path("messages").get(0).path("role").asText()).isEqualTo("system");
+    assertThat(req.path("messages").get(1).path("content").asText()).isEqualTo("Dis bonjour");
+    assertThat(server.authHeaders()).containsExactly("Bearer sk-secret-123");
+  }
+
+  @Test
+  void estimatesTokensWhenTheServerReportsNoUsage() {
+    server.then(
+        new Malformed(
+            "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"12345678\"},"
+                + "\"finish_reason\":\"length\"}]}"));
+    LlmExpert e = expert(client("a", server, ModelPrice.of(0, 1_000_000)));
+
+    LlmAnswer a = e.complete(InputData.text("abcd"), ctx(Duration.ofSeconds(5)));
+
+    assertThat(a.usageReported()).isFalse();
+    assertThat(a.outputTokens()).isEqualTo(2); // 8 characters, about 4 per token
+    assertThat(a.costUnits()).isEqualTo(2.0);
+    assertThat(a.truncated()).isTrue();
+  }
+
+  @Test
+  void missingApiKeyVariableIsAClearErrorAndTheKeyIsNeverShown() {
+    OpenAiEndpoint ep =
+        OpenAiEndpoint.of("hosted", server.baseUrl(), "gpt").withApiKeyEnv("NOPE_KEY");
+    assertThatThrownBy(() -> LlmClient.openAi(ep, FAST, k -> null, Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NOPE_KEY")
+        .hasMessageContaining("hosted");
+    LlmClient c = client("a", server, ModelPrice.free());
+    assertThat(c.toString() + ep + expert(c)).doesNotContain("sk-secret-123");
+  }
+
+  @Test
+  void retriesServerErrorsAndRateLimitsThenAnswers() {
+    server.then(
+        new Status(500, "{\"error\":\"boom\"}"),
+        new Status(429, "slow down"),
+        new Ok("ok", 3, 1, "stop"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    LlmAnswer a = e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5)));
+
+    assertThat(a.text()).isEqualTo("ok");
+    assertThat(a.attempts()).isEqualTo(3);
+    assertThat(server.requestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void doesNotRetryABadRequest() {
+    server.always(new Status(400, "{\"error\":{\"message\":\"unknown parameter\"}}"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5))))
+        .isInstanceOfSatisfying(
+            LlmException.class, x -> assertThat(x.kind()).isEqualTo(LlmException.Kind.BAD_REQUEST))
+        .hasMessageContaining("HTTP 400")
+        .hasMessageContaining("unknown parameter");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void malformedBodiesAreBadResponsesAfterRetries() {
+    server.always(new Malformed("this is not json"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5))))
+        .isInstanceOfSatisfying(
+            LlmException.class, x -> assertThat(x.kind()).isEqualTo(LlmException.Kind.BAD_RESPONSE))
+        .hasMessageContaining("endpoint a");
+    assertThat(server.requestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void anEmptyAnswerIsABadResponse() {
+    server.always(new Ok("", 3, 0, "stop"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5))))
+        .isInstanceOf(LlmException.class)
+        .hasMessageContaining("empty answer");
+  }
+
+  @Test
+  void retriesOnlyWhileTheDeadlineLeavesRoomForTheBackoff() {
+    server.always(new Status(503, "overloaded"));
+    LlmPolicy slowBackoff = LlmPolicy.ofDefaults().withRetries(5, Duration.ofSeconds(60));
+    LlmExpert e =
+        LlmExpert.builder("x")
+            .client(client("a", server, ModelPrice.free()))
+            .policy(slowBackoff)
+            .build();
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(2))))
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            x -> assertThat(x.kind()).isEqualTo(LlmException.Kind.SERVER_ERROR));
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theDeadlineAbortsTheHttpCall() throws Exception {
+    server.always(new Hang());
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofMillis(300))))
+        .isInstanceOf(MoeError.DeadlineExceeded.class)
+        .hasMessageContaining("llm assistant");
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void cancellingTheRequestClosesTheConnection() throws Exception {
+    server.always(new Hang());
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+    CancelToken token = CancelToken.create();
+    Context c = Context.builder().budget(Duration.ofSeconds(30)).cancel(token).build();
+
+    var result = new java.util.concurrent.CompletableFuture<Throwable>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                e.complete(InputData.text("hi"), c);
+                result.complete(null);
+              } catch (Throwable t) {
+                result.complete(t);
+              }
+            });
+    assertThat(server.awaitRequest(Duration.ofSeconds(5))).isTrue();
+    token.cancel();
+
+    assertThat(result.get(5, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(MoeError.Cancelled.class);
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anAlreadyCancelledRequestMakesNoCall() {
+    CancelToken token = CancelToken.create();
+    token.cancel();
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+    Context c = Context.builder().budget(Duration.ofSeconds(5)).cancel(token).build();
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), c))
+        .isInstanceOf(MoeError.Cancelled.class);
+    assertThat(server.requestCount()).isZero();
+  }
+}
