@@ -1,0 +1,22 @@
+package io.himoe.runtime.integration;
+
+import io.himoe.runtime.RuntimeDecision;
+import io.himoe.runtime.RuntimeManager;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+
+/** The request's decision: the one a router stored in the context, else a fresh one. */
+final class Decisions {
+
+  private Decisions() {}
+
+  static RuntimeDecision of(RuntimeManager runtime, InputData input, Context ctx) {
+    Object stored = ctx.memory().get(RuntimeDecision.CONTEXT_KEY).orElse(null);
+    if (stored instanceof RuntimeDecision d) {
+      return d;
+    }
+    RuntimeDecision d = runtime.decide(input.toText());
+    ctx.memory().put(RuntimeDecision.CONTEXT_KEY, d);
+    return d;
+  }
+}

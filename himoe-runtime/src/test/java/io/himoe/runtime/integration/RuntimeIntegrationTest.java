@@ -1,0 +1,165 @@
+package io.himoe.runtime.integration;
+
+import static io.himoe.runtime.Fixtures.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.himoe.engine.Answer;
+import io.himoe.engine.Engine;
+import io.himoe.engine.ExpertTrace;
+import io.himoe.experts.Expert;
+import io.himoe.experts.ExpertOut;
+import io.himoe.experts.ExpertRegistry;
+import io.himoe.orchestrator.RuleOrchestrator;
+import io.himoe.router.KeywordRouter;
+import io.himoe.runtime.RuntimeManager;
+import io.himoe.runtime.device.DeviceStatus;
+import io.himoe.runtime.mode.ModelTier;
+import io.himoe.runtime.mode.PerformanceMode;
+import io.himoe.runtime.mode.PerformanceProfile;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.Value;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class RuntimeIntegrationTest {
+
+  private static final String HARD =
+      "Debug this function step by step and prove why the SQL query fails after 3 retries; "
+          + "it must be secure and efficient, without using a new library.";
+
+  /** Answers with its name and counts its calls; records the profile it was given. */
+  static final class Echo implements ModeAwareExpert {
+    final String name;
+    final AtomicInteger calls = new AtomicInteger();
+    final List<PerformanceProfile> profiles = new CopyOnWriteArrayList<>();
+
+    Echo(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public ExpertOut infer(InputData input, Context ctx, PerformanceProfile profile) {
+      calls.incrementAndGet();
+      profiles.add(profile);
+      return ExpertOut.of(Value.text(name + ":" + profile.tier()), 0, 0.9);
+    }
+  }
+
+  private final AtomicReference<DeviceStatus> device =
+      new AtomicReference<>(status(0.9, true, 0.2, 0.1));
+  private final RuntimeManager rt = RuntimeManager.builder().probe(device::get).build();
+
+  private Engine engine(List<Echo> echoes, List<RuntimeExpert> wrapped) {
+    ExpertRegistry reg = ExpertRegistry.create();
+    for (Echo e : echoes) {
+      RuntimeExpert w = RuntimeExpert.wrap(e, rt);
+      wrapped.add(w);
+      reg.register(w);
+    }
+    KeywordRouter kw = KeywordRouter.builder("main", reg).topK(4).build();
+    return Engine.builder(
+            RuleOrchestrator.builder()
+                .router(ModeCappedRouter.wrap(kw, rt))
+                .defaultRouter("main")
+                .build())
+        .build();
+  }
+
+  private static long called(Answer a) {
+    return a.trace().stages().getFirst().experts().stream()
+        .map(ExpertTrace::status)
+        .filter(s -> s.equals("answered"))
+        .count();
+  }
+
+  @Test
+  void modeCapsTopKAndPassesTheProfile() {
+    List<Echo> echoes = List.of(new Echo("a"), new Echo("b"), new Echo("c"), new Echo("d"));
+    try (Engine engine = engine(echoes, new ArrayList<>())) {
+      Answer easy = engine.ask("What is a monad?");
+      assertThat(rt.currentMode()).isEqualTo(PerformanceMode.BALANCED);
+      assertThat(called(easy)).isEqualTo(2);
+
+      Answer hard = engine.ask(HARD);
+      assertThat(rt.currentMode()).isEqualTo(PerformanceMode.MAXIMUM);
+      assertThat(called(hard)).isEqualTo(4);
+      assertThat(hard.value()).isInstanceOf(Value.Text.class);
+      assertThat(((Value.Text) hard.value()).data()).endsWith(":" + ModelTier.LARGE);
+      // Every expert got the profile of its request's decision.
+      assertThat(echoes.getFirst().profiles)
+          .contains(rt.profile(PerformanceMode.BALANCED), rt.profile(PerformanceMode.MAXIMUM));
+    }
+  }
+
+  @Test
+  void cacheServesRepeatsOnlyInModesThatEnableIt() {
+    List<Echo> echoes = List.of(new Echo("solo"));
+    List<RuntimeExpert> wrapped = new ArrayList<>();
+    try (Engine engine = engine(echoes, wrapped)) {
+      engine.ask("What is a monad?");
+      engine.ask("What is a monad?");
+      assertThat(echoes.getFirst().calls).hasValue(1);
+      assertThat(wrapped.getFirst().cacheHits()).isEqualTo(1);
+
+      engine.ask(HARD);
+      engine.ask(HARD);
+      // MAXIMUM: fresh generation every time.
+      assertThat(echoes.getFirst().calls).hasValue(3);
+    }
+  }
+
+  @Test
+  void bulkheadFollowsTheModesConcurrency() throws Exception {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    Expert slow =
+        new Expert() {
+          @Override
+          public String name() {
+            return "slow";
+          }
+
+          @Override
+          public ExpertOut infer(InputData input, Context ctx) throws Exception {
+            peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+            Thread.sleep(2);
+            now.decrementAndGet();
+            return ExpertOut.of(Value.text("ok"), 0, 1);
+          }
+        };
+    // Low battery, discharging, simple prompt: ECO, one call at a time.
+    device.set(status(0.1, false, 0.2, 0.1));
+    RuntimeExpert w = RuntimeExpert.wrap(slow, rt);
+    assertThat(rt.decide("What is a monad?").mode()).isEqualTo(PerformanceMode.ECO);
+    assertThat(w.bulkhead().limit()).isEqualTo(1);
+    try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ExpertOut>> fs = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        String q = "What is monad number " + i + "?";
+        fs.add(exec.submit(() -> w.infer(InputData.text(q), Context.of(Duration.ofSeconds(30)))));
+      }
+      for (var f : fs) {
+        assertThat(f.get().value()).isEqualTo(Value.text("ok"));
+      }
+    }
+    assertThat(peak.get()).isEqualTo(1);
+    // Plugged in with a hard request: MAXIMUM resizes the bulkhead to 8.
+    device.set(status(0.9, true, 0.2, 0.1));
+    rt.decide(HARD);
+    assertThat(w.bulkhead().limit()).isEqualTo(8);
+    assertThat(w.bulkhead().inFlight()).isZero();
+  }
+}
