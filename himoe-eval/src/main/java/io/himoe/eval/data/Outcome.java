@@ -14,7 +14,7 @@ import java.util.Set;
  * A query and the quality each model achieved on it (for instance 1.0 correct, 0.0 wrong).
  *
  * @param query the query text, not blank
- * @param scores quality per model name, finite, in file order
+ * @param scores quality per model name, in [0, 1], in file order
  * @param file the source file
  * @param line the 1-based source line
  */
@@ -70,8 +70,8 @@ public record Outcome(String query, Map<String, Double> scores, Path file, int l
       throw r.error(field, "expected a number, found " + DataRow.describe(v));
     }
     double d = v.asDouble();
-    if (!Double.isFinite(d)) {
-      throw r.error(field, "is not finite");
+    if (!(d >= 0 && d <= 1)) {
+      throw r.error(field, "expected a quality in [0, 1], found " + d);
     }
     return d;
   }

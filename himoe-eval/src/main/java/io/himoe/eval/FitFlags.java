@@ -1,0 +1,54 @@
+package io.himoe.eval;
+
+import io.himoe.experts.encoders.Encoders;
+import io.himoe.learning.fit.FitOptions;
+import io.himoe.shared.Encoder;
+import picocli.CommandLine.Option;
+
+/** Options shared by both subcommands: the encoder and how the gate is fitted. */
+final class FitFlags {
+
+  @Option(
+      names = "--encoder",
+      defaultValue = "hashing",
+      description =
+          "Text encoder: hashing (feature hashing, no model) or minilm (in-process"
+              + " all-MiniLM-L6-v2). Default: ${DEFAULT-VALUE}.")
+  String encoder;
+
+  @Option(
+      names = "--hidden",
+      defaultValue = "0",
+      description = "Hidden units of the gate; 0 = linear. Default: ${DEFAULT-VALUE}.")
+  int hidden;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "12",
+      description = "Training epochs. Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "0.01",
+      description = "Adam step size. Default: ${DEFAULT-VALUE}.")
+  double learningRate;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the initial weights and shuffling. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  FitOptions fitOptions() {
+    return FitOptions.ofDefaults()
+        .withHidden(hidden)
+        .withEpochs(epochs)
+        .withLearningRate(learningRate)
+        .withSeed(seed);
+  }
+
+  Encoder encoder() {
+    return Encoders.byName(encoder);
+  }
+}

@@ -1,0 +1,124 @@
+package io.himoe.eval;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.eval.metrics.OutcomeMetrics;
+import io.himoe.eval.outcomes.OutcomeEvaluation;
+import io.himoe.eval.report.ReportDir;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code himoe eval outcomes}: learn which model to send each query to and score the choice. */
+@Command(
+    name = "outcomes",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fit a per-model quality predictor on --train (JSONL rows {\"query\": ..., \"scores\":"
+          + " {model: quality in [0, 1]}}), send each --test query to the model with the highest"
+          + " predicted quality minus cost-weight x dollars per 1,000 queries, and print one JSON"
+          + " line: n_test, quality, cost_per_1k, best_single_model, best_single_quality,"
+          + " best_single_cost_per_1k, oracle_quality, gap_closed (for the first --cost-weight).",
+      "Tokens are estimated from the query text (4 characters per token) and priced with --prices"
+          + " (models.json form: dollars per million tokens)."
+    })
+final class OutcomesCommand implements Callable<Integer> {
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final LongSupplier ticker;
+
+  OutcomesCommand(PrintStream out, PrintStream err, LongSupplier ticker) {
+    this.out = out;
+    this.err = err;
+    this.ticker = ticker;
+  }
+
+  @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training rows.")
+  Path train;
+
+  @Option(names = "--test", required = true, paramLabel = "FILE", description = "Test rows.")
+  Path test;
+
+  @Option(
+      names = "--prices",
+      required = true,
+      paramLabel = "FILE",
+      description = "Model prices (JSON: {model: {input_price_per_mtok, output_price_per_mtok}}).")
+  Path prices;
+
+  @Option(
+      names = "--cost-weight",
+      paramLabel = "W",
+      split = ",",
+      description =
+          "Quality given up per dollar per 1,000 queries; repeat (or comma-separate) for a"
+              + " quality-cost curve. The first is the headline result. Default: 0.")
+  List<Double> costWeights;
+
+  @Option(
+      names = "--output-tokens",
+      defaultValue = "0",
+      description = "Output tokens assumed per answer when pricing. Default: ${DEFAULT-VALUE}.")
+  long outputTokens;
+
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Also write curve.csv, curve.png and metrics.json here (all or nothing).")
+  Path report;
+
+  @Mixin FitFlags fit;
+
+  @Override
+  public Integer call() throws Exception {
+    OutcomeEvaluation.Options options =
+        new OutcomeEvaluation.Options(
+            train,
+            test,
+            prices,
+            costWeights == null ? List.of(0.0) : costWeights,
+            fit.fitOptions(),
+            outputTokens);
+    var encoder = fit.encoder();
+    OutcomeEvaluation.Result r = OutcomeEvaluation.run(options, encoder, err, ticker);
+    ObjectNode json = json(r.perWeight().getFirst());
+    if (report != null) {
+      try (ReportDir dir = ReportDir.stage(report)) {
+        r.curve().writeCsv(dir.file("curve.csv"));
+        r.curve().writePng(dir.file("curve.png"));
+        ObjectNode full = json.deepCopy();
+        full.put("encoder", encoder.id());
+        Json.put(full, "train_seconds", r.trainSeconds());
+        var curve = full.putArray("curve");
+        for (int i = 0; i < r.perWeight().size(); i++) {
+          ObjectNode p = json(r.perWeight().get(i));
+          p.put("cost_weight", options.costWeights().get(i));
+          curve.add(p);
+        }
+        Files.writeString(dir.file("metrics.json"), Json.pretty(full));
+        dir.commit().forEach(p -> err.println("report: " + p));
+      }
+    }
+    out.println(Json.line(json));
+    return EvalMain.OK;
+  }
+
+  static ObjectNode json(OutcomeMetrics m) {
+    ObjectNode o = Json.object();
+    o.put("n_test", m.nTest());
+    Json.put(o, "quality", m.quality());
+    Json.put(o, "cost_per_1k", m.costPer1k());
+    o.put("best_single_model", m.bestSingleModel());
+    Json.put(o, "best_single_quality", m.bestSingleQuality());
+    Json.put(o, "best_single_cost_per_1k", m.bestSingleCostPer1k());
+    Json.put(o, "oracle_quality", m.oracleQuality());
+    Json.put(o, "gap_closed", m.gapClosed());
+    return o;
+  }
+}

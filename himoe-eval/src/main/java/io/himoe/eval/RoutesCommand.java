@@ -1,0 +1,152 @@
+package io.himoe.eval;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.eval.report.ConfusionSummary;
+import io.himoe.eval.report.ReliabilityDiagram;
+import io.himoe.eval.report.ReportDir;
+import io.himoe.eval.routes.RouteEvaluation;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code himoe eval routes}: fit a router on labelled rows and score it on test rows. */
+@Command(
+    name = "routes",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fit a router's gate on --train (calibrating the out-of-scope threshold on --val when"
+          + " given), route every --test row on one thread, and print one JSON line: n_train,"
+          + " n_test, accuracy, in_scope_accuracy, oos_recall (null without --oos-label),"
+          + " macro_f1, ece, train_seconds, p50_ms, p99_ms.",
+      "Files are JSONL (.jsonl/.ndjson) or CSV with a header (.csv)."
+    })
+final class RoutesCommand implements Callable<Integer> {
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final LongSupplier ticker;
+
+  RoutesCommand(PrintStream out, PrintStream err, LongSupplier ticker) {
+    this.out = out;
+    this.err = err;
+    this.ticker = ticker;
+  }
+
+  @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training rows.")
+  Path train;
+
+  @Option(names = "--test", required = true, paramLabel = "FILE", description = "Test rows.")
+  Path test;
+
+  @Option(
+      names = "--val",
+      paramLabel = "FILE",
+      description = "Validation rows that calibrate the out-of-scope threshold.")
+  Path val;
+
+  @Option(
+      names = "--text-field",
+      required = true,
+      paramLabel = "NAME",
+      description = "Name of the text field.")
+  String textField;
+
+  @Option(
+      names = "--label-field",
+      required = true,
+      paramLabel = "NAME",
+      description = "Name of the label field.")
+  String labelField;
+
+  @Option(
+      names = "--oos-label",
+      paramLabel = "LABEL",
+      description = "Label of out-of-scope rows (not a route: the router should reject them).")
+  String oosLabel;
+
+  @Option(
+      names = "--router",
+      defaultValue = "gate",
+      paramLabel = "KIND",
+      description =
+          "Router to evaluate: gate (a neural gate fitted by himoe-learning's RouteFitter;"
+              + " --hidden 0 is linear). Default: ${DEFAULT-VALUE}.")
+  String router;
+
+  @Option(
+      names = "--ece-bins",
+      defaultValue = "15",
+      description = "Equal-width confidence bins for ECE. Default: ${DEFAULT-VALUE}.")
+  int eceBins;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "200",
+      description =
+          "Test rows routed before latency is measured (at most half). Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description =
+          "Also write confusion.txt, reliability.png and metrics.json here (all or nothing).")
+  Path report;
+
+  @Mixin FitFlags fit;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!router.equals("gate")) {
+      throw new IllegalArgumentException("--router: unknown kind '" + router + "', expected gate");
+    }
+    RouteEvaluation.Options options =
+        new RouteEvaluation.Options(
+            train,
+            test,
+            Optional.ofNullable(val),
+            textField,
+            labelField,
+            Optional.ofNullable(oosLabel).map(String::strip),
+            fit.fitOptions(),
+            eceBins,
+            warmup);
+    var encoder = fit.encoder();
+    RouteEvaluation.Result r = RouteEvaluation.run(options, encoder, err, ticker);
+    ObjectNode json = json(r);
+    if (report != null) {
+      try (ReportDir dir = ReportDir.stage(report)) {
+        ConfusionSummary.write(r.metrics(), 30, dir.file("confusion.txt"));
+        ReliabilityDiagram.write(r.calibration(), dir.file("reliability.png"));
+        ObjectNode full = json.deepCopy();
+        full.put("encoder", encoder.id());
+        full.put("threshold", Json.round(r.threshold()));
+        Files.writeString(dir.file("metrics.json"), Json.pretty(full));
+        dir.commit().forEach(p -> err.println("report: " + p));
+      }
+    }
+    out.println(Json.line(json));
+    return EvalMain.OK;
+  }
+
+  static ObjectNode json(RouteEvaluation.Result r) {
+    ObjectNode o = Json.object();
+    o.put("n_train", r.nTrain());
+    o.put("n_test", r.nTest());
+    Json.put(o, "accuracy", r.metrics().accuracy());
+    Json.put(o, "in_scope_accuracy", r.metrics().inScopeAccuracy());
+    Json.put(o, "oos_recall", r.metrics().oosRecall());
+    Json.put(o, "macro_f1", r.metrics().macroF1());
+    Json.put(o, "ece", r.calibration().ece());
+    Json.put(o, "train_seconds", r.trainSeconds());
+    Json.put(o, "p50_ms", r.p50Ms());
+    Json.put(o, "p99_ms", r.p99Ms());
+    return o;
+  }
+}

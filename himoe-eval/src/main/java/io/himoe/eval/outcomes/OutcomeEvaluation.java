@@ -1,0 +1,183 @@
+package io.himoe.eval.outcomes;
+
+import io.himoe.eval.data.DataError;
+import io.himoe.eval.data.Outcome;
+import io.himoe.eval.data.Prices;
+import io.himoe.eval.metrics.OutcomeMetrics;
+import io.himoe.eval.report.QualityCostCurve;
+import io.himoe.learning.fit.FitOptions;
+import io.himoe.learning.fit.FittedOutcomes;
+import io.himoe.learning.fit.OutcomeExample;
+import io.himoe.learning.fit.OutcomeFitter;
+import io.himoe.shared.Encoder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Evaluates a learned model choice on outcome data: fits a per-model quality predictor ({@link
+ * OutcomeFitter}) on the training rows, then for each cost weight sends every test query to the
+ * model chosen by {@link ModelChoice} and scores the choice with {@link OutcomeMetrics}.
+ */
+public final class OutcomeEvaluation {
+
+  /**
+   * What to evaluate.
+   *
+   * @param train the training file (JSONL {@code {"query", "scores"}})
+   * @param test the test file, scoring the same models
+   * @param prices the prices file ({@code models.json} form)
+   * @param costWeights cost weights to evaluate, in quality per dollar per 1,000 queries, not
+   *     empty; the first is the headline result
+   * @param fit the predictor's training options
+   * @param outputTokens output tokens assumed per answer when pricing, at least 0
+   */
+  public record Options(
+      Path train,
+      Path test,
+      Path prices,
+      List<Double> costWeights,
+      FitOptions fit,
+      long outputTokens) {
+
+    /** Validates and copies. */
+    public Options {
+      Objects.requireNonNull(train, "train");
+      Objects.requireNonNull(test, "test");
+      Objects.requireNonNull(prices, "prices");
+      Objects.requireNonNull(fit, "fit");
+      costWeights = List.copyOf(costWeights);
+      if (costWeights.isEmpty()) {
+        throw new IllegalArgumentException("need at least one --cost-weight");
+      }
+      for (double w : costWeights) {
+        if (!(w >= 0) || Double.isInfinite(w)) {
+          throw new IllegalArgumentException("--cost-weight must be >= 0 and finite, got " + w);
+        }
+      }
+      if (outputTokens < 0) {
+        throw new IllegalArgumentException("--output-tokens must be >= 0, got " + outputTokens);
+      }
+    }
+  }
+
+  /**
+   * The outcome of an evaluation.
+   *
+   * @param perWeight the metrics at each cost weight, in the order given
+   * @param curve the quality-cost curve with every single model and the oracle
+   * @param trainSeconds wall-clock seconds to fit the predictor
+   */
+  public record Result(
+      List<OutcomeMetrics> perWeight, QualityCostCurve curve, double trainSeconds) {
+    /** Copies the list. */
+    public Result {
+      perWeight = List.copyOf(perWeight);
+    }
+  }
+
+  private OutcomeEvaluation() {}
+
+  /**
+   * @param options what to evaluate
+   * @param encoder the encoder the predictor reads
+   * @param progress where progress lines go (stderr)
+   * @param ticker a nanosecond clock
+   * @return the result
+   * @throws DataError if a file is bad, a model has no price, or the files score different models
+   */
+  public static Result run(
+      Options options, Encoder encoder, PrintStream progress, LongSupplier ticker) {
+    List<Outcome> train = Outcome.read(options.train());
+    List<Outcome> test = Outcome.read(options.test());
+    Prices prices = Prices.read(options.prices());
+    var models = train.getFirst().scores().keySet();
+    Outcome firstTest = test.getFirst();
+    if (!firstTest.scores().keySet().equals(models)) {
+      throw new DataError(
+          firstTest.file(),
+          firstTest.line(),
+          "scores",
+          "scores models "
+              + firstTest.scores().keySet()
+              + " but the training file "
+              + options.train()
+              + " scores "
+              + models);
+    }
+    prices.requireAll(models, options.train(), options.prices());
+    progress.printf(
+        Locale.ROOT,
+        "eval outcomes: %d training queries, %d test queries, %d models, encoder %s%n",
+        train.size(),
+        test.size(),
+        models.size(),
+        encoder.id());
+
+    long t0 = ticker.getAsLong();
+    FittedOutcomes predictor =
+        OutcomeFitter.of(encoder, options.fit())
+            .fit(
+                train.stream().map(o -> new OutcomeExample(o.query(), o.scores())).toList(),
+                (epoch, epochs, loss) ->
+                    progress.printf(
+                        Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+    double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
+    progress.printf(Locale.ROOT, "fit: %.1f s%n", trainSeconds);
+
+    List<Map<String, Double>> predicted = new ArrayList<>(test.size());
+    List<Map<String, Double>> costs = new ArrayList<>(test.size());
+    for (Outcome o : test) {
+      predicted.add(predictor.predictQuality(o.query()));
+      Map<String, Double> c = new LinkedHashMap<>();
+      for (String m : models) {
+        c.put(m, 1000 * OutcomeMetrics.costOf(o, m, prices, options.outputTokens()));
+      }
+      costs.add(c);
+    }
+    List<OutcomeMetrics> perWeight = new ArrayList<>();
+    List<QualityCostCurve.Routed> points = new ArrayList<>();
+    for (double w : options.costWeights()) {
+      List<String> chosen = new ArrayList<>(test.size());
+      for (int i = 0; i < test.size(); i++) {
+        chosen.add(ModelChoice.choose(predicted.get(i), costs.get(i), w));
+      }
+      OutcomeMetrics m = OutcomeMetrics.of(test, chosen, prices, options.outputTokens());
+      perWeight.add(m);
+      points.add(new QualityCostCurve.Routed(w, m.quality(), m.costPer1k(), m.gapClosed()));
+      progress.printf(
+          Locale.ROOT,
+          "cost weight %s: quality %.4f, $%.4f per 1k queries, gap closed %s%n",
+          w,
+          m.quality(),
+          m.costPer1k(),
+          m.gapClosed().isPresent()
+              ? String.format(Locale.ROOT, "%.4f", m.gapClosed().getAsDouble())
+              : "n/a");
+    }
+    return new Result(perWeight, curve(test, models, prices, options, points), trainSeconds);
+  }
+
+  private static QualityCostCurve curve(
+      List<Outcome> test,
+      java.util.Set<String> models,
+      Prices prices,
+      Options options,
+      List<QualityCostCurve.Routed> points) {
+    List<QualityCostCurve.Single> singles = new ArrayList<>();
+    for (String m : models) {
+      OutcomeMetrics all =
+          OutcomeMetrics.of(
+              test, java.util.Collections.nCopies(test.size(), m), prices, options.outputTokens());
+      singles.add(new QualityCostCurve.Single(m, all.quality(), all.costPer1k()));
+    }
+    double oracle = test.stream().mapToDouble(Outcome::oracle).average().orElseThrow();
+    return new QualityCostCurve(points, singles, oracle);
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * {@code eval outcomes}: learns from per-model outcome data which model to send each query to,
+ * trading predicted quality for estimated cost, and scores the choice against the best single model
+ * and the oracle ({@link io.himoe.eval.outcomes.OutcomeEvaluation}).
+ */
+package io.himoe.eval.outcomes;

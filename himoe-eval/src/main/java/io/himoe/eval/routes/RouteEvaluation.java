@@ -1,0 +1,231 @@
+package io.himoe.eval.routes;
+
+import io.himoe.eval.data.DataError;
+import io.himoe.eval.data.Labelled;
+import io.himoe.eval.metrics.Calibration;
+import io.himoe.eval.metrics.Percentiles;
+import io.himoe.eval.metrics.Routed;
+import io.himoe.eval.metrics.RoutingMetrics;
+import io.himoe.learning.fit.FitOptions;
+import io.himoe.learning.fit.FittedRoutes;
+import io.himoe.learning.fit.LabelledText;
+import io.himoe.learning.fit.RouteFitter;
+import io.himoe.learning.fit.RouteGuess;
+import io.himoe.shared.Encoder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Evaluates a router fitted from labelled rows: trains the gate on the training rows, calibrates
+ * the out-of-scope threshold on the validation rows when there are any, routes every test row once
+ * on one thread, and scores the result. Latency is measured per query after the first {@link
+ * Options#warmup()} test rows, which warm the JIT (each row is still routed only once, so encoder
+ * caches never see a test text twice).
+ */
+public final class RouteEvaluation {
+
+  /**
+   * What to evaluate.
+   *
+   * @param train the training file
+   * @param test the test file
+   * @param val the validation file, if any
+   * @param textField the name of the text field
+   * @param labelField the name of the label field
+   * @param oosLabel the label of out-of-scope rows, if the data has one
+   * @param fit the gate's training options
+   * @param eceBins the number of calibration bins, at least 1
+   * @param warmup test rows routed before latency is measured (at most half of the test rows)
+   */
+  public record Options(
+      Path train,
+      Path test,
+      Optional<Path> val,
+      String textField,
+      String labelField,
+      Optional<String> oosLabel,
+      FitOptions fit,
+      int eceBins,
+      int warmup) {
+
+    /** Validates. */
+    public Options {
+      Objects.requireNonNull(train, "train");
+      Objects.requireNonNull(test, "test");
+      Objects.requireNonNull(val, "val");
+      Objects.requireNonNull(oosLabel, "oosLabel");
+      Objects.requireNonNull(fit, "fit");
+      if (eceBins < 1) {
+        throw new IllegalArgumentException("--ece-bins must be at least 1, got " + eceBins);
+      }
+      if (warmup < 0) {
+        throw new IllegalArgumentException("--warmup must be at least 0, got " + warmup);
+      }
+    }
+  }
+
+  /**
+   * The outcome of an evaluation.
+   *
+   * @param nTrain training rows (out-of-scope rows included)
+   * @param nTest test rows
+   * @param metrics routing quality
+   * @param calibration calibration of the top label's probability
+   * @param trainSeconds wall-clock seconds to fit the gate and calibrate its threshold
+   * @param p50Ms median per-query routing latency after warm-up, in milliseconds
+   * @param p99Ms 99th percentile of the same, in milliseconds
+   * @param threshold the calibrated rejection threshold (0 without validation rows)
+   */
+  public record Result(
+      int nTrain,
+      int nTest,
+      RoutingMetrics metrics,
+      Calibration calibration,
+      double trainSeconds,
+      double p50Ms,
+      double p99Ms,
+      double threshold) {}
+
+  private RouteEvaluation() {}
+
+  /**
+   * @param options what to evaluate
+   * @param encoder the encoder the gate reads
+   * @param progress where progress lines go (stderr)
+   * @param ticker a nanosecond clock (injected so tests do not depend on time)
+   * @return the result
+   * @throws DataError if a file is bad or a test or validation label never occurs in training
+   */
+  public static Result run(
+      Options options, Encoder encoder, PrintStream progress, LongSupplier ticker) {
+    List<Labelled> train =
+        Labelled.read(options.train(), options.textField(), options.labelField());
+    List<Labelled> test = Labelled.read(options.test(), options.textField(), options.labelField());
+    List<Labelled> val =
+        options.val().isPresent()
+            ? Labelled.read(options.val().get(), options.textField(), options.labelField())
+            : List.of();
+    Set<String> known = labels(train, options.oosLabel());
+    if (known.isEmpty()) {
+      throw new DataError(
+          options.train(),
+          0,
+          options.labelField(),
+          "every row is out of scope ('" + options.oosLabel().orElse("") + "'); nothing to learn");
+    }
+    requireKnown(test, known, options, "training");
+    requireKnown(val, known, options, "training");
+    progress.printf(
+        Locale.ROOT,
+        "eval routes: %d training rows (%d labels), %d validation rows, %d test rows, encoder %s%n",
+        train.size(),
+        known.size(),
+        val.size(),
+        test.size(),
+        encoder.id());
+
+    long t0 = ticker.getAsLong();
+    FittedRoutes routes =
+        RouteFitter.of(encoder, options.fit())
+            .fit(
+                texts(train),
+                texts(val),
+                options.oosLabel(),
+                (epoch, epochs, loss) ->
+                    progress.printf(
+                        Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+    double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
+    progress.printf(
+        Locale.ROOT,
+        "fit: %.1f s, out-of-scope threshold %.4f%n",
+        trainSeconds,
+        routes.threshold());
+    return route(options, routes, train.size(), test, trainSeconds, progress, ticker);
+  }
+
+  private static Result route(
+      Options options,
+      FittedRoutes routes,
+      int nTrain,
+      List<Labelled> test,
+      double trainSeconds,
+      PrintStream progress,
+      LongSupplier ticker) {
+    int warm = Math.min(options.warmup(), test.size() / 2);
+    List<Routed> routed = new ArrayList<>(test.size());
+    long[] nanos = new long[test.size() - warm];
+    double[] conf = new double[test.size()];
+    boolean[] right = new boolean[test.size()];
+    int step = Math.max(1, test.size() / 10);
+    for (int i = 0; i < test.size(); i++) {
+      Labelled row = test.get(i);
+      long start = ticker.getAsLong();
+      RouteGuess g = routes.classify(row.text());
+      long took = ticker.getAsLong() - start;
+      if (i >= warm) {
+        nanos[i - warm] = took;
+      }
+      // Softmax rounding can land a hair outside [0, 1].
+      double c = Math.clamp(g.confidence(), 0.0, 1.0);
+      routed.add(new Routed(row.label(), g.label(), g.topLabel(), c));
+      conf[i] = c;
+      right[i] = g.topLabel().equals(row.label());
+      if ((i + 1) % step == 0 || i + 1 == test.size()) {
+        progress.printf(Locale.ROOT, "route: %d/%d%n", i + 1, test.size());
+      }
+    }
+    return new Result(
+        nTrain,
+        test.size(),
+        RoutingMetrics.of(routed, options.oosLabel()),
+        Calibration.of(conf, right, options.eceBins()),
+        trainSeconds,
+        Percentiles.millis(Percentiles.nearestRank(nanos, 50)),
+        Percentiles.millis(Percentiles.nearestRank(nanos, 99)),
+        routes.threshold());
+  }
+
+  private static Set<String> labels(List<Labelled> rows, Optional<String> oosLabel) {
+    Set<String> s = new HashSet<>();
+    for (Labelled r : rows) {
+      if (oosLabel.isEmpty() || !oosLabel.get().equals(r.label())) {
+        s.add(r.label());
+      }
+    }
+    return s;
+  }
+
+  private static void requireKnown(
+      List<Labelled> rows, Set<String> known, Options options, String where) {
+    for (Labelled r : rows) {
+      boolean oos = options.oosLabel().isPresent() && options.oosLabel().get().equals(r.label());
+      if (!oos && !known.contains(r.label())) {
+        throw new DataError(
+            r.file(),
+            r.line(),
+            options.labelField(),
+            "label '"
+                + r.label()
+                + "' never occurs in the "
+                + where
+                + " file "
+                + options.train()
+                + (options.oosLabel().isEmpty()
+                    ? " (for out-of-scope rows pass --oos-label)"
+                    : ""));
+      }
+    }
+  }
+
+  private static List<LabelledText> texts(List<Labelled> rows) {
+    return rows.stream().map(r -> new LabelledText(r.text(), r.label())).toList();
+  }
+}

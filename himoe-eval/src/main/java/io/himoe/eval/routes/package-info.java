@@ -1,0 +1,6 @@
+/**
+ * {@code eval routes}: fits a router's gate on labelled training rows (calibrating its out-of-scope
+ * threshold on validation rows), routes every test row and scores it ({@link
+ * io.himoe.eval.routes.RouteEvaluation}).
+ */
+package io.himoe.eval.routes;
