@@ -23,6 +23,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -113,6 +115,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     ChatRequest request = request(input);
     long t0 = System.nanoTime();
     AtomicInteger attempts = new AtomicInteger();
+    Set<LlmClient> failed = ConcurrentHashMap.newKeySet();
     ChatResult r =
         withRetries(
             ctx,
@@ -120,7 +123,9 @@ public final class LlmExpert implements StreamingExpert, Scalable {
             () -> true,
             () ->
                 attempt(
-                    ctx, (client, scope) -> new ChatResult(client, client.chat().chat(request))));
+                    ctx,
+                    failed,
+                    (client, scope) -> new ChatResult(client, client.chat().chat(request))));
     return answer(r, request, attempts.get(), t0);
   }
 
@@ -139,6 +144,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     ChatRequest request = request(input);
     long t0 = System.nanoTime();
     AtomicInteger attempts = new AtomicInteger();
+    Set<LlmClient> failed = ConcurrentHashMap.newKeySet();
     AtomicInteger tokens = new AtomicInteger();
     ChatResult r =
         withRetries(
@@ -148,6 +154,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
             () ->
                 attempt(
                     ctx,
+                    failed,
                     (client, scope) ->
                         new ChatResult(
                             client, StreamCall.run(client, request, scope, listener, tokens))));
@@ -274,13 +281,13 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     return retryAllowed.getAsBoolean() && !ctx.cancel().isCancelled() && ctx.remainingMs() > needed;
   }
 
-  private ChatResult attempt(Context ctx, Call call) {
+  private ChatResult attempt(Context ctx, Set<LlmClient> failed, Call call) {
     ctx.checkAlive("llm " + name);
     if (ctx.remaining().compareTo(policy.minAttemptTime()) < 0) {
       throw new MoeError.DeadlineExceeded(
           "llm " + name + " (less than the minimum attempt time left)");
     }
-    LlmClient client = pick();
+    LlmClient client = pick(failed);
     if (!client.breaker().tryAcquirePermission()) {
       throw new LlmException(
           LlmException.Kind.CIRCUIT_OPEN,
@@ -306,6 +313,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       client.breaker().onSuccess(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
       return r;
     } catch (Throwable t) {
+      failed.add(client);
       RuntimeException e = Failures.classify(t, client.name(), name, guard.scope(), ctx);
       if (e instanceof LlmException le && le.kind().endpointFault()) {
         client
@@ -321,13 +329,16 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     }
   }
 
-  /** The least loaded client in use whose circuit lets calls through; ties go to the earlier. */
-  private LlmClient pick() {
+  /**
+   * The least loaded client in use whose circuit lets calls through, preferring clients that have
+   * not failed earlier in this call; ties go to the earlier client.
+   */
+  private LlmClient pick(Set<LlmClient> failed) {
     int n = active.get();
     LlmClient best = null;
     for (int i = 0; i < n; i++) {
       LlmClient c = clients.get(i);
-      if (c.available() && (best == null || c.inFlight() < best.inFlight())) {
+      if (c.available() && better(c, best, failed)) {
         best = c;
       }
     }
@@ -336,6 +347,17 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       best = clients.getFirst();
     }
     return best;
+  }
+
+  private static boolean better(LlmClient c, LlmClient best, Set<LlmClient> failed) {
+    if (best == null) {
+      return true;
+    }
+    boolean cFailed = failed.contains(c);
+    if (cFailed != failed.contains(best)) {
+      return !cFailed;
+    }
+    return c.inFlight() < best.inFlight();
   }
 
   private ChatRequest request(InputData input) {

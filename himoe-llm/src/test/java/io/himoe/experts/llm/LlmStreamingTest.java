@@ -1,0 +1,163 @@
+package io.himoe.experts.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.himoe.experts.ExpertOut;
+import io.himoe.experts.llm.OpenAiTestServer.BrokenStream;
+import io.himoe.experts.llm.OpenAiTestServer.Hang;
+import io.himoe.experts.llm.OpenAiTestServer.Ok;
+import io.himoe.experts.llm.OpenAiTestServer.Status;
+import io.himoe.experts.llm.OpenAiTestServer.StreamThenHang;
+import io.himoe.shared.CancelToken;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
+import io.himoe.shared.Value;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LlmStreamingTest {
+
+  private static final LlmPolicy FAST =
+      LlmPolicy.ofDefaults().withRetries(3, Duration.ofMillis(10));
+
+  private OpenAiTestServer server;
+  private LlmExpert expert;
+  private final List<String> tokens = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new OpenAiTestServer();
+    LlmClient c =
+        LlmClient.openAi(
+            OpenAiEndpoint.of("local", server.baseUrl(), "qwen").withPrice(ModelPrice.of(2, 4)),
+            FAST,
+            k -> null,
+            Clock.systemUTC());
+    expert = LlmExpert.builder("streamer").client(c).policy(FAST).build();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void streamsTokensInOrderAndCostsTheReportedUsage() throws Exception {
+    server.then(new Ok("Le chat dort au soleil.", 200_000, 100_000, "stop"));
+
+    ExpertOut out =
+        expert.stream(
+            InputData.text("Décris un chat"), Context.of(Duration.ofSeconds(5)), tokens::add);
+
+    assertThat(tokens).containsExactly("Le ", "chat ", "dort ", "au ", "soleil.");
+    assertThat(out.value()).isEqualTo(Value.text("Le chat dort au soleil."));
+    // 0.2 M input tokens at 2 + 0.1 M output tokens at 4
+    assertThat(out.aux().costUnits()).isEqualTo(0.8, Offset.offset(1e-9));
+    assertThat(server.requests().getFirst().path("stream").asBoolean()).isTrue();
+  }
+
+  @Test
+  void retriesAFailureBeforeTheFirstToken() {
+    server.then(new Status(502, "bad gateway"), new Ok("two words", 3, 2, "stop"));
+
+    LlmAnswer a =
+        expert.streamAnswer(InputData.text("hi"), Context.of(Duration.ofSeconds(5)), tokens::add);
+
+    assertThat(a.text()).isEqualTo("two words");
+    assertThat(a.attempts()).isEqualTo(2);
+    assertThat(tokens).containsExactly("two ", "words");
+  }
+
+  @Test
+  void aFailureAfterTheFirstTokenIsReportedAndNotRetried() {
+    server.always(new BrokenStream(List.of("Once ", "upon ")));
+
+    assertThatThrownBy(
+            () ->
+                expert.streamAnswer(
+                    InputData.text("tell a story"), Context.of(Duration.ofSeconds(5)), tokens::add))
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.STREAM_BROKEN))
+        .hasMessageContaining("after 2 tokens");
+    assertThat(tokens).containsExactly("Once ", "upon ");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theDeadlineAbortsAStreamThatHasNotStarted() throws Exception {
+    server.always(new Hang());
+
+    assertThatThrownBy(
+            () ->
+                expert.streamAnswer(
+                    InputData.text("hi"), Context.of(Duration.ofMillis(300)), tokens::add))
+        .isInstanceOf(MoeError.DeadlineExceeded.class);
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void cancellingMidStreamClosesTheConnection() throws Exception {
+    server.always(new StreamThenHang(List.of("a ", "b ")));
+    CancelToken token = CancelToken.create();
+    Context c = Context.builder().budget(Duration.ofSeconds(30)).cancel(token).build();
+    CompletableFuture<Throwable> result = new CompletableFuture<>();
+    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                expert.streamAnswer(
+                    InputData.text("hi"),
+                    c,
+                    t -> {
+                      tokens.add(t);
+                      if (tokens.size() == 2) {
+                        gotTwo.complete(null);
+                      }
+                    });
+                result.complete(null);
+              } catch (Throwable t) {
+                result.complete(t);
+              }
+            });
+    gotTwo.get(5, TimeUnit.SECONDS);
+    token.cancel();
+
+    assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOf(MoeError.Cancelled.class);
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(tokens).containsExactly("a ", "b ");
+  }
+
+  @Test
+  void aClientWithoutStreamingModelIsABadRequest() {
+    LlmClient blockingOnly =
+        LlmClient.of(
+            "blocking",
+            dev.langchain4j.model.openai.OpenAiChatModel.builder()
+                .baseUrl(server.baseUrl())
+                .modelName("m")
+                .build(),
+            null,
+            ModelPrice.free());
+    LlmExpert e = LlmExpert.builder("b").client(blockingOnly).build();
+
+    assertThatThrownBy(
+            () ->
+                e.streamAnswer(
+                    InputData.text("hi"), Context.of(Duration.ofSeconds(5)), tokens::add))
+        .isInstanceOf(LlmException.class)
+        .hasMessageContaining("no streaming model");
+    assertThat(server.requestCount()).isZero();
+  }
+}
