@@ -1,0 +1,154 @@
+package io.himoe.eval;
+
+import static io.himoe.eval.Cli.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoutesCommandTest {
+
+  @TempDir Path dir;
+
+  static List<String> args(String test, String... more) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "routes",
+                "--train",
+                resource("clinc/train.jsonl"),
+                "--val",
+                resource("clinc/val.jsonl"),
+                "--test",
+                test,
+                "--text-field",
+                "text",
+                "--label-field",
+                "intent",
+                "--epochs",
+                "30",
+                "--warmup",
+                "5"));
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  static List<String> fieldNames(JsonNode n) {
+    List<String> names = new ArrayList<>();
+    n.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void routesAClincSubsetAndWritesTheReport() throws IOException {
+    Path report = dir.resolve("report");
+    Cli r =
+        Cli.run(
+            args(resource("clinc/test.jsonl"), "--oos-label", "oos", "--report", report.toString())
+                .toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(fieldNames(j))
+        .containsExactly(
+            "n_train",
+            "n_test",
+            "accuracy",
+            "in_scope_accuracy",
+            "oos_recall",
+            "macro_f1",
+            "ece",
+            "train_seconds",
+            "p50_ms",
+            "p99_ms");
+    assertThat(j.get("n_train").asInt()).isEqualTo(140);
+    assertThat(j.get("n_test").asInt()).isEqualTo(35);
+    // Six well-separated intents: a hashing encoder and a linear gate get most of them.
+    assertThat(j.get("in_scope_accuracy").asDouble()).isGreaterThan(0.7);
+    assertThat(j.get("oos_recall").isNumber()).isTrue();
+    assertThat(j.get("ece").asDouble()).isBetween(0.0, 1.0);
+    // The fake clock advances 1 ms per reading: one reading before and one after each query.
+    assertThat(j.get("p50_ms").asDouble()).isEqualTo(1.0);
+    assertThat(j.get("p99_ms").asDouble()).isEqualTo(1.0);
+    assertThat(j.get("train_seconds").asDouble()).isCloseTo(0.001, within(1e-9));
+    assertThat(r.err()).contains("fit: epoch 30/30").contains("route: 35/35");
+
+    assertThat(Files.list(report).map(p -> p.getFileName().toString()))
+        .containsExactlyInAnyOrder("confusion.txt", "reliability.png", "metrics.json");
+    assertThat(Files.readString(report.resolve("confusion.txt"))).contains("most confused pairs");
+    BufferedImage png = ImageIO.read(report.resolve("reliability.png").toFile());
+    assertThat(png.getWidth()).isEqualTo(800);
+    // nothing is left behind in the parent but the report itself
+    assertThat(Files.list(dir)).containsExactly(report);
+  }
+
+  @Test
+  void csvTestFileGivesTheSameResultAsJsonl() {
+    JsonNode jsonl = Cli.run(args(resource("clinc/test.jsonl")).toArray(String[]::new)).json();
+    Cli csv = Cli.run(args(resource("clinc/test.csv")).toArray(String[]::new));
+    assertThat(csv.code()).as(csv.err()).isZero();
+    assertThat(csv.json()).isEqualTo(jsonl);
+    // Without --oos-label out-of-scope rows are just another label, and there is no recall.
+    assertThat(csv.json().get("oos_recall").isNull()).isTrue();
+  }
+
+  @Test
+  void aLabelSeenOnlyInTestIsRefusedWithFileLineAndField() throws IOException {
+    Path test =
+        Files.writeString(
+            dir.resolve("t.jsonl"),
+            "{\"text\":\"what is the weather\",\"intent\":\"weather\"}\n"
+                + "{\"text\":\"play some jazz\",\"intent\":\"play_music\"}\n");
+    Path report = dir.resolve("report");
+    Cli r =
+        Cli.run(
+            args(test.toString(), "--oos-label", "oos", "--report", report.toString())
+                .toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("t.jsonl, line 2, field 'intent'")
+        .contains("label 'play_music' never occurs in the training file");
+    assertThat(r.out()).isEmpty();
+    assertThat(report).doesNotExist();
+  }
+
+  @Test
+  void raggedCsvMissingFieldsAndEmptyFilesExitTwo() throws IOException {
+    Path ragged = Files.writeString(dir.resolve("r.csv"), "text,intent\nhello,greet\na,b,c\n");
+    assertThat(Cli.run(args(ragged.toString()).toArray(String[]::new)))
+        .satisfies(
+            r -> {
+              assertThat(r.code()).isEqualTo(2);
+              assertThat(r.err()).contains("r.csv, line 3").contains("3 fields");
+            });
+    Path missing = Files.writeString(dir.resolve("m.jsonl"), "{\"text\":\"set an alarm\"}\n");
+    assertThat(Cli.run(args(missing.toString()).toArray(String[]::new)).err())
+        .contains("m.jsonl, line 1, field 'intent': is missing");
+    Path empty = Files.writeString(dir.resolve("e.jsonl"), "");
+    Cli r = Cli.run(args(empty.toString()).toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("e.jsonl: file is empty");
+  }
+
+  @Test
+  void usageErrorsExitTwoAndHelpExplains() {
+    Cli help = Cli.run("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("routes").contains("outcomes");
+    assertThat(Cli.run("routes", "--help").out()).contains("--oos-label").contains("--report");
+    assertThat(Cli.run().code()).isEqualTo(2);
+    assertThat(Cli.run("routes", "--train", "x.jsonl").code()).isEqualTo(2);
+    Cli enc =
+        Cli.run(args(resource("clinc/test.jsonl"), "--encoder", "bert").toArray(String[]::new));
+    assertThat(enc.code()).isEqualTo(2);
+    assertThat(enc.err()).contains("unknown name 'bert'");
+  }
+}
