@@ -1,0 +1,6 @@
+/**
+ * Guardrail metrics (seed 000): calibration (ECE, reliability bins), load-balance coefficient of
+ * variation, gating drift (PSI, KL) and inter-expert contradiction rate, fed by the engine's
+ * telemetry through {@link io.himoe.learning.metrics.GuardrailMonitor}.
+ */
+package io.himoe.learning.metrics;
