@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.himoe.branches.model.internal.Affine;
 import io.himoe.branches.model.internal.Autograd;
+import io.himoe.branches.model.internal.DjlRuntime;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class BranchedNetwork implements AutoCloseable {
 
   private BranchedNetwork(NetworkConfig config) {
     this.config = config;
-    Engine engine = Engine.getEngine("PyTorch");
+    Engine engine = DjlRuntime.pytorch();
     engine.setRandomSeed((int) config.seed());
     this.manager = engine.newBaseManager(Device.cpu());
     int layers = config.layers();
@@ -280,7 +281,7 @@ public final class BranchedNetwork implements AutoCloseable {
   }
 
   /**
-   * Class probabilities of one branch, without the gate.
+   * Class probabilities of one branch, without the gate (not counted in {@link #usage}).
    *
    * @param branch the branch
    * @param x inputs
@@ -291,7 +292,6 @@ public final class BranchedNetwork implements AutoCloseable {
     float[][] p = probabilities(branch, x);
     int[] b = new int[x.length];
     java.util.Arrays.fill(b, branch);
-    usage[branch] += x.length;
     return new Prediction(p, b, x.length);
   }
 

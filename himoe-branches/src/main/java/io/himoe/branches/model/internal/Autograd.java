@@ -1,6 +1,5 @@
 package io.himoe.branches.model.internal;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ public final class Autograd {
    */
   public static Result run(List<NDArray> params, Supplier<NDArray> loss) {
     LOCK.lock();
-    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+    try (GradientCollector gc = DjlRuntime.pytorch().newGradientCollector()) {
       NDArray l = loss.get();
       gc.backward(l);
       List<NDArray> grads = new ArrayList<>(params.size());

@@ -1,0 +1,197 @@
+package io.himoe.branches.learning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import io.himoe.branches.model.GradientHook;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the learner remembers about one branch: its gradient and Fisher diagonal at the end of its
+ * last task (for conflict checks), and the anchors and importances of its protection penalty.
+ */
+final class BranchState implements GradientHook {
+
+  private final Protection protection;
+  private final List<NDArray> params;
+  private final Map<NDArray, Integer> index = new IdentityHashMap<>();
+  private List<NDArray> anchors;
+  private List<NDArray> importance;
+  private List<NDArray> pathIntegral;
+  private List<NDArray> taskStart;
+  float[] gradient;
+  float[] fisher;
+  boolean protecting;
+
+  BranchState(Protection protection, List<NDArray> params) {
+    this.protection = protection;
+    this.params = List.copyOf(params);
+    for (int i = 0; i < params.size(); i++) {
+      index.put(params.get(i), i);
+    }
+  }
+
+  /** Called before training this branch on a task. */
+  void startTask() {
+    if (protection instanceof Protection.Si) {
+      pathIntegral = persistentZeros();
+      taskStart = persistentCopies();
+    }
+  }
+
+  /**
+   * Called after training: stores the gradient and Fisher measured on the task's probe, then sets
+   * the penalty's anchors to the current weights and grows the importances.
+   */
+  void endTask(float[] gradientOnProbe, float[] fisherOnProbe) {
+    gradient = gradientOnProbe;
+    fisher = fisher == null ? fisherOnProbe.clone() : add(fisher, fisherOnProbe);
+    if (protection instanceof Protection.None) {
+      return;
+    }
+    List<NDArray> newImportance =
+        switch (protection) {
+          case Protection.L2 l -> ones();
+          case Protection.Ewc e -> split(normalised(fisherOnProbe));
+          case Protection.Si s -> siImportance(s.xi());
+          case Protection.None n -> throw new IllegalStateException("unreachable");
+        };
+    if (importance == null || protection instanceof Protection.L2) {
+      closeAll(importance);
+      importance = newImportance;
+    } else {
+      for (int i = 0; i < importance.size(); i++) {
+        importance.get(i).addi(newImportance.get(i));
+      }
+      closeAll(newImportance);
+    }
+    closeAll(anchors);
+    anchors = persistentCopies();
+    protecting = true;
+  }
+
+  @Override
+  public NDArray extra(NDArray param) {
+    Integer i = index.get(param);
+    if (!protecting || i == null || protection.strength() == 0) {
+      return null;
+    }
+    // gradient of λ/2 Σ Ω (θ - θ*)²
+    return param
+        .stopGradient()
+        .sub(anchors.get(i))
+        .mul(importance.get(i))
+        .mul(protection.strength());
+  }
+
+  @Override
+  public void afterStep(NDArray param, NDArray lossGradient, NDArray delta) {
+    Integer i = index.get(param);
+    if (pathIntegral != null && i != null) {
+      pathIntegral.get(i).subi(lossGradient.mul(delta));
+    }
+  }
+
+  private List<NDArray> siImportance(double xi) {
+    List<NDArray> out = new ArrayList<>();
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (int i = 0; i < params.size(); i++) {
+        NDArray moved = params.get(i).stopGradient().sub(taskStart.get(i)).square().add(xi);
+        // negative path integrals (the loss went up along that weight) carry no importance
+        NDArray omega = pathIntegral.get(i).div(moved).maximum(0f);
+        NDScope.unregister(omega);
+        out.add(omega);
+      }
+    }
+    closeAll(pathIntegral);
+    closeAll(taskStart);
+    pathIntegral = null;
+    taskStart = null;
+    return out;
+  }
+
+  private List<NDArray> split(float[] flat) {
+    List<NDArray> out = new ArrayList<>();
+    int at = 0;
+    for (NDArray p : params) {
+      int n = (int) p.size();
+      float[] part = new float[n];
+      System.arraycopy(flat, at, part, 0, n);
+      at += n;
+      out.add(unregistered(p.getManager().create(part, p.getShape())));
+    }
+    return out;
+  }
+
+  private List<NDArray> ones() {
+    List<NDArray> out = new ArrayList<>();
+    for (NDArray p : params) {
+      out.add(unregistered(p.getManager().ones(p.getShape())));
+    }
+    return out;
+  }
+
+  private List<NDArray> persistentZeros() {
+    List<NDArray> out = new ArrayList<>();
+    for (NDArray p : params) {
+      out.add(unregistered(p.getManager().zeros(p.getShape())));
+    }
+    return out;
+  }
+
+  private List<NDArray> persistentCopies() {
+    List<NDArray> out = new ArrayList<>();
+    for (NDArray p : params) {
+      out.add(unregistered(p.stopGradient().duplicate()));
+    }
+    return out;
+  }
+
+  void close() {
+    closeAll(anchors);
+    closeAll(importance);
+    closeAll(pathIntegral);
+    closeAll(taskStart);
+  }
+
+  private static NDArray unregistered(NDArray a) {
+    NDScope.unregister(a);
+    return a;
+  }
+
+  private static void closeAll(List<NDArray> arrays) {
+    if (arrays != null) {
+      arrays.forEach(NDArray::close);
+    }
+  }
+
+  /**
+   * Fisher scaled to a maximum of 1: a well-fit branch has a tiny empirical Fisher (its loss is
+   * near 0), which would make λ depend on how well the task was fit; scaled, λ reads like an L2
+   * strength on the most important weight.
+   */
+  private static float[] normalised(float[] f) {
+    float max = 0;
+    for (float v : f) {
+      max = Math.max(max, v);
+    }
+    float[] out = f.clone();
+    if (max > 0) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] /= max;
+      }
+    }
+    return out;
+  }
+
+  private static float[] add(float[] a, float[] b) {
+    float[] out = a.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] += b[i];
+    }
+    return out;
+  }
+}

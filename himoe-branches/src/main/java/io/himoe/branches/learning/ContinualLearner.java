@@ -1,0 +1,281 @@
+package io.himoe.branches.learning;
+
+import io.himoe.branches.data.Dataset;
+import io.himoe.branches.memory.Episode;
+import io.himoe.branches.memory.EpisodicMemory;
+import io.himoe.branches.model.BranchedNetwork;
+import io.himoe.branches.model.GradientHook;
+import io.himoe.branches.model.Prediction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continual learning over a {@link BranchedNetwork} (seed 004, "Apprentissage"): for each new task
+ * it measures the similarity between the task's gradient and each branch's stored gradient; when
+ * the best branch agrees (similarity at or above the threshold) that branch is fine-tuned under its
+ * protection (EWC, SI or L2), otherwise a new branch is spawned from it and the old ones are left
+ * untouched. After each task it stores the branch's gradient and Fisher information, records
+ * episodes in the memory and trains the gate on the memory to map contexts to branches.
+ *
+ * <p>Not thread-safe: one learner drives one network from one thread.
+ */
+public final class ContinualLearner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ContinualLearner.class);
+
+  private final BranchedNetwork net;
+  private final LearnerConfig config;
+  private final EpisodicMemory memory;
+  private final Random random;
+  private final Map<Integer, BranchState> states = new HashMap<>();
+  private final Map<String, Integer> taskBranch = new LinkedHashMap<>();
+  private final List<BranchEvent> events = new ArrayList<>();
+  private final Consolidator consolidator;
+
+  /**
+   * @param net the network (its branch 0 must be live)
+   * @param config training, conflict and protection settings
+   * @param memory the episodic memory the learner writes and the gate trains on
+   */
+  public ContinualLearner(BranchedNetwork net, LearnerConfig config, EpisodicMemory memory) {
+    this.net = net;
+    this.config = config;
+    this.memory = memory;
+    this.random = new Random(config.seed());
+    this.consolidator = new Consolidator(net, memory, this);
+  }
+
+  /**
+   * Learns one task: decide (fine-tune or spawn), train, remember, train the gate.
+   *
+   * @param task the task's name (unique per task)
+   * @param train its training data
+   * @return what was decided, with its reason
+   */
+  public BranchEvent learn(String task, Dataset train) {
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("task '" + task + "' has no training data");
+    }
+    Dataset shuffled = train.shuffled(random);
+    Dataset probe = shuffled.slice(0, Math.min(config.probeSize(), shuffled.size()));
+    BranchEvent decision = decide(task, probe);
+    int branch =
+        switch (decision) {
+          case BranchEvent.FineTuned f -> f.branch();
+          case BranchEvent.Spawned s -> s.branch();
+          default -> throw new IllegalStateException("unexpected decision " + decision);
+        };
+    events.add(decision);
+    LOG.info("task {}: {}", task, decision.reason());
+    BranchState state = states.computeIfAbsent(branch, b -> newState(b));
+    boolean protect = decision instanceof BranchEvent.FineTuned && state.protecting;
+    state.startTask();
+    train(branch, shuffled, protect ? state : GradientHook.NONE, state);
+    state.endTask(
+        net.gradient(branch, probe.x(), probe.y()), net.fisher(branch, probe.x(), probe.y()));
+    taskBranch.put(task, branch);
+    remember(task, branch, shuffled);
+    trainGate();
+    return decision;
+  }
+
+  /**
+   * Merges close branches and collects rarely used ones (see {@link Consolidator}).
+   *
+   * @param policy thresholds and budget
+   * @return the merges and collections done, each with its reason
+   */
+  public List<BranchEvent> consolidate(ConsolidationPolicy policy) {
+    List<BranchEvent> done = consolidator.run(policy);
+    events.addAll(done);
+    if (!done.isEmpty()) {
+      trainGate();
+    }
+    return done;
+  }
+
+  /**
+   * @param task a learned task
+   * @return the branch that now holds it (after merges and collections)
+   * @throws IllegalArgumentException for an unknown task
+   */
+  public int branchOf(String task) {
+    Integer b = taskBranch.get(task);
+    if (b == null) {
+      throw new IllegalArgumentException(
+          "task '" + task + "' was not learned (known: " + taskBranch.keySet() + ")");
+    }
+    return b;
+  }
+
+  /**
+   * @return every decision, merge and collection so far, in order
+   */
+  public List<BranchEvent> events() {
+    return List.copyOf(events);
+  }
+
+  /**
+   * @return the network
+   */
+  public BranchedNetwork network() {
+    return net;
+  }
+
+  /**
+   * @return the episodic memory
+   */
+  public EpisodicMemory memory() {
+    return memory;
+  }
+
+  /**
+   * @return the configuration
+   */
+  public LearnerConfig config() {
+    return config;
+  }
+
+  void branchRemoved(int removed, int heir) {
+    BranchState s = states.remove(removed);
+    if (s != null) {
+      s.close();
+    }
+    taskBranch.replaceAll((t, b) -> b == removed ? heir : b);
+  }
+
+  void trainBranchOn(int branch, Dataset data, int epochs) {
+    for (int e = 0; e < epochs; e++) {
+      Dataset d = data.shuffled(random);
+      for (int from = 0; from < d.size(); from += config.batchSize()) {
+        Dataset b = d.slice(from, Math.min(d.size(), from + config.batchSize()));
+        net.trainStep(branch, b.x(), b.y(), config.lr(), GradientHook.NONE);
+      }
+    }
+  }
+
+  private BranchEvent decide(String task, Dataset probe) {
+    List<Integer> live = net.branches();
+    if (states.isEmpty()) {
+      return new BranchEvent.FineTuned(
+          task, live.getFirst(), Double.NaN, "first task: trains branch " + live.getFirst());
+    }
+    int best = -1;
+    double bestSim = Double.NEGATIVE_INFINITY;
+    for (int b : live) {
+      BranchState s = states.get(b);
+      if (s == null || s.gradient == null) {
+        continue;
+      }
+      double sim =
+          config.measure().similarity(net.gradient(b, probe.x(), probe.y()), s.gradient, s.fisher);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = b;
+      }
+    }
+    String sims =
+        String.format(
+            "%s similarity %.3f with branch %d (threshold %.3f)",
+            config.measure(), bestSim, best, config.threshold());
+    if (bestSim >= config.threshold()) {
+      return new BranchEvent.FineTuned(
+          task, best, bestSim, sims + ": no conflict, fine-tune under " + config.protection());
+    }
+    if (live.size() >= Math.min(config.maxBranches(), net.config().maxBranches())) {
+      return new BranchEvent.FineTuned(
+          task,
+          best,
+          bestSim,
+          sims
+              + ": conflict, but the budget of "
+              + config.maxBranches()
+              + " branches is reached: fine-tune the closest");
+    }
+    int child = net.spawn(best);
+    return new BranchEvent.Spawned(
+        task, child, best, bestSim, sims + ": conflict, spawn branch " + child + " from " + best);
+  }
+
+  private BranchState newState(int branch) {
+    return new BranchState(config.protection(), net.ownParams(branch));
+  }
+
+  private void train(int branch, Dataset data, GradientHook hook, BranchState siObserver) {
+    GradientHook h = hook == GradientHook.NONE ? observeOnly(siObserver) : hook;
+    List<Episode> replay = config.replay() ? memory.ofBranch(branch) : List.of();
+    for (int e = 0; e < config.epochs(); e++) {
+      Dataset d = e == 0 ? data : data.shuffled(random);
+      for (int from = 0; from < d.size(); from += config.batchSize()) {
+        Dataset b = d.slice(from, Math.min(d.size(), from + config.batchSize()));
+        if (!replay.isEmpty()) {
+          b = b.concat(sample(replay, b.size()));
+        }
+        net.trainStep(branch, b.x(), b.y(), config.lr(), h);
+      }
+    }
+  }
+
+  private static GradientHook observeOnly(BranchState s) {
+    // SI must integrate the path even on a task trained without a penalty
+    return new GradientHook() {
+      @Override
+      public ai.djl.ndarray.NDArray extra(ai.djl.ndarray.NDArray param) {
+        return null;
+      }
+
+      @Override
+      public void afterStep(
+          ai.djl.ndarray.NDArray p, ai.djl.ndarray.NDArray g, ai.djl.ndarray.NDArray d) {
+        s.afterStep(p, g, d);
+      }
+    };
+  }
+
+  private Dataset sample(List<Episode> episodes, int n) {
+    float[][] x = new float[n][];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      Episode e = episodes.get(random.nextInt(episodes.size()));
+      x[i] = e.embedding();
+      y[i] = e.label();
+    }
+    return new Dataset(x, y);
+  }
+
+  private void remember(String task, int branch, Dataset data) {
+    int n = Math.min(data.size(), memory.perTask() * 4);
+    Dataset seen = data.slice(0, n);
+    Prediction p = net.predictWith(branch, seen.x());
+    for (int i = 0; i < n; i++) {
+      double score = p.probabilities()[i][seen.y()[i]];
+      memory.add(
+          new Episode(seen.x()[i], seen.y()[i], Math.min(1, Math.max(0, score)), branch, task));
+    }
+  }
+
+  private void trainGate() {
+    List<Integer> live = net.branches();
+    if (live.size() < 2 || config.gateEpochs() == 0) {
+      return;
+    }
+    List<Episode> all = memory.episodes();
+    float[][] x = new float[all.size()][];
+    int[] y = new int[all.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = all.get(i).embedding();
+      y[i] = all.get(i).branch();
+    }
+    Dataset d = new Dataset(x, y);
+    for (int e = 0; e < config.gateEpochs(); e++) {
+      Dataset s = d.shuffled(random);
+      net.trainGate(s.x(), s.y(), config.gateLr(), config.batchSize());
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package io.himoe.branches.learning;
+
+import java.util.Objects;
+
+/**
+ * How the continual learner trains, decides and protects. Numbers are per task unless said.
+ *
+ * @param epochs passes over a task's training data
+ * @param batchSize mini-batch size
+ * @param lr SGD learning rate (momentum 0.9)
+ * @param measure gradient similarity measure
+ * @param threshold spawn a branch when the best similarity is below it; {@code -Infinity} never
+ *     spawns (single-branch baselines)
+ * @param protection protection used when fine-tuning an existing branch
+ * @param probeSize examples used to measure gradients and Fisher information
+ * @param replay mix the fine-tuned branch's remembered episodes into every batch
+ * @param maxBranches budget {@code m_max} of live branches; at the budget, the closest branch is
+ *     fine-tuned instead of spawning
+ * @param gateEpochs passes of gate training over the episodic memory after each task
+ * @param gateLr gate learning rate
+ * @param seed seed of shuffles and sampling
+ */
+public record LearnerConfig(
+    int epochs,
+    int batchSize,
+    double lr,
+    ConflictMeasure measure,
+    double threshold,
+    Protection protection,
+    int probeSize,
+    boolean replay,
+    int maxBranches,
+    int gateEpochs,
+    double gateLr,
+    long seed) {
+
+  /** Validates. */
+  public LearnerConfig {
+    Objects.requireNonNull(measure, "measure");
+    Objects.requireNonNull(protection, "protection");
+    positive("epochs", epochs);
+    positive("batchSize", batchSize);
+    positive("probeSize", probeSize);
+    positive("maxBranches", maxBranches);
+    if (gateEpochs < 0) {
+      throw new IllegalArgumentException("gateEpochs must be >= 0, got " + gateEpochs);
+    }
+    if (!(lr > 0) || !(gateLr > 0)) {
+      throw new IllegalArgumentException("lr and gateLr must be > 0, got " + lr + ", " + gateLr);
+    }
+    if (Double.isNaN(threshold)) {
+      throw new IllegalArgumentException("threshold is NaN");
+    }
+  }
+
+  /**
+   * Branches with defaults: 2 epochs, batch 64, lr 0.02, cosine below 0 spawns, EWC(50) when
+   * fine-tuning, probe 128, no replay, budget 8, 5 gate passes at lr 0.05, seed 1.
+   *
+   * @return the config
+   */
+  public static LearnerConfig ofDefaults() {
+    return new LearnerConfig(
+        2,
+        64,
+        0.02,
+        ConflictMeasure.COSINE,
+        0.0,
+        new Protection.Ewc(50),
+        128,
+        false,
+        8,
+        5,
+        0.05,
+        1);
+  }
+
+  /**
+   * @param p protection
+   * @return a single-branch learner (never spawns) with that protection
+   */
+  public LearnerConfig singleBranch(Protection p) {
+    return new LearnerConfig(
+        epochs,
+        batchSize,
+        lr,
+        measure,
+        Double.NEGATIVE_INFINITY,
+        p,
+        probeSize,
+        replay,
+        1,
+        gateEpochs,
+        gateLr,
+        seed);
+  }
+
+  /**
+   * @param m measure
+   * @param t threshold
+   * @return a copy with that conflict rule
+   */
+  public LearnerConfig withConflict(ConflictMeasure m, double t) {
+    return new LearnerConfig(
+        epochs,
+        batchSize,
+        lr,
+        m,
+        t,
+        protection,
+        probeSize,
+        replay,
+        maxBranches,
+        gateEpochs,
+        gateLr,
+        seed);
+  }
+
+  /**
+   * @param e epochs
+   * @param b batch size
+   * @param rate learning rate
+   * @return a copy with that schedule
+   */
+  public LearnerConfig withTraining(int e, int b, double rate) {
+    return new LearnerConfig(
+        e,
+        b,
+        rate,
+        measure,
+        threshold,
+        protection,
+        probeSize,
+        replay,
+        maxBranches,
+        gateEpochs,
+        gateLr,
+        seed);
+  }
+
+  /**
+   * @param on whether to replay episodes
+   * @return a copy
+   */
+  public LearnerConfig withReplay(boolean on) {
+    return new LearnerConfig(
+        epochs,
+        batchSize,
+        lr,
+        measure,
+        threshold,
+        protection,
+        probeSize,
+        on,
+        maxBranches,
+        gateEpochs,
+        gateLr,
+        seed);
+  }
+
+  /**
+   * @param m budget of live branches
+   * @return a copy
+   */
+  public LearnerConfig withMaxBranches(int m) {
+    return new LearnerConfig(
+        epochs,
+        batchSize,
+        lr,
+        measure,
+        threshold,
+        protection,
+        probeSize,
+        replay,
+        m,
+        gateEpochs,
+        gateLr,
+        seed);
+  }
+
+  /**
+   * @param p protection when fine-tuning
+   * @return a copy
+   */
+  public LearnerConfig withProtection(Protection p) {
+    return new LearnerConfig(
+        epochs,
+        batchSize,
+        lr,
+        measure,
+        threshold,
+        p,
+        probeSize,
+        replay,
+        maxBranches,
+        gateEpochs,
+        gateLr,
+        seed);
+  }
+
+  /**
+   * @param passes gate passes per task
+   * @param rate gate learning rate
+   * @return a copy
+   */
+  public LearnerConfig withGate(int passes, double rate) {
+    return new LearnerConfig(
+        epochs,
+        batchSize,
+        lr,
+        measure,
+        threshold,
+        protection,
+        probeSize,
+        replay,
+        maxBranches,
+        passes,
+        rate,
+        seed);
+  }
+
+  private static void positive(String field, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(field + " must be > 0, got " + v);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Continual learning over branched networks: gradient-conflict decisions (spawn or fine-tune), EWC
+ * / SI / L2 protection, merge and garbage collection, each logged with its reason.
+ */
+package io.himoe.branches.learning;
