@@ -56,6 +56,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   private final int maxInstances;
   private final int maxLoadPerInstance;
   private final AtomicInteger active;
+  private final AnswerFormat format;
   private final AtomicLong calls = new AtomicLong();
 
   private LlmExpert(Builder b) {
@@ -71,6 +72,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     this.minInstances = Math.min(b.minInstances, maxInstances);
     this.maxLoadPerInstance = b.maxLoadPerInstance;
     this.active = new AtomicInteger(maxInstances);
+    this.format = b.format;
   }
 
   /**
@@ -393,9 +395,14 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     if (a.truncated()) {
       confidence /= 2;
     }
+    Value value =
+        format == AnswerFormat.PLAN
+            ? PlanParser.parse(input.toText(), a.text())
+                .<Value>map(Value::plan)
+                .orElse(Value.text(a.text()))
+            : Value.text(a.text());
     return new ExpertOut(
-        Value.text(a.text()),
-        new ExpertAux(a.latencyMs(), a.costUnits(), confidence, ctx.traceId()));
+        value, new ExpertAux(a.latencyMs(), a.costUnits(), confidence, ctx.traceId()));
   }
 
   private static String promptText(ChatRequest request) {
@@ -436,6 +443,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     private int minInstances = 1;
     private int maxInstances;
     private int maxLoadPerInstance = 10;
+    private AnswerFormat format = AnswerFormat.TEXT;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -539,6 +547,15 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       this.minInstances = min;
       this.maxInstances = max;
       this.maxLoadPerInstance = maxLoad;
+      return this;
+    }
+
+    /**
+     * @param f how answers are handed to the router (text, or a plan parsed from the answer)
+     * @return this builder
+     */
+    public Builder format(AnswerFormat f) {
+      this.format = Objects.requireNonNull(f, "format");
       return this;
     }
 
