@@ -1,0 +1,59 @@
+package io.himoe.learning.state;
+
+import io.himoe.learning.bandit.BanditState;
+import io.himoe.learning.gate.GateState;
+import io.himoe.learning.router.BanditRouter;
+import io.himoe.learning.router.HybridRouter;
+import io.himoe.learning.router.NeuralRouter;
+import io.himoe.router.Router;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything learned that must survive a restart: neural gates and bandits by router id.
+ *
+ * @param savedAt when the snapshot was taken
+ * @param gates router id to its neural gate's state
+ * @param bandits router id to its bandit's state
+ */
+public record LearningSnapshot(
+    Instant savedAt, Map<String, GateState> gates, Map<String, BanditState> bandits) {
+
+  /** Validates and copies (sorted by id, so the file is stable). */
+  public LearningSnapshot {
+    Objects.requireNonNull(savedAt, "savedAt");
+    gates = java.util.Collections.unmodifiableMap(new TreeMap<>(gates));
+    bandits = java.util.Collections.unmodifiableMap(new TreeMap<>(bandits));
+  }
+
+  /**
+   * Captures the learned state of the learning routers among {@code routers} (neural, bandit, and
+   * hybrid through their inner router); other routers are skipped.
+   *
+   * @param at the time to record
+   * @param routers routers of an orchestrator
+   * @return the snapshot
+   */
+  public static LearningSnapshot capture(Instant at, Collection<? extends Router> routers) {
+    Map<String, GateState> gates = new TreeMap<>();
+    Map<String, BanditState> bandits = new TreeMap<>();
+    for (Router r : routers) {
+      Router learner = r instanceof HybridRouter h ? h.inner() : r;
+      switch (learner) {
+        case NeuralRouter n -> {
+          try {
+            gates.put(r.id(), n.gate().state());
+          } catch (IllegalStateException notCreatedYet) {
+            // Nothing learned yet: nothing to save.
+          }
+        }
+        case BanditRouter b -> bandits.put(r.id(), b.bandit().state());
+        default -> {}
+      }
+    }
+    return new LearningSnapshot(at, gates, bandits);
+  }
+}

@@ -1,0 +1,169 @@
+package io.himoe.learning.state;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * Saves and loads {@link LearningSnapshot}s in one file, atomically: the bytes go to a temporary
+ * file in the same directory, which is fsynced and then renamed over the old file (and the
+ * directory fsynced), so a crash at any point leaves either the previous snapshot or the new one,
+ * never a mix. The file is {@code magic "HIMOESNP", version, body length, body, CRC-32}; a wrong
+ * magic, an unknown version, a truncated body or a checksum mismatch is a {@link SnapshotException}
+ * naming the file and the problem, and the file is left as it is for inspection.
+ */
+public final class SnapshotStore {
+
+  private static final byte[] MAGIC = "HIMOESNP".getBytes(StandardCharsets.US_ASCII);
+
+  private final Path file;
+
+  private SnapshotStore(Path file) {
+    this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
+  }
+
+  /**
+   * @param file the snapshot file (its directory is created on the first save)
+   * @return a store
+   */
+  public static SnapshotStore of(Path file) {
+    return new SnapshotStore(file);
+  }
+
+  /**
+   * @return the snapshot file
+   */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Writes the snapshot atomically.
+   *
+   * @param snapshot what to save
+   * @throws SnapshotException if it cannot be written (the previous snapshot stays)
+   */
+  public synchronized void save(LearningSnapshot snapshot) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.getParent());
+      byte[] body = encode(snapshot);
+      CRC32 crc = new CRC32();
+      crc.update(body);
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + 8);
+        head.put(MAGIC).putInt(SnapshotCodec.VERSION).putLong(body.length).flip();
+        writeFully(ch, head);
+        writeFully(ch, ByteBuffer.wrap(body));
+        writeFully(ch, ByteBuffer.allocate(8).putLong(crc.getValue()).flip());
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new SnapshotException(
+            "snapshot " + file + ": the file system cannot rename atomically", e);
+      }
+      syncDirectory(file.getParent());
+    } catch (IOException e) {
+      throw new SnapshotException("snapshot " + file + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] encode(LearningSnapshot s) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(bytes))) {
+      SnapshotCodec.write(out, s);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    // Makes the rename durable on Linux; not supported everywhere, so best effort.
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // The rename itself is atomic; only its durability across a power loss is weaker.
+    }
+  }
+
+  /**
+   * @return the saved snapshot, or empty when there is no file yet
+   * @throws SnapshotException if the file exists but is corrupted, truncated or of an unknown
+   *     version (the file is not modified)
+   */
+  public synchronized Optional<LearningSnapshot> load() {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    byte[] all;
+    try {
+      all = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new SnapshotException("snapshot " + file + ": cannot read: " + e.getMessage(), e);
+    }
+    int headLen = MAGIC.length + 4 + 8;
+    if (all.length < headLen + 8 || !Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw corrupted("not a Hi-MoE snapshot (bad magic or too short)", null);
+    }
+    ByteBuffer b = ByteBuffer.wrap(all);
+    b.position(MAGIC.length);
+    int version = b.getInt();
+    if (version != SnapshotCodec.VERSION) {
+      throw corrupted(
+          "version "
+              + version
+              + " is not supported (this build reads "
+              + SnapshotCodec.VERSION
+              + ")",
+          null);
+    }
+    long bodyLen = b.getLong();
+    if (bodyLen < 0 || bodyLen != all.length - headLen - 8) {
+      throw corrupted(
+          "truncated: body length " + bodyLen + " but file has " + all.length + " bytes", null);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(all, headLen, (int) bodyLen);
+    long stored = ByteBuffer.wrap(all, headLen + (int) bodyLen, 8).getLong();
+    if (stored != crc.getValue()) {
+      throw corrupted("checksum mismatch", null);
+    }
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(all, headLen, (int) bodyLen))) {
+      return Optional.of(SnapshotCodec.read(in, bodyLen));
+    } catch (IOException | IllegalArgumentException e) {
+      throw corrupted("unreadable content: " + e.getMessage(), e);
+    }
+  }
+
+  private SnapshotException corrupted(String why, Throwable cause) {
+    return new SnapshotException("snapshot " + file + " is corrupted: " + why, cause);
+  }
+}
