@@ -42,11 +42,11 @@ final class BranchState implements GradientHook {
   }
 
   /**
-   * Called after training: stores the gradient and Fisher measured on the task's probe, then sets
-   * the penalty's anchors to the current weights and grows the importances.
+   * Called after training: stores the task's accumulated gradient and the Fisher measured on its
+   * probe, then sets the penalty's anchors to the current weights and grows the importances.
    */
-  void endTask(float[] gradientOnProbe, float[] fisherOnProbe) {
-    gradient = gradientOnProbe;
+  void endTask(float[] accumulatedGradient, float[] fisherOnProbe) {
+    gradient = accumulatedGradient;
     fisher = fisher == null ? fisherOnProbe.clone() : add(fisher, fisherOnProbe);
     if (protection instanceof Protection.None) {
       return;

@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Continual learning over a {@link BranchedNetwork} (seed 004, "Apprentissage"): for each new task
- * it measures the similarity between the task's gradient and each branch's stored gradient; when
- * the best branch agrees (similarity at or above the threshold) that branch is fine-tuned under its
- * protection (EWC, SI or L2), otherwise a new branch is spawned from it and the old ones are left
- * untouched. After each task it stores the branch's gradient and Fisher information, records
- * episodes in the memory and trains the gate on the memory to map contexts to branches.
+ * it measures the similarity between the task's gradient and each branch's stored gradient (the
+ * gradient it accumulated over its last task); when the best branch agrees (similarity at or above
+ * the threshold) that branch is fine-tuned under its protection (EWC, SI or L2), otherwise a new
+ * branch is spawned from it and the old ones are left untouched. After each task it stores the
+ * branch's gradient and Fisher information, records episodes in the memory and trains the gate on
+ * the memory to map contexts to branches.
  *
  * <p>Not thread-safe: one learner drives one network from one thread.
  */
@@ -76,9 +77,9 @@ public final class ContinualLearner {
     BranchState state = states.computeIfAbsent(branch, b -> newState(b));
     boolean protect = decision instanceof BranchEvent.FineTuned && state.protecting;
     state.startTask();
+    float[] start = net.weights(branch);
     train(branch, shuffled, protect ? state : GradientHook.NONE, state);
-    state.endTask(
-        net.gradient(branch, probe.x(), probe.y()), net.fisher(branch, probe.x(), probe.y()));
+    state.endTask(descent(start, net.weights(branch)), net.fisher(branch, probe.x(), probe.y()));
     taskBranch.put(task, branch);
     remember(task, branch, shuffled);
     trainGate();
@@ -201,6 +202,20 @@ public final class ContinualLearner {
     int child = net.spawn(best);
     return new BranchEvent.Spawned(
         task, child, best, bestSim, sims + ": conflict, spawn branch " + child + " from " + best);
+  }
+
+  /**
+   * The task's accumulated gradient: {@code θ_start - θ_end} is proportional to the sum of the
+   * gradients of every step. At the end of training the instantaneous gradient is near zero and
+   * points anywhere; the accumulated one says which way the task pulled the weights, so a new task
+   * whose gradient points against it would undo it.
+   */
+  private static float[] descent(float[] start, float[] end) {
+    float[] d = new float[start.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = start[i] - end[i];
+    }
+    return d;
   }
 
   private BranchState newState(int branch) {

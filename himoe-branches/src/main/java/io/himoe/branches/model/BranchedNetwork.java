@@ -265,6 +265,21 @@ public final class BranchedNetwork implements AutoCloseable {
   }
 
   /**
+   * @param branch a live branch
+   * @return its own parameters flattened, in {@link #gradient} order (a copy)
+   */
+  public synchronized float[] weights(int branch) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      List<NDArray> detached = new ArrayList<>();
+      for (NDArray p : ownParams(branch)) {
+        detached.add(p.stopGradient());
+      }
+      return flatten(detached);
+    }
+  }
+
+  /**
    * A branch's own parameters (the ones a spawn copies and a protection anchors). Live references.
    *
    * @param branch the branch

@@ -1,0 +1,6 @@
+/**
+ * Adapters to the core contract: a branched classifier as an {@link io.himoe.experts.Expert} that
+ * keeps learning, and a branched network as a {@link io.himoe.router.Router}'s gate that learns new
+ * routes without forgetting old ones.
+ */
+package io.himoe.branches.adapters;
