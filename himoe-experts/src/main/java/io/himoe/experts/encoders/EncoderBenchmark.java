@@ -1,0 +1,170 @@
+package io.himoe.experts.encoders;
+
+import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A command-line benchmark of the encoders: single-threaded per-query latency (p50, p99, mean),
+ * throughput with batches of 1, 8 and 32 through {@link Encoder#encodeAll}, and the cost of a
+ * MiniLM cache hit. Queries are the sentences of the built-in knowledge documents (real text, 20 to
+ * 300 chars). Wall-clock figures depend on the machine; run it on an otherwise idle one.
+ *
+ * <pre>{@code
+ * java -cp <himoe-experts classpath> io.himoe.experts.encoders.EncoderBenchmark [rounds]
+ * }</pre>
+ */
+public final class EncoderBenchmark {
+
+  private static final List<String> DOCS =
+      List.of(
+          "himoe.md",
+          "mixture-of-experts.md",
+          "java.md",
+          "france.md",
+          "solar-system.md",
+          "constants.md");
+
+  private EncoderBenchmark() {}
+
+  /**
+   * @param args optional: how many passes over the sentences to time (default 5)
+   */
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    run(rounds, System.out);
+  }
+
+  /**
+   * Runs the benchmark and prints a Markdown table.
+   *
+   * @param rounds passes over the sentences to time (one more is run first as warm-up)
+   * @param out where to print
+   * @return the rows printed
+   */
+  public static List<String> run(int rounds, PrintStream out) {
+    return run(rounds, sentences(), out);
+  }
+
+  static List<String> run(int rounds, List<String> sentences, PrintStream out) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+    }
+    List<String> rows = new ArrayList<>();
+    rows.add("| encoder | measure | value |");
+    rows.add("|---|---|---|");
+    HashingEncoder hashing = HashingEncoder.ofDefaults();
+    latency("hashing-4096", hashing, sentences, rounds, rows);
+    throughput("hashing-4096", hashing, sentences, rounds, rows);
+    MiniLmEncoder noCache = MiniLmEncoder.of(0);
+    latency("minilm (no cache)", noCache, sentences, rounds, rows);
+    throughput("minilm (no cache)", noCache, sentences, rounds, rows);
+    MiniLmEncoder cached = MiniLmEncoder.of(sentences.size());
+    cached.encodeAll(inputs(sentences));
+    latency("minilm (cache hit)", cached, sentences, rounds, rows);
+    rows.add("| | sentences | " + sentences.size() + " (" + avgChars(sentences) + " chars avg) |");
+    rows.forEach(out::println);
+    return rows;
+  }
+
+  private static void latency(
+      String name, Encoder enc, List<String> sentences, int rounds, List<String> rows) {
+    List<InputData> in = inputs(sentences);
+    for (InputData x : in) {
+      enc.encode(x); // warm-up
+    }
+    long[] ns = new long[in.size() * rounds];
+    int k = 0;
+    for (int r = 0; r < rounds; r++) {
+      for (InputData x : in) {
+        long t0 = System.nanoTime();
+        enc.encode(x);
+        ns[k++] = System.nanoTime() - t0;
+      }
+    }
+    Arrays.sort(ns);
+    rows.add(
+        "| "
+            + name
+            + " | latency 1 thread p50 / p99 / mean | "
+            + us(ns[ns.length / 2])
+            + " / "
+            + us(ns[(int) Math.min(ns.length - 1, Math.ceil(ns.length * 0.99) - 1)])
+            + " / "
+            + us(Arrays.stream(ns).sum() / ns.length)
+            + " |");
+  }
+
+  private static void throughput(
+      String name, Encoder enc, List<String> sentences, int rounds, List<String> rows) {
+    List<InputData> in = inputs(sentences);
+    for (int batch : new int[] {1, 8, 32}) {
+      enc.encodeAll(in.subList(0, Math.min(batch, in.size()))); // warm-up
+      long t0 = System.nanoTime();
+      long n = 0;
+      for (int r = 0; r < rounds; r++) {
+        for (int from = 0; from < in.size(); from += batch) {
+          List<InputData> b = in.subList(from, Math.min(in.size(), from + batch));
+          enc.encodeAll(b);
+          n += b.size();
+        }
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      rows.add(
+          "| "
+              + name
+              + " | throughput, batch "
+              + batch
+              + " | "
+              + String.format(Locale.ROOT, "%,.0f texts/s", n / secs)
+              + " |");
+    }
+  }
+
+  private static String us(long nanos) {
+    return String.format(Locale.ROOT, "%.1f µs", nanos / 1000.0);
+  }
+
+  private static long avgChars(List<String> s) {
+    return Math.round(s.stream().mapToInt(String::length).average().orElse(0));
+  }
+
+  private static List<InputData> inputs(List<String> sentences) {
+    return sentences.stream().map(InputData::text).toList();
+  }
+
+  /** The sentences of the built-in documents, headings left out. */
+  static List<String> sentences() {
+    List<String> out = new ArrayList<>();
+    for (String doc : DOCS) {
+      String name = "io/himoe/experts/knowledge/builtin/" + doc;
+      try (InputStream in = EncoderBenchmark.class.getClassLoader().getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IllegalStateException("benchmark text " + name + " is missing");
+        }
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        for (String para : text.split("\\n\\s*\\n")) {
+          if (para.startsWith("#")) {
+            continue;
+          }
+          for (String s : para.replace('\n', ' ').split("(?<=[.!?])\\s+")) {
+            if (s.strip().length() >= 20) {
+              out.add(s.strip());
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+}
