@@ -14,6 +14,8 @@ import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.llm.internal.CallScope;
 import io.himoe.experts.management.Scalable;
+import io.himoe.experts.stream.StreamingExpert;
+import io.himoe.experts.stream.TokenListener;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;

@@ -26,34 +26,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JSON and SSE streaming, with scripted faults: error statuses, malformed bodies, hanging responses
  * that notice when the client closes the connection, and streams that break.
  */
-final class OpenAiTestServer implements AutoCloseable {
+public final class OpenAiTestServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the server does with one request. */
-  sealed interface Reply {}
+  public sealed interface Reply {}
 
   /** A normal answer; streamed word by word when the request asks for a stream. */
-  record Ok(String text, int promptTokens, int completionTokens, String finishReason)
+  public record Ok(String text, int promptTokens, int completionTokens, String finishReason)
       implements Reply {}
 
   /** An error status with a body. */
-  record Status(int code, String body) implements Reply {}
+  public record Status(int code, String body) implements Reply {}
 
   /** A 200 whose body is not a chat completion. */
-  record Malformed(String body) implements Reply {}
+  public record Malformed(String body) implements Reply {}
 
   /** Sends heartbeats until the client closes the connection (or 20 s pass). */
-  record Hang() implements Reply {}
+  public record Hang() implements Reply {}
 
   /** Waits until {@link #release()} is called, then answers. */
-  record Held(String text) implements Reply {}
+  public record Held(String text) implements Reply {}
 
   /** Streams these tokens, then a broken chunk. */
-  record BrokenStream(List<String> tokens) implements Reply {}
+  public record BrokenStream(List<String> tokens) implements Reply {}
 
   /** Streams these tokens, then hangs until the client closes the connection. */
-  record StreamThenHang(List<String> tokens) implements Reply {}
+  public record StreamThenHang(List<String> tokens) implements Reply {}
 
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
@@ -65,28 +65,28 @@ final class OpenAiTestServer implements AutoCloseable {
   private final CountDownLatch release = new CountDownLatch(1);
   private final CountDownLatch clientClosed = new CountDownLatch(1);
 
-  OpenAiTestServer() throws IOException {
+  public OpenAiTestServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/chat/completions", this::handle);
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
-  OpenAiTestServer then(Reply... replies) {
+  public OpenAiTestServer then(Reply... replies) {
     script.addAll(List.of(replies));
     return this;
   }
 
-  OpenAiTestServer always(Reply r) {
+  public OpenAiTestServer always(Reply r) {
     fallback = r;
     return this;
   }
 
-  int requestCount() {
+  public int requestCount() {
     return count.get();
   }
 
@@ -99,16 +99,16 @@ final class OpenAiTestServer implements AutoCloseable {
   }
 
   /** Waits for a request to arrive. */
-  boolean awaitRequest(Duration d) throws InterruptedException {
+  public boolean awaitRequest(Duration d) throws InterruptedException {
     return arrived.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Waits until a hanging reply sees the client close its connection. */
-  boolean awaitClientClosed(Duration d) throws InterruptedException {
+  public boolean awaitClientClosed(Duration d) throws InterruptedException {
     return clientClosed.await(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  void release() {
+  public void release() {
     release.countDown();
   }
 

@@ -1,4 +1,4 @@
-package io.himoe.experts.llm;
+package io.himoe.experts.stream;
 
 /** Receives a streamed answer's text as it is generated. */
 @FunctionalInterface

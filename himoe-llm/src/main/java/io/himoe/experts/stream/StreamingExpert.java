@@ -1,4 +1,4 @@
-package io.himoe.experts.llm;
+package io.himoe.experts.stream;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
