@@ -1,0 +1,5 @@
+/**
+ * An orchestrator whose router choice learns (a bandit over routers) and which credits and promotes
+ * shadow routers that consistently do better.
+ */
+package io.himoe.learning.orchestrator;
