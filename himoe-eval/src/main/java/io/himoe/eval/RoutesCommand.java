@@ -5,6 +5,7 @@ import io.himoe.eval.report.ConfusionSummary;
 import io.himoe.eval.report.ReliabilityDiagram;
 import io.himoe.eval.report.ReportDir;
 import io.himoe.eval.routes.RouteEvaluation;
+import io.himoe.eval.routes.RouterKind;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +76,9 @@ final class RoutesCommand implements Callable<Integer> {
       defaultValue = "gate",
       paramLabel = "KIND",
       description =
-          "Router to evaluate: gate (a neural gate fitted by himoe-learning's RouteFitter;"
-              + " --hidden 0 is linear). Default: ${DEFAULT-VALUE}.")
+          "Router to evaluate: gate (the neural gate of himoe-learning's RouteFitter; --hidden 0"
+              + " is linear) or centroid (nearest centroid by cosine similarity, semantic-router"
+              + " style). Default: ${DEFAULT-VALUE}.")
   String router;
 
   @Option(
@@ -103,9 +105,6 @@ final class RoutesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!router.equals("gate")) {
-      throw new IllegalArgumentException("--router: unknown kind '" + router + "', expected gate");
-    }
     RouteEvaluation.Options options =
         new RouteEvaluation.Options(
             train,
@@ -114,6 +113,7 @@ final class RoutesCommand implements Callable<Integer> {
             textField,
             labelField,
             Optional.ofNullable(oosLabel).map(String::strip),
+            RouterKind.parse(router),
             fit.fitOptions(),
             eceBins,
             warmup);
@@ -125,6 +125,7 @@ final class RoutesCommand implements Callable<Integer> {
         ConfusionSummary.write(r.metrics(), 30, dir.file("confusion.txt"));
         ReliabilityDiagram.write(r.calibration(), dir.file("reliability.png"));
         ObjectNode full = json.deepCopy();
+        full.put("router", router);
         full.put("encoder", encoder.id());
         full.put("threshold", Json.round(r.threshold()));
         Files.writeString(dir.file("metrics.json"), Json.pretty(full));

@@ -101,6 +101,32 @@ class RoutesCommandTest {
   }
 
   @Test
+  void centroidBaselineRoutesTheSameData() throws IOException {
+    Path report = dir.resolve("centroid");
+    Cli r =
+        Cli.run(
+            args(
+                    resource("clinc/test.jsonl"),
+                    "--oos-label",
+                    "oos",
+                    "--router",
+                    "centroid",
+                    "--report",
+                    report.toString())
+                .toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().get("in_scope_accuracy").asDouble()).isGreaterThan(0.7);
+    assertThat(r.json().get("macro_f1").asDouble()).isGreaterThan(0.5);
+    assertThat(Files.readString(report.resolve("metrics.json")))
+        .contains("\"router\" : \"centroid\"");
+    Cli bad =
+        Cli.run(args(resource("clinc/test.jsonl"), "--router", "forest").toArray(String[]::new));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("--router: unknown kind 'forest', expected one of [gate, centroid]");
+  }
+
+  @Test
   void aLabelSeenOnlyInTestIsRefusedWithFileLineAndField() throws IOException {
     Path test =
         Files.writeString(

@@ -41,7 +41,8 @@ public final class RouteEvaluation {
    * @param textField the name of the text field
    * @param labelField the name of the label field
    * @param oosLabel the label of out-of-scope rows, if the data has one
-   * @param fit the gate's training options
+   * @param router the kind of router to fit
+   * @param fit the gate's training options (ignored by {@link RouterKind#CENTROID})
    * @param eceBins the number of calibration bins, at least 1
    * @param warmup test rows routed before latency is measured (at most half of the test rows)
    */
@@ -52,6 +53,7 @@ public final class RouteEvaluation {
       String textField,
       String labelField,
       Optional<String> oosLabel,
+      RouterKind router,
       FitOptions fit,
       int eceBins,
       int warmup) {
@@ -62,6 +64,7 @@ public final class RouteEvaluation {
       Objects.requireNonNull(test, "test");
       Objects.requireNonNull(val, "val");
       Objects.requireNonNull(oosLabel, "oosLabel");
+      Objects.requireNonNull(router, "router");
       Objects.requireNonNull(fit, "fit");
       if (eceBins < 1) {
         throw new IllegalArgumentException("--ece-bins must be at least 1, got " + eceBins);
@@ -134,14 +137,18 @@ public final class RouteEvaluation {
 
     long t0 = ticker.getAsLong();
     FittedRoutes routes =
-        RouteFitter.of(encoder, options.fit())
-            .fit(
-                texts(train),
-                texts(val),
-                options.oosLabel(),
-                (epoch, epochs, loss) ->
-                    progress.printf(
-                        Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+        switch (options.router()) {
+          case GATE ->
+              RouteFitter.of(encoder, options.fit())
+                  .fit(
+                      texts(train),
+                      texts(val),
+                      options.oosLabel(),
+                      (epoch, epochs, loss) ->
+                          progress.printf(
+                              Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+          case CENTROID -> CentroidRoutes.fit(encoder, train, val, options.oosLabel());
+        };
     double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
     progress.printf(
         Locale.ROOT,

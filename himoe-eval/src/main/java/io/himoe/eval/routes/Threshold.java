@@ -1,0 +1,44 @@
+package io.himoe.eval.routes;
+
+import java.util.Arrays;
+
+/**
+ * Calibrates a rejection threshold on validation rows: the threshold that maximises accuracy when a
+ * row is accepted iff its confidence is at least the threshold, an accepted in-scope row is right
+ * when its top label is, and a rejected out-of-scope row is right. (The same rule as {@code
+ * himoe-learning}'s {@code RouteFitter}, which keeps its own private.)
+ */
+final class Threshold {
+
+  private Threshold() {}
+
+  /**
+   * @param conf each row's top confidence
+   * @param rightIfAccepted whether each row is right when accepted
+   * @param oos whether each row is out of scope (right when rejected)
+   * @return the threshold; 0 (accept all) when no threshold does better
+   */
+  static double calibrate(double[] conf, boolean[] rightIfAccepted, boolean[] oos) {
+    int n = conf.length;
+    Integer[] order = new Integer[n];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> Double.compare(conf[a], conf[b]));
+    int correct = 0;
+    for (boolean r : rightIfAccepted) {
+      correct += r ? 1 : 0;
+    }
+    int best = correct;
+    double bestT = 0;
+    // Raising the threshold past the j-th lowest confidence rejects that row.
+    for (int j = 0; j < n; j++) {
+      int i = order[j];
+      correct += (oos[i] ? 1 : 0) - (rightIfAccepted[i] ? 1 : 0);
+      boolean lastOfTie = j == n - 1 || conf[order[j + 1]] > conf[i];
+      if (lastOfTie && correct > best) {
+        best = correct;
+        bestT = j == n - 1 ? Math.nextUp(conf[i]) : (conf[i] + conf[order[j + 1]]) / 2;
+      }
+    }
+    return bestT;
+  }
+}
