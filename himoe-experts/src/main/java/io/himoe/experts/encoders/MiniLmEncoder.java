@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * An in-process sentence encoder: all-MiniLM-L6-v2, quantised, run by ONNX Runtime through
@@ -32,6 +36,9 @@ public final class MiniLmEncoder implements Encoder {
 
   /** The cache size {@link #ofDefaults()} uses, in entries (about 1.6 KB each). */
   public static final int DEFAULT_CACHE_SIZE = 4096;
+
+  /** Platform threads that run the model: at most 2, fewer on a single core. */
+  static final int POOL_THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 2);
 
   private final Cache<String, float[]> cache;
   private final long cacheSize;
@@ -151,10 +158,20 @@ public final class MiniLmEncoder implements Encoder {
       segments.add(TextSegment.from(t));
     }
     List<Embedding> embeddings;
+    Future<List<Embedding>> call =
+        Model.POOL.submit(() -> Model.INSTANCE.embedAll(segments).content());
     try {
-      embeddings = Model.INSTANCE.embedAll(segments).content();
-    } catch (RuntimeException e) {
-      throw new MoeError.EncodeError("minilm encoder: the model failed: " + e.getMessage(), e);
+      embeddings = call.get();
+    } catch (InterruptedException e) {
+      // The native call cannot be stopped half-way; the caller is released at once and the
+      // result, when it comes, is dropped.
+      call.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new MoeError.Cancelled("minilm encoder");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new MoeError.EncodeError(
+          "minilm encoder: the model failed: " + cause.getMessage(), cause);
     }
     List<float[]> out = new ArrayList<>(embeddings.size());
     for (Embedding e : embeddings) {
@@ -178,10 +195,29 @@ public final class MiniLmEncoder implements Encoder {
     return v;
   }
 
-  /** Loads the model once per JVM, on first use (class initialisation is lazy and thread-safe). */
+  /**
+   * Loads the model and its thread pool once per JVM, on first use (class initialisation is lazy
+   * and thread-safe).
+   */
   private static final class Model {
-    // Runs each batch on the caller's thread: no hidden thread pool, and ONNX Runtime already
-    // parallelises inside one call.
+    // Each batch runs on the pool thread that took it; ONNX Runtime parallelises inside one call.
     static final EmbeddingModel INSTANCE = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+
+    // A native call pins the virtual thread that makes it to its carrier; on a bounded pool of
+    // platform threads the callers (virtual threads) just wait and free their carriers.
+    static final ExecutorService POOL =
+        Executors.newFixedThreadPool(
+            POOL_THREADS, Thread.ofPlatform().daemon().name("himoe-minilm-", 0).factory());
+  }
+
+  /**
+   * Loads the model now rather than on the first request (about a second), so the first request's
+   * deadline does not pay for it.
+   *
+   * @return this encoder
+   */
+  public MiniLmEncoder warmUp() {
+    embed(List.of("warm up"));
+    return this;
   }
 }

@@ -85,6 +85,17 @@ public final class FrenchTaggerExpert implements Expert {
     return name;
   }
 
+  /**
+   * Loads the model now rather than on the first request, so its deadline does not pay for it.
+   *
+   * @return this expert
+   */
+  public FrenchTaggerExpert warmUp() {
+    OpenNlpModels.posFr();
+    OpenNlpModels.sentencesFr();
+    return this;
+  }
+
   /** 0.98 for the task tags {@code fr:tag}/{@code fr:pos}, 0.7 for a tagging cue word, else 0. */
   @Override
   public double canHandle(String task) {

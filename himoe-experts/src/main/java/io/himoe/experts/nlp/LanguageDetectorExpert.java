@@ -84,6 +84,16 @@ public final class LanguageDetectorExpert implements Expert {
     return name;
   }
 
+  /**
+   * Loads the model now rather than on the first request, so its deadline does not pay for it.
+   *
+   * @return this expert
+   */
+  public LanguageDetectorExpert warmUp() {
+    OpenNlpModels.langDetect();
+    return this;
+  }
+
   /** 0.95 for a language-detection cue ({@code lang:detect}, "quelle langue", ...), else 0. */
   @Override
   public double canHandle(String task) {

@@ -58,4 +58,36 @@ class MiniLmEncoderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cacheSize");
   }
+
+  @Test
+  void manyVirtualThreadsShareTheBoundedPool() throws Exception {
+    MiniLmEncoder enc = MiniLmEncoder.of(0).warmUp();
+    List<String> texts = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      texts.add("sentence number " + i + " about routing experts");
+    }
+    try (var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Encoded>> fs = new java.util.ArrayList<>();
+      for (String t : texts) {
+        fs.add(exec.submit(() -> enc.encode(InputData.text(t))));
+      }
+      for (int i = 0; i < texts.size(); i++) {
+        Encoded alone = enc.encode(InputData.text(texts.get(i)));
+        assertThat(cosine(alone, fs.get(i).get())).isCloseTo(1.0, Offset.offset(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void interruptedCallerIsReleasedWithCancelled() {
+    MiniLmEncoder enc = MiniLmEncoder.of(0).warmUp();
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> enc.encode(InputData.text("interrupted before the call")))
+          .isInstanceOf(MoeError.Cancelled.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
