@@ -106,17 +106,21 @@ final class Plot {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.setColor(Color.BLACK);
     g.drawRect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
-    for (int i = 0; i <= 5; i++) {
-      double x = xMin + (xMax - xMin) * i / 5;
-      double y = yMin + (yMax - yMin) * i / 5;
+    double xStep = niceStep(xMax - xMin);
+    for (double x = Math.ceil(xMin / xStep) * xStep; x <= xMax + xStep * 1e-9; x += xStep) {
       g.setColor(new Color(230, 230, 230));
       g.draw(new Line2D.Double(px(x), TOP, px(x), HEIGHT - BOTTOM));
-      g.draw(new Line2D.Double(LEFT, py(y), WIDTH - RIGHT, py(y)));
       g.setColor(Color.BLACK);
-      String xs = tick(x);
+      String xs = tick(x, xStep);
       g.drawString(
           xs, (float) px(x) - g.getFontMetrics().stringWidth(xs) / 2f, HEIGHT - BOTTOM + 18);
-      String ys = tick(y);
+    }
+    double yStep = niceStep(yMax - yMin);
+    for (double y = Math.ceil(yMin / yStep) * yStep; y <= yMax + yStep * 1e-9; y += yStep) {
+      g.setColor(new Color(230, 230, 230));
+      g.draw(new Line2D.Double(LEFT, py(y), WIDTH - RIGHT, py(y)));
+      g.setColor(Color.BLACK);
+      String ys = tick(y, yStep);
       g.drawString(ys, LEFT - 8 - g.getFontMetrics().stringWidth(ys), (float) py(y) + 4);
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -129,10 +133,18 @@ final class Plot {
     r.dispose();
   }
 
-  private static String tick(double v) {
-    double a = Math.abs(v);
-    String f = a == 0 || (a >= 0.01 && a < 1e4) ? "%.2f" : "%.1e";
-    return String.format(Locale.ROOT, f, v);
+  /** A step of 1, 2 or 5 times a power of ten that cuts the range into about five parts. */
+  static double niceStep(double range) {
+    double raw = range / 5;
+    double power = Math.pow(10, Math.floor(Math.log10(raw)));
+    double f = raw / power;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * power;
+  }
+
+  /** Enough decimals to tell ticks one step apart. */
+  static String tick(double v, double step) {
+    int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+    return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v) < step / 2 ? 0 : v);
   }
 
   private void draw(Graphics2D g, Series s) {
