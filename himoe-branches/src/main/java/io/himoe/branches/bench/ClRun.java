@@ -1,0 +1,235 @@
+package io.himoe.branches.bench;
+
+import io.himoe.branches.data.Dataset;
+import io.himoe.branches.learning.BranchEvent;
+import io.himoe.branches.learning.ConsolidationPolicy;
+import io.himoe.branches.learning.ContinualLearner;
+import io.himoe.branches.learning.LearnerConfig;
+import io.himoe.branches.learning.Protection;
+import io.himoe.branches.memory.EpisodicMemory;
+import io.himoe.branches.metrics.AccuracyMatrix;
+import io.himoe.branches.metrics.ClMetrics;
+import io.himoe.branches.model.BranchKind;
+import io.himoe.branches.model.BranchedNetwork;
+import io.himoe.branches.model.NetworkConfig;
+import io.himoe.branches.model.Prediction;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The continual-learning harness: trains a method on a protocol's tasks in order, fills the
+ * accuracy matrix after each task, and measures overheads against one plain network.
+ */
+public final class ClRun {
+
+  private final Protocol protocol;
+  private final RunOptions opts;
+  private final PrintStream progress;
+  private final Clock clock;
+
+  /**
+   * @param protocol the tasks
+   * @param opts the method and its settings
+   * @param progress where progress lines go (stderr in the CLI)
+   * @param clock the clock timing the run
+   */
+  public ClRun(Protocol protocol, RunOptions opts, PrintStream progress, Clock clock) {
+    this.protocol = protocol;
+    this.opts = opts;
+    this.progress = progress;
+    this.clock = clock;
+  }
+
+  /**
+   * @return what the run measured
+   */
+  public RunResult run() {
+    long start = clock.millis();
+    List<ClTask> tasks = protocol.tasks();
+    int t = tasks.size();
+    double[][] r = new double[t][t];
+    double[] initial = new double[t];
+    Evaluation last = null;
+    ContinualLearner learner = null;
+    BranchedNetwork net = opts.method() == Method.JOINT ? null : network();
+    try {
+      if (net != null) {
+        learner = new ContinualLearner(net, learnerConfig(), memory());
+        Evaluation e0 = evaluate(learner, net, -1);
+        System.arraycopy(e0.accuracy, 0, initial, 0, t);
+      }
+      for (int i = 0; i < t; i++) {
+        ClTask task = tasks.get(i);
+        if (opts.method() == Method.JOINT) {
+          if (net != null) {
+            net.close();
+          }
+          net = network();
+          learner = new ContinualLearner(net, learnerConfig(), memory());
+          if (i == 0) {
+            System.arraycopy(evaluate(learner, net, -1).accuracy, 0, initial, 0, t);
+          }
+          Dataset all = tasks.getFirst().train();
+          for (int j = 1; j <= i; j++) {
+            all = all.concat(tasks.get(j).train());
+          }
+          learner.learn("joint 0.." + i, all);
+        } else {
+          BranchEvent e = learner.learn(task.name(), task.train());
+          progress.println(
+              "[" + protocol.name() + "/" + opts.method() + "] " + task.name() + ": " + e.reason());
+          if (opts.merge()) {
+            for (BranchEvent c :
+                learner.consolidate(
+                    new ConsolidationPolicy(opts.maxBranches(), 0.05, 2, 0.0, 0.02))) {
+              progress.println("  " + c.reason());
+            }
+          }
+        }
+        last = evaluate(learner, net, i);
+        r[i] = last.accuracy;
+        progress.printf(
+            "[%s/%s] after task %d/%d (%s): %s%n",
+            protocol.name(), opts.method(), i + 1, t, task.name(), format(r[i]));
+      }
+      AccuracyMatrix m = new AccuracyMatrix(r);
+      double params =
+          opts.method() == Method.BRANCHES
+              ? (double) net.parameterCount() / net.singleNetworkParameters()
+              : 1.0;
+      List<BranchEvent> events = learner.events();
+      return new RunResult(
+          protocol.name(),
+          protocol.scenario(),
+          opts.method(),
+          m,
+          initial,
+          ClMetrics.of(m, initial, null),
+          params,
+          last.computeRatio,
+          (int) events.stream().filter(e -> e instanceof BranchEvent.Spawned).count(),
+          (int) events.stream().filter(e -> e instanceof BranchEvent.Merged).count(),
+          (int) events.stream().filter(e -> e instanceof BranchEvent.Collected).count(),
+          last.usage,
+          events,
+          (clock.millis() - start) / 1000.0);
+    } finally {
+      if (net != null) {
+        net.close();
+      }
+    }
+  }
+
+  private record Evaluation(double[] accuracy, double computeRatio, double[][] usage) {}
+
+  /** Accuracy on every task's test set after stage {@code stage} (-1: before training). */
+  private Evaluation evaluate(ContinualLearner learner, BranchedNetwork net, int stage) {
+    List<ClTask> tasks = protocol.tasks();
+    double[] acc = new double[tasks.size()];
+    double[][] usage = new double[tasks.size()][net.config().maxBranches()];
+    long evaluations = 0;
+    long inputs = 0;
+    for (int j = 0; j < tasks.size(); j++) {
+      ClTask task = tasks.get(j);
+      Dataset test = task.test();
+      Prediction p = predict(learner, net, task, j <= stage && opts.method() != Method.JOINT);
+      evaluations += p.branchEvaluations();
+      inputs += test.size();
+      int ok = 0;
+      for (int i = 0; i < test.size(); i++) {
+        ok += label(p.probabilities()[i], task) == test.y()[i] ? 1 : 0;
+        usage[j][p.branch()[i]] += 1.0 / test.size();
+      }
+      acc[j] = test.size() == 0 ? 0 : (double) ok / test.size();
+    }
+    return new Evaluation(acc, inputs == 0 ? 0 : (double) evaluations / inputs, usage);
+  }
+
+  private Prediction predict(
+      ContinualLearner learner, BranchedNetwork net, ClTask task, boolean learned) {
+    float[][] x = task.test().x();
+    if (opts.method() != Method.BRANCHES) {
+      return net.predictWith(net.branches().getFirst(), x);
+    }
+    if (protocol.scenario() == Scenario.TASK && learned) {
+      // the task id is given: use the branch that learned it
+      return net.predictWith(learner.branchOf(task.name()), x);
+    }
+    return net.predict(x, opts.gate());
+  }
+
+  /** The predicted label; in the task scenario only the task's classes compete. */
+  private int label(float[] p, ClTask task) {
+    if (protocol.scenario() != Scenario.TASK) {
+      int best = 0;
+      for (int c = 1; c < p.length; c++) {
+        if (p[c] > p[best]) {
+          best = c;
+        }
+      }
+      return best;
+    }
+    int best = task.classes()[0];
+    for (int c : task.classes()) {
+      if (p[c] > p[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private BranchedNetwork network() {
+    boolean branched = opts.method() == Method.BRANCHES;
+    NetworkConfig c =
+        new NetworkConfig(
+            protocol.inputs(),
+            opts.hidden(),
+            protocol.outputs(),
+            opts.granularity(),
+            branched ? opts.kind() : BranchKind.FULL,
+            opts.rank(),
+            Math.max(1, opts.maxBranches()),
+            128,
+            opts.seed());
+    return BranchedNetwork.create(c);
+  }
+
+  private EpisodicMemory memory() {
+    return new EpisodicMemory(opts.memoryPerTask(), opts.seed());
+  }
+
+  private LearnerConfig learnerConfig() {
+    double s = opts.strength();
+    Protection p =
+        switch (opts.method()) {
+          case BRANCHES, EWC -> new Protection.Ewc(s);
+          case SI -> new Protection.Si(s, 0.1);
+          case L2 -> new Protection.L2(s);
+          case NAIVE, REPLAY, JOINT -> Protection.none();
+        };
+    LearnerConfig base =
+        new LearnerConfig(
+            opts.epochs(),
+            opts.batch(),
+            opts.lr(),
+            opts.measure(),
+            opts.threshold(),
+            p,
+            128,
+            opts.method() == Method.REPLAY,
+            opts.maxBranches(),
+            8,
+            0.05,
+            opts.seed());
+    return opts.method() == Method.BRANCHES ? base : base.singleBranch(p);
+  }
+
+  static String format(double[] row) {
+    StringBuilder b = new StringBuilder();
+    for (double v : row) {
+      b.append(String.format("%5.1f ", 100 * v));
+    }
+    return b.toString().trim();
+  }
+}

@@ -1,0 +1,181 @@
+package io.himoe.branches.bench;
+
+import io.himoe.branches.data.Clinc;
+import io.himoe.branches.data.Dataset;
+import io.himoe.branches.data.HashingFeatures;
+import io.himoe.branches.data.Idx;
+import io.himoe.branches.data.SyntheticTasks;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Builders of the benchmark protocols (issue 7, "Protocols"). */
+public final class Protocols {
+
+  private Protocols() {}
+
+  /**
+   * Split MNIST: 5 tasks of 2 digits (0/1, 2/3, ...). Domain scenario: label = which digit of the
+   * pair (2 outputs); task and class scenarios: the digit (10 outputs; task masks to the pair).
+   *
+   * @param dir directory of the MNIST IDX files
+   * @param scenario the scenario
+   * @param limit at most this many training examples read (60000 for all)
+   * @return the protocol
+   * @throws IOException if MNIST cannot be read
+   */
+  public static Protocol splitMnist(Path dir, Scenario scenario, int limit) throws IOException {
+    Dataset train = Idx.mnist(dir, true, limit);
+    Dataset test = Idx.mnist(dir, false, Math.max(1, limit / 6));
+    List<ClTask> tasks = new ArrayList<>();
+    for (int t = 0; t < 5; t++) {
+      int a = 2 * t;
+      int b = 2 * t + 1;
+      tasks.add(
+          new ClTask(
+              "digits " + a + "/" + b,
+              relabel(only(train, a, b), scenario, a),
+              relabel(only(test, a, b), scenario, a),
+              scenario == Scenario.DOMAIN ? new int[] {0, 1} : new int[] {a, b}));
+    }
+    return new Protocol("split-mnist", scenario, 784, scenario == Scenario.DOMAIN ? 2 : 10, tasks);
+  }
+
+  /**
+   * Permuted MNIST: each task is MNIST seen through its own fixed pixel permutation (task 0 is the
+   * identity); 10 outputs. Task scenario masks nothing (all tasks use the 10 digits) but gives the
+   * task id; class scenario is not defined for it.
+   *
+   * @param dir directory of the MNIST IDX files
+   * @param scenario TASK or DOMAIN
+   * @param count number of tasks
+   * @param limit training examples per task
+   * @return the protocol
+   * @throws IOException if MNIST cannot be read
+   */
+  public static Protocol permutedMnist(Path dir, Scenario scenario, int count, int limit)
+      throws IOException {
+    if (scenario == Scenario.CLASS) {
+      throw new IllegalArgumentException(
+          "permuted-mnist has no class-incremental scenario: use --scenario task or domain");
+    }
+    Dataset train = Idx.mnist(dir, true, limit);
+    Dataset test = Idx.mnist(dir, false, Math.max(1, Math.min(10000, limit / 6)));
+    List<ClTask> tasks = new ArrayList<>();
+    int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    for (int t = 0; t < count; t++) {
+      tasks.add(
+          new ClTask(
+              "permutation " + t,
+              SyntheticTasks.permuted(train, t == 0 ? 0 : 1000 + t),
+              SyntheticTasks.permuted(test, t == 0 ? 0 : 1000 + t),
+              all));
+    }
+    return new Protocol("permuted-mnist", scenario, 784, 10, tasks);
+  }
+
+  /**
+   * CLINC150 split by domain: 10 tasks of 15 intents, text encoded by {@link HashingFeatures}.
+   * Domain scenario: label = the intent's index within its domain (15 outputs); task and class
+   * scenarios: a global intent index (150 outputs; task masks to the domain's 15).
+   *
+   * @param dir directory holding {@code train.jsonl} and {@code val.jsonl}
+   * @param scenario the scenario
+   * @param dim hashing dimensions
+   * @return the protocol
+   * @throws IOException if the files cannot be read
+   */
+  public static Protocol clincDomains(Path dir, Scenario scenario, int dim) throws IOException {
+    List<Clinc.Utterance> train = Clinc.read(dir.resolve("train.jsonl"));
+    List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
+    Map<String, List<String>> intents = new LinkedHashMap<>();
+    for (Clinc.Utterance u : train) {
+      List<String> l = intents.computeIfAbsent(u.domain(), d -> new ArrayList<>());
+      if (!l.contains(u.intent())) {
+        l.add(u.intent());
+      }
+    }
+    List<String> global = new ArrayList<>();
+    intents.values().forEach(global::addAll);
+    HashingFeatures enc = new HashingFeatures(dim);
+    List<ClTask> tasks = new ArrayList<>();
+    for (Map.Entry<String, List<String>> d : intents.entrySet()) {
+      List<String> local = d.getValue();
+      int[] classes = new int[local.size()];
+      for (int i = 0; i < classes.length; i++) {
+        classes[i] = scenario == Scenario.DOMAIN ? i : global.indexOf(local.get(i));
+      }
+      tasks.add(
+          new ClTask(
+              d.getKey(),
+              encode(train, d.getKey(), local, global, scenario, enc),
+              encode(test, d.getKey(), local, global, scenario, enc),
+              classes));
+    }
+    int outputs =
+        scenario == Scenario.DOMAIN
+            ? intents.values().stream().mapToInt(List::size).max().orElse(1)
+            : global.size();
+    return new Protocol("clinc-domains", scenario, dim, outputs, tasks);
+  }
+
+  /**
+   * A small generated protocol for CI and smoke runs: 3 tasks of 2 classes of Gaussian blobs, each
+   * seen through its own feature permutation.
+   *
+   * @param scenario the scenario
+   * @param seed seed
+   * @return the protocol
+   */
+  public static Protocol synthetic(Scenario scenario, long seed) {
+    List<ClTask> tasks = new ArrayList<>();
+    Dataset base = SyntheticTasks.blobs(6, 80, 20, 6, seed).shuffled(new Random(seed));
+    for (int t = 0; t < 3; t++) {
+      int a = 2 * t;
+      int b = 2 * t + 1;
+      Dataset d = SyntheticTasks.permuted(only(base, a, b), seed + t);
+      Dataset r = relabel(d, scenario, a);
+      int cut = r.size() * 3 / 4;
+      tasks.add(
+          new ClTask(
+              "classes " + a + "/" + b,
+              r.slice(0, cut),
+              r.slice(cut, r.size()),
+              scenario == Scenario.DOMAIN ? new int[] {0, 1} : new int[] {a, b}));
+    }
+    return new Protocol("synthetic", scenario, 20, scenario == Scenario.DOMAIN ? 2 : 6, tasks);
+  }
+
+  private static Dataset only(Dataset d, int a, int b) {
+    return d.select(
+        java.util.stream.IntStream.range(0, d.size())
+            .filter(i -> d.y()[i] == a || d.y()[i] == b)
+            .toArray());
+  }
+
+  private static Dataset relabel(Dataset d, Scenario s, int first) {
+    return s == Scenario.DOMAIN ? d.relabel(y -> y - first) : d;
+  }
+
+  private static Dataset encode(
+      List<Clinc.Utterance> all,
+      String domain,
+      List<String> local,
+      List<String> global,
+      Scenario s,
+      HashingFeatures enc) {
+    List<float[]> x = new ArrayList<>();
+    List<Integer> y = new ArrayList<>();
+    for (Clinc.Utterance u : all) {
+      if (u.domain().equals(domain) && local.contains(u.intent())) {
+        x.add(enc.encode(u.text()));
+        y.add(s == Scenario.DOMAIN ? local.indexOf(u.intent()) : global.indexOf(u.intent()));
+      }
+    }
+    return new Dataset(x.toArray(float[][]::new), y.stream().mapToInt(Integer::intValue).toArray());
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The continual-learning benchmark harness: protocols (split and permuted MNIST, CLINC150 by
+ * domain, a generated one for CI), methods (branches and the baselines), the {@code cl run} command
+ * and its Markdown/PNG report.
+ */
+package io.himoe.branches.bench;
