@@ -2,6 +2,8 @@ package io.himoe.experts.llm;
 
 import io.himoe.experts.llm.internal.CallScope;
 import io.himoe.shared.Context;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +29,21 @@ final class CallGuard implements AutoCloseable {
     this.caller = caller;
   }
 
-  static CallGuard start(Context ctx) {
-    CallGuard g = new CallGuard(new CallScope(ctx.deadline(), ctx.clock()), Thread.currentThread());
+  /**
+   * @param ctx the request
+   * @param callTimeout the endpoint's own limit for one call, or {@code null} for none
+   * @return the guard; the call is aborted with reason {@code cancelled}, {@code deadline} or
+   *     {@code timeout} (the endpoint's limit came first)
+   */
+  static CallGuard start(Context ctx, Duration callTimeout) {
+    Duration left = ctx.remaining();
+    boolean endpointFirst = callTimeout != null && callTimeout.compareTo(left) < 0;
+    Instant end = endpointFirst ? ctx.clock().instant().plus(callTimeout) : ctx.deadline();
+    CallGuard g = new CallGuard(new CallScope(end, ctx.clock()), Thread.currentThread());
     g.unregister = ctx.cancel().onCancel(() -> g.abort("cancelled"));
-    g.deadlineTask =
-        TIMER.schedule(() -> g.abort("deadline"), ctx.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    String reason = endpointFirst ? "timeout" : "deadline";
+    long nanos = (endpointFirst ? callTimeout : left).toNanos();
+    g.deadlineTask = TIMER.schedule(() -> g.abort(reason), nanos, TimeUnit.NANOSECONDS);
     return g;
   }
 

@@ -31,11 +31,21 @@ final class Failures {
     if ("deadline".equals(scope.cancelReason()) || ctx.isExpired()) {
       return new MoeError.DeadlineExceeded(stage);
     }
+    if ("timeout".equals(scope.cancelReason())) {
+      return new LlmException(
+          LlmException.Kind.TIMEOUT,
+          endpoint,
+          "no complete answer within the endpoint's timeout",
+          t);
+    }
     if (t instanceof LlmException le) {
       return le;
     }
     if (t instanceof MoeError me) {
       return me;
+    }
+    if (t instanceof StreamCall.ListenerFailed lf) {
+      return lf;
     }
     // The HTTP status is the most precise fact; LangChain4j wraps it in its own exception types.
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {

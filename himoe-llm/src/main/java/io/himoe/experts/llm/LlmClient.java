@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.himoe.experts.llm.internal.CancellableHttpClientBuilder;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,7 @@ public final class LlmClient {
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicReference<Instant> lastUsed;
+  private final Duration callTimeout;
 
   private LlmClient(
       String name,
@@ -36,7 +38,8 @@ public final class LlmClient {
       StreamingChatModel streaming,
       ModelPrice price,
       LlmPolicy policy,
-      Clock clock) {
+      Clock clock,
+      Duration callTimeout) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("llm client name is empty");
     }
@@ -47,6 +50,7 @@ public final class LlmClient {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.breaker = CircuitBreaker.of(name, breakerConfig(policy, clock));
     this.lastUsed = new AtomicReference<>(clock.instant());
+    this.callTimeout = callTimeout;
   }
 
   /**
@@ -81,7 +85,7 @@ public final class LlmClient {
       ModelPrice price,
       LlmPolicy policy,
       Clock clock) {
-    return new LlmClient(name, chat, streaming, price, policy, clock);
+    return new LlmClient(name, chat, streaming, price, policy, clock, null);
   }
 
   /**
@@ -142,7 +146,8 @@ public final class LlmClient {
             .maxTokens(endpoint.maxOutputTokens())
             .timeout(endpoint.timeout())
             .build();
-    return new LlmClient(endpoint.name(), chat, streaming, endpoint.price(), policy, clock);
+    return new LlmClient(
+        endpoint.name(), chat, streaming, endpoint.price(), policy, clock, endpoint.timeout());
   }
 
   /**
@@ -185,6 +190,14 @@ public final class LlmClient {
    */
   public Instant lastUsed() {
     return lastUsed.get();
+  }
+
+  /**
+   * @return the longest one call may take on this client even when the request allows more ({@link
+   *     OpenAiEndpoint#timeout()}), or {@code null} when only the request deadline bounds it
+   */
+  public Duration callTimeout() {
+    return callTimeout;
   }
 
   ChatModel chat() {

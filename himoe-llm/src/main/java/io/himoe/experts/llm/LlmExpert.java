@@ -299,7 +299,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
           "circuit open after repeated failures",
           null);
     }
-    CallGuard guard = CallGuard.start(ctx);
+    CallGuard guard = CallGuard.start(ctx, client.callTimeout());
     client.enter();
     long t0 = System.nanoTime();
     try {

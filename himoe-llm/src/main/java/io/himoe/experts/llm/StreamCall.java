@@ -49,13 +49,20 @@ final class StreamCall {
                 } catch (RuntimeException e) {
                   // The consumer is gone: stop reading, which closes the connection.
                   pc.streamingHandle().cancel();
-                  done.completeExceptionally(e);
+                  done.completeExceptionally(new ListenerFailed(e));
                 }
               }
 
               @Override
               public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
+                if (response.finishReason() == null && tokens.get() > 0) {
+                  // LangChain4j completes a stream that simply stopped; without a finish reason
+                  // the answer may be cut anywhere.
+                  done.completeExceptionally(
+                      new IllegalStateException("the stream ended without a finish reason"));
+                } else {
+                  done.complete(response);
+                }
               }
 
               @Override
@@ -67,6 +74,9 @@ final class StreamCall {
       return done.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof ListenerFailed lf) {
+        throw lf;
+      }
       if (tokens.get() > 0 && scope.cancelReason() == null) {
         throw new LlmException(
             LlmException.Kind.STREAM_BROKEN,
@@ -79,6 +89,13 @@ final class StreamCall {
             cause);
       }
       throw cause instanceof Exception ex ? ex : e;
+    }
+  }
+
+  /** The caller's token listener threw: not the model's fault, so never retried. */
+  static final class ListenerFailed extends RuntimeException {
+    ListenerFailed(RuntimeException cause) {
+      super("the token listener failed: " + cause, cause);
     }
   }
 }

@@ -174,6 +174,39 @@ class LlmExpertTest {
   }
 
   @Test
+  void anUnreachableEndpointIsANetworkError() throws Exception {
+    OpenAiTestServer closed = new OpenAiTestServer();
+    String url = closed.baseUrl();
+    closed.close();
+    LlmExpert e =
+        expert(
+            LlmClient.openAi(
+                OpenAiEndpoint.of("gone", url, "m"), FAST, k -> null, Clock.systemUTC()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5))))
+        .isInstanceOfSatisfying(
+            LlmException.class, x -> assertThat(x.kind()).isEqualTo(LlmException.Kind.NETWORK))
+        .hasMessageContaining("endpoint gone");
+  }
+
+  @Test
+  void theEndpointsOwnTimeoutIsRetriedWithinTheDeadline() throws Exception {
+    server.then(new Hang()).always(new Ok("second try", 1, 1, "stop"));
+    LlmClient c =
+        LlmClient.openAi(
+            OpenAiEndpoint.of("t", server.baseUrl(), "m").withTimeout(Duration.ofMillis(300)),
+            FAST,
+            k -> null,
+            Clock.systemUTC());
+
+    LlmAnswer a = expert(c).complete(InputData.text("hi"), ctx(Duration.ofSeconds(10)));
+
+    assertThat(a.text()).isEqualTo("second try");
+    assertThat(a.attempts()).isEqualTo(2);
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
   void theDeadlineAbortsTheHttpCall() throws Exception {
     server.always(new Hang());
     LlmExpert e = expert(client("a", server, ModelPrice.free()));

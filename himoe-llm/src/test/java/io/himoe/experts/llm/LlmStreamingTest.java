@@ -95,6 +95,38 @@ class LlmStreamingTest {
   }
 
   @Test
+  void aStreamThatStopsWithoutAFinishReasonIsBroken() {
+    server.always(new OpenAiTestServer.StreamThenEnd(List.of("cut ", "short")));
+
+    assertThatThrownBy(
+            () ->
+                expert.streamAnswer(
+                    InputData.text("hi"), Context.of(Duration.ofSeconds(5)), tokens::add))
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.STREAM_BROKEN))
+        .hasMessageContaining("without a finish reason");
+    assertThat(tokens).containsExactly("cut ", "short");
+  }
+
+  @Test
+  void aListenerThatThrowsStopsTheStreamWithoutRetry() {
+    server.always(new StreamThenHang(List.of("a ", "b ")));
+
+    assertThatThrownBy(
+            () ->
+                expert.streamAnswer(
+                    InputData.text("hi"),
+                    Context.of(Duration.ofSeconds(5)),
+                    t -> {
+                      throw new IllegalStateException("client went away");
+                    }))
+        .hasMessageContaining("the token listener failed")
+        .hasRootCauseMessage("client went away");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void theDeadlineAbortsAStreamThatHasNotStarted() throws Exception {
     server.always(new Hang());
 

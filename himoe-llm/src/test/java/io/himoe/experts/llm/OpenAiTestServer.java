@@ -55,6 +55,9 @@ public final class OpenAiTestServer implements AutoCloseable {
   /** Streams these tokens, then hangs until the client closes the connection. */
   public record StreamThenHang(List<String> tokens) implements Reply {}
 
+  /** Streams these tokens, then ends the response without a finish reason or [DONE]. */
+  public record StreamThenEnd(List<String> tokens) implements Reply {}
+
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private volatile Reply fallback = new Ok("hello", 10, 2, "stop");
@@ -142,6 +145,13 @@ public final class OpenAiTestServer implements AutoCloseable {
           send(ex, 200, completion(model, new Ok(h.text(), 5, 1, "stop")).toString());
         }
         case BrokenStream b -> stream(ex, model, b.tokens(), null, true);
+        case StreamThenEnd s -> {
+          ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+          ex.sendResponseHeaders(200, 0);
+          for (String t : s.tokens()) {
+            event(ex.getResponseBody(), chunk(model, t, null).toString());
+          }
+        }
         case StreamThenHang s -> {
           ex.getResponseHeaders().add("Content-Type", "text/event-stream");
           ex.sendResponseHeaders(200, 0);
