@@ -1,0 +1,118 @@
+package io.himoe.branches.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reduced protocol CI runs end to end: generated tasks, real training, real report. */
+class ClBenchTest {
+
+  @TempDir Path dir;
+
+  private record Out(int code, String out, String err) {}
+
+  private static Out run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        ClBench.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Out(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode lastJson(String out) throws Exception {
+    String[] lines = out.strip().split("\n");
+    return new ObjectMapper().readTree(lines[lines.length - 1]);
+  }
+
+  @Test
+  void branchesBeatNaiveOnTheReducedClassIncrementalProtocol() throws Exception {
+    String[] common = {
+      "--protocol",
+      "synthetic",
+      "--scenario",
+      "class",
+      "--hidden",
+      "32",
+      "--epochs",
+      "8",
+      "--lr",
+      "0.05"
+    };
+    Out branches =
+        run(
+            concat(
+                new String[] {"cl", "run", "--method", "branches", "--report", dir.toString()},
+                common));
+    Out naive = run(concat(new String[] {"cl", "run", "--method", "naive"}, common));
+    assertThat(branches.code()).as(branches.err()).isZero();
+    assertThat(naive.code()).as(naive.err()).isZero();
+    JsonNode b = lastJson(branches.out());
+    JsonNode n = lastJson(naive.out());
+    for (String k :
+        new String[] {
+          "protocol",
+          "scenario",
+          "method",
+          "average_accuracy",
+          "bwt",
+          "fwt",
+          "forgetting",
+          "params_ratio",
+          "seconds"
+        }) {
+      assertThat(b.has(k)).as(k).isTrue();
+    }
+    assertThat(b.get("method").asText()).isEqualTo("branches");
+    assertThat(b.get("spawns").asInt()).isPositive();
+    assertThat(b.get("average_accuracy").asDouble())
+        .isGreaterThan(n.get("average_accuracy").asDouble());
+    assertThat(b.get("forgetting").asDouble()).isLessThan(n.get("forgetting").asDouble());
+    assertThat(branches.err()).contains("after task 3/3");
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains("Accuracy matrix R")
+        .contains("Spawned");
+    assertThat(Files.size(dir.resolve("accuracy-matrix.png"))).isPositive();
+    assertThat(Files.size(dir.resolve("accuracy-over-time.png"))).isPositive();
+  }
+
+  @Test
+  void badArgumentsExitTwoWithAMessage() {
+    Out missing = run("cl", "run", "--protocol", "synthetic", "--scenario", "class");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--method is required");
+    Out unknown =
+        run("cl", "run", "--protocol", "synthetic", "--scenario", "class", "--method", "magic");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown method 'magic'");
+    Out noMnist =
+        run(
+            "--protocol",
+            "split-mnist",
+            "--scenario",
+            "class",
+            "--method",
+            "naive",
+            "--mnist",
+            "/nonexistent");
+    assertThat(noMnist.code()).isEqualTo(1);
+    assertThat(noMnist.err()).contains("fetch-mnist.sh");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
