@@ -26,10 +26,7 @@ final class Functions {
       case "floor" -> one(p, fn, args).setScale(0, RoundingMode.FLOOR);
       case "ceil" -> one(p, fn, args).setScale(0, RoundingMode.CEILING);
       case "trunc" -> one(p, fn, args).setScale(0, RoundingMode.DOWN);
-      case "fact" -> {
-        BigDecimal x = one(p, fn, args);
-        yield factorialOf(p, at.getFirst(), x);
-      }
+      case "fact" -> p.factorialAt(one(p, fn, args), at.getFirst());
       case "min", "max" -> {
         if (args.isEmpty()) {
           throw p.error(fn, name + " needs at least one argument");
@@ -60,10 +57,6 @@ final class Functions {
       throw p.error(at.get(1), "round's digits must be an integer in [-1000, 1000]");
     }
     return Parser.round(args.getFirst(), d.intValue());
-  }
-
-  private static BigDecimal factorialOf(Parser p, Token at, BigDecimal x) {
-    return p.factorialAt(x, at);
   }
 
   private static BigDecimal one(Parser p, Token fn, List<BigDecimal> args) {

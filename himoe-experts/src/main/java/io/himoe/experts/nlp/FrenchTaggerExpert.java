@@ -59,10 +59,7 @@ public final class FrenchTaggerExpert implements Expert {
   private final String name;
 
   private FrenchTaggerExpert(String name) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("french tagger: name is empty");
-    }
-    this.name = name;
+    this.name = TaskText.requireName(name, "french tagger");
   }
 
   /**
@@ -112,7 +109,7 @@ public final class FrenchTaggerExpert implements Expert {
   @Override
   public ExpertOut infer(InputData input, Context ctx) {
     long start = System.nanoTime();
-    String text = textOf(input);
+    String text = TaskText.of(name, input, TASK_TAG, MAX_CHARS);
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("schema", SCHEMA).put("language", "fr").put("tagset", "UD");
     ArrayNode sentences = root.putArray("sentences");
@@ -153,21 +150,5 @@ public final class FrenchTaggerExpert implements Expert {
     double confidence = Math.clamp(probSum / tokenCount, 0.0, 1.0);
     long ms = (System.nanoTime() - start) / 1_000_000;
     return new ExpertOut(Value.json(SCHEMA, root), new ExpertAux(ms, 0, confidence, null));
-  }
-
-  private String textOf(InputData input) {
-    if (input instanceof InputData.Features f) {
-      throw new MoeError.InvalidInput(
-          name + " reads text; got a feature vector of dimension " + f.dimension());
-    }
-    String text = TASK_TAG.matcher(input.toText()).replaceFirst("");
-    if (text.isBlank()) {
-      throw new MoeError.InvalidInput(name + ": the text to tag is empty");
-    }
-    if (text.length() > MAX_CHARS) {
-      throw new MoeError.InvalidInput(
-          name + ": text is " + text.length() + " chars, the limit is " + MAX_CHARS);
-    }
-    return text;
   }
 }

@@ -8,7 +8,6 @@ import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
-import io.himoe.shared.MoeError;
 import io.himoe.shared.Value;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +36,9 @@ public final class LanguageDetectorExpert implements Expert {
   /** The schema version of the JSON answer. */
   public static final int SCHEMA = 1;
 
+  /** Longest accepted text, in chars. */
+  public static final int MAX_CHARS = 100_000;
+
   /** How many candidate languages the answer lists. */
   public static final int ALTERNATIVES = 3;
 
@@ -58,10 +60,7 @@ public final class LanguageDetectorExpert implements Expert {
   private final String name;
 
   private LanguageDetectorExpert(String name) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("language detector: name is empty");
-    }
-    this.name = name;
+    this.name = TaskText.requireName(name, "language detector");
   }
 
   /**
@@ -107,14 +106,7 @@ public final class LanguageDetectorExpert implements Expert {
   @Override
   public ExpertOut infer(InputData input, Context ctx) {
     long start = System.nanoTime();
-    if (input instanceof InputData.Features f) {
-      throw new MoeError.InvalidInput(
-          name + " reads text; got a feature vector of dimension " + f.dimension());
-    }
-    String text = TASK_TAG.matcher(input.toText()).replaceFirst("");
-    if (text.isBlank()) {
-      throw new MoeError.InvalidInput(name + ": the text is empty");
-    }
+    String text = TaskText.of(name, input, TASK_TAG, MAX_CHARS);
     ctx.checkAlive(name);
     Language[] langs = new LanguageDetectorME(OpenNlpModels.langDetect()).predictLanguages(text);
     Language best = langs[0];

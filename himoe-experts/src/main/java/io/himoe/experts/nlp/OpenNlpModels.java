@@ -42,39 +42,29 @@ final class OpenNlpModels {
     return in;
   }
 
-  private static final class PosFr {
-    static final POSModel MODEL;
-
-    static {
-      try (InputStream in = open(POS_FR)) {
-        MODEL = new POSModel(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read OpenNLP model " + POS_FR, e);
-      }
+  /** Reads a model; the holders below call it from their static initialisers. */
+  private static <T> T load(String resource, ModelReader<T> reader) {
+    try (InputStream in = open(resource)) {
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read OpenNLP model " + resource, e);
     }
+  }
+
+  @FunctionalInterface
+  private interface ModelReader<T> {
+    T read(InputStream in) throws IOException;
+  }
+
+  private static final class PosFr {
+    static final POSModel MODEL = load(POS_FR, POSModel::new);
   }
 
   private static final class SentFr {
-    static final SentenceModel MODEL;
-
-    static {
-      try (InputStream in = open(SENT_FR)) {
-        MODEL = new SentenceModel(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read OpenNLP model " + SENT_FR, e);
-      }
-    }
+    static final SentenceModel MODEL = load(SENT_FR, SentenceModel::new);
   }
 
   private static final class LangDetect {
-    static final LanguageDetectorModel MODEL;
-
-    static {
-      try (InputStream in = open(LANGDETECT)) {
-        MODEL = new LanguageDetectorModel(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read OpenNLP model " + LANGDETECT, e);
-      }
-    }
+    static final LanguageDetectorModel MODEL = load(LANGDETECT, LanguageDetectorModel::new);
   }
 }

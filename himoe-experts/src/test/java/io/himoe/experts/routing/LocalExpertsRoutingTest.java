@@ -14,6 +14,7 @@ import io.himoe.experts.nlp.LanguageDetectorExpert;
 import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.router.KeywordRouter;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,11 +33,16 @@ class LocalExpertsRoutingTest {
     ExpertRegistry experts =
         ExpertRegistry.of(
             MathExpert.ofDefaults(),
-            FrenchTaggerExpert.ofDefaults(),
-            LanguageDetectorExpert.ofDefaults(),
+            // Models load ahead of the first request, as a server would do at start.
+            FrenchTaggerExpert.ofDefaults().warmUp(),
+            LanguageDetectorExpert.ofDefaults().warmUp(),
             knowledge);
     KeywordRouter router = KeywordRouter.builder("local", experts).topK(1).build();
-    engine = Engine.builder(RuleOrchestrator.builder().router(router).build()).build();
+    // A loaded CI machine can be slow; the deadline is not what this test is about.
+    engine =
+        Engine.builder(RuleOrchestrator.builder().router(router).build())
+            .defaultBudget(Duration.ofSeconds(20))
+            .build();
   }
 
   @AfterEach
