@@ -48,32 +48,23 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LlmExpert implements StreamingExpert, Scalable {
 
   private final String name;
-  private final List<LlmClient> clients;
+  private final ClientPool pool;
   private final String systemPrompt;
   private final KeywordSkill skill;
   private final double baseConfidence;
   private final LlmPolicy policy;
-  private final InstantSource clock;
-  private final int minInstances;
-  private final int maxInstances;
   private final int maxLoadPerInstance;
-  private final AtomicInteger active;
   private final AnswerFormat format;
   private final AtomicLong calls = new AtomicLong();
 
   private LlmExpert(Builder b) {
     this.name = b.name;
-    this.clients = List.copyOf(b.clients);
+    this.pool = new ClientPool(b.clients, b.minInstances, b.maxInstances, b.clock);
     this.systemPrompt = b.systemPrompt;
     this.skill = b.skill;
     this.baseConfidence = b.baseConfidence;
     this.policy = b.policy;
-    this.clock = b.clock;
-    this.maxInstances =
-        Math.min(b.maxInstances == 0 ? clients.size() : b.maxInstances, clients.size());
-    this.minInstances = Math.min(b.minInstances, maxInstances);
     this.maxLoadPerInstance = b.maxLoadPerInstance;
-    this.active = new AtomicInteger(maxInstances);
     this.format = b.format;
   }
 
@@ -169,7 +160,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
    * @return the clients, in preference order (ties in load go to the earlier one)
    */
   public List<LlmClient> clients() {
-    return clients;
+    return pool.clients();
   }
 
   /**
@@ -181,22 +172,17 @@ public final class LlmExpert implements StreamingExpert, Scalable {
 
   @Override
   public int instances() {
-    return active.get();
+    return pool.instances();
   }
 
   @Override
   public int maxInstances() {
-    return maxInstances;
+    return pool.maxInstances();
   }
 
   @Override
   public int load() {
-    int n = active.get();
-    int sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += clients.get(i).inFlight();
-    }
-    return sum;
+    return pool.load();
   }
 
   @Override
@@ -206,27 +192,12 @@ public final class LlmExpert implements StreamingExpert, Scalable {
 
   @Override
   public boolean addInstance() {
-    while (true) {
-      int n = active.get();
-      if (n >= maxInstances) {
-        return false;
-      }
-      if (active.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
+    return pool.add();
   }
 
   @Override
   public boolean releaseIdleInstance(Duration idleFor) {
-    int n = active.get();
-    if (n <= minInstances) {
-      return false;
-    }
-    LlmClient last = clients.get(n - 1);
-    boolean idle = last.inFlight() == 0 && !last.lastUsed().plus(idleFor).isAfter(clock.instant());
-    // Calls already on the released client finish normally; new calls no longer pick it.
-    return idle && active.compareAndSet(n, n - 1);
+    return pool.releaseIdle(idleFor);
   }
 
   // ---- one call: pick a client, bound it by the deadline, classify its failure ----
@@ -277,7 +248,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     if (!(t instanceof LlmException le)) {
       return false;
     }
-    boolean another = le.kind() == LlmException.Kind.CIRCUIT_OPEN && active.get() > 1;
+    boolean another = le.kind() == LlmException.Kind.CIRCUIT_OPEN && pool.instances() > 1;
     if (!le.kind().retryable() && !another) {
       return false;
     }
@@ -291,7 +262,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       throw new MoeError.DeadlineExceeded(
           "llm " + name + " (less than the minimum attempt time left)");
     }
-    LlmClient client = pick(failed);
+    LlmClient client = pool.pick(failed);
     if (!client.breaker().tryAcquirePermission()) {
       throw new LlmException(
           LlmException.Kind.CIRCUIT_OPEN,
@@ -331,37 +302,6 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       client.exit();
       guard.close();
     }
-  }
-
-  /**
-   * The least loaded client in use whose circuit lets calls through, preferring clients that have
-   * not failed earlier in this call; ties go to the earlier client.
-   */
-  private LlmClient pick(Set<LlmClient> failed) {
-    int n = active.get();
-    LlmClient best = null;
-    for (int i = 0; i < n; i++) {
-      LlmClient c = clients.get(i);
-      if (c.available() && better(c, best, failed)) {
-        best = c;
-      }
-    }
-    if (best == null) {
-      // Every circuit is open: report it from the first client, which tryAcquirePermission refuses.
-      best = clients.getFirst();
-    }
-    return best;
-  }
-
-  private static boolean better(LlmClient c, LlmClient best, Set<LlmClient> failed) {
-    if (best == null) {
-      return true;
-    }
-    boolean cFailed = failed.contains(c);
-    if (cFailed != failed.contains(best)) {
-      return !cFailed;
-    }
-    return c.inFlight() < best.inFlight();
   }
 
   private ChatRequest request(InputData input) {
@@ -429,7 +369,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     return "LlmExpert["
         + name
         + ", clients="
-        + clients.stream().map(LlmClient::name).toList()
+        + pool.clients().stream().map(LlmClient::name).toList()
         + "]";
   }
 
