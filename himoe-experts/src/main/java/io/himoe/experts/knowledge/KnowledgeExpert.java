@@ -85,6 +85,7 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
   private final int passages;
   private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile LuceneIndex index;
+  private volatile boolean closed;
   private volatile String fingerprint;
 
   private KnowledgeExpert(String name, Path indexDir, Path docsDir, Encoder encoder, int passages) {
@@ -182,14 +183,17 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
   }
 
   /**
-   * Rescans the documents and rebuilds the index if they changed; requests in flight keep the old
-   * index until they finish.
+   * Rescans the documents and rebuilds the index if they changed; searches in flight finish on the
+   * old index, which closes when the last of them ends.
    *
    * @return whether the index was rebuilt
    */
   public boolean refresh() {
     refreshLock.lock();
     try {
+      if (closed) {
+        throw new IllegalStateException("knowledge: expert '" + name + "' is closed");
+      }
       DocumentSet docs = DocumentSet.scan(docsDir);
       if (docs.fingerprint().equals(fingerprint)) {
         return false;
@@ -215,9 +219,13 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
     }
     String t = task.toLowerCase(Locale.ROOT);
     long cues = CUES.stream().filter(t::contains).count();
-    LuceneIndex idx = index;
-    double vocab = idx.vocabularyCoverage(idx.terms(task));
-    return Math.min(1.0, 0.15 * cues + 0.6 * vocab);
+    LuceneIndex idx = acquire();
+    try {
+      double vocab = idx.vocabularyCoverage(idx.terms(task));
+      return Math.min(1.0, 0.15 * cues + 0.6 * vocab);
+    } finally {
+      release(idx);
+    }
   }
 
   @Override
@@ -231,7 +239,13 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
     ctx.checkAlive(name);
     float[] qv = encoder.encode(InputData.text(query)).vector();
     ctx.checkAlive(name);
-    List<Hit> hits = index.search(query, qv, passages, DEPTH);
+    List<Hit> hits;
+    LuceneIndex idx = acquire();
+    try {
+      hits = idx.search(query, qv, passages, DEPTH);
+    } finally {
+      release(idx);
+    }
     if (hits.isEmpty()) {
       return new ExpertOut(Value.none("no passage matches the question"), aux(start, 0));
     }
@@ -264,6 +278,28 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
     return new ExpertAux((System.nanoTime() - startNanos) / 1_000_000, 0, confidence, null);
   }
 
+  /** The current index with a reference taken; a concurrent refresh may swap it meanwhile. */
+  private LuceneIndex acquire() {
+    while (true) {
+      if (closed) {
+        throw new IllegalStateException("knowledge: expert '" + name + "' is closed");
+      }
+      LuceneIndex idx = index;
+      if (idx.tryAcquire()) {
+        return idx;
+      }
+      Thread.onSpinWait(); // swapped and closed between the read and the acquire: read again
+    }
+  }
+
+  private static void release(LuceneIndex idx) {
+    try {
+      idx.release();
+    } catch (IOException e) {
+      throw new UncheckedIOException("knowledge: cannot close a replaced index", e);
+    }
+  }
+
   private static void closeQuietly(LuceneIndex idx) {
     try {
       idx.close();
@@ -274,6 +310,14 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    index.close();
+    refreshLock.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        index.close();
+      }
+    } finally {
+      refreshLock.unlock();
+    }
   }
 }

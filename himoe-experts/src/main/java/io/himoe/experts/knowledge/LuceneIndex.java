@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -69,6 +70,8 @@ final class LuceneIndex implements Closeable {
   private final IndexSearcher searcher;
   private final Analyzer analyzer = new PassageAnalyzer();
   private final boolean rebuilt;
+  // 1 for the owner, +1 per search in flight; the files close when it reaches 0.
+  private final AtomicInteger refs = new AtomicInteger(1);
 
   private LuceneIndex(Directory dir, boolean rebuilt) throws IOException {
     this.dir = dir;
@@ -320,10 +323,34 @@ final class LuceneIndex implements Closeable {
     return Math.max(-1, Math.min(1, dot));
   }
 
+  /**
+   * Takes a reference for one search.
+   *
+   * @return false if this index is already closed (the caller reads the current one again)
+   */
+  boolean tryAcquire() {
+    int r;
+    do {
+      r = refs.get();
+      if (r <= 0) {
+        return false;
+      }
+    } while (!refs.compareAndSet(r, r + 1));
+    return true;
+  }
+
+  /** Gives back a reference; the last one closes the reader and the directory. */
+  void release() throws IOException {
+    if (refs.decrementAndGet() == 0) {
+      try (dir) {
+        reader.close();
+      }
+    }
+  }
+
+  /** Gives back the owner's reference: closes now, or when the last search in flight ends. */
   @Override
   public void close() throws IOException {
-    try (dir) {
-      reader.close();
-    }
+    release();
   }
 }

@@ -174,4 +174,39 @@ class KnowledgeExpertTest {
       assertThat(k.canHandle("fr:tag zorglub")).isLessThan(0.2);
     }
   }
+
+  @Test
+  void searchesInFlightSurviveARefresh() throws Exception {
+    Path docs = Files.createDirectories(tmp.resolve("docs"));
+    Files.writeString(docs.resolve("a.md"), "Glaciers are slow rivers of ice.");
+    try (KnowledgeExpert k =
+            KnowledgeExpert.open(tmp.resolve("idx"), docs, HashingEncoder.of(128));
+        var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.List<java.util.concurrent.Future<ExpertOut>> answers = new java.util.ArrayList<>();
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 20; i++) {
+          answers.add(exec.submit(() -> k.infer(InputData.text("glaciers of ice"), ctx)));
+        }
+        Files.writeString(
+            docs.resolve("b" + round + ".md"), "Deserts receive little rain " + round);
+        assertThat(k.refresh()).isTrue();
+      }
+      for (var a : answers) {
+        assertThat(top(a.get()).get("source").asText()).isEqualTo("a.md");
+      }
+      assertThat(k.passageCount()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aClosedExpertSaysSo() throws Exception {
+    Path docs = Files.createDirectories(tmp.resolve("docs"));
+    Files.writeString(docs.resolve("a.md"), "Text.");
+    KnowledgeExpert k = KnowledgeExpert.open(tmp.resolve("idx"), docs, HashingEncoder.of(64));
+    k.close();
+    k.close();
+    assertThatThrownBy(() -> k.infer(InputData.text("text"), ctx))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
 }
