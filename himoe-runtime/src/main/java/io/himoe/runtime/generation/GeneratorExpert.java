@@ -8,6 +8,7 @@ import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
 import io.himoe.shared.Value;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -97,6 +98,9 @@ public final class GeneratorExpert implements ModeAwareExpert {
     if (r.stop() == GenerationResult.Stop.FAILED) {
       Throwable err = r.error().orElseThrow();
       throw err instanceof Exception ex ? ex : new IllegalStateException(err);
+    }
+    if (r.stop() == GenerationResult.Stop.CANCELLED) {
+      throw new MoeError.Cancelled("generation after " + r.tokens() + " tokens");
     }
     synchronized (text) {
       return ExpertOut.of(Value.text(text.toString()), 0, 0.3);
