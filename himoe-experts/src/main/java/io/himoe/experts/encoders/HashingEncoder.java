@@ -91,12 +91,57 @@ public final class HashingEncoder implements Encoder {
    *     no feature)
    */
   public float[] vector(String text) {
-    float[] v = new float[dimension];
+    Accumulator acc = new Accumulator(dimension);
     String norm = normalize(text);
-    addWordFeatures(norm, v);
-    addCharFeatures(norm, v);
-    l2normalize(v);
-    return v;
+    addWordFeatures(norm, acc);
+    addCharFeatures(norm, acc);
+    acc.l2normalize();
+    return acc.v;
+  }
+
+  /**
+   * The vector being built and the slots it touched, so normalisation visits a few hundred slots
+   * instead of the whole dimension.
+   */
+  private static final class Accumulator {
+    final float[] v;
+    final long[] seen;
+    int[] touched = new int[64];
+    int count;
+
+    Accumulator(int dimension) {
+      v = new float[dimension];
+      seen = new long[(dimension + 63) >>> 6];
+    }
+
+    /** The low 31 bits choose the slot, the top bit the sign, so collisions cancel on average. */
+    void add(int hash, float weight) {
+      int slot = (hash & 0x7fffffff) % v.length;
+      v[slot] += hash < 0 ? -weight : weight;
+      long bit = 1L << slot;
+      if ((seen[slot >>> 6] & bit) == 0) {
+        seen[slot >>> 6] |= bit;
+        if (count == touched.length) {
+          touched = java.util.Arrays.copyOf(touched, count * 2);
+        }
+        touched[count++] = slot;
+      }
+    }
+
+    void l2normalize() {
+      double sum = 0;
+      for (int i = 0; i < count; i++) {
+        float x = v[touched[i]];
+        sum += (double) x * x;
+      }
+      if (sum == 0) {
+        return;
+      }
+      float inv = (float) (1.0 / Math.sqrt(sum));
+      for (int i = 0; i < count; i++) {
+        v[touched[i]] *= inv;
+      }
+    }
   }
 
   /** Lower case, diacritics removed (NFD then combining marks dropped), for ASCII at no cost. */
@@ -119,7 +164,7 @@ public final class HashingEncoder implements Encoder {
   }
 
   /** Words are maximal runs of letters and digits; a bigram joins two neighbours with a space. */
-  private void addWordFeatures(String s, float[] v) {
+  private static void addWordFeatures(String s, Accumulator v) {
     StringBuilder words = new StringBuilder(s.length());
     int prevStart = -1;
     int i = 0;
@@ -138,9 +183,9 @@ public final class HashingEncoder implements Encoder {
         }
         int wStart = words.length();
         words.append(s, start, i);
-        add(v, Murmur3.hashChars(words, wStart, words.length(), SEED_WORD), WORD_WEIGHT);
+        v.add(Murmur3.hashChars(words, wStart, words.length(), SEED_WORD), WORD_WEIGHT);
         if (prevStart >= 0) {
-          add(v, Murmur3.hashChars(words, prevStart, words.length(), SEED_BIGRAM), BIGRAM_WEIGHT);
+          v.add(Murmur3.hashChars(words, prevStart, words.length(), SEED_BIGRAM), BIGRAM_WEIGHT);
         }
         prevStart = wStart;
       }
@@ -148,7 +193,7 @@ public final class HashingEncoder implements Encoder {
   }
 
   /** Char n-grams inside " chunk " for every whitespace-separated chunk. */
-  private void addCharFeatures(String s, float[] v) {
+  private static void addCharFeatures(String s, Accumulator v) {
     StringBuilder padded = new StringBuilder(32);
     int i = 0;
     int n = s.length();
@@ -166,30 +211,10 @@ public final class HashingEncoder implements Encoder {
         int len = padded.length();
         for (int g = MIN_CHAR_GRAM; g <= MAX_CHAR_GRAM && g <= len; g++) {
           for (int p = 0; p + g <= len; p++) {
-            add(v, Murmur3.hashChars(padded, p, p + g, SEED_CHAR + g), CHAR_WEIGHT);
+            v.add(Murmur3.hashChars(padded, p, p + g, SEED_CHAR + g), CHAR_WEIGHT);
           }
         }
       }
-    }
-  }
-
-  /** The low 31 bits choose the slot, the top bit the sign, so collisions cancel on average. */
-  private void add(float[] v, int hash, float weight) {
-    int slot = (hash & 0x7fffffff) % dimension;
-    v[slot] += hash < 0 ? -weight : weight;
-  }
-
-  private static void l2normalize(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    if (sum == 0) {
-      return;
-    }
-    float inv = (float) (1.0 / Math.sqrt(sum));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inv;
     }
   }
 }
