@@ -6,10 +6,10 @@ import java.util.Objects;
 
 /**
  * A keyword self-assessment, as in seed 002's {@code can_handle}: each keyword found in the task
- * adds {@code perHit}, each marker (e.g. a code fence) adds {@code markerBonus}, a long task adds
- * {@code longTaskBonus}; the sum is capped at 1. Single words match whole words only (so {@code
- * "how"} does not match "show"); phrases match as substrings. Matching ignores case and accents'
- * absence is not forgiven: list both {@code "créer"} and {@code "creer"} if both occur.
+ * adds {@code perHit}, any marker (e.g. a code fence) adds {@code markerBonus} once, a long task
+ * adds {@code longTaskBonus}; the sum is capped at 1. Single words match whole words only (so
+ * {@code "how"} does not match "show"); phrases match as substrings. Matching ignores case but not
+ * accents: list both {@code "créer"} and {@code "creer"} when both spellings occur.
  *
  * @param keywords words or phrases, lower case (English and French for the built-in skills)
  * @param perHit score added per keyword found, in [0, 1]

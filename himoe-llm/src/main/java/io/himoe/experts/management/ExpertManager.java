@@ -75,7 +75,7 @@ public final class ExpertManager {
    * @return its registry reference
    * @throws IllegalArgumentException if the name is taken or maxLoad < 1
    */
-  public ExpertRef register(Expert expert, int maxLoad) {
+  public synchronized ExpertRef register(Expert expert, int maxLoad) {
     Objects.requireNonNull(expert, "expert");
     if (maxLoad < 1) {
       throw new IllegalArgumentException(
@@ -100,7 +100,7 @@ public final class ExpertManager {
    * @param name its name
    * @return whether it was managed
    */
-  public boolean remove(String name) {
+  public synchronized boolean remove(String name) {
     registry.remove(name);
     return managed.remove(name) != null;
   }
