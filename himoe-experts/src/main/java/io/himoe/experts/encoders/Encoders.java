@@ -14,19 +14,31 @@ public final class Encoders {
 
   /**
    * @param name {@code hashing} (a {@link HashingEncoder} of dimension {@value
-   *     HashingEncoder#DEFAULT_DIMENSION}) or {@code minilm} (a {@link MiniLmEncoder} with its
-   *     default cache); case and surrounding spaces are ignored
+   *     HashingEncoder#DEFAULT_DIMENSION}), {@code hashing-<dimension>} (e.g. {@code hashing-1024},
+   *     the form {@link HashingEncoder#id()} prints) or {@code minilm} / {@code minilm-l6-v2-q} (a
+   *     {@link MiniLmEncoder} with its default cache); case and surrounding spaces are ignored, so
+   *     {@code byName(encoder.id())} rebuilds a saved encoder
    * @return a new encoder
    * @throws IllegalArgumentException naming the allowed values if the name is unknown
    */
   public static Encoder byName(String name) {
     String key = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    if (key.startsWith("hashing-")) {
+      String dim = key.substring("hashing-".length());
+      if (!dim.isEmpty() && dim.length() <= 7 && dim.chars().allMatch(Character::isDigit)) {
+        return HashingEncoder.of(Integer.parseInt(dim));
+      }
+    }
     return switch (key) {
       case "hashing" -> HashingEncoder.ofDefaults();
-      case "minilm" -> MiniLmEncoder.ofDefaults();
+      case "minilm", "minilm-l6-v2-q" -> MiniLmEncoder.ofDefaults();
       default ->
           throw new IllegalArgumentException(
-              "encoder: unknown name '" + name + "', expected one of " + NAMES);
+              "encoder: unknown name '"
+                  + name
+                  + "', expected one of "
+                  + NAMES
+                  + " or hashing-<dimension>");
     };
   }
 }

@@ -14,6 +14,20 @@ class EncodersTest {
   }
 
   @Test
+  void idsRoundTrip() {
+    assertThat(((HashingEncoder) Encoders.byName("hashing-1024")).dimension()).isEqualTo(1024);
+    for (var e : java.util.List.of(HashingEncoder.of(300), MiniLmEncoder.of(1))) {
+      assertThat(Encoders.byName(e.id()).id()).isEqualTo(e.id());
+    }
+    assertThatThrownBy(() -> Encoders.byName("hashing-8"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dimension");
+    assertThatThrownBy(() -> Encoders.byName("hashing-x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hashing-<dimension>");
+  }
+
+  @Test
   void unknownNameListsTheAllowedOnes() {
     assertThatThrownBy(() -> Encoders.byName("bert"))
         .isInstanceOf(IllegalArgumentException.class)
