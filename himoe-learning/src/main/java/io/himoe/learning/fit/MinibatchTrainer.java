@@ -25,15 +25,26 @@ final class MinibatchTrainer {
     }
     double[] grad = new double[net.parameterCount()];
     double[] params = net.parametersView();
+    int block = net.inputBlock();
+    int denseFrom = net.inputs() * block;
+    java.util.BitSet active = new java.util.BitSet(net.inputs());
+    // Sparse (hashed) inputs get lazy Adam: only the rows of features present in a batch move.
+    boolean sparse = density(xs) < 0.25;
     for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
       shuffle(order, rnd);
       double total = 0;
       for (int start = 0; start < n; start += opt.batchSize()) {
         int end = Math.min(n, start + opt.batchSize());
-        java.util.Arrays.fill(grad, 0);
         double inv = 1.0 / (end - start);
+        active.clear();
         for (int b = start; b < end; b++) {
           int ex = order[b];
+          float[] x = xs[ex];
+          for (int i = 0; i < x.length; i++) {
+            if (x[i] != 0f) {
+              active.set(i);
+            }
+          }
           Mlp.Pass pass = net.forward(xs[ex]);
           double[] d = new double[net.outputs()];
           total += loss.lossAndGrad(ex, pass.logits(), d);
@@ -42,10 +53,34 @@ final class MinibatchTrainer {
           }
           net.backward(pass, d, grad);
         }
-        adam.step(params, grad);
+        if (sparse) {
+          adam.stepSparse(params, grad, active, block, denseFrom);
+          clear(grad, active, block, denseFrom);
+        } else {
+          adam.step(params, grad);
+          java.util.Arrays.fill(grad, 0);
+        }
       }
       progress.onEpoch(epoch, opt.epochs(), total / n);
     }
+  }
+
+  private static double density(float[][] xs) {
+    long nonZero = 0;
+    int sample = Math.min(xs.length, 256);
+    for (int i = 0; i < sample; i++) {
+      for (float v : xs[i]) {
+        nonZero += v != 0f ? 1 : 0;
+      }
+    }
+    return (double) nonZero / ((long) sample * xs[0].length);
+  }
+
+  private static void clear(double[] grad, java.util.BitSet active, int block, int denseFrom) {
+    for (int f = active.nextSetBit(0); f >= 0; f = active.nextSetBit(f + 1)) {
+      java.util.Arrays.fill(grad, f * block, f * block + block, 0);
+    }
+    java.util.Arrays.fill(grad, denseFrom, grad.length, 0);
   }
 
   private static void shuffle(int[] a, Random rnd) {

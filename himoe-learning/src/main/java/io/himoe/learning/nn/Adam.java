@@ -71,6 +71,45 @@ public final class Adam {
   }
 
   /**
+   * A lazy update for sparse inputs (as TensorFlow's LazyAdam): parameters {@code [0, denseFrom)}
+   * are blocks of {@code block} values, one block per input feature, and only the blocks of the
+   * features set in {@code active} are updated (their moments and decay included); parameters from
+   * {@code denseFrom} on are always updated. With hashed text features most blocks are untouched in
+   * a minibatch, so this is many times cheaper than {@link #step}.
+   *
+   * @param params parameters, updated in place
+   * @param grad gradient (zero outside the active blocks and the dense tail)
+   * @param active the input features present in the minibatch
+   * @param block values per input feature
+   * @param denseFrom start of the always-updated tail
+   */
+  public void stepSparse(
+      double[] params, double[] grad, java.util.BitSet active, int block, int denseFrom) {
+    if (params.length != m.length || grad.length != m.length) {
+      throw new IllegalArgumentException(
+          "optimiser holds " + m.length + " parameters, got " + params.length + "/" + grad.length);
+    }
+    step++;
+    double c1 = 1 - Math.pow(beta1, step);
+    double c2 = 1 - Math.pow(beta2, step);
+    double a = learningRate * Math.sqrt(c2) / c1;
+    double decay = learningRate * weightDecay;
+    for (int f = active.nextSetBit(0); f >= 0; f = active.nextSetBit(f + 1)) {
+      update(params, grad, f * block, f * block + block, a, decay);
+    }
+    update(params, grad, denseFrom, params.length, a, decay);
+  }
+
+  private void update(double[] params, double[] grad, int from, int to, double a, double decay) {
+    for (int i = from; i < to; i++) {
+      double g = grad[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      params[i] -= a * m[i] / (Math.sqrt(v[i]) + epsilon) + decay * params[i];
+    }
+  }
+
+  /**
    * @return the learning rate
    */
   public double learningRate() {

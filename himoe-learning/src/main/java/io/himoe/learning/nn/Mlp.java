@@ -132,6 +132,14 @@ public final class Mlp {
   }
 
   /**
+   * @return values per input feature in the input layer's weights (outputs for a linear network,
+   *     hidden units otherwise); the input layer's weights are {@code [0, inputs·block)}
+   */
+  public int inputBlock() {
+    return hidden == 0 ? outputs : hidden;
+  }
+
+  /**
    * @return a copy of the flat parameters
    */
   public double[] parameters() {

@@ -73,6 +73,26 @@ class GradientCheckTest {
     assertThat(copy).isEqualTo(adam);
   }
 
+  @Test
+  void lazyAdamMatchesAdamOnActiveRowsAndLeavesOthers() {
+    double[] a = {1, 2, 3, 4, 5, 6, 7};
+    double[] b = a.clone();
+    double[] g = {0.1, -0.2, 0, 0, 0.3, 0.4, -0.5};
+    Adam dense = Adam.of(7, 0.1, 0.01);
+    Adam lazy = Adam.of(7, 0.1, 0.01);
+    dense.step(a, g);
+    java.util.BitSet active = new java.util.BitSet();
+    active.set(0);
+    active.set(2);
+    // Blocks of 2 over [0, 6): features 0 and 2 active; the tail [6, 7) is dense.
+    lazy.stepSparse(b, g, active, 2, 6);
+    for (int i : new int[] {0, 1, 4, 5, 6}) {
+      assertThat(b[i]).isEqualTo(a[i]);
+    }
+    assertThat(b[2]).isEqualTo(3);
+    assertThat(b[3]).isEqualTo(4);
+  }
+
   private static double numeric(double[] at, int i, ToDoubleFunction<double[]> f) {
     double h = 1e-5;
     double[] a = at.clone();

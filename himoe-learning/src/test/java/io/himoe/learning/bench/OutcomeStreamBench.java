@@ -1,0 +1,383 @@
+package io.himoe.learning.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.himoe.learning.HashingEncoder;
+import io.himoe.learning.bandit.Bandit;
+import io.himoe.learning.gate.Balancing;
+import io.himoe.learning.gate.GateConfig;
+import io.himoe.learning.gate.GateSignal;
+import io.himoe.learning.gate.NeuralGate;
+import io.himoe.shared.InputData;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
+import javax.imageio.ImageIO;
+
+/**
+ * Evidence 2 and 3 of issue 3 (not a unit test; run by hand): replays the LLM-outcomes queries as a
+ * stream; each policy picks one model per query, sees only that model's correctness, and earns
+ * {@code correct − w·price/maxPrice}. Compares learned policies with the best single model and the
+ * oracle (both in hindsight), prints a table and writes a PNG of the running reward; also the
+ * load-balancing ablation (utilisation CV of the neural gate with λ = 0 and the default λ).
+ *
+ * <p>Args: {@code DATA_DIR OUT_PNG [costWeight] [seed]}.
+ */
+public final class OutcomeStreamBench {
+
+  private OutcomeStreamBench() {}
+
+  record Row(String query, double[] correct) {}
+
+  /** A policy under test: choose an arm, then learn from its reward. */
+  interface Policy {
+    int choose(float[] x, Random rnd);
+
+    void learn(float[] x, int arm, double reward);
+  }
+
+  record Result(
+      String name, double[] curve, double reward, double accuracy, double cost, double cv) {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0]);
+    Path png = Path.of(args[1]);
+    double w = args.length > 2 ? Double.parseDouble(args[2]) : 0.2;
+    long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
+    ObjectMapper json = new ObjectMapper();
+    JsonNode prices = json.readTree(dir.resolve("models.json").toFile());
+    List<Row> rows = new ArrayList<>();
+    List<String> models = null;
+    for (String line : Files.readAllLines(dir.resolve("train.jsonl"))) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode n = json.readTree(line);
+      if (models == null) {
+        TreeSet<String> names = new TreeSet<>();
+        n.get("scores").fieldNames().forEachRemaining(names::add);
+        models = List.copyOf(names);
+      }
+      double[] c = new double[models.size()];
+      for (int k = 0; k < c.length; k++) {
+        c[k] = n.get("scores").get(models.get(k)).asDouble();
+      }
+      rows.add(new Row(n.get("query").asText(), c));
+    }
+    java.util.Collections.shuffle(rows, new Random(seed));
+    int m = models.size();
+    double[] price = new double[m];
+    double maxPrice = 0;
+    for (int k = 0; k < m; k++) {
+      JsonNode p = prices.get(models.get(k));
+      price[k] =
+          (p.get("input_price_per_mtok").asDouble() + p.get("output_price_per_mtok").asDouble())
+              / 2;
+      maxPrice = Math.max(maxPrice, price[k]);
+    }
+    double[] cost = new double[m];
+    for (int k = 0; k < m; k++) {
+      cost[k] = price[k] / maxPrice;
+    }
+    HashingEncoder enc = new HashingEncoder(512);
+    List<float[]> xs = new ArrayList<>();
+    for (Row r : rows) {
+      xs.add(enc.encode(InputData.text(r.query())).vector());
+    }
+
+    // Hindsight baselines.
+    int best = 0;
+    double bestReward = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < m; k++) {
+      double s = 0;
+      for (Row r : rows) {
+        s += r.correct()[k] - w * cost[k];
+      }
+      if (s > bestReward) {
+        bestReward = s;
+        best = k;
+      }
+    }
+    int bestArm = best;
+    Map<String, Policy> policies = new LinkedHashMap<>();
+    policies.put("oracle", fixed(rows, xs, k -> -1, cost, w));
+    policies.put("best single (" + models.get(best) + ")", fixed(rows, xs, k -> bestArm, cost, w));
+    policies.put("thompson (no context)", banditPolicy(Bandit.thompson(m, 0.3, seed), false));
+    policies.put("linucb (hashing 512)", banditPolicy(Bandit.linUcb(m, 512, 0.2), true));
+    GateConfig gc = GateConfig.ofDefaults().withLearningRate(0.02).withSeed(seed);
+    policies.put(
+        "neural gate REINFORCE λ=0",
+        gatePolicy(NeuralGate.create(512, m, gc.withBalancing(Balancing.NONE, 0))));
+    policies.put(
+        "neural gate REINFORCE λ=" + gc.lambda(), gatePolicy(NeuralGate.create(512, m, gc)));
+
+    policies.put(
+        "quality regression, bandit feedback, eps 0.05",
+        regression(512, m, cost, w, 0.05, null, rows, xs));
+    policies.put(
+        "quality regression, full feedback", regression(512, m, cost, w, 0, rows, rows, xs));
+
+    List<Result> results = new ArrayList<>();
+    for (Map.Entry<String, Policy> e : policies.entrySet()) {
+      results.add(run(e.getKey(), e.getValue(), rows, xs, cost, w, seed));
+    }
+    System.out.printf(
+        "LLM outcomes stream: %d queries, %d models, reward = correct - %.2f*price/max%n",
+        rows.size(), m, w);
+    System.out.printf("%-40s %8s %8s %8s %8s%n", "policy", "reward", "acc", "cost", "util CV");
+    for (Result r : results) {
+      System.out.printf(
+          "%-40s %8.4f %8.4f %8.4f %8.3f%n", r.name(), r.reward(), r.accuracy(), r.cost(), r.cv());
+    }
+    Result oracle = results.get(0);
+    Result single = results.get(1);
+    for (Result r : results.subList(2, results.size())) {
+      System.out.printf(
+          "%-40s gap closed: reward %.1f%%, accuracy %.1f%%%n",
+          r.name(),
+          100 * (r.reward() - single.reward()) / (oracle.reward() - single.reward()),
+          100 * (r.accuracy() - single.accuracy()) / (oracle.accuracy() - single.accuracy()));
+    }
+    plot(results, png);
+  }
+
+  /** A hindsight policy: a fixed arm, or (arm -1) the oracle's cheapest correct model. */
+  private static Policy fixed(
+      List<Row> rows,
+      List<float[]> xs,
+      java.util.function.IntUnaryOperator arm,
+      double[] cost,
+      double w) {
+    Map<float[], Integer> index = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < xs.size(); i++) {
+      index.put(xs.get(i), i);
+    }
+    return new Policy() {
+      @Override
+      public int choose(float[] x, Random rnd) {
+        int a = arm.applyAsInt(0);
+        if (a >= 0) {
+          return a;
+        }
+        double[] c = rows.get(index.get(x)).correct();
+        int bestK = 0;
+        for (int k = 1; k < c.length; k++) {
+          if (c[k] - w * cost[k] > c[bestK] - w * cost[bestK]) {
+            bestK = k;
+          }
+        }
+        return bestK;
+      }
+
+      @Override
+      public void learn(float[] x, int a, double reward) {}
+    };
+  }
+
+  /**
+   * Online per-model quality regression (sigmoid outputs, binary cross-entropy, Adam) choosing
+   * {@code argmax p_k − w·cost_k}, ε-greedy. With {@code full} every model's outcome is learned (as
+   * if all were evaluated, e.g. by shadows); otherwise only the chosen model's.
+   */
+  private static Policy regression(
+      int dim,
+      int m,
+      double[] cost,
+      double w,
+      double eps,
+      List<Row> full,
+      List<Row> rows,
+      List<float[]> xs) {
+    io.himoe.learning.nn.Mlp net = io.himoe.learning.nn.Mlp.create(dim, 0, m, 7);
+    io.himoe.learning.nn.Adam adam = io.himoe.learning.nn.Adam.of(net.parameterCount(), 0.01, 0);
+    Map<float[], Integer> index = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < xs.size(); i++) {
+      index.put(xs.get(i), i);
+    }
+    return new Policy() {
+      @Override
+      public int choose(float[] x, Random rnd) {
+        if (rnd.nextDouble() < eps) {
+          return rnd.nextInt(m);
+        }
+        double[] z = net.forward(x).logits();
+        double[] s = new double[m];
+        for (int k = 0; k < m; k++) {
+          s[k] = 1 / (1 + Math.exp(-z[k])) - w * cost[k];
+        }
+        return argmax(s);
+      }
+
+      @Override
+      public void learn(float[] x, int arm, double reward) {
+        io.himoe.learning.nn.Mlp.Pass pass = net.forward(x);
+        double[] d = new double[m];
+        double[] correct = rows.get(index.get(x)).correct();
+        for (int k = 0; k < m; k++) {
+          if (full != null || k == arm) {
+            d[k] = 1 / (1 + Math.exp(-pass.logits()[k])) - correct[k];
+          }
+        }
+        double[] grad = new double[net.parameterCount()];
+        net.backward(pass, d, grad);
+        adam.step(net.parametersView(), grad);
+      }
+    };
+  }
+
+  private static Policy banditPolicy(Bandit b, boolean contextual) {
+    return new Policy() {
+      @Override
+      public int choose(float[] x, Random rnd) {
+        return argmax(b.scores(contextual ? Optional.of(x) : Optional.empty()));
+      }
+
+      @Override
+      public void learn(float[] x, int arm, double reward) {
+        b.update(arm, contextual ? Optional.of(x) : Optional.empty(), reward);
+      }
+    };
+  }
+
+  private static Policy gatePolicy(NeuralGate g) {
+    return new Policy() {
+      @Override
+      public int choose(float[] x, Random rnd) {
+        // On-policy REINFORCE: sample from the gate (with the balancing bias when configured).
+        double[] p = io.himoe.learning.nn.Losses.softmax(g.selectionScores(x));
+        double u = rnd.nextDouble();
+        int a = 0;
+        for (double acc = p[0]; acc < u && a < p.length - 1; acc += p[++a]) {}
+        g.recordRouting(a);
+        return a;
+      }
+
+      @Override
+      public void learn(float[] x, int arm, double reward) {
+        g.train(x, new GateSignal.Reward(new int[] {arm}, reward));
+      }
+    };
+  }
+
+  private static Result run(
+      String name, Policy p, List<Row> rows, List<float[]> xs, double[] cost, double w, long seed) {
+    Random rnd = new Random(seed * 31 + name.hashCode());
+    double total = 0;
+    double right = 0;
+    double spent = 0;
+    double[] util = new double[cost.length];
+    double[] curve = new double[rows.size()];
+    Iterator<float[]> it = xs.iterator();
+    for (int i = 0; i < rows.size(); i++) {
+      float[] x = it.next();
+      int a = p.choose(x, rnd);
+      double c = rows.get(i).correct()[a];
+      double r = c - w * cost[a];
+      p.learn(x, a, r);
+      total += r;
+      right += c;
+      spent += cost[a];
+      util[a]++;
+      curve[i] = total / (i + 1);
+    }
+    int n = rows.size();
+    return new Result(
+        name,
+        curve,
+        total / n,
+        right / n,
+        spent / n,
+        io.himoe.learning.metrics.Distributions.coefficientOfVariation(util));
+  }
+
+  private static int argmax(double[] s) {
+    int a = 0;
+    for (int i = 1; i < s.length; i++) {
+      if (s[i] > s[a]) {
+        a = i;
+      }
+    }
+    return a;
+  }
+
+  private static void plot(List<Result> results, Path png) throws IOException {
+    int wdt = 1000;
+    int hgt = 520;
+    int left = 60;
+    int top = 20;
+    int plotW = 560;
+    int plotH = 440;
+    BufferedImage img = new BufferedImage(wdt, hgt, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, wdt, hgt);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Result r : results) {
+      for (int i = 50; i < r.curve().length; i++) {
+        lo = Math.min(lo, r.curve()[i]);
+        hi = Math.max(hi, r.curve()[i]);
+      }
+    }
+    lo = Math.floor(lo * 10) / 10;
+    hi = Math.ceil(hi * 10) / 10;
+    g.setColor(Color.LIGHT_GRAY);
+    for (double y = lo; y <= hi + 1e-9; y += 0.1) {
+      int py = top + (int) ((hi - y) / (hi - lo) * plotH);
+      g.drawLine(left, py, left + plotW, py);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(String.format("%.1f", y), 20, py + 4);
+      g.setColor(Color.LIGHT_GRAY);
+    }
+    g.setColor(Color.BLACK);
+    g.drawRect(left, top, plotW, plotH);
+    g.drawString("queries (running mean reward)", left + 180, hgt - 20);
+    Color[] colors = {
+      Color.BLACK,
+      Color.GRAY,
+      new Color(0x1f77b4),
+      new Color(0xff7f0e),
+      new Color(0x2ca02c),
+      new Color(0xd62728),
+      new Color(0x9467bd),
+      new Color(0xe377c2)
+    };
+    for (int k = 0; k < results.size(); k++) {
+      Result r = results.get(k);
+      g.setColor(colors[k % colors.length]);
+      g.setStroke(new BasicStroke(2f));
+      int n = r.curve().length;
+      int px0 = -1;
+      int py0 = -1;
+      for (int i = 50; i < n; i += 10) {
+        int px = left + (int) ((double) i / n * plotW);
+        int py = top + (int) ((hi - r.curve()[i]) / (hi - lo) * plotH);
+        if (px0 >= 0) {
+          g.drawLine(px0, py0, px, py);
+        }
+        px0 = px;
+        py0 = py;
+      }
+      g.fillRect(left + plotW + 15, top + 10 + k * 20, 12, 12);
+      g.setColor(Color.BLACK);
+      g.drawString(r.name(), left + plotW + 32, top + 21 + k * 20);
+    }
+    g.dispose();
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    ImageIO.write(img, "png", png.toFile());
+  }
+}
