@@ -110,12 +110,20 @@ record CentroidRoutes(
 
   double[] similarities(String text) {
     float[] x = unit(encoder.encode(InputData.text(text)).vector());
+    // Hashed text vectors are mostly zeros: visit only the non-zero components.
+    int[] nz = new int[x.length];
+    int m = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] != 0) {
+        nz[m++] = i;
+      }
+    }
     double[] s = new double[centroids.length];
     for (int k = 0; k < centroids.length; k++) {
       double dot = 0;
       float[] c = centroids[k];
-      for (int i = 0; i < x.length; i++) {
-        dot += x[i] * c[i];
+      for (int j = 0; j < m; j++) {
+        dot += x[nz[j]] * c[nz[j]];
       }
       s[k] = dot;
     }
