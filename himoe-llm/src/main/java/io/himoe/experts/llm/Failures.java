@@ -23,7 +23,8 @@ final class Failures {
   private Failures() {}
 
   static RuntimeException classify(
-      Throwable t, String endpoint, String expert, CallScope scope, Context ctx) {
+      Throwable t, LlmClient client, String expert, CallScope scope, Context ctx) {
+    String endpoint = client.name();
     String stage = "llm " + expert;
     if (ctx.cancel().isCancelled() || "cancelled".equals(scope.cancelReason())) {
       return new MoeError.Cancelled(stage);
@@ -50,16 +51,18 @@ final class Failures {
     // The HTTP status is the most precise fact; LangChain4j wraps it in its own exception types.
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof HttpException h) {
-        return new LlmException(byStatus(h.statusCode()), endpoint, detail(h), t);
+        // The body is in the message (redacted); the raw exception is not kept, since an error
+        // body may echo the API key.
+        return new LlmException(byStatus(h.statusCode()), endpoint, client.redact(detail(h)), null);
       }
     }
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       LlmException.Kind kind = kindOf(c);
       if (kind != null) {
-        return new LlmException(kind, endpoint, detail(c), t);
+        return new LlmException(kind, endpoint, client.redact(detail(c)), t);
       }
     }
-    return new LlmException(LlmException.Kind.BAD_RESPONSE, endpoint, detail(t), t);
+    return new LlmException(LlmException.Kind.BAD_RESPONSE, endpoint, client.redact(detail(t)), t);
   }
 
   private static LlmException.Kind kindOf(Throwable c) {

@@ -31,6 +31,7 @@ public final class LlmClient {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicReference<Instant> lastUsed;
   private final Duration callTimeout;
+  private final String secret;
 
   private LlmClient(
       String name,
@@ -39,7 +40,8 @@ public final class LlmClient {
       ModelPrice price,
       LlmPolicy policy,
       Clock clock,
-      Duration callTimeout) {
+      Duration callTimeout,
+      String secret) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("llm client name is empty");
     }
@@ -51,6 +53,7 @@ public final class LlmClient {
     this.breaker = CircuitBreaker.of(name, breakerConfig(policy, clock));
     this.lastUsed = new AtomicReference<>(clock.instant());
     this.callTimeout = callTimeout;
+    this.secret = secret;
   }
 
   /**
@@ -85,7 +88,7 @@ public final class LlmClient {
       ModelPrice price,
       LlmPolicy policy,
       Clock clock) {
-    return new LlmClient(name, chat, streaming, price, policy, clock, null);
+    return new LlmClient(name, chat, streaming, price, policy, clock, null, null);
   }
 
   /**
@@ -147,7 +150,7 @@ public final class LlmClient {
             .timeout(endpoint.timeout())
             .build();
     return new LlmClient(
-        endpoint.name(), chat, streaming, endpoint.price(), policy, clock, endpoint.timeout());
+        endpoint.name(), chat, streaming, endpoint.price(), policy, clock, endpoint.timeout(), key);
   }
 
   /**
@@ -198,6 +201,11 @@ public final class LlmClient {
    */
   public Duration callTimeout() {
     return callTimeout;
+  }
+
+  /** Removes the API key from a text that may echo it (an error body, an exception message). */
+  String redact(String text) {
+    return secret == null || text == null ? text : text.replace(secret, "***");
   }
 
   ChatModel chat() {

@@ -289,7 +289,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       return r;
     } catch (Throwable t) {
       failed.add(client);
-      RuntimeException e = Failures.classify(t, client.name(), name, guard.scope(), ctx);
+      RuntimeException e = Failures.classify(t, client, name, guard.scope(), ctx);
       if (e instanceof LlmException le && le.kind().endpointFault()) {
         client
             .breaker()

@@ -107,6 +107,24 @@ class LlmExpertTest {
   }
 
   @Test
+  void anErrorBodyThatEchoesTheKeyIsRedacted() {
+    server.always(new Status(401, "{\"error\":\"Incorrect API key provided: sk-secret-123\"}"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5))))
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            x -> {
+              assertThat(x.kind()).isEqualTo(LlmException.Kind.AUTHENTICATION);
+              assertThat(x.getMessage()).contains("Incorrect API key provided: ***");
+              for (Throwable c = x; c != null; c = c.getCause()) {
+                assertThat(String.valueOf(c.getMessage())).doesNotContain("sk-secret-123");
+              }
+            });
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void retriesServerErrorsAndRateLimitsThenAnswers() {
     server.then(
         new Status(500, "{\"error\":\"boom\"}"),
