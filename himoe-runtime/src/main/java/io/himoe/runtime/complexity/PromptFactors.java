@@ -1,6 +1,10 @@
 package io.himoe.runtime.complexity;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The seed's factor scores, with French cues beside the English ones. Cues match at the start of a
@@ -84,6 +88,46 @@ final class PromptFactors {
   private static final String[] OBLIGATION_CUES = {"doit", "must", "should", "il faut"};
   private static final String[] CODE_CUES = {"function", "class", "const"};
 
+  private enum Kind {
+    TASK,
+    REASONING,
+    CONSTRAINT,
+    OBLIGATION,
+    CODE
+  }
+
+  private record Cue(String text, Kind kind, double score, int id) {}
+
+  private static final Cue[] CUES;
+  // Cues by the first character (Latin-1), so one pass over the word starts finds them all.
+  private static final Cue[][] BY_FIRST_CHAR = new Cue[256][];
+  private static final int FACTORS = ComplexityFactor.values().length;
+
+  static {
+    List<Cue> all = new ArrayList<>();
+    for (int i = 0; i < TASK_CUES.length; i++) {
+      all.add(new Cue(TASK_CUES[i], Kind.TASK, TASK_SCORES[i], all.size()));
+    }
+    for (String c : REASONING_CUES) {
+      all.add(new Cue(c, Kind.REASONING, 0, all.size()));
+    }
+    for (String c : CONSTRAINT_CUES) {
+      all.add(new Cue(c, Kind.CONSTRAINT, 0, all.size()));
+    }
+    for (String c : OBLIGATION_CUES) {
+      all.add(new Cue(c, Kind.OBLIGATION, 0, all.size()));
+    }
+    for (String c : CODE_CUES) {
+      all.add(new Cue(c, Kind.CODE, 0, all.size()));
+    }
+    CUES = all.toArray(Cue[]::new);
+    Map<Character, List<Cue>> buckets = new HashMap<>();
+    for (Cue c : CUES) {
+      buckets.computeIfAbsent(c.text().charAt(0), k -> new ArrayList<>()).add(c);
+    }
+    buckets.forEach((ch, list) -> BY_FIRST_CHAR[ch] = list.toArray(Cue[]::new));
+  }
+
   /**
    * @param prompt the request text
    * @return the score of each {@link ComplexityFactor}, indexed by ordinal
@@ -93,18 +137,63 @@ final class PromptFactors {
       throw new IllegalArgumentException("prompt is null");
     }
     String lower = prompt.toLowerCase(Locale.ROOT).replace('’', '\'');
-    double[] out = new double[ComplexityFactor.values().length];
-    out[ComplexityFactor.LENGTH.ordinal()] = length(prompt);
-    out[ComplexityFactor.TASK_TYPE.ordinal()] = taskType(lower);
-    out[ComplexityFactor.SPECIFICITY.ordinal()] = specificity(prompt, lower);
-    out[ComplexityFactor.REASONING.ordinal()] = Math.min(count(lower, REASONING_CUES) * 0.3, 1.0);
-    out[ComplexityFactor.CONSTRAINTS.ordinal()] =
-        Math.min(count(lower, CONSTRAINT_CUES) * 0.3, 1.0);
+    boolean[] hit = new boolean[CUES.length];
+    int words = scanWordStarts(lower, hit);
+    double task = -1;
+    int reasoning = 0;
+    int constraints = 0;
+    boolean obligation = false;
+    boolean code = false;
+    for (Cue c : CUES) {
+      if (!hit[c.id()]) {
+        continue;
+      }
+      switch (c.kind()) {
+        case TASK -> task = Math.max(task, c.score());
+        case REASONING -> reasoning++;
+        case CONSTRAINT -> constraints++;
+        case OBLIGATION -> obligation = true;
+        case CODE -> code = true;
+      }
+    }
+    double[] out = new double[FACTORS];
+    out[ComplexityFactor.LENGTH.ordinal()] = lengthScore(words);
+    out[ComplexityFactor.TASK_TYPE.ordinal()] = task < 0 ? 0.5 : task;
+    out[ComplexityFactor.SPECIFICITY.ordinal()] =
+        specificity(prompt, lower, code, obligation || hasFrenchNegation(lower));
+    out[ComplexityFactor.REASONING.ordinal()] = Math.min(reasoning * 0.3, 1.0);
+    out[ComplexityFactor.CONSTRAINTS.ordinal()] = Math.min(constraints * 0.3, 1.0);
     return out;
   }
 
-  static double length(String prompt) {
-    int words = wordCount(prompt);
+  // Marks the cues found at word starts; returns the number of words (whitespace-separated).
+  private static int scanWordStarts(String lower, boolean[] hit) {
+    int words = 0;
+    boolean inWord = false;
+    boolean prevAlnum = false;
+    for (int i = 0; i < lower.length(); i++) {
+      char ch = lower.charAt(i);
+      boolean space = Character.isWhitespace(ch);
+      if (!space && !inWord) {
+        words++;
+      }
+      inWord = !space;
+      if (!prevAlnum && ch < 256) {
+        Cue[] bucket = BY_FIRST_CHAR[ch];
+        if (bucket != null) {
+          for (Cue c : bucket) {
+            if (!hit[c.id()] && lower.startsWith(c.text(), i)) {
+              hit[c.id()] = true;
+            }
+          }
+        }
+      }
+      prevAlnum = Character.isLetterOrDigit(ch);
+    }
+    return words;
+  }
+
+  private static double lengthScore(int words) {
     if (words < 20) {
       return 0.2;
     }
@@ -114,41 +203,19 @@ final class PromptFactors {
     return words < 100 ? 0.7 : 1.0;
   }
 
-  static int wordCount(String s) {
-    int words = 0;
-    boolean inWord = false;
-    for (int i = 0; i < s.length(); i++) {
-      boolean space = Character.isWhitespace(s.charAt(i));
-      if (!space && !inWord) {
-        words++;
-      }
-      inWord = !space;
-    }
-    return words;
-  }
-
-  static double taskType(String lower) {
-    double best = -1;
-    for (int i = 0; i < TASK_CUES.length; i++) {
-      if (TASK_SCORES[i] > best && containsWord(lower, TASK_CUES[i])) {
-        best = TASK_SCORES[i];
-      }
-    }
-    return best < 0 ? 0.5 : best;
-  }
-
-  static double specificity(String prompt, String lower) {
+  private static double specificity(
+      String prompt, String lower, boolean codeWord, boolean obligation) {
     double score = 0;
     if (hasDigit(prompt)) {
       score += 0.2;
     }
-    if (prompt.contains("```") || containsAnyWord(prompt, CODE_CUES)) {
+    if (codeWord || lower.contains("```")) {
       score += 0.4;
     }
     if (hasAcronym(prompt)) {
       score += 0.2;
     }
-    if (containsAnyWord(lower, OBLIGATION_CUES) || hasFrenchNegation(lower)) {
+    if (obligation) {
       score += 0.2;
     }
     return Math.min(score, 1.0);
@@ -183,29 +250,6 @@ final class PromptFactors {
       ne = indexOfWord(lower, "n'", 0);
     }
     return ne >= 0 && indexOfWord(lower, "pas", ne + 2) >= 0;
-  }
-
-  private static int count(String lower, String[] cues) {
-    int n = 0;
-    for (String cue : cues) {
-      if (containsWord(lower, cue)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static boolean containsAnyWord(String s, String[] cues) {
-    for (String cue : cues) {
-      if (containsWord(s, cue)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static boolean containsWord(String s, String cue) {
-    return indexOfWord(s, cue, 0) >= 0;
   }
 
   // Index of cue where it starts a word (not preceded by a letter or digit), or -1.

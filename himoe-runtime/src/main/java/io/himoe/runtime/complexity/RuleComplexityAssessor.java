@@ -5,15 +5,16 @@ import java.util.EnumMap;
 /** The seed's weighted sum of factor scores. */
 final class RuleComplexityAssessor implements ComplexityAssessor {
 
+  private static final ComplexityFactor[] FACTORS = ComplexityFactor.values();
+
   private final ComplexityConfig config;
   // Weights in factor order, read on every request without map lookups.
   private final double[] weights;
 
   RuleComplexityAssessor(ComplexityConfig config) {
     this.config = config;
-    ComplexityFactor[] fs = ComplexityFactor.values();
-    this.weights = new double[fs.length];
-    for (ComplexityFactor f : fs) {
+    this.weights = new double[FACTORS.length];
+    for (ComplexityFactor f : FACTORS) {
       weights[f.ordinal()] = config.weight(f);
     }
   }
@@ -23,7 +24,7 @@ final class RuleComplexityAssessor implements ComplexityAssessor {
     double[] scores = PromptFactors.score(prompt);
     double sum = 0;
     EnumMap<ComplexityFactor, Double> factors = new EnumMap<>(ComplexityFactor.class);
-    for (ComplexityFactor f : ComplexityFactor.values()) {
+    for (ComplexityFactor f : FACTORS) {
       double s = scores[f.ordinal()];
       factors.put(f, s);
       sum += s * weights[f.ordinal()];
