@@ -53,9 +53,9 @@ final class ExpressionFinder {
 
   private static final Pattern DECIMAL_COMMA = Pattern.compile("(\\d),(\\d)");
   private static final Pattern CALL = Pattern.compile("\\p{L}\\s*\\(");
+  // Dates and phone or reference numbers look like sums but are not questions about them.
   private static final Pattern DATE =
-      Pattern.compile(
-          "\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}/\\d{1,2}/\\d{2,4}|\\d{1,2}-\\d{1,2}-\\d{4}");
+      Pattern.compile("\\d+(?:-\\d+){2,}|\\d{1,2}/\\d{1,2}/\\d{2,4}");
   private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
   private static final List<String> NAMES;
 

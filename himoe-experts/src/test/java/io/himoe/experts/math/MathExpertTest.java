@@ -39,6 +39,8 @@ class MathExpertTest {
         "17 modulo 5 | 2",
         "12 moins 20 | -8",
         "3 × 4 ÷ 2 − 1 | 5",
+        "combien fait 3 x 4 ? | 12",
+        "what's 1/2 + 1/4 | 0.75",
         "max(3, 9, 4) | 9",
         "Peux-tu calculer (2+3)*4 pour moi ? | 20",
         "I have 3 apples; what is 6*7? | 42",
@@ -64,6 +66,8 @@ class MathExpertTest {
     assertThat(out.aux().confidence()).isZero();
     // A date is not a subtraction.
     assertThat(ask("rendez-vous le 2024-05-12").value().isNone()).isTrue();
+    assertThat(ask("né le 12/05/1990").value().isNone()).isTrue();
+    assertThat(ask("appelle le 06-12-34-56-78").value().isNone()).isTrue();
   }
 
   @Test
