@@ -86,10 +86,11 @@ final class OutcomesCommand implements Callable<Integer> {
             fit.fitOptions(),
             outputTokens);
     var encoder = fit.encoder();
-    OutcomeEvaluation.Result r = OutcomeEvaluation.run(options, encoder, err, ticker);
-    ObjectNode json = json(r.perWeight().getFirst());
-    if (report != null) {
-      try (ReportDir dir = ReportDir.stage(report)) {
+    // Staged first, so that an unusable --report fails before training.
+    try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
+      OutcomeEvaluation.Result r = OutcomeEvaluation.run(options, encoder, err, ticker);
+      ObjectNode json = json(r.perWeight().getFirst());
+      if (dir != null) {
         r.curve().writeCsv(dir.file("curve.csv"));
         r.curve().writePng(dir.file("curve.png"));
         ObjectNode full = json.deepCopy();
@@ -104,8 +105,8 @@ final class OutcomesCommand implements Callable<Integer> {
         Files.writeString(dir.file("metrics.json"), Json.pretty(full));
         dir.commit().forEach(p -> err.println("report: " + p));
       }
+      out.println(Json.line(json));
     }
-    out.println(Json.line(json));
     return EvalMain.OK;
   }
 

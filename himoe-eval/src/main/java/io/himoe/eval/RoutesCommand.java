@@ -118,10 +118,11 @@ final class RoutesCommand implements Callable<Integer> {
             eceBins,
             warmup);
     var encoder = fit.encoder();
-    RouteEvaluation.Result r = RouteEvaluation.run(options, encoder, err, ticker);
-    ObjectNode json = json(r);
-    if (report != null) {
-      try (ReportDir dir = ReportDir.stage(report)) {
+    // Staged first, so that an unusable --report fails before minutes of training.
+    try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
+      RouteEvaluation.Result r = RouteEvaluation.run(options, encoder, err, ticker);
+      ObjectNode json = json(r);
+      if (dir != null) {
         ConfusionSummary.write(r.metrics(), 30, dir.file("confusion.txt"));
         ReliabilityDiagram.write(r.calibration(), dir.file("reliability.png"));
         ObjectNode full = json.deepCopy();
@@ -131,8 +132,8 @@ final class RoutesCommand implements Callable<Integer> {
         Files.writeString(dir.file("metrics.json"), Json.pretty(full));
         dir.commit().forEach(p -> err.println("report: " + p));
       }
+      out.println(Json.line(json));
     }
-    out.println(Json.line(json));
     return EvalMain.OK;
   }
 

@@ -144,6 +144,20 @@ class RoutesCommandTest {
         .contains("label 'play_music' never occurs in the training file");
     assertThat(r.out()).isEmpty();
     assertThat(report).doesNotExist();
+    // the staging directory is gone too
+    assertThat(Files.list(dir)).containsExactly(test);
+  }
+
+  @Test
+  void aReportPathThatIsAFileFailsBeforeTraining() throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "x");
+    Cli r =
+        Cli.run(
+            args(resource("clinc/test.jsonl"), "--report", file.toString()).toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--report: ").contains("exists and is not a directory");
+    assertThat(r.err()).doesNotContain("fit: epoch");
+    assertThat(Files.readString(file)).isEqualTo("x");
   }
 
   @Test

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,12 +30,13 @@ public final class ReportDir implements AutoCloseable {
    * @param target the report directory (created on commit if absent; files of the same name are
    *     replaced, others kept)
    * @return a staging area for it
+   * @throws IllegalArgumentException if the target exists and is not a directory
    * @throws IOException if the staging directory cannot be created
    */
   public static ReportDir stage(Path target) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
-      throw new FileAlreadyExistsException(abs.toString(), null, "exists and is not a directory");
+      throw new IllegalArgumentException("--report: " + abs + " exists and is not a directory");
     }
     Path parent = abs.getParent();
     Files.createDirectories(parent);
