@@ -72,11 +72,28 @@ final class ClientPool {
   }
 
   /**
-   * The least loaded client in use whose circuit lets calls through, preferring clients that have
-   * not failed earlier in this call; ties go to the earlier client. When every circuit is open, the
-   * first client, whose breaker then refuses the call with a clear error.
+   * Picks the least loaded client in use whose circuit lets calls through, preferring clients that
+   * have not failed earlier in this call (ties go to the earlier client), and starts a call on it.
+   * Atomic, so that concurrent calls spread over the clients instead of all seeing the same least
+   * loaded one. When every circuit is open, the first client is chosen and its breaker refuses.
+   *
+   * @throws LlmException of kind {@code CIRCUIT_OPEN} when the chosen client's circuit refuses
    */
-  LlmClient pick(Set<LlmClient> failed) {
+  synchronized LlmClient acquire(Set<LlmClient> failed) {
+    LlmClient client = choose(failed);
+    if (!client.breaker().tryAcquirePermission()) {
+      failed.add(client);
+      throw new LlmException(
+          LlmException.Kind.CIRCUIT_OPEN,
+          client.name(),
+          "circuit open after repeated failures",
+          null);
+    }
+    client.enter();
+    return client;
+  }
+
+  private LlmClient choose(Set<LlmClient> failed) {
     int n = active.get();
     LlmClient best = null;
     for (int i = 0; i < n; i++) {

@@ -262,16 +262,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       throw new MoeError.DeadlineExceeded(
           "llm " + name + " (less than the minimum attempt time left)");
     }
-    LlmClient client = pool.pick(failed);
-    if (!client.breaker().tryAcquirePermission()) {
-      throw new LlmException(
-          LlmException.Kind.CIRCUIT_OPEN,
-          client.name(),
-          "circuit open after repeated failures",
-          null);
-    }
+    LlmClient client = pool.acquire(failed);
     CallGuard guard = CallGuard.start(ctx, client.callTimeout());
-    client.enter();
     long t0 = System.nanoTime();
     try {
       ChatResult r =

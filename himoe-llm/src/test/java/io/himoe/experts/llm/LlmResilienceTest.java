@@ -104,6 +104,33 @@ class LlmResilienceTest {
   }
 
   @Test
+  void concurrentCallsSpreadEvenlyOverTheModels() throws Exception {
+    a.always(new Held("a"));
+    LlmExpert e =
+        LlmExpert.builder("x")
+            .clients(List.of(client("a1", a), client("a2", a)))
+            .policy(POLICY)
+            .build();
+    List<CompletableFuture<LlmAnswer>> calls = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 20; i++) {
+        calls.add(
+            CompletableFuture.supplyAsync(() -> e.complete(InputData.text("q"), ctx()), pool));
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(a.awaitRequest(Duration.ofSeconds(5))).isTrue();
+      }
+
+      assertThat(e.clients()).extracting(LlmClient::inFlight).containsExactly(10, 10);
+      a.release();
+      for (CompletableFuture<LlmAnswer> c : calls) {
+        assertThat(c.get(5, TimeUnit.SECONDS).text()).isEqualTo("a");
+      }
+    }
+    assertThat(e.load()).isZero();
+  }
+
+  @Test
   void eachCallGoesToTheLeastLoadedModel() throws Exception {
     a.always(new Held("slow a"));
     b.always(new Ok("fast b", 1, 1, "stop"));
