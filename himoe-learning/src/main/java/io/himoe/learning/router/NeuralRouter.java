@@ -1,5 +1,6 @@
 package io.himoe.learning.router;
 
+import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.learning.fit.FittedRoutes;
 import io.himoe.learning.fit.RouteFitter;
@@ -36,7 +37,7 @@ public final class NeuralRouter implements Router {
   private final GateConfig gateConfig;
   private final AtomicReference<NeuralGate> gate;
   private final double rejectBelow;
-  private final Optional<Integer> fallback;
+  private final Optional<ExpertId> fallback;
   private final AtomicReference<GateLoss> lastLoss = new AtomicReference<>();
 
   private NeuralRouter(Builder b) {
@@ -59,18 +60,7 @@ public final class NeuralRouter implements Router {
               + " experts");
     }
     this.rejectBelow = b.rejectBelow;
-    this.fallback =
-        b.fallback == null
-            ? Optional.empty()
-            : Optional.of(
-                index.names().indexOf(b.fallback) >= 0
-                    ? index.names().indexOf(b.fallback)
-                    : fail(
-                        "fallback expert '" + b.fallback + "' is not one of the gate's experts"));
-  }
-
-  private static int fail(String msg) {
-    throw new IllegalArgumentException(msg);
+    this.fallback = Optional.ofNullable(b.fallback).map(ExpertId::of);
   }
 
   /**
@@ -129,21 +119,44 @@ public final class NeuralRouter implements Router {
     float[] x = vector(input);
     NeuralGate g = gateFor(x.length);
     double[] scores = g.selectionScores(x);
+    boolean rejected = false;
     if (fallback.isPresent() && rejectBelow > 0) {
-      double[] p = g.probabilities(x);
-      double top = java.util.Arrays.stream(p).max().orElse(0);
-      if (top < rejectBelow) {
-        // Out of scope: only the fallback stays a candidate.
-        java.util.Arrays.fill(scores, Double.NEGATIVE_INFINITY);
-        scores[fallback.get()] = 0;
-      }
+      double top = java.util.Arrays.stream(g.probabilities(x)).max().orElse(0);
+      rejected = top < rejectBelow;
+    }
+    if (rejected) {
+      // Out of scope: only the fallback stays a candidate, and the gate's load is not counted.
+      java.util.Arrays.fill(scores, Double.NEGATIVE_INFINITY);
+      return withFallback(index.scores(scores, experts), 0);
     }
     GateScores out = index.scores(scores, experts);
     int[] picked = ExpertIndex.topK(out.values(), config.topK());
     if (picked.length > 0) {
       g.recordRouting(picked);
     }
-    return out;
+    return withFallback(out, Double.NEGATIVE_INFINITY);
+  }
+
+  /** Sets the fallback's score, adding it when it is not one of the gate's outputs. */
+  private GateScores withFallback(GateScores scores, double value) {
+    if (fallback.isEmpty()) {
+      return scores;
+    }
+    ExpertId fb = fallback.get();
+    List<GateScores.Score> out = new java.util.ArrayList<>(scores.size() + 1);
+    boolean found = false;
+    for (GateScores.Score s : scores.scores()) {
+      if (s.id().equals(fb)) {
+        found = true;
+        out.add(new GateScores.Score(fb, value == 0 ? 0 : s.value()));
+      } else {
+        out.add(s);
+      }
+    }
+    if (!found) {
+      out.add(new GateScores.Score(fb, value));
+    }
+    return new GateScores(out);
   }
 
   @Override
@@ -261,8 +274,8 @@ public final class NeuralRouter implements Router {
      * calibrated threshold sends out-of-scope requests to the fallback.
      *
      * @param routes fitted by {@link RouteFitter}
-     * @param fallbackExpert the expert for out-of-scope requests (for example one that answers
-     *     {@code Value.none(reason)}); must be one of the labels
+     * @param fallbackExpert the registered expert for out-of-scope requests (for example an {@link
+     *     OutOfScopeExpert}); it need not be one of the labels
      * @return this
      */
     public Builder fromFitted(FittedRoutes routes, String fallbackExpert) {

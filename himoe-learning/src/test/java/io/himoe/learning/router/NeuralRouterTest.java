@@ -1,7 +1,6 @@
 package io.himoe.learning.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRegistry;
@@ -31,7 +30,7 @@ class NeuralRouterTest {
   private static ExpertRegistry registry() {
     ExpertRegistry r = ExpertRegistry.create();
     SyntheticIntents.INTENTS.forEach(n -> r.register(new NamedExpert(n)));
-    r.register(new NamedExpert("oos"));
+    r.register(OutOfScopeExpert.named("oos"));
     return r;
   }
 
@@ -93,10 +92,6 @@ class NeuralRouterTest {
                 SyntheticIntents.generate(15, 15, 2),
                 Optional.of("oos"),
                 FitProgress.none());
-    // "oos" is the fallback expert; it must be one of the gate's outputs.
-    assertThatThrownBy(
-            () -> NeuralRouter.builder("n", registry(), enc).fromFitted(routes, "oos").build())
-        .hasMessageContaining("fallback expert 'oos'");
     NeuralRouter router =
         NeuralRouter.builder("n", registry(), enc)
             .fromFitted(routes, "weather")
@@ -106,8 +101,9 @@ class NeuralRouterTest {
         router.route(
             InputData.text("refund my invoice payment"), Context.of(Duration.ofSeconds(5)));
     assertThat(Feedbacks.answeredBy(r)).isEqualTo("weather");
+    // The fallback is an expert outside the gate's outputs that answers Value.None.
     NeuralRouter normal =
-        NeuralRouter.builder("n", registry(), enc).fromFitted(routes, "weather").build();
+        NeuralRouter.builder("n", registry(), enc).fromFitted(routes, "oos").build();
     RouteResult ok =
         normal.route(
             InputData.text("refund my invoice payment card"), Context.of(Duration.ofSeconds(5)));
@@ -118,7 +114,8 @@ class NeuralRouterTest {
       rejected += reject ? 1 : 0;
       RouteResult oos = normal.route(InputData.text(t.text()), Context.of(Duration.ofSeconds(5)));
       if (reject) {
-        assertThat(Feedbacks.answeredBy(oos)).isEqualTo("weather");
+        assertThat(Feedbacks.answeredBy(oos)).isEqualTo("oos");
+        assertThat(oos.value()).isInstanceOf(io.himoe.shared.Value.None.class);
       } else {
         assertThat(Feedbacks.answeredBy(oos)).isEqualTo(routes.classify(t.text()).topLabel());
       }
