@@ -493,6 +493,14 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       return this;
     }
 
+    int maxInstances() {
+      return maxInstances == 0 ? clients.size() : maxInstances;
+    }
+
+    int maxLoadPerInstance() {
+      return maxLoadPerInstance;
+    }
+
     /**
      * @return the expert
      * @throws IllegalArgumentException when no client was given

@@ -16,14 +16,20 @@ import java.util.function.UnaryOperator;
  * @param endpoints the models, in preference order, at least one
  * @param systemPrompt a system prompt for a plain expert ({@code null} for none); presets use their
  *     own
- * @param policy retry and circuit settings
+ * @param policy retry and circuit settings, or {@code null} for {@link LlmPolicy#ofDefaults()}
+ * @param maxInstances the seed's {@code max_instances}, or {@code null} for the preset's (all
+ *     endpoints without a preset)
+ * @param maxLoad calls one instance carries at once, or {@code null} for the preset's (10 without a
+ *     preset)
  */
 public record LlmExpertSpec(
     String name,
     String preset,
     List<OpenAiEndpoint> endpoints,
     String systemPrompt,
-    LlmPolicy policy) {
+    LlmPolicy policy,
+    Integer maxInstances,
+    Integer maxLoad) {
 
   /** Validates; messages name the expert and the field. */
   public LlmExpertSpec {
@@ -48,6 +54,26 @@ public record LlmExpertSpec(
     if (policy == null) {
       policy = LlmPolicy.ofDefaults();
     }
+    if (maxInstances != null && maxInstances < 1) {
+      throw new IllegalArgumentException(
+          "llm expert " + name + ": maxInstances must be >= 1, got " + maxInstances);
+    }
+    if (maxLoad != null && maxLoad < 1) {
+      throw new IllegalArgumentException(
+          "llm expert " + name + ": maxLoad must be >= 1, got " + maxLoad);
+    }
+  }
+
+  /**
+   * A spec with default policy and the preset's instance limits.
+   *
+   * @param name the expert's name
+   * @param preset {@code coding}, {@code reasoning}, {@code planning} or {@code null}
+   * @param endpoints the models
+   * @return the spec
+   */
+  public static LlmExpertSpec of(String name, String preset, List<OpenAiEndpoint> endpoints) {
+    return new LlmExpertSpec(name, preset, endpoints, null, null, null, null);
   }
 
   /**
@@ -68,17 +94,20 @@ public record LlmExpertSpec(
   public LlmExpert build(UnaryOperator<String> env, Clock clock) {
     List<LlmClient> clients =
         endpoints.stream().map(e -> LlmClient.openAi(e, policy, env, clock)).toList();
-    if (preset == null) {
-      return LlmExpert.builder(name)
-          .clients(clients)
-          .systemPrompt(systemPrompt)
-          .policy(policy)
-          .build();
+    LlmExpert.Builder b =
+        switch (preset == null ? "" : preset) {
+          case "coding" -> LlmExperts.codingBuilder(name, clients, policy);
+          case "reasoning" -> LlmExperts.reasoningBuilder(name, clients, policy);
+          case "planning" -> LlmExperts.planningBuilder(name, clients, policy);
+          default ->
+              LlmExpert.builder(name).clients(clients).systemPrompt(systemPrompt).policy(policy);
+        };
+    if (maxInstances != null || maxLoad != null) {
+      b.instances(
+          1,
+          maxInstances != null ? maxInstances : b.maxInstances(),
+          maxLoad != null ? maxLoad : b.maxLoadPerInstance());
     }
-    return switch (preset) {
-      case "coding" -> LlmExperts.coding(name, clients, policy);
-      case "reasoning" -> LlmExperts.reasoning(name, clients, policy);
-      default -> LlmExperts.planning(name, clients, policy);
-    };
+    return b.build();
   }
 }

@@ -44,13 +44,16 @@ public final class LlmExperts {
    * @return a coding expert
    */
   public static LlmExpert coding(String name, List<LlmClient> models, LlmPolicy policy) {
+    return codingBuilder(name, models, policy).build();
+  }
+
+  static LlmExpert.Builder codingBuilder(String name, List<LlmClient> models, LlmPolicy policy) {
     return LlmExpert.builder(name)
         .clients(models)
         .systemPrompt(CODING_PROMPT)
         .skill(KeywordSkill.coding())
         .policy(policy)
-        .instances(1, 3, 10)
-        .build();
+        .instances(1, 3, 10);
   }
 
   /**
@@ -71,13 +74,16 @@ public final class LlmExperts {
    * @return a reasoning expert
    */
   public static LlmExpert reasoning(String name, List<LlmClient> models, LlmPolicy policy) {
+    return reasoningBuilder(name, models, policy).build();
+  }
+
+  static LlmExpert.Builder reasoningBuilder(String name, List<LlmClient> models, LlmPolicy policy) {
     return LlmExpert.builder(name)
         .clients(models)
         .systemPrompt(REASONING_PROMPT)
         .skill(KeywordSkill.reasoning())
         .policy(policy)
-        .instances(1, 2, 5)
-        .build();
+        .instances(1, 2, 5);
   }
 
   /**
@@ -98,13 +104,16 @@ public final class LlmExperts {
    * @return a planning expert
    */
   public static LlmExpert planning(String name, List<LlmClient> models, LlmPolicy policy) {
+    return planningBuilder(name, models, policy).build();
+  }
+
+  static LlmExpert.Builder planningBuilder(String name, List<LlmClient> models, LlmPolicy policy) {
     return LlmExpert.builder(name)
         .clients(models)
         .systemPrompt(PLANNING_PROMPT)
         .skill(KeywordSkill.planning())
         .policy(policy)
         .format(AnswerFormat.PLAN)
-        .instances(1, 2, 8)
-        .build();
+        .instances(1, 2, 8);
   }
 }

@@ -150,13 +150,19 @@ class LlmExpertsTest {
   void specsBuildPresetsAndRejectUnknownOnes() {
     OpenAiEndpoint ep = OpenAiEndpoint.of("m", server.baseUrl(), "m");
     LlmExpert e =
-        new LlmExpertSpec("my-coder", "Coding", List.of(ep), null, null).build(k -> null, clock);
+        new LlmExpertSpec("my-coder", "Coding", List.of(ep), null, null, 1, 4)
+            .build(k -> null, clock);
     assertThat(e.name()).isEqualTo("my-coder");
     assertThat(e.canHandle("debug this code")).isGreaterThan(0);
+    assertThat(e.maxInstances()).isEqualTo(1);
+    assertThat(e.maxLoadPerInstance()).isEqualTo(4);
+    assertThat(
+            LlmExpertSpec.of("plain", null, List.of(ep)).build(k -> null, clock).canHandle("debug"))
+        .isZero();
 
-    assertThatThrownBy(() -> new LlmExpertSpec("x", "poetry", List.of(ep), null, null))
+    assertThatThrownBy(() -> LlmExpertSpec.of("x", "poetry", List.of(ep)))
         .hasMessageContaining("preset 'poetry' is unknown");
-    assertThatThrownBy(() -> new LlmExpertSpec("x", null, List.of(), null, null))
+    assertThatThrownBy(() -> LlmExpertSpec.of("x", null, List.of()))
         .hasMessageContaining("llm expert x: endpoints is empty");
     assertThatThrownBy(() -> OpenAiEndpoint.of("e", "ftp://host", "m"))
         .hasMessageContaining("endpoint e: baseUrl 'ftp://host' must be an http(s) URL");
