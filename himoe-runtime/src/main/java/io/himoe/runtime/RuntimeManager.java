@@ -4,6 +4,7 @@ import io.himoe.runtime.complexity.Complexity;
 import io.himoe.runtime.complexity.ComplexityAssessor;
 import io.himoe.runtime.device.DeviceProbe;
 import io.himoe.runtime.device.DeviceStatus;
+import io.himoe.runtime.memory.MemoryPools;
 import io.himoe.runtime.mode.ModeChange;
 import io.himoe.runtime.mode.ModeDecision;
 import io.himoe.runtime.mode.ModeListener;
@@ -12,11 +13,13 @@ import io.himoe.runtime.mode.ModeTracker;
 import io.himoe.runtime.mode.PerformanceMode;
 import io.himoe.runtime.mode.PerformanceProfile;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,9 @@ public final class RuntimeManager {
   private final PerformanceProfile[] profiles;
   private final ModeTracker tracker;
   private final InstantSource clock;
+  private final Optional<MemoryPools> pools;
+  // The reading the pools were last budgeted from, to rebudget once per fresh reading.
+  private volatile Instant budgetedAt;
 
   private RuntimeManager(Builder b) {
     this.assessor = b.assessor;
@@ -53,6 +59,7 @@ public final class RuntimeManager {
       profiles[m.ordinal()] = b.profiles.get(m);
     }
     this.tracker = new ModeTracker(b.initialMode, b.clock, b.historySize);
+    this.pools = Optional.ofNullable(b.pools);
   }
 
   /**
@@ -88,6 +95,10 @@ public final class RuntimeManager {
 
   private RuntimeDecision decide(Complexity c, String cause) {
     DeviceStatus status = probe.read();
+    if (pools.isPresent() && !status.readAt().equals(budgetedAt)) {
+      budgetedAt = status.readAt();
+      pools.get().rebudget(status);
+    }
     ModeDecision md = matrix.decide(c.level(), status);
     RuntimeDecision d = new RuntimeDecision(c, status, md, profiles[md.mode().ordinal()]);
     if (tracker.current() != md.mode()) {
@@ -158,6 +169,13 @@ public final class RuntimeManager {
   }
 
   /**
+   * @return the memory pools this runtime rebudgets on every fresh device reading, if any
+   */
+  public Optional<MemoryPools> pools() {
+    return pools;
+  }
+
+  /**
    * @return the clock changes are stamped with
    */
   public InstantSource clock() {
@@ -175,6 +193,7 @@ public final class RuntimeManager {
     private InstantSource clock = InstantSource.system();
     private PerformanceMode initialMode = PerformanceMode.BALANCED;
     private int historySize = 100;
+    private MemoryPools pools;
 
     private Builder() {
       for (PerformanceMode m : PerformanceMode.values()) {
@@ -254,6 +273,16 @@ public final class RuntimeManager {
      */
     public Builder historySize(int n) {
       this.historySize = n;
+      return this;
+    }
+
+    /**
+     * @param p memory pools whose budgets follow the device: rebudgeted whenever a decision reads a
+     *     fresh device status
+     * @return this builder
+     */
+    public Builder pools(MemoryPools p) {
+      this.pools = Objects.requireNonNull(p, "pools");
       return this;
     }
 

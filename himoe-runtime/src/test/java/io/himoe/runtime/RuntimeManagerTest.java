@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.himoe.runtime.complexity.ComplexityLevel;
 import io.himoe.runtime.device.DeviceStatus;
+import io.himoe.runtime.memory.MemoryPools;
 import io.himoe.runtime.mode.ModeChange;
 import io.himoe.runtime.mode.PerformanceMode;
 import java.time.Duration;
@@ -56,6 +57,33 @@ class RuntimeManagerTest {
     assertThat(heard).hasSize(2);
     assertThat(heard.get(1).reason())
         .startsWith("dynamic adjustment: HIGH complexity, battery low");
+  }
+
+  @Test
+  void poolsFollowFreshDeviceReadings() {
+    TestClock clock = TestClock.start();
+    AtomicReference<DeviceStatus> device = new AtomicReference<>(status(0.9, true, 0.2, 0.1));
+    MemoryPools pools = MemoryPools.ofDefaults(device.get());
+    long before = pools.pool(MemoryPools.KV_CACHE).capacityBytes();
+    RuntimeManager rt =
+        RuntimeManager.builder()
+            .probe(
+                () -> {
+                  DeviceStatus s = device.get();
+                  return new DeviceStatus(s.battery(), s.memory(), s.cpu(), clock.instant());
+                })
+            .pools(pools)
+            .clock(clock)
+            .build();
+    rt.decide("What is a monad?");
+    assertThat(pools.pool(MemoryPools.KV_CACHE).capacityBytes()).isEqualTo(before);
+    // Memory pressure rises: the next fresh reading shrinks the budgets.
+    device.set(status(0.9, true, 0.8, 0.1));
+    clock.advance(Duration.ofSeconds(1));
+    rt.decide("What is a monad?");
+    assertThat(pools.pool(MemoryPools.KV_CACHE).capacityBytes())
+        .isCloseTo(before / 4, org.assertj.core.api.Assertions.withinPercentage(1));
+    assertThat(rt.pools()).containsSame(pools);
   }
 
   @Test

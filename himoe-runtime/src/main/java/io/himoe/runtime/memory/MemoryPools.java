@@ -25,6 +25,7 @@ public final class MemoryPools {
   public static final String UNIFORMS = "uniforms";
 
   private final Map<String, MemoryPool> pools;
+  // Empty for fixed budgets: rebudget() leaves them alone.
   private final Map<String, Double> shares;
   private final double fraction;
 
@@ -36,24 +37,18 @@ public final class MemoryPools {
 
   /**
    * @param budgets each pool's budget in bytes
-   * @return pools with fixed budgets ({@link #rebudget} keeps them proportional)
+   * @return pools with fixed budgets ({@link #rebudget} leaves them unchanged)
    */
   public static MemoryPools of(Map<String, Long> budgets) {
     Objects.requireNonNull(budgets, "budgets");
     if (budgets.isEmpty()) {
       throw new IllegalArgumentException("memory pool budgets are empty");
     }
-    long total = 0;
     Map<String, MemoryPool> pools = new LinkedHashMap<>();
     for (var e : budgets.entrySet()) {
       pools.put(e.getKey(), new MemoryPool(e.getKey(), e.getValue()));
-      total += e.getValue();
     }
-    Map<String, Double> shares = new LinkedHashMap<>();
-    for (var e : budgets.entrySet()) {
-      shares.put(e.getKey(), total == 0 ? 1.0 / budgets.size() : (double) e.getValue() / total);
-    }
-    return new MemoryPools(pools, shares, 1.0);
+    return new MemoryPools(pools, Map.of(), 1.0);
   }
 
   /**
@@ -103,11 +98,15 @@ public final class MemoryPools {
   }
 
   /**
-   * Re-derives every budget from a new device reading (leases in use are kept).
+   * Re-derives every budget from a new device reading (leases in use are kept); a no-op for pools
+   * made with fixed budgets.
    *
    * @param status the device
    */
   public void rebudget(DeviceStatus status) {
+    if (shares.isEmpty()) {
+      return;
+    }
     long total = (long) (status.memory().availableBytes() * fraction);
     for (var e : pools.entrySet()) {
       e.getValue().resize((long) (total * shares.get(e.getKey())));

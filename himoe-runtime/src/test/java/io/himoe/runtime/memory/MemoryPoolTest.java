@@ -233,6 +233,8 @@ class MemoryPoolTest {
         .hasMessage("unknown memory pool 'vram' (known: kv-cache, activations, uniforms)");
     MemoryPools fixed = MemoryPools.of(Map.of("x", 10L));
     assertThat(fixed.pool("x").capacityBytes()).isEqualTo(10);
+    fixed.rebudget(status(0.5, false, 0.9, 0));
+    assertThat(fixed.pool("x").capacityBytes()).isEqualTo(10);
     assertThatThrownBy(() -> MemoryPools.fromDevice(status(1, true, 0, 0), 0, Map.of("x", 1.0)))
         .hasMessageContaining("fraction");
   }
