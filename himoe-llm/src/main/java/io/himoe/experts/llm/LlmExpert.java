@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -225,22 +226,53 @@ public final class LlmExpert implements StreamingExpert, Scalable {
             .failAfterMaxAttempts(false)
             .build();
     Retry retry = Retry.of(name, config);
+    // A cancel during a backoff wait interrupts the wait; attempts have their own CallGuard.
+    Thread caller = Thread.currentThread();
+    AtomicBoolean waiting = new AtomicBoolean(true);
+    Runnable unregister =
+        ctx.cancel()
+            .onCancel(
+                () -> {
+                  synchronized (waiting) {
+                    if (waiting.get()) {
+                      caller.interrupt();
+                    }
+                  }
+                });
     try {
       return retry.executeCallable(
           () -> {
             attempts.incrementAndGet();
             return once.call();
           });
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new LlmException(LlmException.Kind.BAD_RESPONSE, name, String.valueOf(e), e);
+      throw outcome(e, ctx);
     } finally {
-      // The backoff sleep may have been interrupted by a cancel; the error already says so.
+      synchronized (waiting) {
+        waiting.set(false);
+      }
+      unregister.run();
       if (ctx.cancel().isCancelled() || ctx.isExpired()) {
+        // Our own interrupts have done their job; the error already reports the cancel.
         Thread.interrupted();
       }
     }
+  }
+
+  /** The error a failed call ends with: the request's fate first, then the model's failure. */
+  private RuntimeException outcome(Exception e, Context ctx) {
+    if (ctx.cancel().isCancelled()) {
+      return e instanceof MoeError.Cancelled c ? c : new MoeError.Cancelled("llm " + name);
+    }
+    if (e instanceof LlmException || e instanceof MoeError) {
+      return (RuntimeException) e;
+    }
+    if (ctx.isExpired()) {
+      return new MoeError.DeadlineExceeded("llm " + name);
+    }
+    return e instanceof RuntimeException re
+        ? re
+        : new LlmException(LlmException.Kind.BAD_RESPONSE, name, String.valueOf(e), e);
   }
 
   private boolean shouldRetry(
@@ -279,6 +311,9 @@ public final class LlmExpert implements StreamingExpert, Scalable {
       }
       client.breaker().onSuccess(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
       return r;
+    } catch (Error err) {
+      client.breaker().releasePermission();
+      throw err;
     } catch (Throwable t) {
       failed.add(client);
       RuntimeException e = Failures.classify(t, client, name, guard.scope(), ctx);

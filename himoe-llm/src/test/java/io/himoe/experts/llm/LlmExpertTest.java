@@ -264,6 +264,37 @@ class LlmExpertTest {
   }
 
   @Test
+  void cancellingDuringABackoffWaitEndsTheCallAtOnce() throws Exception {
+    server.always(new Status(500, "down"));
+    LlmPolicy longBackoff = LlmPolicy.ofDefaults().withRetries(3, Duration.ofSeconds(30));
+    LlmExpert e =
+        LlmExpert.builder("x")
+            .client(client("a", server, ModelPrice.free()))
+            .policy(longBackoff)
+            .build();
+    CancelToken token = CancelToken.create();
+    Context c = Context.builder().budget(Duration.ofMinutes(5)).cancel(token).build();
+    var result = new java.util.concurrent.CompletableFuture<Throwable>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                e.complete(InputData.text("hi"), c);
+                result.complete(null);
+              } catch (Throwable t) {
+                result.complete(t);
+              }
+            });
+    assertThat(server.awaitRequest(Duration.ofSeconds(5))).isTrue();
+    Thread.sleep(100); // let the failed attempt reach its 30 s backoff wait
+    token.cancel();
+
+    assertThat(result.get(5, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(MoeError.Cancelled.class);
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void anAlreadyCancelledRequestMakesNoCall() {
     CancelToken token = CancelToken.create();
     token.cancel();
