@@ -105,6 +105,19 @@ class RuntimeIntegrationTest {
   }
 
   @Test
+  void cappedConfigFollowsTheCurrentMode() {
+    ExpertRegistry reg = ExpertRegistry.of(new Echo("a"));
+    ModeCappedRouter r =
+        ModeCappedRouter.wrap(KeywordRouter.builder("main", reg).topK(4).build(), rt);
+    rt.switchTo(PerformanceMode.ECO, "test");
+    assertThat(r.config().topK()).isEqualTo(1);
+    rt.switchTo(PerformanceMode.MAXIMUM, "test");
+    assertThat(r.config().topK()).isEqualTo(4);
+    assertThat(r.id()).isEqualTo("main");
+    assertThat(r.experts()).isSameAs(reg);
+  }
+
+  @Test
   void cacheServesRepeatsOnlyInModesThatEnableIt() {
     List<Echo> echoes = List.of(new Echo("solo"));
     List<RuntimeExpert> wrapped = new ArrayList<>();
