@@ -65,6 +65,24 @@ public record LlmExpertSpec(
   }
 
   /**
+   * A spec with the preset's instance limits.
+   *
+   * @param name the expert's name
+   * @param preset {@code coding}, {@code reasoning}, {@code planning} or {@code null}
+   * @param endpoints the models
+   * @param systemPrompt a plain expert's system prompt, or {@code null}
+   * @param policy retry and circuit settings, or {@code null} for the defaults
+   */
+  public LlmExpertSpec(
+      String name,
+      String preset,
+      List<OpenAiEndpoint> endpoints,
+      String systemPrompt,
+      LlmPolicy policy) {
+    this(name, preset, endpoints, systemPrompt, policy, null, null);
+  }
+
+  /**
    * A spec with default policy and the preset's instance limits.
    *
    * @param name the expert's name
