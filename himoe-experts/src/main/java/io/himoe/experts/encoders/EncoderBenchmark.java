@@ -16,7 +16,8 @@ import java.util.Locale;
  * A command-line benchmark of the encoders: single-threaded per-query latency (p50, p99, mean),
  * throughput with batches of 1, 8 and 32 through {@link Encoder#encodeAll}, and the cost of a
  * MiniLM cache hit. Queries are the sentences of the built-in knowledge documents (real text, 20 to
- * 300 chars). Wall-clock figures depend on the machine; run it on an otherwise idle one.
+ * 300 chars). Each encoder is warmed up for 2 s first. Wall-clock figures depend on the machine;
+ * run it on an otherwise idle one.
  *
  * <pre>{@code
  * java -cp <himoe-experts classpath> io.himoe.experts.encoders.EncoderBenchmark [rounds]
@@ -32,6 +33,9 @@ public final class EncoderBenchmark {
           "france.md",
           "solar-system.md",
           "constants.md");
+
+  /** Warm-up time per encoder before measuring: 2 s. */
+  static final long WARM_UP_NANOS = 2_000_000_000L;
 
   private EncoderBenchmark() {}
 
@@ -51,10 +55,10 @@ public final class EncoderBenchmark {
    * @return the rows printed
    */
   public static List<String> run(int rounds, PrintStream out) {
-    return run(rounds, sentences(), out);
+    return run(rounds, sentences(), WARM_UP_NANOS, out);
   }
 
-  static List<String> run(int rounds, List<String> sentences, PrintStream out) {
+  static List<String> run(int rounds, List<String> sentences, long warmUpNanos, PrintStream out) {
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
     }
@@ -62,17 +66,31 @@ public final class EncoderBenchmark {
     rows.add("| encoder | measure | value |");
     rows.add("|---|---|---|");
     HashingEncoder hashing = HashingEncoder.ofDefaults();
+    warmUp(hashing, sentences, warmUpNanos);
     latency("hashing-4096", hashing, sentences, rounds, rows);
     throughput("hashing-4096", hashing, sentences, rounds, rows);
     MiniLmEncoder noCache = MiniLmEncoder.of(0);
+    warmUp(noCache, sentences, warmUpNanos);
     latency("minilm (no cache)", noCache, sentences, rounds, rows);
     throughput("minilm (no cache)", noCache, sentences, rounds, rows);
     MiniLmEncoder cached = MiniLmEncoder.of(sentences.size());
     cached.encodeAll(inputs(sentences));
+    warmUp(cached, sentences, warmUpNanos);
     latency("minilm (cache hit)", cached, sentences, rounds, rows);
     rows.add("| | sentences | " + sentences.size() + " (" + avgChars(sentences) + " chars avg) |");
     rows.forEach(out::println);
     return rows;
+  }
+
+  /** At least one pass, then more until the time is up, so the JIT has compiled the hot path. */
+  private static void warmUp(Encoder enc, List<String> sentences, long nanos) {
+    List<InputData> in = inputs(sentences);
+    long end = System.nanoTime() + nanos;
+    do {
+      for (InputData x : in) {
+        enc.encode(x);
+      }
+    } while (System.nanoTime() < end);
   }
 
   private static void latency(
