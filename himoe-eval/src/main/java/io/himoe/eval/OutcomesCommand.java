@@ -2,6 +2,7 @@ package io.himoe.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.eval.metrics.OutcomeMetrics;
+import io.himoe.eval.outcomes.Learner;
 import io.himoe.eval.outcomes.OutcomeEvaluation;
 import io.himoe.eval.report.ReportDir;
 import java.io.PrintStream;
@@ -68,6 +69,25 @@ final class OutcomesCommand implements Callable<Integer> {
   long outputTokens;
 
   @Option(
+      names = "--learner",
+      defaultValue = "gate",
+      paramLabel = "KIND",
+      description =
+          "gate (per-model quality predictor trained on every model's score), or a bandit trained"
+              + " online with only the chosen model's reward: linucb (contextual, needs <= 512"
+              + " dimensions: --encoder minilm), ucb1 or thompson (context-free). Default:"
+              + " ${DEFAULT-VALUE}.")
+  String learner;
+
+  @Option(
+      names = "--exploration",
+      defaultValue = "0.5",
+      description =
+          "Bandit exploration weight (UCB1 c, LinUCB alpha, Thompson prior scale). Default:"
+              + " ${DEFAULT-VALUE}.")
+  double exploration;
+
+  @Option(
       names = "--report",
       paramLabel = "DIR",
       description = "Also write curve.csv, curve.png and metrics.json here (all or nothing).")
@@ -84,7 +104,9 @@ final class OutcomesCommand implements Callable<Integer> {
             prices,
             costWeights == null ? List.of(0.0) : costWeights,
             fit.fitOptions(),
-            outputTokens);
+            outputTokens,
+            Learner.parse(learner),
+            exploration);
     var encoder = fit.encoder();
     // Staged first, so that an unusable --report fails before training.
     try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
@@ -94,6 +116,7 @@ final class OutcomesCommand implements Callable<Integer> {
         r.curve().writeCsv(dir.file("curve.csv"));
         r.curve().writePng(dir.file("curve.png"));
         ObjectNode full = json.deepCopy();
+        full.put("learner", learner);
         full.put("encoder", encoder.id());
         Json.put(full, "train_seconds", r.trainSeconds());
         var curve = full.putArray("curve");

@@ -80,6 +80,40 @@ class OutcomesCommandTest {
   }
 
   @Test
+  void banditLearnersRunAndLinUcbRefusesWideEncoders() {
+    Cli r =
+        Cli.run(
+            args(
+                resource("outcomes/train.jsonl"),
+                resource("outcomes/test.jsonl"),
+                "--learner",
+                "ucb1",
+                "--cost-weight",
+                "0,5"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().get("n_test").asInt()).isEqualTo(40);
+    assertThat(r.err()).contains("bandit ucb1, cost weight 5.0: trained online on 120 queries");
+    Cli wide =
+        Cli.run(
+            args(
+                resource("outcomes/train.jsonl"),
+                resource("outcomes/test.jsonl"),
+                "--learner",
+                "linucb"));
+    assertThat(wide.code()).isEqualTo(2);
+    assertThat(wide.err()).contains("gives 4096 dimensions, at most 512");
+    assertThat(
+            Cli.run(
+                    args(
+                        resource("outcomes/train.jsonl"),
+                        resource("outcomes/test.jsonl"),
+                        "--learner",
+                        "oracle"))
+                .err())
+        .contains("--learner: unknown kind 'oracle'");
+  }
+
+  @Test
   void nonNumericScoresAndUnpricedModelsAreRefused() throws IOException {
     Path bad =
         Files.writeString(

@@ -21,9 +21,10 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Evaluates a learned model choice on outcome data: fits a per-model quality predictor ({@link
- * OutcomeFitter}) on the training rows, then for each cost weight sends every test query to the
- * model chosen by {@link ModelChoice} and scores the choice with {@link OutcomeMetrics}.
+ * Evaluates a learned model choice on outcome data: learns on the training rows, with a per-model
+ * quality predictor ({@link OutcomeFitter}, then {@link ModelChoice}) or a bandit trained online
+ * ({@link Learner}), then for each cost weight sends every test query to the chosen model and
+ * scores the choice with {@link OutcomeMetrics}.
  */
 public final class OutcomeEvaluation {
 
@@ -35,8 +36,10 @@ public final class OutcomeEvaluation {
    * @param prices the prices file ({@code models.json} form)
    * @param costWeights cost weights to evaluate, in quality per dollar per 1,000 queries, not
    *     empty; the first is the headline result
-   * @param fit the predictor's training options
+   * @param fit the predictor's training options ({@link Learner#GATE})
    * @param outputTokens output tokens assumed per answer when pricing, at least 0
+   * @param learner how the choice is learned
+   * @param exploration the bandits' exploration weight, at least 0 (ignored by the gate)
    */
   public record Options(
       Path train,
@@ -44,7 +47,9 @@ public final class OutcomeEvaluation {
       Path prices,
       List<Double> costWeights,
       FitOptions fit,
-      long outputTokens) {
+      long outputTokens,
+      Learner learner,
+      double exploration) {
 
     /** Validates and copies. */
     public Options {
@@ -64,6 +69,11 @@ public final class OutcomeEvaluation {
       if (outputTokens < 0) {
         throw new IllegalArgumentException("--output-tokens must be >= 0, got " + outputTokens);
       }
+      Objects.requireNonNull(learner, "learner");
+      if (!(exploration >= 0) || Double.isInfinite(exploration)) {
+        throw new IllegalArgumentException(
+            "--exploration must be >= 0 and finite, got " + exploration);
+      }
     }
   }
 
@@ -72,7 +82,7 @@ public final class OutcomeEvaluation {
    *
    * @param perWeight the metrics at each cost weight, in the order given
    * @param curve the quality-cost curve with every single model and the oracle
-   * @param trainSeconds wall-clock seconds to fit the predictor
+   * @param trainSeconds wall-clock seconds of learning (all cost weights, for bandits)
    */
   public record Result(
       List<OutcomeMetrics> perWeight, QualityCostCurve curve, double trainSeconds) {
@@ -120,35 +130,21 @@ public final class OutcomeEvaluation {
         models.size(),
         encoder.id());
 
+    List<String> modelList = List.copyOf(new java.util.TreeSet<>(models));
+    List<Map<String, Double>> costs = costs(test, modelList, prices, options);
     long t0 = ticker.getAsLong();
-    FittedOutcomes predictor =
-        OutcomeFitter.of(encoder, options.fit())
-            .fit(
-                train.stream().map(o -> new OutcomeExample(o.query(), o.scores())).toList(),
-                (epoch, epochs, loss) ->
-                    progress.printf(
-                        Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+    List<List<String>> choices =
+        options.learner() == Learner.GATE
+            ? gate(options, encoder, train, test, costs, progress)
+            : bandit(options, encoder, train, test, modelList, costs, prices, progress);
     double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
-    progress.printf(Locale.ROOT, "fit: %.1f s%n", trainSeconds);
+    progress.printf(Locale.ROOT, "learn: %.1f s%n", trainSeconds);
 
-    List<Map<String, Double>> predicted = new ArrayList<>(test.size());
-    List<Map<String, Double>> costs = new ArrayList<>(test.size());
-    for (Outcome o : test) {
-      predicted.add(predictor.predictQuality(o.query()));
-      Map<String, Double> c = new LinkedHashMap<>();
-      for (String m : models) {
-        c.put(m, 1000 * OutcomeMetrics.costOf(o, m, prices, options.outputTokens()));
-      }
-      costs.add(c);
-    }
     List<OutcomeMetrics> perWeight = new ArrayList<>();
     List<QualityCostCurve.Routed> points = new ArrayList<>();
-    for (double w : options.costWeights()) {
-      List<String> chosen = new ArrayList<>(test.size());
-      for (int i = 0; i < test.size(); i++) {
-        chosen.add(ModelChoice.choose(predicted.get(i), costs.get(i), w));
-      }
-      OutcomeMetrics m = OutcomeMetrics.of(test, chosen, prices, options.outputTokens());
+    for (int k = 0; k < options.costWeights().size(); k++) {
+      double w = options.costWeights().get(k);
+      OutcomeMetrics m = OutcomeMetrics.of(test, choices.get(k), prices, options.outputTokens());
       perWeight.add(m);
       points.add(new QualityCostCurve.Routed(w, m.quality(), m.costPer1k(), m.gapClosed()));
       progress.printf(
@@ -162,6 +158,115 @@ public final class OutcomeEvaluation {
               : "n/a");
     }
     return new Result(perWeight, curve(test, models, prices, options, points), trainSeconds);
+  }
+
+  private static List<Map<String, Double>> costs(
+      List<Outcome> rows, List<String> models, Prices prices, Options options) {
+    List<Map<String, Double>> costs = new ArrayList<>(rows.size());
+    for (Outcome o : rows) {
+      Map<String, Double> c = new LinkedHashMap<>();
+      for (String m : models) {
+        c.put(m, 1000 * OutcomeMetrics.costOf(o, m, prices, options.outputTokens()));
+      }
+      costs.add(c);
+    }
+    return costs;
+  }
+
+  /** Fits the quality predictor once; each cost weight then only changes the choice rule. */
+  private static List<List<String>> gate(
+      Options options,
+      Encoder encoder,
+      List<Outcome> train,
+      List<Outcome> test,
+      List<Map<String, Double>> costs,
+      PrintStream progress) {
+    FittedOutcomes predictor =
+        OutcomeFitter.of(encoder, options.fit())
+            .fit(
+                train.stream().map(o -> new OutcomeExample(o.query(), o.scores())).toList(),
+                (epoch, epochs, loss) ->
+                    progress.printf(
+                        Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+    List<Map<String, Double>> predicted = new ArrayList<>(test.size());
+    for (Outcome o : test) {
+      predicted.add(predictor.predictQuality(o.query()));
+    }
+    List<List<String>> choices = new ArrayList<>();
+    for (double w : options.costWeights()) {
+      List<String> chosen = new ArrayList<>(test.size());
+      for (int i = 0; i < test.size(); i++) {
+        chosen.add(ModelChoice.choose(predicted.get(i), costs.get(i), w));
+      }
+      choices.add(chosen);
+    }
+    return choices;
+  }
+
+  /** Trains one bandit per cost weight, since the weight is part of its reward. */
+  private static List<List<String>> bandit(
+      Options options,
+      Encoder encoder,
+      List<Outcome> train,
+      List<Outcome> test,
+      List<String> models,
+      List<Map<String, Double>> testCosts,
+      Prices prices,
+      PrintStream progress) {
+    List<Map<String, Double>> trainCosts = costs(train, models, prices, options);
+    float[][] trainX = null;
+    float[][] testX = null;
+    if (options.learner() == Learner.LINUCB) {
+      // Check the dimension on one query before encoding thousands.
+      int dim =
+          encoder.encode(io.himoe.shared.InputData.text(train.getFirst().query())).dimension();
+      if (dim > BanditChoice.MAX_LINUCB_DIM) {
+        throw new IllegalArgumentException(
+            "--learner linucb: encoder "
+                + encoder.id()
+                + " gives "
+                + dim
+                + " dimensions, at most "
+                + BanditChoice.MAX_LINUCB_DIM
+                + " fit (try --encoder minilm)");
+      }
+      trainX = encode(encoder, train, progress);
+      testX = encode(encoder, test, progress);
+    }
+    List<List<String>> choices = new ArrayList<>();
+    for (double w : options.costWeights()) {
+      choices.add(
+          BanditChoice.choose(
+              options.learner(),
+              models,
+              w,
+              options.exploration(),
+              options.fit().seed(),
+              train,
+              trainCosts,
+              trainX,
+              testCosts,
+              testX));
+      progress.printf(
+          Locale.ROOT,
+          "bandit %s, cost weight %s: trained online on %d queries%n",
+          options.learner().name().toLowerCase(Locale.ROOT),
+          w,
+          train.size());
+    }
+    return choices;
+  }
+
+  private static float[][] encode(Encoder encoder, List<Outcome> rows, PrintStream progress) {
+    float[][] x = new float[rows.size()][];
+    List<io.himoe.shared.Encoded> encoded =
+        encoder.encodeAll(
+            rows.stream().map(o -> io.himoe.shared.InputData.text(o.query())).toList());
+    for (int i = 0; i < x.length; i++) {
+      x[i] = encoded.get(i).vector();
+    }
+    progress.printf(Locale.ROOT, "encoded %d queries%n", rows.size());
+    return x;
   }
 
   private static QualityCostCurve curve(
