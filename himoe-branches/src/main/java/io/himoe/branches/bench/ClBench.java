@@ -34,7 +34,8 @@ public final class ClBench {
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
-                    [--max-branches N] [--merge] [--memory N] [--strength X] [--seed N]""";
+                    [--max-branches N] [--merge] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
+                    [--seed N]""";
 
   private ClBench() {}
 
@@ -165,6 +166,8 @@ public final class ClBench {
         a.containsKey("merge"),
         Integer.parseInt(a.getOrDefault("memory", String.valueOf(d.memoryPerTask()))),
         Double.parseDouble(a.getOrDefault("strength", String.valueOf(d.strength()))),
+        Integer.parseInt(a.getOrDefault("gate-epochs", String.valueOf(d.gateEpochs()))),
+        Double.parseDouble(a.getOrDefault("gate-lr", String.valueOf(d.gateLr()))),
         Long.parseLong(a.getOrDefault("seed", "1")));
   }
 

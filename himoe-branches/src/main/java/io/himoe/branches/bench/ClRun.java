@@ -219,8 +219,8 @@ public final class ClRun {
             128,
             opts.method() == Method.REPLAY,
             opts.maxBranches(),
-            8,
-            0.05,
+            opts.gateEpochs(),
+            opts.gateLr(),
             opts.seed());
     return opts.method() == Method.BRANCHES ? base : base.singleBranch(p);
   }

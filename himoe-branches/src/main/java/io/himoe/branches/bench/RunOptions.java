@@ -24,6 +24,8 @@ import java.util.List;
  * @param merge run consolidation (merge/collect) after every task
  * @param memoryPerTask episodes remembered per task (gate training and replay)
  * @param strength protection strength (EWC λ, SI c, L2 λ)
+ * @param gateEpochs gate training passes over the memory after each task
+ * @param gateLr gate learning rate
  * @param seed seed
  */
 public record RunOptions(
@@ -42,6 +44,8 @@ public record RunOptions(
     boolean merge,
     int memoryPerTask,
     double strength,
+    int gateEpochs,
+    double gateLr,
     long seed) {
 
   /** Copies. */
@@ -79,6 +83,8 @@ public record RunOptions(
         false,
         300,
         strength,
+        20,
+        0.05,
         1);
   }
 }
