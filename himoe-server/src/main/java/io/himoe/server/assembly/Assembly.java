@@ -5,6 +5,23 @@ import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.ExpertStats;
+import io.himoe.learning.bandit.Bandit;
+import io.himoe.learning.bandit.BanditState;
+import io.himoe.learning.bandit.RewardWeights;
+import io.himoe.learning.fit.FitOptions;
+import io.himoe.learning.fit.FitProgress;
+import io.himoe.learning.fit.FittedRoutes;
+import io.himoe.learning.fit.LabelledText;
+import io.himoe.learning.fit.RouteFitter;
+import io.himoe.learning.gate.Balancing;
+import io.himoe.learning.gate.GateConfig;
+import io.himoe.learning.gate.GateState;
+import io.himoe.learning.gate.NeuralGate;
+import io.himoe.learning.router.BanditRouter;
+import io.himoe.learning.router.HybridRouter;
+import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.state.LearningSnapshot;
+import io.himoe.learning.state.SnapshotStore;
 import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.orchestrator.ShadowJudge;
 import io.himoe.router.GatingPolicy;
@@ -16,9 +33,11 @@ import io.himoe.router.aggregation.Aggregators;
 import io.himoe.server.config.ConfigException;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.shared.Context;
+import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -27,9 +46,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Hi-MoE built from a {@link HimoeConfig}: the experts, the routers over them, the rule
@@ -75,11 +97,24 @@ public final class Assembly implements AutoCloseable {
   private final Map<String, Expert> bare = new ConcurrentHashMap<>();
   private final ModelOrchestrator orchestrator;
   private final Engine engine;
+  // Learning routers (unwrapped), whose state is saved to the snapshot on close.
+  private final List<Router> learners = new ArrayList<>();
+  private final Optional<SnapshotStore> snapshots;
+  private final Optional<LearningSnapshot> snapshot;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
   private Assembly(HimoeConfig config, InstantSource clock, HttpClient http) {
     this.config = config;
     this.clock = clock;
     this.http = http;
+    String snapshotPath = config.learning().snapshotPath();
+    this.snapshots =
+        snapshotPath == null
+            ? Optional.empty()
+            : Optional.of(SnapshotStore.of(Path.of(snapshotPath)));
+    // A corrupt snapshot is refused with a clear error rather than silently replaced.
+    this.snapshot = snapshots.flatMap(SnapshotStore::load);
     for (HimoeConfig.Expert spec : config.experts()) {
       specs.put(spec.name(), spec);
       bare.put(spec.name(), ExpertKinds.create(spec, http));
@@ -325,17 +360,6 @@ public final class Assembly implements AutoCloseable {
   }
 
   private Router router(int index, HimoeConfig.Router rc) {
-    if (!rc.type().equals("keyword")) {
-      throw new ConfigException(
-          "for this build",
-          List.of(
-              "routers["
-                  + index
-                  + "].type: '"
-                  + rc.type()
-                  + "' routers come from the himoe-learning module, which this build does not"
-                  + " include; use 'keyword'"));
-    }
     ExpertRegistry reg = ExpertRegistry.create();
     List<String> names =
         rc.experts() != null
@@ -346,12 +370,42 @@ public final class Assembly implements AutoCloseable {
     }
     HimoeConfig.Aggregation agg =
         rc.aggregation() != null ? rc.aggregation() : config.aggregation();
-    RouterConfig cfg =
-        new RouterConfig(
-            rc.topK(),
-            new GatingPolicy(rc.temperature(), rc.epsilon(), rc.seed()),
-            aggregator(rc.id(), agg),
-            java.util.Optional.empty());
+    GatingPolicy policy = new GatingPolicy(rc.temperature(), rc.epsilon(), rc.seed());
+    Aggregator aggregator = aggregator(rc.id(), agg);
+    registries.put(rc.id(), reg);
+    Router router =
+        switch (rc.type()) {
+          case "keyword" ->
+              keywordRouter(
+                  rc,
+                  reg,
+                  names,
+                  new RouterConfig(rc.topK(), policy, aggregator, Optional.empty()));
+          case "neural" -> neuralRouter(index, rc, reg, names, policy, aggregator);
+          case "hybrid" -> {
+            NeuralRouter inner = neuralRouter(index, rc, reg, names, policy, aggregator);
+            HybridRouter.Builder hb =
+                HybridRouter.builder(rc.id(), inner).weights(rc.gateWeight(), rc.selfWeight());
+            for (String n : names) {
+              Integer max = specs.get(n).maxInstances();
+              if (max != null) {
+                hb.maxLoad(n, max);
+              }
+            }
+            yield hb.build();
+          }
+          case "bandit" -> banditRouter(rc, reg, names, policy, aggregator);
+          default ->
+              throw new ConfigException(
+                  "for this build",
+                  List.of("routers[" + index + "].type: unknown type '" + rc.type() + "'"));
+        };
+    learners.add(router);
+    return rc.minConfidence() > 0 ? new MinConfidenceRouter(router, rc.minConfidence()) : router;
+  }
+
+  private Router keywordRouter(
+      HimoeConfig.Router rc, ExpertRegistry reg, List<String> names, RouterConfig cfg) {
     KeywordRouter.Builder kb = KeywordRouter.builder(rc.id(), reg).config(cfg);
     for (String n : names) {
       specs.get(n).keywords().forEach(k -> kb.keyword(n, k, 1.0));
@@ -360,9 +414,82 @@ public final class Assembly implements AutoCloseable {
     if (rc.fallback() != null) {
       kb.fallback(rc.fallback());
     }
-    registries.put(rc.id(), reg);
-    Router router = kb.build();
-    return rc.minConfidence() > 0 ? new MinConfidenceRouter(router, rc.minConfidence()) : router;
+    return kb.build();
+  }
+
+  /**
+   * A neural router whose gate is fitted at start-up from the experts' example requests (routes
+   * defined by utterances), restored from the learning snapshot when one exists for it, and then
+   * trained online by feedback.
+   */
+  private NeuralRouter neuralRouter(
+      int index,
+      HimoeConfig.Router rc,
+      ExpertRegistry reg,
+      List<String> names,
+      GatingPolicy policy,
+      Aggregator aggregator) {
+    Encoder encoder = SharedEncoders.byName(rc.encoder());
+    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder));
+    HimoeConfig.Learning l = config.learning();
+    GateConfig gateConfig =
+        GateConfig.ofDefaults()
+            .withLearningRate(l.learningRate())
+            .withMu(l.mu())
+            .withBalancing(Balancing.AUX_LOSS, l.lambda())
+            .withSeed(rc.seed());
+    NeuralRouter.Builder nb =
+        NeuralRouter.builder(rc.id(), reg, encoder).config(cfg).gateConfig(gateConfig);
+    List<LabelledText> examples = new ArrayList<>();
+    for (String n : names) {
+      specs.get(n).examples().forEach(e -> examples.add(new LabelledText(e, n)));
+    }
+    FittedRoutes fitted =
+        RouteFitter.of(encoder, FitOptions.ofDefaults().withSeed(rc.seed()))
+            .fit(examples, List.of(), Optional.empty(), FitProgress.none());
+    String fallback = rc.fallback() != null ? rc.fallback() : fitted.labels().getFirst();
+    nb.fromFitted(fitted, fallback);
+    GateState saved = snapshot.map(s -> s.gates().get(rc.id())).orElse(null);
+    if (saved != null) {
+      try {
+        nb.gate(NeuralGate.restore(saved));
+      } catch (IllegalArgumentException stale) {
+        LOG.warn(
+            "routers[{}] '{}': learned state in the snapshot does not fit this configuration ({});"
+                + " starting from the examples",
+            index,
+            rc.id(),
+            stale.getMessage());
+      }
+    }
+    return nb.build();
+  }
+
+  private BanditRouter banditRouter(
+      HimoeConfig.Router rc,
+      ExpertRegistry reg,
+      List<String> names,
+      GatingPolicy policy,
+      Aggregator aggregator) {
+    boolean contextual = rc.bandit().equals("linucb");
+    Optional<Encoder> encoder =
+        contextual ? Optional.of(SharedEncoders.byName(rc.encoder())) : Optional.empty();
+    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder);
+    BanditState saved = snapshot.map(s -> s.bandits().get(rc.id())).orElse(null);
+    Bandit bandit =
+        saved != null
+            ? Bandit.restore(saved)
+            : switch (rc.bandit()) {
+              case "thompson" -> Bandit.thompson(names.size(), 1.0, rc.seed());
+              case "linucb" ->
+                  Bandit.linUcb(names.size(), encoderDimension(encoder.orElseThrow()), 1.0);
+              default -> Bandit.ucb1(names.size(), Math.sqrt(2));
+            };
+    return BanditRouter.of(rc.id(), reg, names, cfg, bandit, RewardWeights.ofDefaults());
+  }
+
+  private static int encoderDimension(Encoder encoder) {
+    return encoder.encode(InputData.text("dimension probe")).dimension();
   }
 
   private Aggregator aggregator(String routerId, HimoeConfig.Aggregation a) {
@@ -396,9 +523,51 @@ public final class Assembly implements AutoCloseable {
     };
   }
 
-  /** Stops the engine. */
+  /**
+   * Loads the models and indexes of the local experts now (each answers one warm-up request), so
+   * that no real request pays for loading inside its deadline. Prints one progress line per expert.
+   *
+   * @param progress where progress lines go (stderr for the CLI)
+   */
+  public void warmUp(java.io.PrintStream progress) {
+    for (HimoeConfig.Expert spec : config.experts()) {
+      Optional<String> input = ExpertKinds.warmUpInput(spec.kind());
+      Expert e = bare.get(spec.name());
+      if (input.isEmpty() || e == null) {
+        continue;
+      }
+      long t0 = System.nanoTime();
+      try {
+        e.infer(InputData.text(input.get()), Context.of(Duration.ofSeconds(60)));
+        progress.printf(
+            "loaded %s (%s) in %d ms%n",
+            spec.name(), spec.kind(), (System.nanoTime() - t0) / 1_000_000);
+      } catch (Exception ex) {
+        // Not fatal: the expert may still work for real requests; the problem is reported.
+        progress.printf("warm-up of %s (%s) failed: %s%n", spec.name(), spec.kind(), ex);
+      }
+    }
+  }
+
+  /**
+   * Saves what the learning routers learned (when {@code learning.snapshot_path} is set), stops the
+   * engine and closes experts that hold resources (indexes, model sessions).
+   */
   @Override
   public void close() {
-    engine.close();
+    try {
+      snapshots.ifPresent(store -> store.save(LearningSnapshot.capture(clock.instant(), learners)));
+    } finally {
+      engine.close();
+      for (Expert e : bare.values()) {
+        if (e instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception ex) {
+            LOG.warn("closing expert '{}': {}", e.name(), ex.toString());
+          }
+        }
+      }
+    }
   }
 }

@@ -1,9 +1,21 @@
 package io.himoe.server.assembly;
 
 import io.himoe.experts.Expert;
+import io.himoe.experts.knowledge.KnowledgeExpert;
+import io.himoe.experts.llm.LlmExpertSpec;
+import io.himoe.experts.llm.LlmPolicy;
+import io.himoe.experts.llm.ModelPrice;
+import io.himoe.experts.llm.OpenAiEndpoint;
+import io.himoe.experts.math.MathExpert;
+import io.himoe.experts.nlp.FrenchTaggerExpert;
+import io.himoe.experts.nlp.LanguageDetectorExpert;
 import io.himoe.experts.planning.RulePlanner;
 import io.himoe.server.config.HimoeConfig;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,14 +25,27 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@code planner}: the rule-based planner (goal text to ordered steps).
- *   <li>{@code openai}: an OpenAI-compatible chat endpoint ({@code endpoint}, {@code models},
+ *   <li>{@code math}: exact arithmetic found in the text.
+ *   <li>{@code fr-tagger}: French part-of-speech tagging (OpenNLP, UD tags).
+ *   <li>{@code lang-detect}: language identification (OpenNLP).
+ *   <li>{@code knowledge}: hybrid BM25 + vector search over a folder of documents (option {@code
+ *       docs}; the built-in documents without it), index kept on disk (option {@code index}),
+ *       encoder option {@code encoder} ({@code minilm} by default, or {@code hashing}).
+ *   <li>{@code llm}: LangChain4j over OpenAI-compatible endpoints, one per model in {@code models}
+ *       (least-loaded first), with retries within the deadline, a circuit breaker per endpoint and
+ *       token prices; option {@code preset} ({@code coding}, {@code reasoning}, {@code planning}).
+ *   <li>{@code openai}: a plain OpenAI-compatible chat endpoint ({@code endpoint}, {@code models},
  *       {@code api_key}), including another Hi-MoE server.
  * </ul>
  */
 public final class ExpertKinds {
 
-  private static final Set<String> NAMES = Set.of("planner", "openai");
-  private static final Set<String> ENDPOINT_KINDS = Set.of("openai");
+  private static final Set<String> NAMES =
+      Set.of("planner", "math", "fr-tagger", "lang-detect", "knowledge", "llm", "openai");
+  private static final Set<String> ENDPOINT_KINDS = Set.of("openai", "llm");
+
+  /** The environment variable name under which an {@code llm} expert's resolved key is passed. */
+  private static final String KEY_VARIABLE = "HIMOE_EXPERT_API_KEY";
 
   private ExpertKinds() {}
 
@@ -50,6 +75,11 @@ public final class ExpertKinds {
   public static Expert create(HimoeConfig.Expert spec, HttpClient http) {
     return switch (spec.kind()) {
       case "planner" -> new RulePlanner(spec.name());
+      case "math" -> MathExpert.of(spec.name());
+      case "fr-tagger" -> FrenchTaggerExpert.of(spec.name());
+      case "lang-detect" -> LanguageDetectorExpert.of(spec.name());
+      case "knowledge" -> knowledge(spec);
+      case "llm" -> llm(spec);
       case "openai" -> new RemoteChatExpert(spec, http);
       default ->
           throw new IllegalArgumentException(
@@ -59,6 +89,85 @@ public final class ExpertKinds {
                   + String.join(", ", names())
                   + ")");
     };
+  }
+
+  /**
+   * A request that makes an expert of this kind load its models and indexes, so that the first real
+   * request does not pay for it inside its deadline.
+   *
+   * @param kind a kind
+   * @return the warm-up request, or empty for kinds with nothing to load
+   */
+  static java.util.Optional<String> warmUpInput(String kind) {
+    return java.util.Optional.ofNullable(
+        switch (kind) {
+          case "fr-tagger" -> "fr:tag Le chat dort.";
+          case "lang-detect" -> "lang:detect ceci est une phrase";
+          case "knowledge" -> "What is a mixture of experts?";
+          case "math" -> "1 + 1";
+          default -> null;
+        });
+  }
+
+  private static Expert knowledge(HimoeConfig.Expert spec) {
+    String encoder = spec.options().getOrDefault("encoder", "minilm");
+    Path index =
+        spec.options().containsKey("index")
+            ? Path.of(spec.options().get("index"))
+            : cacheDir().resolve("knowledge").resolve(spec.name() + "-" + encoder);
+    String docs = spec.options().get("docs");
+    if (docs == null) {
+      Expert builtIn = KnowledgeExpert.builtIn(index, SharedEncoders.byName(encoder));
+      return builtIn.name().equals(spec.name()) ? builtIn : new RenamedExpert(spec.name(), builtIn);
+    }
+    return KnowledgeExpert.open(
+        spec.name(),
+        index,
+        Path.of(docs),
+        SharedEncoders.byName(encoder),
+        Integer.parseInt(spec.options().getOrDefault("passages", "3")));
+  }
+
+  private static Expert llm(HimoeConfig.Expert spec) {
+    ModelPrice price =
+        spec.costPer1kTokens() > 0
+            ? ModelPrice.of(spec.costPer1kTokens() * 1000, spec.costPer1kTokens() * 1000)
+            : ModelPrice.free();
+    List<OpenAiEndpoint> endpoints = new ArrayList<>();
+    for (String model : spec.models()) {
+      endpoints.add(
+          new OpenAiEndpoint(
+              spec.name() + "/" + model,
+              spec.endpoint(),
+              model,
+              spec.apiKey() == null ? null : KEY_VARIABLE,
+              price,
+              null,
+              null,
+              Duration.ofMillis(spec.timeoutMs())));
+    }
+    String preset = spec.options().get("preset");
+    String key = spec.apiKey();
+    // The key was resolved from the environment by the config loader; hand it to the client
+    // under a fixed variable name so it never appears in a spec or a log line.
+    return new LlmExpertSpec(
+            spec.name(),
+            preset,
+            endpoints,
+            spec.options().get("system_prompt"),
+            LlmPolicy.ofDefaults())
+        .build(name -> KEY_VARIABLE.equals(name) ? key : null, Clock.systemUTC());
+  }
+
+  /**
+   * @return where experts keep state on disk (indexes): {@code -Dhimoe.cache.dir}, else {@code
+   *     ~/.cache/himoe}
+   */
+  static Path cacheDir() {
+    String configured = System.getProperty("himoe.cache.dir");
+    return configured != null
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".cache", "himoe");
   }
 
   /**

@@ -7,6 +7,9 @@ import io.himoe.engine.DecisionTrace;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.http.HimoeServer;
 import io.himoe.shared.InputData;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,6 +62,8 @@ final class AskCommand implements Callable<Integer> {
       return remote(text);
     }
     try (Assembly a = Assembly.build(config.load(cli.env()))) {
+      // Loads models before the request's deadline starts; quiet, so stderr holds only errors.
+      a.warmUp(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
       Answer ans = a.engine().ask(InputData.text(text), a.newContext(null, model));
       print(ans.value().render(), ans.trace());
       return ExitCodes.OK;

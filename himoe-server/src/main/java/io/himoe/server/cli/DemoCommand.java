@@ -41,6 +41,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = cli.out();
     try (Assembly a = Assembly.build(config.load(cli.env()))) {
+      a.warmUp(cli.err());
       out.println(
           "Hi-MoE demo ("
               + config.describe()

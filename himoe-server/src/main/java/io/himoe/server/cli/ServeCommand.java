@@ -50,6 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     HimoeConfig cfg = config.load(cli.env());
     Assembly assembly = Assembly.build(cfg);
+    assembly.warmUp(cli.err());
     HimoeServer.Builder b =
         HimoeServer.builder(assembly)
             .env(cli.env())

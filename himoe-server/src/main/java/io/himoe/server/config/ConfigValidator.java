@@ -17,6 +17,8 @@ final class ConfigValidator {
   private static final Set<String> STRATEGIES =
       Set.of("best-score", "gate-weighted", "majority-vote", "cascade", "synthesis");
   private static final Set<String> ROUTER_TYPES = Set.of("keyword", "neural", "bandit", "hybrid");
+  private static final Set<String> ENCODERS = Set.of("hashing", "minilm");
+  private static final Set<String> BANDITS = Set.of("ucb1", "thompson", "linucb");
   private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
   private static final Set<String> EXPORTERS = Set.of("none", "logging");
 
@@ -30,7 +32,7 @@ final class ConfigValidator {
     v.budgets(c.budgets());
     Set<String> experts = v.experts(c.experts());
     v.aggregation("aggregation", c.aggregation(), experts);
-    Set<String> routers = v.routers(c.routers(), experts);
+    Set<String> routers = v.routers(c.routers(), experts, c.experts());
     v.orchestrator(c.orchestrator(), routers);
     v.shadows(c.shadows(), routers);
     v.learning(c.learning());
@@ -95,6 +97,9 @@ final class ConfigValidator {
       for (int k = 0; k < e.keywords().size(); k++) {
         check(!blank(e.keywords().get(k)), p + ".keywords[" + k + "]", "a non-empty word", "''");
       }
+      for (int k = 0; k < e.examples().size(); k++) {
+        check(!blank(e.examples().get(k)), p + ".examples[" + k + "]", "a non-empty request", "''");
+      }
     }
     for (int i = 0; i < list.size(); i++) {
       HimoeConfig.Expert e = list.get(i);
@@ -147,7 +152,8 @@ final class ConfigValidator {
     }
   }
 
-  private Set<String> routers(List<HimoeConfig.Router> list, Set<String> experts) {
+  private Set<String> routers(
+      List<HimoeConfig.Router> list, Set<String> experts, List<HimoeConfig.Expert> specs) {
     Set<String> ids = new LinkedHashSet<>();
     if (list.isEmpty()) {
       problems.add("routers: expected at least one router");
@@ -197,6 +203,30 @@ final class ConfigValidator {
       }
       if (r.aggregation() != null) {
         aggregation(p + ".aggregation", r.aggregation(), experts);
+      }
+      oneOf(p + ".encoder", r.encoder(), ENCODERS);
+      oneOf(p + ".bandit", r.bandit(), BANDITS);
+      if (r.type().equals("bandit") && r.bandit().equals("linucb")) {
+        // LinUCB keeps a d x d matrix per expert: 384-d sentence embeddings, not 4096-d hashes.
+        check(
+            r.encoder().equals("minilm"),
+            p + ".encoder",
+            "'minilm' for a 'linucb' bandit (its matrices grow with the square of the dimension)",
+            r.encoder());
+      }
+      check(r.gateWeight() >= 0, p + ".gate_weight", "a weight >= 0", r.gateWeight());
+      check(r.selfWeight() >= 0, p + ".self_weight", "a weight >= 0", r.selfWeight());
+      if (r.type().equals("neural") || r.type().equals("hybrid")) {
+        Set<String> gated = mine;
+        long withExamples =
+            specs.stream().filter(e -> gated.contains(e.name()) && !e.examples().isEmpty()).count();
+        check(
+            withExamples >= 2,
+            p + ".type",
+            "for a '"
+                + r.type()
+                + "' router, example requests (experts[].examples) on at least two of its experts",
+            withExamples + " with examples");
       }
     }
     return ids;

@@ -1,5 +1,6 @@
 package io.himoe.server.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -134,6 +135,8 @@ public record HimoeConfig(
    * @param keywords words that make keyword routers favour this expert
    * @param timeoutMs for endpoint kinds: HTTP timeout in ms, default 30,000
    * @param options kind-specific settings (strings)
+   * @param examples example requests this expert should get: learned routers ({@code neural},
+   *     {@code hybrid}) fit their gate from them at start-up, as routes defined by utterances
    */
   public record Expert(
       String name,
@@ -142,14 +145,17 @@ public record HimoeConfig(
       String endpoint,
       String apiKey,
       Double costPerCall,
-      Double costPer1kTokens,
+      // SNAKE_CASE would spell it cost_per1k_tokens.
+      @JsonProperty("cost_per_1k_tokens") Double costPer1kTokens,
       Integer maxInstances,
       List<String> fallbacks,
       List<String> keywords,
       Long timeoutMs,
-      Map<String, String> options) {
+      Map<String, String> options,
+      List<String> examples) {
     /** Applies defaults. */
     public Expert {
+      examples = examples == null ? List.of() : List.copyOf(examples);
       models = models == null ? List.of() : List.copyOf(models);
       costPerCall = costPerCall == null ? 0.0 : costPerCall;
       costPer1kTokens = costPer1kTokens == null ? 0.0 : costPer1kTokens;
@@ -175,6 +181,13 @@ public record HimoeConfig(
    * @param keywords per expert name, extra keywords for this router
    * @param fallback the expert that leads when nothing matches
    * @param aggregation overrides the default aggregation
+   * @param encoder learned routers: the text encoder, {@code hashing} (default, microseconds) or
+   *     {@code minilm} (in-process sentence embeddings)
+   * @param bandit bandit routers: {@code ucb1} (default), {@code thompson} or {@code linucb}
+   *     (contextual, over the encoder's features)
+   * @param gateWeight hybrid routers: weight of the learned gate, default 0.7
+   * @param selfWeight hybrid routers: weight of the experts' own {@code canHandle} confidence,
+   *     default 0.3
    */
   public record Router(
       String id,
@@ -187,9 +200,17 @@ public record HimoeConfig(
       Long seed,
       Map<String, List<String>> keywords,
       String fallback,
-      Aggregation aggregation) {
+      Aggregation aggregation,
+      String encoder,
+      String bandit,
+      Double gateWeight,
+      Double selfWeight) {
     /** Applies defaults. */
     public Router {
+      encoder = encoder == null ? "hashing" : encoder;
+      bandit = bandit == null ? "ucb1" : bandit;
+      gateWeight = gateWeight == null ? 0.7 : gateWeight;
+      selfWeight = selfWeight == null ? 0.3 : selfWeight;
       type = type == null ? "keyword" : type;
       topK = topK == null ? 1 : topK;
       minConfidence = minConfidence == null ? 0.0 : minConfidence;

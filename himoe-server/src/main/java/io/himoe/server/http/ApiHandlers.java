@@ -319,7 +319,8 @@ final class ApiHandlers {
             List.of(),
             texts(b, "keywords"),
             optNumber(b, "timeout_ms") == null ? null : optNumber(b, "timeout_ms").longValue(),
-            options(b));
+            options(b),
+            texts(b, "examples"));
     Assembly.ExpertInfo info;
     try {
       info = assembly.addExpert(spec, texts(b, "routers"));

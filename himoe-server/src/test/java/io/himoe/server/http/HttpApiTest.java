@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs two real servers on 127.0.0.1: an upstream on the embedded default, and the server under
- * test, whose configuration has two routers and a shadow. Experts added at run time chain to the
- * upstream over its OpenAI-compatible API. Every call goes through the JDK HTTP client.
+ * Runs two real servers on 127.0.0.1: an upstream with one planner, and the server under test,
+ * whose configuration has two routers and a shadow. Experts added at run time chain to the upstream
+ * over its OpenAI-compatible API. Every call goes through the JDK HTTP client.
  */
 class HttpApiTest {
 
@@ -72,7 +72,17 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() {
-    HimoeConfig up = ConfigLoader.of(Map.of()).embeddedDefault();
+    HimoeConfig up =
+        ConfigLoader.of(Map.of())
+            .parse(
+                """
+                experts:
+                  - name: planning
+                    kind: planner
+                routers:
+                  - id: main
+                """,
+                "upstream");
     upstreamAssembly = Assembly.build(up);
     upstream =
         HimoeServer.builder(upstreamAssembly)

@@ -1,0 +1,244 @@
+package io.himoe.server.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.himoe.engine.Answer;
+import io.himoe.engine.ExpertTrace;
+import io.himoe.engine.Feedback;
+import io.himoe.server.config.ConfigException;
+import io.himoe.server.config.ConfigLoader;
+import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.http.HimoeServer;
+import io.himoe.shared.InputData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The router types and expert kinds the server builds from configuration, on the real experts: the
+ * default neural router fitted from example requests, bandit and hybrid routers, the learning
+ * snapshot across restarts, an {@code llm} expert against a real OpenAI-compatible server, and the
+ * configuration errors of each.
+ */
+class LearnedRoutersTest {
+
+  @TempDir Path dir;
+
+  static String firstExpert(Answer a) {
+    return a.trace().stages().getFirst().experts().stream()
+        .filter(e -> e.status().equals("answered"))
+        .map(ExpertTrace::name)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void defaultNeuralRouterSendsEachKindOfRequestToItsExpert() {
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).embeddedDefault())) {
+      a.warmUp(System.err);
+      Map<String, String> expected =
+          Map.of(
+              "Plan: paint the kitchen\n1. buy paint\n2. move the furniture", "planning",
+              "What is 12 * (7 + 5) - 3?", "math",
+              "Étiquette cette phrase : le petit chat dort sur le canapé.", "nlp_french_tagger",
+              "Quelle est la langue de cette phrase : der Hund schläft im Garten?", "lang_detect",
+              "What is a mixture of experts in machine learning?", "knowledge");
+      for (Map.Entry<String, String> e : expected.entrySet()) {
+        Answer ans = a.engine().ask(InputData.text(e.getKey()), a.newContext(null, null));
+        assertThat(firstExpert(ans)).as(e.getKey()).isEqualTo(e.getValue());
+      }
+      Answer math =
+          a.engine().ask(InputData.text("What is 12 * (7 + 5) - 3?"), a.newContext(null, null));
+      assertThat(math.value().render()).isEqualTo("141");
+    }
+  }
+
+  static final String EXPERTS =
+      """
+      experts:
+        - name: planning
+          kind: planner
+          examples: ["plan the trip: book; pack", "steps to move house", "roadmap for the launch"]
+        - name: math
+          kind: math
+          examples: ["what is 2 + 2", "compute 7 * 6", "combien font 3 * 4"]
+      """;
+
+  @Test
+  void learnedStateSurvivesARestartThroughTheSnapshot() throws Exception {
+    Path snap = dir.resolve("learning.snap");
+    String yaml =
+        EXPERTS
+            + """
+            routers:
+              - id: main
+                type: neural
+                seed: 7
+              - id: arms
+                type: bandit
+                bandit: thompson
+            learning:
+              snapshot_path: "%s"
+            """
+                .formatted(snap.toString().replace("\\", "/"));
+    HimoeConfig cfg = ConfigLoader.of(Map.of()).parse(yaml, "test");
+    double before;
+    try (Assembly a = Assembly.build(cfg)) {
+      for (int i = 0; i < 20; i++) {
+        Answer ans = a.engine().ask(InputData.text("compute 3 * " + i), a.newContext(null, "main"));
+        a.engine().feedback(Feedback.bestExpert(ans.trace().traceId(), "math"));
+        Answer arm = a.engine().ask(InputData.text("what is 1 + " + i), a.newContext(null, "arms"));
+        a.engine().feedback(Feedback.reward(arm.trace().traceId(), 1.0));
+      }
+      before = weightOf(a, "compute 9 * 9", "math");
+    }
+    assertThat(Files.size(snap)).isPositive();
+    try (Assembly restored = Assembly.build(cfg)) {
+      assertThat(weightOf(restored, "compute 9 * 9", "math")).isEqualTo(before);
+    }
+    // A fresh start from the examples alone gives a different (less trained) gate.
+    HimoeConfig fresh =
+        ConfigLoader.of(Map.of())
+            .parse(
+                yaml.replace(
+                    snap.toString().replace("\\", "/"),
+                    dir.resolve("other.snap").toString().replace("\\", "/")),
+                "test");
+    try (Assembly a = Assembly.build(fresh)) {
+      assertThat(weightOf(a, "compute 9 * 9", "math")).isNotEqualTo(before);
+    }
+  }
+
+  static double weightOf(Assembly a, String text, String expert) {
+    return a.engine().preview(InputData.text(text), a.newContext(null, "main")).experts().stream()
+        .filter(e -> e.name().equals(expert))
+        .findFirst()
+        .orElseThrow()
+        .weight();
+  }
+
+  @Test
+  void banditAndHybridRoutersAnswerAndLearn() {
+    String yaml =
+        EXPERTS
+            + """
+            routers:
+              - id: ucb
+                type: bandit
+              - id: mix
+                type: hybrid
+                gate_weight: 0.5
+                self_weight: 0.5
+            """;
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(yaml, "test"))) {
+      for (int i = 0; i < 6; i++) {
+        Answer ans = a.engine().ask(InputData.text("what is 6 * " + i), a.newContext(null, "ucb"));
+        a.engine()
+            .feedback(
+                Feedback.reward(ans.trace().traceId(), firstExpert(ans).equals("math") ? 1 : 0));
+      }
+      Answer hybrid = a.engine().ask(InputData.text("what is 6 * 7"), a.newContext(null, "mix"));
+      assertThat(firstExpert(hybrid)).isEqualTo("math");
+      assertThat(hybrid.value().render()).isEqualTo("42");
+    }
+  }
+
+  @Test
+  void llmExpertCallsARealOpenAiCompatibleServer() {
+    // The upstream is another Hi-MoE server: it speaks the OpenAI chat-completions protocol.
+    HimoeConfig up =
+        ConfigLoader.of(Map.of())
+            .parse(
+                """
+                experts:
+                  - name: planning
+                    kind: planner
+                routers:
+                  - id: main
+                """,
+                "upstream");
+    try (Assembly upstream = Assembly.build(up);
+        HimoeServer server =
+            HimoeServer.builder(upstream)
+                .host("127.0.0.1")
+                .port(0)
+                .feedbackDb(dir.resolve("up.db"))
+                .start()) {
+      String yaml =
+          """
+          # Generous: the first call loads the HTTP client stack on a busy CI machine.
+          budgets:
+            deadline_ms: 15000
+          experts:
+            - name: remote
+              kind: llm
+              endpoint: "%s/v1"
+              models: [himoe]
+              api_key: "${UPSTREAM_KEY}"
+              cost_per_1k_tokens: 0.002
+          routers:
+            - id: main
+          """
+              .formatted(server.url());
+      HimoeConfig cfg = ConfigLoader.of(Map.of("UPSTREAM_KEY", "secret-1")).parse(yaml, "test");
+      try (Assembly a = Assembly.build(cfg)) {
+        Answer ans =
+            a.engine().ask(InputData.text("plan: wash; dry; fold"), a.newContext(null, null));
+        assertThat(firstExpert(ans)).isEqualTo("remote");
+        assertThat(ans.value().render()).contains("wash").contains("dry").contains("fold");
+        assertThat(ans.trace().costUnits()).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void configurationErrorsNameTheField() {
+    ConfigLoader loader = ConfigLoader.of(Map.of());
+    String oneExampleOnly =
+        """
+        experts:
+          - name: planning
+            kind: planner
+            examples: ["plan it"]
+          - name: math
+            kind: math
+        routers:
+          - id: main
+            type: neural
+        """;
+    assertThatThrownBy(() -> loader.parse(oneExampleOnly, "test"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("routers[0].type")
+        .hasMessageContaining("at least two of its experts");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    EXPERTS + "routers:\n  - id: main\n    type: neural\n    encoder: bert\n",
+                    "test"))
+        .hasMessageContaining("routers[0].encoder")
+        .hasMessageContaining("hashing");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    EXPERTS + "routers:\n  - id: main\n    type: bandit\n    bandit: linucb\n",
+                    "test"))
+        .hasMessageContaining("routers[0].encoder")
+        .hasMessageContaining("minilm");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    EXPERTS + "routers:\n  - id: main\n    type: bandit\n    bandit: exp3\n",
+                    "test"))
+        .hasMessageContaining("routers[0].bandit");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    EXPERTS.replace("kind: math", "kind: maths") + "routers:\n  - id: main\n",
+                    "test"))
+        .hasMessageContaining("experts[1].kind")
+        .hasMessageContaining("knowledge");
+  }
+}
