@@ -1,11 +1,25 @@
 package io.himoe.runtime;
 
+import io.himoe.engine.Engine;
+import io.himoe.experts.Expert;
+import io.himoe.experts.ExpertOut;
+import io.himoe.experts.ExpertRegistry;
+import io.himoe.orchestrator.RuleOrchestrator;
+import io.himoe.router.KeywordRouter;
+import io.himoe.router.Router;
 import io.himoe.runtime.complexity.ComplexityAssessor;
 import io.himoe.runtime.complexity.ComplexityLevel;
 import io.himoe.runtime.device.DeviceProbe;
 import io.himoe.runtime.device.DeviceStatus;
+import io.himoe.runtime.integration.ModeCappedRouter;
+import io.himoe.runtime.integration.RuntimeExpert;
 import io.himoe.runtime.memory.MemoryPool;
 import io.himoe.runtime.mode.ModeMatrix;
+import io.himoe.shared.Context;
+import io.himoe.shared.InputData;
+import io.himoe.shared.Value;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -17,7 +31,9 @@ import java.util.concurrent.Future;
 
 /**
  * Overhead of the runtime on the request path, measured JMH-style by hand (warm-up, then several
- * timed iterations; the median is reported). Run after {@code ./mvnw -pl himoe-runtime verify}:
+ * timed iterations; the median wall time and the median thread CPU time per call are reported — the
+ * CPU time is what the call costs when the machine is shared). Run after {@code ./mvnw -pl
+ * himoe-runtime verify}:
  *
  * <pre>
  * java -cp himoe-runtime/target/classes:himoe-runtime/target/test-classes:$(cat cp.txt) \
@@ -84,6 +100,38 @@ public final class RuntimeBenchmark {
           }
         });
     contended(pool);
+    enginePath(rt, shortPrompt);
+  }
+
+  // The same one-expert engine with and without the runtime's router and expert decorators.
+  private static void enginePath(RuntimeManager rt, String prompt) throws Exception {
+    Expert echo =
+        new Expert() {
+          @Override
+          public String name() {
+            return "echo";
+          }
+
+          @Override
+          public ExpertOut infer(InputData input, Context ctx) {
+            return ExpertOut.of(Value.text(input.toText()), 0, 1);
+          }
+        };
+    Router plain = KeywordRouter.builder("main", ExpertRegistry.of(echo)).build();
+    Router wrapped =
+        ModeCappedRouter.wrap(
+            KeywordRouter.builder("main", ExpertRegistry.of(RuntimeExpert.wrap(echo, rt))).build(),
+            rt);
+    for (Router r : new Router[] {plain, wrapped, plain, wrapped}) {
+      try (Engine engine =
+          Engine.builder(RuleOrchestrator.builder().router(r).defaultRouter("main").build())
+              .build()) {
+        String label = r == plain ? "engine.ask, plain" : "engine.ask, with runtime";
+        // A new text each time, so that the response cache cannot answer.
+        long[] n = {0};
+        run(label, () -> sink += engine.ask(prompt + " " + n[0]++).traceId().length(), 2_000);
+      }
+    }
   }
 
   private interface Op {
@@ -91,30 +139,37 @@ public final class RuntimeBenchmark {
   }
 
   private static void run(String name, Op op) throws Exception {
-    int batch = 20_000;
+    run(name, op, 20_000);
+  }
+
+  private static void run(String name, Op op, int batch) throws Exception {
     for (int i = 0; i < 10; i++) {
       time(op, batch);
     }
-    List<Double> ns = new ArrayList<>();
+    List<double[]> ns = new ArrayList<>();
     for (int i = 0; i < 15; i++) {
       ns.add(time(op, batch));
     }
-    ns.sort(Double::compare);
+    // On a loaded machine wall time includes time the thread was descheduled; CPU time does not.
+    ns.sort((a, b) -> Double.compare(a[0], b[0]));
+    double wall = ns.get(ns.size() / 2)[0];
+    ns.sort((a, b) -> Double.compare(a[1], b[1]));
+    double cpu = ns.get(ns.size() / 2)[1];
     System.out.printf(
-        Locale.ROOT,
-        "%-45s median %8.0f ns/op  (min %.0f, max %.0f)%n",
-        name,
-        ns.get(ns.size() / 2),
-        ns.getFirst(),
-        ns.getLast());
+        Locale.ROOT, "%-45s median wall %8.0f ns/op, thread cpu %8.0f ns/op%n", name, wall, cpu);
   }
 
-  private static double time(Op op, int n) throws Exception {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private static double[] time(Op op, int n) throws Exception {
+    long c0 = THREADS.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       op.run();
     }
-    return (System.nanoTime() - t0) / (double) n;
+    long t1 = System.nanoTime();
+    long c1 = THREADS.getCurrentThreadCpuTime();
+    return new double[] {(t1 - t0) / (double) n, (c1 - c0) / (double) n};
   }
 
   private static void contended(MemoryPool pool) throws Exception {
