@@ -2,7 +2,6 @@ package io.himoe.learning.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.himoe.learning.HashingEncoder;
 import io.himoe.learning.fit.FitOptions;
 import io.himoe.learning.fit.FittedRoutes;
 import io.himoe.learning.fit.LabelledText;
@@ -21,7 +20,7 @@ import java.util.Random;
  * train.jsonl} (80%, the other 20% calibrates the out-of-scope threshold) and measures in-scope
  * accuracy and out-of-scope recall on {@code val.jsonl}.
  *
- * <p>Args: {@code DATA_DIR [hashDim] [hidden] [epochs]}.
+ * <p>Args: {@code DATA_DIR [hash:DIM|minilm] [hidden] [epochs]}.
  */
 public final class ClincBench {
 
@@ -41,7 +40,7 @@ public final class ClincBench {
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
-    int dim = args.length > 1 ? Integer.parseInt(args[1]) : 8192;
+    String encSpec = args.length > 1 ? args[1] : "hash:8192";
     int hidden = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 12;
     List<LabelledText> all = new ArrayList<>(read(dir.resolve("train.jsonl")));
@@ -53,7 +52,7 @@ public final class ClincBench {
     long t0 = System.nanoTime();
     FittedRoutes routes =
         RouteFitter.of(
-                new HashingEncoder(dim),
+                BenchEncoders.parse(encSpec),
                 FitOptions.ofDefaults().withHidden(hidden).withEpochs(epochs))
             .fit(
                 train,
@@ -87,10 +86,10 @@ public final class ClincBench {
     }
     double perQueryUs = (System.nanoTime() - t1) / 1e3 / val.size();
     System.out.printf(
-        "CLINC150 val: hashing dim %d, hidden %d, epochs %d, train %d, calib %d, threshold %.3f%n"
+        "CLINC150 val: encoder %s, hidden %d, epochs %d, train %d, calib %d, threshold %.3f%n"
             + "  in-scope accuracy %.1f%% (top-1 without rejection %.1f%%), oos recall %.1f%%%n"
             + "  fit %.1f s, classify %.0f us/query%n",
-        dim,
+        encSpec,
         hidden,
         epochs,
         train.size(),

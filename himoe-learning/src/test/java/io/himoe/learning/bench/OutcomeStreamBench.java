@@ -2,7 +2,6 @@ package io.himoe.learning.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.himoe.learning.HashingEncoder;
 import io.himoe.learning.bandit.Bandit;
 import io.himoe.learning.gate.Balancing;
 import io.himoe.learning.gate.GateConfig;
@@ -34,7 +33,7 @@ import javax.imageio.ImageIO;
  * oracle (both in hindsight), prints a table and writes a PNG of the running reward; also the
  * load-balancing ablation (utilisation CV of the neural gate with λ = 0 and the default λ).
  *
- * <p>Args: {@code DATA_DIR OUT_PNG [costWeight] [seed]}.
+ * <p>Args: {@code DATA_DIR OUT_PNG [costWeight] [seed] [hash:DIM|minilm]}.
  */
 public final class OutcomeStreamBench {
 
@@ -57,6 +56,7 @@ public final class OutcomeStreamBench {
     Path png = Path.of(args[1]);
     double w = args.length > 2 ? Double.parseDouble(args[2]) : 0.2;
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
+    io.himoe.shared.Encoder enc = BenchEncoders.parse(args.length > 4 ? args[4] : "hash:512");
     ObjectMapper json = new ObjectMapper();
     JsonNode prices = json.readTree(dir.resolve("models.json").toFile());
     List<Row> rows = new ArrayList<>();
@@ -92,11 +92,12 @@ public final class OutcomeStreamBench {
     for (int k = 0; k < m; k++) {
       cost[k] = price[k] / maxPrice;
     }
-    HashingEncoder enc = new HashingEncoder(512);
     List<float[]> xs = new ArrayList<>();
-    for (Row r : rows) {
-      xs.add(enc.encode(InputData.text(r.query())).vector());
+    for (io.himoe.shared.Encoded e :
+        enc.encodeAll(rows.stream().map(r -> InputData.text(r.query())).toList())) {
+      xs.add(e.vector());
     }
+    int dim = xs.get(0).length;
 
     // Hindsight baselines.
     int best = 0;
@@ -116,19 +117,19 @@ public final class OutcomeStreamBench {
     policies.put("oracle", fixed(rows, xs, k -> -1, cost, w));
     policies.put("best single (" + models.get(best) + ")", fixed(rows, xs, k -> bestArm, cost, w));
     policies.put("thompson (no context)", banditPolicy(Bandit.thompson(m, 0.3, seed), false));
-    policies.put("linucb (hashing 512)", banditPolicy(Bandit.linUcb(m, 512, 0.2), true));
+    policies.put("linucb (" + enc.id() + ")", banditPolicy(Bandit.linUcb(m, dim, 0.2), true));
     GateConfig gc = GateConfig.ofDefaults().withLearningRate(0.02).withSeed(seed);
     policies.put(
         "neural gate REINFORCE λ=0",
-        gatePolicy(NeuralGate.create(512, m, gc.withBalancing(Balancing.NONE, 0))));
+        gatePolicy(NeuralGate.create(dim, m, gc.withBalancing(Balancing.NONE, 0))));
     policies.put(
-        "neural gate REINFORCE λ=" + gc.lambda(), gatePolicy(NeuralGate.create(512, m, gc)));
+        "neural gate REINFORCE λ=" + gc.lambda(), gatePolicy(NeuralGate.create(dim, m, gc)));
 
     policies.put(
         "quality regression, bandit feedback, eps 0.05",
-        regression(512, m, cost, w, 0.05, null, rows, xs));
+        regression(dim, m, cost, w, 0.05, null, rows, xs));
     policies.put(
-        "quality regression, full feedback", regression(512, m, cost, w, 0, rows, rows, xs));
+        "quality regression, full feedback", regression(dim, m, cost, w, 0, rows, rows, xs));
 
     List<Result> results = new ArrayList<>();
     for (Map.Entry<String, Policy> e : policies.entrySet()) {
