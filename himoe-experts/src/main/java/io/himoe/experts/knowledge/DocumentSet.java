@@ -27,6 +27,9 @@ record DocumentSet(Path root, List<Path> files, String fingerprint) {
 
   static final Set<String> EXTENSIONS = Set.of("md", "markdown", "txt");
 
+  /** Largest document accepted, in bytes (16 MiB): documents are read whole. */
+  static final long MAX_BYTES = 16L << 20;
+
   static DocumentSet scan(Path root) {
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException("knowledge: docsDir " + root + " is not a directory");
@@ -44,6 +47,17 @@ record DocumentSet(Path root, List<Path> files, String fingerprint) {
     MessageDigest all = sha256();
     for (Path f : files) {
       try {
+        long size = Files.size(f);
+        if (size > MAX_BYTES) {
+          throw new IllegalArgumentException(
+              "knowledge: "
+                  + relative(root, f)
+                  + " is "
+                  + size
+                  + " bytes, the limit per document is "
+                  + MAX_BYTES
+                  + "; split it or move it out of the folder");
+        }
         byte[] content = Files.readAllBytes(f);
         String line =
             relative(root, f)
