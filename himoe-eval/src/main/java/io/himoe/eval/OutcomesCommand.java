@@ -20,11 +20,11 @@ import picocli.CommandLine.Option;
     name = "outcomes",
     mixinStandardHelpOptions = true,
     description = {
-      "Fit a per-model quality predictor on --train (JSONL rows {\"query\": ..., \"scores\":"
-          + " {model: quality in [0, 1]}}), send each --test query to the model with the highest"
-          + " predicted quality minus cost-weight x dollars per 1,000 queries, and print one JSON"
-          + " line: n_test, quality, cost_per_1k, best_single_model, best_single_quality,"
-          + " best_single_cost_per_1k, oracle_quality, gap_closed (for the first --cost-weight).",
+      "Learn on --train (JSONL rows {\"query\": ..., \"scores\": {model: quality in [0, 1]}})"
+          + " which model to send a query to, trading quality for cost (see --learner), send each"
+          + " --test query to the chosen model, and print one JSON line: n_test, quality,"
+          + " cost_per_1k, best_single_model, best_single_quality, best_single_cost_per_1k,"
+          + " oracle_quality, gap_closed (for the first --cost-weight).",
       "Tokens are estimated from the query text (4 characters per token) and priced with --prices"
           + " (models.json form: dollars per million tokens)."
     })
