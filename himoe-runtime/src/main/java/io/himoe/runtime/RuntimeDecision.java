@@ -5,7 +5,9 @@ import io.himoe.runtime.device.DeviceStatus;
 import io.himoe.runtime.mode.ModeDecision;
 import io.himoe.runtime.mode.PerformanceMode;
 import io.himoe.runtime.mode.PerformanceProfile;
+import io.himoe.shared.Context;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The runtime's decision for one request: how complex it is, what the device looked like, the mode
@@ -28,6 +30,16 @@ public record RuntimeDecision(
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(profile, "profile");
+  }
+
+  /**
+   * @param ctx a request context
+   * @return the decision a router stored in its memory under {@link #CONTEXT_KEY}, if any
+   */
+  public static Optional<RuntimeDecision> of(Context ctx) {
+    return ctx.memory().get(CONTEXT_KEY).orElse(null) instanceof RuntimeDecision d
+        ? Optional.of(d)
+        : Optional.empty();
   }
 
   /**

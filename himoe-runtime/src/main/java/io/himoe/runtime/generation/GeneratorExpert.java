@@ -55,10 +55,7 @@ public final class GeneratorExpert implements ModeAwareExpert {
   public ExpertOut infer(InputData input, Context ctx, PerformanceProfile profile)
       throws Exception {
     String prompt = input.toText();
-    RuntimeDecision d =
-        ctx.memory().get(RuntimeDecision.CONTEXT_KEY).orElse(null) instanceof RuntimeDecision rd
-            ? rd
-            : runtime.decide(prompt);
+    RuntimeDecision d = RuntimeDecision.of(ctx).orElseGet(() -> runtime.decide(prompt));
     CancelToken cancel = ctx.cancel().child();
     StringBuilder text = new StringBuilder();
     TokenStream stream = generator.stream(prompt, d, cancel);

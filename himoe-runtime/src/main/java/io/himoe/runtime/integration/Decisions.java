@@ -11,9 +11,9 @@ final class Decisions {
   private Decisions() {}
 
   static RuntimeDecision of(RuntimeManager runtime, InputData input, Context ctx) {
-    Object stored = ctx.memory().get(RuntimeDecision.CONTEXT_KEY).orElse(null);
-    if (stored instanceof RuntimeDecision d) {
-      return d;
+    var stored = RuntimeDecision.of(ctx);
+    if (stored.isPresent()) {
+      return stored.get();
     }
     RuntimeDecision d = runtime.decide(input.toText());
     ctx.memory().put(RuntimeDecision.CONTEXT_KEY, d);

@@ -2,7 +2,6 @@ package io.himoe.runtime.mode;
 
 import java.time.InstantSource;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,6 +84,6 @@ public final class ModeTracker {
    * @return the recent changes, oldest first
    */
   public synchronized List<ModeChange> history() {
-    return List.copyOf(new ArrayList<>(history));
+    return List.copyOf(history);
   }
 }
