@@ -149,6 +149,14 @@ class KnowledgeExpertTest {
     assertThatThrownBy(() -> KnowledgeExpert.open("k", tmp.resolve("i"), docs, enc, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("passages");
+    Path big = tmp.resolve("bigdocs");
+    Files.createDirectories(big);
+    try (var f = new java.io.RandomAccessFile(big.resolve("huge.md").toFile(), "rw")) {
+      f.setLength(DocumentSet.MAX_BYTES + 1); // sparse: no 16 MiB written
+    }
+    assertThatThrownBy(() -> KnowledgeExpert.open(tmp.resolve("i2"), big, enc))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("huge.md is 16777217 bytes");
     Files.write(docs.resolve("bad.txt"), new byte[] {(byte) 0xC3, (byte) 0x28});
     assertThatThrownBy(() -> KnowledgeExpert.open(tmp.resolve("i"), docs, enc))
         .isInstanceOf(IllegalArgumentException.class)
