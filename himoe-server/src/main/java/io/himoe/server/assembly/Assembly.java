@@ -5,6 +5,10 @@ import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.ExpertStats;
+import io.himoe.experts.management.ExpertManager;
+import io.himoe.experts.management.ManagementAction;
+import io.himoe.experts.management.ManagementPolicy;
+import io.himoe.experts.management.ScoreWeights;
 import io.himoe.learning.bandit.Bandit;
 import io.himoe.learning.bandit.BanditState;
 import io.himoe.learning.bandit.RewardWeights;
@@ -99,6 +103,10 @@ public final class Assembly implements AutoCloseable {
   private final Engine engine;
   // Learning routers (unwrapped), whose state is saved to the snapshot on close.
   private final List<Router> learners = new ArrayList<>();
+  // Experts as built, before measuring and guarding: warmed up directly, closed with the assembly.
+  private final Map<String, Expert> raw = new ConcurrentHashMap<>();
+  private final ManagementPolicy managementPolicy;
+  private final ExpertManager manager;
   private final Optional<SnapshotStore> snapshots;
   private final Optional<LearningSnapshot> snapshot;
 
@@ -115,9 +123,24 @@ public final class Assembly implements AutoCloseable {
             : Optional.of(SnapshotStore.of(Path.of(snapshotPath)));
     // A corrupt snapshot is refused with a clear error rather than silently replaced.
     this.snapshot = snapshots.flatMap(SnapshotStore::load);
+    HimoeConfig.Management mc = config.management();
+    ManagementPolicy defaults = ManagementPolicy.ofDefaults();
+    this.managementPolicy =
+        new ManagementPolicy(
+            mc.autoScale(),
+            defaults.scaleUpLoadFraction(),
+            defaults.scaleUpMinScore(),
+            defaults.idleRelease(),
+            mc.performanceThreshold(),
+            mc.minCalls(),
+            mc.removeUnderperforming(),
+            defaults.window(),
+            defaults.defaultMaxLoad());
+    this.manager =
+        ExpertManager.create(ExpertRegistry.create(), managementPolicy, ScoreWeights.ofDefaults());
     for (HimoeConfig.Expert spec : config.experts()) {
       specs.put(spec.name(), spec);
-      bare.put(spec.name(), ExpertKinds.create(spec, http));
+      bare.put(spec.name(), managed(spec, ExpertKinds.create(spec, http)));
     }
     RuleOrchestrator.Builder ob = RuleOrchestrator.builder();
     List<HimoeConfig.Router> routers = config.routers();
@@ -291,7 +314,7 @@ public final class Assembly implements AutoCloseable {
             "routers: unknown router '" + r + "' (known: " + String.join(", ", routerIds()) + ")");
       }
     }
-    Expert built = ExpertKinds.create(spec, http);
+    Expert built = managed(spec, ExpertKinds.create(spec, http));
     Expert guarded = guard(spec, built);
     bare.put(spec.name(), built);
     specs.put(spec.name(), spec);
@@ -322,7 +345,55 @@ public final class Assembly implements AutoCloseable {
     registries.values().forEach(reg -> reg.remove(name));
     specs.remove(name);
     bare.remove(name);
+    manager.remove(name);
+    Expert own = raw.remove(name);
+    if (own != null) {
+      closeQuietly(own);
+    }
     return true;
+  }
+
+  /**
+   * Registers an expert with the expert manager, which measures it (success rate, latency
+   * percentiles, load) and can scale or remove it; routers gate over the measuring wrapper.
+   */
+  private Expert managed(HimoeConfig.Expert spec, Expert built) {
+    raw.put(spec.name(), built);
+    int maxLoad =
+        spec.maxInstances() != null ? spec.maxInstances() : managementPolicy.defaultMaxLoad();
+    return manager.register(built, maxLoad).expert();
+  }
+
+  /**
+   * One expert-management pass (seed 002 §4): ranks experts by success rate, load and latency; adds
+   * instances to loaded, well-scored scalable experts ({@code llm}) and releases idle ones when
+   * {@code management.auto_scale}; flags experts under {@code management.performance_threshold}
+   * after {@code min_calls}, and removes them from every router when {@code
+   * management.remove_underperforming} (never a router's last expert). With either setting on,
+   * {@code serve} runs a pass every 10 seconds.
+   *
+   * @return what was done
+   */
+  public synchronized List<ManagementAction> manage() {
+    List<ManagementAction> actions = manager.manage();
+    for (ManagementAction a : actions) {
+      LOG.info("management: {}", a);
+      if (a instanceof ManagementAction.Removed r && specs.containsKey(r.expert())) {
+        try {
+          removeExpert(r.expert());
+        } catch (IllegalArgumentException lastOfARouter) {
+          LOG.warn("management: kept '{}': {}", r.expert(), lastOfARouter.getMessage());
+        }
+      }
+    }
+    return actions;
+  }
+
+  /**
+   * @return whether the configuration asks for periodic management passes
+   */
+  public boolean managementEnabled() {
+    return config.management().autoScale() || config.management().removeUnderperforming();
   }
 
   private static void checkSpec(HimoeConfig.Expert spec) {
@@ -523,6 +594,16 @@ public final class Assembly implements AutoCloseable {
     };
   }
 
+  private static void closeQuietly(Expert e) {
+    if (e instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ex) {
+        LOG.warn("closing expert '{}': {}", e.name(), ex.toString());
+      }
+    }
+  }
+
   /**
    * Loads the models and indexes of the local experts now (each answers one warm-up request), so
    * that no real request pays for loading inside its deadline. Prints one progress line per expert.
@@ -532,7 +613,7 @@ public final class Assembly implements AutoCloseable {
   public void warmUp(java.io.PrintStream progress) {
     for (HimoeConfig.Expert spec : config.experts()) {
       Optional<String> input = ExpertKinds.warmUpInput(spec.kind());
-      Expert e = bare.get(spec.name());
+      Expert e = raw.get(spec.name());
       if (input.isEmpty() || e == null) {
         continue;
       }
@@ -559,15 +640,8 @@ public final class Assembly implements AutoCloseable {
       snapshots.ifPresent(store -> store.save(LearningSnapshot.capture(clock.instant(), learners)));
     } finally {
       engine.close();
-      for (Expert e : bare.values()) {
-        if (e instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception ex) {
-            LOG.warn("closing expert '{}': {}", e.name(), ex.toString());
-          }
-        }
-      }
+      raw.values().forEach(Assembly::closeQuietly);
+      raw.clear();
     }
   }
 }

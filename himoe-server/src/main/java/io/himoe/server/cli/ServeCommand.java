@@ -7,6 +7,9 @@ import io.himoe.server.telemetry.Tracing;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,10 +75,32 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliFailure("cannot start the server: " + rootMessage(e), ExitCodes.FAILED);
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    ScheduledExecutorService management =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "himoe-management");
+              t.setDaemon(true);
+              return t;
+            });
+    if (assembly.managementEnabled()) {
+      management.scheduleWithFixedDelay(
+          () -> {
+            try {
+              assembly.manage();
+            } catch (RuntimeException e) {
+              // A failed pass must not end the schedule; the next one may succeed.
+              cli.err().println("himoe: management pass failed: " + rootMessage(e));
+            }
+          },
+          10,
+          10,
+          TimeUnit.SECONDS);
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  management.shutdownNow();
                   server.close();
                   assembly.close();
                   stopped.countDown();

@@ -241,4 +241,41 @@ class LearnedRoutersTest {
         .hasMessageContaining("experts[1].kind")
         .hasMessageContaining("knowledge");
   }
+
+  @Test
+  void managementRemovesAnUnderperformingExpertFromItsRouters() {
+    // "broken" calls a port nothing listens on: every call fails at once.
+    String yaml =
+        """
+        experts:
+          - name: planning
+            kind: planner
+          - name: broken
+            kind: openai
+            endpoint: "http://127.0.0.1:9/v1"
+            models: [none]
+            keywords: [broken]
+        routers:
+          - id: main
+            fallback: planning
+        management:
+          remove_underperforming: true
+          performance_threshold: 0.5
+          min_calls: 3
+        """;
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(yaml, "test"))) {
+      assertThat(a.managementEnabled()).isTrue();
+      for (int i = 0; i < 3; i++) {
+        String text = "broken " + i;
+        assertThatThrownBy(() -> a.engine().ask(InputData.text(text), a.newContext(null, null)))
+            .hasMessageContaining("broken");
+      }
+      assertThat(a.manage())
+          .anySatisfy(
+              action -> assertThat(action.toString()).contains("Removed").contains("broken"));
+      assertThat(a.experts()).extracting(Assembly.ExpertInfo::name).containsExactly("planning");
+      Answer after = a.engine().ask(InputData.text("broken again"), a.newContext(null, null));
+      assertThat(firstExpert(after)).isEqualTo("planning");
+    }
+  }
 }
