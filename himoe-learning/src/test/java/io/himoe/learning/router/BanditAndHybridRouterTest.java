@@ -55,10 +55,8 @@ class BanditAndHybridRouterTest {
             default -> 0;
           };
       // The engine records answers in the registry's stats; do the same here.
-      reg.stats(r.picked().getFirst().id())
-          .recordAnswer(
-              1,
-              r.picked().getFirst().name().equals("big") ? 5.0 : who.equals("small") ? 0.2 : 0.1);
+      var picked = r.picked().getFirst();
+      reg.stats(picked.id()).recordAnswer(1, ((NamedExpert) picked.expert()).cost());
       router.trainSignal(Feedbacks.of(r, OptionalDouble.of(q), Optional.empty()));
       if (t >= 300 && who.equals("small")) {
         small++;
