@@ -85,4 +85,40 @@ public record PerformanceProfile(
     return new PerformanceProfile(
         bytesPerToken, n, speculationLength, cacheEnabled, maxTokens, tier, maxTopK);
   }
+
+  /**
+   * @param tokens tokens per generator step
+   * @return a copy with that speculation length
+   */
+  public PerformanceProfile withSpeculationLength(int tokens) {
+    return new PerformanceProfile(
+        bytesPerToken, maxConcurrency, tokens, cacheEnabled, maxTokens, tier, maxTopK);
+  }
+
+  /**
+   * @param enabled whether responses are cached
+   * @return a copy with that cache setting
+   */
+  public PerformanceProfile withCacheEnabled(boolean enabled) {
+    return new PerformanceProfile(
+        bytesPerToken, maxConcurrency, speculationLength, enabled, maxTokens, tier, maxTopK);
+  }
+
+  /**
+   * @param t the model tier
+   * @return a copy with that tier
+   */
+  public PerformanceProfile withTier(ModelTier t) {
+    return new PerformanceProfile(
+        bytesPerToken, maxConcurrency, speculationLength, cacheEnabled, maxTokens, t, maxTopK);
+  }
+
+  /**
+   * @param k the most experts top-k may call
+   * @return a copy with that cap
+   */
+  public PerformanceProfile withMaxTopK(int k) {
+    return new PerformanceProfile(
+        bytesPerToken, maxConcurrency, speculationLength, cacheEnabled, maxTokens, tier, k);
+  }
 }

@@ -110,5 +110,16 @@ class ModeMatrixTest {
     assertThat(PerformanceProfile.ofDefaults(MAXIMUM).maxConcurrency()).isEqualTo(8);
     assertThat(PerformanceProfile.ofDefaults(PERFORMANCE).cacheEnabled()).isFalse();
     assertThat(PerformanceProfile.ofDefaults(BALANCED).cacheEnabled()).isTrue();
+    PerformanceProfile p =
+        PerformanceProfile.ofDefaults(ECO)
+            .withTier(ModelTier.LARGE)
+            .withMaxTopK(3)
+            .withCacheEnabled(false)
+            .withSpeculationLength(5)
+            .withMaxConcurrency(2)
+            .withBytesPerToken(100)
+            .withMaxTokens(10);
+    assertThat(p).isEqualTo(new PerformanceProfile(100, 2, 5, false, 10, ModelTier.LARGE, 3));
+    assertThatThrownBy(() -> p.withMaxTopK(0)).hasMessageContaining("profile maxTopK");
   }
 }
