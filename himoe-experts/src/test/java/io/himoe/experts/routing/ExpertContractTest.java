@@ -140,4 +140,16 @@ class ExpertContractTest {
       check(e, InputData.bytes("2+2 le chat est là".getBytes(StandardCharsets.UTF_8)));
     }
   }
+
+  @Test
+  void aCancelledRequestIsRefusedByEveryExpert() {
+    io.himoe.shared.CancelToken token = io.himoe.shared.CancelToken.create();
+    token.cancel();
+    Context cancelled = Context.builder().budget(Duration.ofMinutes(1)).cancel(token).build();
+    for (Expert e : experts) {
+      assertThatThrownBy(() -> e.infer(InputData.text("fr:tag combien font 2+2 ?"), cancelled))
+          .as(e.name())
+          .isInstanceOf(MoeError.Cancelled.class);
+    }
+  }
 }
