@@ -3,6 +3,9 @@ package io.himoe.eval.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,7 +20,7 @@ public record DataRow(Path file, int line, Map<String, JsonNode> fields) {
 
   /** Copies the fields. */
   public DataRow {
-    fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
   }
 
   /**
@@ -68,7 +71,7 @@ public record DataRow(Path file, int line, Map<String, JsonNode> fields) {
 
   static String describe(JsonNode v) {
     String s = v.toString();
-    return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+    return v.getNodeType().name().toLowerCase(Locale.ROOT)
         + " "
         + (s.length() > 40 ? s.substring(0, 40) + "…" : s);
   }

@@ -9,15 +9,20 @@ import io.himoe.learning.fit.FitOptions;
 import io.himoe.learning.fit.FittedOutcomes;
 import io.himoe.learning.fit.OutcomeExample;
 import io.himoe.learning.fit.OutcomeFitter;
+import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -82,7 +87,8 @@ public final class OutcomeEvaluation {
    *
    * @param perWeight the metrics at each cost weight, in the order given
    * @param curve the quality-cost curve with every single model and the oracle
-   * @param trainSeconds wall-clock seconds of learning (all cost weights, for bandits)
+   * @param trainSeconds wall-clock seconds of learning and of choosing for the test queries (all
+   *     cost weights)
    */
   public record Result(
       List<OutcomeMetrics> perWeight, QualityCostCurve curve, double trainSeconds) {
@@ -130,7 +136,7 @@ public final class OutcomeEvaluation {
         models.size(),
         encoder.id());
 
-    List<String> modelList = List.copyOf(new java.util.TreeSet<>(models));
+    List<String> modelList = List.copyOf(new TreeSet<>(models));
     List<Map<String, Double>> costs = costs(test, modelList, prices, options);
     long t0 = ticker.getAsLong();
     List<List<String>> choices =
@@ -218,8 +224,7 @@ public final class OutcomeEvaluation {
     float[][] testX = null;
     if (options.learner() == Learner.LINUCB) {
       // Check the dimension on one query before encoding thousands.
-      int dim =
-          encoder.encode(io.himoe.shared.InputData.text(train.getFirst().query())).dimension();
+      int dim = encoder.encode(InputData.text(train.getFirst().query())).dimension();
       if (dim > BanditChoice.MAX_LINUCB_DIM) {
         throw new IllegalArgumentException(
             "--learner linucb: encoder "
@@ -259,9 +264,8 @@ public final class OutcomeEvaluation {
 
   private static float[][] encode(Encoder encoder, List<Outcome> rows, PrintStream progress) {
     float[][] x = new float[rows.size()][];
-    List<io.himoe.shared.Encoded> encoded =
-        encoder.encodeAll(
-            rows.stream().map(o -> io.himoe.shared.InputData.text(o.query())).toList());
+    List<Encoded> encoded =
+        encoder.encodeAll(rows.stream().map(o -> InputData.text(o.query())).toList());
     for (int i = 0; i < x.length; i++) {
       x[i] = encoded.get(i).vector();
     }
@@ -271,7 +275,7 @@ public final class OutcomeEvaluation {
 
   private static QualityCostCurve curve(
       List<Outcome> test,
-      java.util.Set<String> models,
+      Set<String> models,
       Prices prices,
       Options options,
       List<QualityCostCurve.Routed> points) {
@@ -279,7 +283,7 @@ public final class OutcomeEvaluation {
     for (String m : models) {
       OutcomeMetrics all =
           OutcomeMetrics.of(
-              test, java.util.Collections.nCopies(test.size(), m), prices, options.outputTokens());
+              test, Collections.nCopies(test.size(), m), prices, options.outputTokens());
       singles.add(new QualityCostCurve.Single(m, all.quality(), all.costPer1k()));
     }
     double oracle = test.stream().mapToDouble(Outcome::oracle).average().orElseThrow();
