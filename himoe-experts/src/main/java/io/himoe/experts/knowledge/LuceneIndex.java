@@ -1,8 +1,6 @@
 package io.himoe.experts.knowledge;
 
-import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
-import io.himoe.shared.InputData;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,22 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.codecs.Codec;
-import org.apache.lucene.codecs.FilterCodec;
-import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -51,19 +37,8 @@ import org.apache.lucene.store.FSDirectory;
  * index and an interrupted build is redone on the next open.
  */
 final class LuceneIndex implements Closeable {
-  static final int FORMAT_VERSION = 1;
-  static final String KEY = "himoe.knowledge.key";
-  private static final String F_TEXT = "text";
-  private static final String F_BODY = "body";
-  private static final String F_SOURCE = "source";
-  private static final String F_TITLE = "title";
-  private static final String F_ORDINAL = "ordinal";
-  private static final String F_VEC = "vec";
-  private static final String F_VEC_BYTES = "vec_bytes";
-  private static final String F_ID = "id";
   private static final int RRF_K = 60;
   static final double MIN_VECTOR_ONLY_COSINE = 0.2;
-  private static final int ENCODE_BATCH = 32;
 
   private final Directory dir;
   private final DirectoryReader reader;
@@ -82,20 +57,13 @@ final class LuceneIndex implements Closeable {
 
   static LuceneIndex openOrBuild(
       Path indexDir, DocumentSet docs, Encoder encoder, Runnable checkpoint) {
-    String key =
-        docs.fingerprint()
-            + "|"
-            + encoder.id()
-            + "|split"
-            + PassageSplitter.VERSION
-            + "|format"
-            + FORMAT_VERSION;
+    String key = IndexBuilder.key(docs, encoder);
     try {
       Directory dir = FSDirectory.open(indexDir);
       try {
-        boolean fresh = !key.equals(currentKey(dir));
+        boolean fresh = !key.equals(IndexBuilder.currentKey(dir));
         if (fresh) {
-          build(dir, docs, encoder, key, checkpoint);
+          IndexBuilder.build(dir, docs, encoder, key, checkpoint);
         }
         return new LuceneIndex(dir, fresh);
       } catch (IOException | RuntimeException e) {
@@ -105,95 +73,6 @@ final class LuceneIndex implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("knowledge: cannot open the index in " + indexDir, e);
     }
-  }
-
-  private static String currentKey(Directory dir) throws IOException {
-    if (!DirectoryReader.indexExists(dir)) {
-      return null;
-    }
-    return SegmentInfos.readLatestCommit(dir).getUserData().get(KEY);
-  }
-
-  private static void build(
-      Directory dir, DocumentSet docs, Encoder encoder, String key, Runnable checkpoint)
-      throws IOException {
-    IndexWriterConfig cfg =
-        new IndexWriterConfig(new PassageAnalyzer())
-            .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-            .setCodec(wideCodec());
-    try (IndexWriter w = new IndexWriter(dir, cfg)) {
-      for (Path file : docs.files()) {
-        checkpoint.run();
-        String source = DocumentSet.relative(docs.root(), file);
-        List<Passage> passages = PassageSplitter.split(source, docs.read(file));
-        for (int from = 0; from < passages.size(); from += ENCODE_BATCH) {
-          checkpoint.run();
-          List<Passage> batch =
-              passages.subList(from, Math.min(passages.size(), from + ENCODE_BATCH));
-          List<InputData> inputs = new ArrayList<>(batch.size());
-          for (Passage p : batch) {
-            inputs.add(InputData.text(p.title() + "\n" + p.text()));
-          }
-          List<Encoded> vectors = encoder.encodeAll(inputs);
-          for (int i = 0; i < batch.size(); i++) {
-            w.addDocument(document(batch.get(i), unit(vectors.get(i).vector())));
-          }
-        }
-      }
-      w.setLiveCommitData(Map.of(KEY, key).entrySet());
-      w.commit();
-    }
-  }
-
-  private static Document document(Passage p, float[] vec) {
-    Document d = new Document();
-    d.add(new StringField(F_ID, p.source() + "#" + p.ordinal(), Field.Store.YES));
-    d.add(new StoredField(F_SOURCE, p.source()));
-    d.add(new StoredField(F_TITLE, p.title()));
-    d.add(new StoredField(F_ORDINAL, p.ordinal()));
-    d.add(new StoredField(F_BODY, p.text()));
-    d.add(new TextField(F_TEXT, p.title() + "\n" + p.text(), Field.Store.NO));
-    if (vec != null) {
-      d.add(new KnnFloatVectorField(F_VEC, vec, VectorSimilarityFunction.DOT_PRODUCT));
-      ByteBuffer b = ByteBuffer.allocate(vec.length * Float.BYTES);
-      b.asFloatBuffer().put(vec);
-      d.add(new StoredField(F_VEC_BYTES, b.array()));
-    }
-    return d;
-  }
-
-  /** The stock codec, but with vectors up to {@value WideVectorsFormat#MAX_DIMENSIONS} dims. */
-  private static Codec wideCodec() {
-    Codec base = Codec.getDefault();
-    KnnVectorsFormat wide = new WideVectorsFormat();
-    return new FilterCodec(base.getName(), base) {
-      @Override
-      public KnnVectorsFormat knnVectorsFormat() {
-        return new org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat() {
-          @Override
-          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return wide;
-          }
-        };
-      }
-    };
-  }
-
-  /** Scales to unit length; null for the zero vector (such a passage is found by BM25 only). */
-  static float[] unit(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += (double) x * x;
-    }
-    if (s == 0) {
-      return null;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] * inv;
-    }
-    return out;
   }
 
   boolean rebuilt() {
@@ -210,7 +89,7 @@ final class LuceneIndex implements Closeable {
    */
   List<String> terms(String text) {
     Set<String> out = new LinkedHashSet<>();
-    try (TokenStream ts = analyzer.tokenStream(F_TEXT, text)) {
+    try (TokenStream ts = analyzer.tokenStream(IndexBuilder.F_TEXT, text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
@@ -234,7 +113,7 @@ final class LuceneIndex implements Closeable {
     int known = 0;
     try {
       for (String t : terms) {
-        if (reader.docFreq(new Term(F_TEXT, t)) > 0) {
+        if (reader.docFreq(new Term(IndexBuilder.F_TEXT, t)) > 0) {
           known++;
         }
       }
@@ -260,14 +139,16 @@ final class LuceneIndex implements Closeable {
     if (!terms.isEmpty()) {
       BooleanQuery.Builder b = new BooleanQuery.Builder();
       for (String t : terms) {
-        b.add(new TermQuery(new Term(F_TEXT, t)), BooleanClause.Occur.SHOULD);
+        b.add(new TermQuery(new Term(IndexBuilder.F_TEXT, t)), BooleanClause.Occur.SHOULD);
       }
       rank(searcher.search(b.build(), depth).scoreDocs, fused, bm25);
     }
-    float[] qv = queryVector == null ? null : unit(queryVector);
+    float[] qv = queryVector == null ? null : IndexBuilder.unit(queryVector);
     if (qv != null && reader.numDocs() > 0) {
       rank(
-          searcher.search(new KnnFloatVectorQuery(F_VEC, qv, depth), depth).scoreDocs, fused, null);
+          searcher.search(new KnnFloatVectorQuery(IndexBuilder.F_VEC, qv, depth), depth).scoreDocs,
+          fused,
+          null);
     }
     StoredFields stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>();
@@ -275,11 +156,11 @@ final class LuceneIndex implements Closeable {
       Document d = stored.document(e.getKey());
       Passage p =
           new Passage(
-              d.get(F_SOURCE),
-              d.get(F_TITLE),
-              d.getField(F_ORDINAL).numericValue().intValue(),
-              d.get(F_BODY));
-      double cos = qv == null ? 0 : cosine(qv, d.getBinaryValue(F_VEC_BYTES));
+              d.get(IndexBuilder.F_SOURCE),
+              d.get(IndexBuilder.F_TITLE),
+              d.getField(IndexBuilder.F_ORDINAL).numericValue().intValue(),
+              d.get(IndexBuilder.F_BODY));
+      double cos = qv == null ? 0 : cosine(qv, d.getBinaryValue(IndexBuilder.F_VEC_BYTES));
       double cov = coverage(terms, p);
       if (!bm25.containsKey(e.getKey()) && cos < MIN_VECTOR_ONLY_COSINE) {
         continue; // kNN always returns neighbours; far ones are noise, not answers
