@@ -27,9 +27,11 @@ public record GenerationResult(
   public enum Stop {
     /** The mode's token budget was reached. */
     BUDGET,
+    /** The source had no more tokens. */
+    END,
     /** The subscriber or the request cancelled. */
     CANCELLED,
-    /** Memory ran out, or the subscriber broke the protocol. */
+    /** Memory ran out, the source failed, or the subscriber broke the protocol. */
     FAILED
   }
 }

@@ -8,12 +8,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A local token generator under the runtime's control: each {@link #stream} generates from the
- * {@link NgramModel} with the n-gram order of the mode's model tier (small 2, medium 3, large 4),
- * up to the mode's token budget, taking its KV cache ({@code bytesPerToken} per token, one growing
- * lease) and its per-step scratch buffer from the {@link MemoryPools}. Every {@code reassessEvery}
- * tokens (default 10, as in the seed) it asks the runtime to re-read the device, and continues in
- * the mode that comes back.
+ * Token generation under the runtime's control: each {@link #stream} reads a {@link TokenSource}
+ * (by default the {@link NgramModel}, with the n-gram order of the mode's model tier: small 2,
+ * medium 3, large 4) up to the mode's token budget, taking its KV cache ({@code bytesPerToken} per
+ * token, one growing lease) and each step's working memory ({@link TokenSession#stepBytes()}) from
+ * the {@link MemoryPools}. Every {@code reassessEvery} tokens (default 10, as in the seed) it asks
+ * the runtime to re-read the device, and continues in the mode that comes back.
  *
  * <pre>{@code
  * LocalGenerator gen = LocalGenerator.builder(NgramModel.bundled(), runtime, pools).build();
@@ -24,19 +24,17 @@ import java.util.Objects;
  */
 public final class LocalGenerator {
 
-  private final NgramModel model;
+  private final TokenSource source;
   private final RuntimeManager runtime;
   private final MemoryPools pools;
   private final int reassessEvery;
-  private final long seed;
   private final Duration leaseTimeout;
 
   private LocalGenerator(Builder b) {
-    this.model = b.model;
+    this.source = b.source != null ? b.source : TokenSource.ngram(b.model, b.seed);
     this.runtime = b.runtime;
     this.pools = b.pools;
     this.reassessEvery = b.reassessEvery;
-    this.seed = b.seed;
     this.leaseTimeout = b.leaseTimeout;
   }
 
@@ -47,7 +45,17 @@ public final class LocalGenerator {
    * @return a builder: re-read every 10 tokens, seed 42, lease timeout 500 ms (the seed's)
    */
   public static Builder builder(NgramModel model, RuntimeManager runtime, MemoryPools pools) {
-    return new Builder(model, runtime, pools);
+    return new Builder(Objects.requireNonNull(model, "model"), null, runtime, pools);
+  }
+
+  /**
+   * @param source any token source (a remote LLM's stream, a local model)
+   * @param runtime decides and re-decides the mode
+   * @param pools must hold {@link MemoryPools#KV_CACHE} and {@link MemoryPools#ACTIVATIONS}
+   * @return a builder: re-read every 10 tokens, lease timeout 500 ms
+   */
+  public static Builder builder(TokenSource source, RuntimeManager runtime, MemoryPools pools) {
+    return new Builder(null, Objects.requireNonNull(source, "source"), runtime, pools);
   }
 
   /**
@@ -72,8 +80,8 @@ public final class LocalGenerator {
         this, prompt, Objects.requireNonNull(decision, "decision"), Objects.requireNonNull(cancel));
   }
 
-  NgramModel model() {
-    return model;
+  TokenSource source() {
+    return source;
   }
 
   RuntimeManager runtime() {
@@ -88,10 +96,6 @@ public final class LocalGenerator {
     return reassessEvery;
   }
 
-  long seed() {
-    return seed;
-  }
-
   Duration leaseTimeout() {
     return leaseTimeout;
   }
@@ -99,14 +103,17 @@ public final class LocalGenerator {
   /** Builds a {@link LocalGenerator}. */
   public static final class Builder {
     private final NgramModel model;
+    private final TokenSource source;
     private final RuntimeManager runtime;
     private final MemoryPools pools;
     private int reassessEvery = 10;
     private long seed = 42;
     private Duration leaseTimeout = Duration.ofMillis(500);
 
-    private Builder(NgramModel model, RuntimeManager runtime, MemoryPools pools) {
-      this.model = Objects.requireNonNull(model, "model");
+    private Builder(
+        NgramModel model, TokenSource source, RuntimeManager runtime, MemoryPools pools) {
+      this.model = model;
+      this.source = source;
       this.runtime = Objects.requireNonNull(runtime, "runtime");
       this.pools = Objects.requireNonNull(pools, "pools");
       pools.pool(MemoryPools.KV_CACHE);
@@ -126,7 +133,8 @@ public final class LocalGenerator {
     }
 
     /**
-     * @param s the sampling seed (the same seed and prompt give the same text in the same mode)
+     * @param s the n-gram sampling seed (the same seed and prompt give the same text in the same
+     *     mode); ignored for a builder made with a {@link TokenSource}
      * @return this builder
      */
     public Builder seed(long s) {

@@ -3,15 +3,12 @@ package io.himoe.runtime.generation;
 import io.himoe.runtime.RuntimeDecision;
 import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.generation.GenerationResult.Stop;
-import io.himoe.runtime.memory.MemoryExhaustedException;
 import io.himoe.runtime.memory.MemoryPool;
 import io.himoe.runtime.memory.MemoryPools;
-import io.himoe.runtime.mode.ModelTier;
 import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.CancelToken;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,6 +85,7 @@ public final class TokenStream implements Flow.Publisher<String> {
     private volatile boolean cancelled;
     private volatile Throwable protocolError;
     private volatile Thread worker;
+    private volatile boolean inNext;
 
     Run(Flow.Subscriber<? super String> sub) {
       this.sub = sub;
@@ -107,7 +105,11 @@ public final class TokenStream implements Flow.Publisher<String> {
     @Override
     public void cancel() {
       cancelled = true;
-      LockSupport.unpark(worker);
+      Thread w = worker;
+      if (w != null && inNext) {
+        w.interrupt();
+      }
+      LockSupport.unpark(w);
     }
 
     private boolean awaitDemand() {
@@ -129,29 +131,20 @@ public final class TokenStream implements Flow.Publisher<String> {
     void generate() {
       worker = Thread.currentThread();
       RuntimeManager runtime = gen.runtime();
-      NgramModel model = gen.model();
       MemoryPools pools = gen.pools();
       Duration timeout = gen.leaseTimeout();
       RuntimeDecision d = initial;
       PerformanceProfile p = d.profile();
-      SplittableRandom random = new SplittableRandom(gen.seed());
-      int ctx = model.maxOrder() - 1;
-      int[] history = new int[Math.max(1, ctx)];
-      int len = seedHistory(model.encode(prompt), history, ctx);
       int produced = 0;
       int switches = 0;
       Stop stop = Stop.BUDGET;
       Throwable error = null;
-      MemoryPool.Lease kv = null;
-      try {
-        kv = pools.acquire(MemoryPools.KV_CACHE, 0, timeout);
+      try (MemoryPool.Lease kv = pools.acquire(MemoryPools.KV_CACHE, 0, timeout);
+          TokenSession session = gen.source().open(prompt, p)) {
         outer:
         while (produced < p.maxTokens()) {
-          int scratchLen = model.maxCandidates();
-          // One activation lease per step of speculationLength tokens: the scratch buffer it pays.
-          try (var _ =
-              pools.acquire(MemoryPools.ACTIVATIONS, (long) scratchLen * Double.BYTES, timeout)) {
-            double[] scratch = new double[scratchLen];
+          // One activation lease per step of speculationLength tokens.
+          try (var _ = pools.acquire(MemoryPools.ACTIVATIONS, session.stepBytes(), timeout)) {
             for (int s = 0; s < p.speculationLength() && produced < p.maxTokens(); s++) {
               if (produced > 0 && produced % gen.reassessEvery() == 0) {
                 RuntimeDecision next = runtime.reassess(d);
@@ -170,25 +163,21 @@ public final class TokenStream implements Flow.Publisher<String> {
                 break outer;
               }
               kv.grow(p.bytesPerToken(), timeout);
-              int tok = model.next(history, len, order(p.tier()), random, scratch);
-              len = push(history, len, tok, ctx);
-              sub.onNext(model.chunk(tok, produced == 0));
+              Optional<String> chunk = nextToken(session, p);
+              if (chunk.isEmpty()) {
+                stop = Stop.END;
+                break outer;
+              }
+              sub.onNext(chunk.get());
               produced++;
             }
           }
         }
-      } catch (MemoryExhaustedException e) {
-        stop = Stop.FAILED;
-        error = e;
       } catch (InterruptedException e) {
         stop = Stop.CANCELLED;
-      } catch (RuntimeException e) {
-        stop = Stop.FAILED;
-        error = e;
-      } finally {
-        if (kv != null) {
-          kv.close();
-        }
+      } catch (Exception e) {
+        stop = cancelled ? Stop.CANCELLED : Stop.FAILED;
+        error = cancelled ? null : e;
       }
       if (cancelled && error == null) {
         stop = Stop.CANCELLED;
@@ -196,38 +185,28 @@ public final class TokenStream implements Flow.Publisher<String> {
       // After cancel() the subscriber gets no further signal (Flow §1.8).
       if (stop == Stop.FAILED) {
         sub.onError(error);
-      } else if (stop == Stop.BUDGET) {
+      } else if (stop == Stop.BUDGET || stop == Stop.END) {
         sub.onComplete();
       }
       done.complete(
           new GenerationResult(produced, stop, d.mode(), switches, Optional.ofNullable(error)));
     }
-  }
 
-  static int order(ModelTier tier) {
-    return switch (tier) {
-      case SMALL -> 2;
-      case MEDIUM -> 3;
-      case LARGE -> 4;
-    };
-  }
-
-  private static int seedHistory(int[] promptIds, int[] history, int ctx) {
-    int n = Math.min(ctx, promptIds.length);
-    System.arraycopy(promptIds, promptIds.length - n, history, 0, n);
-    return n;
-  }
-
-  private static int push(int[] history, int len, int tok, int ctx) {
-    if (ctx == 0) {
-      return 0;
+    // A blocking source (a remote stream) is interrupted by cancel() while inside next().
+    private Optional<String> nextToken(TokenSession session, PerformanceProfile p)
+        throws Exception {
+      inNext = true;
+      try {
+        if (cancelled) {
+          throw new InterruptedException("cancelled");
+        }
+        return session.next(p);
+      } finally {
+        inNext = false;
+        if (Thread.interrupted() || cancelled) {
+          throw new InterruptedException("cancelled");
+        }
+      }
     }
-    if (len < ctx) {
-      history[len] = tok;
-      return len + 1;
-    }
-    System.arraycopy(history, 1, history, 0, ctx - 1);
-    history[ctx - 1] = tok;
-    return ctx;
   }
 }

@@ -15,6 +15,7 @@ import io.himoe.shared.CancelToken;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
@@ -266,6 +267,80 @@ class LocalGeneratorTest {
     Collector second = new Collector(1);
     s.subscribe(second);
     assertThat(second.error.get()).hasMessageContaining("single subscriber");
+    assertNoLeases();
+  }
+
+  @Test
+  void anyTokenSourceRunsUnderTheRuntimeAndMayEndEarly() throws Exception {
+    // A source with five tokens and 1 KiB of working memory per step.
+    TokenSource five =
+        (prompt, profile) ->
+            new TokenSession() {
+              int i;
+
+              @Override
+              public Optional<String> next(PerformanceProfile p) {
+                return i < 5 ? Optional.of(" t" + i++) : Optional.empty();
+              }
+
+              @Override
+              public long stepBytes() {
+                return 1024;
+              }
+            };
+    TokenStream s = LocalGenerator.builder(five, rt, pools).build().stream(HARD);
+    Collector c = new Collector(Long.MAX_VALUE);
+    s.subscribe(c);
+    GenerationResult r = s.done().get();
+    assertThat(r.stop()).isEqualTo(Stop.END);
+    assertThat(c.text()).isEqualTo(" t0 t1 t2 t3 t4");
+    assertThat(c.ended.getCount()).isZero();
+    assertThat(pools.pool(MemoryPools.ACTIVATIONS).peakBytes()).isEqualTo(1024);
+    assertNoLeases();
+  }
+
+  @Test
+  void cancelInterruptsASourceBlockedOnARemoteStream() throws Exception {
+    CountDownLatch blocked = new CountDownLatch(1);
+    AtomicReference<Boolean> closed = new AtomicReference<>(false);
+    TokenSource remote =
+        (prompt, profile) ->
+            new TokenSession() {
+              @Override
+              public Optional<String> next(PerformanceProfile p) throws InterruptedException {
+                blocked.countDown();
+                new CountDownLatch(1).await();
+                return Optional.empty();
+              }
+
+              @Override
+              public void close() {
+                closed.set(true);
+              }
+            };
+    TokenStream s = LocalGenerator.builder(remote, rt, pools).build().stream(HARD);
+    Collector c = new Collector(Long.MAX_VALUE);
+    s.subscribe(c);
+    blocked.await();
+    c.subscription.cancel();
+    GenerationResult r = s.done().get();
+    assertThat(r.stop()).isEqualTo(Stop.CANCELLED);
+    assertThat(closed.get()).isTrue();
+    assertNoLeases();
+  }
+
+  @Test
+  void aFailingSourceEndsTheStreamWithItsError() throws Exception {
+    TokenSource broken =
+        (prompt, profile) ->
+            p -> {
+              throw new java.io.IOException("connection reset");
+            };
+    TokenStream s = LocalGenerator.builder(broken, rt, pools).build().stream(HARD);
+    Collector c = new Collector(Long.MAX_VALUE);
+    s.subscribe(c);
+    assertThat(s.done().get().stop()).isEqualTo(Stop.FAILED);
+    assertThat(c.error.get()).hasMessage("connection reset");
     assertNoLeases();
   }
 }
