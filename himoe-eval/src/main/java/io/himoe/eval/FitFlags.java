@@ -10,6 +10,7 @@ final class FitFlags {
 
   @Option(
       names = "--encoder",
+      paramLabel = "NAME",
       defaultValue = "hashing",
       description =
           "Text encoder: hashing (feature hashing, no model) or minilm (in-process"
@@ -18,24 +19,28 @@ final class FitFlags {
 
   @Option(
       names = "--hidden",
+      paramLabel = "N",
       defaultValue = "0",
       description = "Hidden units of the gate; 0 = linear. Default: ${DEFAULT-VALUE}.")
   int hidden;
 
   @Option(
       names = "--epochs",
+      paramLabel = "N",
       defaultValue = "12",
       description = "Training epochs. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(
       names = "--learning-rate",
+      paramLabel = "X",
       defaultValue = "0.01",
       description = "Adam step size. Default: ${DEFAULT-VALUE}.")
   double learningRate;
 
   @Option(
       names = "--seed",
+      paramLabel = "N",
       defaultValue = "42",
       description = "Seed of the initial weights and shuffling. Default: ${DEFAULT-VALUE}.")
   long seed;

@@ -64,6 +64,7 @@ final class OutcomesCommand implements Callable<Integer> {
 
   @Option(
       names = "--output-tokens",
+      paramLabel = "N",
       defaultValue = "0",
       description = "Output tokens assumed per answer when pricing. Default: ${DEFAULT-VALUE}.")
   long outputTokens;
@@ -81,6 +82,7 @@ final class OutcomesCommand implements Callable<Integer> {
 
   @Option(
       names = "--exploration",
+      paramLabel = "X",
       defaultValue = "0.5",
       description =
           "Bandit exploration weight (UCB1 c, LinUCB alpha, Thompson prior scale). Default:"

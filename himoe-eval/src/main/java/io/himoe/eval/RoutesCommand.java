@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     name = "routes",
     mixinStandardHelpOptions = true,
     description = {
-      "Fit a router's gate on --train (calibrating the out-of-scope threshold on --val when"
+      "Fit a router on --train (calibrating the out-of-scope threshold on --val when"
           + " given), route every --test row on one thread, and print one JSON line: n_train,"
           + " n_test, accuracy, in_scope_accuracy, oos_recall (null without --oos-label),"
           + " macro_f1, ece, train_seconds, p50_ms, p99_ms.",
@@ -84,12 +84,14 @@ final class RoutesCommand implements Callable<Integer> {
   @Option(
       names = "--ece-bins",
       defaultValue = "15",
+      paramLabel = "N",
       description = "Equal-width confidence bins for ECE. Default: ${DEFAULT-VALUE}.")
   int eceBins;
 
   @Option(
       names = "--warmup",
       defaultValue = "200",
+      paramLabel = "N",
       description =
           "Test rows routed before latency is measured (at most half). Default: ${DEFAULT-VALUE}.")
   int warmup;
