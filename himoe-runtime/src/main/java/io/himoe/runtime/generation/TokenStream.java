@@ -59,6 +59,10 @@ public final class TokenStream implements Flow.Publisher<String> {
             () -> {
               try {
                 run.generate();
+              } catch (Error e) {
+                // Never leave done() pending: callers wait on it.
+                done.completeExceptionally(e);
+                throw e;
               } finally {
                 unregister.run();
               }
