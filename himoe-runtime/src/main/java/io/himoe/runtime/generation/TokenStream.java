@@ -187,10 +187,14 @@ public final class TokenStream implements Flow.Publisher<String> {
         stop = Stop.CANCELLED;
       }
       // After cancel() the subscriber gets no further signal (Flow §1.8).
-      if (stop == Stop.FAILED) {
-        sub.onError(error);
-      } else if (stop == Stop.BUDGET || stop == Stop.END) {
-        sub.onComplete();
+      try {
+        if (stop == Stop.FAILED) {
+          sub.onError(error);
+        } else if (stop == Stop.BUDGET || stop == Stop.END) {
+          sub.onComplete();
+        }
+      } catch (RuntimeException e) {
+        // A subscriber must not throw (Flow §2.13); the generation is over either way.
       }
       done.complete(
           new GenerationResult(produced, stop, d.mode(), switches, Optional.ofNullable(error)));
