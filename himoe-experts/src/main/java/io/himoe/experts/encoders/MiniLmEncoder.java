@@ -157,6 +157,11 @@ public final class MiniLmEncoder implements Encoder {
     for (String t : texts) {
       segments.add(TextSegment.from(t));
     }
+    if (Thread.currentThread().isInterrupted()) {
+      // Checked first: a model call that finishes before get() would otherwise hide the
+      // interrupt (FutureTask.get returns a completed result without looking at it).
+      throw new MoeError.Cancelled("minilm encoder");
+    }
     List<Embedding> embeddings;
     Future<List<Embedding>> call =
         Model.POOL.submit(() -> Model.INSTANCE.embedAll(segments).content());
