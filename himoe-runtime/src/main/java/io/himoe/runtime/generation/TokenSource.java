@@ -29,4 +29,14 @@ public interface TokenSource {
   static TokenSource ngram(NgramModel model, long seed) {
     return new NgramTokenSource(model, seed);
   }
+
+  /**
+   * @param producer a push-style producer (e.g. an LLM client's streaming call)
+   * @return a source that runs it on a virtual thread and hands its chunks over a 16-token buffer
+   *     (the producer blocks when the consumer is 16 tokens behind); closing the session interrupts
+   *     the producer
+   */
+  static TokenSource fromPush(TokenProducer producer) {
+    return new PushTokenSource(producer, 16);
+  }
 }

@@ -343,4 +343,63 @@ class LocalGeneratorTest {
     assertThat(c.error.get()).hasMessage("connection reset");
     assertNoLeases();
   }
+
+  @Test
+  void pushProducersAreSlowedByTheConsumerAndStoppedByCancel() throws Exception {
+    CountDownLatch producerDone = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger pushed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    TokenSource llm =
+        TokenSource.fromPush(
+            (prompt, profile, onToken) -> {
+              try {
+                for (int i = 0; i < 1_000; i++) {
+                  onToken.accept(" w" + i);
+                  pushed.incrementAndGet();
+                }
+              } finally {
+                producerDone.countDown();
+              }
+            });
+    TokenStream s = LocalGenerator.builder(llm, rt, pools).build().stream(HARD);
+    Collector c = new Collector(3);
+    c.onEach =
+        n -> {
+          if (n == 3) {
+            c.subscription.cancel();
+          }
+        };
+    s.subscribe(c);
+    GenerationResult r = s.done().get();
+    assertThat(r.stop()).isEqualTo(Stop.CANCELLED);
+    assertThat(c.text()).isEqualTo(" w0 w1 w2");
+    // Closing the session interrupted the producer blocked on the full buffer.
+    producerDone.await();
+    assertThat(pushed.get()).isLessThanOrEqualTo(3 + 16 + 1);
+    assertNoLeases();
+  }
+
+  @Test
+  void pushProducerEndAndFailureReachTheSubscriber() throws Exception {
+    TokenSource ok = TokenSource.fromPush((prompt, profile, onToken) -> onToken.accept("hi"));
+    TokenStream s = LocalGenerator.builder(ok, rt, pools).build().stream(HARD);
+    Collector c = new Collector(Long.MAX_VALUE);
+    s.subscribe(c);
+    assertThat(s.done().get().stop()).isEqualTo(Stop.END);
+    assertThat(c.text()).isEqualTo("hi");
+
+    TokenSource failing =
+        TokenSource.fromPush(
+            (prompt, profile, onToken) -> {
+              onToken.accept("partial");
+              throw new java.io.IOException("HTTP 503 from the model server");
+            });
+    TokenStream f = LocalGenerator.builder(failing, rt, pools).build().stream(HARD);
+    Collector fc = new Collector(Long.MAX_VALUE);
+    f.subscribe(fc);
+    assertThat(f.done().get().stop()).isEqualTo(Stop.FAILED);
+    assertThat(fc.text()).isEqualTo("partial");
+    assertThat(fc.error.get()).hasMessage("HTTP 503 from the model server");
+    assertNoLeases();
+  }
 }
