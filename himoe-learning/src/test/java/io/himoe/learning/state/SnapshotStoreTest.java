@@ -86,6 +86,18 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void captureLooksThroughHybridRoutersAndSkipsUntrainedGates() {
+    ExpertRegistry reg = registry();
+    NeuralRouter inner = NeuralRouter.builder("inner", reg, new HashingEncoder(32)).build();
+    var hybrid = io.himoe.learning.router.HybridRouter.builder("hybrid", inner).build();
+    assertThat(LearningSnapshot.capture(Instant.EPOCH, List.of(hybrid)).gates()).isEmpty();
+    hybrid.route(InputData.text("play a song"), Context.of(Duration.ofSeconds(5)));
+    LearningSnapshot s = LearningSnapshot.capture(Instant.EPOCH, List.of(hybrid));
+    assertThat(s.gates()).containsOnlyKeys("hybrid");
+    assertThat(s.gates().get("hybrid").experts()).isEqualTo(4);
+  }
+
+  @Test
   void corruptionIsAClearErrorAndTheFileIsKept() throws Exception {
     SnapshotStore store = SnapshotStore.of(dir.resolve("s.snap"));
     store.save(SnapshotWriterMain.version(1));
