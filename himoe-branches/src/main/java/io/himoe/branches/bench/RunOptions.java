@@ -56,7 +56,7 @@ public record RunOptions(
   /**
    * @param method the method
    * @return defaults: 2x400, 2 epochs, batch 64, lr 0.02, top-1 gate, whole-block low-rank rank 32
-   *     branches, cosine threshold 0, budget 10, no merge, 300 episodes per task, strength by
+   *     branches, cosine threshold 0.1, budget 10, no merge, 500 episodes per task, strength by
    *     method
    */
   public static RunOptions of(Method method) {
@@ -78,10 +78,10 @@ public record RunOptions(
         BranchKind.LOW_RANK,
         32,
         ConflictMeasure.COSINE,
-        0.0,
+        0.1,
         10,
         false,
-        300,
+        500,
         strength,
         20,
         0.05,
