@@ -24,6 +24,7 @@ import io.himoe.learning.gate.NeuralGate;
 import io.himoe.learning.router.BanditRouter;
 import io.himoe.learning.router.HybridRouter;
 import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.state.AutoSnapshot;
 import io.himoe.learning.state.LearningSnapshot;
 import io.himoe.learning.state.SnapshotStore;
 import io.himoe.orchestrator.RuleOrchestrator;
@@ -158,13 +159,17 @@ public final class Assembly implements AutoCloseable {
       ob.planSteps(oc.planSteps());
     }
     this.orchestrator = new ModelOrchestrator(ob.build());
-    this.engine =
+    Engine.Builder eb =
         Engine.builder(orchestrator)
             .clock(clock)
             .defaultBudget(Duration.ofMillis(config.budgets().deadlineMs()))
             .shadowMinRemaining(Duration.ofMillis(config.shadows().minRemainingMs()))
-            .decisions(config.server().traceCapacity(), Duration.ofHours(1))
-            .build();
+            .decisions(config.server().traceCapacity(), Duration.ofHours(1));
+    // Learned state is also saved while serving (every 50 feedbacks, off the feedback path), so a
+    // crash loses at most the last few updates; close() saves the rest.
+    snapshots.ifPresent(
+        store -> eb.listener(AutoSnapshot.of(store, () -> List.copyOf(learners), 50, clock)));
+    this.engine = eb.build();
   }
 
   /**
