@@ -22,8 +22,10 @@ import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateState;
 import io.himoe.learning.gate.NeuralGate;
 import io.himoe.learning.router.BanditRouter;
+import io.himoe.learning.router.FeedbackReplay;
 import io.himoe.learning.router.HybridRouter;
 import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.router.ReplayEvent;
 import io.himoe.learning.state.AutoSnapshot;
 import io.himoe.learning.state.LearningSnapshot;
 import io.himoe.learning.state.SnapshotStore;
@@ -392,6 +394,43 @@ public final class Assembly implements AutoCloseable {
       }
     }
     return actions;
+  }
+
+  /**
+   * Retrains a learning router offline from stored feedback events (the feedback log), then the
+   * learned state is saved with the rest when the assembly closes.
+   *
+   * @param routerId a router of this assembly
+   * @param events the events, oldest first
+   * @param passes passes over them, at least 1
+   * @return the number of feedbacks given
+   * @throws IllegalArgumentException if the router is unknown or does not learn
+   */
+  public synchronized long replay(String routerId, List<ReplayEvent> events, int passes) {
+    Router r =
+        learners.stream()
+            .filter(l -> l.id().equals(routerId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "router '"
+                            + routerId
+                            + "' is not a router of this configuration (known: "
+                            + String.join(", ", routerIds())
+                            + ")"));
+    if (!(r instanceof NeuralRouter || r instanceof BanditRouter || r instanceof HybridRouter)) {
+      throw new IllegalArgumentException(
+          "router '" + routerId + "' is a keyword router: it does not learn from feedback");
+    }
+    return FeedbackReplay.replay(r, events, passes);
+  }
+
+  /**
+   * @return whether learned state is saved ({@code learning.snapshot_path} is set)
+   */
+  public boolean savesLearning() {
+    return snapshots.isPresent();
   }
 
   /**

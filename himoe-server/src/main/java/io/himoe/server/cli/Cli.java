@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       FeedbackCommand.class,
       ExpertsCommand.class,
       EvalCommand.class,
+      LearnCommand.class,
       VersionCommand.class
     })
 public final class Cli implements Runnable {

@@ -274,13 +274,37 @@ final class ApiHandlers {
       throw ApiError.badRequest("best_expert: no expert named '" + best.get() + "'");
     }
     FeedbackStore.Entry stored =
-        store.append(traceId, reward, best.orElse(null), notes.orElse(null), clock.millis());
+        store.append(
+            traceId,
+            reward,
+            best.orElse(null),
+            notes.orElse(null),
+            clock.millis(),
+            judged(traceId));
     assembly.engine().feedback(new Feedback(traceId, reward, best, notes));
     ObjectNode out = MAPPER.createObjectNode();
     out.put("status", "accepted");
     out.put("feedback_id", stored.id());
     out.put("trace_id", traceId);
     send(ctx, 202, out);
+  }
+
+  /** The decision a feedback judges, from the trace log, so the stored log can be replayed. */
+  private Optional<FeedbackStore.Decision> judged(String traceId) {
+    return traces
+        .get(traceId)
+        .flatMap(
+            e ->
+                e.trace()
+                    .map(
+                        t ->
+                            new FeedbackStore.Decision(
+                                t.routerId(),
+                                e.input(),
+                                t.stages().getFirst().experts().stream()
+                                    .filter(x -> !x.status().equals("not-picked"))
+                                    .map(ExpertTrace::name)
+                                    .toList())));
   }
 
   // ---- experts ----

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -29,6 +30,8 @@ public final class FeedbackStore implements AutoCloseable {
    * @param bestExpert the expert that should have answered, when given
    * @param notes free text, when given
    * @param receivedAtMs when it was received (epoch ms)
+   * @param decision the decision it judged (router, input, chosen experts), when it was still known
+   *     when the feedback arrived
    */
   public record Entry(
       long id,
@@ -36,7 +39,24 @@ public final class FeedbackStore implements AutoCloseable {
       OptionalDouble reward,
       String bestExpert,
       String notes,
-      long receivedAtMs) {}
+      long receivedAtMs,
+      Optional<Decision> decision) {}
+
+  /**
+   * What a feedback judged, stored with it so that the log can retrain routers offline.
+   *
+   * @param router the router that decided
+   * @param input the request text
+   * @param chosen the experts it called, in order
+   */
+  public record Decision(String router, String input, List<String> chosen) {
+    /** Validates and copies. */
+    public Decision {
+      Objects.requireNonNull(router, "router");
+      Objects.requireNonNull(input, "input");
+      chosen = List.copyOf(chosen);
+    }
+  }
 
   private final Connection conn;
 
@@ -70,6 +90,10 @@ public final class FeedbackStore implements AutoCloseable {
                 + "notes TEXT,"
                 + "received_at_ms INTEGER NOT NULL)");
         s.execute("CREATE INDEX IF NOT EXISTS feedback_trace ON feedback(trace_id)");
+        // Schema 2: the judged decision, for offline replay. Older files gain the columns.
+        addColumnIfMissing(s, "router", "TEXT");
+        addColumnIfMissing(s, "input", "TEXT");
+        addColumnIfMissing(s, "chosen", "TEXT");
       }
       return new FeedbackStore(c);
     } catch (SQLException | java.io.IOException e) {
@@ -88,13 +112,35 @@ public final class FeedbackStore implements AutoCloseable {
    * @return the stored entry
    * @throws StoreException if it could not be stored
    */
-  public synchronized Entry append(
+  public Entry append(
       String traceId, OptionalDouble reward, String bestExpert, String notes, long receivedAtMs) {
+    return append(traceId, reward, bestExpert, notes, receivedAtMs, Optional.empty());
+  }
+
+  /**
+   * Stores one feedback with the decision it judged, and commits it.
+   *
+   * @param traceId the decision
+   * @param reward quality in [0, 1], or empty
+   * @param bestExpert the right expert, or {@code null}
+   * @param notes free text, or {@code null}
+   * @param receivedAtMs when it was received
+   * @param decision the judged decision, when known
+   * @return the stored entry
+   * @throws StoreException if it could not be stored
+   */
+  public synchronized Entry append(
+      String traceId,
+      OptionalDouble reward,
+      String bestExpert,
+      String notes,
+      long receivedAtMs,
+      Optional<Decision> decision) {
     Objects.requireNonNull(traceId, "traceId");
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "INSERT INTO feedback(trace_id, reward, best_expert, notes, received_at_ms)"
-                + " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO feedback(trace_id, reward, best_expert, notes, received_at_ms, router,"
+                + " input, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, traceId);
       if (reward.isPresent()) {
@@ -105,10 +151,15 @@ public final class FeedbackStore implements AutoCloseable {
       ps.setString(3, bestExpert);
       ps.setString(4, notes);
       ps.setLong(5, receivedAtMs);
+      ps.setString(6, decision.map(Decision::router).orElse(null));
+      ps.setString(7, decision.map(Decision::input).orElse(null));
+      // Expert names cannot contain a newline (config and API refuse blank names; newline-joined
+      // lists stay unambiguous for names with commas).
+      ps.setString(8, decision.map(d -> String.join("\n", d.chosen())).orElse(null));
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         long id = keys.next() ? keys.getLong(1) : -1;
-        return new Entry(id, traceId, reward, bestExpert, notes, receivedAtMs);
+        return new Entry(id, traceId, reward, bestExpert, notes, receivedAtMs, decision);
       }
     } catch (SQLException e) {
       throw new StoreException("cannot store feedback: " + e.getMessage(), e);
@@ -121,6 +172,28 @@ public final class FeedbackStore implements AutoCloseable {
    */
   public synchronized List<Entry> forTrace(String traceId) {
     return query("SELECT * FROM feedback WHERE trace_id = ? ORDER BY id", traceId);
+  }
+
+  /**
+   * @param router a router id
+   * @return the feedback on that router's decisions whose decision is stored, oldest first
+   */
+  public synchronized List<Entry> forRouter(String router) {
+    return query(
+        "SELECT * FROM feedback WHERE router = ? AND input IS NOT NULL ORDER BY id", router);
+  }
+
+  private static void addColumnIfMissing(Statement s, String column, String type)
+      throws SQLException {
+    boolean present = false;
+    try (ResultSet rs = s.executeQuery("PRAGMA table_info(feedback)")) {
+      while (rs.next()) {
+        present |= rs.getString("name").equals(column);
+      }
+    }
+    if (!present) {
+      s.execute("ALTER TABLE feedback ADD COLUMN " + column + " " + type);
+    }
   }
 
   /**
@@ -143,6 +216,19 @@ public final class FeedbackStore implements AutoCloseable {
         while (rs.next()) {
           double r = rs.getDouble("reward");
           OptionalDouble reward = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(r);
+          String router = rs.getString("router");
+          String input = rs.getString("input");
+          String chosen = rs.getString("chosen");
+          Optional<Decision> decision =
+              router == null || input == null
+                  ? Optional.empty()
+                  : Optional.of(
+                      new Decision(
+                          router,
+                          input,
+                          chosen == null || chosen.isEmpty()
+                              ? List.of()
+                              : List.of(chosen.split("\n"))));
           out.add(
               new Entry(
                   rs.getLong("id"),
@@ -150,7 +236,8 @@ public final class FeedbackStore implements AutoCloseable {
                   reward,
                   rs.getString("best_expert"),
                   rs.getString("notes"),
-                  rs.getLong("received_at_ms")));
+                  rs.getLong("received_at_ms"),
+                  decision));
         }
       }
       return out;

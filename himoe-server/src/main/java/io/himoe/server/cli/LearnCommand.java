@@ -1,0 +1,113 @@
+package io.himoe.server.cli;
+
+import io.himoe.learning.router.ReplayEvent;
+import io.himoe.server.assembly.Assembly;
+import io.himoe.server.store.FeedbackStore;
+import io.himoe.server.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code himoe learn replay}: retrains the learning routers of a configuration offline from the
+ * server's feedback log (SQLite), then saves them to the configuration's learning snapshot, which
+ * the next {@code serve} loads.
+ */
+@Command(
+    name = "learn",
+    mixinStandardHelpOptions = true,
+    description = "Offline learning from stored feedback.",
+    subcommands = {LearnCommand.Replay.class})
+final class LearnCommand {
+
+  @ParentCommand Cli cli;
+
+  /** {@code himoe learn replay}. */
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Replay the feedback log into the learning routers (neural, bandit, hybrid) and save them"
+            + " to learning.snapshot_path.",
+        "Only feedback stored with its decision (router, input, experts called) is replayed."
+      })
+  static final class Replay implements Callable<Integer> {
+
+    @ParentCommand LearnCommand parent;
+
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--feedback-db",
+        required = true,
+        paramLabel = "FILE",
+        description = "the server's feedback database (server.feedback_db)")
+    Path db;
+
+    @Option(
+        names = "--passes",
+        defaultValue = "1",
+        paramLabel = "N",
+        description = "passes over the log (default ${DEFAULT-VALUE})")
+    int passes;
+
+    @Override
+    public Integer call() {
+      Cli cli = parent.cli;
+      if (passes < 1) {
+        throw new CliFailure("--passes: expected a count >= 1, got " + passes, ExitCodes.USAGE);
+      }
+      if (!Files.isRegularFile(db)) {
+        throw new CliFailure("--feedback-db: no such file " + db, ExitCodes.USAGE);
+      }
+      try (Assembly a = Assembly.build(config.load(cli.env()));
+          FeedbackStore store = FeedbackStore.open(db)) {
+        if (!a.savesLearning()) {
+          throw new CliFailure(
+              "learning.snapshot_path: replay needs it set in the configuration, to save the"
+                  + " retrained routers",
+              ExitCodes.CONFIG);
+        }
+        long total = 0;
+        for (String router : a.routerIds()) {
+          List<ReplayEvent> events = events(store.forRouter(router));
+          if (events.isEmpty()) {
+            continue;
+          }
+          try {
+            long n = a.replay(router, events, passes);
+            total += n;
+            cli.err().printf("router %s: %d feedback events replayed%n", router, n);
+          } catch (IllegalArgumentException notLearning) {
+            cli.err().printf("router %s: skipped (%s)%n", router, notLearning.getMessage());
+          }
+        }
+        cli.out().printf("replayed %d feedback events; learned state saved on exit%n", total);
+        return ExitCodes.OK;
+      } catch (StoreException e) {
+        throw new CliFailure(e.getMessage(), ExitCodes.FAILED);
+      }
+    }
+
+    private static List<ReplayEvent> events(List<FeedbackStore.Entry> entries) {
+      List<ReplayEvent> out = new ArrayList<>();
+      for (FeedbackStore.Entry e : entries) {
+        FeedbackStore.Decision d = e.decision().orElseThrow();
+        if (e.bestExpert() == null && (e.reward().isEmpty() || d.chosen().isEmpty())) {
+          continue; // nothing a router can learn from
+        }
+        out.add(
+            new ReplayEvent(
+                d.input(), Optional.ofNullable(e.bestExpert()), e.reward(), d.chosen()));
+      }
+      return out;
+    }
+  }
+}
