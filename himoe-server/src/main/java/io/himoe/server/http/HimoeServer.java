@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.himoe.learning.metrics.GuardrailMonitor;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.metrics.DashboardState;
@@ -11,6 +12,7 @@ import io.himoe.shared.MoeError;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +64,22 @@ public final class HimoeServer implements AutoCloseable {
     assembly.engine().addListener(metrics);
     assembly.engine().addListener(dashboard);
     assembly.engine().addListener(traces);
+    // Seed 000's guardrails (calibration, drift, contradictions) from himoe-learning, exported as
+    // gauges read at scrape time.
+    GuardrailMonitor guardrails = GuardrailMonitor.ofDefaults();
+    assembly.engine().addListener(guardrails);
+    Gauge.builder("himoe.calibration.ece", guardrails, g -> g.report().ece())
+        .description("expected calibration error of answer confidence against feedback")
+        .register(registry);
+    Gauge.builder("himoe.drift.psi", guardrails, g -> g.report().driftPsi())
+        .description("PSI between the gate distributions of the last two windows")
+        .register(registry);
+    Gauge.builder("himoe.drift.alert", guardrails, g -> g.report().driftAlert() ? 1 : 0)
+        .description("1 when the gate drift is over the alert threshold")
+        .register(registry);
+    Gauge.builder("himoe.contradiction.rate", guardrails, g -> g.report().contradictionRate())
+        .description("share of requests whose answering experts disagreed")
+        .register(registry);
     this.store = FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
     this.api =
         new ApiHandlers(
