@@ -36,7 +36,7 @@ final class Plot {
   private static final int LEFT = 80;
   private static final int RIGHT = 30;
   private static final int TOP = 50;
-  private static final int BOTTOM = 70;
+  private static final int BOTTOM = 85;
 
   private final String title;
   private final String xLabel;
@@ -126,7 +126,7 @@ final class Plot {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     g.drawString(title, (WIDTH - g.getFontMetrics().stringWidth(title)) / 2f, TOP - 18);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    g.drawString(xLabel, (WIDTH - g.getFontMetrics().stringWidth(xLabel)) / 2f, HEIGHT - 25);
+    g.drawString(xLabel, (WIDTH - g.getFontMetrics().stringWidth(xLabel)) / 2f, HEIGHT - 40);
     Graphics2D r = (Graphics2D) g.create();
     r.rotate(-Math.PI / 2);
     r.drawString(yLabel, -(HEIGHT + r.getFontMetrics().stringWidth(yLabel)) / 2f, 22);
@@ -185,15 +185,21 @@ final class Plot {
     }
   }
 
+  /** One row under the x-axis label, outside the plot area, so it never hides data. */
   private void legend(Graphics2D g) {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    int y = TOP + 18;
+    int total = 0;
+    for (Series s : series) {
+      total += g.getFontMetrics().stringWidth(s.name()) + 40;
+    }
+    int x = Math.max(8, (WIDTH - total) / 2);
+    int y = HEIGHT - 12;
     for (Series s : series) {
       g.setColor(s.color());
-      g.fillRect(LEFT + 12, y - 10, 14, 10);
+      g.fillRect(x, y - 10, 14, 10);
       g.setColor(Color.BLACK);
-      g.drawString(s.name(), LEFT + 32, y);
-      y += 18;
+      g.drawString(s.name(), x + 20, y);
+      x += g.getFontMetrics().stringWidth(s.name()) + 40;
     }
   }
 }
