@@ -143,13 +143,14 @@ public final class Engine implements AutoCloseable {
         }
         for (Stage s : next) {
           ctx.checkAlive(s.label());
-          results.add(s.router().router().route(s.input(), ctx));
+          // Only the first stage streams: later stages answer parts, not the whole.
+          results.add(s.router().router().route(s.input(), ctx.withoutTokens()));
           routers.add(s.router().router());
           labels.add(s.label());
         }
       }
       ctx.cancel().throwIfCancelled("synthesize");
-      Value value = orchestrator.synthesize(input, List.copyOf(results), ctx);
+      Value value = orchestrator.synthesize(input, List.copyOf(results), ctx.withoutTokens());
       List<RouterRef> shadows = orchestrator.shadows(input, primary);
       boolean runShadows = !shadows.isEmpty() && ctx.remaining().compareTo(shadowMinRemaining) > 0;
       DecisionTrace trace =
@@ -316,7 +317,7 @@ public final class Engine implements AutoCloseable {
     }
     // Same deadline, trace and cost budget; a cancel of the request after its answer must not
     // cut the comparison short, so the shadow gets its own token.
-    Context shadowCtx = ctx.withCancel(CancelToken.create());
+    Context shadowCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
     ShadowJudge judge = orchestrator.shadowJudge();
     try {
       shadowExecutor.execute(

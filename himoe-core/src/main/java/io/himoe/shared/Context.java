@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param cancel the request's cancel token
  * @param memory a bounded key-value memory for the request (TTL + LRU)
  * @param clock the time source deadlines are measured with
+ * @param tokens where a streaming answer's tokens go as they come; {@link TokenListener#NONE} when
+ *     the request does not stream
  */
 public record Context(
     String traceId,
@@ -26,10 +28,12 @@ public record Context(
     CostBudget costBudget,
     CancelToken cancel,
     TtlLruCache<String, Object> memory,
-    InstantSource clock) {
+    InstantSource clock,
+    TokenListener tokens) {
 
   /** Validates. */
   public Context {
+    tokens = tokens == null ? TokenListener.NONE : tokens;
     if (traceId == null || traceId.isBlank()) {
       throw new IllegalArgumentException("traceId is empty");
     }
@@ -105,7 +109,7 @@ public record Context(
    */
   public Context withDeadline(Instant newDeadline) {
     Instant d = newDeadline.isBefore(deadline) ? newDeadline : deadline;
-    return new Context(traceId, budgetMs, d, costBudget, cancel, memory, clock);
+    return new Context(traceId, budgetMs, d, costBudget, cancel, memory, clock, tokens);
   }
 
   /**
@@ -113,7 +117,7 @@ public record Context(
    * @return a copy with that cancel token
    */
   public Context withCancel(CancelToken token) {
-    return new Context(traceId, budgetMs, deadline, costBudget, token, memory, clock);
+    return new Context(traceId, budgetMs, deadline, costBudget, token, memory, clock, tokens);
   }
 
   /**
@@ -121,7 +125,36 @@ public record Context(
    * @return a copy with that trace id
    */
   public Context withTraceId(String id) {
-    return new Context(id, budgetMs, deadline, costBudget, cancel, memory, clock);
+    return new Context(id, budgetMs, deadline, costBudget, cancel, memory, clock, tokens);
+  }
+
+  /**
+   * Streams this request: a router that calls a single {@link io.himoe.experts.StreamingExpert}
+   * sends it the tokens as they come. Later stages, shadows, synthesis and cascades do not stream.
+   *
+   * @param listener receives the tokens
+   * @return the same context, streaming to {@code listener}
+   */
+  public Context withTokens(TokenListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    return new Context(traceId, budgetMs, deadline, costBudget, cancel, memory, clock, listener);
+  }
+
+  /**
+   * @return the same context without streaming
+   */
+  public Context withoutTokens() {
+    return streaming()
+        ? new Context(
+            traceId, budgetMs, deadline, costBudget, cancel, memory, clock, TokenListener.NONE)
+        : this;
+  }
+
+  /**
+   * @return whether the request streams its answer
+   */
+  public boolean streaming() {
+    return tokens != TokenListener.NONE;
   }
 
   /** Builds a {@link Context}. */
@@ -216,7 +249,8 @@ public record Context(
           costBudget,
           cancel != null ? cancel : CancelToken.create(),
           new TtlLruCache<>(memorySize, memoryTtl, clock),
-          clock);
+          clock,
+          TokenListener.NONE);
     }
   }
 }

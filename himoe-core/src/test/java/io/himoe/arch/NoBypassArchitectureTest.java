@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.himoe.experts.Expert;
+import io.himoe.experts.StreamingExpert;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +25,13 @@ class NoBypassArchitectureTest {
           .importPackages("io.himoe");
 
   private static final DescribedPredicate<JavaMethodCall> CALLS_INFER =
-      new DescribedPredicate<>("a call of Expert.infer") {
+      new DescribedPredicate<>("a call of Expert.infer or StreamingExpert.stream") {
         @Override
         public boolean test(JavaMethodCall call) {
-          return call.getName().equals("infer")
-              && call.getTargetOwner().isAssignableTo(Expert.class);
+          return (call.getName().equals("infer")
+                  && call.getTargetOwner().isAssignableTo(Expert.class))
+              || (call.getName().equals("stream")
+                  && call.getTargetOwner().isAssignableTo(StreamingExpert.class));
         }
       };
 

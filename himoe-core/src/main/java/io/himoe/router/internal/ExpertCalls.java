@@ -4,10 +4,12 @@ import io.himoe.experts.ExpertOut;
 import io.himoe.experts.ExpertOutcome;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertStats;
+import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.TokenListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Parallel expert calls: one virtual thread per expert, each with its own cancel token; the caller
  * waits until all have answered, the deadline passes or the request is cancelled. Calls still
  * running then are interrupted, their token is cancelled, and they are reported as dropped; a
- * result that arrives afterwards is discarded.
+ * result that arrives afterwards is discarded. A request that streams ({@link Context#streaming})
+ * and calls a single {@link StreamingExpert} gets its tokens as they come.
  */
 final class ExpertCalls {
 
@@ -35,24 +38,48 @@ final class ExpertCalls {
     final InputData input;
     final Context ctx;
     final CountDownLatch done;
+    // Where to stream, when this is the request's only call to a streaming expert; else null.
+    final TokenListener streamTo;
     final AtomicBoolean finished = new AtomicBoolean();
     final long startNanos = System.nanoTime();
     volatile ExpertOutcome outcome;
     Thread thread;
 
-    Call(ExpertRef ref, ExpertStats stats, InputData input, Context ctx, CountDownLatch done) {
+    Call(
+        ExpertRef ref,
+        ExpertStats stats,
+        InputData input,
+        Context ctx,
+        CountDownLatch done,
+        TokenListener streamTo) {
       this.ref = ref;
       this.stats = stats;
       this.input = input;
       this.ctx = ctx;
       this.done = done;
+      this.streamTo = streamTo;
+    }
+
+    private ExpertOut answer() throws Exception {
+      if (streamTo != null && ref.expert() instanceof StreamingExpert s) {
+        // Tokens stop flowing the moment the call is dropped at the deadline or cancelled.
+        return s.stream(
+            input,
+            ctx,
+            token -> {
+              if (!finished.get()) {
+                streamTo.onToken(token);
+              }
+            });
+      }
+      return ref.expert().infer(input, ctx);
     }
 
     @Override
     public void run() {
       ExpertOutcome o;
       try {
-        ExpertOut out = ref.expert().infer(input, ctx);
+        ExpertOut out = answer();
         long ms = elapsedMs();
         if (out == null) {
           o = failed(new MoeError.ExpertFailed(ref.name(), "returned no output"), ms);
@@ -117,6 +144,7 @@ final class ExpertCalls {
   static List<ExpertOutcome> parallel(
       List<ExpertStats> stats, List<ExpertRef> picked, InputData input, Context ctx) {
     int n = picked.size();
+    TokenListener streamTo = n == 1 && ctx.streaming() ? ctx.tokens() : null;
     CountDownLatch done = new CountDownLatch(n);
     List<Call> calls = new ArrayList<>(n);
     CancelToken parent = ctx.cancel();
@@ -133,8 +161,10 @@ final class ExpertCalls {
             });
     try {
       for (int i = 0; i < n; i++) {
-        Context callCtx = ctx.withCancel(CancelToken.create());
-        Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done);
+        // The expert's own context does not stream: only this call forwards tokens, and only
+        // when it is the request's single call.
+        Context callCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
+        Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done, streamTo);
         c.stats.enter();
         c.thread = THREADS.unstarted(c);
         calls.add(c);

@@ -82,7 +82,8 @@ public final class RouteLoop {
       throw noAnswer(router, outcomes, ctx);
     }
     ctx.cancel().throwIfCancelled("aggregate");
-    AggregatedOut agg = cfg.aggregator().combine(input, answered, weights, ctx);
+    // A synthesizer reached through another router must not stream into this request's answer.
+    AggregatedOut agg = cfg.aggregator().combine(input, answered, weights, ctx.withoutTokens());
     int drops = 0;
     double cost = 0;
     for (ExpertOutcome o : outcomes) {
@@ -177,7 +178,9 @@ public final class RouteLoop {
         continue;
       }
       ExpertOutcome o =
-          ExpertCalls.parallel(List.of(stats.get(i)), List.of(picked.get(i)), input, ctx)
+          // A cascade's steps do not stream: a later step may replace an earlier answer.
+          ExpertCalls.parallel(
+                  List.of(stats.get(i)), List.of(picked.get(i)), input, ctx.withoutTokens())
               .getFirst();
       out.add(o);
       if (o instanceof ExpertOutcome.Answered a && a.out().aux().confidence() >= threshold) {

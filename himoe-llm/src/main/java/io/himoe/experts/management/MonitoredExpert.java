@@ -2,11 +2,11 @@ package io.himoe.experts.management;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
-import io.himoe.experts.stream.StreamingExpert;
-import io.himoe.experts.stream.TokenListener;
+import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.TokenListener;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

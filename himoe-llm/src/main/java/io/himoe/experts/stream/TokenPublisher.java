@@ -1,6 +1,7 @@
 package io.himoe.experts.stream;
 
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;

@@ -1,5 +1,6 @@
 /**
- * Streaming experts: experts that can deliver their answer token by token ({@link
- * io.himoe.experts.stream.StreamingExpert}), used by LLM experts and fallback chains.
+ * Streaming as a {@link java.util.concurrent.Flow.Publisher}: {@link
+ * io.himoe.experts.stream.TokenPublisher} turns any core {@link io.himoe.experts.StreamingExpert}
+ * into a back-pressured stream of tokens.
  */
 package io.himoe.experts.stream;

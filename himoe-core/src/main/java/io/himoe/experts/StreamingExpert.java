@@ -1,14 +1,14 @@
-package io.himoe.experts.stream;
+package io.himoe.experts;
 
-import io.himoe.experts.Expert;
-import io.himoe.experts.ExpertOut;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.TokenListener;
 
 /**
  * An expert that can also deliver its answer token by token. The same deadline and cancellation
  * rules as {@link Expert#infer} apply; a failure after the first token cannot be hidden by a retry
- * or a fallback, since the caller has already seen part of the answer.
+ * or a fallback, since the caller has already seen part of the answer. Like {@code infer}, only
+ * routers call it.
  */
 public interface StreamingExpert extends Expert {
 
@@ -20,8 +20,7 @@ public interface StreamingExpert extends Expert {
    * @param ctx the request context (deadline, cancel token)
    * @param listener receives each token
    * @return the complete answer
-   * @throws Exception any failure; {@code LlmException} of kind {@code STREAM_BROKEN} when it
-   *     happened after tokens were delivered
+   * @throws Exception any failure, including one after tokens were delivered
    */
   ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception;
 }
