@@ -2,6 +2,7 @@ package io.himoe.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.eval.report.ConfusionSummary;
+import io.himoe.eval.report.LabelTables;
 import io.himoe.eval.report.ReliabilityDiagram;
 import io.himoe.eval.report.ReportDir;
 import io.himoe.eval.routes.RouteEvaluation;
@@ -100,7 +101,8 @@ final class RoutesCommand implements Callable<Integer> {
       names = "--report",
       paramLabel = "DIR",
       description =
-          "Also write confusion.txt, reliability.png and metrics.json here (all or nothing).")
+          "Also write confusion.txt, reliability.png, reliability.csv, per_label.csv and"
+              + " metrics.json here (all or nothing).")
   Path report;
 
   @Mixin FitFlags fit;
@@ -127,6 +129,8 @@ final class RoutesCommand implements Callable<Integer> {
       if (dir != null) {
         ConfusionSummary.write(r.metrics(), 30, dir.file("confusion.txt"));
         ReliabilityDiagram.write(r.calibration(), dir.file("reliability.png"));
+        LabelTables.writeReliability(r.calibration(), dir.file("reliability.csv"));
+        LabelTables.writePerLabel(r.metrics(), dir.file("per_label.csv"));
         ObjectNode full = json.deepCopy();
         full.put("router", router);
         full.put("encoder", encoder.id());

@@ -82,7 +82,13 @@ class RoutesCommandTest {
     assertThat(r.err()).contains("fit: epoch 30/30").contains("route: 35/35");
 
     assertThat(Files.list(report).map(p -> p.getFileName().toString()))
-        .containsExactlyInAnyOrder("confusion.txt", "reliability.png", "metrics.json");
+        .containsExactlyInAnyOrder(
+            "confusion.txt", "reliability.png", "reliability.csv", "per_label.csv", "metrics.json");
+    List<String> perLabel = Files.readAllLines(report.resolve("per_label.csv"));
+    // header, 6 intents and oos
+    assertThat(perLabel).hasSize(8).first().isEqualTo("label,support,precision,recall,f1");
+    assertThat(perLabel).anySatisfy(l -> assertThat(l).startsWith("alarm,5,"));
+    assertThat(Files.readAllLines(report.resolve("reliability.csv"))).hasSize(16);
     assertThat(Files.readString(report.resolve("confusion.txt"))).contains("most confused pairs");
     BufferedImage png = ImageIO.read(report.resolve("reliability.png").toFile());
     assertThat(png.getWidth()).isEqualTo(800);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * Routing quality on a labelled test set. A rejected row counts as predicting the out-of-scope
@@ -21,6 +22,7 @@ import java.util.OptionalDouble;
  * @param macroF1 the unweighted mean of per-label F1 over every label that is gold or predicted
  *     (the out-of-scope label included), in [0, 1]
  * @param confusions (gold, predicted) pairs that differ, most frequent first
+ * @param labels per-label scores, by label name
  */
 public record RoutingMetrics(
     int n,
@@ -28,7 +30,8 @@ public record RoutingMetrics(
     double inScopeAccuracy,
     OptionalDouble oosRecall,
     double macroF1,
-    List<Confusion> confusions) {
+    List<Confusion> confusions,
+    List<LabelScore> labels) {
 
   /**
    * A gold label and a wrong prediction, with how often it happened.
@@ -40,12 +43,24 @@ public record RoutingMetrics(
    */
   public record Confusion(String gold, String predicted, int count) {}
 
+  /**
+   * Precision, recall and F1 of one label.
+   *
+   * @param label the label
+   * @param support test rows whose gold label it is
+   * @param precision right predictions of it over all predictions of it (0 when never predicted)
+   * @param recall right predictions of it over its support (0 when no support)
+   * @param f1 their harmonic mean (0 when both are 0)
+   */
+  public record LabelScore(String label, int support, double precision, double recall, double f1) {}
+
   /** The prediction recorded for a rejection when no out-of-scope label is configured. */
   public static final String REJECTED = "<rejected>";
 
   /** Copies the list. */
   public RoutingMetrics {
     confusions = List.copyOf(confusions);
+    labels = List.copyOf(labels);
   }
 
   /**
@@ -88,9 +103,19 @@ public record RoutingMetrics(
       }
     }
     double f1Sum = 0;
-    for (int[] c : perLabel.values()) {
+    List<LabelScore> labels = new ArrayList<>();
+    for (var e : new TreeMap<>(perLabel).entrySet()) {
+      int[] c = e.getValue();
       int denominator = 2 * c[0] + c[1] + c[2];
-      f1Sum += denominator == 0 ? 0 : 2.0 * c[0] / denominator;
+      double f1 = denominator == 0 ? 0 : 2.0 * c[0] / denominator;
+      f1Sum += f1;
+      labels.add(
+          new LabelScore(
+              e.getKey(),
+              c[0] + c[2],
+              c[0] + c[1] == 0 ? 0 : (double) c[0] / (c[0] + c[1]),
+              c[0] + c[2] == 0 ? 0 : (double) c[0] / (c[0] + c[2]),
+              f1));
     }
     List<Confusion> confusions = new ArrayList<>();
     confused.forEach((k, v) -> confusions.add(new Confusion(k.get(0), k.get(1), v)));
@@ -105,6 +130,7 @@ public record RoutingMetrics(
         inScope == 0 ? 0 : (double) inScopeCorrect / inScope,
         oos == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) oosCaught / oos),
         f1Sum / perLabel.size(),
-        confusions);
+        confusions,
+        labels);
   }
 }

@@ -81,7 +81,7 @@ public record QualityCostCurve(List<Routed> routed, List<Single> singles, double
     Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
   }
 
-  private static String csvCell(String s) {
+  static String csvCell(String s) {
     return s.contains(",") || s.contains("\"") || s.contains("\n")
         ? '"' + s.replace("\"", "\"\"") + '"'
         : s;

@@ -35,6 +35,12 @@ class RoutingMetricsTest {
             new RoutingMetrics.Confusion("a", "b", 1),
             new RoutingMetrics.Confusion("b", "a", 1),
             new RoutingMetrics.Confusion("oos", "a", 1));
+    // a: predicted on rows 1,5,6, right on 1 -> precision 1/3; gold on rows 1,2 -> recall 1/2
+    assertThat(m.labels())
+        .containsExactly(
+            new RoutingMetrics.LabelScore("a", 2, 1.0 / 3, 0.5, 0.4),
+            new RoutingMetrics.LabelScore("b", 2, 0.5, 0.5, 0.5),
+            new RoutingMetrics.LabelScore("oos", 2, 1.0, 0.5, 2.0 / 3));
   }
 
   @Test
