@@ -26,7 +26,6 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
@@ -121,18 +120,18 @@ final class ApiHandlers {
     boolean stream = optBool(body, "stream");
     String tid = traceId(ctx);
     io.himoe.shared.Context mctx = contextFor(tid, model);
+    long created = clock.millis() / 1000;
+    String id = "chatcmpl-" + tid;
+    if (stream) {
+      streamChat(ctx, text, mctx, id, created, model);
+      return;
+    }
     Answer a =
         tracing.request(
             "POST /v1/chat/completions",
             tid,
             () -> assembly.engine().ask(InputData.text(text), mctx));
     String content = a.value().render();
-    long created = clock.millis() / 1000;
-    String id = "chatcmpl-" + tid;
-    if (stream) {
-      stream(ctx, a, id, created, content);
-      return;
-    }
     ObjectNode out = MAPPER.createObjectNode();
     out.put("id", id);
     out.put("object", "chat.completion");
@@ -155,54 +154,33 @@ final class ApiHandlers {
     send(ctx, 200, out);
   }
 
-  private void stream(Context ctx, Answer a, String id, long created, String content)
+  /**
+   * SSE chat. When the router calls a single streaming expert (an {@code llm} expert), its tokens
+   * are sent as they come; otherwise the engine answers whole and the answer is sent word by word.
+   * A failure before the first chunk is an ordinary JSON error; after it, an error event.
+   */
+  private void streamChat(
+      Context ctx, String text, io.himoe.shared.Context mctx, String id, long created, String model)
       throws IOException {
-    ctx.status(200);
-    ctx.contentType("text/event-stream; charset=utf-8");
-    ctx.header("Cache-Control", "no-cache");
-    ctx.header("X-Accel-Buffering", "no");
-    OutputStream os = ctx.outputStream();
-    String model = a.trace().routerId();
-    sse(os, chunk(id, created, model, a, MAPPER.createObjectNode().put("role", "assistant"), null));
-    // The engine answers whole; the answer is then streamed word by word so that streaming clients
-    // render it progressively.
-    for (String piece : content.split("(?<=\\s)")) {
-      if (!piece.isEmpty()) {
-        sse(
-            os,
-            chunk(id, created, model, a, MAPPER.createObjectNode().put("content", piece), null));
+    SseWriter sse = new SseWriter(ctx, id, created, model, mctx.traceId());
+    Answer a;
+    try {
+      a =
+          tracing.request(
+              "POST /v1/chat/completions",
+              mctx.traceId(),
+              () -> assembly.engine().ask(InputData.text(text), mctx.withTokens(sse::token)));
+    } catch (MoeError e) {
+      if (!sse.started()) {
+        throw e;
       }
+      sse.fail(e.code(), e.getMessage());
+      return;
     }
-    ObjectNode last = chunk(id, created, model, a, MAPPER.createObjectNode(), "stop");
+    String content = a.value().render();
+    ObjectNode last = MAPPER.createObjectNode();
     last.set("himoe", summary(a));
-    sse(os, last);
-    os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-    os.flush();
-  }
-
-  private static ObjectNode chunk(
-      String id, long created, String model, Answer a, ObjectNode delta, String finish) {
-    ObjectNode c = MAPPER.createObjectNode();
-    c.put("id", id);
-    c.put("object", "chat.completion.chunk");
-    c.put("created", created);
-    c.put("model", model);
-    c.put("trace_id", a.traceId());
-    ObjectNode choice = c.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.set("delta", delta);
-    if (finish == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finish);
-    }
-    return c;
-  }
-
-  private static void sse(OutputStream os, JsonNode data) throws IOException {
-    os.write(
-        ("data: " + MAPPER.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
-    os.flush();
+    sse.finish(content, last);
   }
 
   private static ObjectNode summary(Answer a) {

@@ -13,6 +13,7 @@ import io.himoe.server.http.HimoeServer;
 import io.himoe.shared.InputData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,6 +277,77 @@ class LearnedRoutersTest {
       assertThat(a.experts()).extracting(Assembly.ExpertInfo::name).containsExactly("planning");
       Answer after = a.engine().ask(InputData.text("broken again"), a.newContext(null, null));
       assertThat(firstExpert(after)).isEqualTo("planning");
+    }
+  }
+
+  @Test
+  void anLlmExpertStreamsItsTokensThroughTheServer() throws Exception {
+    HimoeConfig up =
+        ConfigLoader.of(Map.of())
+            .parse(
+                """
+                experts:
+                  - name: planning
+                    kind: planner
+                routers:
+                  - id: main
+                """,
+                "upstream");
+    try (Assembly upstream = Assembly.build(up);
+        HimoeServer upServer =
+            HimoeServer.builder(upstream)
+                .host("127.0.0.1")
+                .port(0)
+                .feedbackDb(dir.resolve("up2.db"))
+                .start()) {
+      String yaml =
+          """
+          budgets:
+            deadline_ms: 15000
+          experts:
+            - name: remote
+              kind: llm
+              endpoint: "%s/v1"
+              models: [himoe]
+          routers:
+            - id: main
+          """
+              .formatted(upServer.url());
+      try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(yaml, "test"));
+          HimoeServer server =
+              HimoeServer.builder(a)
+                  .host("127.0.0.1")
+                  .port(0)
+                  .feedbackDb(dir.resolve("d.db"))
+                  .start()) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.url() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"main\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"plan: wash; dry; fold\"}]}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> events =
+            r.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        StringBuilder content = new StringBuilder();
+        for (String e : events.subList(1, events.size() - 1)) {
+          content.append(
+              mapper.readTree(e).path("choices").path(0).path("delta").path("content").asText());
+        }
+        assertThat(content.toString()).contains("wash").contains("dry").contains("fold");
+        var last = mapper.readTree(events.get(events.size() - 2));
+        // The tokens came live from the llm expert's stream, not split after the answer.
+        assertThat(last.path("himoe").path("streamed_tokens").asInt()).isGreaterThan(1);
+        assertThat(last.path("himoe").path("experts").get(0).asText()).isEqualTo("remote");
+      }
     }
   }
 }
