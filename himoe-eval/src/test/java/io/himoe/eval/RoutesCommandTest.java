@@ -89,7 +89,9 @@ class RoutesCommandTest {
     assertThat(perLabel).hasSize(8).first().isEqualTo("label,support,precision,recall,f1");
     assertThat(perLabel).anySatisfy(l -> assertThat(l).startsWith("alarm,5,"));
     assertThat(Files.readAllLines(report.resolve("reliability.csv"))).hasSize(16);
-    assertThat(Files.readString(report.resolve("confusion.txt"))).contains("most confused pairs");
+    assertThat(Files.readString(report.resolve("confusion.txt")))
+        .contains("most confused pairs")
+        .contains("lowest F1 labels");
     BufferedImage png = ImageIO.read(report.resolve("reliability.png").toFile());
     assertThat(png.getWidth()).isEqualTo(800);
     // nothing is left behind in the parent but the report itself

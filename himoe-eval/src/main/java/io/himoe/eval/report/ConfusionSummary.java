@@ -5,16 +5,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 
-/** A plain-text summary of routing quality and the most confused (gold, predicted) pairs. */
+/**
+ * A plain-text summary of routing quality, the most confused (gold, predicted) pairs and the labels
+ * of lowest F1.
+ */
 public final class ConfusionSummary {
 
   private ConfusionSummary() {}
 
   /**
    * @param metrics the routing metrics
-   * @param top how many confused pairs to list, at least 1
+   * @param top how many confused pairs, and lowest-F1 labels, to list, at least 1
    * @return the summary text
    */
   public static String render(RoutingMetrics metrics, int top) {
@@ -46,6 +50,32 @@ public final class ConfusionSummary {
                 b.append(
                     String.format(
                         Locale.ROOT, "%6d  %-30s -> %s%n", c.count(), c.gold(), c.predicted())));
+    b.append(String.format(Locale.ROOT, "%nlowest F1 labels%n"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%6s  %-30s %9s %9s %7s%n",
+            "F1",
+            "label",
+            "precision",
+            "recall",
+            "support"));
+    metrics.labels().stream()
+        .sorted(
+            Comparator.comparingDouble(RoutingMetrics.LabelScore::f1)
+                .thenComparing(RoutingMetrics.LabelScore::label))
+        .limit(top)
+        .forEach(
+            l ->
+                b.append(
+                    String.format(
+                        Locale.ROOT,
+                        "%6.3f  %-30s %9.3f %9.3f %7d%n",
+                        l.f1(),
+                        l.label(),
+                        l.precision(),
+                        l.recall(),
+                        l.support())));
     return b.toString();
   }
 
