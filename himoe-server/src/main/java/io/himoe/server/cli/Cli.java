@@ -54,6 +54,10 @@ public final class Cli implements Runnable {
    */
   public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     CommandLine cl = new CommandLine(new Cli(out, err, env));
+    // Delegating commands hand every argument, options included, to their module in order.
+    CommandLine eval = cl.getSubcommands().get("eval");
+    eval.setUnmatchedOptionsArePositionalParams(true);
+    eval.setStopAtPositional(true);
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setParameterExceptionHandler(

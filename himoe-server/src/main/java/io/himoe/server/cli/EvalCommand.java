@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code himoe eval ...}: hands its arguments to the evaluation module ({@code
@@ -28,14 +27,9 @@ final class EvalCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "ARGS", description = "arguments for himoe-eval")
   List<String> args;
 
-  @Unmatched List<String> unmatched;
-
   @Override
   public Integer call() throws Exception {
     List<String> all = new java.util.ArrayList<>();
-    if (unmatched != null) {
-      all.addAll(unmatched);
-    }
     if (args != null) {
       all.addAll(args);
     }
