@@ -34,7 +34,7 @@ public final class ClBench {
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
-                    [--max-branches N] [--merge] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
+                    [--max-branches N] [--merge] [--merge-budget N] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
                     [--seed N]""";
 
   private ClBench() {}
@@ -164,6 +164,7 @@ public final class ClBench {
         Double.parseDouble(a.getOrDefault("threshold", String.valueOf(d.threshold()))),
         Integer.parseInt(a.getOrDefault("max-branches", String.valueOf(d.maxBranches()))),
         a.containsKey("merge"),
+        Integer.parseInt(a.getOrDefault("merge-budget", a.getOrDefault("max-branches", "10"))),
         Integer.parseInt(a.getOrDefault("memory", String.valueOf(d.memoryPerTask()))),
         Double.parseDouble(a.getOrDefault("strength", String.valueOf(d.strength()))),
         Integer.parseInt(a.getOrDefault("gate-epochs", String.valueOf(d.gateEpochs()))),

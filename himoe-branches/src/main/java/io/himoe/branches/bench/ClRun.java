@@ -82,7 +82,7 @@ public final class ClRun {
           if (opts.merge()) {
             for (BranchEvent c :
                 learner.consolidate(
-                    new ConsolidationPolicy(opts.maxBranches(), 0.05, 2, 0.0, 0.02))) {
+                    new ConsolidationPolicy(opts.mergeBudget(), 0.05, 2, 0.0, 0.02))) {
               progress.println("  " + c.reason());
             }
           }

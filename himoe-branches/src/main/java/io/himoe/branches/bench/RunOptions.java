@@ -22,6 +22,7 @@ import java.util.List;
  * @param threshold conflict threshold (spawn below it)
  * @param maxBranches budget m_max
  * @param merge run consolidation (merge/collect) after every task
+ * @param mergeBudget branches kept by consolidation (m_max of the merge)
  * @param memoryPerTask episodes remembered per task (gate training and replay)
  * @param strength protection strength (EWC λ, SI c, L2 λ)
  * @param gateEpochs gate training passes over the memory after each task
@@ -42,6 +43,7 @@ public record RunOptions(
     double threshold,
     int maxBranches,
     boolean merge,
+    int mergeBudget,
     int memoryPerTask,
     double strength,
     int gateEpochs,
@@ -81,6 +83,7 @@ public record RunOptions(
         0.1,
         10,
         false,
+        10,
         500,
         strength,
         20,
