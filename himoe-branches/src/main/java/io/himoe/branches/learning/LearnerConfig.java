@@ -80,19 +80,9 @@ public record LearnerConfig(
    * @return a single-branch learner (never spawns) with that protection
    */
   public LearnerConfig singleBranch(Protection p) {
-    return new LearnerConfig(
-        epochs,
-        batchSize,
-        lr,
-        measure,
-        Double.NEGATIVE_INFINITY,
-        p,
-        probeSize,
-        replay,
-        1,
-        gateEpochs,
-        gateLr,
-        seed);
+    return edit(b -> b.threshold = Double.NEGATIVE_INFINITY)
+        .edit(b -> b.protection = p)
+        .edit(b -> b.maxBranches = 1);
   }
 
   /**
@@ -101,41 +91,17 @@ public record LearnerConfig(
    * @return a copy with that conflict rule
    */
   public LearnerConfig withConflict(ConflictMeasure m, double t) {
-    return new LearnerConfig(
-        epochs,
-        batchSize,
-        lr,
-        m,
-        t,
-        protection,
-        probeSize,
-        replay,
-        maxBranches,
-        gateEpochs,
-        gateLr,
-        seed);
+    return edit(b -> b.measure = m).edit(b -> b.threshold = t);
   }
 
   /**
    * @param e epochs
-   * @param b batch size
+   * @param size batch size
    * @param rate learning rate
    * @return a copy with that schedule
    */
-  public LearnerConfig withTraining(int e, int b, double rate) {
-    return new LearnerConfig(
-        e,
-        b,
-        rate,
-        measure,
-        threshold,
-        protection,
-        probeSize,
-        replay,
-        maxBranches,
-        gateEpochs,
-        gateLr,
-        seed);
+  public LearnerConfig withTraining(int e, int size, double rate) {
+    return edit(b -> b.epochs = e).edit(b -> b.batchSize = size).edit(b -> b.lr = rate);
   }
 
   /**
@@ -143,19 +109,7 @@ public record LearnerConfig(
    * @return a copy
    */
   public LearnerConfig withReplay(boolean on) {
-    return new LearnerConfig(
-        epochs,
-        batchSize,
-        lr,
-        measure,
-        threshold,
-        protection,
-        probeSize,
-        on,
-        maxBranches,
-        gateEpochs,
-        gateLr,
-        seed);
+    return edit(b -> b.replay = on);
   }
 
   /**
@@ -163,19 +117,7 @@ public record LearnerConfig(
    * @return a copy
    */
   public LearnerConfig withMaxBranches(int m) {
-    return new LearnerConfig(
-        epochs,
-        batchSize,
-        lr,
-        measure,
-        threshold,
-        protection,
-        probeSize,
-        replay,
-        m,
-        gateEpochs,
-        gateLr,
-        seed);
+    return edit(b -> b.maxBranches = m);
   }
 
   /**
@@ -183,19 +125,7 @@ public record LearnerConfig(
    * @return a copy
    */
   public LearnerConfig withProtection(Protection p) {
-    return new LearnerConfig(
-        epochs,
-        batchSize,
-        lr,
-        measure,
-        threshold,
-        p,
-        probeSize,
-        replay,
-        maxBranches,
-        gateEpochs,
-        gateLr,
-        seed);
+    return edit(b -> b.protection = p);
   }
 
   /**
@@ -204,19 +134,53 @@ public record LearnerConfig(
    * @return a copy
    */
   public LearnerConfig withGate(int passes, double rate) {
+    return edit(b -> b.gateEpochs = passes).edit(b -> b.gateLr = rate);
+  }
+
+  /** A mutable copy of every field, so that each wither names only what it changes. */
+  private static final class Fields {
+    int epochs;
+    int batchSize;
+    double lr;
+    ConflictMeasure measure;
+    double threshold;
+    Protection protection;
+    int probeSize;
+    boolean replay;
+    int maxBranches;
+    int gateEpochs;
+    double gateLr;
+    long seed;
+  }
+
+  private LearnerConfig edit(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields();
+    f.epochs = epochs;
+    f.batchSize = batchSize;
+    f.lr = lr;
+    f.measure = measure;
+    f.threshold = threshold;
+    f.protection = protection;
+    f.probeSize = probeSize;
+    f.replay = replay;
+    f.maxBranches = maxBranches;
+    f.gateEpochs = gateEpochs;
+    f.gateLr = gateLr;
+    f.seed = seed;
+    change.accept(f);
     return new LearnerConfig(
-        epochs,
-        batchSize,
-        lr,
-        measure,
-        threshold,
-        protection,
-        probeSize,
-        replay,
-        maxBranches,
-        passes,
-        rate,
-        seed);
+        f.epochs,
+        f.batchSize,
+        f.lr,
+        f.measure,
+        f.threshold,
+        f.protection,
+        f.probeSize,
+        f.replay,
+        f.maxBranches,
+        f.gateEpochs,
+        f.gateLr,
+        f.seed);
   }
 
   private static void positive(String field, int v) {
