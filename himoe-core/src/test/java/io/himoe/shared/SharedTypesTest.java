@@ -134,4 +134,16 @@ class SharedTypesTest {
     assertThat(ri).isInstanceOf(RouterInput.Encoded.class);
     assertThat(ri.source()).isEqualTo(InputData.text("abcd"));
   }
+
+  @Test
+  void traceIdsAreDistinctVersion4Uuids() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = Context.of(java.time.Duration.ofSeconds(1)).traceId();
+      java.util.UUID u = java.util.UUID.fromString(id);
+      assertThat(u.version()).isEqualTo(4);
+      assertThat(u.variant()).isEqualTo(2);
+      assertThat(seen.add(id)).isTrue();
+    }
+  }
 }
