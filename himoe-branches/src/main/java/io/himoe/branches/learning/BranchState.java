@@ -67,6 +67,9 @@ final class BranchState implements GradientHook {
       }
       closeAll(newImportance);
     }
+    if (protection instanceof Protection.Ewc) {
+      rescaleToUnitMax(importance);
+    }
     closeAll(anchors);
     anchors = persistentCopies();
     protecting = true;
@@ -91,6 +94,24 @@ final class BranchState implements GradientHook {
     Integer i = index.get(param);
     if (pathIntegral != null && i != null) {
       pathIntegral.get(i).subi(lossGradient.mul(delta));
+    }
+  }
+
+  /**
+   * Keeps the summed EWC importance at a maximum of 1: summed over many tasks it grew until {@code
+   * λ·Ω·lr} passed SGD-with-momentum's stability limit and permuted MNIST diverged.
+   */
+  private static void rescaleToUnitMax(List<NDArray> arrays) {
+    float max = 0;
+    for (NDArray a : arrays) {
+      try (NDArray m = a.max()) {
+        max = Math.max(max, m.getFloat());
+      }
+    }
+    if (max > 0) {
+      for (NDArray a : arrays) {
+        a.divi(max);
+      }
     }
   }
 
