@@ -28,6 +28,27 @@ class LearnedRoutersTest {
 
   @TempDir Path dir;
 
+  /** An upstream Hi-MoE with one planner: it speaks the OpenAI chat-completions protocol. */
+  static final HimoeConfig PLANNER_ONLY =
+      ConfigLoader.of(Map.of())
+          .parse(
+              """
+              experts:
+                - name: planning
+                  kind: planner
+              routers:
+                - id: main
+              """,
+              "upstream");
+
+  HimoeServer upstreamServer(Assembly upstream, String db) {
+    return HimoeServer.builder(upstream)
+        .host("127.0.0.1")
+        .port(0)
+        .feedbackDb(dir.resolve(db))
+        .start();
+  }
+
   static String firstExpert(Answer a) {
     return a.trace().stages().getFirst().experts().stream()
         .filter(e -> e.status().equals("answered"))
@@ -150,24 +171,8 @@ class LearnedRoutersTest {
   @Test
   void llmExpertCallsARealOpenAiCompatibleServer() {
     // The upstream is another Hi-MoE server: it speaks the OpenAI chat-completions protocol.
-    HimoeConfig up =
-        ConfigLoader.of(Map.of())
-            .parse(
-                """
-                experts:
-                  - name: planning
-                    kind: planner
-                routers:
-                  - id: main
-                """,
-                "upstream");
-    try (Assembly upstream = Assembly.build(up);
-        HimoeServer server =
-            HimoeServer.builder(upstream)
-                .host("127.0.0.1")
-                .port(0)
-                .feedbackDb(dir.resolve("up.db"))
-                .start()) {
+    try (Assembly upstream = Assembly.build(PLANNER_ONLY);
+        HimoeServer server = upstreamServer(upstream, "up.db")) {
       String yaml =
           """
           # Generous: the first call loads the HTTP client stack on a busy CI machine.
@@ -282,24 +287,8 @@ class LearnedRoutersTest {
 
   @Test
   void anLlmExpertStreamsItsTokensThroughTheServer() throws Exception {
-    HimoeConfig up =
-        ConfigLoader.of(Map.of())
-            .parse(
-                """
-                experts:
-                  - name: planning
-                    kind: planner
-                routers:
-                  - id: main
-                """,
-                "upstream");
-    try (Assembly upstream = Assembly.build(up);
-        HimoeServer upServer =
-            HimoeServer.builder(upstream)
-                .host("127.0.0.1")
-                .port(0)
-                .feedbackDb(dir.resolve("up2.db"))
-                .start()) {
+    try (Assembly upstream = Assembly.build(PLANNER_ONLY);
+        HimoeServer upServer = upstreamServer(upstream, "up2.db")) {
       String yaml =
           """
           budgets:
