@@ -1,8 +1,8 @@
 package io.himoe.router;
 
 import io.himoe.experts.ExpertId;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,12 +34,33 @@ public record GateScores(List<Score> scores) {
   /** Copies and validates: ids must be unique. */
   public GateScores {
     scores = List.copyOf(scores);
-    if (scores.size() > 1) {
-      var seen = new HashSet<ExpertId>(scores.size() * 2);
-      for (Score s : scores) {
-        if (!seen.add(s.id())) {
-          throw new IllegalArgumentException("expert " + s.id() + " scored twice");
+    checkUnique(scores);
+  }
+
+  // Runs on every gate and policy step: no hash set (it was most of a request's allocation).
+  private static void checkUnique(List<Score> scores) {
+    int n = scores.size();
+    if (n < 2) {
+      return;
+    }
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = scores.get(i).id().value();
+    }
+    if (n <= 32) {
+      for (int i = 1; i < n; i++) {
+        for (int j = 0; j < i; j++) {
+          if (ids[i] == ids[j]) {
+            throw new IllegalArgumentException("expert " + scores.get(i).id() + " scored twice");
+          }
         }
+      }
+      return;
+    }
+    Arrays.sort(ids);
+    for (int i = 1; i < n; i++) {
+      if (ids[i] == ids[i - 1]) {
+        throw new IllegalArgumentException("expert " + new ExpertId(ids[i]) + " scored twice");
       }
     }
   }
