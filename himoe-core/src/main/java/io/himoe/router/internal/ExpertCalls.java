@@ -27,8 +27,8 @@ final class ExpertCalls {
 
   private static final Thread.Builder.OfVirtual THREADS = Thread.ofVirtual().name("himoe-expert");
 
-  /** About 10-20 µs of {@link Thread#onSpinWait()} on current x86 cores. */
-  private static final int SPIN_LIMIT = 400;
+  /** About 50 µs of {@link Thread#onSpinWait()} on current x86 cores. */
+  private static final int SPIN_LIMIT = 1500;
 
   private ExpertCalls() {}
 
@@ -128,13 +128,20 @@ final class ExpertCalls {
 
   /**
    * Fast experts (rules, caches, in-process models) often answer within microseconds; parking the
-   * caller and being woken costs more than that. A platform-thread caller therefore spins for a
-   * bounded few microseconds before it parks. A virtual-thread caller never spins: it would hold a
-   * carrier the experts need.
+   * caller and being woken costs more than that (tens of microseconds on a VM whose idle vCPU has
+   * halted). A platform-thread caller therefore spins for a bounded time (about 50 µs) before it
+   * parks, but only when every called expert has been observed to answer in under a millisecond:
+   * for slow experts the spin would only burn CPU. A virtual-thread caller never spins: it would
+   * hold a carrier the experts need.
    */
-  private static void spinBriefly(CountDownLatch done) {
+  private static void spinBriefly(CountDownLatch done, List<ExpertStats> stats) {
     if (Thread.currentThread().isVirtual()) {
       return;
+    }
+    for (ExpertStats s : stats) {
+      if (s.expectedLatencyMs() >= 1.0) {
+        return;
+      }
     }
     for (int i = 0; i < SPIN_LIMIT && done.getCount() > 0; i++) {
       Thread.onSpinWait();
@@ -173,7 +180,7 @@ final class ExpertCalls {
         c.thread.start();
       }
       try {
-        spinBriefly(done);
+        spinBriefly(done, stats);
         long nanos = ctx.remaining().toNanos();
         if (nanos > 0) {
           done.await(nanos, TimeUnit.NANOSECONDS);
