@@ -159,8 +159,18 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
    * @return the expert {@code knowledge} over the built-in documents
    */
   public static KnowledgeExpert builtIn(Path cacheDir, Encoder encoder) {
+    return builtIn("knowledge", cacheDir, encoder);
+  }
+
+  /**
+   * @param name the expert's name
+   * @param cacheDir where the documents are copied and indexed
+   * @param encoder the encoder for the vector side
+   * @return the expert over the built-in documents, under {@code name}
+   */
+  public static KnowledgeExpert builtIn(String name, Path cacheDir, Encoder encoder) {
     Path docs = BuiltInDocs.extract(cacheDir.resolve("docs"));
-    return open("knowledge", cacheDir.resolve("index"), docs, encoder, DEFAULT_PASSAGES);
+    return open(name, cacheDir.resolve("index"), docs, encoder, DEFAULT_PASSAGES);
   }
 
   @Override

@@ -28,6 +28,14 @@ class KnowledgeExpertTest {
   }
 
   @Test
+  void theBuiltInDocumentsCanServeUnderAnotherName() throws Exception {
+    try (KnowledgeExpert k = KnowledgeExpert.builtIn("docs", tmp, HashingEncoder.of(512))) {
+      assertThat(k.name()).isEqualTo("docs");
+      assertThat(k.passageCount()).isGreaterThan(10);
+    }
+  }
+
+  @Test
   void answersFromTheBuiltInDocuments() throws Exception {
     try (KnowledgeExpert k = KnowledgeExpert.builtIn(tmp, HashingEncoder.ofDefaults())) {
       assertThat(k.name()).isEqualTo("knowledge");

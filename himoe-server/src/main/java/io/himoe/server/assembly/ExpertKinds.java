@@ -117,8 +117,7 @@ public final class ExpertKinds {
             : cacheDir().resolve("knowledge").resolve(spec.name() + "-" + encoder);
     String docs = spec.options().get("docs");
     if (docs == null) {
-      Expert builtIn = KnowledgeExpert.builtIn(index, SharedEncoders.byName(encoder));
-      return builtIn.name().equals(spec.name()) ? builtIn : new RenamedExpert(spec.name(), builtIn);
+      return KnowledgeExpert.builtIn(spec.name(), index, SharedEncoders.byName(encoder));
     }
     return KnowledgeExpert.open(
         spec.name(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.himoe.engine.Answer;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.Feedback;
+import io.himoe.server.ServerFixtures;
 import io.himoe.server.config.ConfigException;
 import io.himoe.server.config.ConfigLoader;
 import io.himoe.server.config.HimoeConfig;
@@ -27,27 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LearnedRoutersTest {
 
   @TempDir Path dir;
-
-  /** An upstream Hi-MoE with one planner: it speaks the OpenAI chat-completions protocol. */
-  static final HimoeConfig PLANNER_ONLY =
-      ConfigLoader.of(Map.of())
-          .parse(
-              """
-              experts:
-                - name: planning
-                  kind: planner
-              routers:
-                - id: main
-              """,
-              "upstream");
-
-  HimoeServer upstreamServer(Assembly upstream, String db) {
-    return HimoeServer.builder(upstream)
-        .host("127.0.0.1")
-        .port(0)
-        .feedbackDb(dir.resolve(db))
-        .start();
-  }
 
   static String firstExpert(Answer a) {
     return a.trace().stages().getFirst().experts().stream()
@@ -78,16 +58,7 @@ class LearnedRoutersTest {
     }
   }
 
-  static final String EXPERTS =
-      """
-      experts:
-        - name: planning
-          kind: planner
-          examples: ["plan the trip: book; pack", "steps to move house", "roadmap for the launch"]
-        - name: math
-          kind: math
-          examples: ["what is 2 + 2", "compute 7 * 6", "combien font 3 * 4"]
-      """;
+  static final String EXPERTS = ServerFixtures.TWO_EXPERTS_WITH_EXAMPLES;
 
   @Test
   void learnedStateSurvivesARestartThroughTheSnapshot() throws Exception {
@@ -171,8 +142,8 @@ class LearnedRoutersTest {
   @Test
   void llmExpertCallsARealOpenAiCompatibleServer() {
     // The upstream is another Hi-MoE server: it speaks the OpenAI chat-completions protocol.
-    try (Assembly upstream = Assembly.build(PLANNER_ONLY);
-        HimoeServer server = upstreamServer(upstream, "up.db")) {
+    try (Assembly upstream = Assembly.build(ServerFixtures.PLANNER_ONLY);
+        HimoeServer server = ServerFixtures.serve(upstream, dir.resolve("up.db"))) {
       String yaml =
           """
           # Generous: the first call loads the HTTP client stack on a busy CI machine.
@@ -287,8 +258,8 @@ class LearnedRoutersTest {
 
   @Test
   void anLlmExpertStreamsItsTokensThroughTheServer() throws Exception {
-    try (Assembly upstream = Assembly.build(PLANNER_ONLY);
-        HimoeServer upServer = upstreamServer(upstream, "up2.db")) {
+    try (Assembly upstream = Assembly.build(ServerFixtures.PLANNER_ONLY);
+        HimoeServer upServer = ServerFixtures.serve(upstream, dir.resolve("up2.db"))) {
       String yaml =
           """
           budgets:

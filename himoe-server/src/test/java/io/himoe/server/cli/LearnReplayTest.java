@@ -2,6 +2,7 @@ package io.himoe.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.himoe.server.ServerFixtures;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.ConfigLoader;
 import io.himoe.server.http.HimoeServer;
@@ -31,21 +32,15 @@ class LearnReplayTest {
   @TempDir Path dir;
 
   String config(Path snapshot) {
-    return """
-        experts:
-          - name: planning
-            kind: planner
-            examples: ["plan the trip: book; pack", "steps to move house", "roadmap for the launch"]
-          - name: math
-            kind: math
-            examples: ["what is 2 + 2", "compute 7 * 6", "combien font 3 * 4"]
+    return ServerFixtures.TWO_EXPERTS_WITH_EXAMPLES
+        + """
         routers:
           - id: main
             type: neural
         learning:
           snapshot_path: "%s"
         """
-        .formatted(snapshot.toString().replace("\\", "/"));
+            .formatted(snapshot.toString().replace("\\", "/"));
   }
 
   @Test

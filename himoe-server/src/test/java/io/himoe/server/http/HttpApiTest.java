@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.himoe.server.ServerFixtures;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.ConfigLoader;
 import io.himoe.server.config.HimoeConfig;
@@ -72,24 +73,8 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() {
-    HimoeConfig up =
-        ConfigLoader.of(Map.of())
-            .parse(
-                """
-                experts:
-                  - name: planning
-                    kind: planner
-                routers:
-                  - id: main
-                """,
-                "upstream");
-    upstreamAssembly = Assembly.build(up);
-    upstream =
-        HimoeServer.builder(upstreamAssembly)
-            .host("127.0.0.1")
-            .port(0)
-            .feedbackDb(dir.resolve("up.db"))
-            .start();
+    upstreamAssembly = Assembly.build(ServerFixtures.PLANNER_ONLY);
+    upstream = ServerFixtures.serve(upstreamAssembly, dir.resolve("up.db"));
     HimoeConfig cfg = ConfigLoader.of(Map.of("TEST_KEY", KEY)).parse(CONFIG, "test");
     assembly = Assembly.build(cfg);
     server = HimoeServer.builder(assembly).feedbackDb(dir.resolve("fb.db")).start();
