@@ -9,7 +9,13 @@ import java.util.Objects;
 
 /**
  * A score per expert. A router's {@code gate} returns raw scores (logits); {@link GatingPolicy}
- * turns them into weights that sum to 1, sorted by weight.
+ * turns them into weights that sum to 1, in selection order: by weight, or — when the gate set
+ * selection biases — by raw score plus bias.
+ *
+ * <p>Selection biases implement DeepSeek-V3's auxiliary-loss-free load balancing: a per-expert bias
+ * decides which experts are picked (top k of score + bias), while the weights that mix their
+ * answers come from the unbiased scores, so balancing changes who is called but never how much an
+ * answer counts.
  *
  * @param scores one entry per expert; ids are unique
  */
@@ -20,14 +26,29 @@ public record GateScores(List<Score> scores) {
    *
    * @param id the expert
    * @param value its score: a logit (may be -infinity to exclude it) or a weight; never NaN
+   * @param selectionBias added to the raw score only to choose the top k, never to weigh (0 for
+   *     none; finite); after the policy it is always 0
    */
-  public record Score(ExpertId id, double value) {
+  public record Score(ExpertId id, double value, double selectionBias) {
     /** Validates. */
     public Score {
       Objects.requireNonNull(id, "id");
       if (Double.isNaN(value) || value == Double.POSITIVE_INFINITY) {
         throw new IllegalArgumentException("gate score for " + id + " is " + value);
       }
+      if (!Double.isFinite(selectionBias)) {
+        throw new IllegalArgumentException("selection bias for " + id + " is " + selectionBias);
+      }
+    }
+
+    /**
+     * A score without selection bias.
+     *
+     * @param id the expert
+     * @param value its score
+     */
+    public Score(ExpertId id, double value) {
+      this(id, value, 0.0);
     }
   }
 
@@ -80,6 +101,44 @@ public record GateScores(List<Score> scores) {
       out[i] = new Score(ids.get(i), values[i]);
     }
     return new GateScores(List.of(out));
+  }
+
+  /**
+   * Raw scores with DeepSeek-V3 selection biases: the policy picks by {@code value + bias} and
+   * weighs by {@code value}.
+   *
+   * @param ids experts
+   * @param values their raw scores, same order
+   * @param selectionBiases their selection biases, same order, finite
+   * @return the scores
+   */
+  public static GateScores of(List<ExpertId> ids, double[] values, double[] selectionBiases) {
+    if (ids.size() != values.length || ids.size() != selectionBiases.length) {
+      throw new IllegalArgumentException(
+          ids.size()
+              + " experts, "
+              + values.length
+              + " gate scores and "
+              + selectionBiases.length
+              + " selection biases");
+    }
+    Score[] out = new Score[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = new Score(ids.get(i), values[i], selectionBiases[i]);
+    }
+    return new GateScores(List.of(out));
+  }
+
+  /**
+   * @return true when some expert has a non-zero selection bias
+   */
+  public boolean hasSelectionBias() {
+    for (Score s : scores) {
+      if (s.selectionBias() != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -76,11 +76,13 @@ public record GatingPolicy(double temperature, double epsilon, long seed) {
 
   /**
    * Applies softmax and the exploration floor, then sorts by weight (descending) with the
-   * deterministic tie-break.
+   * deterministic tie-break. When the scores carry selection biases, the weights still come from
+   * the unbiased scores but the order is that of score + bias (DeepSeek-V3 balancing), so the top k
+   * picked are the biased top k.
    *
    * @param scores raw scores
    * @param policy the policy
-   * @return weights summing to 1, sorted
+   * @return weights summing to 1, in selection order
    */
   public static GateScores gateWithPolicy(GateScores scores, GatingPolicy policy) {
     return policy.apply(scores);
@@ -100,8 +102,30 @@ public record GatingPolicy(double temperature, double epsilon, long seed) {
       double floored = (1 - epsilon) * w[i] + epsilon / n;
       out.add(new GateScores.Score(scores.scores().get(i).id(), floored));
     }
-    out.sort(order());
-    return GateScores.trusted(out);
+    if (!scores.hasSelectionBias()) {
+      out.sort(order());
+      return GateScores.trusted(out);
+    }
+    // Order by the biased raw score; ties (and -infinity) fall back to the weight order.
+    Integer[] idx = new Integer[n];
+    double[] key = new double[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+      GateScores.Score s = scores.scores().get(i);
+      key[i] = s.value() + s.selectionBias();
+    }
+    Comparator<GateScores.Score> byWeight = order();
+    java.util.Arrays.sort(
+        idx,
+        (a, b) -> {
+          int c = Double.compare(key[b], key[a]);
+          return c != 0 ? c : byWeight.compare(out.get(a), out.get(b));
+        });
+    List<GateScores.Score> sorted = new ArrayList<>(n);
+    for (int i : idx) {
+      sorted.add(out.get(i));
+    }
+    return GateScores.trusted(sorted);
   }
 
   /**

@@ -130,4 +130,27 @@ class GatingPolicyTest {
         new GatingPolicy(1, 1, 0).apply(GateScores.of(ids(4), new double[] {9, 0, 0, 0}));
     assertThat(w.values()).containsOnly(0.25);
   }
+
+  @Test
+  void selectionBiasesChooseTheOrderButNotTheWeights() {
+    List<ExpertId> ids = ids(3);
+    // Unbiased: expert-0 leads. Biased: expert-2 (1 + 3) leads, then expert-0 (3), then expert-1.
+    GateScores raw = GateScores.of(ids, new double[] {3, 2, 1}, new double[] {0, -0.5, 3});
+    GateScores w = GatingPolicy.ofDefaults().apply(raw);
+    assertThat(w.ids()).containsExactly(ids.get(2), ids.get(0), ids.get(1));
+    double[] plain = GatingPolicy.softmaxStable(new double[] {3, 2, 1}, 1.0);
+    assertThat(w.valueOf(ids.get(0))).isCloseTo(plain[0], within(1e-12));
+    assertThat(w.valueOf(ids.get(2))).isCloseTo(plain[2], within(1e-12));
+    assertThat(w.scores()).allMatch(s -> s.selectionBias() == 0);
+    assertThat(GateScores.of(ids, new double[] {3, 2, 1}).hasSelectionBias()).isFalse();
+  }
+
+  @Test
+  void badSelectionBiasesAreRefused() {
+    List<ExpertId> ids = ids(2);
+    assertThatThrownBy(() -> GateScores.of(ids, new double[] {1, 2}, new double[] {0, Double.NaN}))
+        .hasMessageContaining("selection bias for");
+    assertThatThrownBy(() -> GateScores.of(ids, new double[] {1, 2}, new double[] {0}))
+        .hasMessageContaining("1 selection biases");
+  }
 }

@@ -53,13 +53,25 @@ record ExpertIndex(List<String> names, List<ExpertId> ids, Map<ExpertId, Integer
 
   /** Scores in this order; experts not registered in {@code experts} get -infinity. */
   GateScores scores(double[] values, ExpertRegistry experts) {
+    return GateScores.of(ids, registered(values, experts));
+  }
+
+  /**
+   * Scores with DeepSeek-V3 selection biases (picked by value + bias, weighted by value); experts
+   * not registered get -infinity.
+   */
+  GateScores scores(double[] values, double[] selectionBiases, ExpertRegistry experts) {
+    return GateScores.of(ids, registered(values, experts), selectionBiases);
+  }
+
+  private double[] registered(double[] values, ExpertRegistry experts) {
     double[] v = values.clone();
     for (int i = 0; i < v.length; i++) {
       if (experts.byId(ids.get(i)).isEmpty()) {
         v[i] = Double.NEGATIVE_INFINITY;
       }
     }
-    return GateScores.of(ids, v);
+    return v;
   }
 
   /** Indices of the k largest values (ties: lower index first), excluding -infinity. */

@@ -8,6 +8,7 @@ import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateLoss;
 import io.himoe.learning.gate.GateSignal;
 import io.himoe.learning.gate.NeuralGate;
+import io.himoe.learning.nn.Losses;
 import io.himoe.router.GateScores;
 import io.himoe.router.Router;
 import io.himoe.router.RouterConfig;
@@ -118,19 +119,26 @@ public final class NeuralRouter implements Router {
   public GateScores gate(RouterInput input, Context ctx) {
     float[] x = vector(input);
     NeuralGate g = gateFor(x.length);
-    double[] scores = g.selectionScores(x);
+    double[] logits = g.logits(x);
     boolean rejected = false;
     if (fallback.isPresent() && rejectBelow > 0) {
-      double top = java.util.Arrays.stream(g.probabilities(x)).max().orElse(0);
+      double top = java.util.Arrays.stream(Losses.softmax(logits)).max().orElse(0);
       rejected = top < rejectBelow;
     }
     if (rejected) {
       // Out of scope: only the fallback stays a candidate, and the gate's load is not counted.
-      java.util.Arrays.fill(scores, Double.NEGATIVE_INFINITY);
-      return withFallback(index.scores(scores, experts), 0);
+      java.util.Arrays.fill(logits, Double.NEGATIVE_INFINITY);
+      return withFallback(index.scores(logits, experts), 0);
     }
-    GateScores out = index.scores(scores, experts);
-    int[] picked = ExpertIndex.topK(out.values(), config.topK());
+    // DeepSeek-V3: the balancing bias (zero unless BIAS_ONLY) decides who is picked, the
+    // unbiased logits how much each answer weighs.
+    double[] bias = g.bias();
+    GateScores out = index.scores(logits, bias, experts);
+    double[] selection = out.values();
+    for (int i = 0; i < selection.length; i++) {
+      selection[i] += bias[i];
+    }
+    int[] picked = ExpertIndex.topK(selection, config.topK());
     if (picked.length > 0) {
       g.recordRouting(picked);
     }
@@ -148,7 +156,7 @@ public final class NeuralRouter implements Router {
     for (GateScores.Score s : scores.scores()) {
       if (s.id().equals(fb)) {
         found = true;
-        out.add(new GateScores.Score(fb, value == 0 ? 0 : s.value()));
+        out.add(new GateScores.Score(fb, value == 0 ? 0 : s.value(), s.selectionBias()));
       } else {
         out.add(s);
       }

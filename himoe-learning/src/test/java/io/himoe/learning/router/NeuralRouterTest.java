@@ -1,6 +1,7 @@
 package io.himoe.learning.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRegistry;
@@ -15,6 +16,7 @@ import io.himoe.learning.fit.LabelledText;
 import io.himoe.learning.fit.RouteFitter;
 import io.himoe.learning.gate.Balancing;
 import io.himoe.learning.gate.GateConfig;
+import io.himoe.router.GateScores;
 import io.himoe.router.RouteResult;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
@@ -131,6 +133,38 @@ class NeuralRouterTest {
     double biased = weatherShare(GateConfig.ofDefaults().withBalancing(Balancing.BIAS_ONLY, 0.05));
     assertThat(plain).isGreaterThan(0.95);
     assertThat(biased).isLessThan(plain - 0.2);
+  }
+
+  @Test
+  void biasOnlyBalancingSelectsByBiasedScoreAndWeighsByTheUnbiasedOne() {
+    NeuralRouter router =
+        NeuralRouter.builder("n", registry(), new HashingEncoder(64))
+            .expertNames(SyntheticIntents.INTENTS)
+            .gateConfig(GateConfig.ofDefaults().withBalancing(Balancing.BIAS_ONLY, 0.05))
+            .build();
+    int overruled = 0;
+    for (LabelledText t : SyntheticIntents.generate(50, 0, 8)) {
+      RouteResult r = router.route(InputData.text(t.text()), Context.of(Duration.ofSeconds(5)));
+      double[] logits = r.scores().values();
+      double[] weights = io.himoe.router.GatingPolicy.softmaxStable(logits, 1.0);
+      int best = 0;
+      int biasedBest = 0;
+      for (int i = 1; i < logits.length; i++) {
+        GateScores.Score s = r.scores().scores().get(i);
+        GateScores.Score b = r.scores().scores().get(biasedBest);
+        best = logits[i] > logits[best] ? i : best;
+        biasedBest = s.value() + s.selectionBias() > b.value() + b.selectionBias() ? i : biasedBest;
+      }
+      ExpertId picked = r.picked().getFirst().id();
+      assertThat(picked).isEqualTo(r.scores().ids().get(biasedBest));
+      // The picked expert's weight is its unbiased softmax probability.
+      assertThat(r.weights().valueOf(picked)).isCloseTo(weights[biasedBest], within(1e-12));
+      overruled += best != biasedBest ? 1 : 0;
+      router.trainSignal(
+          Feedbacks.of(r, OptionalDouble.empty(), Optional.of(ExpertId.of("weather"))));
+    }
+    // Balancing did overrule the gate's own choice on part of this one-label stream.
+    assertThat(overruled).isGreaterThan(10);
   }
 
   private static double weatherShare(GateConfig cfg) {
