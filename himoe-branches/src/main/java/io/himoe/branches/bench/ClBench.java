@@ -1,6 +1,7 @@
 package io.himoe.branches.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.branches.learning.ConflictMeasure;
 import io.himoe.branches.model.BranchKind;
@@ -22,7 +23,9 @@ import java.util.Map;
  * --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint [--report DIR]}.
  * Progress goes to stderr; the last stdout line is one JSON object with {@code protocol}, {@code
  * scenario}, {@code method}, {@code average_accuracy}, {@code bwt}, {@code fwt}, {@code
- * forgetting}, {@code params_ratio}, {@code seconds} (and more).
+ * forgetting}, {@code params_ratio}, {@code seconds} (and more: {@code intransigence} against the
+ * joint run saved in {@code --joint-reference FILE}, null without it; {@code diagonal}, the
+ * accuracy on each task right after learning it, which a joint run's file provides).
  */
 public final class ClBench {
 
@@ -30,7 +33,7 @@ public final class ClBench {
       """
       usage: cl run --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
                     --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
-                    [--report DIR] [--mnist DIR] [--clinc DIR] [--limit N] [--tasks N]
+                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--clinc DIR] [--limit N] [--tasks N]
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
@@ -71,7 +74,14 @@ public final class ClBench {
       Method method = Method.parse(need(a, "method"));
       Protocol protocol = protocol(need(a, "protocol"), scenario, a);
       RunOptions opts = options(method, a);
+      double[] joint =
+          a.containsKey("joint-reference")
+              ? JointReference.read(Path.of(a.get("joint-reference")), protocol)
+              : null;
       RunResult r = new ClRun(protocol, opts, err, Clock.systemUTC()).run();
+      if (joint != null) {
+        r = r.withJointReference(joint);
+      }
       if (a.containsKey("report")) {
         Report.write(Path.of(a.get("report")), r, "cl run " + String.join(" ", args));
         err.println("report written to " + a.get("report"));
@@ -96,6 +106,21 @@ public final class ClBench {
     o.put("bwt", round(r.metrics().backwardTransfer()));
     o.put("fwt", round(r.metrics().forwardTransfer()));
     o.put("forgetting", round(r.metrics().forgetting()));
+    double intransigence = r.metrics().intransigence();
+    if (Double.isFinite(intransigence)) {
+      o.put("intransigence", round(intransigence));
+    } else {
+      // unknown without a joint reference (--joint-reference): null, not a misleading 0
+      o.putNull("intransigence");
+    }
+    ArrayNode diagonal = o.putArray("diagonal");
+    for (double v : r.diagonal()) {
+      diagonal.add(round(v));
+    }
+    ArrayNode last = o.putArray("final_accuracies");
+    for (int j = 0; j < r.matrix().tasks(); j++) {
+      last.add(round(r.matrix().at(r.matrix().tasks() - 1, j)));
+    }
     o.put("params_ratio", round(r.paramsRatio()));
     o.put("compute_ratio", round(r.computeRatio()));
     o.put("spawns", r.spawns());

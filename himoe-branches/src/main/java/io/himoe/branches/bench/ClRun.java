@@ -105,7 +105,9 @@ public final class ClRun {
           opts.method(),
           m,
           initial,
-          ClMetrics.of(m, initial, null),
+          // joint training is its own reference (intransigence 0); other methods get theirs
+          // from a saved joint run (RunResult.withJointReference)
+          ClMetrics.of(m, initial, opts.method() == Method.JOINT ? diagonal(r) : null),
           params,
           last.computeRatio,
           (int) events.stream().filter(e -> e instanceof BranchEvent.Spawned).count(),
@@ -223,6 +225,14 @@ public final class ClRun {
             opts.gateLr(),
             opts.seed());
     return opts.method() == Method.BRANCHES ? base : base.singleBranch(p);
+  }
+
+  private static double[] diagonal(double[][] r) {
+    double[] d = new double[r.length];
+    for (int j = 0; j < r.length; j++) {
+      d[j] = r[j][j];
+    }
+    return d;
   }
 
   static String format(double[] row) {

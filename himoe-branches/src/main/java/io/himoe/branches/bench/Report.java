@@ -49,6 +49,7 @@ public final class Report {
     b.append(row("backward transfer (points)", 100 * r.metrics().backwardTransfer()));
     b.append(row("forward transfer (points)", 100 * r.metrics().forwardTransfer()));
     b.append(row("forgetting (points)", 100 * r.metrics().forgetting()));
+    b.append(row("intransigence (points, vs joint)", 100 * r.metrics().intransigence()));
     b.append(row("parameters / one network", r.paramsRatio()));
     b.append(row("branch forward passes / input", r.computeRatio()));
     b.append(
@@ -96,6 +97,9 @@ public final class Report {
   }
 
   private static String row(String k, double v) {
+    if (Double.isNaN(v)) {
+      return String.format(Locale.ROOT, "| %s | n/a |%n", k);
+    }
     return String.format(Locale.ROOT, "| %s | %.3f |%n", k, v);
   }
 

@@ -13,7 +13,7 @@ import java.util.List;
  * @param method method
  * @param matrix accuracy matrix R
  * @param initial accuracy per task before training (for FWT)
- * @param metrics ACC, BWT, FWT, forgetting (intransigence NaN: needs a joint run)
+ * @param metrics ACC, BWT, FWT, forgetting, intransigence (NaN without a joint reference)
  * @param paramsRatio floats at the end over one plain network's floats
  * @param computeRatio branch forward passes per test input in the final evaluation (1 for one
  *     network)
@@ -38,4 +38,38 @@ public record RunResult(
     int collections,
     double[][] usage,
     List<BranchEvent> events,
-    double seconds) {}
+    double seconds) {
+
+  /**
+   * @param joint {@code a*_j}: accuracy on task j of a model trained jointly on tasks 0..j
+   * @return a copy whose metrics include intransigence against that reference
+   */
+  public RunResult withJointReference(double[] joint) {
+    return new RunResult(
+        protocol,
+        scenario,
+        method,
+        matrix,
+        initial,
+        ClMetrics.of(matrix, initial, joint),
+        paramsRatio,
+        computeRatio,
+        spawns,
+        merges,
+        collections,
+        usage,
+        events,
+        seconds);
+  }
+
+  /**
+   * @return {@code R[j][j]} per task: the accuracy on each task right after learning it
+   */
+  public double[] diagonal() {
+    double[] d = new double[matrix.tasks()];
+    for (int j = 0; j < d.length; j++) {
+      d[j] = matrix.at(j, j);
+    }
+    return d;
+  }
+}

@@ -1,6 +1,7 @@
 package io.himoe.branches.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,6 +86,74 @@ class ClBenchTest {
         .contains("Spawned");
     assertThat(Files.size(dir.resolve("accuracy-matrix.png"))).isPositive();
     assertThat(Files.size(dir.resolve("accuracy-over-time.png"))).isPositive();
+  }
+
+  @Test
+  void intransigenceComesFromASavedJointRun() throws Exception {
+    String[] common = {
+      "cl",
+      "run",
+      "--protocol",
+      "synthetic",
+      "--scenario",
+      "class",
+      "--hidden",
+      "32",
+      "--epochs",
+      "4",
+      "--lr",
+      "0.05"
+    };
+    Out joint = run(concat(common, new String[] {"--method", "joint"}));
+    assertThat(joint.code()).as(joint.err()).isZero();
+    JsonNode j = lastJson(joint.out());
+    // joint training is its own reference
+    assertThat(j.get("intransigence").asDouble()).isZero();
+    assertThat(j.get("diagonal").size()).isEqualTo(3);
+    Path saved = dir.resolve("joint.out");
+    Files.writeString(saved, joint.out());
+
+    Out naive = run(concat(common, new String[] {"--method", "naive"}));
+    assertThat(lastJson(naive.out()).get("intransigence").isNull()).isTrue();
+    Out withRef =
+        run(
+            concat(
+                common, new String[] {"--method", "naive", "--joint-reference", saved.toString()}));
+    assertThat(withRef.code()).as(withRef.err()).isZero();
+    JsonNode n = lastJson(withRef.out());
+    double expected = 0;
+    for (int t = 0; t < 3; t++) {
+      expected += (j.get("diagonal").get(t).asDouble() - n.get("diagonal").get(t).asDouble()) / 3;
+    }
+    assertThat(n.get("intransigence").asDouble()).isCloseTo(expected, within(1e-3));
+    assertThat(n.get("average_accuracy").asDouble())
+        .isEqualTo(lastJson(naive.out()).get("average_accuracy").asDouble());
+
+    Path notJoint = dir.resolve("naive.out");
+    Files.writeString(notJoint, naive.out());
+    Out wrong =
+        run(
+            concat(
+                common,
+                new String[] {"--method", "naive", "--joint-reference", notJoint.toString()}));
+    assertThat(wrong.code()).isEqualTo(2);
+    assertThat(wrong.err()).contains(notJoint.toString()).contains("method is 'naive'");
+    Out missing =
+        run(concat(common, new String[] {"--method", "naive", "--joint-reference", "/no/file"}));
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("/no/file: no such file");
+    Out otherScenario =
+        run(
+            "--protocol",
+            "synthetic",
+            "--scenario",
+            "domain",
+            "--method",
+            "naive",
+            "--joint-reference",
+            saved.toString());
+    assertThat(otherScenario.code()).isEqualTo(2);
+    assertThat(otherScenario.err()).contains("scenario is 'class', expected 'domain'");
   }
 
   @Test
