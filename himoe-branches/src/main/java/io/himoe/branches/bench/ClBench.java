@@ -7,6 +7,7 @@ import io.himoe.branches.learning.ConflictMeasure;
 import io.himoe.branches.model.BranchKind;
 import io.himoe.branches.model.GateMode;
 import io.himoe.branches.model.Granularity;
+import io.himoe.branches.model.Optimizer;
 import io.himoe.branches.model.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,11 +34,13 @@ public final class ClBench {
       """
       usage: cl run --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
                     --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
-                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--clinc DIR] [--limit N] [--tasks N]
+                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--validation] [--clinc DIR] [--limit N] [--tasks N]
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
                     [--max-branches N] [--merge] [--merge-budget N] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
+                    [--gate-hidden N] [--gate-shift N] [--optimizer sgd|adam]
+                    [--gate-fresh on|off] [--train-shift N]
                     [--seed N]""";
 
   private ClBench() {}
@@ -138,7 +141,8 @@ public final class ClBench {
       throws IOException {
     int limit = Integer.parseInt(a.getOrDefault("limit", "60000"));
     return switch (name) {
-      case "split-mnist" -> Protocols.splitMnist(mnistDir(a), s, limit);
+      case "split-mnist" ->
+          Protocols.splitMnist(mnistDir(a), s, limit, a.containsKey("validation"));
       case "permuted-mnist" ->
           Protocols.permutedMnist(
               mnistDir(a), s, Integer.parseInt(a.getOrDefault("tasks", "10")), limit);
@@ -194,7 +198,34 @@ public final class ClBench {
         Double.parseDouble(a.getOrDefault("strength", String.valueOf(d.strength()))),
         Integer.parseInt(a.getOrDefault("gate-epochs", String.valueOf(d.gateEpochs()))),
         Double.parseDouble(a.getOrDefault("gate-lr", String.valueOf(d.gateLr()))),
-        Long.parseLong(a.getOrDefault("seed", "1")));
+        Long.parseLong(a.getOrDefault("seed", "1")),
+        Integer.parseInt(a.getOrDefault("gate-hidden", String.valueOf(d.gateHidden()))),
+        Integer.parseInt(a.getOrDefault("gate-shift", String.valueOf(d.gateShift()))),
+        optimizer(
+            a.getOrDefault("optimizer", d.optimizer() instanceof Optimizer.Adam ? "adam" : "sgd")),
+        flag(a, "gate-fresh", d.gateFresh()),
+        Integer.parseInt(a.getOrDefault("train-shift", String.valueOf(d.trainShift()))));
+  }
+
+  private static boolean flag(Map<String, String> a, String k, boolean dflt) {
+    String v = a.get(k);
+    return v == null
+        ? dflt
+        : switch (v) {
+          case "on", "true" -> true;
+          case "off", "false" -> false;
+          default ->
+              throw new IllegalArgumentException("--" + k + " takes on or off, got '" + v + "'");
+        };
+  }
+
+  private static Optimizer optimizer(String o) {
+    return switch (o) {
+      case "sgd" -> Optimizer.sgd();
+      case "adam" -> Optimizer.adam();
+      default ->
+          throw new IllegalArgumentException("unknown optimizer '" + o + "': use sgd or adam");
+    };
   }
 
   private static GateMode gate(String g) {
@@ -236,7 +267,7 @@ public final class ClBench {
         throw new IllegalArgumentException("unexpected argument '" + k + "'");
       }
       String key = k.substring(2);
-      if (key.equals("merge")) {
+      if (key.equals("merge") || key.equals("validation")) {
         m.put(key, "true");
       } else if (i + 1 < args.length) {
         m.put(key, args[++i]);

@@ -1,6 +1,7 @@
 package io.himoe.branches.bench;
 
 import io.himoe.branches.data.Dataset;
+import io.himoe.branches.learning.Augmentation;
 import io.himoe.branches.learning.BranchEvent;
 import io.himoe.branches.learning.ConsolidationPolicy;
 import io.himoe.branches.learning.ContinualLearner;
@@ -192,13 +193,20 @@ public final class ClRun {
             branched ? opts.kind() : BranchKind.FULL,
             opts.rank(),
             Math.max(1, opts.maxBranches()),
-            128,
+            opts.gateHidden(),
             opts.seed());
     return BranchedNetwork.create(c);
   }
 
   private EpisodicMemory memory() {
     return new EpisodicMemory(opts.memoryPerTask(), opts.seed());
+  }
+
+  /** Shifts only make sense on images in their pixel order: split MNIST (not permuted MNIST). */
+  private Augmentation shift(int pixels) {
+    return pixels > 0 && protocol.name().equals("split-mnist")
+        ? Augmentation.shift(28, 28, pixels)
+        : Augmentation.none();
   }
 
   private LearnerConfig learnerConfig() {
@@ -223,7 +231,11 @@ public final class ClRun {
             opts.maxBranches(),
             opts.gateEpochs(),
             opts.gateLr(),
-            opts.seed());
+            opts.seed(),
+            shift(opts.gateShift()),
+            opts.optimizer(),
+            opts.gateFresh(),
+            shift(opts.trainShift()));
     return opts.method() == Method.BRANCHES ? base : base.singleBranch(p);
   }
 

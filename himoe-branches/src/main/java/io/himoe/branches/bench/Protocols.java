@@ -29,8 +29,32 @@ public final class Protocols {
    * @throws IOException if MNIST cannot be read
    */
   public static Protocol splitMnist(Path dir, Scenario scenario, int limit) throws IOException {
+    return splitMnist(dir, scenario, limit, false);
+  }
+
+  /**
+   * Split MNIST, optionally on a validation split: with {@code validation} the last sixth of the
+   * training images (10 000 of 60 000) stand in for the test set and are not trained on, so that
+   * settings are chosen without looking at the test set.
+   *
+   * @param dir directory of the MNIST IDX files
+   * @param scenario the scenario
+   * @param limit at most this many training examples read (60000 for all)
+   * @param validation hold out the last sixth of the training images as the evaluation set
+   * @return the protocol
+   * @throws IOException if MNIST cannot be read
+   */
+  public static Protocol splitMnist(Path dir, Scenario scenario, int limit, boolean validation)
+      throws IOException {
     Dataset train = Idx.mnist(dir, true, limit);
-    Dataset test = Idx.mnist(dir, false, Math.max(1, limit / 6));
+    Dataset test;
+    if (validation) {
+      int cut = train.size() - train.size() / 6;
+      test = train.slice(cut, train.size());
+      train = train.slice(0, cut);
+    } else {
+      test = Idx.mnist(dir, false, Math.max(1, limit / 6));
+    }
     List<ClTask> tasks = new ArrayList<>();
     for (int t = 0; t < 5; t++) {
       int a = 2 * t;

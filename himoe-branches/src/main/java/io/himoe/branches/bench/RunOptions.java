@@ -4,6 +4,7 @@ import io.himoe.branches.learning.ConflictMeasure;
 import io.himoe.branches.model.BranchKind;
 import io.himoe.branches.model.GateMode;
 import io.himoe.branches.model.Granularity;
+import io.himoe.branches.model.Optimizer;
 import java.util.List;
 
 /**
@@ -28,6 +29,13 @@ import java.util.List;
  * @param gateEpochs gate training passes over the memory after each task
  * @param gateLr gate learning rate
  * @param seed seed
+ * @param gateHidden width of the gate's context layer
+ * @param gateShift largest random shift (pixels) of remembered images when the gate trains on them
+ *     (split MNIST only; 0: none)
+ * @param optimizer update rule of branch training
+ * @param gateFresh the gate draws the current task's examples afresh from its training set
+ * @param trainShift largest random shift (pixels) of training images of a branch (split MNIST only;
+ *     0: none)
  */
 public record RunOptions(
     Method method,
@@ -48,7 +56,12 @@ public record RunOptions(
     double strength,
     int gateEpochs,
     double gateLr,
-    long seed) {
+    long seed,
+    int gateHidden,
+    int gateShift,
+    Optimizer optimizer,
+    boolean gateFresh,
+    int trainShift) {
 
   /** Copies. */
   public RunOptions {
@@ -88,6 +101,11 @@ public record RunOptions(
         strength,
         20,
         0.05,
-        1);
+        1,
+        128,
+        0,
+        Optimizer.sgd(),
+        false,
+        0);
   }
 }

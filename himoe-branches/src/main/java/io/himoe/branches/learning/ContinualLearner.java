@@ -82,7 +82,7 @@ public final class ContinualLearner {
     state.endTask(descent(start, net.weights(branch)), net.fisher(branch, probe.x(), probe.y()));
     taskBranch.put(task, branch);
     remember(task, branch, shuffled);
-    trainGate();
+    trainGate(config.gateFreshCurrent() ? new Current(task, branch, shuffled) : null);
     return decision;
   }
 
@@ -96,7 +96,7 @@ public final class ContinualLearner {
     List<BranchEvent> done = consolidator.run(policy);
     events.addAll(done);
     if (!done.isEmpty()) {
-      trainGate();
+      trainGate(null);
     }
     return done;
   }
@@ -156,7 +156,7 @@ public final class ContinualLearner {
       Dataset d = data.shuffled(random);
       for (int from = 0; from < d.size(); from += config.batchSize()) {
         Dataset b = d.slice(from, Math.min(d.size(), from + config.batchSize()));
-        net.trainStep(branch, b.x(), b.y(), config.lr(), GradientHook.NONE);
+        net.trainStep(branch, b.x(), b.y(), config.lr(), GradientHook.NONE, config.optimizer());
       }
     }
   }
@@ -239,7 +239,13 @@ public final class ContinualLearner {
         if (!replay.isEmpty()) {
           b = b.concat(sample(replay, b.size()));
         }
-        net.trainStep(branch, b.x(), b.y(), config.lr(), h);
+        net.trainStep(
+            branch,
+            augment(b.x(), config.trainAugmentation()),
+            b.y(),
+            config.lr(),
+            h,
+            config.optimizer());
       }
     }
   }
@@ -258,6 +264,17 @@ public final class ContinualLearner {
         s.afterStep(p, g, d);
       }
     };
+  }
+
+  private float[][] augment(float[][] x, Augmentation aug) {
+    if (aug instanceof Augmentation.None) {
+      return x;
+    }
+    float[][] out = new float[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = aug.apply(x[i], random);
+    }
+    return out;
   }
 
   private Dataset sample(List<Episode> episodes, int n) {
@@ -282,22 +299,45 @@ public final class ContinualLearner {
     }
   }
 
-  private void trainGate() {
+  /** The task just learned: the gate may draw fresh examples of it from its full training set. */
+  private record Current(String task, int branch, Dataset data) {}
+
+  /**
+   * Trains the gate on the memory (context -> branch). With {@code current}, the episodes of the
+   * task just learned are replaced, in each pass, by as many examples drawn afresh from its whole
+   * training set: the classes stay balanced and the gate sees far more variety of the task it will
+   * have to recognise from now on; earlier tasks keep only their remembered episodes.
+   */
+  private void trainGate(Current current) {
     List<Integer> live = net.branches();
     if (live.size() < 2 || config.gateEpochs() == 0) {
       return;
     }
-    List<Episode> all = memory.episodes();
-    float[][] x = new float[all.size()][];
-    int[] y = new int[all.size()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = all.get(i).embedding();
-      y[i] = all.get(i).branch();
+    List<Episode> kept = new ArrayList<>();
+    int currentCount = 0;
+    for (Episode e : memory.episodes()) {
+      if (current != null && e.task().equals(current.task())) {
+        currentCount++;
+      } else {
+        kept.add(e);
+      }
     }
-    Dataset d = new Dataset(x, y);
+    Augmentation aug = config.gateAugmentation();
     for (int e = 0; e < config.gateEpochs(); e++) {
-      Dataset s = d.shuffled(random);
-      net.trainGate(s.x(), s.y(), config.gateLr(), config.batchSize());
+      int n = kept.size() + currentCount;
+      float[][] x = new float[n][];
+      int[] y = new int[n];
+      for (int i = 0; i < kept.size(); i++) {
+        x[i] = kept.get(i).embedding();
+        y[i] = kept.get(i).branch();
+      }
+      for (int i = 0; i < currentCount; i++) {
+        int pick = random.nextInt(current.data().size());
+        x[kept.size() + i] = current.data().x()[pick];
+        y[kept.size() + i] = current.branch();
+      }
+      Dataset s = new Dataset(x, y).shuffled(random);
+      net.trainGate(augment(s.x(), aug), s.y(), config.gateLr(), config.batchSize());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.himoe.branches.learning;
 
+import io.himoe.branches.model.Optimizer;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,11 @@ import java.util.Objects;
  * @param gateEpochs passes of gate training over the episodic memory after each task
  * @param gateLr gate learning rate
  * @param seed seed of shuffles and sampling
+ * @param gateAugmentation how remembered episodes are varied when the gate trains on them
+ * @param optimizer the update rule of branch training ({@code lr} is its learning rate)
+ * @param gateFreshCurrent when training the gate after a task, draw that task's examples afresh
+ *     from its whole training set in every pass (instead of its remembered episodes only)
+ * @param trainAugmentation how training inputs of a branch are varied in every batch
  */
 public record LearnerConfig(
     int epochs,
@@ -32,12 +38,19 @@ public record LearnerConfig(
     int maxBranches,
     int gateEpochs,
     double gateLr,
-    long seed) {
+    long seed,
+    Augmentation gateAugmentation,
+    Optimizer optimizer,
+    boolean gateFreshCurrent,
+    Augmentation trainAugmentation) {
 
   /** Validates. */
   public LearnerConfig {
     Objects.requireNonNull(measure, "measure");
     Objects.requireNonNull(protection, "protection");
+    Objects.requireNonNull(gateAugmentation, "gateAugmentation");
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(trainAugmentation, "trainAugmentation");
     positive("epochs", epochs);
     positive("batchSize", batchSize);
     positive("probeSize", probeSize);
@@ -72,7 +85,11 @@ public record LearnerConfig(
         8,
         5,
         0.05,
-        1);
+        1,
+        Augmentation.none(),
+        Optimizer.sgd(),
+        false,
+        Augmentation.none());
   }
 
   /**
@@ -137,6 +154,38 @@ public record LearnerConfig(
     return edit(b -> b.gateEpochs = passes).edit(b -> b.gateLr = rate);
   }
 
+  /**
+   * @param a how episodes are varied for the gate
+   * @return a copy
+   */
+  public LearnerConfig withGateAugmentation(Augmentation a) {
+    return edit(b -> b.gateAugmentation = a);
+  }
+
+  /**
+   * @param o the update rule of branch training
+   * @return a copy
+   */
+  public LearnerConfig withOptimizer(Optimizer o) {
+    return edit(b -> b.optimizer = o);
+  }
+
+  /**
+   * @param on draw the current task's gate examples afresh from its training set in every pass
+   * @return a copy
+   */
+  public LearnerConfig withGateFreshCurrent(boolean on) {
+    return edit(b -> b.gateFreshCurrent = on);
+  }
+
+  /**
+   * @param a how a branch's training inputs are varied
+   * @return a copy
+   */
+  public LearnerConfig withTrainAugmentation(Augmentation a) {
+    return edit(b -> b.trainAugmentation = a);
+  }
+
   /** A mutable copy of every field, so that each wither names only what it changes. */
   private static final class Fields {
     int epochs;
@@ -151,6 +200,10 @@ public record LearnerConfig(
     int gateEpochs;
     double gateLr;
     long seed;
+    Augmentation gateAugmentation;
+    Optimizer optimizer;
+    boolean gateFreshCurrent;
+    Augmentation trainAugmentation;
   }
 
   private LearnerConfig edit(java.util.function.Consumer<Fields> change) {
@@ -167,6 +220,10 @@ public record LearnerConfig(
     f.gateEpochs = gateEpochs;
     f.gateLr = gateLr;
     f.seed = seed;
+    f.gateAugmentation = gateAugmentation;
+    f.optimizer = optimizer;
+    f.gateFreshCurrent = gateFreshCurrent;
+    f.trainAugmentation = trainAugmentation;
     change.accept(f);
     return new LearnerConfig(
         f.epochs,
@@ -180,7 +237,11 @@ public record LearnerConfig(
         f.maxBranches,
         f.gateEpochs,
         f.gateLr,
-        f.seed);
+        f.seed,
+        f.gateAugmentation,
+        f.optimizer,
+        f.gateFreshCurrent,
+        f.trainAugmentation);
   }
 
   private static void positive(String field, int v) {

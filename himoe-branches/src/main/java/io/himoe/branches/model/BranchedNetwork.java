@@ -38,6 +38,8 @@ public final class BranchedNetwork implements AutoCloseable {
   private final ContextGate gate;
   private final long[] usage;
   private final Map<NDArray, NDArray> velocity = new IdentityHashMap<>();
+  private final Map<NDArray, NDArray> second = new IdentityHashMap<>();
+  private final Map<NDArray, Long> steps = new IdentityHashMap<>();
   private boolean sharedFrozen;
 
   private BranchedNetwork(NetworkConfig config) {
@@ -141,6 +143,11 @@ public final class BranchedNetwork implements AutoCloseable {
           if (v != null) {
             v.close();
           }
+          NDArray s2 = second.remove(p);
+          if (s2 != null) {
+            s2.close();
+          }
+          steps.remove(p);
           p.close();
         }
       }
@@ -188,6 +195,22 @@ public final class BranchedNetwork implements AutoCloseable {
    */
   public synchronized float trainStep(
       int branch, float[][] x, int[] y, double lr, GradientHook hook) {
+    return trainStep(branch, x, y, lr, hook, Optimizer.sgd());
+  }
+
+  /**
+   * Runs one step of the given optimizer on the cross-entropy loss of a batch.
+   *
+   * @param branch the branch trained
+   * @param x inputs {@code [n][inputs]}
+   * @param y labels in {@code [0, classes)}
+   * @param lr learning rate
+   * @param hook adds protection gradients and observes updates; {@link GradientHook#NONE} for none
+   * @param optimizer the update rule
+   * @return the batch loss before the step
+   */
+  public synchronized float trainStep(
+      int branch, float[][] x, int[] y, double lr, GradientHook hook, Optimizer optimizer) {
     List<NDArray> params = trainable(branch);
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -208,14 +231,33 @@ public final class BranchedNetwork implements AutoCloseable {
         NDArray g = scale == 1f ? r.gradients().get(i) : r.gradients().get(i).mul(scale);
         NDArray extra = hook.extra(p);
         NDArray total = extra == null ? g : g.add(extra);
-        NDArray v = velocity.computeIfAbsent(p, BranchedNetwork::zerosLike);
-        // v <- 0.9 v + g ; p <- p - lr v (in place on the detached view: same storage)
-        v.muli(0.9f).addi(total);
-        NDArray delta = v.mul(-lr);
+        NDArray delta = update(p, total, lr, optimizer);
         p.stopGradient().addi(delta);
         hook.afterStep(p, g, delta);
       }
       return r.loss();
+    }
+  }
+
+  /** The step to add to {@code p}; updates the optimizer state kept for {@code p}. */
+  private NDArray update(NDArray p, NDArray g, double lr, Optimizer optimizer) {
+    NDArray v = velocity.computeIfAbsent(p, BranchedNetwork::zerosLike);
+    switch (optimizer) {
+      case Optimizer.Sgd sgd -> {
+        // v <- m v + g ; p <- p - lr v (in place on the detached view: same storage)
+        v.muli((float) sgd.momentum()).addi(g);
+        return v.mul(-lr);
+      }
+      case Optimizer.Adam adam -> {
+        NDArray s = second.computeIfAbsent(p, BranchedNetwork::zerosLike);
+        long t = steps.merge(p, 1L, Long::sum);
+        v.muli((float) adam.beta1()).addi(g.mul(1 - adam.beta1()));
+        s.muli((float) adam.beta2()).addi(g.square().mul(1 - adam.beta2()));
+        double c1 = 1 - Math.pow(adam.beta1(), t);
+        double c2 = 1 - Math.pow(adam.beta2(), t);
+        NDArray denom = s.div(c2).sqrt().add(adam.epsilon());
+        return v.div(denom).mul(-lr / c1);
+      }
     }
   }
 

@@ -61,6 +61,33 @@ class ContinualLearnerTest {
     }
   }
 
+  /** Share of each task's inputs the top-1 gate sends to that task's branch. */
+  private static double routing(LearnerConfig c, int perTask) {
+    try (BranchedNetwork n = BranchedNetwork.create(net())) {
+      ContinualLearner l = new ContinualLearner(n, c, new EpisodicMemory(perTask, 1));
+      l.learn("a", A);
+      l.learn("b", B);
+      int ok = 0;
+      for (int i : n.predict(A.x(), GateMode.topK(1)).branch()) {
+        ok += i == l.branchOf("a") ? 1 : 0;
+      }
+      for (int i : n.predict(B.x(), GateMode.topK(1)).branch()) {
+        ok += i == l.branchOf("b") ? 1 : 0;
+      }
+      return (double) ok / (A.size() + B.size());
+    }
+  }
+
+  @Test
+  void freshExamplesOfTheCurrentTaskTeachTheGateMoreThanItsFewEpisodes() {
+    // one remembered episode per task: the stale gate sees one input of task b, the fresh one
+    // draws a new one from b's training set in every pass
+    double stale = routing(cfg(), 1);
+    double fresh = routing(cfg().withGateFreshCurrent(true), 1);
+    assertThat(fresh).as("stale %s", stale).isGreaterThan(stale + 0.05);
+    assertThat(fresh).isGreaterThan(0.7);
+  }
+
   private static double afterConflict(LearnerConfig c) {
     try (BranchedNetwork n = BranchedNetwork.create(net())) {
       ContinualLearner l = new ContinualLearner(n, c, new EpisodicMemory(50, 1));
