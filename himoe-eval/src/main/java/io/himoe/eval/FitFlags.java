@@ -13,8 +13,9 @@ final class FitFlags {
       paramLabel = "NAME",
       defaultValue = "hashing",
       description =
-          "Text encoder: hashing (feature hashing, no model) or minilm (in-process"
-              + " all-MiniLM-L6-v2). Default: ${DEFAULT-VALUE}.")
+          "Text encoder: hashing (feature hashing, no model), minilm (in-process"
+              + " all-MiniLM-L6-v2) or both side by side: minilm+hashing. Default:"
+              + " ${DEFAULT-VALUE}.")
   String encoder;
 
   @Option(

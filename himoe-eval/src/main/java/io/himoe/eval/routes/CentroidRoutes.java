@@ -2,6 +2,7 @@ package io.himoe.eval.routes;
 
 import io.himoe.eval.data.Labelled;
 import io.himoe.learning.fit.FittedRoutes;
+import io.himoe.learning.fit.RejectionThreshold;
 import io.himoe.learning.fit.RouteGuess;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
@@ -76,7 +77,8 @@ record CentroidRoutes(
       right[i] = !oos[i] && labels.get(top).equals(e.getKey().label());
       i++;
     }
-    return new CentroidRoutes(encoder, labels, centroids, t, Threshold.calibrate(conf, right, oos));
+    return new CentroidRoutes(
+        encoder, labels, centroids, t, RejectionThreshold.calibrate(conf, right, oos));
   }
 
   private static double temperature(

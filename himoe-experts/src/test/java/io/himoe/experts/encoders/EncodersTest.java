@@ -2,7 +2,11 @@ package io.himoe.experts.encoders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EncodersTest {
@@ -35,5 +39,46 @@ class EncodersTest {
         .hasMessageContaining("hashing")
         .hasMessageContaining("minilm");
     assertThatThrownBy(() -> Encoders.byName(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void concatenationGivesEachPartTheSameWeightAndUnitLength() {
+    Encoder e = Encoders.byName("hashing-256+hashing-64");
+    assertThat(e).isInstanceOf(ConcatEncoder.class);
+    assertThat(e.id()).isEqualTo("hashing-256+hashing-64");
+    assertThat(Encoders.byName(e.id()).id()).isEqualTo(e.id());
+    InputData text = InputData.text("set an alarm for seven");
+    float[] v = e.encode(text).vector();
+    assertThat(v).hasSize(320);
+    double first = 0;
+    double second = 0;
+    for (int i = 0; i < v.length; i++) {
+      if (i < 256) {
+        first += v[i] * v[i];
+      } else {
+        second += v[i] * v[i];
+      }
+    }
+    assertThat(first).isCloseTo(0.5, within(1e-5));
+    assertThat(second).isCloseTo(0.5, within(1e-5));
+    // The first part is the hashing encoder's own vector, scaled by 1/sqrt(2).
+    float[] alone = HashingEncoder.of(256).encode(text).vector();
+    for (int i = 0; i < 256; i++) {
+      assertThat((double) v[i]).isCloseTo(alone[i] / Math.sqrt(2), within(1e-6));
+    }
+    assertThat(e.encodeAll(List.of(text, InputData.text("?"))).getFirst().vector())
+        .containsExactly(v);
+  }
+
+  @Test
+  void badConcatenationsAreRefused() {
+    assertThatThrownBy(() -> Encoders.byName("hashing+"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty part");
+    assertThatThrownBy(() -> Encoders.byName("hashing+bert"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'bert'");
+    assertThatThrownBy(() -> ConcatEncoder.of(List.of(HashingEncoder.of(64))))
+        .hasMessageContaining("at least two parts");
   }
 }

@@ -3,7 +3,6 @@ package io.himoe.learning.fit;
 import io.himoe.learning.nn.Losses;
 import io.himoe.learning.nn.Mlp;
 import io.himoe.shared.Encoder;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +91,7 @@ public final class RouteFitter {
     return oos.isPresent() && oos.get().equals(t.label());
   }
 
-  /**
-   * Chooses the threshold that maximises validation accuracy, where an in-scope row is right when
-   * accepted with the right label and an out-of-scope row is right when rejected. Candidates are
-   * the observed confidences (a row is accepted when its confidence is at least the threshold).
-   */
+  /** The accuracy-maximising rejection threshold on the validation rows. */
   private double calibrate(
       FittedRouteModel model,
       List<LabelledText> validation,
@@ -121,29 +116,7 @@ public final class RouteFitter {
       conf[i] = g.confidence();
       rightIfAccepted[i] = !oos[i] && g.topLabel().equals(v.label());
     }
-    Integer[] byConf = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      byConf[i] = i;
-    }
-    Arrays.sort(byConf, (a, b) -> Double.compare(conf[a], conf[b]));
-    // Threshold at 0 accepts all; raising it past row byConf[j] rejects it.
-    int correct = 0;
-    for (int i = 0; i < n; i++) {
-      correct += rightIfAccepted[i] ? 1 : 0;
-    }
-    int best = correct;
-    double bestT = 0.0;
-    for (int j = 0; j < n; j++) {
-      int i = byConf[j];
-      correct += (oos[i] ? 1 : 0) - (rightIfAccepted[i] ? 1 : 0);
-      boolean lastOfTie = j == n - 1 || conf[byConf[j + 1]] > conf[i];
-      if (lastOfTie && correct > best) {
-        best = correct;
-        // Midway to the next confidence so that rows just above stay accepted.
-        bestT = j == n - 1 ? Math.nextUp(conf[i]) : (conf[i] + conf[byConf[j + 1]]) / 2;
-      }
-    }
-    return bestT;
+    return RejectionThreshold.calibrate(conf, rightIfAccepted, oos);
   }
 
   /**

@@ -153,6 +153,126 @@ public final class OutcomeStreamBench {
           100 * (r.accuracy() - single.accuracy()) / (oracle.accuracy() - single.accuracy()));
     }
     plot(results, png);
+    hindsightBounds(rows, xs, cost, w, oracle, single);
+  }
+
+  /**
+   * How much of the gap any policy that sees only the query text could close, estimated from above
+   * the online setting: batch learners that see every model's outcome on the training folds (full
+   * information, no exploration), scored by 5-fold cross-validation. If these close little of the
+   * gap, the rest is per-query luck that no router reading the text can predict.
+   */
+  private static void hindsightBounds(
+      List<Row> rows, List<float[]> xs, double[] cost, double w, Result oracle, Result single) {
+    int n = rows.size();
+    int m = cost.length;
+    int[] fold = new int[n];
+    for (int i = 0; i < n; i++) {
+      fold[i] = i % 5;
+    }
+    double[][] reward = new double[n][m];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < m; k++) {
+        reward[i][k] = rows.get(i).correct()[k] - w * cost[k];
+      }
+    }
+    // (a) The query's first word as its task (e.g. "Write", "Q:", "Which"): the best model per
+    // word on the other folds, the best single model for words seen fewer than 3 times.
+    int[] groupChoice = new int[n];
+    for (int f = 0; f < 5; f++) {
+      Map<String, double[]> sums = new java.util.HashMap<>();
+      Map<String, Integer> counts = new java.util.HashMap<>();
+      double[] all = new double[m];
+      for (int i = 0; i < n; i++) {
+        if (fold[i] != f) {
+          double[] s = sums.computeIfAbsent(firstWord(rows.get(i).query()), k -> new double[m]);
+          counts.merge(firstWord(rows.get(i).query()), 1, Integer::sum);
+          for (int k = 0; k < m; k++) {
+            s[k] += reward[i][k];
+            all[k] += reward[i][k];
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (fold[i] == f) {
+          String word = firstWord(rows.get(i).query());
+          groupChoice[i] = counts.getOrDefault(word, 0) >= 3 ? argmax(sums.get(word)) : argmax(all);
+        }
+      }
+    }
+    // (b) k nearest neighbours (cosine on the encoder's vectors) on the other folds: the model
+    // with the best mean reward among the 25 closest queries.
+    int[] knnChoice = new int[n];
+    int kn = 25;
+    double[] norm = new double[n];
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (float v : xs.get(i)) {
+        s += (double) v * v;
+      }
+      norm[i] = Math.sqrt(s) + 1e-12;
+    }
+    for (int i = 0; i < n; i++) {
+      float[] xi = xs.get(i);
+      java.util.PriorityQueue<double[]> nearest =
+          new java.util.PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
+      for (int j = 0; j < n; j++) {
+        if (fold[j] == fold[i]) {
+          continue;
+        }
+        float[] xj = xs.get(j);
+        double dot = 0;
+        for (int d = 0; d < xi.length; d++) {
+          dot += xi[d] * xj[d];
+        }
+        double sim = dot / (norm[i] * norm[j]);
+        if (nearest.size() < kn) {
+          nearest.add(new double[] {sim, j});
+        } else if (sim > nearest.peek()[0]) {
+          nearest.poll();
+          nearest.add(new double[] {sim, j});
+        }
+      }
+      double[] s = new double[m];
+      for (double[] e : nearest) {
+        for (int k = 0; k < m; k++) {
+          s[k] += reward[(int) e[1]][k];
+        }
+      }
+      knnChoice[i] = argmax(s);
+    }
+    System.out.println(
+        "Hindsight bounds (full information on 4/5 of the queries, 5-fold cross-validation):");
+    for (Map.Entry<String, int[]> e :
+        List.of(
+            Map.entry("best model per first word", groupChoice),
+            Map.entry("best model of 25 nearest", knnChoice))) {
+      double r = 0;
+      double acc = 0;
+      for (int i = 0; i < n; i++) {
+        int a = e.getValue()[i];
+        r += reward[i][a];
+        acc += rows.get(i).correct()[a];
+      }
+      r /= n;
+      acc /= n;
+      System.out.printf(
+          "%-40s %8.4f %8.4f   gap closed: reward %.1f%%, accuracy %.1f%%%n",
+          e.getKey(),
+          r,
+          acc,
+          100 * (r - single.reward()) / (oracle.reward() - single.reward()),
+          100 * (acc - single.accuracy()) / (oracle.accuracy() - single.accuracy()));
+    }
+  }
+
+  private static String firstWord(String query) {
+    String t = query.strip();
+    int sp = 0;
+    while (sp < t.length() && !Character.isWhitespace(t.charAt(sp))) {
+      sp++;
+    }
+    return t.substring(0, sp);
   }
 
   /** A hindsight policy: a fixed arm, or (arm -1) the oracle's cheapest correct model. */

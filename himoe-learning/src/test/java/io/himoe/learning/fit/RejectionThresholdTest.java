@@ -1,10 +1,11 @@
-package io.himoe.eval.routes;
+package io.himoe.learning.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class ThresholdTest {
+class RejectionThresholdTest {
 
   @Test
   void maximisesValidationAccuracyByHand() {
@@ -13,19 +14,29 @@ class ThresholdTest {
     boolean[] oos = {false, false, true, true, false};
     // accept all: 2 right; rejecting 0.3 and 0.4 (both out of scope): 4 right; rejecting 0.6
     // too: 3. Best is between 0.4 and 0.6.
-    assertThat(Threshold.calibrate(conf, right, oos)).isEqualTo(0.5);
+    assertThat(RejectionThreshold.calibrate(conf, right, oos)).isEqualTo(0.5);
   }
 
   @Test
   void tiedConfidencesMoveTogetherAndNoGainMeansZero() {
     assertThat(
-            Threshold.calibrate(
+            RejectionThreshold.calibrate(
                 new double[] {0.5, 0.5}, new boolean[] {false, true}, new boolean[] {true, false}))
         .isZero();
     // all out of scope: reject everything, just above the highest confidence
     assertThat(
-            Threshold.calibrate(
+            RejectionThreshold.calibrate(
                 new double[] {0.2, 0.7}, new boolean[] {false, false}, new boolean[] {true, true}))
         .isEqualTo(Math.nextUp(0.7));
+  }
+
+  @Test
+  void arraysOfDifferentLengthsAreRefused() {
+    assertThatThrownBy(
+            () ->
+                RejectionThreshold.calibrate(
+                    new double[] {0.5}, new boolean[] {true, false}, new boolean[] {false}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 correctness flags");
   }
 }

@@ -1,25 +1,38 @@
-package io.himoe.eval.routes;
+package io.himoe.learning.fit;
 
 import java.util.Arrays;
 
 /**
  * Calibrates a rejection threshold on validation rows: the threshold that maximises accuracy when a
  * row is accepted iff its confidence is at least the threshold, an accepted in-scope row is right
- * when its top label is, and a rejected out-of-scope row is right. (The same rule as {@code
- * himoe-learning}'s {@code RouteFitter}, which keeps its own private.)
+ * when its top label is, and a rejected out-of-scope row is right. Used by {@link RouteFitter} and
+ * by any other classifier that routes out-of-scope inputs to a fallback (e.g. the nearest-centroid
+ * router of {@code himoe eval}).
  */
-final class Threshold {
+public final class RejectionThreshold {
 
-  private Threshold() {}
+  private RejectionThreshold() {}
 
   /**
    * @param conf each row's top confidence
    * @param rightIfAccepted whether each row is right when accepted
    * @param oos whether each row is out of scope (right when rejected)
-   * @return the threshold; 0 (accept all) when no threshold does better
+   * @return the threshold: midway between the last rejected and the first accepted confidence; 0
+   *     (accept all) when no threshold does better
+   * @throws IllegalArgumentException if the arrays differ in length
    */
-  static double calibrate(double[] conf, boolean[] rightIfAccepted, boolean[] oos) {
+  public static double calibrate(double[] conf, boolean[] rightIfAccepted, boolean[] oos) {
     int n = conf.length;
+    if (rightIfAccepted.length != n || oos.length != n) {
+      throw new IllegalArgumentException(
+          "threshold calibration: "
+              + n
+              + " confidences, "
+              + rightIfAccepted.length
+              + " correctness flags and "
+              + oos.length
+              + " out-of-scope flags");
+    }
     Integer[] order = new Integer[n];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, (a, b) -> Double.compare(conf[a], conf[b]));
@@ -29,7 +42,8 @@ final class Threshold {
     }
     int best = correct;
     double bestT = 0;
-    // Raising the threshold past the j-th lowest confidence rejects that row.
+    // Raising the threshold past the j-th lowest confidence rejects that row; tied confidences
+    // move together.
     for (int j = 0; j < n; j++) {
       int i = order[j];
       correct += (oos[i] ? 1 : 0) - (rightIfAccepted[i] ? 1 : 0);

@@ -1,0 +1,109 @@
+package io.himoe.experts.encoders;
+
+import io.himoe.shared.Encoded;
+import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Several encoders side by side: each part's vector is scaled to unit length, the parts are
+ * concatenated and the whole is scaled by {@code 1/sqrt(parts)}, so every part weighs the same and
+ * the result has unit length. Sentence embeddings carry meaning and hashed n-grams carry the exact
+ * words; a linear gate over both separates intents better than over either (docs/BENCHMARKS.md §3).
+ */
+public final class ConcatEncoder implements Encoder {
+
+  private final List<Encoder> parts;
+
+  private ConcatEncoder(List<Encoder> parts) {
+    this.parts = parts;
+  }
+
+  /**
+   * @param parts the encoders, at least two, in the order their vectors are laid out
+   * @return the concatenation
+   * @throws IllegalArgumentException with fewer than two parts
+   */
+  public static ConcatEncoder of(List<Encoder> parts) {
+    List<Encoder> copy = List.copyOf(parts);
+    if (copy.size() < 2) {
+      throw new IllegalArgumentException(
+          "encoder: a concatenation needs at least two parts, got " + copy.size());
+    }
+    return new ConcatEncoder(copy);
+  }
+
+  /**
+   * @return the parts, in order
+   */
+  public List<Encoder> parts() {
+    return parts;
+  }
+
+  @Override
+  public Encoded encode(InputData input) {
+    Objects.requireNonNull(input, "input");
+    List<float[]> vectors = new ArrayList<>(parts.size());
+    for (Encoder e : parts) {
+      vectors.add(e.encode(input).vector());
+    }
+    return join(vectors);
+  }
+
+  @Override
+  public List<Encoded> encodeAll(List<? extends InputData> inputs) {
+    // Each part encodes the whole batch (MiniLM batches are much cheaper than single calls).
+    List<List<Encoded>> byPart = new ArrayList<>(parts.size());
+    for (Encoder e : parts) {
+      byPart.add(e.encodeAll(inputs));
+    }
+    List<Encoded> out = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      List<float[]> vectors = new ArrayList<>(parts.size());
+      for (List<Encoded> p : byPart) {
+        vectors.add(p.get(i).vector());
+      }
+      out.add(join(vectors));
+    }
+    return out;
+  }
+
+  private Encoded join(List<float[]> vectors) {
+    int dim = 0;
+    for (float[] v : vectors) {
+      dim += v.length;
+    }
+    float[] out = new float[dim];
+    double share = 1.0 / Math.sqrt(vectors.size());
+    int at = 0;
+    for (float[] v : vectors) {
+      double norm = 0;
+      for (float x : v) {
+        norm += (double) x * x;
+      }
+      // An all-zero part (e.g. a text with no hashed feature) stays zero.
+      double scale = norm > 0 ? share / Math.sqrt(norm) : 0;
+      for (float x : v) {
+        out[at++] = (float) (x * scale);
+      }
+    }
+    return new Encoded(out);
+  }
+
+  /**
+   * @return the parts' ids joined by {@code +}, which {@link Encoders#byName} parses back
+   */
+  @Override
+  public String id() {
+    StringBuilder b = new StringBuilder();
+    for (Encoder e : parts) {
+      if (!b.isEmpty()) {
+        b.append('+');
+      }
+      b.append(e.id());
+    }
+    return b.toString();
+  }
+}
