@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.branches.learning.ConflictMeasure;
+import io.himoe.branches.learning.MergeMethod;
 import io.himoe.branches.model.BranchKind;
 import io.himoe.branches.model.GateMode;
 import io.himoe.branches.model.Granularity;
@@ -38,7 +39,7 @@ public final class ClBench {
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
-                    [--max-branches N] [--merge] [--merge-budget N] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
+                    [--max-branches N] [--merge] [--merge-budget N] [--merge-method distill|svd] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
                     [--gate-hidden N] [--gate-shift N] [--optimizer sgd|adam]
                     [--gate-fresh on|off] [--train-shift N]
                     [--seed N]""";
@@ -204,7 +205,8 @@ public final class ClBench {
         optimizer(
             a.getOrDefault("optimizer", d.optimizer() instanceof Optimizer.Adam ? "adam" : "sgd")),
         flag(a, "gate-fresh", d.gateFresh()),
-        Integer.parseInt(a.getOrDefault("train-shift", String.valueOf(d.trainShift()))));
+        Integer.parseInt(a.getOrDefault("train-shift", String.valueOf(d.trainShift()))),
+        mergeMethod(a.getOrDefault("merge-method", "distill")));
   }
 
   private static boolean flag(Map<String, String> a, String k, boolean dflt) {
@@ -217,6 +219,16 @@ public final class ClBench {
           default ->
               throw new IllegalArgumentException("--" + k + " takes on or off, got '" + v + "'");
         };
+  }
+
+  private static MergeMethod mergeMethod(String m) {
+    return switch (m) {
+      case "distill" -> MergeMethod.DISTILL;
+      case "svd" -> MergeMethod.SVD;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown merge method '" + m + "': use distill or svd");
+    };
   }
 
   private static Optimizer optimizer(String o) {

@@ -83,7 +83,8 @@ public final class ClRun {
           if (opts.merge()) {
             for (BranchEvent c :
                 learner.consolidate(
-                    new ConsolidationPolicy(opts.mergeBudget(), 0.05, 2, 0.0, 0.02))) {
+                    new ConsolidationPolicy(
+                        opts.mergeBudget(), 0.05, 2, 0.0, 0.02, opts.mergeMethod()))) {
               progress.println("  " + c.reason());
             }
           }

@@ -1,6 +1,7 @@
 package io.himoe.branches.bench;
 
 import io.himoe.branches.learning.ConflictMeasure;
+import io.himoe.branches.learning.MergeMethod;
 import io.himoe.branches.model.BranchKind;
 import io.himoe.branches.model.GateMode;
 import io.himoe.branches.model.Granularity;
@@ -61,7 +62,8 @@ public record RunOptions(
     int gateShift,
     Optimizer optimizer,
     boolean gateFresh,
-    int trainShift) {
+    int trainShift,
+    MergeMethod mergeMethod) {
 
   /** Copies. */
   public RunOptions {
@@ -106,6 +108,7 @@ public record RunOptions(
         0,
         Optimizer.sgd(),
         false,
-        0);
+        0,
+        MergeMethod.DISTILL);
   }
 }

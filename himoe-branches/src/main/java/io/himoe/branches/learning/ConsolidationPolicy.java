@@ -10,16 +10,37 @@ package io.himoe.branches.learning;
  * @param minUsageShare a branch chosen by the gate for less than this share of predictions...
  * @param minGain ...and whose accuracy on its own episodes beats the best other branch by less than
  *     this (in [0, 1]) is collected
+ * @param method how a pair is merged: distillation or truncated SVD of the deltas
  */
 public record ConsolidationPolicy(
     int maxBranches,
     double mergeDistance,
     int distillEpochs,
     double minUsageShare,
-    double minGain) {
+    double minGain,
+    MergeMethod method) {
+
+  /**
+   * A policy that merges by distillation.
+   *
+   * @param maxBranches budget
+   * @param mergeDistance merge distance
+   * @param distillEpochs distillation passes
+   * @param minUsageShare collection usage share
+   * @param minGain collection gain
+   */
+  public ConsolidationPolicy(
+      int maxBranches,
+      double mergeDistance,
+      int distillEpochs,
+      double minUsageShare,
+      double minGain) {
+    this(maxBranches, mergeDistance, distillEpochs, minUsageShare, minGain, MergeMethod.DISTILL);
+  }
 
   /** Validates. */
   public ConsolidationPolicy {
+    java.util.Objects.requireNonNull(method, "method");
     if (maxBranches < 1) {
       throw new IllegalArgumentException("maxBranches must be >= 1, got " + maxBranches);
     }
@@ -44,5 +65,14 @@ public record ConsolidationPolicy(
    */
   public static ConsolidationPolicy of(int maxBranches) {
     return new ConsolidationPolicy(maxBranches, 0.0, 3, 0.01, 0.02);
+  }
+
+  /**
+   * @param m how pairs are merged
+   * @return a copy with that merge method
+   */
+  public ConsolidationPolicy withMethod(MergeMethod m) {
+    return new ConsolidationPolicy(
+        maxBranches, mergeDistance, distillEpochs, minUsageShare, minGain, m);
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * Offline merge and garbage collection of branches. Merging distils the removed branch into the
  * kept one on both branches' remembered episodes (labels = each teacher's own prediction), which
- * works for full and low-rank branches alike. Collection removes branches the gate rarely uses and
- * that barely beat another branch on their own episodes.
+ * works for full and low-rank branches alike, or (policy {@link MergeMethod#SVD}) sets the kept
+ * branch to the truncated SVD of the two deltas. Collection removes branches the gate rarely uses
+ * and that barely beat another branch on their own episodes.
  */
 final class Consolidator {
 
@@ -63,11 +64,24 @@ final class Consolidator {
               overBudget
                   ? ": " + live.size() + " branches exceed the budget m_max=" + policy.maxBranches()
                   : " < merge distance " + policy.mergeDistance());
-      distil(ka, kb, policy.distillEpochs());
+      String how;
+      if (policy.method() == MergeMethod.SVD) {
+        double err = net.mergeSvd(ka, kb);
+        how =
+            String.format(
+                "; merged %d into %d by truncated SVD to rank %d (dropped %.1f%% of the mean delta)",
+                kb, ka, net.config().rank(), 100 * err);
+      } else {
+        distil(ka, kb, policy.distillEpochs());
+        how =
+            String.format(
+                "; merged %d into %d by distillation (%d passes over their episodes)",
+                kb, ka, policy.distillEpochs());
+      }
       net.remove(kb);
       memory.reassign(kb, ka);
       learner.branchRemoved(kb, ka);
-      out.add(new BranchEvent.Merged(ka, kb, best, reason + "; merged " + kb + " into " + ka));
+      out.add(new BranchEvent.Merged(ka, kb, best, reason + how));
     }
   }
 

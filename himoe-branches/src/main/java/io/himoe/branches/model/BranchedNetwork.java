@@ -12,6 +12,7 @@ import ai.djl.nn.Activation;
 import io.himoe.branches.model.internal.Affine;
 import io.himoe.branches.model.internal.Autograd;
 import io.himoe.branches.model.internal.DjlRuntime;
+import io.himoe.branches.model.internal.TruncatedSvd;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -153,6 +154,122 @@ public final class BranchedNetwork implements AutoCloseable {
       }
     }
     branches[id] = null;
+  }
+
+  /**
+   * Merges branch {@code other} into {@code keep} by truncated SVD, without training: per branched
+   * layer, a low-rank branch gets the best rank-{@code rank} factors of the mean of the two deltas
+   * {@code (A1·B1 + A2·B2)/2} (computed from the stacked factors, never the full matrix); a full
+   * branch gets {@code W1 + SVD_rank((W2 - W1)/2)}, its own weights moved half way to the other's
+   * within a rank-{@code rank} correction. Biases are averaged. Two identical branches merge
+   * exactly. {@code other} stays live: the caller removes it.
+   *
+   * @param keep the branch overwritten with the merge
+   * @param other the branch merged into it
+   * @return the largest relative truncation error over layers ({@code sqrt(Σ dropped σ²) / sqrt(Σ
+   *     σ²)}, 0 when the merge is exact)
+   */
+  public synchronized double mergeSvd(int keep, int other) {
+    Affine[] k = live(keep);
+    Affine[] o = live(other);
+    if (keep == other) {
+      throw new IllegalArgumentException("cannot merge branch " + keep + " into itself");
+    }
+    int rank = config.rank();
+    double worst = 0;
+    for (int l = 0; l < k.length; l++) {
+      if (k[l] == null) {
+        continue;
+      }
+      float[][] kv = k[l].values();
+      float[][] ov = o[l].values();
+      long[][] shapes = k[l].shapes();
+      float[][] merged = new float[kv.length][];
+      TruncatedSvd.Factors f;
+      if (k[l].lowRank()) {
+        int in = (int) shapes[0][0];
+        int r = (int) shapes[0][1];
+        int out = (int) shapes[1][1];
+        double[][] left = new double[in][2 * r];
+        double[][] right = new double[2 * r][out];
+        for (int i = 0; i < in; i++) {
+          for (int j = 0; j < r; j++) {
+            left[i][j] = kv[0][i * r + j] / 2.0;
+            left[i][r + j] = ov[0][i * r + j] / 2.0;
+          }
+        }
+        for (int j = 0; j < r; j++) {
+          for (int c = 0; c < out; c++) {
+            right[j][c] = kv[1][j * out + c];
+            right[r + j][c] = ov[1][j * out + c];
+          }
+        }
+        f = TruncatedSvd.ofProduct(left, right, r);
+        merged[0] = flat(f.a());
+        merged[1] = flat(f.b());
+        merged[2] = average(kv[2], ov[2]);
+      } else {
+        int in = (int) shapes[0][0];
+        int out = (int) shapes[0][1];
+        double[][] half = new double[in][out];
+        for (int i = 0; i < in; i++) {
+          for (int c = 0; c < out; c++) {
+            half[i][c] = (ov[0][i * out + c] - kv[0][i * out + c]) / 2.0;
+          }
+        }
+        f = TruncatedSvd.of(half, Math.min(rank, Math.min(in, out)));
+        float[] w = kv[0].clone();
+        double[][] a = f.a();
+        double[][] b = f.b();
+        for (int i = 0; i < in; i++) {
+          for (int t = 0; t < b.length; t++) {
+            double ait = a[i][t];
+            if (ait != 0) {
+              for (int c = 0; c < out; c++) {
+                w[i * out + c] += (float) (ait * b[t][c]);
+              }
+            }
+          }
+        }
+        merged[0] = w;
+        merged[1] = average(kv[1], ov[1]);
+      }
+      k[l].set(merged);
+      worst = Math.max(worst, droppedShare(f, f.a()[0].length));
+    }
+    return worst;
+  }
+
+  private static double droppedShare(TruncatedSvd.Factors f, int kept) {
+    double all = 0;
+    double dropped = 0;
+    for (int j = 0; j < f.singular().length; j++) {
+      double s2 = f.singular()[j] * f.singular()[j];
+      all += s2;
+      if (j >= kept) {
+        dropped += s2;
+      }
+    }
+    return all == 0 ? 0 : Math.sqrt(dropped / all);
+  }
+
+  private static float[] flat(double[][] m) {
+    int cols = m[0].length;
+    float[] out = new float[m.length * cols];
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < cols; j++) {
+        out[i * cols + j] = (float) m[i][j];
+      }
+    }
+    return out;
+  }
+
+  private static float[] average(float[] a, float[] b) {
+    float[] out = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = (a[i] + b[i]) / 2f;
+    }
+    return out;
   }
 
   /**

@@ -145,6 +145,23 @@ class ContinualLearnerTest {
   }
 
   @Test
+  void consolidationCanMergeByTruncatedSvd() {
+    try (BranchedNetwork n = BranchedNetwork.create(net())) {
+      ContinualLearner l = new ContinualLearner(n, cfg(), new EpisodicMemory(50, 1));
+      l.learn("a", A);
+      l.learn("b", B);
+      List<BranchEvent> merged =
+          l.consolidate(ConsolidationPolicy.of(1).withMethod(MergeMethod.SVD));
+      assertThat(merged).hasSize(1).first().isInstanceOf(BranchEvent.Merged.class);
+      assertThat(merged.getFirst().reason())
+          .contains("exceed the budget m_max=1")
+          .contains("by truncated SVD to rank");
+      assertThat(n.branches()).hasSize(1);
+      assertThat(l.branchOf("b")).isEqualTo(l.branchOf("a"));
+    }
+  }
+
+  @Test
   void unusedBranchWithoutGainIsCollected() {
     try (BranchedNetwork n = BranchedNetwork.create(net())) {
       ContinualLearner l = new ContinualLearner(n, cfg(), new EpisodicMemory(50, 1));

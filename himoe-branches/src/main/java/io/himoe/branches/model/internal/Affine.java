@@ -86,6 +86,54 @@ public final class Affine {
   }
 
   /**
+   * @return this layer's own parameter values, flattened row-major, in {@link #params()} order
+   */
+  public float[][] values() {
+    List<NDArray> ps = params();
+    float[][] out = new float[ps.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ps.get(i).stopGradient().toFloatArray();
+    }
+    return out;
+  }
+
+  /**
+   * @return the shapes of this layer's own parameters, in {@link #params()} order
+   */
+  public long[][] shapes() {
+    List<NDArray> ps = params();
+    long[][] out = new long[ps.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ps.get(i).getShape().getShape();
+    }
+    return out;
+  }
+
+  /**
+   * Overwrites this layer's own parameters in place (the arrays keep their identity, so optimizer
+   * state and protection anchors keyed by them stay attached).
+   *
+   * @param values flattened values in {@link #params()} order
+   * @throws IllegalArgumentException if a size does not match
+   */
+  public void set(float[][] values) {
+    List<NDArray> ps = params();
+    if (values.length != ps.size()) {
+      throw new IllegalArgumentException(
+          "layer has " + ps.size() + " parameters, got " + values.length + " arrays");
+    }
+    for (int i = 0; i < values.length; i++) {
+      NDArray p = ps.get(i);
+      if (values[i].length != p.size()) {
+        throw new IllegalArgumentException(
+            "parameter " + i + " has " + p.size() + " values, got " + values[i].length);
+      }
+      // through the detached view: same storage, no autograd in-place complaint on a leaf
+      p.stopGradient().set(values[i]);
+    }
+  }
+
+  /**
    * @return whether this layer is a low-rank delta
    */
   public boolean lowRank() {
