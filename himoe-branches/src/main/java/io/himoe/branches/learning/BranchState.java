@@ -3,6 +3,9 @@ package io.himoe.branches.learning;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import io.himoe.branches.model.GradientHook;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -169,6 +172,75 @@ final class BranchState implements GradientHook {
       out.add(unregistered(p.stopGradient().duplicate()));
     }
     return out;
+  }
+
+  /** Writes the conflict and protection state (the parameters themselves are the network's). */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeBoolean(protecting);
+    writeFloats(out, gradient);
+    writeFloats(out, fisher);
+    for (List<NDArray> l : java.util.Arrays.asList(anchors, importance, pathIntegral, taskStart)) {
+      out.writeBoolean(l != null);
+      if (l != null) {
+        for (NDArray a : l) {
+          writeFloats(out, a.toFloatArray());
+        }
+      }
+    }
+  }
+
+  /** Reads what {@link #writeTo} wrote for a branch whose parameters are {@code params}. */
+  static BranchState readFrom(DataInput in, Protection protection, List<NDArray> params)
+      throws IOException {
+    BranchState s = new BranchState(protection, params);
+    s.protecting = in.readBoolean();
+    s.gradient = readFloats(in);
+    s.fisher = readFloats(in);
+    List<List<NDArray>> lists = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      if (!in.readBoolean()) {
+        lists.add(null);
+        continue;
+      }
+      List<NDArray> l = new ArrayList<>();
+      for (NDArray p : params) {
+        float[] v = readFloats(in);
+        if (v == null || v.length != p.size()) {
+          throw new IOException("protection state does not match the branch's parameters");
+        }
+        l.add(unregistered(p.getManager().create(v, p.getShape())));
+      }
+      lists.add(l);
+    }
+    s.anchors = lists.get(0);
+    s.importance = lists.get(1);
+    s.pathIntegral = lists.get(2);
+    s.taskStart = lists.get(3);
+    return s;
+  }
+
+  private static void writeFloats(DataOutput out, float[] v) throws IOException {
+    out.writeInt(v == null ? -1 : v.length);
+    if (v != null) {
+      for (float f : v) {
+        out.writeFloat(f);
+      }
+    }
+  }
+
+  private static float[] readFloats(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < -1 || n > 100_000_000) {
+      throw new IOException("implausible array length " + n);
+    }
+    if (n == -1) {
+      return null;
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = in.readFloat();
+    }
+    return v;
   }
 
   void close() {

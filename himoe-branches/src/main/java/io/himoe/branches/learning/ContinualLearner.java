@@ -45,11 +45,56 @@ public final class ContinualLearner {
    * @param memory the episodic memory the learner writes and the gate trains on
    */
   public ContinualLearner(BranchedNetwork net, LearnerConfig config, EpisodicMemory memory) {
+    this(net, config, memory, new Random(config.seed()));
+  }
+
+  /** A learner resuming from a saved state ({@link LearnerFile}); the maps are filled by it. */
+  ContinualLearner(
+      BranchedNetwork net, LearnerConfig config, EpisodicMemory memory, Random random) {
     this.net = net;
     this.config = config;
     this.memory = memory;
-    this.random = new Random(config.seed());
+    this.random = random;
     this.consolidator = new Consolidator(net, memory, this);
+  }
+
+  /**
+   * Saves this learner, its network and its memory to a versioned file, atomically (see {@link
+   * LearnerFile}).
+   *
+   * @param file the file (replaced as a whole, never left half-written)
+   * @throws java.io.IOException if it cannot be written
+   */
+  public void save(java.nio.file.Path file) throws java.io.IOException {
+    LearnerFile.save(this, file);
+  }
+
+  /**
+   * Loads a learner saved by {@link #save}: its network predicts exactly as the saved one did.
+   *
+   * @param file the file
+   * @return the learner (close its network when done)
+   * @throws java.io.IOException naming the file and the problem: missing, not a learner file,
+   *     written by a newer format version, corrupt or truncated
+   */
+  public static ContinualLearner load(java.nio.file.Path file) throws java.io.IOException {
+    return LearnerFile.load(file);
+  }
+
+  Random random() {
+    return random;
+  }
+
+  Map<Integer, BranchState> states() {
+    return states;
+  }
+
+  Map<String, Integer> taskBranches() {
+    return taskBranch;
+  }
+
+  List<BranchEvent> eventLog() {
+    return events;
   }
 
   /**

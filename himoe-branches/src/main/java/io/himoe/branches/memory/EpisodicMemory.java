@@ -1,5 +1,9 @@
 package io.himoe.branches.memory;
 
+import io.himoe.branches.data.RandomState;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,11 +28,15 @@ public final class EpisodicMemory {
    * @param seed seed of the reservoir sampling
    */
   public EpisodicMemory(int perTask, long seed) {
+    this(perTask, new Random(seed));
+  }
+
+  private EpisodicMemory(int perTask, Random random) {
     if (perTask < 1) {
       throw new IllegalArgumentException("perTask must be >= 1, got " + perTask);
     }
     this.perTask = perTask;
-    this.random = new Random(seed);
+    this.random = random;
   }
 
   /**
@@ -50,6 +58,79 @@ public final class EpisodicMemory {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Writes the bound, the sampling state and every episode (for the learner's state file).
+   *
+   * @param out the stream
+   * @throws IOException if writing fails
+   */
+  public synchronized void writeTo(DataOutput out) throws IOException {
+    out.writeInt(perTask);
+    byte[] rng = RandomState.save(random);
+    out.writeInt(rng.length);
+    out.write(rng);
+    out.writeInt(byTask.size());
+    for (Map.Entry<String, List<Episode>> t : byTask.entrySet()) {
+      out.writeUTF(t.getKey());
+      out.writeLong(seen.getOrDefault(t.getKey(), 0L));
+      out.writeInt(t.getValue().size());
+      for (Episode e : t.getValue()) {
+        float[] x = e.raw();
+        out.writeInt(x.length);
+        for (float f : x) {
+          out.writeFloat(f);
+        }
+        out.writeInt(e.label());
+        out.writeDouble(e.score());
+        out.writeInt(e.branch());
+      }
+    }
+  }
+
+  /**
+   * Reads a memory written by {@link #writeTo}; reservoir sampling continues where it stopped.
+   *
+   * @param in the stream
+   * @return the memory
+   * @throws IOException if reading fails or the data is inconsistent
+   */
+  public static EpisodicMemory readFrom(DataInput in) throws IOException {
+    int perTask = in.readInt();
+    if (perTask < 1) {
+      throw new IOException("memory bound is " + perTask);
+    }
+    byte[] rng = new byte[checked(in.readInt(), 1 << 16)];
+    in.readFully(rng);
+    EpisodicMemory m = new EpisodicMemory(perTask, RandomState.load(rng));
+    int tasks = checked(in.readInt(), 1_000_000);
+    for (int t = 0; t < tasks; t++) {
+      String task = in.readUTF();
+      m.seen.put(task, in.readLong());
+      int n = checked(in.readInt(), perTask);
+      List<Episode> list = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] x = new float[checked(in.readInt(), 100_000_000)];
+        for (int j = 0; j < x.length; j++) {
+          x[j] = in.readFloat();
+        }
+        try {
+          list.add(new Episode(x, in.readInt(), in.readDouble(), in.readInt(), task));
+        } catch (IllegalArgumentException e) {
+          throw new IOException("bad episode of task '" + task + "': " + e.getMessage(), e);
+        }
+      }
+      m.byTask.put(task, list);
+    }
+    return m;
+  }
+
+  private static int checked(int n, int max) throws IOException {
+    if (n < 0 || n > max) {
+      throw new IOException("implausible count " + n + " (at most " + max + ")");
+    }
+    return n;
   }
 
   /**

@@ -13,6 +13,9 @@ import io.himoe.branches.model.internal.Affine;
 import io.himoe.branches.model.internal.Autograd;
 import io.himoe.branches.model.internal.DjlRuntime;
 import io.himoe.branches.model.internal.TruncatedSvd;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -617,6 +620,172 @@ public final class BranchedNetwork implements AutoCloseable {
     long n = 0;
     for (int l = 0; l < config.layers(); l++) {
       n += (long) config.fanIn(l) * config.fanOut(l) + config.fanOut(l);
+    }
+    return n;
+  }
+
+  /**
+   * Writes the network's configuration and every value that defines its function: shared layers,
+   * live branch slots with their layers, the gate, usage counts and whether the shared layers are
+   * frozen. Optimizer state (momentum, Adam moments) is not written: training after a load starts
+   * it afresh. Used by the learner's versioned state file, which adds the framing and checksum.
+   *
+   * @param out the stream
+   * @throws IOException if writing fails
+   */
+  public synchronized void writeTo(DataOutput out) throws IOException {
+    out.writeInt(config.inputs());
+    out.writeInt(config.hidden().size());
+    for (int h : config.hidden()) {
+      out.writeInt(h);
+    }
+    out.writeInt(config.classes());
+    out.writeUTF(config.granularity().name());
+    out.writeUTF(config.kind().name());
+    out.writeInt(config.rank());
+    out.writeInt(config.maxBranches());
+    out.writeInt(config.gateHidden());
+    out.writeLong(config.seed());
+    out.writeBoolean(sharedFrozen);
+    for (Affine a : shared) {
+      writeValues(out, a.values());
+    }
+    for (int slot = 0; slot < branches.length; slot++) {
+      out.writeBoolean(branches[slot] != null);
+      if (branches[slot] != null) {
+        out.writeLong(usage[slot]);
+        for (Affine a : branches[slot]) {
+          out.writeBoolean(a != null);
+          if (a != null) {
+            writeValues(out, a.values());
+          }
+        }
+      }
+    }
+    for (Affine a : gate.layers()) {
+      writeValues(out, a.values());
+    }
+  }
+
+  /**
+   * Reads a network written by {@link #writeTo}: same configuration, same live slots, and
+   * predictions identical to the written network's.
+   *
+   * @param in the stream
+   * @return the network (close it)
+   * @throws IOException if reading fails or the data is inconsistent (the message says what)
+   */
+  public static BranchedNetwork readFrom(DataInput in) throws IOException {
+    int inputs = in.readInt();
+    int depth = count(in.readInt(), "hidden layers");
+    List<Integer> hidden = new ArrayList<>();
+    for (int i = 0; i < depth; i++) {
+      hidden.add(in.readInt());
+    }
+    NetworkConfig config;
+    try {
+      config =
+          new NetworkConfig(
+              inputs,
+              hidden,
+              in.readInt(),
+              Granularity.valueOf(in.readUTF()),
+              BranchKind.valueOf(in.readUTF()),
+              in.readInt(),
+              in.readInt(),
+              in.readInt(),
+              in.readLong());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad network configuration: " + e.getMessage(), e);
+    }
+    BranchedNetwork net = new BranchedNetwork(config);
+    try {
+      net.sharedFrozen = in.readBoolean();
+      for (Affine a : net.shared) {
+        a.set(readValues(in, a));
+      }
+      int layers = config.layers();
+      for (int slot = 0; slot < config.maxBranches(); slot++) {
+        boolean live = in.readBoolean();
+        if (!live) {
+          if (net.branches[slot] != null) {
+            net.branches[slot] = null; // slot 0 was removed before the save
+          }
+          continue;
+        }
+        if (net.branches[slot] == null) {
+          Affine[] layer = new Affine[layers];
+          for (int l = 0; l < layers; l++) {
+            if (config.granularity().branched(l, layers)) {
+              layer[l] =
+                  config.kind() == BranchKind.FULL
+                      ? net.shared[l].copy()
+                      : Affine.lowRank(net.manager, net.shared[l], config.rank());
+            }
+          }
+          net.branches[slot] = layer;
+        }
+        net.usage[slot] = in.readLong();
+        for (Affine a : net.branches[slot]) {
+          boolean present = in.readBoolean();
+          if (present != (a != null)) {
+            throw new IOException("branch " + slot + " does not match the granularity");
+          }
+          if (a != null) {
+            a.set(readValues(in, a));
+          }
+        }
+      }
+      if (net.branches().isEmpty()) {
+        throw new IOException("no live branch");
+      }
+      for (Affine a : net.gate.layers()) {
+        a.set(readValues(in, a));
+      }
+      return net;
+    } catch (IOException | RuntimeException e) {
+      net.close();
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static void writeValues(DataOutput out, float[][] values) throws IOException {
+    out.writeInt(values.length);
+    for (float[] v : values) {
+      out.writeInt(v.length);
+      for (float f : v) {
+        out.writeFloat(f);
+      }
+    }
+  }
+
+  private static float[][] readValues(DataInput in, Affine into) throws IOException {
+    long[][] shapes = into.shapes();
+    int n = in.readInt();
+    if (n != shapes.length) {
+      throw new IOException("a layer has " + n + " parameters, expected " + shapes.length);
+    }
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) {
+      long want = 1;
+      for (long d : shapes[i]) {
+        want *= d;
+      }
+      int len = in.readInt();
+      if (len != want) {
+        throw new IOException("a parameter has " + len + " values, expected " + want);
+      }
+      out[i] = new float[len];
+      for (int j = 0; j < len; j++) {
+        out[i][j] = in.readFloat();
+      }
+    }
+    return out;
+  }
+
+  private static int count(int n, String what) throws IOException {
+    if (n < 0 || n > 1000) {
+      throw new IOException("implausible number of " + what + ": " + n);
     }
     return n;
   }

@@ -81,6 +81,11 @@ final class ContextGate {
     return z;
   }
 
+  /** The gate's layers (context, then output), for saving and loading. */
+  List<Affine> layers() {
+    return List.of(context, out);
+  }
+
   long size() {
     return context.size() + out.size();
   }

@@ -128,8 +128,11 @@ public final class Affine {
         throw new IllegalArgumentException(
             "parameter " + i + " has " + p.size() + " values, got " + values[i].length);
       }
-      // through the detached view: same storage, no autograd in-place complaint on a leaf
-      p.stopGradient().set(values[i]);
+      // in place through the detached view (same storage, no autograd complaint on a leaf);
+      // NDArray.set would give the view a new buffer and leave the parameter as it was
+      try (NDArray src = p.getManager().create(values[i], p.getShape())) {
+        p.stopGradient().muli(0f).addi(src);
+      }
     }
   }
 
