@@ -471,7 +471,7 @@ public final class Assembly implements AutoCloseable {
     if (spec.maxInstances() == null && fbs.isEmpty()) {
       return built;
     }
-    return new GuardedExpert(built, spec.maxInstances(), fbs);
+    return GuardedExpert.of(built, spec.maxInstances(), fbs);
   }
 
   private Router router(int index, HimoeConfig.Router rc) {

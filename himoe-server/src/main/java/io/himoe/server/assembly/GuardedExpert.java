@@ -2,19 +2,23 @@ package io.himoe.server.assembly;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.TokenListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Adds a configured expert's limits around it: at most {@code max_instances} calls in flight (a
  * call waits for a free slot until the request's deadline), and fallbacks tried in order when it
- * fails. The name and hints stay the expert's own, so routing and traces are unchanged.
+ * fails. The name and hints stay the expert's own, so routing and traces are unchanged. Wrap with
+ * {@link #of}: a streaming expert stays a streaming one.
  */
-final class GuardedExpert implements Expert {
+class GuardedExpert implements Expert {
 
   private final Expert inner;
   private final Semaphore slots;
@@ -26,6 +30,18 @@ final class GuardedExpert implements Expert {
     this.maxInstances = maxInstances == null ? 0 : maxInstances;
     this.slots = maxInstances == null ? null : new Semaphore(maxInstances, true);
     this.fallbacks = List.copyOf(fallbacks);
+  }
+
+  /**
+   * @param inner the configured expert
+   * @param maxInstances calls in flight at most, or null for no limit
+   * @param fallbacks tried in order when it fails
+   * @return the guarded expert; a {@link StreamingExpert} when {@code inner} is one
+   */
+  static GuardedExpert of(Expert inner, Integer maxInstances, List<Expert> fallbacks) {
+    return inner instanceof StreamingExpert
+        ? new Streaming(inner, maxInstances, fallbacks)
+        : new GuardedExpert(inner, maxInstances, fallbacks);
   }
 
   @Override
@@ -48,42 +64,85 @@ final class GuardedExpert implements Expert {
   @Override
   public ExpertOut infer(InputData input, Context ctx) throws Exception {
     try {
-      return limited(inner, input, ctx);
+      return limited(() -> inner.infer(input, ctx), ctx);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception first) {
-      List<String> failures = new ArrayList<>();
-      failures.add(inner.name() + ": " + first.getMessage());
-      for (Expert fb : fallbacks) {
-        ctx.checkAlive("fallback " + fb.name());
-        try {
-          return fb.infer(input, ctx);
-        } catch (InterruptedException e) {
-          throw e;
-        } catch (Exception e) {
-          failures.add(fb.name() + ": " + e.getMessage());
-        }
-      }
-      if (fallbacks.isEmpty()) {
-        throw first;
-      }
-      throw new IllegalStateException(
-          "it and its fallbacks failed (" + String.join("; ", failures) + ")", first);
+      return fallBack(first, input, ctx);
     }
   }
 
-  private ExpertOut limited(Expert e, InputData input, Context ctx) throws Exception {
+  /** Tries the fallbacks in order after the expert itself failed with {@code first}. */
+  ExpertOut fallBack(Exception first, InputData input, Context ctx) throws Exception {
+    List<String> failures = new ArrayList<>();
+    failures.add(inner.name() + ": " + first.getMessage());
+    for (Expert fb : fallbacks) {
+      ctx.checkAlive("fallback " + fb.name());
+      try {
+        return fb.infer(input, ctx);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        failures.add(fb.name() + ": " + e.getMessage());
+      }
+    }
+    if (fallbacks.isEmpty()) {
+      throw first;
+    }
+    throw new IllegalStateException(
+        "it and its fallbacks failed (" + String.join("; ", failures) + ")", first);
+  }
+
+  /** One call of the expert itself. */
+  interface Call {
+    ExpertOut run() throws Exception;
+  }
+
+  /** Runs {@code call} within {@code max_instances}, waiting for a slot until the deadline. */
+  ExpertOut limited(Call call, Context ctx) throws Exception {
     if (slots == null) {
-      return e.infer(input, ctx);
+      return call.run();
     }
     if (!slots.tryAcquire(Math.max(0, ctx.remainingMs()), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(
           "at capacity (max_instances=" + maxInstances + ") until the deadline");
     }
     try {
-      return e.infer(input, ctx);
+      return call.run();
     } finally {
       slots.release();
+    }
+  }
+
+  /**
+   * A guarded streaming expert: it streams like the expert it wraps. A failure before the first
+   * token goes to the fallbacks (they answer whole); after it, the caller has seen part of the
+   * answer, so the failure is reported rather than replaced by another expert's answer.
+   */
+  static final class Streaming extends GuardedExpert implements StreamingExpert {
+
+    Streaming(Expert inner, Integer maxInstances, List<Expert> fallbacks) {
+      super(inner, maxInstances, fallbacks);
+    }
+
+    @Override
+    public ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception {
+      AtomicBoolean started = new AtomicBoolean();
+      TokenListener counting =
+          token -> {
+            started.set(true);
+            listener.onToken(token);
+          };
+      try {
+        return limited(() -> ((StreamingExpert) inner()).stream(input, ctx, counting), ctx);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception first) {
+        if (started.get()) {
+          throw first;
+        }
+        return fallBack(first, input, ctx);
+      }
     }
   }
 }

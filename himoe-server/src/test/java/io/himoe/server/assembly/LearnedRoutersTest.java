@@ -258,8 +258,50 @@ class LearnedRoutersTest {
 
   @Test
   void anLlmExpertStreamsItsTokensThroughTheServer() throws Exception {
+    var last = streamThroughServer("", "up2");
+    // The tokens came live from the llm expert's stream, not split after the answer.
+    assertThat(last.path("himoe").path("streamed_tokens").asInt()).isGreaterThan(1);
+    assertThat(last.path("himoe").path("experts").get(0).asText()).isEqualTo("remote");
+  }
+
+  @Test
+  void anLlmExpertWithLimitsAndFallbacksStillStreams() throws Exception {
+    var last =
+        streamThroughServer(
+            """
+                max_instances: 2
+                fallbacks: [planning]
+            """,
+            "up3");
+    assertThat(last.path("himoe").path("streamed_tokens").asInt()).isGreaterThan(1);
+    assertThat(last.path("himoe").path("experts").get(0).asText()).isEqualTo("remote");
+  }
+
+  @Test
+  void aStreamThatFailsBeforeItsFirstTokenFallsBack() throws Exception {
+    var last =
+        streamThroughServer(
+            """
+                fallbacks: [planning]
+            """,
+            null);
+    // The broken endpoint never sent a token, so the fallback answered (whole).
+    assertThat(last.path("himoe").path("experts").get(0).asText()).isEqualTo("remote");
+    assertThat(last.path("himoe").path("streamed_tokens").asInt()).isZero();
+  }
+
+  /**
+   * Streams "plan: wash; dry; fold" through a server whose only routed expert is an llm expert
+   * named remote (with {@code extra} spec lines) over an upstream Hi-MoE, or over a closed port
+   * when {@code upstreamDb} is null; checks the streamed content and returns the last chunk.
+   */
+  private com.fasterxml.jackson.databind.JsonNode streamThroughServer(
+      String extra, String upstreamDb) throws Exception {
     try (Assembly upstream = Assembly.build(ServerFixtures.PLANNER_ONLY);
-        HimoeServer upServer = ServerFixtures.serve(upstream, dir.resolve("up2.db"))) {
+        HimoeServer upServer =
+            ServerFixtures.serve(
+                upstream, dir.resolve((upstreamDb == null ? "unused" : upstreamDb) + ".db"))) {
+      String endpoint = upstreamDb == null ? "http://127.0.0.1:9" : upServer.url();
       String yaml =
           """
           budgets:
@@ -269,16 +311,20 @@ class LearnedRoutersTest {
               kind: llm
               endpoint: "%s/v1"
               models: [himoe]
+          %s
+            - name: planning
+              kind: planner
           routers:
             - id: main
+              experts: [remote]
           """
-              .formatted(upServer.url());
+              .formatted(endpoint, extra.stripTrailing());
       try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(yaml, "test"));
           HimoeServer server =
               HimoeServer.builder(a)
                   .host("127.0.0.1")
                   .port(0)
-                  .feedbackDb(dir.resolve("d.db"))
+                  .feedbackDb(dir.resolve("d-" + upstreamDb + ".db"))
                   .start()) {
         var http = java.net.http.HttpClient.newHttpClient();
         var r =
@@ -296,17 +342,14 @@ class LearnedRoutersTest {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         List<String> events =
             r.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
-        assertThat(events.getLast()).isEqualTo("[DONE]");
+        assertThat(events.getLast()).as(r.body()).isEqualTo("[DONE]");
         StringBuilder content = new StringBuilder();
         for (String e : events.subList(1, events.size() - 1)) {
           content.append(
               mapper.readTree(e).path("choices").path(0).path("delta").path("content").asText());
         }
         assertThat(content.toString()).contains("wash").contains("dry").contains("fold");
-        var last = mapper.readTree(events.get(events.size() - 2));
-        // The tokens came live from the llm expert's stream, not split after the answer.
-        assertThat(last.path("himoe").path("streamed_tokens").asInt()).isGreaterThan(1);
-        assertThat(last.path("himoe").path("experts").get(0).asText()).isEqualTo("remote");
+        return mapper.readTree(events.get(events.size() - 2));
       }
     }
   }
