@@ -2,12 +2,14 @@ package io.himoe.runtime.integration;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.StreamingExpert;
 import io.himoe.runtime.RuntimeDecision;
 import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.mode.Bulkhead;
 import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.TokenListener;
 import io.himoe.shared.TtlLruCache;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,9 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>calls the expert, passing a {@link ModeAwareExpert} the profile (token budget, tier).
  * </ol>
  *
- * The name (hence the id) is the wrapped expert's, so it can replace it in a registry.
+ * The name (hence the id) is the wrapped expert's, so it can replace it in a registry. A wrapped
+ * {@link StreamingExpert} stays one: its tokens pass through behind the same bulkhead (an answer
+ * served from the cache arrives whole, with no tokens).
  */
-public final class RuntimeExpert implements ModeAwareExpert {
+public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpert.Streaming {
 
   private final Expert delegate;
   private final RuntimeManager runtime;
@@ -63,7 +67,9 @@ public final class RuntimeExpert implements ModeAwareExpert {
    */
   public static RuntimeExpert wrap(
       Expert expert, RuntimeManager runtime, int cacheSize, Duration cacheTtl) {
-    return new RuntimeExpert(expert, runtime, cacheSize, cacheTtl);
+    return expert instanceof StreamingExpert
+        ? new Streaming(expert, runtime, cacheSize, cacheTtl)
+        : new RuntimeExpert(expert, runtime, cacheSize, cacheTtl);
   }
 
   @Override
@@ -84,6 +90,24 @@ public final class RuntimeExpert implements ModeAwareExpert {
   @Override
   public ExpertOut infer(InputData input, Context ctx, PerformanceProfile profile)
       throws Exception {
+    return cachedOr(
+        input,
+        ctx,
+        profile,
+        () ->
+            delegate instanceof ModeAwareExpert m
+                ? m.infer(input, ctx, profile)
+                : delegate.infer(input, ctx));
+  }
+
+  /** A call of the wrapped expert. */
+  interface Call {
+    ExpertOut run() throws Exception;
+  }
+
+  /** The cached answer when the profile allows it, else {@code call} behind the bulkhead. */
+  ExpertOut cachedOr(InputData input, Context ctx, PerformanceProfile profile, Call call)
+      throws Exception {
     if (profile.cacheEnabled()) {
       var cached = cache.get(input);
       if (cached.isPresent()) {
@@ -94,15 +118,31 @@ public final class RuntimeExpert implements ModeAwareExpert {
     misses.incrementAndGet();
     ExpertOut out;
     try (var _ = bulkhead.acquire(ctx.remaining())) {
-      out =
-          delegate instanceof ModeAwareExpert m
-              ? m.infer(input, ctx, profile)
-              : delegate.infer(input, ctx);
+      out = call.run();
     }
     if (profile.cacheEnabled()) {
       cache.put(input, out);
     }
     return out;
+  }
+
+  /** The wrapper of a streaming expert: streams through the same cache and bulkhead. */
+  static final class Streaming extends RuntimeExpert implements StreamingExpert {
+
+    private Streaming(Expert delegate, RuntimeManager runtime, int cacheSize, Duration ttl) {
+      super(delegate, runtime, cacheSize, ttl);
+    }
+
+    @Override
+    public ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception {
+      PerformanceProfile profile = Decisions.of(runtime(), input, ctx).profile();
+      return cachedOr(
+          input, ctx, profile, () -> ((StreamingExpert) delegate()).stream(input, ctx, listener));
+    }
+  }
+
+  RuntimeManager runtime() {
+    return runtime;
   }
 
   /**

@@ -175,4 +175,65 @@ class RuntimeIntegrationTest {
     assertThat(w.bulkhead().limit()).isEqualTo(8);
     assertThat(w.bulkhead().inFlight()).isZero();
   }
+
+  /** Streams its answer word by word. */
+  static final class Words implements io.himoe.experts.StreamingExpert {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "words";
+    }
+
+    @Override
+    public ExpertOut infer(InputData input, Context ctx) {
+      calls.incrementAndGet();
+      return ExpertOut.of(Value.text("one two three"), 0, 0.9);
+    }
+
+    @Override
+    public ExpertOut stream(InputData input, Context ctx, io.himoe.shared.TokenListener listener) {
+      calls.incrementAndGet();
+      for (String w : List.of("one ", "two ", "three")) {
+        listener.onToken(w);
+      }
+      return ExpertOut.of(Value.text("one two three"), 0, 0.9);
+    }
+  }
+
+  @Test
+  void aStreamingExpertStillStreamsUnderTheRuntime() {
+    Words words = new Words();
+    RuntimeExpert w = RuntimeExpert.wrap(words, rt);
+    assertThat(w).isInstanceOf(io.himoe.experts.StreamingExpert.class);
+    assertThat(RuntimeExpert.wrap(new Echo("plain"), rt))
+        .isNotInstanceOf(io.himoe.experts.StreamingExpert.class);
+    ExpertRegistry reg = ExpertRegistry.of(w);
+    KeywordRouter kw = KeywordRouter.builder("main", reg).topK(1).build();
+    try (Engine engine =
+        Engine.builder(
+                RuleOrchestrator.builder()
+                    .router(ModeCappedRouter.wrap(kw, rt))
+                    .defaultRouter("main")
+                    .build())
+            .build()) {
+      List<String> tokens = new CopyOnWriteArrayList<>();
+      Answer a =
+          engine.ask(
+              InputData.text("What is a monad?"),
+              Context.of(Duration.ofSeconds(5)).withTokens(tokens::add));
+      assertThat(tokens).containsExactly("one ", "two ", "three");
+      assertThat(a.value()).isEqualTo(Value.text("one two three"));
+      // BALANCED caches: the repeat is served whole from the cache, without calling the expert.
+      List<String> again = new CopyOnWriteArrayList<>();
+      Answer b =
+          engine.ask(
+              InputData.text("What is a monad?"),
+              Context.of(Duration.ofSeconds(5)).withTokens(again::add));
+      assertThat(b.value()).isEqualTo(Value.text("one two three"));
+      assertThat(again).isEmpty();
+      assertThat(words.calls).hasValue(1);
+      assertThat(w.cacheHits()).isEqualTo(1);
+    }
+  }
 }
