@@ -65,18 +65,25 @@ public record RunOptions(
     int trainShift,
     MergeMethod mergeMethod) {
 
+  private static final boolean GATE_FRESH = false;
+
   /** Copies. */
   public RunOptions {
     hidden = List.copyOf(hidden);
   }
 
   /**
+   * Defaults, chosen on split MNIST's validation split ({@code --validation}), never on its test
+   * set. Every method: 2x400, batch 64, top-1 gate, cosine threshold 0.1, budget 10, no merge, 500
+   * episodes per task, strength by method. Baselines: 2 epochs of SGD (momentum 0.9) at lr 0.02.
+   * Branches: 5 epochs of Adam at lr 0.003, whole-block low-rank rank-32 branches, a gate of width
+   * 400 trained 100 passes per task on its remembered images shifted by up to 2 pixels.
+   *
    * @param method the method
-   * @return defaults: 2x400, 2 epochs, batch 64, lr 0.02, top-1 gate, whole-block low-rank rank 32
-   *     branches, cosine threshold 0.1, budget 10, no merge, 500 episodes per task, strength by
-   *     method
+   * @return its defaults
    */
   public static RunOptions of(Method method) {
+    boolean b = method == Method.BRANCHES;
     double strength =
         switch (method) {
           case EWC -> 50;
@@ -87,9 +94,9 @@ public record RunOptions(
     return new RunOptions(
         method,
         List.of(400, 400),
-        2,
+        b ? 5 : 2,
         64,
-        0.02,
+        b ? 0.003 : 0.02,
         GateMode.topK(1),
         Granularity.BLOCK,
         BranchKind.LOW_RANK,
@@ -101,13 +108,13 @@ public record RunOptions(
         10,
         500,
         strength,
-        20,
+        b ? 100 : 20,
         0.05,
         1,
-        128,
-        0,
-        Optimizer.sgd(),
-        false,
+        b ? 400 : 128,
+        b ? 2 : 0,
+        b ? Optimizer.adam() : Optimizer.sgd(),
+        GATE_FRESH && b,
         0,
         MergeMethod.DISTILL);
   }

@@ -60,15 +60,26 @@ public final class BranchedNetwork implements AutoCloseable {
     Affine[] first = new Affine[layers];
     for (int l = 0; l < layers; l++) {
       if (config.granularity().branched(l, layers)) {
-        first[l] =
-            config.kind() == BranchKind.FULL
-                ? shared[l].copy()
-                : Affine.lowRank(manager, shared[l], config.rank());
+        first[l] = firstVersion(config, manager, shared[l], l);
       }
     }
     branches[0] = first;
     this.gate = new ContextGate(manager, config);
     this.usage = new long[config.maxBranches()];
+  }
+
+  /**
+   * A branch's own version of layer {@code l}: a full copy, or a low-rank delta unless the delta
+   * would cost at least as many floats as a copy (a 400 -> 10 head: rank 32 is 13 120 floats, a
+   * copy 4 000 and more expressive), in which case the layer is copied even for low-rank branches.
+   */
+  private static Affine firstVersion(NetworkConfig config, NDManager m, Affine shared, int l) {
+    long in = config.fanIn(l);
+    long out = config.fanOut(l);
+    boolean cheaper = (long) config.rank() * (in + out) < in * out;
+    return config.kind() == BranchKind.LOW_RANK && cheaper
+        ? Affine.lowRank(m, shared, config.rank())
+        : shared.copy();
   }
 
   /**
@@ -717,10 +728,7 @@ public final class BranchedNetwork implements AutoCloseable {
           Affine[] layer = new Affine[layers];
           for (int l = 0; l < layers; l++) {
             if (config.granularity().branched(l, layers)) {
-              layer[l] =
-                  config.kind() == BranchKind.FULL
-                      ? net.shared[l].copy()
-                      : Affine.lowRank(net.manager, net.shared[l], config.rank());
+              layer[l] = firstVersion(config, net.manager, net.shared[l], l);
             }
           }
           net.branches[slot] = layer;
