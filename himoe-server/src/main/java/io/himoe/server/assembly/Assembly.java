@@ -37,6 +37,13 @@ import io.himoe.router.Router;
 import io.himoe.router.RouterConfig;
 import io.himoe.router.aggregation.Aggregator;
 import io.himoe.router.aggregation.Aggregators;
+import io.himoe.runtime.RuntimeManager;
+import io.himoe.runtime.complexity.ComplexityLevel;
+import io.himoe.runtime.integration.ModeCappedRouter;
+import io.himoe.runtime.integration.RuntimeExpert;
+import io.himoe.runtime.mode.DeviceCondition;
+import io.himoe.runtime.mode.ModeMatrix;
+import io.himoe.runtime.mode.PerformanceMode;
 import io.himoe.server.config.ConfigException;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.shared.Context;
@@ -112,6 +119,10 @@ public final class Assembly implements AutoCloseable {
   private final ExpertManager manager;
   private final Optional<SnapshotStore> snapshots;
   private final Optional<LearningSnapshot> snapshot;
+  // Each expert guarded (and put under the runtime) once, shared by every router that calls it,
+  // so that max_instances, the bulkhead and the response cache are per expert, not per router.
+  private final Map<String, Expert> guarded = new ConcurrentHashMap<>();
+  private final Optional<RuntimeManager> runtime;
 
   private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
@@ -141,6 +152,8 @@ public final class Assembly implements AutoCloseable {
             defaults.defaultMaxLoad());
     this.manager =
         ExpertManager.create(ExpertRegistry.create(), managementPolicy, ScoreWeights.ofDefaults());
+    this.runtime =
+        config.runtime().enabled() ? Optional.of(runtime(config.runtime())) : Optional.empty();
     for (HimoeConfig.Expert spec : config.experts()) {
       specs.put(spec.name(), spec);
       bare.put(spec.name(), managed(spec, ExpertKinds.create(spec, http)));
@@ -352,6 +365,7 @@ public final class Assembly implements AutoCloseable {
     registries.values().forEach(reg -> reg.remove(name));
     specs.remove(name);
     bare.remove(name);
+    guarded.remove(name);
     manager.remove(name);
     Expert own = raw.remove(name);
     if (own != null) {
@@ -467,11 +481,50 @@ public final class Assembly implements AutoCloseable {
   }
 
   private Expert guard(HimoeConfig.Expert spec, Expert built) {
-    List<Expert> fbs = spec.fallbacks().stream().map(bare::get).toList();
-    if (spec.maxInstances() == null && fbs.isEmpty()) {
-      return built;
+    return guarded.computeIfAbsent(
+        spec.name(),
+        n -> {
+          List<Expert> fbs = spec.fallbacks().stream().map(bare::get).toList();
+          Expert e =
+              spec.maxInstances() == null && fbs.isEmpty()
+                  ? built
+                  : GuardedExpert.of(built, spec.maxInstances(), fbs);
+          return runtime
+              .<Expert>map(
+                  rt ->
+                      RuntimeExpert.wrap(
+                          e,
+                          rt,
+                          config.runtime().cacheSize(),
+                          Duration.ofMillis(config.runtime().cacheTtlMs())))
+              .orElse(e);
+        });
+  }
+
+  /**
+   * The runtime of {@code runtime:}: complexity rules and this machine's probes; a fixed mode is a
+   * decision matrix with that mode in every cell.
+   */
+  private static RuntimeManager runtime(HimoeConfig.Runtime rc) {
+    RuntimeManager.Builder b = RuntimeManager.builder();
+    if (!rc.mode().equals("auto")) {
+      PerformanceMode mode = PerformanceMode.valueOf(rc.mode().toUpperCase(Locale.ROOT));
+      ModeMatrix m = ModeMatrix.ofDefaults().withoutCpuStepDown();
+      for (ComplexityLevel level : ComplexityLevel.values()) {
+        for (int i = 0; i < 8; i++) {
+          m = m.withCell(level, DeviceCondition.ofIndex(i), mode);
+        }
+      }
+      b.matrix(m).initialMode(mode);
     }
-    return GuardedExpert.of(built, spec.maxInstances(), fbs);
+    return b.build();
+  }
+
+  /**
+   * @return the runtime deciding each request's performance mode, when {@code runtime.enabled}
+   */
+  public Optional<RuntimeManager> runtime() {
+    return runtime;
   }
 
   private Router router(int index, HimoeConfig.Router rc) {
@@ -516,7 +569,8 @@ public final class Assembly implements AutoCloseable {
                   List.of("routers[" + index + "].type: unknown type '" + rc.type() + "'"));
         };
     learners.add(router);
-    return rc.minConfidence() > 0 ? new MinConfidenceRouter(router, rc.minConfidence()) : router;
+    Router capped = runtime.<Router>map(rt -> ModeCappedRouter.wrap(router, rt)).orElse(router);
+    return rc.minConfidence() > 0 ? new MinConfidenceRouter(capped, rc.minConfidence()) : capped;
   }
 
   private Router keywordRouter(

@@ -21,6 +21,10 @@ final class ConfigValidator {
   private static final Set<String> BANDITS = Set.of("ucb1", "thompson", "linucb");
   private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
   private static final Set<String> EXPORTERS = Set.of("none", "logging");
+  private static final Set<String> RUNTIME_MODES =
+      java.util.Collections.unmodifiableSequencedSet(
+          new java.util.LinkedHashSet<>(
+              List.of("auto", "eco", "balanced", "performance", "maximum")));
 
   private final List<String> problems = new ArrayList<>();
 
@@ -38,6 +42,7 @@ final class ConfigValidator {
     v.learning(c.learning());
     v.management(c.management());
     v.oneOf("telemetry.exporter", c.telemetry().exporter(), EXPORTERS);
+    v.runtime(c.runtime());
     return v.problems;
   }
 
@@ -290,6 +295,12 @@ final class ConfigValidator {
         "a success rate in [0, 1]",
         m.performanceThreshold());
     check(m.minCalls() >= 1, "management.min_calls", "a count >= 1", m.minCalls());
+  }
+
+  private void runtime(HimoeConfig.Runtime r) {
+    oneOf("runtime.mode", r.mode(), RUNTIME_MODES);
+    check(r.cacheSize() >= 1, "runtime.cache_size", "a count >= 1", r.cacheSize());
+    check(r.cacheTtlMs() >= 1, "runtime.cache_ttl_ms", "a time in ms >= 1", r.cacheTtlMs());
   }
 
   private void oneOf(String path, String value, Set<String> allowed) {

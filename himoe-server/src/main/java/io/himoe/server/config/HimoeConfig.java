@@ -31,7 +31,8 @@ public record HimoeConfig(
     Shadows shadows,
     Learning learning,
     Management management,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    Runtime runtime) {
 
   /** Applies defaults and copies. */
   public HimoeConfig {
@@ -45,6 +46,7 @@ public record HimoeConfig(
     learning = learning == null ? new Learning(null, null, null, null, null) : learning;
     management = management == null ? new Management(null, null, null, null) : management;
     telemetry = telemetry == null ? new Telemetry(null, null) : telemetry;
+    runtime = runtime == null ? new Runtime(null, null, null, null) : runtime;
   }
 
   /**
@@ -322,6 +324,27 @@ public record HimoeConfig(
     public Telemetry {
       exporter = exporter == null ? "none" : exporter;
       serviceName = serviceName == null ? "himoe" : serviceName;
+    }
+  }
+
+  /**
+   * Dynamic resource allocation (seed 003, module {@code himoe-runtime}): per request, the prompt's
+   * complexity and this machine's battery, memory and CPU choose a performance mode, which caps how
+   * many experts top-k calls, sizes a bulkhead per expert, and turns a response cache on or off.
+   *
+   * @param enabled whether requests run under the runtime, default false
+   * @param mode {@code auto} (default: complexity and device decide) or a fixed mode: {@code eco},
+   *     {@code balanced}, {@code performance}, {@code maximum}
+   * @param cacheSize response cache entries per expert, default 256
+   * @param cacheTtlMs how long a cached response is served, default 300,000 (5 minutes)
+   */
+  public record Runtime(Boolean enabled, String mode, Integer cacheSize, Long cacheTtlMs) {
+    /** Applies defaults. */
+    public Runtime {
+      enabled = enabled != null && enabled;
+      mode = mode == null ? "auto" : mode;
+      cacheSize = cacheSize == null ? 256 : cacheSize;
+      cacheTtlMs = cacheTtlMs == null ? 300_000L : cacheTtlMs;
     }
   }
 }

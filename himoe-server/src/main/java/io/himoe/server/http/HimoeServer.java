@@ -80,6 +80,14 @@ public final class HimoeServer implements AutoCloseable {
     Gauge.builder("himoe.contradiction.rate", guardrails, g -> g.report().contradictionRate())
         .description("share of requests whose answering experts disagreed")
         .register(registry);
+    // Seed 003's performance mode of the latest request (0 eco, 1 balanced, 2 performance, 3 max).
+    assembly
+        .runtime()
+        .ifPresent(
+            rt ->
+                Gauge.builder("himoe.runtime.mode", rt, r -> r.currentMode().ordinal())
+                    .description("performance mode: 0 eco, 1 balanced, 2 performance, 3 maximum")
+                    .register(registry));
     this.store = FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
     this.api =
         new ApiHandlers(
