@@ -194,6 +194,7 @@ public final class Engine implements AutoCloseable {
     RouterRef primary = orchestrator.chooseRouter(input, ctx);
     RouteLoop.Preview p = RouteLoop.preview(primary.router(), input, ctx);
     List<ExpertTrace> experts = new ArrayList<>();
+    Map<ExpertId, Double> raw = p.scores().asMap();
     for (GateScores.Score s : p.weights().scores()) {
       ExpertRef ref = primary.router().experts().byId(s.id()).orElse(null);
       if (ref == null) {
@@ -213,7 +214,7 @@ public final class Engine implements AutoCloseable {
           new ExpertTrace(
               ref.name(),
               ref.id().toString(),
-              p.scores().valueOf(ref.id()),
+              raw.getOrDefault(ref.id(), 0.0),
               s.value(),
               status,
               0,

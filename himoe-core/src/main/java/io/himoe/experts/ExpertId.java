@@ -56,10 +56,23 @@ public record ExpertId(long value) implements Comparable<ExpertId> {
     return Long.compareUnsigned(value, o.value);
   }
 
+  /** A rendered id; entries are immutable, so a racy read sees a whole one or null. */
+  private record Hex(long value, String text) {}
+
+  // Traces render every traced expert's id on every request: a small direct-mapped cache keeps
+  // that from formatting the same few ids again and again (bounded, whatever ids are created).
+  private static final Hex[] HEX = new Hex[1024];
+
   @Override
   public String toString() {
-    // Hot in traces: avoid String.format.
+    int slot = (int) (value ^ (value >>> 32)) & (HEX.length - 1);
+    Hex h = HEX[slot];
+    if (h != null && h.value == value) {
+      return h.text;
+    }
     String hex = Long.toHexString(value);
-    return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+    String text = hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+    HEX[slot] = new Hex(value, text);
+    return text;
   }
 }
