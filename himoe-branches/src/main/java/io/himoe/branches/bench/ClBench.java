@@ -41,7 +41,7 @@ public final class ClBench {
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
                     [--max-branches N] [--merge] [--merge-budget N] [--merge-method distill|svd] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
                     [--gate-hidden N] [--gate-shift N] [--optimizer sgd|adam]
-                    [--gate-fresh on|off] [--train-shift N]
+                    [--gate-fresh on|off] [--train-shift N] [--lr-decay none|cosine]
                     [--seed N]""";
 
   private ClBench() {}
@@ -206,7 +206,8 @@ public final class ClBench {
             a.getOrDefault("optimizer", d.optimizer() instanceof Optimizer.Adam ? "adam" : "sgd")),
         flag(a, "gate-fresh", d.gateFresh()),
         Integer.parseInt(a.getOrDefault("train-shift", String.valueOf(d.trainShift()))),
-        mergeMethod(a.getOrDefault("merge-method", "distill")));
+        mergeMethod(a.getOrDefault("merge-method", "distill")),
+        lrDecay(a.getOrDefault("lr-decay", d.cosineDecay() ? "cosine" : "none")));
   }
 
   private static boolean flag(Map<String, String> a, String k, boolean dflt) {
@@ -219,6 +220,15 @@ public final class ClBench {
           default ->
               throw new IllegalArgumentException("--" + k + " takes on or off, got '" + v + "'");
         };
+  }
+
+  private static boolean lrDecay(String v) {
+    return switch (v) {
+      case "cosine" -> true;
+      case "none" -> false;
+      default ->
+          throw new IllegalArgumentException("unknown lr decay '" + v + "': use cosine or none");
+    };
   }
 
   private static MergeMethod mergeMethod(String m) {

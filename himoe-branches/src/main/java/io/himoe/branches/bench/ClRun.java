@@ -236,7 +236,8 @@ public final class ClRun {
             shift(opts.gateShift()),
             opts.optimizer(),
             opts.gateFresh(),
-            shift(opts.trainShift()));
+            shift(opts.trainShift()),
+            opts.cosineDecay());
     return opts.method() == Method.BRANCHES ? base : base.singleBranch(p);
   }
 

@@ -63,7 +63,8 @@ public record RunOptions(
     Optimizer optimizer,
     boolean gateFresh,
     int trainShift,
-    MergeMethod mergeMethod) {
+    MergeMethod mergeMethod,
+    boolean cosineDecay) {
 
   private static final boolean GATE_FRESH = false;
 
@@ -116,6 +117,7 @@ public record RunOptions(
         b ? Optimizer.adam() : Optimizer.sgd(),
         GATE_FRESH && b,
         0,
-        MergeMethod.DISTILL);
+        MergeMethod.DISTILL,
+        false);
   }
 }

@@ -277,6 +277,9 @@ public final class ContinualLearner {
   private void train(int branch, Dataset data, GradientHook hook, BranchState siObserver) {
     GradientHook h = hook == GradientHook.NONE ? observeOnly(siObserver) : hook;
     List<Episode> replay = config.replay() ? memory.ofBranch(branch) : List.of();
+    int perEpoch = (data.size() + config.batchSize() - 1) / config.batchSize();
+    long total = (long) perEpoch * config.epochs();
+    long step = 0;
     for (int e = 0; e < config.epochs(); e++) {
       Dataset d = e == 0 ? data : data.shuffled(random);
       for (int from = 0; from < d.size(); from += config.batchSize()) {
@@ -284,13 +287,15 @@ public final class ContinualLearner {
         if (!replay.isEmpty()) {
           b = b.concat(sample(replay, b.size()));
         }
+        // a half-cosine decay settles the weights at the end of the task instead of leaving
+        // them wherever the last large step threw them
+        double lr =
+            config.cosineDecay()
+                ? config.lr() * 0.5 * (1 + Math.cos(Math.PI * step / (double) total))
+                : config.lr();
+        step++;
         net.trainStep(
-            branch,
-            augment(b.x(), config.trainAugmentation()),
-            b.y(),
-            config.lr(),
-            h,
-            config.optimizer());
+            branch, augment(b.x(), config.trainAugmentation()), b.y(), lr, h, config.optimizer());
       }
     }
   }

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param gateFreshCurrent when training the gate after a task, draw that task's examples afresh
  *     from its whole training set in every pass (instead of its remembered episodes only)
  * @param trainAugmentation how training inputs of a branch are varied in every batch
+ * @param cosineDecay decay the learning rate of each task's training from {@code lr} to 0 along a
+ *     half cosine (otherwise constant)
  */
 public record LearnerConfig(
     int epochs,
@@ -42,7 +44,8 @@ public record LearnerConfig(
     Augmentation gateAugmentation,
     Optimizer optimizer,
     boolean gateFreshCurrent,
-    Augmentation trainAugmentation) {
+    Augmentation trainAugmentation,
+    boolean cosineDecay) {
 
   /** Validates. */
   public LearnerConfig {
@@ -89,7 +92,8 @@ public record LearnerConfig(
         Augmentation.none(),
         Optimizer.sgd(),
         false,
-        Augmentation.none());
+        Augmentation.none(),
+        false);
   }
 
   /**
@@ -186,6 +190,14 @@ public record LearnerConfig(
     return edit(b -> b.trainAugmentation = a);
   }
 
+  /**
+   * @param on decay each task's learning rate to 0 along a half cosine
+   * @return a copy
+   */
+  public LearnerConfig withCosineDecay(boolean on) {
+    return edit(b -> b.cosineDecay = on);
+  }
+
   /** A mutable copy of every field, so that each wither names only what it changes. */
   private static final class Fields {
     int epochs;
@@ -204,6 +216,7 @@ public record LearnerConfig(
     Optimizer optimizer;
     boolean gateFreshCurrent;
     Augmentation trainAugmentation;
+    boolean cosineDecay;
   }
 
   private LearnerConfig edit(java.util.function.Consumer<Fields> change) {
@@ -224,6 +237,7 @@ public record LearnerConfig(
     f.optimizer = optimizer;
     f.gateFreshCurrent = gateFreshCurrent;
     f.trainAugmentation = trainAugmentation;
+    f.cosineDecay = cosineDecay;
     change.accept(f);
     return new LearnerConfig(
         f.epochs,
@@ -241,7 +255,8 @@ public record LearnerConfig(
         f.gateAugmentation,
         f.optimizer,
         f.gateFreshCurrent,
-        f.trainAugmentation);
+        f.trainAugmentation,
+        f.cosineDecay);
   }
 
   private static void positive(String field, int v) {

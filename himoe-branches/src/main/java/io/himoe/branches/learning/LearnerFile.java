@@ -236,6 +236,7 @@ final class LearnerFile {
     }
     out.writeBoolean(c.gateFreshCurrent());
     writeAugmentation(out, c.trainAugmentation());
+    out.writeBoolean(c.cosineDecay());
   }
 
   private static LearnerConfig readConfig(DataInputStream in) throws IOException {
@@ -269,6 +270,7 @@ final class LearnerFile {
         };
     boolean fresh = in.readBoolean();
     Augmentation trainAug = readAugmentation(in);
+    boolean cosine = in.readBoolean();
     return new LearnerConfig(
         epochs,
         batch,
@@ -285,7 +287,8 @@ final class LearnerFile {
         gateAug,
         optimizer,
         fresh,
-        trainAug);
+        trainAug,
+        cosine);
   }
 
   private static void writeAugmentation(DataOutputStream out, Augmentation a) throws IOException {

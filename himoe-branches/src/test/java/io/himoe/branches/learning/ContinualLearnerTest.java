@@ -88,6 +88,22 @@ class ContinualLearnerTest {
     assertThat(fresh).isGreaterThan(0.7);
   }
 
+  @Test
+  void adamWithCosineDecayLearnsEachTaskAsWellAsSgd() {
+    try (BranchedNetwork n = BranchedNetwork.create(net())) {
+      LearnerConfig c =
+          cfg()
+              .withOptimizer(io.himoe.branches.model.Optimizer.adam())
+              .withTraining(15, 32, 0.01)
+              .withCosineDecay(true);
+      ContinualLearner l = new ContinualLearner(n, c, new EpisodicMemory(50, 1));
+      l.learn("a", A);
+      l.learn("b", B);
+      assertThat(accuracy(n.predictWith(l.branchOf("a"), A.x()), A.y())).isGreaterThan(0.9);
+      assertThat(accuracy(n.predictWith(l.branchOf("b"), B.x()), B.y())).isGreaterThan(0.9);
+    }
+  }
+
   private static double afterConflict(LearnerConfig c) {
     try (BranchedNetwork n = BranchedNetwork.create(net())) {
       ContinualLearner l = new ContinualLearner(n, c, new EpisodicMemory(50, 1));

@@ -31,7 +31,10 @@ class LearnerFileTest {
         .withTraining(10, 32, 0.05)
         .withGate(10, 0.1)
         .withProtection(new Protection.Ewc(20))
-        .withConflict(ConflictMeasure.COSINE, 0.1);
+        .withConflict(ConflictMeasure.COSINE, 0.1)
+        .withOptimizer(io.himoe.branches.model.Optimizer.adam())
+        .withCosineDecay(true)
+        .withGateAugmentation(Augmentation.shift(4, 3, 1));
   }
 
   private static ContinualLearner trained(BranchedNetwork n) {
