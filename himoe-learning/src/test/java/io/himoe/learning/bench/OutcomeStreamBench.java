@@ -49,7 +49,13 @@ public final class OutcomeStreamBench {
   }
 
   record Result(
-      String name, double[] curve, double reward, double accuracy, double cost, double cv) {}
+      String name,
+      double[] curve,
+      double[] accuracyCurve,
+      double reward,
+      double accuracy,
+      double cost,
+      double cv) {}
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
@@ -401,6 +407,7 @@ public final class OutcomeStreamBench {
     double spent = 0;
     double[] util = new double[cost.length];
     double[] curve = new double[rows.size()];
+    double[] accuracyCurve = new double[rows.size()];
     Iterator<float[]> it = xs.iterator();
     for (int i = 0; i < rows.size(); i++) {
       float[] x = it.next();
@@ -413,11 +420,13 @@ public final class OutcomeStreamBench {
       spent += cost[a];
       util[a]++;
       curve[i] = total / (i + 1);
+      accuracyCurve[i] = right / (i + 1);
     }
     int n = rows.size();
     return new Result(
         name,
         curve,
+        accuracyCurve,
         total / n,
         right / n,
         spent / n,
@@ -434,40 +443,31 @@ public final class OutcomeStreamBench {
     return a;
   }
 
+  /** Two panels, running mean reward above and running accuracy below, one line per policy. */
   private static void plot(List<Result> results, Path png) throws IOException {
     int wdt = 1000;
-    int hgt = 520;
-    int left = 60;
-    int top = 20;
-    int plotW = 560;
-    int plotH = 440;
+    int hgt = 960;
     BufferedImage img = new BufferedImage(wdt, hgt, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, wdt, hgt);
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (Result r : results) {
-      for (int i = 50; i < r.curve().length; i++) {
-        lo = Math.min(lo, r.curve()[i]);
-        hi = Math.max(hi, r.curve()[i]);
-      }
+    panel(g, results, Result::curve, 20, "queries (running mean reward)");
+    panel(g, results, Result::accuracyCurve, 500, "queries (running accuracy)");
+    Color[] colors = colors();
+    for (int k = 0; k < results.size(); k++) {
+      g.setColor(colors[k % colors.length]);
+      g.fillRect(635, 30 + k * 20, 12, 12);
+      g.setColor(Color.BLACK);
+      g.drawString(results.get(k).name(), 652, 41 + k * 20);
     }
-    lo = Math.floor(lo * 10) / 10;
-    hi = Math.ceil(hi * 10) / 10;
-    g.setColor(Color.LIGHT_GRAY);
-    for (double y = lo; y <= hi + 1e-9; y += 0.1) {
-      int py = top + (int) ((hi - y) / (hi - lo) * plotH);
-      g.drawLine(left, py, left + plotW, py);
-      g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format("%.1f", y), 20, py + 4);
-      g.setColor(Color.LIGHT_GRAY);
-    }
-    g.setColor(Color.BLACK);
-    g.drawRect(left, top, plotW, plotH);
-    g.drawString("queries (running mean reward)", left + 180, hgt - 20);
-    Color[] colors = {
+    g.dispose();
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    ImageIO.write(img, "png", png.toFile());
+  }
+
+  private static Color[] colors() {
+    return new Color[] {
       Color.BLACK,
       Color.GRAY,
       new Color(0x1f77b4),
@@ -477,28 +477,56 @@ public final class OutcomeStreamBench {
       new Color(0x9467bd),
       new Color(0xe377c2)
     };
+  }
+
+  private static void panel(
+      Graphics2D g,
+      List<Result> results,
+      java.util.function.Function<Result, double[]> series,
+      int top,
+      String title) {
+    int left = 60;
+    int plotW = 560;
+    int plotH = 400;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Result r : results) {
+      double[] c = series.apply(r);
+      for (int i = 50; i < c.length; i++) {
+        lo = Math.min(lo, c[i]);
+        hi = Math.max(hi, c[i]);
+      }
+    }
+    lo = Math.floor(lo * 10) / 10;
+    hi = Math.ceil(hi * 10) / 10;
+    g.setStroke(new BasicStroke(1f));
+    for (double y = lo; y <= hi + 1e-9; y += 0.1) {
+      int py = top + (int) ((hi - y) / (hi - lo) * plotH);
+      g.setColor(Color.LIGHT_GRAY);
+      g.drawLine(left, py, left + plotW, py);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(String.format("%.1f", y), 20, py + 4);
+    }
+    g.setColor(Color.BLACK);
+    g.drawRect(left, top, plotW, plotH);
+    g.drawString(title, left + 180, top + plotH + 30);
+    Color[] colors = colors();
     for (int k = 0; k < results.size(); k++) {
-      Result r = results.get(k);
+      double[] c = series.apply(results.get(k));
       g.setColor(colors[k % colors.length]);
       g.setStroke(new BasicStroke(2f));
-      int n = r.curve().length;
+      int n = c.length;
       int px0 = -1;
       int py0 = -1;
       for (int i = 50; i < n; i += 10) {
         int px = left + (int) ((double) i / n * plotW);
-        int py = top + (int) ((hi - r.curve()[i]) / (hi - lo) * plotH);
+        int py = top + (int) ((hi - c[i]) / (hi - lo) * plotH);
         if (px0 >= 0) {
           g.drawLine(px0, py0, px, py);
         }
         px0 = px;
         py0 = py;
       }
-      g.fillRect(left + plotW + 15, top + 10 + k * 20, 12, 12);
-      g.setColor(Color.BLACK);
-      g.drawString(r.name(), left + plotW + 32, top + 21 + k * 20);
     }
-    g.dispose();
-    Files.createDirectories(png.toAbsolutePath().getParent());
-    ImageIO.write(img, "png", png.toFile());
   }
 }
