@@ -26,13 +26,7 @@ final class BuiltInDocs {
         byte[] content = resource(name);
         Path target = dir.resolve(name);
         if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), content)) {
-          Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
-          Files.write(tmp, content);
-          Files.move(
-              tmp,
-              target,
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          io.himoe.shared.AtomicFiles.write(target, content);
         }
       }
       return dir;

@@ -1,5 +1,6 @@
 package io.himoe.learning.state;
 
+import io.himoe.shared.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,13 +8,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,32 +56,14 @@ public final class SnapshotStore {
    * @throws SnapshotException if it cannot be written (the previous snapshot stays)
    */
   public synchronized void save(LearningSnapshot snapshot) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.createDirectories(file.getParent());
       byte[] body = encode(snapshot);
       CRC32 crc = new CRC32();
       crc.update(body);
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + 8);
-        head.put(MAGIC).putInt(SnapshotCodec.VERSION).putLong(body.length).flip();
-        writeFully(ch, head);
-        writeFully(ch, ByteBuffer.wrap(body));
-        writeFully(ch, ByteBuffer.allocate(8).putLong(crc.getValue()).flip());
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new SnapshotException(
-            "snapshot " + file + ": the file system cannot rename atomically", e);
-      }
-      syncDirectory(file.getParent());
+      ByteBuffer all = ByteBuffer.allocate(MAGIC.length + 4 + 8 + body.length + 8);
+      all.put(MAGIC).putInt(SnapshotCodec.VERSION).putLong(body.length);
+      all.put(body).putLong(crc.getValue());
+      AtomicFiles.write(file, all.array());
     } catch (IOException e) {
       throw new SnapshotException("snapshot " + file + ": cannot write: " + e.getMessage(), e);
     }
@@ -96,21 +75,6 @@ public final class SnapshotStore {
       SnapshotCodec.write(out, s);
     }
     return bytes.toByteArray();
-  }
-
-  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
-  }
-
-  private static void syncDirectory(Path dir) {
-    // Makes the rename durable on Linux; not supported everywhere, so best effort.
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // The rename itself is atomic; only its durability across a power loss is weaker.
-    }
   }
 
   /**
