@@ -57,7 +57,11 @@ final class ServeCommand implements Callable<Integer> {
     HimoeServer.Builder b =
         HimoeServer.builder(assembly)
             .env(cli.env())
-            .tracing(Tracing.of(cfg.telemetry().exporter(), cfg.telemetry().serviceName()));
+            .tracing(
+                Tracing.of(
+                    cfg.telemetry().exporter(),
+                    cfg.telemetry().serviceName(),
+                    cfg.telemetry().endpoint()));
     if (port != null) {
       b.port(port);
     }

@@ -20,7 +20,9 @@ final class ConfigValidator {
   private static final Set<String> ENCODERS = Set.of("hashing", "minilm");
   private static final Set<String> BANDITS = Set.of("ucb1", "thompson", "linucb");
   private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
-  private static final Set<String> EXPORTERS = Set.of("none", "logging");
+  private static final Set<String> EXPORTERS =
+      java.util.Collections.unmodifiableSequencedSet(
+          new java.util.LinkedHashSet<>(List.of("none", "logging", "otlp")));
   private static final Set<String> RUNTIME_MODES =
       java.util.Collections.unmodifiableSequencedSet(
           new java.util.LinkedHashSet<>(
@@ -42,6 +44,12 @@ final class ConfigValidator {
     v.learning(c.learning());
     v.management(c.management());
     v.oneOf("telemetry.exporter", c.telemetry().exporter(), EXPORTERS);
+    v.check(
+        !c.telemetry().exporter().equals("otlp")
+            || c.telemetry().endpoint().matches("https?://[^\\s]+"),
+        "telemetry.endpoint",
+        "an http(s) URL for the otlp exporter",
+        c.telemetry().endpoint());
     v.runtime(c.runtime());
     return v.problems;
   }

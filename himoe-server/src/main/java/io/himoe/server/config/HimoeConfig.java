@@ -45,7 +45,7 @@ public record HimoeConfig(
     shadows = shadows == null ? new Shadows(null, null, null) : shadows;
     learning = learning == null ? new Learning(null, null, null, null, null) : learning;
     management = management == null ? new Management(null, null, null, null) : management;
-    telemetry = telemetry == null ? new Telemetry(null, null) : telemetry;
+    telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
     runtime = runtime == null ? new Runtime(null, null, null, null) : runtime;
   }
 
@@ -316,14 +316,17 @@ public record HimoeConfig(
   /**
    * OpenTelemetry export.
    *
-   * @param exporter {@code none} (default) or {@code logging}
+   * @param exporter {@code none} (default), {@code logging} (spans in the log) or {@code otlp}
+   *     (OTLP over HTTP/protobuf to {@code endpoint}, batched off the request path)
    * @param serviceName the service name on spans, default {@code himoe}
+   * @param endpoint the OTLP traces URL, default {@code http://localhost:4318/v1/traces}
    */
-  public record Telemetry(String exporter, String serviceName) {
+  public record Telemetry(String exporter, String serviceName, String endpoint) {
     /** Applies defaults. */
     public Telemetry {
       exporter = exporter == null ? "none" : exporter;
       serviceName = serviceName == null ? "himoe" : serviceName;
+      endpoint = endpoint == null ? "http://localhost:4318/v1/traces" : endpoint;
     }
   }
 

@@ -10,10 +10,14 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,7 +26,8 @@ import java.util.function.Supplier;
  * OpenTelemetry spans: one per HTTP request that reaches the engine, with one child span per expert
  * call taken from the decision trace (start = request start, duration = the expert's measured
  * latency, since the engine reports latencies rather than start times). With no exporter
- * configured, nothing is recorded.
+ * configured, nothing is recorded. Spans go to the log ({@code logging}) or to an OpenTelemetry
+ * collector over OTLP/HTTP ({@code otlp}, batched, flushed on close).
  */
 public final class Tracing implements AutoCloseable {
 
@@ -49,13 +54,25 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * @param exporter {@code none} or {@code logging}
+   * @param exporter {@code none}, {@code logging} or {@code otlp}
    * @param serviceName the service name
+   * @param endpoint the OTLP/HTTP traces URL (used by {@code otlp})
    * @return the tracing
    */
-  public static Tracing of(String exporter, String serviceName) {
+  public static Tracing of(String exporter, String serviceName, String endpoint) {
     return switch (exporter) {
       case "logging" -> withExporter(LoggingSpanExporter.create(), serviceName);
+      case "otlp" ->
+          // Batched: a slow or absent collector must not delay requests.
+          new Tracing(
+              provider(
+                  BatchSpanProcessor.builder(
+                          OtlpHttpSpanExporter.builder()
+                              .setEndpoint(endpoint)
+                              .setTimeout(Duration.ofSeconds(10))
+                              .build())
+                      .build(),
+                  serviceName));
       case "none" -> disabled();
       default -> throw new IllegalArgumentException("unknown span exporter '" + exporter + "'");
     };
@@ -67,16 +84,18 @@ public final class Tracing implements AutoCloseable {
    * @return tracing exporting every span as it ends
    */
   public static Tracing withExporter(SpanExporter exporter, String serviceName) {
-    SdkTracerProvider p =
-        SdkTracerProvider.builder()
-            .setResource(
-                Resource.getDefault()
-                    .merge(
-                        Resource.create(
-                            Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-            .build();
-    return new Tracing(p);
+    return new Tracing(provider(SimpleSpanProcessor.create(exporter), serviceName));
+  }
+
+  private static SdkTracerProvider provider(SpanProcessor processor, String serviceName) {
+    return SdkTracerProvider.builder()
+        .setResource(
+            Resource.getDefault()
+                .merge(
+                    Resource.create(
+                        Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
+        .addSpanProcessor(processor)
+        .build();
   }
 
   /**
