@@ -39,7 +39,8 @@ final class CallGuard implements AutoCloseable {
     Duration left = ctx.remaining();
     boolean endpointFirst = callTimeout != null && callTimeout.compareTo(left) < 0;
     Instant end = endpointFirst ? ctx.clock().instant().plus(callTimeout) : ctx.deadline();
-    CallGuard g = new CallGuard(new CallScope(end, ctx.clock()), Thread.currentThread());
+    CallGuard g =
+        new CallGuard(new CallScope(end, ctx.clock(), ctx.traceId()), Thread.currentThread());
     g.unregister = ctx.cancel().onCancel(() -> g.abort("cancelled"));
     String reason = endpointFirst ? "timeout" : "deadline";
     long nanos = (endpointFirst ? callTimeout : left).toNanos();

@@ -53,7 +53,8 @@ final class Failures {
       if (c instanceof HttpException h) {
         // The body is in the message (redacted); the raw exception is not kept, since an error
         // body may echo the API key.
-        return new LlmException(byStatus(h.statusCode()), endpoint, client.redact(detail(h)), null);
+        return new LlmException(
+            byStatus(h.statusCode()), endpoint, client.redact(detail(h)), null, scope.retryAfter());
       }
     }
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {

@@ -55,6 +55,7 @@ public final class LlmException extends RuntimeException {
 
   private final Kind kind;
   private final String endpoint;
+  private final transient java.time.Duration retryAfter;
 
   /**
    * @param kind the kind of failure
@@ -63,9 +64,39 @@ public final class LlmException extends RuntimeException {
    * @param cause the underlying failure, or {@code null}
    */
   public LlmException(Kind kind, String endpoint, String detail, Throwable cause) {
-    super("llm endpoint " + endpoint + ": " + kind.name().toLowerCase() + ": " + detail, cause);
+    this(kind, endpoint, detail, cause, null);
+  }
+
+  /**
+   * @param kind the kind of failure
+   * @param endpoint the endpoint (client) name
+   * @param detail what happened
+   * @param cause the underlying failure, or {@code null}
+   * @param retryAfter how long the endpoint asked us to wait (its {@code Retry-After}), or {@code
+   *     null}
+   */
+  public LlmException(
+      Kind kind, String endpoint, String detail, Throwable cause, java.time.Duration retryAfter) {
+    super(
+        "llm endpoint "
+            + endpoint
+            + ": "
+            + kind.name().toLowerCase()
+            + ": "
+            + detail
+            + (retryAfter == null ? "" : " (retry after " + retryAfter.toMillis() + " ms)"),
+        cause);
     this.kind = kind;
     this.endpoint = endpoint;
+    this.retryAfter = retryAfter;
+  }
+
+  /**
+   * @return how long the endpoint asked us to wait before trying again ({@code Retry-After} on a
+   *     429 or 503), if it said
+   */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   /**

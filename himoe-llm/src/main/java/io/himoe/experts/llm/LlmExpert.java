@@ -7,7 +7,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.himoe.experts.ExpertAux;
@@ -219,9 +218,14 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     RetryConfig config =
         RetryConfig.custom()
             .maxAttempts(policy.maxAttempts())
-            .intervalFunction(
-                IntervalFunction.ofExponentialBackoff(
-                    policy.initialBackoff(), policy.backoffMultiplier()))
+            .intervalBiFunction(
+                (attempt, outcome) -> {
+                  // The endpoint's Retry-After, when it gave one, is the least we wait.
+                  long backoff = policy.backoff(attempt).toMillis();
+                  return outcome.isLeft() && outcome.getLeft() instanceof LlmException le
+                      ? Math.max(backoff, le.retryAfter().map(Duration::toMillis).orElse(0L))
+                      : backoff;
+                })
             .retryOnException(t -> shouldRetry(t, ctx, attempts.get(), retryAllowed))
             .failAfterMaxAttempts(false)
             .build();
@@ -284,7 +288,11 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     if (!le.kind().retryable() && !another) {
       return false;
     }
-    long needed = policy.backoff(attempt).plus(policy.minAttemptTime()).toMillis();
+    Duration wait = policy.backoff(attempt);
+    if (le.retryAfter().isPresent() && le.retryAfter().get().compareTo(wait) > 0) {
+      wait = le.retryAfter().get();
+    }
+    long needed = wait.plus(policy.minAttemptTime()).toMillis();
     return retryAllowed.getAsBoolean() && !ctx.cancel().isCancelled() && ctx.remainingMs() > needed;
   }
 

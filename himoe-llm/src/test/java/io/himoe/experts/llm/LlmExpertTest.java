@@ -140,6 +140,59 @@ class LlmExpertTest {
   }
 
   @Test
+  void waitsAsLongAsRetryAfterAsksBeforeTheNextAttempt() {
+    server.then(new OpenAiTestServer.RetryAfter(429, "1"), new Ok("ok", 3, 1, "stop"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    LlmAnswer a = e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(10)));
+
+    assertThat(a.text()).isEqualTo("ok");
+    // The policy's own backoff is 10 ms; the endpoint asked for a second.
+    long gapMs = (server.arrivals().get(1) - server.arrivals().get(0)) / 1_000_000;
+    assertThat(gapMs).isGreaterThanOrEqualTo(950);
+  }
+
+  @Test
+  void aRetryAfterBeyondTheDeadlineFailsAtOnce() {
+    server.always(new OpenAiTestServer.RetryAfter(503, "30"));
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+
+    assertThatThrownBy(() -> e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(3))))
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            x -> {
+              assertThat(x.kind()).isEqualTo(LlmException.Kind.SERVER_ERROR);
+              assertThat(x.retryAfter()).contains(Duration.ofSeconds(30));
+            })
+        .hasMessageContaining("retry after 30000 ms");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theRequestsTraceIdTravelsToTheEndpoint() {
+    LlmExpert e = expert(client("a", server, ModelPrice.free()));
+    e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5)));
+    assertThat(server.traceHeaders()).containsExactly("t-1");
+  }
+
+  @Test
+  void retryAfterValuesAreSecondsOrHttpDates() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-28T10:00:00Z");
+    assertThat(io.himoe.experts.llm.internal.CancellableHttpClient.retryAfter(" 120 ", now))
+        .contains(Duration.ofSeconds(120));
+    assertThat(
+            io.himoe.experts.llm.internal.CancellableHttpClient.retryAfter(
+                "Sat, 28 Nov 2026 10:00:30 GMT", now))
+        .contains(Duration.ofSeconds(30));
+    assertThat(
+            io.himoe.experts.llm.internal.CancellableHttpClient.retryAfter(
+                "Sat, 28 Nov 2026 09:00:00 GMT", now))
+        .contains(Duration.ZERO);
+    assertThat(io.himoe.experts.llm.internal.CancellableHttpClient.retryAfter("soon", now))
+        .isEmpty();
+  }
+
+  @Test
   void doesNotRetryABadRequest() {
     server.always(new Status(400, "{\"error\":{\"message\":\"unknown parameter\"}}"));
     LlmExpert e = expert(client("a", server, ModelPrice.free()));

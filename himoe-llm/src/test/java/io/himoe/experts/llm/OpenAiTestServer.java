@@ -40,6 +40,9 @@ public final class OpenAiTestServer implements AutoCloseable {
   /** An error status with a body. */
   public record Status(int code, String body) implements Reply {}
 
+  /** An error status with a {@code Retry-After} header. */
+  public record RetryAfter(int code, String retryAfter) implements Reply {}
+
   /** A 200 whose body is not a chat completion. */
   public record Malformed(String body) implements Reply {}
 
@@ -63,6 +66,8 @@ public final class OpenAiTestServer implements AutoCloseable {
   private volatile Reply fallback = new Ok("hello", 10, 2, "stop");
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   private final List<String> authHeaders = new CopyOnWriteArrayList<>();
+  private final List<String> traceHeaders = new CopyOnWriteArrayList<>();
+  private final List<Long> arrivals = new CopyOnWriteArrayList<>();
   private final AtomicInteger count = new AtomicInteger();
   private final Semaphore arrived = new Semaphore(0);
   private final CountDownLatch release = new CountDownLatch(1);
@@ -101,6 +106,16 @@ public final class OpenAiTestServer implements AutoCloseable {
     return authHeaders;
   }
 
+  /** The {@code X-Trace-Id} of each request ("" when absent). */
+  List<String> traceHeaders() {
+    return traceHeaders;
+  }
+
+  /** When each request arrived ({@link System#nanoTime()}). */
+  List<Long> arrivals() {
+    return arrivals;
+  }
+
   /** Waits for a request to arrive. */
   public boolean awaitRequest(Duration d) throws InterruptedException {
     return arrived.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
@@ -121,6 +136,9 @@ public final class OpenAiTestServer implements AutoCloseable {
       requests.add(body);
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       authHeaders.add(auth == null ? "" : auth);
+      String trace = ex.getRequestHeaders().getFirst("X-Trace-Id");
+      traceHeaders.add(trace == null ? "" : trace);
+      arrivals.add(System.nanoTime());
       count.incrementAndGet();
       arrived.release();
       boolean stream = body.path("stream").asBoolean(false);
@@ -138,6 +156,10 @@ public final class OpenAiTestServer implements AutoCloseable {
           }
         }
         case Status s -> send(ex, s.code(), s.body());
+        case RetryAfter ra -> {
+          ex.getResponseHeaders().add("Retry-After", ra.retryAfter());
+          send(ex, ra.code(), "{\"error\":\"slow down\"}");
+        }
         case Malformed m -> send(ex, 200, m.body());
         case Hang h -> hang(ex, stream);
         case Held h -> {

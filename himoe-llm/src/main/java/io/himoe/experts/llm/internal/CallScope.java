@@ -19,16 +19,51 @@ public final class CallScope {
 
   private final Instant deadline;
   private final InstantSource clock;
+  private final String traceId;
   private List<Runnable> onCancel = new ArrayList<>(4);
   private volatile String cancelReason;
+  private volatile Duration retryAfter;
 
   /**
    * @param deadline when the call must be over
    * @param clock the clock the deadline is measured with
    */
   public CallScope(Instant deadline, InstantSource clock) {
+    this(deadline, clock, null);
+  }
+
+  /**
+   * @param deadline when the call must be over
+   * @param clock the clock the deadline is measured with
+   * @param traceId the request's trace id, sent as {@code X-Trace-Id}, or {@code null}
+   */
+  public CallScope(Instant deadline, InstantSource clock, String traceId) {
     this.deadline = deadline;
     this.clock = clock;
+    this.traceId = traceId;
+  }
+
+  /**
+   * @return the request's trace id, or {@code null}
+   */
+  public String traceId() {
+    return traceId;
+  }
+
+  /**
+   * Records the wait an endpoint asked for in a {@code Retry-After} header.
+   *
+   * @param wait the wait
+   */
+  public void retryAfter(Duration wait) {
+    this.retryAfter = wait;
+  }
+
+  /**
+   * @return the wait the endpoint asked for, or {@code null}
+   */
+  public Duration retryAfter() {
+    return retryAfter;
   }
 
   /**

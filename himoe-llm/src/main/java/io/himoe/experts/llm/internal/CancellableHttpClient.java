@@ -51,6 +51,7 @@ public final class CancellableHttpClient implements HttpClient {
     }
     try {
       HttpResponse<byte[]> response = cf.get();
+      noteRetryAfter(response, scope);
       if (response.statusCode() < 200 || response.statusCode() >= 300) {
         throw new HttpException(
             response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
@@ -82,6 +83,7 @@ public final class CancellableHttpClient implements HttpClient {
                 // Closing the body stream aborts a response that is already flowing.
                 scope.onCancel(() -> closeQuietly(response.body()));
               }
+              noteRetryAfter(response, scope);
               if (response.statusCode() < 200 || response.statusCode() >= 300) {
                 HttpException error = new HttpException(response.statusCode(), readBody(response));
                 ignoringExceptions(() -> listener.onError(error));
@@ -108,6 +110,11 @@ public final class CancellableHttpClient implements HttpClient {
     }
     var b = java.net.http.HttpRequest.newBuilder().uri(URI.create(request.url()));
     request.headers().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+    if (scope != null && scope.traceId() != null && !hasHeader(request, TRACE_HEADER)) {
+      // The request's trace id travels to the endpoint, so a chained Hi-MoE (or a proxy's logs)
+      // can be followed from one server to the next.
+      b.header(TRACE_HEADER, scope.traceId());
+    }
     b.method(
         request.method().name(),
         request.body() == null
@@ -123,6 +130,49 @@ public final class CancellableHttpClient implements HttpClient {
       }
     }
     return b.timeout(timeout).build();
+  }
+
+  /** The trace header, as Hi-MoE servers read and answer it. */
+  public static final String TRACE_HEADER = "X-Trace-Id";
+
+  private static boolean hasHeader(HttpRequest request, String name) {
+    return request.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase(name));
+  }
+
+  /** On 429 and 503, records the endpoint's {@code Retry-After} in the scope. */
+  private static void noteRetryAfter(HttpResponse<?> response, CallScope scope) {
+    int code = response.statusCode();
+    if (scope == null || (code != 429 && code != 503)) {
+      return;
+    }
+    response
+        .headers()
+        .firstValue("Retry-After")
+        .flatMap(v -> retryAfter(v, java.time.Instant.now()))
+        .ifPresent(scope::retryAfter);
+  }
+
+  /**
+   * Parses a {@code Retry-After} value (RFC 9110 §10.2.3): delay-seconds or an HTTP date.
+   *
+   * @param value the header's value
+   * @param now the current time, for a date
+   * @return the wait (zero for a date in the past), or empty when the value is neither form
+   */
+  public static java.util.Optional<Duration> retryAfter(String value, java.time.Instant now) {
+    String v = value.strip();
+    if (!v.isEmpty() && v.length() <= 10 && v.chars().allMatch(Character::isDigit)) {
+      return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(v)));
+    }
+    try {
+      java.time.Instant at =
+          java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant();
+      Duration d = Duration.between(now, at);
+      return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static Throwable unwrap(Throwable t) {
