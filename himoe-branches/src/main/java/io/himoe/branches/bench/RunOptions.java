@@ -78,7 +78,8 @@ public record RunOptions(
    * set. Every method: 2x400, batch 64, top-1 gate, cosine threshold 0.1, budget 10, no merge, 500
    * episodes per task, strength by method. Baselines: 2 epochs of SGD (momentum 0.9) at lr 0.02.
    * Branches: 5 epochs of Adam at lr 0.003, whole-block low-rank rank-32 branches, a gate of width
-   * 400 trained 100 passes per task on its remembered images shifted by up to 2 pixels.
+   * 400 trained 100 passes per task on its remembered images shifted by up to 2 pixels, training
+   * images shifted by up to 1 pixel (both shifts on split MNIST only).
    *
    * @param method the method
    * @return its defaults
@@ -116,7 +117,7 @@ public record RunOptions(
         b ? 2 : 0,
         b ? Optimizer.adam() : Optimizer.sgd(),
         GATE_FRESH && b,
-        0,
+        b ? 1 : 0,
         MergeMethod.DISTILL,
         false);
   }
