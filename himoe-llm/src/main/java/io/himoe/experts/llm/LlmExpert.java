@@ -52,6 +52,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   private final String systemPrompt;
   private final KeywordSkill skill;
   private final double baseConfidence;
+  private final boolean fixedConfidence;
   private final LlmPolicy policy;
   private final int maxLoadPerInstance;
   private final AnswerFormat format;
@@ -63,6 +64,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     this.systemPrompt = b.systemPrompt;
     this.skill = b.skill;
     this.baseConfidence = b.baseConfidence;
+    this.fixedConfidence = b.fixedConfidence;
     this.policy = b.policy;
     this.maxLoadPerInstance = b.maxLoadPerInstance;
     this.format = b.format;
@@ -368,7 +370,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   }
 
   private ExpertOut toOut(LlmAnswer a, InputData input, Context ctx) {
-    double confidence = skill == null ? baseConfidence : skill.score(input.toText());
+    double confidence =
+        skill == null || fixedConfidence ? baseConfidence : skill.score(input.toText());
     if (a.truncated()) {
       confidence /= 2;
     }
@@ -415,6 +418,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     private String systemPrompt;
     private KeywordSkill skill;
     private double baseConfidence = 0.7;
+    private boolean fixedConfidence;
     private LlmPolicy policy = LlmPolicy.ofDefaults();
     private InstantSource clock = InstantSource.system();
     private int minInstances = 1;
@@ -482,6 +486,20 @@ public final class LlmExpert implements StreamingExpert, Scalable {
             "expert " + name + ": baseConfidence must be in [0, 1], got " + c);
       }
       this.baseConfidence = c;
+      return this;
+    }
+
+    /**
+     * Reports {@code c} with every answer even when a skill is set (the skill then only ranks the
+     * expert through {@code canHandle}): for endpoints whose keywords say what they are for, not
+     * how good an answer is.
+     *
+     * @param c the confidence reported with answers, in [0, 1]
+     * @return this builder
+     */
+    public Builder fixedConfidence(double c) {
+      baseConfidence(c);
+      this.fixedConfidence = true;
       return this;
     }
 

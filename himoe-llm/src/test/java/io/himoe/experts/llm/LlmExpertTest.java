@@ -169,6 +169,22 @@ class LlmExpertTest {
   }
 
   @Test
+  void aFixedConfidenceKeepsTheSkillForRankingOnly() {
+    LlmExpert e =
+        LlmExpert.builder("remote")
+            .clients(java.util.List.of(client("a", server, ModelPrice.free())))
+            .policy(FAST)
+            .skill(
+                new KeywordSkill(java.util.List.of("upstream"), 0.3, java.util.List.of(), 0, 0, 0))
+            .fixedConfidence(0.6)
+            .build();
+    assertThat(e.canHandle("ask upstream: hi")).isEqualTo(0.3);
+    assertThat(e.canHandle("hi")).isZero();
+    var out = e.infer(InputData.text("ask upstream: hi"), ctx(Duration.ofSeconds(5)));
+    assertThat(out.aux().confidence()).isEqualTo(0.6);
+  }
+
+  @Test
   void theRequestsTraceIdTravelsToTheEndpoint() {
     LlmExpert e = expert(client("a", server, ModelPrice.free()));
     e.complete(InputData.text("hi"), ctx(Duration.ofSeconds(5)));

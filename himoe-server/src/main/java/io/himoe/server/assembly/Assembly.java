@@ -50,7 +50,6 @@ import io.himoe.shared.Context;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -105,7 +104,6 @@ public final class Assembly implements AutoCloseable {
 
   private final HimoeConfig config;
   private final InstantSource clock;
-  private final HttpClient http;
   private final Map<String, ExpertRegistry> registries = new LinkedHashMap<>();
   private final Map<String, HimoeConfig.Expert> specs = new ConcurrentHashMap<>();
   private final Map<String, Expert> bare = new ConcurrentHashMap<>();
@@ -126,10 +124,9 @@ public final class Assembly implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
-  private Assembly(HimoeConfig config, InstantSource clock, HttpClient http) {
+  private Assembly(HimoeConfig config, InstantSource clock) {
     this.config = config;
     this.clock = clock;
-    this.http = http;
     String snapshotPath = config.learning().snapshotPath();
     this.snapshots =
         snapshotPath == null
@@ -156,7 +153,7 @@ public final class Assembly implements AutoCloseable {
         config.runtime().enabled() ? Optional.of(runtime(config.runtime())) : Optional.empty();
     for (HimoeConfig.Expert spec : config.experts()) {
       specs.put(spec.name(), spec);
-      bare.put(spec.name(), managed(spec, ExpertKinds.create(spec, http)));
+      bare.put(spec.name(), managed(spec, ExpertKinds.create(spec)));
     }
     RuleOrchestrator.Builder ob = RuleOrchestrator.builder();
     List<HimoeConfig.Router> routers = config.routers();
@@ -193,24 +190,18 @@ public final class Assembly implements AutoCloseable {
    * @throws ConfigException if a part of the configuration cannot be built in this build
    */
   public static Assembly build(HimoeConfig config) {
-    return build(
-        config,
-        InstantSource.system(),
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    return build(config, InstantSource.system());
   }
 
   /**
    * @param config a validated configuration
    * @param clock the clock for deadlines
-   * @param http the HTTP client of endpoint experts
    * @return the assembly
    * @throws ConfigException if a part of the configuration cannot be built in this build
    */
-  public static Assembly build(HimoeConfig config, InstantSource clock, HttpClient http) {
+  public static Assembly build(HimoeConfig config, InstantSource clock) {
     return new Assembly(
-        Objects.requireNonNull(config, "config"),
-        Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(http, "http"));
+        Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -334,7 +325,7 @@ public final class Assembly implements AutoCloseable {
             "routers: unknown router '" + r + "' (known: " + String.join(", ", routerIds()) + ")");
       }
     }
-    Expert built = managed(spec, ExpertKinds.create(spec, http));
+    Expert built = managed(spec, ExpertKinds.create(spec));
     Expert guarded = guard(spec, built);
     bare.put(spec.name(), built);
     specs.put(spec.name(), spec);
@@ -486,9 +477,9 @@ public final class Assembly implements AutoCloseable {
         n -> {
           List<Expert> fbs = spec.fallbacks().stream().map(bare::get).toList();
           Expert e =
-              spec.maxInstances() == null && fbs.isEmpty()
+              spec.maxInstances() == null && fbs.isEmpty() && spec.costPerCall() == 0
                   ? built
-                  : GuardedExpert.of(built, spec.maxInstances(), fbs);
+                  : GuardedExpert.of(built, spec.maxInstances(), fbs, spec.costPerCall());
           return runtime
               .<Expert>map(
                   rt ->

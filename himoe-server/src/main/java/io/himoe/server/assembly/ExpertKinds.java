@@ -2,6 +2,9 @@ package io.himoe.server.assembly;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.knowledge.KnowledgeExpert;
+import io.himoe.experts.llm.KeywordSkill;
+import io.himoe.experts.llm.LlmClient;
+import io.himoe.experts.llm.LlmExpert;
 import io.himoe.experts.llm.LlmExpertSpec;
 import io.himoe.experts.llm.LlmPolicy;
 import io.himoe.experts.llm.ModelPrice;
@@ -11,7 +14,6 @@ import io.himoe.experts.nlp.FrenchTaggerExpert;
 import io.himoe.experts.nlp.LanguageDetectorExpert;
 import io.himoe.experts.planning.RulePlanner;
 import io.himoe.server.config.HimoeConfig;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,11 +33,13 @@ import java.util.TreeSet;
  *   <li>{@code knowledge}: hybrid BM25 + vector search over a folder of documents (option {@code
  *       docs}; the built-in documents without it), index kept on disk (option {@code index}),
  *       encoder option {@code encoder} ({@code minilm} by default, or {@code hashing}).
- *   <li>{@code llm}: LangChain4j over OpenAI-compatible endpoints, one per model in {@code models}
- *       (least-loaded first), with retries within the deadline, a circuit breaker per endpoint and
- *       token prices; option {@code preset} ({@code coding}, {@code reasoning}, {@code planning}).
- *   <li>{@code openai}: a plain OpenAI-compatible chat endpoint ({@code endpoint}, {@code models},
- *       {@code api_key}), including another Hi-MoE server.
+ *   <li>{@code llm} (or its older name {@code openai}): LangChain4j over OpenAI-compatible
+ *       endpoints ({@code endpoint}, {@code api_key}), one client per model in {@code models}
+ *       (least-loaded first), with retries within the deadline ({@code Retry-After} honoured), a
+ *       circuit breaker per endpoint, token prices and the request's {@code X-Trace-Id}; option
+ *       {@code preset} ({@code coding}, {@code reasoning}, {@code planning}), or for a plain
+ *       endpoint its {@code keywords} as {@code canHandle} hint and option {@code confidence}
+ *       (0.7), the confidence its answers report. Another Hi-MoE server is such an endpoint.
  * </ul>
  */
 public final class ExpertKinds {
@@ -68,19 +72,18 @@ public final class ExpertKinds {
    * Builds the bare expert of a spec (limits and fallbacks are added by the assembly).
    *
    * @param spec the spec (validated)
-   * @param http the HTTP client endpoint kinds use
    * @return the expert
    * @throws IllegalArgumentException for an unknown kind
    */
-  public static Expert create(HimoeConfig.Expert spec, HttpClient http) {
+  public static Expert create(HimoeConfig.Expert spec) {
     return switch (spec.kind()) {
       case "planner" -> new RulePlanner(spec.name());
       case "math" -> MathExpert.of(spec.name());
       case "fr-tagger" -> FrenchTaggerExpert.of(spec.name());
       case "lang-detect" -> LanguageDetectorExpert.of(spec.name());
       case "knowledge" -> knowledge(spec);
-      case "llm" -> llm(spec);
-      case "openai" -> new RemoteChatExpert(spec, http);
+      // "openai" is the older name of "llm" (one OpenAI-compatible client for both).
+      case "llm", "openai" -> llm(spec);
       default ->
           throw new IllegalArgumentException(
               "unknown expert kind '"
@@ -149,13 +152,32 @@ public final class ExpertKinds {
     String key = spec.apiKey();
     // The key was resolved from the environment by the config loader; hand it to the client
     // under a fixed variable name so it never appears in a spec or a log line.
-    return new LlmExpertSpec(
-            spec.name(),
-            preset,
-            endpoints,
-            spec.options().get("system_prompt"),
-            LlmPolicy.ofDefaults())
-        .build(name -> KEY_VARIABLE.equals(name) ? key : null, Clock.systemUTC());
+    java.util.function.UnaryOperator<String> env = name -> KEY_VARIABLE.equals(name) ? key : null;
+    if (preset != null) {
+      return new LlmExpertSpec(
+              spec.name(),
+              preset,
+              endpoints,
+              spec.options().get("system_prompt"),
+              LlmPolicy.ofDefaults())
+          .build(env, Clock.systemUTC());
+    }
+    // A plain endpoint reports the configured confidence; its keywords say what it is for
+    // (canHandle, which ranks an expert added at run time), not how good an answer is.
+    LlmPolicy policy = LlmPolicy.ofDefaults();
+    LlmExpert.Builder b =
+        LlmExpert.builder(spec.name())
+            .clients(
+                endpoints.stream()
+                    .map(e -> LlmClient.openAi(e, policy, env, Clock.systemUTC()))
+                    .toList())
+            .systemPrompt(spec.options().get("system_prompt"))
+            .policy(policy)
+            .fixedConfidence(Double.parseDouble(spec.options().getOrDefault("confidence", "0.7")));
+    if (!spec.keywords().isEmpty()) {
+      b.skill(new KeywordSkill(spec.keywords(), 0.3, List.of(), 0, 0, 0));
+    }
+    return b.build();
   }
 
   /**

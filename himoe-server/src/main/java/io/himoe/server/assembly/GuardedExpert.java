@@ -1,6 +1,7 @@
 package io.himoe.server.assembly;
 
 import io.himoe.experts.Expert;
+import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
@@ -14,9 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Adds a configured expert's limits around it: at most {@code max_instances} calls in flight (a
- * call waits for a free slot until the request's deadline), and fallbacks tried in order when it
- * fails. The name and hints stay the expert's own, so routing and traces are unchanged. Wrap with
- * {@link #of}: a streaming expert stays a streaming one.
+ * call waits for a free slot until the request's deadline), fallbacks tried in order when it fails,
+ * and {@code cost_per_call} added to the cost of each of its own answers. The name and hints stay
+ * the expert's own, so routing and traces are unchanged. Wrap with {@link #of}: a streaming expert
+ * stays a streaming one.
  */
 class GuardedExpert implements Expert {
 
@@ -24,24 +26,28 @@ class GuardedExpert implements Expert {
   private final Semaphore slots;
   private final int maxInstances;
   private final List<Expert> fallbacks;
+  private final double costPerCall;
 
-  GuardedExpert(Expert inner, Integer maxInstances, List<Expert> fallbacks) {
+  GuardedExpert(Expert inner, Integer maxInstances, List<Expert> fallbacks, double costPerCall) {
     this.inner = inner;
     this.maxInstances = maxInstances == null ? 0 : maxInstances;
     this.slots = maxInstances == null ? null : new Semaphore(maxInstances, true);
     this.fallbacks = List.copyOf(fallbacks);
+    this.costPerCall = costPerCall;
   }
 
   /**
    * @param inner the configured expert
    * @param maxInstances calls in flight at most, or null for no limit
    * @param fallbacks tried in order when it fails
+   * @param costPerCall cost units added to each of its own answers (0 for none)
    * @return the guarded expert; a {@link StreamingExpert} when {@code inner} is one
    */
-  static GuardedExpert of(Expert inner, Integer maxInstances, List<Expert> fallbacks) {
+  static GuardedExpert of(
+      Expert inner, Integer maxInstances, List<Expert> fallbacks, double costPerCall) {
     return inner instanceof StreamingExpert
-        ? new Streaming(inner, maxInstances, fallbacks)
-        : new GuardedExpert(inner, maxInstances, fallbacks);
+        ? new Streaming(inner, maxInstances, fallbacks, costPerCall)
+        : new GuardedExpert(inner, maxInstances, fallbacks, costPerCall);
   }
 
   @Override
@@ -64,7 +70,7 @@ class GuardedExpert implements Expert {
   @Override
   public ExpertOut infer(InputData input, Context ctx) throws Exception {
     try {
-      return limited(() -> inner.infer(input, ctx), ctx);
+      return limited(() -> charged(inner.infer(input, ctx)), ctx);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception first) {
@@ -91,6 +97,17 @@ class GuardedExpert implements Expert {
     }
     throw new IllegalStateException(
         "it and its fallbacks failed (" + String.join("; ", failures) + ")", first);
+  }
+
+  /** Its own answer with {@code cost_per_call} added (fallbacks charge their own). */
+  ExpertOut charged(ExpertOut out) {
+    if (costPerCall == 0) {
+      return out;
+    }
+    ExpertAux a = out.aux();
+    return new ExpertOut(
+        out.value(),
+        new ExpertAux(a.latencyMs(), a.costUnits() + costPerCall, a.confidence(), a.traceId()));
   }
 
   /** One call of the expert itself. */
@@ -121,8 +138,8 @@ class GuardedExpert implements Expert {
    */
   static final class Streaming extends GuardedExpert implements StreamingExpert {
 
-    Streaming(Expert inner, Integer maxInstances, List<Expert> fallbacks) {
-      super(inner, maxInstances, fallbacks);
+    Streaming(Expert inner, Integer maxInstances, List<Expert> fallbacks, double costPerCall) {
+      super(inner, maxInstances, fallbacks, costPerCall);
     }
 
     @Override
@@ -134,7 +151,8 @@ class GuardedExpert implements Expert {
             listener.onToken(token);
           };
       try {
-        return limited(() -> ((StreamingExpert) inner()).stream(input, ctx, counting), ctx);
+        return limited(
+            () -> charged(((StreamingExpert) inner()).stream(input, ctx, counting)), ctx);
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception first) {
