@@ -4,6 +4,10 @@ import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.ConfigLoader;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.http.HimoeServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -47,5 +51,31 @@ public final class ServerFixtures {
    */
   public static HimoeServer serve(Assembly assembly, Path feedbackDb) {
     return HimoeServer.builder(assembly).host("127.0.0.1").port(0).feedbackDb(feedbackDb).start();
+  }
+
+  /**
+   * Sends one non-streaming chat completion.
+   *
+   * @param server the server
+   * @param model a router id or {@code himoe}
+   * @param text the user message (no quotes or backslashes)
+   * @return the response
+   * @throws Exception if the exchange fails
+   */
+  public static HttpResponse<String> chat(HimoeServer server, String model, String text)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\""
+                            + model
+                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                            + text
+                            + "\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

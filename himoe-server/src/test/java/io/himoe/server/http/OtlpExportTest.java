@@ -10,9 +10,6 @@ import io.himoe.server.config.ConfigLoader;
 import io.himoe.server.telemetry.Tracing;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,17 +54,7 @@ class OtlpExportTest {
                   .feedbackDb(dir.resolve("fb.db"))
                   .tracing(Tracing.of("otlp", "himoe-otlp-test", endpoint))
                   .start()) {
-        HttpResponse<String> r =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions"))
-                        .header("Content-Type", "application/json")
-                        .POST(
-                            HttpRequest.BodyPublishers.ofString(
-                                "{\"model\":\"himoe\",\"messages\":[{\"role\":\"user\","
-                                    + "\"content\":\"plan: a; b\"}]}"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = io.himoe.server.ServerFixtures.chat(s, "himoe", "plan: a; b");
         assertThat(r.statusCode()).isEqualTo(200);
       }
       // Closing the server closed the tracing, which flushed the batch.

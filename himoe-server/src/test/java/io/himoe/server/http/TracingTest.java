@@ -8,9 +8,6 @@ import io.himoe.server.telemetry.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,17 +27,7 @@ class TracingTest {
                 .feedbackDb(dir.resolve("fb.db"))
                 .tracing(Tracing.withExporter(exporter, "himoe-test"))
                 .start()) {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions"))
-                      .header("Content-Type", "application/json")
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"model\":\"himoe\",\"messages\":[{\"role\":\"user\","
-                                  + "\"content\":\"plan: a; b\"}]}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = io.himoe.server.ServerFixtures.chat(s, "himoe", "plan: a; b");
       assertThat(r.statusCode()).isEqualTo(200);
       String tid = r.headers().firstValue("X-Trace-Id").orElseThrow();
       List<SpanData> spans = exporter.getFinishedSpanItems();
