@@ -170,7 +170,7 @@ public record GateScores(List<Score> scores) {
    * @return id to score
    */
   public Map<ExpertId, Double> asMap() {
-    Map<ExpertId, Double> m = new HashMap<>();
+    Map<ExpertId, Double> m = HashMap.newHashMap(scores.size());
     for (Score s : scores) {
       m.put(s.id(), s.value());
     }

@@ -1,6 +1,5 @@
 package io.himoe.router;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -96,36 +95,36 @@ public record GatingPolicy(double temperature, double epsilon, long seed) {
    */
   public GateScores apply(GateScores scores) {
     int n = scores.size();
+    List<GateScores.Score> in = scores.scores();
     double[] w = softmaxStable(scores.values(), temperature);
-    List<GateScores.Score> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      double floored = (1 - epsilon) * w[i] + epsilon / n;
-      out.add(new GateScores.Score(scores.scores().get(i).id(), floored));
-    }
-    if (!scores.hasSelectionBias()) {
-      out.sort(order());
-      return GateScores.trusted(out);
-    }
-    // Order by the biased raw score; ties (and -infinity) fall back to the weight order.
+    boolean biased = scores.hasSelectionBias();
+    // Sort keys computed once per entry (the tie-break hash was most of the sort's cost): the
+    // biased raw score when there are selection biases, then the weight, then the seeded hash.
+    double[] first = new double[n];
+    long[] tie = new long[n];
     Integer[] idx = new Integer[n];
-    double[] key = new double[n];
     for (int i = 0; i < n; i++) {
+      w[i] = (1 - epsilon) * w[i] + epsilon / n;
+      GateScores.Score s = in.get(i);
+      first[i] = biased ? s.value() + s.selectionBias() : w[i];
+      tie[i] = s.id().tieBreak(seed);
       idx[i] = i;
-      GateScores.Score s = scores.scores().get(i);
-      key[i] = s.value() + s.selectionBias();
     }
-    Comparator<GateScores.Score> byWeight = order();
     java.util.Arrays.sort(
         idx,
         (a, b) -> {
-          int c = Double.compare(key[b], key[a]);
-          return c != 0 ? c : byWeight.compare(out.get(a), out.get(b));
+          int c = Double.compare(first[b], first[a]);
+          if (c == 0 && biased) {
+            c = Double.compare(w[b], w[a]);
+          }
+          return c != 0 ? c : Long.compareUnsigned(tie[a], tie[b]);
         });
-    List<GateScores.Score> sorted = new ArrayList<>(n);
-    for (int i : idx) {
-      sorted.add(out.get(i));
+    GateScores.Score[] out = new GateScores.Score[n];
+    for (int j = 0; j < n; j++) {
+      int i = idx[j];
+      out[j] = new GateScores.Score(in.get(i).id(), w[i]);
     }
-    return GateScores.trusted(sorted);
+    return GateScores.trusted(List.of(out));
   }
 
   /**
