@@ -4,6 +4,7 @@ import io.himoe.branches.data.RandomState;
 import io.himoe.branches.memory.EpisodicMemory;
 import io.himoe.branches.model.BranchedNetwork;
 import io.himoe.branches.model.Optimizer;
+import io.himoe.shared.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,14 +12,10 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -72,7 +69,7 @@ final class LearnerFile {
     crc.update(bytes.toByteArray());
     out.writeLong(crc.getValue());
     out.flush();
-    writeAtomically(file, bytes.toByteArray());
+    AtomicFiles.write(file, bytes.toByteArray());
   }
 
   static ContinualLearner load(Path file) throws IOException {
@@ -161,36 +158,6 @@ final class LearnerFile {
       throw new IOException("implausible count " + n);
     }
     return n;
-  }
-
-  /** Temporary file, fsync, atomic rename, then fsync of the directory. */
-  private static void writeAtomically(Path file, byte[] data) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(
-            file + ": the file system cannot rename atomically; not saved (the old file is intact)",
-            e);
-      }
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException e) {
-        // some file systems cannot open a directory for sync; the rename itself is atomic
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   private static void writeConfig(DataOutputStream out, LearnerConfig c) throws IOException {
