@@ -41,7 +41,7 @@ public final class ClBench {
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
                     [--max-branches N] [--merge] [--merge-budget N] [--merge-method distill|svd] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
                     [--gate-hidden N] [--gate-shift N] [--optimizer sgd|adam]
-                    [--gate-fresh on|off] [--train-shift N] [--lr-decay none|cosine]
+                    [--gate-fresh on|off] [--train-shift N] [--lr-decay none|cosine] [--test-shift N]
                     [--seed N]""";
 
   private ClBench() {}
@@ -207,7 +207,8 @@ public final class ClBench {
         flag(a, "gate-fresh", d.gateFresh()),
         Integer.parseInt(a.getOrDefault("train-shift", String.valueOf(d.trainShift()))),
         mergeMethod(a.getOrDefault("merge-method", "distill")),
-        lrDecay(a.getOrDefault("lr-decay", d.cosineDecay() ? "cosine" : "none")));
+        lrDecay(a.getOrDefault("lr-decay", d.cosineDecay() ? "cosine" : "none")),
+        Integer.parseInt(a.getOrDefault("test-shift", String.valueOf(d.testShift()))));
   }
 
   private static boolean flag(Map<String, String> a, String k, boolean dflt) {

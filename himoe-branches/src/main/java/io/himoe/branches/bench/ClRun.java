@@ -153,12 +153,72 @@ public final class ClRun {
   private Prediction predict(
       ContinualLearner learner, BranchedNetwork net, ClTask task, boolean learned) {
     float[][] x = task.test().x();
+    int k = opts.testShift();
+    if (k == 0 || !protocol.name().equals("split-mnist")) {
+      return predictOnce(learner, net, task.name(), learned, x);
+    }
+    // Test-time shifts: the mean of the predictions of the image and of its four copies moved by
+    // k pixels; the branch reported is the unshifted image's, the compute is all five passes'.
+    Prediction p = predictOnce(learner, net, task.name(), learned, x);
+    float[][] sum = new float[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      sum[i] = p.probabilities()[i].clone();
+    }
+    long evaluations = p.branchEvaluations();
+    int[][] moves = {{k, 0}, {-k, 0}, {0, k}, {0, -k}};
+    for (int[] m : moves) {
+      float[][] moved = new float[x.length][];
+      for (int i = 0; i < x.length; i++) {
+        moved[i] = translate(x[i], m[0], m[1]);
+      }
+      Prediction q = predictOnce(learner, net, task.name(), learned, moved);
+      evaluations += q.branchEvaluations();
+      for (int i = 0; i < x.length; i++) {
+        float[] a = sum[i];
+        float[] b = q.probabilities()[i];
+        for (int c = 0; c < a.length; c++) {
+          a[c] += b[c];
+        }
+      }
+    }
+    for (float[] a : sum) {
+      for (int c = 0; c < a.length; c++) {
+        a[c] /= 1 + moves.length;
+      }
+    }
+    return new Prediction(sum, p.branch(), evaluations);
+  }
+
+  /** A 28x28 image moved by (dx, dy) pixels, vacated pixels 0. */
+  static float[] translate(float[] x, int dx, int dy) {
+    float[] out = new float[x.length];
+    for (int r = 0; r < 28; r++) {
+      int sr = r - dy;
+      if (sr < 0 || sr >= 28) {
+        continue;
+      }
+      for (int c = 0; c < 28; c++) {
+        int sc = c - dx;
+        if (sc >= 0 && sc < 28) {
+          out[r * 28 + c] = x[sr * 28 + sc];
+        }
+      }
+    }
+    return out;
+  }
+
+  private Prediction predictOnce(
+      ContinualLearner learner,
+      BranchedNetwork net,
+      String taskName,
+      boolean learned,
+      float[][] x) {
     if (opts.method() != Method.BRANCHES) {
       return net.predictWith(net.branches().getFirst(), x);
     }
     if (protocol.scenario() == Scenario.TASK && learned) {
       // the task id is given: use the branch that learned it
-      return net.predictWith(learner.branchOf(task.name()), x);
+      return net.predictWith(learner.branchOf(taskName), x);
     }
     return net.predict(x, opts.gate());
   }

@@ -37,6 +37,10 @@ import java.util.List;
  * @param gateFresh the gate draws the current task's examples afresh from its training set
  * @param trainShift largest random shift (pixels) of training images of a branch (split MNIST only;
  *     0: none)
+ * @param mergeMethod how consolidation merges two branches
+ * @param cosineDecay half-cosine learning-rate decay over each task's epochs
+ * @param testShift at test time, average the prediction of each image with those of its copies
+ *     shifted by this many pixels up, down, left and right (split MNIST only; 0: none)
  */
 public record RunOptions(
     Method method,
@@ -64,13 +68,17 @@ public record RunOptions(
     boolean gateFresh,
     int trainShift,
     MergeMethod mergeMethod,
-    boolean cosineDecay) {
+    boolean cosineDecay,
+    int testShift) {
 
   private static final boolean GATE_FRESH = false;
 
   /** Copies. */
   public RunOptions {
     hidden = List.copyOf(hidden);
+    if (testShift < 0) {
+      throw new IllegalArgumentException("--test-shift must be >= 0, got " + testShift);
+    }
   }
 
   /**
@@ -79,7 +87,8 @@ public record RunOptions(
    * episodes per task, strength by method. Baselines: 2 epochs of SGD (momentum 0.9) at lr 0.02.
    * Branches: 5 epochs of Adam at lr 0.003, whole-block low-rank rank-32 branches, a gate of width
    * 400 trained 100 passes per task on its remembered images shifted by up to 2 pixels, training
-   * images shifted by up to 1 pixel (both shifts on split MNIST only).
+   * images shifted by up to 1 pixel, and at test time the mean prediction over the image and its
+   * four 1-pixel shifts (all shifts on split MNIST only).
    *
    * @param method the method
    * @return its defaults
@@ -119,6 +128,7 @@ public record RunOptions(
         GATE_FRESH && b,
         b ? 1 : 0,
         MergeMethod.DISTILL,
-        false);
+        false,
+        b ? 1 : 0);
   }
 }

@@ -177,6 +177,35 @@ class ClBenchTest {
             "/nonexistent");
     assertThat(noMnist.code()).isEqualTo(1);
     assertThat(noMnist.err()).contains("fetch-mnist.sh");
+    Out badShift =
+        run(
+            "--protocol",
+            "synthetic",
+            "--scenario",
+            "class",
+            "--method",
+            "branches",
+            "--test-shift",
+            "-1");
+    assertThat(badShift.code()).isEqualTo(2);
+    assertThat(badShift.err()).contains("--test-shift must be >= 0");
+  }
+
+  @Test
+  void testTimeShiftsMoveTheImageAndBlankWhatIsVacated() {
+    float[] x = new float[28 * 28];
+    x[5 * 28 + 7] = 1f; // row 5, column 7
+    float[] right = ClRun.translate(x, 1, 0);
+    assertThat(right[5 * 28 + 8]).isEqualTo(1f);
+    assertThat(right[5 * 28 + 7]).isZero();
+    float[] up = ClRun.translate(x, 0, -2);
+    assertThat(up[3 * 28 + 7]).isEqualTo(1f);
+    float[] edge = new float[28 * 28];
+    edge[27] = 1f; // row 0, last column: moved out of the image
+    float[] gone = ClRun.translate(edge, 1, 0);
+    for (float v : gone) {
+      assertThat(v).isZero();
+    }
   }
 
   private static String[] concat(String[] a, String[] b) {
