@@ -86,7 +86,7 @@ public record RunOptions(
    * set. Every method: 2x400, batch 64, top-1 gate, cosine threshold 0.1, budget 10, no merge, 500
    * episodes per task, strength by method. Baselines: 2 epochs of SGD (momentum 0.9) at lr 0.02.
    * Branches: 5 epochs of Adam at lr 0.003, whole-block low-rank rank-32 branches, a gate of width
-   * 400 trained 100 passes per task on its remembered images shifted by up to 2 pixels, training
+   * 400 trained 200 passes per task on its remembered images shifted by up to 2 pixels, training
    * images shifted by up to 1 pixel, and at test time the mean prediction over the image and its
    * four 1-pixel shifts (all shifts on split MNIST only).
    *
@@ -119,7 +119,7 @@ public record RunOptions(
         10,
         500,
         strength,
-        b ? 100 : 20,
+        b ? 200 : 20,
         0.05,
         1,
         b ? 400 : 128,
