@@ -191,20 +191,7 @@ public final class ClRun {
 
   /** A 28x28 image moved by (dx, dy) pixels, vacated pixels 0. */
   static float[] translate(float[] x, int dx, int dy) {
-    float[] out = new float[x.length];
-    for (int r = 0; r < 28; r++) {
-      int sr = r - dy;
-      if (sr < 0 || sr >= 28) {
-        continue;
-      }
-      for (int c = 0; c < 28; c++) {
-        int sc = c - dx;
-        if (sc >= 0 && sc < 28) {
-          out[r * 28 + c] = x[sr * 28 + sc];
-        }
-      }
-    }
-    return out;
+    return Augmentation.translate(x, 28, 28, dx, dy);
   }
 
   private Prediction predictOnce(

@@ -33,6 +33,31 @@ public sealed interface Augmentation {
     return new Shift(width, height, max);
   }
 
+  /**
+   * @param x a row-major grey image (not modified)
+   * @param width image width
+   * @param height image height
+   * @param dx pixels to the right (negative: left)
+   * @param dy pixels down (negative: up)
+   * @return the image moved by (dx, dy), vacated pixels set to 0
+   */
+  static float[] translate(float[] x, int width, int height, int dx, int dy) {
+    float[] out = new float[x.length];
+    for (int r = 0; r < height; r++) {
+      int sr = r - dy;
+      if (sr < 0 || sr >= height) {
+        continue;
+      }
+      for (int c = 0; c < width; c++) {
+        int sc = c - dx;
+        if (sc >= 0 && sc < width) {
+          out[r * width + c] = x[sr * width + sc];
+        }
+      }
+    }
+    return out;
+  }
+
   /** No variation. */
   record None() implements Augmentation {
     @Override
@@ -71,20 +96,7 @@ public sealed interface Augmentation {
       }
       int dx = random.nextInt(2 * max + 1) - max;
       int dy = random.nextInt(2 * max + 1) - max;
-      float[] out = new float[x.length];
-      for (int r = 0; r < height; r++) {
-        int sr = r - dy;
-        if (sr < 0 || sr >= height) {
-          continue;
-        }
-        for (int c = 0; c < width; c++) {
-          int sc = c - dx;
-          if (sc >= 0 && sc < width) {
-            out[r * width + c] = x[sr * width + sc];
-          }
-        }
-      }
-      return out;
+      return translate(x, width, height, dx, dy);
     }
   }
 }

@@ -191,8 +191,9 @@ public final class OutcomeStreamBench {
       double[] all = new double[m];
       for (int i = 0; i < n; i++) {
         if (fold[i] != f) {
-          double[] s = sums.computeIfAbsent(firstWord(rows.get(i).query()), k -> new double[m]);
-          counts.merge(firstWord(rows.get(i).query()), 1, Integer::sum);
+          String word = firstWord(rows.get(i).query());
+          double[] s = sums.computeIfAbsent(word, k -> new double[m]);
+          counts.merge(word, 1, Integer::sum);
           for (int k = 0; k < m; k++) {
             s[k] += reward[i][k];
             all[k] += reward[i][k];

@@ -221,13 +221,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
         RetryConfig.custom()
             .maxAttempts(policy.maxAttempts())
             .intervalBiFunction(
-                (attempt, outcome) -> {
-                  // The endpoint's Retry-After, when it gave one, is the least we wait.
-                  long backoff = policy.backoff(attempt).toMillis();
-                  return outcome.isLeft() && outcome.getLeft() instanceof LlmException le
-                      ? Math.max(backoff, le.retryAfter().map(Duration::toMillis).orElse(0L))
-                      : backoff;
-                })
+                (attempt, outcome) ->
+                    waitBefore(attempt, outcome.isLeft() ? outcome.getLeft() : null).toMillis())
             .retryOnException(t -> shouldRetry(t, ctx, attempts.get(), retryAllowed))
             .failAfterMaxAttempts(false)
             .build();
@@ -290,12 +285,19 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     if (!le.kind().retryable() && !another) {
       return false;
     }
-    Duration wait = policy.backoff(attempt);
-    if (le.retryAfter().isPresent() && le.retryAfter().get().compareTo(wait) > 0) {
-      wait = le.retryAfter().get();
-    }
-    long needed = wait.plus(policy.minAttemptTime()).toMillis();
+    long needed = waitBefore(attempt, le).plus(policy.minAttemptTime()).toMillis();
     return retryAllowed.getAsBoolean() && !ctx.cancel().isCancelled() && ctx.remainingMs() > needed;
+  }
+
+  /** The wait before the next attempt: the backoff, or longer when the endpoint asked. */
+  private Duration waitBefore(int attempt, Throwable failure) {
+    Duration backoff = policy.backoff(attempt);
+    if (failure instanceof LlmException le
+        && le.retryAfter().isPresent()
+        && le.retryAfter().get().compareTo(backoff) > 0) {
+      return le.retryAfter().get();
+    }
+    return backoff;
   }
 
   private ChatResult attempt(Context ctx, Set<LlmClient> failed, Call call) {

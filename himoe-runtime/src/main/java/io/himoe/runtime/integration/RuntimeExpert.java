@@ -13,6 +13,7 @@ import io.himoe.shared.TokenListener;
 import io.himoe.shared.TtlLruCache;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -100,13 +101,9 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
                 : delegate.infer(input, ctx));
   }
 
-  /** A call of the wrapped expert. */
-  interface Call {
-    ExpertOut run() throws Exception;
-  }
-
   /** The cached answer when the profile allows it, else {@code call} behind the bulkhead. */
-  ExpertOut cachedOr(InputData input, Context ctx, PerformanceProfile profile, Call call)
+  ExpertOut cachedOr(
+      InputData input, Context ctx, PerformanceProfile profile, Callable<ExpertOut> call)
       throws Exception {
     if (profile.cacheEnabled()) {
       var cached = cache.get(input);
@@ -118,7 +115,7 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
     misses.incrementAndGet();
     ExpertOut out;
     try (var _ = bulkhead.acquire(ctx.remaining())) {
-      out = call.run();
+      out = call.call();
     }
     if (profile.cacheEnabled()) {
       cache.put(input, out);

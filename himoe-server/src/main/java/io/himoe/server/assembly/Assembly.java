@@ -150,7 +150,7 @@ public final class Assembly implements AutoCloseable {
     this.manager =
         ExpertManager.create(ExpertRegistry.create(), managementPolicy, ScoreWeights.ofDefaults());
     this.runtime =
-        config.runtime().enabled() ? Optional.of(runtime(config.runtime())) : Optional.empty();
+        config.runtime().enabled() ? Optional.of(newRuntime(config.runtime())) : Optional.empty();
     for (HimoeConfig.Expert spec : config.experts()) {
       specs.put(spec.name(), spec);
       bare.put(spec.name(), managed(spec, ExpertKinds.create(spec)));
@@ -496,7 +496,7 @@ public final class Assembly implements AutoCloseable {
    * The runtime of {@code runtime:}: complexity rules and this machine's probes; a fixed mode is a
    * decision matrix with that mode in every cell.
    */
-  private static RuntimeManager runtime(HimoeConfig.Runtime rc) {
+  private static RuntimeManager newRuntime(HimoeConfig.Runtime rc) {
     RuntimeManager.Builder b = RuntimeManager.builder();
     if (!rc.mode().equals("auto")) {
       PerformanceMode mode = PerformanceMode.valueOf(rc.mode().toUpperCase(Locale.ROOT));

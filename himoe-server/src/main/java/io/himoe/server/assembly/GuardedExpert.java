@@ -9,6 +9,7 @@ import io.himoe.shared.InputData;
 import io.himoe.shared.TokenListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,22 +111,17 @@ class GuardedExpert implements Expert {
         new ExpertAux(a.latencyMs(), a.costUnits() + costPerCall, a.confidence(), a.traceId()));
   }
 
-  /** One call of the expert itself. */
-  interface Call {
-    ExpertOut run() throws Exception;
-  }
-
   /** Runs {@code call} within {@code max_instances}, waiting for a slot until the deadline. */
-  ExpertOut limited(Call call, Context ctx) throws Exception {
+  ExpertOut limited(Callable<ExpertOut> call, Context ctx) throws Exception {
     if (slots == null) {
-      return call.run();
+      return call.call();
     }
     if (!slots.tryAcquire(Math.max(0, ctx.remainingMs()), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(
           "at capacity (max_instances=" + maxInstances + ") until the deadline");
     }
     try {
-      return call.run();
+      return call.call();
     } finally {
       slots.release();
     }

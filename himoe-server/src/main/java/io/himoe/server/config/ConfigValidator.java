@@ -20,15 +20,17 @@ final class ConfigValidator {
   private static final Set<String> ENCODERS = Set.of("hashing", "minilm");
   private static final Set<String> BANDITS = Set.of("ucb1", "thompson", "linucb");
   private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
-  private static final Set<String> EXPORTERS =
-      java.util.Collections.unmodifiableSequencedSet(
-          new java.util.LinkedHashSet<>(List.of("none", "logging", "otlp")));
+  private static final Set<String> EXPORTERS = ordered("none", "logging", "otlp");
   private static final Set<String> RUNTIME_MODES =
-      java.util.Collections.unmodifiableSequencedSet(
-          new java.util.LinkedHashSet<>(
-              List.of("auto", "eco", "balanced", "performance", "maximum")));
+      ordered("auto", "eco", "balanced", "performance", "maximum");
 
   private final List<String> problems = new ArrayList<>();
+
+  /** A set that lists its values in the given order (error messages name them in that order). */
+  private static Set<String> ordered(String... values) {
+    return java.util.Collections.unmodifiableSequencedSet(
+        new java.util.LinkedHashSet<>(List.of(values)));
+  }
 
   private ConfigValidator() {}
 

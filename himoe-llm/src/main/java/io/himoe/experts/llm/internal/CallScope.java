@@ -67,6 +67,13 @@ public final class CallScope {
   }
 
   /**
+   * @return the current time on the scope's clock
+   */
+  public Instant now() {
+    return clock.instant();
+  }
+
+  /**
    * @return the time left before the deadline, never negative
    */
   public Duration remaining() {

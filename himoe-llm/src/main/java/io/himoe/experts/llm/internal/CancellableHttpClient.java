@@ -148,7 +148,7 @@ public final class CancellableHttpClient implements HttpClient {
     response
         .headers()
         .firstValue("Retry-After")
-        .flatMap(v -> retryAfter(v, java.time.Instant.now()))
+        .flatMap(v -> retryAfter(v, scope.now()))
         .ifPresent(scope::retryAfter);
   }
 
