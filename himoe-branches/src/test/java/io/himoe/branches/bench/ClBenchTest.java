@@ -189,6 +189,25 @@ class ClBenchTest {
             "-1");
     assertThat(badShift.code()).isEqualTo(2);
     assertThat(badShift.err()).contains("--test-shift must be >= 0");
+    String[] common = {"--protocol", "synthetic", "--scenario", "class", "--method", "branches"};
+    Out badNumber = run(concat(common, new String[] {"--epochs", "five"}));
+    assertThat(badNumber.code()).isEqualTo(2);
+    assertThat(badNumber.err()).contains("--epochs needs a whole number, got 'five'");
+    Out badDecimal = run(concat(common, new String[] {"--lr", "fast"}));
+    assertThat(badDecimal.err()).contains("--lr needs a number, got 'fast'");
+    Out badHidden = run(concat(common, new String[] {"--hidden", "400,x"}));
+    assertThat(badHidden.err()).contains("--hidden needs a whole number, got 'x'");
+    Out badElastic = run(concat(common, new String[] {"--train-elastic", "-2"}));
+    assertThat(badElastic.code()).isEqualTo(2);
+    assertThat(badElastic.err()).contains("--train-elastic must be a finite number of pixels");
+  }
+
+  @Test
+  void helpExplainsTheOptionsOnStandardOutput() {
+    Out help = run("cl", "run", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("usage: cl run", "--protocol", "--train-elastic", "JSON");
+    assertThat(help.err()).isEmpty();
   }
 
   @Test

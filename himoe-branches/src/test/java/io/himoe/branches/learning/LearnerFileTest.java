@@ -34,7 +34,9 @@ class LearnerFileTest {
         .withConflict(ConflictMeasure.COSINE, 0.1)
         .withOptimizer(io.himoe.branches.model.Optimizer.adam())
         .withCosineDecay(true)
-        .withGateAugmentation(Augmentation.shift(4, 3, 1));
+        .withGateAugmentation(Augmentation.shift(4, 3, 1))
+        .withTrainAugmentation(
+            Augmentation.shift(4, 3, 1).andThen(Augmentation.elastic(4, 3, 2, 0.5)));
   }
 
   private static ContinualLearner trained(BranchedNetwork n) {
