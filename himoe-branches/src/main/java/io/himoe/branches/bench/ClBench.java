@@ -104,7 +104,7 @@ public final class ClBench {
       Scenario scenario = Scenario.valueOf(need(a, "scenario").toUpperCase(Locale.ROOT));
       Method method = Method.parse(need(a, "method"));
       Protocol protocol = protocol(need(a, "protocol"), scenario, a);
-      RunOptions opts = options(method, a);
+      RunOptions opts = options(method, protocol.name(), a);
       double[] joint =
           a.containsKey("joint-reference")
               ? JointReference.read(Path.of(a.get("joint-reference")), protocol)
@@ -198,8 +198,8 @@ public final class ClBench {
     return Path.of(a.getOrDefault("clinc", env != null ? env : "../shared/data/clinc150"));
   }
 
-  private static RunOptions options(Method m, Map<String, String> a) {
-    RunOptions d = RunOptions.of(m);
+  private static RunOptions options(Method m, String protocol, Map<String, String> a) {
+    RunOptions d = RunOptions.of(m, protocol);
     List<Integer> hidden = new ArrayList<>();
     for (String h : a.getOrDefault("hidden", "400,400").split(",")) {
       hidden.add(integer(Map.of("hidden", h), "hidden", 0));
