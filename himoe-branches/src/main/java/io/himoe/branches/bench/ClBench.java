@@ -37,7 +37,7 @@ public final class ClBench {
                     --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
                     [--report DIR] [--joint-reference FILE] [--mnist DIR] [--validation] [--clinc DIR] [--limit N] [--tasks N]
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
-                    [--gate soft|top1|top2|parallel2|parallel2-rule] [--granularity block|hidden|head]
+                    [--gate soft|top1|top2|parallel2|parallel3|parallel2-entropy|parallel2-agreement|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
                     [--max-branches N] [--merge] [--merge-budget N] [--merge-method distill|svd] [--memory N] [--strength X] [--gate-epochs N] [--gate-lr X]
                     [--gate-hidden N] [--gate-shift N] [--optimizer sgd|adam]
@@ -64,6 +64,10 @@ public final class ClBench {
                           branch training images moved by up to N pixels / deformed elastically
                           by control points displaced up to PX pixels (split MNIST only)
         --test-shift N    mean prediction over the image and its four N-pixel shifts
+        --gate MODE       top1 (default), top2, soft (every branch mixed by the gate), parallelP
+                          (P branches computed, the most confident kept; -entropy, -agreement
+                          verifiers) or parallel2-rule (rule verifier: only classes of tasks
+                          learned so far are valid, times confidence)
         Other options set the model and its training; see docs/branches.md.""";
 
   private ClBench() {}
@@ -313,11 +317,13 @@ public final class ClBench {
       case "parallel3" -> GateMode.parallel(3, Verifier.confidence());
       case "parallel2-entropy" -> GateMode.parallel(2, Verifier.lowEntropy());
       case "parallel2-agreement" -> GateMode.parallel(2, Verifier.agreement());
+      case "parallel2-rule" -> GateMode.parallel(2, ClRun.LEARNED_CLASSES_RULE);
       default ->
           throw new IllegalArgumentException(
               "unknown gate '"
                   + g
-                  + "': use soft, top1, top2, parallel2, parallel3, parallel2-entropy or parallel2-agreement");
+                  + "': use soft, top1, top2, parallel2, parallel3, parallel2-entropy,"
+                  + " parallel2-agreement or parallel2-rule");
     };
   }
 

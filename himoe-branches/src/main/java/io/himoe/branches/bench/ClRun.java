@@ -12,10 +12,13 @@ import io.himoe.branches.metrics.AccuracyMatrix;
 import io.himoe.branches.metrics.ClMetrics;
 import io.himoe.branches.model.BranchKind;
 import io.himoe.branches.model.BranchedNetwork;
+import io.himoe.branches.model.GateMode;
 import io.himoe.branches.model.NetworkConfig;
 import io.himoe.branches.model.Prediction;
+import io.himoe.branches.model.Verifier;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -27,10 +30,21 @@ public final class ClRun {
   /** Control points per axis of the elastic distortion: one every 9 pixels on 28x28 images. */
   private static final int ELASTIC_GRID = 4;
 
+  /**
+   * Stands for the rule-based verifier in {@link RunOptions#gate()} ({@code --gate
+   * parallel2-rule}): a run binds it to its rule — only classes of the tasks learned so far are
+   * valid answers — and multiplies it by the candidate's confidence.
+   */
+  static final Verifier LEARNED_CLASSES_RULE =
+      (probs, all) -> {
+        throw new IllegalStateException("the learned-classes rule is bound by a run");
+      };
+
   private final Protocol protocol;
   private final RunOptions opts;
   private final PrintStream progress;
   private final Clock clock;
+  private final BitSet learnedClasses = new BitSet();
 
   /**
    * @param protocol the tasks
@@ -91,6 +105,9 @@ public final class ClRun {
               progress.println("  " + c.reason());
             }
           }
+        }
+        for (int c : task.classes()) {
+          learnedClasses.set(c);
         }
         last = evaluate(learner, net, i);
         r[i] = last.accuracy;
@@ -210,7 +227,16 @@ public final class ClRun {
       // the task id is given: use the branch that learned it
       return net.predictWith(learner.branchOf(taskName), x);
     }
-    return net.predict(x, opts.gate());
+    return net.predict(x, gateMode());
+  }
+
+  private GateMode gateMode() {
+    if (opts.gate() instanceof GateMode.ParallelVerifier pv
+        && pv.verifier() == LEARNED_CLASSES_RULE) {
+      Verifier rule = Verifier.rule(learnedClasses::get).and(Verifier.confidence());
+      return new GateMode.ParallelVerifier(pv.p(), rule, pv.combine());
+    }
+    return opts.gate();
   }
 
   /** The predicted label; in the task scenario only the task's classes compete. */

@@ -89,6 +89,34 @@ class ClBenchTest {
   }
 
   @Test
+  void theRuleVerifierRunsTwoBranchesAndKeepsOneThatAnswersALearnedClass() throws Exception {
+    String[] common = {
+      "--protocol",
+      "synthetic",
+      "--scenario",
+      "class",
+      "--hidden",
+      "32",
+      "--epochs",
+      "8",
+      "--lr",
+      "0.05"
+    };
+    Out rule =
+        run(concat(common, new String[] {"--method", "branches", "--gate", "parallel2-rule"}));
+    Out top1 = run(concat(common, new String[] {"--method", "branches"}));
+    assertThat(rule.code()).as(rule.err()).isZero();
+    JsonNode r = lastJson(rule.out());
+    JsonNode t = lastJson(top1.out());
+    // two branches computed per input once there are two, against one for top-1
+    assertThat(r.get("compute_ratio").asDouble()).isGreaterThan(1.5);
+    assertThat(t.get("compute_ratio").asDouble()).isEqualTo(1.0);
+    // same training (same seed): the verifier only changes which branch answers
+    assertThat(r.get("spawns").asInt()).isEqualTo(t.get("spawns").asInt());
+    assertThat(r.get("average_accuracy").asDouble()).isGreaterThan(1.0 / 3);
+  }
+
+  @Test
   void intransigenceComesFromASavedJointRun() throws Exception {
     String[] common = {
       "cl",
