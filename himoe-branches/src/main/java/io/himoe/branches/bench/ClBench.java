@@ -108,7 +108,7 @@ public final class ClBench {
       Scenario scenario = Scenario.valueOf(need(a, "scenario").toUpperCase(Locale.ROOT));
       Method method = Method.parse(need(a, "method"));
       Protocol protocol = protocol(need(a, "protocol"), scenario, a);
-      RunOptions opts = options(method, protocol.name(), a);
+      RunOptions opts = options(method, protocol, a);
       double[] joint =
           a.containsKey("joint-reference")
               ? JointReference.read(Path.of(a.get("joint-reference")), protocol)
@@ -202,8 +202,8 @@ public final class ClBench {
     return Path.of(a.getOrDefault("clinc", env != null ? env : "../shared/data/clinc150"));
   }
 
-  private static RunOptions options(Method m, String protocol, Map<String, String> a) {
-    RunOptions d = RunOptions.of(m, protocol);
+  private static RunOptions options(Method m, Protocol protocol, Map<String, String> a) {
+    RunOptions d = RunOptions.of(m, protocol.name(), protocol.scenario());
     List<Integer> hidden = new ArrayList<>();
     for (String h : a.getOrDefault("hidden", "400,400").split(",")) {
       hidden.add(integer(Map.of("hidden", h), "hidden", 0));

@@ -96,25 +96,35 @@ public record RunOptions(
    * four 1-pixel shifts (all shifts on split MNIST only).
    *
    * @param method the method
-   * @return its defaults on split MNIST
+   * @return its defaults on split MNIST, class-incremental
    */
   public static RunOptions of(Method method) {
-    return of(method, "split-mnist");
+    return of(method, "split-mnist", Scenario.CLASS);
   }
 
   /**
-   * Defaults for a protocol: those of {@link #of(Method)}, except that the branches' gate has width
-   * 128 on protocols of ten tasks (permuted MNIST, CLINC150 by domain). A width-400 gate over 784
-   * inputs costs 0.66 of one network: with ten branches it takes the parameters past the 3x budget
-   * (3.08x on permuted MNIST; 2.63x with width 128).
+   * Defaults for a protocol and scenario: those of {@link #of(Method)}, except that
+   *
+   * <ul>
+   *   <li>the branches' gate has width 128 on protocols of ten tasks (permuted MNIST, CLINC150 by
+   *       domain): a width-400 gate over 784 inputs costs 0.66 of one network, and with ten
+   *       branches it takes the parameters past the 3x budget (3.08x on permuted MNIST; 2.63x with
+   *       width 128);
+   *   <li>in the task scenario the branches' training images are also deformed elastically (control
+   *       points displaced by up to 2 pixels): on the validation split it lifted the task scenario
+   *       on each of 3 seeds (99.50 to 99.64 on average) but lowered the domain and class
+   *       scenarios, where the gate's routing is what limits accuracy.
+   * </ul>
    *
    * @param method the method
    * @param protocol the protocol's name ({@code split-mnist}, {@code permuted-mnist}, ...)
+   * @param scenario the scenario
    * @return its defaults there
    */
-  public static RunOptions of(Method method, String protocol) {
+  public static RunOptions of(Method method, String protocol, Scenario scenario) {
     boolean b = method == Method.BRANCHES;
     int gateHidden = b && protocol.equals("split-mnist") ? 400 : 128;
+    double elastic = b && scenario == Scenario.TASK ? 2 : 0;
     double strength =
         switch (method) {
           case EWC -> 50;
@@ -150,6 +160,6 @@ public record RunOptions(
         MergeMethod.DISTILL,
         false,
         b ? 1 : 0,
-        0);
+        elastic);
   }
 }

@@ -10,12 +10,16 @@ class RunOptionsTest {
   @Test
   void theGateIsNarrowerOnTenTaskProtocolsToStayWithinTheParameterBudget() {
     assertThat(RunOptions.of(Method.BRANCHES).gateHidden()).isEqualTo(400);
-    assertThat(RunOptions.of(Method.BRANCHES, "split-mnist").gateHidden()).isEqualTo(400);
-    assertThat(RunOptions.of(Method.BRANCHES, "permuted-mnist").gateHidden()).isEqualTo(128);
-    assertThat(RunOptions.of(Method.BRANCHES, "clinc-domains").gateHidden()).isEqualTo(128);
-    assertThat(RunOptions.of(Method.EWC, "split-mnist").gateHidden()).isEqualTo(128);
+    assertThat(RunOptions.of(Method.BRANCHES, "split-mnist", Scenario.CLASS).gateHidden())
+        .isEqualTo(400);
+    assertThat(RunOptions.of(Method.BRANCHES, "permuted-mnist", Scenario.DOMAIN).gateHidden())
+        .isEqualTo(128);
+    assertThat(RunOptions.of(Method.BRANCHES, "clinc-domains", Scenario.CLASS).gateHidden())
+        .isEqualTo(128);
+    assertThat(RunOptions.of(Method.EWC, "split-mnist", Scenario.CLASS).gateHidden())
+        .isEqualTo(128);
     // everything else is the same on every protocol
-    assertThat(RunOptions.of(Method.BRANCHES, "permuted-mnist").epochs())
+    assertThat(RunOptions.of(Method.BRANCHES, "permuted-mnist", Scenario.DOMAIN).epochs())
         .isEqualTo(RunOptions.of(Method.BRANCHES).epochs());
   }
 
@@ -28,6 +32,16 @@ class RunOptionsTest {
     assertThat(n.trainShift()).isZero();
     assertThat(n.testShift()).isZero();
     assertThat(n.trainElastic()).isZero();
+  }
+
+  @Test
+  void onlyTheTaskScenarioDeformsTheBranchesTrainingImagesByDefault() {
+    assertThat(RunOptions.of(Method.BRANCHES, "split-mnist", Scenario.TASK).trainElastic())
+        .isEqualTo(2);
+    assertThat(RunOptions.of(Method.BRANCHES, "split-mnist", Scenario.DOMAIN).trainElastic())
+        .isZero();
+    assertThat(RunOptions.of(Method.BRANCHES).trainElastic()).isZero();
+    assertThat(RunOptions.of(Method.EWC, "split-mnist", Scenario.TASK).trainElastic()).isZero();
   }
 
   @Test
