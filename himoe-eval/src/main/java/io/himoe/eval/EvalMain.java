@@ -9,9 +9,10 @@ import picocli.CommandLine;
 
 /**
  * Entry point of {@code himoe eval}: {@code routes} measures a router fitted on labelled data,
- * {@code outcomes} measures a learned model choice on per-model outcome data. Progress goes to
- * stderr; the last stdout line is one JSON object with the results. Exit codes: 0 success, 1 the
- * evaluation failed, 2 bad command line or bad input (the message names the file, line and field).
+ * {@code outcomes} measures a learned model choice on per-model outcome data, {@code embed} writes
+ * a data file's encoded text to a vector file. Progress goes to stderr; the last stdout line is one
+ * JSON object with the results. Exit codes: 0 success, 1 the evaluation failed, 2 bad command line
+ * or bad input (the message names the file, line and field).
  */
 public final class EvalMain {
 
@@ -54,6 +55,7 @@ public final class EvalMain {
         new CommandLine(new EvalCommand())
             .addSubcommand(new RoutesCommand(out, err, ticker))
             .addSubcommand(new OutcomesCommand(out, err, ticker))
+            .addSubcommand(new EmbedCommand(out, err, ticker))
             .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
             .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
             .setExecutionExceptionHandler(
