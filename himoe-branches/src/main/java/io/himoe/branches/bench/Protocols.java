@@ -5,6 +5,7 @@ import io.himoe.branches.data.Dataset;
 import io.himoe.branches.data.HashingFeatures;
 import io.himoe.branches.data.Idx;
 import io.himoe.branches.data.SyntheticTasks;
+import io.himoe.shared.VectorFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,6 +117,99 @@ public final class Protocols {
   public static Protocol clincDomains(Path dir, Scenario scenario, int dim) throws IOException {
     List<Clinc.Utterance> train = Clinc.read(dir.resolve("train.jsonl"));
     List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
+    HashingFeatures enc = new HashingFeatures(dim);
+    return clincDomains(scenario, train, hashed(train, enc), test, hashed(test, enc), dim);
+  }
+
+  /**
+   * CLINC150 split by domain on sentence embeddings computed beforehand by {@code himoe eval embed}
+   * (for instance MiniLM): {@code features/train.vec} and {@code features/val.vec} hold one vector
+   * per utterance of {@code train.jsonl} and {@code val.jsonl}, in file order.
+   *
+   * @param dir directory holding {@code train.jsonl} and {@code val.jsonl}
+   * @param scenario the scenario
+   * @param features directory holding {@code train.vec} and {@code val.vec}
+   * @return the protocol
+   * @throws IOException if a file cannot be read, or a vector file does not match its utterances
+   */
+  public static Protocol clincDomains(Path dir, Scenario scenario, Path features)
+      throws IOException {
+    List<Clinc.Utterance> train = Clinc.read(dir.resolve("train.jsonl"));
+    List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
+    VectorFile trainX = matching(features.resolve("train.vec"), train, "train.jsonl");
+    VectorFile testX = matching(features.resolve("val.vec"), test, "val.jsonl");
+    if (trainX.dimension() != testX.dimension() || !trainX.encoder().equals(testX.encoder())) {
+      throw new IOException(
+          features
+              + ": train.vec ("
+              + trainX.encoder()
+              + ", "
+              + trainX.dimension()
+              + " dims) and val.vec ("
+              + testX.encoder()
+              + ", "
+              + testX.dimension()
+              + " dims) come from different encoders");
+    }
+    return clincDomains(
+        scenario, train, scaled(trainX.rows()), test, scaled(testX.rows()), trainX.dimension());
+  }
+
+  private static VectorFile matching(Path file, List<Clinc.Utterance> rows, String source)
+      throws IOException {
+    VectorFile f = VectorFile.read(file);
+    if (f.rows().size() != rows.size() || f.dimension() == 0) {
+      throw new IOException(
+          file
+              + " has "
+              + f.rows().size()
+              + " vectors but "
+              + source
+              + " has "
+              + rows.size()
+              + " utterances: make it again with 'himoe eval embed --data "
+              + source
+              + "'");
+    }
+    return f;
+  }
+
+  private static List<float[]> hashed(List<Clinc.Utterance> rows, HashingFeatures enc) {
+    List<float[]> out = new ArrayList<>(rows.size());
+    for (Clinc.Utterance u : rows) {
+      out.add(enc.encode(u.text()));
+    }
+    return scaled(out);
+  }
+
+  /**
+   * Each vector at norm 10: unit vectors are ~10x smaller than an MNIST image; scaled alike, the
+   * same learning rate suits every protocol.
+   */
+  private static List<float[]> scaled(List<float[]> rows) {
+    List<float[]> out = new ArrayList<>(rows.size());
+    for (float[] r : rows) {
+      double norm = 0;
+      for (float v : r) {
+        norm += v * v;
+      }
+      float k = norm == 0 ? 0f : (float) (10 / Math.sqrt(norm));
+      float[] v = new float[r.length];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = r[i] * k;
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  private static Protocol clincDomains(
+      Scenario scenario,
+      List<Clinc.Utterance> train,
+      List<float[]> trainX,
+      List<Clinc.Utterance> test,
+      List<float[]> testX,
+      int dim) {
     Map<String, List<String>> intents = new LinkedHashMap<>();
     for (Clinc.Utterance u : train) {
       if (u.domain().equals("oos")) {
@@ -128,7 +222,6 @@ public final class Protocols {
     }
     List<String> global = new ArrayList<>();
     intents.values().forEach(global::addAll);
-    HashingFeatures enc = new HashingFeatures(dim);
     List<ClTask> tasks = new ArrayList<>();
     for (Map.Entry<String, List<String>> d : intents.entrySet()) {
       List<String> local = d.getValue();
@@ -139,8 +232,8 @@ public final class Protocols {
       tasks.add(
           new ClTask(
               d.getKey(),
-              encode(train, d.getKey(), local, global, scenario, enc),
-              encode(test, d.getKey(), local, global, scenario, enc),
+              select(train, trainX, d.getKey(), local, global, scenario),
+              select(test, testX, d.getKey(), local, global, scenario),
               classes));
     }
     int outputs =
@@ -188,24 +281,19 @@ public final class Protocols {
     return s == Scenario.DOMAIN ? d.relabel(y -> y - first) : d;
   }
 
-  private static Dataset encode(
+  private static Dataset select(
       List<Clinc.Utterance> all,
+      List<float[]> features,
       String domain,
       List<String> local,
       List<String> global,
-      Scenario s,
-      HashingFeatures enc) {
+      Scenario s) {
     List<float[]> x = new ArrayList<>();
     List<Integer> y = new ArrayList<>();
-    for (Clinc.Utterance u : all) {
+    for (int i = 0; i < all.size(); i++) {
+      Clinc.Utterance u = all.get(i);
       if (u.domain().equals(domain) && local.contains(u.intent())) {
-        float[] v = enc.encode(u.text());
-        for (int i = 0; i < v.length; i++) {
-          // unit-norm vectors are ~10x smaller than an MNIST image; scaled alike, the same learning
-          // rate suits both protocols
-          v[i] *= 10f;
-        }
-        x.add(v);
+        x.add(features.get(i));
         y.add(s == Scenario.DOMAIN ? local.indexOf(u.intent()) : global.indexOf(u.intent()));
       }
     }

@@ -1,12 +1,16 @@
 package io.himoe.branches.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.himoe.shared.VectorFile;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +59,61 @@ class ProtocolsTest {
     }
     assertThat(train).isEqualTo(50);
     assertThat(test).isEqualTo(10);
+  }
+
+  private Path clinc() throws IOException {
+    Path d = dir.resolve("clinc");
+    Files.createDirectories(d);
+    String rows =
+        String.join(
+            "\n",
+            "{\"text\": \"book a flight\", \"intent\": \"book_flight\", \"domain\": \"travel\"}",
+            "",
+            "{\"text\": \"what is my balance\", \"intent\": \"balance\", \"domain\": \"banking\"}",
+            "{\"text\": \"sing me a song\", \"intent\": \"oos\", \"domain\": \"oos\"}",
+            "{\"text\": \"lost luggage\", \"intent\": \"lost_luggage\", \"domain\": \"travel\"}");
+    Files.writeString(d.resolve("train.jsonl"), rows);
+    Files.writeString(d.resolve("val.jsonl"), rows);
+    return d;
+  }
+
+  @Test
+  void clincOnPrecomputedEmbeddingsUsesEachUtterancesVectorAtNormTen() throws IOException {
+    Path data = clinc();
+    Path features = dir.resolve("features");
+    List<float[]> v =
+        List.of(
+            new float[] {3, 4, 0},
+            new float[] {0, 1, 0},
+            new float[] {1, 1, 1},
+            new float[] {0, 0, 2});
+    new VectorFile("minilm", v).write(features.resolve("train.vec"));
+    new VectorFile("minilm", v).write(features.resolve("val.vec"));
+    Protocol p = Protocols.clincDomains(data, Scenario.CLASS, features);
+    assertThat(p.inputs()).isEqualTo(3);
+    assertThat(p.tasks()).extracting(ClTask::name).containsExactly("travel", "banking");
+    ClTask travel = p.tasks().getFirst();
+    // rows 0 and 3 of the file (the blank line is not a row; the oos row belongs to no task)
+    assertThat(travel.train().x()[0]).containsExactly(6f, 8f, 0f);
+    assertThat(travel.train().x()[1]).containsExactly(0f, 0f, 10f);
+    assertThat(p.tasks().get(1).test().x()[0]).containsExactly(0f, 10f, 0f);
+  }
+
+  @Test
+  void clincEmbeddingsThatDoNotMatchTheirUtterancesAreRefusedNamingTheFile() throws IOException {
+    Path data = clinc();
+    Path features = dir.resolve("features");
+    new VectorFile("minilm", List.of(new float[] {1, 2})).write(features.resolve("train.vec"));
+    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features))
+        .hasMessageContaining("train.vec has 1 vectors but train.jsonl has 4 utterances")
+        .hasMessageContaining("himoe eval embed");
+    List<float[]> four = Collections.nCopies(4, new float[] {1, 2});
+    new VectorFile("minilm", four).write(features.resolve("train.vec"));
+    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features))
+        .hasMessageContaining("val.vec")
+        .hasMessageContaining("no such vector file");
+    new VectorFile("hashing-2", four).write(features.resolve("val.vec"));
+    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features))
+        .hasMessageContaining("different encoders");
   }
 }
