@@ -18,6 +18,20 @@ class ClBenchTest {
 
   @TempDir Path dir;
 
+  /** The reduced class-incremental protocol, small enough for a unit test. */
+  private static final String[] SYNTHETIC_CLASS = {
+    "--protocol",
+    "synthetic",
+    "--scenario",
+    "class",
+    "--hidden",
+    "32",
+    "--epochs",
+    "8",
+    "--lr",
+    "0.05"
+  };
+
   private record Out(int code, String out, String err) {}
 
   private static Out run(String... args) {
@@ -39,18 +53,7 @@ class ClBenchTest {
 
   @Test
   void branchesBeatNaiveOnTheReducedClassIncrementalProtocol() throws Exception {
-    String[] common = {
-      "--protocol",
-      "synthetic",
-      "--scenario",
-      "class",
-      "--hidden",
-      "32",
-      "--epochs",
-      "8",
-      "--lr",
-      "0.05"
-    };
+    String[] common = SYNTHETIC_CLASS;
     Out branches =
         run(
             concat(
@@ -90,18 +93,7 @@ class ClBenchTest {
 
   @Test
   void theRuleVerifierRunsTwoBranchesAndKeepsOneThatAnswersALearnedClass() throws Exception {
-    String[] common = {
-      "--protocol",
-      "synthetic",
-      "--scenario",
-      "class",
-      "--hidden",
-      "32",
-      "--epochs",
-      "8",
-      "--lr",
-      "0.05"
-    };
+    String[] common = SYNTHETIC_CLASS;
     Out rule =
         run(concat(common, new String[] {"--method", "branches", "--gate", "parallel2-rule"}));
     Out top1 = run(concat(common, new String[] {"--method", "branches"}));
