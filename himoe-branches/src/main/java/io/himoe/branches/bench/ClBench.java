@@ -57,7 +57,8 @@ public final class ClBench {
         --method          branches (this module) or a baseline: naive, ewc, si, l2, replay, joint
         --report DIR      write the accuracy matrix, metrics and plots (PNG, Markdown) to DIR
         --joint-reference FILE  a joint run's JSON output: adds intransigence
-        --validation      split MNIST: the last 10 000 training images stand in for the test set
+        --validation      choose settings without the test set: split MNIST evaluates on the last
+                          10 000 training images, CLINC150 on every sixth training utterance
         --mnist DIR       the IDX files (default ~/.cache/himoe/mnist-data; fetch-mnist.sh)
         --clinc-features DIR  CLINC150 on sentence embeddings instead of hashed words: DIR holds
                           train.vec and val.vec from 'himoe eval embed --data .../train.jsonl'
@@ -181,8 +182,9 @@ public final class ClBench {
           Protocols.permutedMnist(mnistDir(a), s, integer(a, "tasks", 10), limit);
       case "clinc-domains" ->
           a.containsKey("clinc-features")
-              ? Protocols.clincDomains(clincDir(a), s, Path.of(a.get("clinc-features")))
-              : Protocols.clincDomains(clincDir(a), s, 2048);
+              ? Protocols.clincDomains(
+                  clincDir(a), s, Path.of(a.get("clinc-features")), a.containsKey("validation"))
+              : Protocols.clincDomains(clincDir(a), s, 2048, a.containsKey("validation"));
       case "synthetic" -> Protocols.synthetic(s, integer(a, "seed", 1));
       default ->
           throw new IllegalArgumentException(

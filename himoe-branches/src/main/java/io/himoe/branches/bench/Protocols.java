@@ -111,14 +111,36 @@ public final class Protocols {
    * @param dir directory holding {@code train.jsonl} and {@code val.jsonl}
    * @param scenario the scenario
    * @param dim hashing dimensions
+   * @param validation evaluate on every sixth training utterance (held out) instead of {@code
+   *     val.jsonl}, which is then not read
    * @return the protocol
    * @throws IOException if the files cannot be read
    */
-  public static Protocol clincDomains(Path dir, Scenario scenario, int dim) throws IOException {
+  public static Protocol clincDomains(Path dir, Scenario scenario, int dim, boolean validation)
+      throws IOException {
     List<Clinc.Utterance> train = Clinc.read(dir.resolve("train.jsonl"));
-    List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
     HashingFeatures enc = new HashingFeatures(dim);
-    return clincDomains(scenario, train, hashed(train, enc), test, hashed(test, enc), dim);
+    List<float[]> trainX = hashed(train, enc);
+    if (validation) {
+      return heldOut(scenario, train, trainX, dim);
+    }
+    List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
+    return clincDomains(scenario, train, trainX, test, hashed(test, enc), dim);
+  }
+
+  /** Every sixth utterance of the training file becomes the evaluation set. */
+  private static Protocol heldOut(
+      Scenario scenario, List<Clinc.Utterance> train, List<float[]> trainX, int dim) {
+    List<Clinc.Utterance> fit = new ArrayList<>();
+    List<float[]> fitX = new ArrayList<>();
+    List<Clinc.Utterance> held = new ArrayList<>();
+    List<float[]> heldX = new ArrayList<>();
+    for (int i = 0; i < train.size(); i++) {
+      boolean out = i % 6 == 5;
+      (out ? held : fit).add(train.get(i));
+      (out ? heldX : fitX).add(trainX.get(i));
+    }
+    return clincDomains(scenario, fit, fitX, held, heldX, dim);
   }
 
   /**
@@ -129,14 +151,19 @@ public final class Protocols {
    * @param dir directory holding {@code train.jsonl} and {@code val.jsonl}
    * @param scenario the scenario
    * @param features directory holding {@code train.vec} and {@code val.vec}
+   * @param validation evaluate on every sixth training utterance (held out) instead of {@code
+   *     val.jsonl}, which is then not read (nor {@code val.vec})
    * @return the protocol
    * @throws IOException if a file cannot be read, or a vector file does not match its utterances
    */
-  public static Protocol clincDomains(Path dir, Scenario scenario, Path features)
-      throws IOException {
+  public static Protocol clincDomains(
+      Path dir, Scenario scenario, Path features, boolean validation) throws IOException {
     List<Clinc.Utterance> train = Clinc.read(dir.resolve("train.jsonl"));
-    List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
     VectorFile trainX = matching(features.resolve("train.vec"), train, "train.jsonl");
+    if (validation) {
+      return heldOut(scenario, train, scaled(trainX.rows()), trainX.dimension());
+    }
+    List<Clinc.Utterance> test = Clinc.read(dir.resolve("val.jsonl"));
     VectorFile testX = matching(features.resolve("val.vec"), test, "val.jsonl");
     if (trainX.dimension() != testX.dimension() || !trainX.encoder().equals(testX.encoder())) {
       throw new IOException(

@@ -89,7 +89,7 @@ class ProtocolsTest {
             new float[] {0, 0, 2});
     new VectorFile("minilm", v).write(features.resolve("train.vec"));
     new VectorFile("minilm", v).write(features.resolve("val.vec"));
-    Protocol p = Protocols.clincDomains(data, Scenario.CLASS, features);
+    Protocol p = Protocols.clincDomains(data, Scenario.CLASS, features, false);
     assertThat(p.inputs()).isEqualTo(3);
     assertThat(p.tasks()).extracting(ClTask::name).containsExactly("travel", "banking");
     ClTask travel = p.tasks().getFirst();
@@ -104,16 +104,42 @@ class ProtocolsTest {
     Path data = clinc();
     Path features = dir.resolve("features");
     new VectorFile("minilm", List.of(new float[] {1, 2})).write(features.resolve("train.vec"));
-    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features))
+    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features, false))
         .hasMessageContaining("train.vec has 1 vectors but train.jsonl has 4 utterances")
         .hasMessageContaining("himoe eval embed");
     List<float[]> four = Collections.nCopies(4, new float[] {1, 2});
     new VectorFile("minilm", four).write(features.resolve("train.vec"));
-    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features))
+    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features, false))
         .hasMessageContaining("val.vec")
         .hasMessageContaining("no such vector file");
     new VectorFile("hashing-2", four).write(features.resolve("val.vec"));
-    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features))
+    assertThatThrownBy(() -> Protocols.clincDomains(data, Scenario.CLASS, features, false))
         .hasMessageContaining("different encoders");
+  }
+
+  @Test
+  void clincValidationHoldsOutEverySixthTrainingUtteranceAndNeverReadsTheTestFiles()
+      throws IOException {
+    Path data = dir.resolve("clinc-val");
+    Files.createDirectories(data);
+    StringBuilder rows = new StringBuilder();
+    List<float[]> v = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      rows.append(
+          "{\"text\": \"q" + i + "\", \"intent\": \"i" + (i % 2) + "\", \"domain\": \"d\"}\n");
+      v.add(new float[] {i + 1, 0});
+    }
+    Files.writeString(data.resolve("train.jsonl"), rows);
+    Path features = dir.resolve("features-val");
+    new VectorFile("minilm", v).write(features.resolve("train.vec"));
+    // no val.jsonl, no val.vec: validation must not need them
+    Protocol p = Protocols.clincDomains(data, Scenario.CLASS, features, true);
+    ClTask t = p.tasks().getFirst();
+    assertThat(t.train().size()).isEqualTo(10);
+    assertThat(t.test().size()).isEqualTo(2);
+    assertThat(t.test().x()[0]).containsExactly(10f, 0f); // row 5, scaled to norm 10
+    assertThat(t.test().y()).containsExactly(1, 1); // rows 5 and 11: intent i1
+    Protocol hashed = Protocols.clincDomains(data, Scenario.DOMAIN, 64, true);
+    assertThat(hashed.tasks().getFirst().test().size()).isEqualTo(2);
   }
 }
