@@ -15,12 +15,24 @@ class RunOptionsTest {
     assertThat(RunOptions.of(Method.BRANCHES, "permuted-mnist", Scenario.DOMAIN).gateHidden())
         .isEqualTo(128);
     assertThat(RunOptions.of(Method.BRANCHES, "clinc-domains", Scenario.CLASS).gateHidden())
-        .isEqualTo(128);
+        .isEqualTo(64);
     assertThat(RunOptions.of(Method.EWC, "split-mnist", Scenario.CLASS).gateHidden())
         .isEqualTo(128);
-    // everything else is the same on every protocol
+    // permuted MNIST changes nothing else
     assertThat(RunOptions.of(Method.BRANCHES, "permuted-mnist", Scenario.DOMAIN).epochs())
         .isEqualTo(RunOptions.of(Method.BRANCHES).epochs());
+  }
+
+  @Test
+  void clincUsesOneHiddenLayerAndItsOwnBranchSettings() {
+    RunOptions b = RunOptions.of(Method.BRANCHES, "clinc-domains", Scenario.TASK);
+    assertThat(b.hidden()).containsExactly(256);
+    assertThat(b.rank()).isEqualTo(20);
+    assertThat(b.epochs()).isEqualTo(20);
+    assertThat(b.trainElastic()).as("images only").isZero();
+    RunOptions e = RunOptions.of(Method.EWC, "clinc-domains", Scenario.TASK);
+    assertThat(e.hidden()).containsExactly(256);
+    assertThat(e.epochs()).isEqualTo(RunOptions.of(Method.EWC).epochs());
   }
 
   @Test
