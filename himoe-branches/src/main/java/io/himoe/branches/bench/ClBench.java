@@ -209,11 +209,15 @@ public final class ClBench {
     return Path.of(a.getOrDefault("clinc", env != null ? env : "../shared/data/clinc150"));
   }
 
-  private static RunOptions options(Method m, Protocol protocol, Map<String, String> a) {
+  /** The run's options: the protocol's defaults ({@link RunOptions#of}) overridden by flags. */
+  static RunOptions options(Method m, Protocol protocol, Map<String, String> a) {
     RunOptions d = RunOptions.of(m, protocol.name(), protocol.scenario());
-    List<Integer> hidden = new ArrayList<>();
-    for (String h : a.getOrDefault("hidden", "400,400").split(",")) {
-      hidden.add(integer(Map.of("hidden", h), "hidden", 0));
+    List<Integer> hidden = new ArrayList<>(d.hidden());
+    if (a.containsKey("hidden")) {
+      hidden.clear();
+      for (String h : a.get("hidden").split(",")) {
+        hidden.add(integer(Map.of("hidden", h), "hidden", 0));
+      }
     }
     return new RunOptions(
         m,

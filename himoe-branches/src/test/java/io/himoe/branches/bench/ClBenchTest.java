@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.himoe.branches.data.Dataset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,6 +223,23 @@ class ClBenchTest {
     Out badElastic = run(concat(common, new String[] {"--train-elastic", "-2"}));
     assertThat(badElastic.code()).isEqualTo(2);
     assertThat(badElastic.err()).contains("--train-elastic must be a finite number of pixels");
+  }
+
+  @Test
+  void unsetFlagsTakeTheProtocolsDefaults() {
+    Dataset one = new Dataset(new float[][] {{1f, 0f}}, new int[] {0});
+    Protocol clinc =
+        new Protocol(
+            "clinc-domains",
+            Scenario.TASK,
+            2,
+            2,
+            List.of(new ClTask("d", one, one, new int[] {0, 1})));
+    RunOptions o = ClBench.options(Method.BRANCHES, clinc, Map.of());
+    assertThat(o).isEqualTo(RunOptions.of(Method.BRANCHES, "clinc-domains", Scenario.TASK));
+    assertThat(o.hidden()).containsExactly(256);
+    assertThat(ClBench.options(Method.BRANCHES, clinc, Map.of("hidden", "64,32")).hidden())
+        .containsExactly(64, 32);
   }
 
   @Test
