@@ -162,8 +162,7 @@ public final class Engine implements AutoCloseable {
               cost(results),
               stageTraces(labels, results, routers),
               runShadows ? shadows.stream().map(RouterRef::id).toList() : List.of());
-      decisions.put(
-          ctx.traceId(), new Decision(primary.id(), List.copyOf(results), List.copyOf(routers)));
+      decisions.put(ctx.traceId(), Decision.of(primary.id(), results, routers));
       Answer answer = new Answer(value, trace);
       for (EngineListener l : listeners) {
         l.onAnswer(input, answer);
@@ -264,12 +263,12 @@ public final class Engine implements AutoCloseable {
     }
     OptionalDouble reward = feedback.reward();
     double taskLoss = reward.isPresent() ? 1 - reward.getAsDouble() : 0;
-    for (int i = 0; i < d.results().size(); i++) {
-      RouteResult r = d.results().get(i);
+    for (int i = 0; i < d.stages().size(); i++) {
+      Decision.Stage r = d.stages().get(i);
       Router router = d.routers().get(i);
       Map<ExpertId, Double> util = new HashMap<>();
       for (ExpertRef ref : r.picked()) {
-        util.put(ref.id(), r.out().mix().utilByExpert().getOrDefault(ref.name(), 0.0));
+        util.put(ref.id(), r.utilByName().getOrDefault(ref.name(), 0.0));
       }
       RouterFeedback rf =
           new RouterFeedback(

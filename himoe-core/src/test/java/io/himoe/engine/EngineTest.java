@@ -251,6 +251,15 @@ class EngineTest {
       assertThat(got).hasSize(2);
       assertThat(got.get(0).target()).contains(reg.byName("b").orElseThrow().id());
       assertThat(got.get(0).chosen()).containsExactly(reg.byName("a").orElseThrow().id());
+      // the stored decision keeps the policy's weights of every expert, in order, as traced
+      for (ExpertTrace t : a.trace().stages().getFirst().experts()) {
+        assertThat(got.get(0).weights().valueOf(reg.byName(t.name()).orElseThrow().id()))
+            .as(t.name())
+            .isEqualTo(t.weight());
+      }
+      assertThat(got.get(0).weights().ids())
+          .containsExactly(reg.byName("a").orElseThrow().id(), reg.byName("b").orElseThrow().id());
+      assertThat(got.get(0).input().source()).isEqualTo(InputData.text("q"));
       assertThat(got.get(1).taskLoss()).isEqualTo(0.75);
       assertThat(got.get(1).reward().getAsDouble()).isEqualTo(0.25);
       assertThatThrownBy(() -> e.feedback(Feedback.reward("nope", 1)))
