@@ -54,21 +54,13 @@ record Decision(String primaryRouter, List<Stage> stages, List<Router> routers) 
     List<Stage> stages =
         results.stream()
             .map(
-                r -> {
-                  List<GateScores.Score> w = r.weights().scores();
-                  ExpertId[] ids = new ExpertId[w.size()];
-                  double[] values = new double[w.size()];
-                  for (int i = 0; i < ids.length; i++) {
-                    ids[i] = w.get(i).id();
-                    values[i] = w.get(i).value();
-                  }
-                  return new Stage(
-                      r.input(),
-                      ids,
-                      values,
-                      List.copyOf(r.picked()),
-                      Map.copyOf(r.out().mix().utilByExpert()));
-                })
+                r ->
+                    new Stage(
+                        r.input(),
+                        r.weights().ids().toArray(ExpertId[]::new),
+                        r.weights().values(),
+                        List.copyOf(r.picked()),
+                        Map.copyOf(r.out().mix().utilByExpert())))
             .toList();
     return new Decision(primaryRouter, stages, List.copyOf(routers));
   }
