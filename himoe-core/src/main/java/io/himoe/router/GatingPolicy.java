@@ -102,7 +102,7 @@ public record GatingPolicy(double temperature, double epsilon, long seed) {
     // biased raw score when there are selection biases, then the weight, then the seeded hash.
     double[] first = new double[n];
     long[] tie = new long[n];
-    Integer[] idx = new Integer[n];
+    int[] idx = new int[n];
     for (int i = 0; i < n; i++) {
       w[i] = (1 - epsilon) * w[i] + epsilon / n;
       GateScores.Score s = in.get(i);
@@ -110,7 +110,7 @@ public record GatingPolicy(double temperature, double epsilon, long seed) {
       tie[i] = s.id().tieBreak(seed);
       idx[i] = i;
     }
-    java.util.Arrays.sort(
+    sortIndices(
         idx,
         (a, b) -> {
           int c = Double.compare(first[b], first[a]);
@@ -125,6 +125,53 @@ public record GatingPolicy(double temperature, double epsilon, long seed) {
       out[j] = new GateScores.Score(in.get(i).id(), w[i]);
     }
     return GateScores.trusted(List.of(out));
+  }
+
+  /** An order on indices, without boxing them. */
+  @FunctionalInterface
+  private interface IndexOrder {
+    int compare(int a, int b);
+  }
+
+  /**
+   * Stable merge sort of primitive indices (insertion sort below 16): the policy runs on every
+   * request, and sorting boxed indices with a general comparator was the largest part of its cost
+   * with hundreds of experts.
+   */
+  private static void sortIndices(int[] idx, IndexOrder order) {
+    int n = idx.length;
+    for (int lo = 0; lo < n; lo += 16) {
+      int hi = Math.min(n, lo + 16);
+      for (int i = lo + 1; i < hi; i++) {
+        int v = idx[i];
+        int j = i - 1;
+        while (j >= lo && order.compare(idx[j], v) > 0) {
+          idx[j + 1] = idx[j];
+          j--;
+        }
+        idx[j + 1] = v;
+      }
+    }
+    int[] src = idx;
+    int[] dst = new int[n];
+    for (int width = 16; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(n, lo + width);
+        int hi = Math.min(n, lo + 2 * width);
+        int i = lo;
+        int j = mid;
+        for (int k = lo; k < hi; k++) {
+          // take from the left run on ties: stable
+          dst[k] = j >= hi || (i < mid && order.compare(src[i], src[j]) <= 0) ? src[i++] : src[j++];
+        }
+      }
+      int[] t = src;
+      src = dst;
+      dst = t;
+    }
+    if (src != idx) {
+      System.arraycopy(src, 0, idx, 0, n);
+    }
   }
 
   /**

@@ -153,4 +153,22 @@ class GatingPolicyTest {
     assertThatThrownBy(() -> GateScores.of(ids, new double[] {1, 2}, new double[] {0}))
         .hasMessageContaining("1 selection biases");
   }
+
+  @Test
+  void manyExpertsComeOutSortedByWeightThenByTheSeededTieBreakEveryOneOnce() {
+    // sizes around the insertion-sort runs (16) and their merges, logits with many ties
+    Random r = new Random(9);
+    for (int n : new int[] {1, 2, 15, 16, 17, 33, 100, 256, 300}) {
+      List<ExpertId> ids = new ArrayList<>();
+      double[] logits = new double[n];
+      for (int i = 0; i < n; i++) {
+        ids.add(ExpertId.of("e" + n + "-" + i));
+        logits[i] = r.nextInt(4);
+      }
+      GatingPolicy p = new GatingPolicy(1, 0.01, 7);
+      GateScores out = p.apply(GateScores.of(ids, logits));
+      assertThat(out.scores()).as("n = %d", n).isSortedAccordingTo(p.order());
+      assertThat(out.ids()).as("n = %d", n).containsExactlyInAnyOrderElementsOf(ids);
+    }
+  }
 }
