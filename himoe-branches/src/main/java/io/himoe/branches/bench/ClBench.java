@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@code cl run} command: {@code --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
@@ -225,78 +226,74 @@ public final class ClBench {
         integer(a, "epochs", d.epochs()),
         integer(a, "batch", d.batch()),
         number(a, "lr", d.lr()),
-        gate(a.getOrDefault("gate", "top1")),
-        Granularity.valueOf(a.getOrDefault("granularity", "block").toUpperCase(Locale.ROOT)),
-        a.getOrDefault("kind", "low-rank").equals("full") ? BranchKind.FULL : BranchKind.LOW_RANK,
+        parsed(a, "gate", d.gate(), ClBench::gate, GATES),
+        parsed(
+            a,
+            "granularity",
+            d.granularity(),
+            v -> Granularity.valueOf(v.toUpperCase(Locale.ROOT)),
+            "block, hidden or head"),
+        parsed(a, "kind", d.kind(), ClBench::kind, "full or low-rank"),
         integer(a, "rank", d.rank()),
-        a.getOrDefault("measure", "cosine").equals("fisher")
-            ? ConflictMeasure.FISHER_COSINE
-            : ConflictMeasure.COSINE,
+        parsed(a, "measure", d.measure(), ClBench::measure, "cosine or fisher"),
         number(a, "threshold", d.threshold()),
         integer(a, "max-branches", d.maxBranches()),
         a.containsKey("merge"),
-        integer(a, "merge-budget", integer(a, "max-branches", 10)),
+        integer(a, "merge-budget", integer(a, "max-branches", d.mergeBudget())),
         integer(a, "memory", d.memoryPerTask()),
         number(a, "strength", d.strength()),
         integer(a, "gate-epochs", d.gateEpochs()),
         number(a, "gate-lr", d.gateLr()),
-        integer(a, "seed", 1),
+        parsed(a, "seed", d.seed(), Long::parseLong, "a whole number"),
         integer(a, "gate-hidden", d.gateHidden()),
         integer(a, "gate-shift", d.gateShift()),
-        optimizer(
-            a.getOrDefault("optimizer", d.optimizer() instanceof Optimizer.Adam ? "adam" : "sgd")),
-        flag(a, "gate-fresh", d.gateFresh()),
+        parsed(a, "optimizer", d.optimizer(), ClBench::optimizer, "sgd or adam"),
+        parsed(a, "gate-fresh", d.gateFresh(), ClBench::onOff, "on or off"),
         integer(a, "train-shift", d.trainShift()),
-        mergeMethod(a.getOrDefault("merge-method", "distill")),
-        lrDecay(a.getOrDefault("lr-decay", d.cosineDecay() ? "cosine" : "none")),
+        parsed(a, "merge-method", d.mergeMethod(), ClBench::mergeMethod, "distill or svd"),
+        parsed(a, "lr-decay", d.cosineDecay(), ClBench::lrDecay, "cosine or none"),
         integer(a, "test-shift", d.testShift()),
         number(a, "train-elastic", d.trainElastic()));
   }
 
-  /** An integer option, or its default; a bad value names the option. */
+  /**
+   * An option's value, or its default when the option is absent; a value {@code parse} refuses
+   * (with any {@link IllegalArgumentException}) is one line naming the option and what it takes.
+   */
+  private static <T> T parsed(
+      Map<String, String> a, String key, T dflt, Function<String, T> parse, String expected) {
+    String v = a.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return parse.apply(v.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + key + " needs " + expected + ", got '" + v + "'");
+    }
+  }
+
   private static int integer(Map<String, String> a, String key, int dflt) {
-    String v = a.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
-    }
+    return parsed(a, key, dflt, Integer::parseInt, "a whole number");
   }
 
-  /** A decimal option, or its default; a bad value names the option. */
   private static double number(Map<String, String> a, String key, double dflt) {
-    String v = a.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " needs a number, got '" + v + "'");
-    }
+    return parsed(a, key, dflt, Double::parseDouble, "a number");
   }
 
-  private static boolean flag(Map<String, String> a, String k, boolean dflt) {
-    String v = a.get(k);
-    return v == null
-        ? dflt
-        : switch (v) {
-          case "on", "true" -> true;
-          case "off", "false" -> false;
-          default ->
-              throw new IllegalArgumentException("--" + k + " takes on or off, got '" + v + "'");
-        };
+  private static boolean onOff(String v) {
+    return switch (v) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new IllegalArgumentException(v);
+    };
   }
 
   private static boolean lrDecay(String v) {
     return switch (v) {
       case "cosine" -> true;
       case "none" -> false;
-      default ->
-          throw new IllegalArgumentException("unknown lr decay '" + v + "': use cosine or none");
+      default -> throw new IllegalArgumentException(v);
     };
   }
 
@@ -304,9 +301,7 @@ public final class ClBench {
     return switch (m) {
       case "distill" -> MergeMethod.DISTILL;
       case "svd" -> MergeMethod.SVD;
-      default ->
-          throw new IllegalArgumentException(
-              "unknown merge method '" + m + "': use distill or svd");
+      default -> throw new IllegalArgumentException(m);
     };
   }
 
@@ -314,8 +309,7 @@ public final class ClBench {
     return switch (o) {
       case "sgd" -> Optimizer.sgd();
       case "adam" -> Optimizer.adam();
-      default ->
-          throw new IllegalArgumentException("unknown optimizer '" + o + "': use sgd or adam");
+      default -> throw new IllegalArgumentException(o);
     };
   }
 
@@ -329,12 +323,27 @@ public final class ClBench {
       case "parallel2-entropy" -> GateMode.parallel(2, Verifier.lowEntropy());
       case "parallel2-agreement" -> GateMode.parallel(2, Verifier.agreement());
       case "parallel2-rule" -> GateMode.parallel(2, ClRun.LEARNED_CLASSES_RULE);
-      default ->
-          throw new IllegalArgumentException(
-              "unknown gate '"
-                  + g
-                  + "': use soft, top1, top2, parallel2, parallel3, parallel2-entropy,"
-                  + " parallel2-agreement or parallel2-rule");
+      default -> throw new IllegalArgumentException(g);
+    };
+  }
+
+  private static final String GATES =
+      "soft, top1, top2, parallel2, parallel3, parallel2-entropy, parallel2-agreement or"
+          + " parallel2-rule";
+
+  private static BranchKind kind(String k) {
+    return switch (k) {
+      case "full" -> BranchKind.FULL;
+      case "low-rank" -> BranchKind.LOW_RANK;
+      default -> throw new IllegalArgumentException(k);
+    };
+  }
+
+  private static ConflictMeasure measure(String m) {
+    return switch (m) {
+      case "cosine" -> ConflictMeasure.COSINE;
+      case "fisher" -> ConflictMeasure.FISHER_COSINE;
+      default -> throw new IllegalArgumentException(m);
     };
   }
 

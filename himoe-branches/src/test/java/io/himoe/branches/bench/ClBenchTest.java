@@ -220,6 +220,17 @@ class ClBenchTest {
     assertThat(badDecimal.err()).contains("--lr needs a number, got 'fast'");
     Out badHidden = run(concat(common, new String[] {"--hidden", "400,x"}));
     assertThat(badHidden.err()).contains("--hidden needs a whole number, got 'x'");
+    Out badKind = run(concat(common, new String[] {"--kind", "fulll"}));
+    assertThat(badKind.code()).isEqualTo(2);
+    assertThat(badKind.err()).contains("--kind needs full or low-rank, got 'fulll'");
+    assertThat(run(concat(common, new String[] {"--measure", "kl"})).err())
+        .contains("--measure needs cosine or fisher, got 'kl'");
+    assertThat(run(concat(common, new String[] {"--granularity", "layer"})).err())
+        .contains("--granularity needs block, hidden or head, got 'layer'");
+    assertThat(run(concat(common, new String[] {"--gate", "top3"})).err())
+        .contains("--gate needs soft, top1", "got 'top3'");
+    assertThat(run(concat(common, new String[] {"--gate-fresh", "maybe"})).err())
+        .contains("--gate-fresh needs on or off, got 'maybe'");
     Out badElastic = run(concat(common, new String[] {"--train-elastic", "-2"}));
     assertThat(badElastic.code()).isEqualTo(2);
     assertThat(badElastic.err()).contains("--train-elastic must be a finite number of pixels");
