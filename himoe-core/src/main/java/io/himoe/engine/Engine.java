@@ -279,8 +279,6 @@ public final class Engine implements AutoCloseable {
               reward,
               i == 0 ? target : Optional.empty(),
               taskLoss,
-              0,
-              0,
               util);
       router.trainSignal(rf);
       for (EngineListener l : listeners) {

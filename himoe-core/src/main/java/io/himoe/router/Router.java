@@ -54,6 +54,16 @@ public interface Router {
   default void trainSignal(RouterFeedback feedback) {}
 
   /**
+   * Told which experts a real routing decision calls (after the budget shrank top-k), just before
+   * they are called. Previews ({@code /v1/route}), shadow-credit computations and replays call
+   * {@link #gate} without it, so load statistics count real traffic only. A no-op by default;
+   * decorators forward it to the router they wrap.
+   *
+   * @param called the experts about to be called, in weight order
+   */
+  default void onRouted(List<ExpertRef> called) {}
+
+  /**
    * Maps the first {@code k} entries of sorted weights to registered experts (no budget check;
    * {@link #route} shrinks for the budget).
    *

@@ -11,7 +11,9 @@ import java.util.OptionalDouble;
 /**
  * Feedback to a router's gate about one past decision (seed 001 {@code RouterFeedback}), joined by
  * trace id to what the router saw and chose, so that a learning gate can compute its gradient:
- * {@code loss = task_loss + λ·load_balance + μ·entropy}.
+ * {@code loss = task_loss + λ·load_balance + μ·entropy}. Only the task term comes from outside: the
+ * load-balance and entropy terms are the gate's own (its load window and its probabilities on
+ * {@code input}), weighted by its own λ and μ.
  *
  * @param traceId the request's trace id
  * @param input what the gate saw (encoded when the router encodes)
@@ -22,8 +24,6 @@ import java.util.OptionalDouble;
  *     better decision)
  * @param taskLoss the final-quality loss reported by the orchestrator ({@code 1 - reward} when only
  *     a reward is known)
- * @param loadBalanceGrad a load-balance signal from the orchestrator (0 when none)
- * @param entropyGrad an entropy signal from the orchestrator (0 when none)
  * @param utilByExpert usage share per expert in this request, for load balancing
  */
 public record RouterFeedback(
@@ -34,8 +34,6 @@ public record RouterFeedback(
     OptionalDouble reward,
     Optional<ExpertId> target,
     double taskLoss,
-    double loadBalanceGrad,
-    double entropyGrad,
     Map<ExpertId, Double> utilByExpert) {
 
   /** Validates and copies. */

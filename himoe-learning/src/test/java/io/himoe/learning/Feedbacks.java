@@ -21,8 +21,6 @@ public final class Feedbacks {
         reward,
         target,
         1 - reward.orElse(0),
-        0,
-        0,
         Map.of());
   }
 

@@ -127,8 +127,6 @@ class AdaptersTest {
                 OptionalDouble.empty(),
                 Optional.of(reg.list().get(A.y()[i]).id()),
                 0,
-                0,
-                0,
                 Map.of()));
       }
       // the buffer was full: one task learned

@@ -54,6 +54,7 @@ public final class RouteLoop {
     GateScores weights = cfg.policy().apply(raw);
     ctx.checkAlive("pick");
     BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), ctx);
+    router.onRouted(picks.picked());
     long t0 = System.nanoTime();
     List<ExpertOutcome> called;
     try {

@@ -205,8 +205,6 @@ public final class LearningOrchestrator implements Orchestrator {
               OptionalDouble.empty(),
               Optional.of(target),
               0,
-              0,
-              0,
               Map.of()));
     } catch (MoeError | IllegalArgumentException e) {
       return; // the primary cannot learn from this (no such expert): no credit

@@ -73,22 +73,4 @@ record ExpertIndex(List<String> names, List<ExpertId> ids, Map<ExpertId, Integer
     }
     return v;
   }
-
-  /** Indices of the k largest values (ties: lower index first), excluding -infinity. */
-  static int[] topK(double[] values, int k) {
-    Integer[] order = new Integer[values.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
-    int n = 0;
-    int[] out = new int[Math.min(k, values.length)];
-    for (int i = 0; i < out.length; i++) {
-      if (values[order[i]] == Double.NEGATIVE_INFINITY) {
-        break;
-      }
-      out[n++] = order[i];
-    }
-    return java.util.Arrays.copyOf(out, n);
-  }
 }

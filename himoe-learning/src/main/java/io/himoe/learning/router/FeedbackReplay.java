@@ -60,8 +60,6 @@ public final class FeedbackReplay {
         e.reward(),
         e.bestExpert().map(ExpertId::of),
         1 - e.reward().orElse(1),
-        0,
-        0,
         Map.of());
   }
 }

@@ -99,6 +99,11 @@ public final class HybridRouter implements Router {
     inner.trainSignal(feedback);
   }
 
+  @Override
+  public void onRouted(List<ExpertRef> called) {
+    inner.onRouted(called);
+  }
+
   /** Builds a {@link HybridRouter}. */
   public static final class Builder {
     private final String id;

@@ -1,6 +1,7 @@
 package io.himoe.learning.router;
 
 import io.himoe.experts.ExpertId;
+import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.learning.fit.FittedRoutes;
 import io.himoe.learning.fit.RouteFitter;
@@ -25,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A router whose gate is a {@link NeuralGate} over the encoded input, learning online from {@link
  * RouterFeedback}: cross-entropy towards {@code feedback.target()} when present, otherwise
  * REINFORCE on the chosen experts with {@code feedback.reward()} (or {@code 1 - taskLoss}). Every
- * gate decision records its top-k picks in the gate's load window. Optionally, a confidence below a
- * rejection threshold sends the request to a fallback expert only (out of scope).
+ * real routing decision ({@link #onRouted}) records the experts it calls in the gate's load window;
+ * previews, shadow credit and replays do not. Optionally, a confidence below a rejection threshold
+ * sends the request to a fallback expert only (out of scope).
  */
 public final class NeuralRouter implements Router {
 
@@ -132,17 +134,20 @@ public final class NeuralRouter implements Router {
     }
     // DeepSeek-V3: the balancing bias (zero unless BIAS_ONLY) decides who is picked, the
     // unbiased logits how much each answer weighs.
-    double[] bias = g.bias();
-    GateScores out = index.scores(logits, bias, experts);
-    double[] selection = out.values();
-    for (int i = 0; i < selection.length; i++) {
-      selection[i] += bias[i];
+    return withFallback(index.scores(logits, g.bias(), experts), Double.NEGATIVE_INFINITY);
+  }
+
+  /** Counts the experts a real decision calls in the gate's load window (never a preview). */
+  @Override
+  public void onRouted(List<ExpertRef> called) {
+    NeuralGate g = gate.get();
+    if (g == null) {
+      return;
     }
-    int[] picked = ExpertIndex.topK(selection, config.topK());
+    int[] picked = index.indicesOf(called.stream().map(ExpertRef::id).toList());
     if (picked.length > 0) {
       g.recordRouting(picked);
     }
-    return withFallback(out, Double.NEGATIVE_INFINITY);
   }
 
   /** Sets the fallback's score, adding it when it is not one of the gate's outputs. */

@@ -3,6 +3,8 @@ package io.himoe.learning.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.himoe.engine.Answer;
+import io.himoe.engine.Engine;
 import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.learning.Feedbacks;
@@ -16,6 +18,7 @@ import io.himoe.learning.fit.LabelledText;
 import io.himoe.learning.fit.RouteFitter;
 import io.himoe.learning.gate.Balancing;
 import io.himoe.learning.gate.GateConfig;
+import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.router.GateScores;
 import io.himoe.router.RouteResult;
 import io.himoe.shared.Context;
@@ -165,6 +168,29 @@ class NeuralRouterTest {
     }
     // Balancing did overrule the gate's own choice on part of this one-label stream.
     assertThat(overruled).isGreaterThan(10);
+  }
+
+  @Test
+  void previewsNeverChangeTheLoadStatistics() {
+    NeuralRouter router =
+        NeuralRouter.builder("n", registry(), new HashingEncoder(64))
+            .expertNames(SyntheticIntents.INTENTS)
+            .gateConfig(GateConfig.ofDefaults().withBalancing(Balancing.BIAS_ONLY, 0.05))
+            .build();
+    try (Engine engine =
+        Engine.builder(RuleOrchestrator.builder().router(router).build()).build()) {
+      for (LabelledText t : SyntheticIntents.generate(20, 0, 3)) {
+        engine.preview(InputData.text(t.text()), engine.newContext());
+      }
+      // 80 dry runs: the load window is still empty and no balancing bias moved.
+      assertThat(router.gate().loadShares()).containsOnly(0.25);
+      assertThat(router.gate().bias()).containsOnly(0.0);
+      Answer a = engine.ask("refund my invoice payment");
+      String called = a.trace().stages().getFirst().experts().getFirst().name();
+      double[] shares = router.gate().loadShares();
+      assertThat(shares[SyntheticIntents.INTENTS.indexOf(called)]).isEqualTo(1.0);
+      assertThat(router.gate().bias()).isNotEqualTo(new double[4]);
+    }
   }
 
   private static double weatherShare(GateConfig cfg) {

@@ -42,6 +42,11 @@ abstract class ForwardingRouter implements Router {
   }
 
   @Override
+  public void onRouted(List<ExpertRef> called) {
+    delegate.onRouted(called);
+  }
+
+  @Override
   public List<ExpertRef> pickTopK(GateScores weights, int k) {
     return delegate.pickTopK(weights, k);
   }

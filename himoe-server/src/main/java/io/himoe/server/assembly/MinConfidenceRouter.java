@@ -1,6 +1,7 @@
 package io.himoe.server.assembly;
 
 import io.himoe.experts.ExpertId;
+import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.router.GateScores;
 import io.himoe.router.Router;
@@ -8,6 +9,7 @@ import io.himoe.router.RouterConfig;
 import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
 import io.himoe.shared.RouterInput;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,5 +64,10 @@ final class MinConfidenceRouter implements Router {
   @Override
   public void trainSignal(RouterFeedback feedback) {
     inner.trainSignal(feedback);
+  }
+
+  @Override
+  public void onRouted(List<ExpertRef> called) {
+    inner.onRouted(called);
   }
 }
