@@ -93,7 +93,12 @@ final class ClientPool {
     return client;
   }
 
-  private LlmClient choose(Set<LlmClient> failed) {
+  /**
+   * @param failed clients that failed earlier in this call
+   * @return the client {@link #acquire} would choose now, or {@code null} when every circuit in use
+   *     refuses calls; starts no call
+   */
+  synchronized LlmClient peek(Set<LlmClient> failed) {
     int n = active.get();
     LlmClient best = null;
     for (int i = 0; i < n; i++) {
@@ -102,6 +107,28 @@ final class ClientPool {
         best = c;
       }
     }
+    return best;
+  }
+
+  /**
+   * @param failed clients that failed earlier in this call
+   * @param except the client about to be called
+   * @return another client in use that has not failed in this call and whose circuit lets calls
+   *     through, or {@code null}
+   */
+  LlmClient alternative(Set<LlmClient> failed, LlmClient except) {
+    int n = active.get();
+    for (int i = 0; i < n; i++) {
+      LlmClient c = clients.get(i);
+      if (c != except && !failed.contains(c) && c.available()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private LlmClient choose(Set<LlmClient> failed) {
+    LlmClient best = peek(failed);
     return best != null ? best : clients.getFirst();
   }
 

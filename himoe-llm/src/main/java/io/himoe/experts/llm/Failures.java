@@ -26,17 +26,29 @@ final class Failures {
       Throwable t, LlmClient client, String expert, CallScope scope, Context ctx) {
     String endpoint = client.name();
     String stage = "llm " + expert;
-    if (ctx.cancel().isCancelled() || "cancelled".equals(scope.cancelReason())) {
+    String reason = scope.cancelReason();
+    if (ctx.cancel().isCancelled() || CallGuard.CANCELLED.equals(reason)) {
       return new MoeError.Cancelled(stage);
     }
-    if ("deadline".equals(scope.cancelReason()) || ctx.isExpired()) {
+    if (CallGuard.INTERRUPTED.equals(reason)) {
+      return new MoeError.Cancelled(stage + " (thread interrupted)");
+    }
+    if (CallGuard.DEADLINE.equals(reason) || ctx.isExpired()) {
       return new MoeError.DeadlineExceeded(stage);
     }
-    if ("timeout".equals(scope.cancelReason())) {
+    if (CallGuard.TIMEOUT.equals(reason)) {
       return new LlmException(
           LlmException.Kind.TIMEOUT,
           endpoint,
           "no complete answer within the endpoint's timeout",
+          t);
+    }
+    if (CallGuard.SHARE.equals(reason)) {
+      return new LlmException(
+          LlmException.Kind.TIMEOUT,
+          endpoint,
+          "no complete answer within its share of the deadline (the rest is kept for another"
+              + " model)",
           t);
     }
     if (t instanceof LlmException le) {

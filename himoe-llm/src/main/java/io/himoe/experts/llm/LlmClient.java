@@ -29,6 +29,9 @@ public final class LlmClient {
   private final CircuitBreaker breaker;
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
+  // Exponentially weighted mean of successful call times, in ns; 0 before the first success.
+  private final java.util.concurrent.atomic.AtomicLong meanLatencyNanos =
+      new java.util.concurrent.atomic.AtomicLong();
   private final AtomicReference<Instant> lastUsed;
   private final Duration callTimeout;
   private final String secret;
@@ -201,6 +204,19 @@ public final class LlmClient {
    */
   public Duration callTimeout() {
     return callTimeout;
+  }
+
+  /**
+   * @return the typical time of a successful call on this client (an exponentially weighted mean,
+   *     recent calls weighing most), or {@link Duration#ZERO} before the first success
+   */
+  public Duration expectedLatency() {
+    return Duration.ofNanos(meanLatencyNanos.get());
+  }
+
+  /** Adds one successful call's time to the mean (weight 1/5). */
+  void recordLatency(long nanos) {
+    meanLatencyNanos.updateAndGet(m -> m == 0 ? nanos : m + (nanos - m) / 5);
   }
 
   /** Removes the API key from a text that may echo it (an error body, an exception message). */

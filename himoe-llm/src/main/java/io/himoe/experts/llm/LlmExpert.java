@@ -1,32 +1,19 @@
 package io.himoe.experts.llm;
 
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.StreamingExpert;
-import io.himoe.experts.llm.internal.CallScope;
 import io.himoe.experts.management.Scalable;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
-import io.himoe.shared.Value;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,12 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * An expert answered by a large language model: one or several {@link LlmClient}s (models or
  * replicas), each call sent to the least loaded one whose circuit is closed.
  *
+ * <p>The parts, each in its own class: {@link RequestMapping} builds what is sent upstream, {@link
+ * CallPolicy} retries on resilience4j within the deadline, {@link ModelCall} runs one attempt on
+ * one model under its {@link CallGuard} and circuit breaker, {@link StreamCall} streams one
+ * attempt, and {@link AnswerMapping} turns the upstream answer into the expert's output and its
+ * accounting.
+ *
  * <p>Every call is bounded by the request's deadline ({@link Context#remaining()}) and aborted when
- * the request is cancelled: the HTTP exchange is cancelled and the calling thread interrupted, and
- * the call ends with {@link MoeError.DeadlineExceeded} or {@link MoeError.Cancelled}. Failures on
- * the model's side are {@link LlmException}s; the retryable ones are retried with exponential
- * backoff (resilience4j) only while the deadline leaves room, possibly on another client. Token
- * usage becomes cost units through the answering client's {@link ModelPrice}.
+ * the request is cancelled or the thread interrupted: the HTTP exchange is cancelled and the call
+ * ends with {@link MoeError.DeadlineExceeded} or {@link MoeError.Cancelled}. Failures on the
+ * model's side are {@link LlmException}s; the retryable ones are retried only when the retry's
+ * expected latency fits the time left, possibly on another model. Token usage becomes cost units
+ * through the answering client's {@link ModelPrice}.
  *
  * <p>{@link #canHandle} is a keyword self-assessment ({@link KeywordSkill}); the confidence
  * reported with an answer is that score for the input (or {@code baseConfidence} without a skill),
@@ -49,25 +42,23 @@ public final class LlmExpert implements StreamingExpert, Scalable {
 
   private final String name;
   private final ClientPool pool;
-  private final String systemPrompt;
   private final KeywordSkill skill;
-  private final double baseConfidence;
-  private final boolean fixedConfidence;
-  private final LlmPolicy policy;
   private final int maxLoadPerInstance;
-  private final AnswerFormat format;
-  private final AtomicLong calls = new AtomicLong();
+  private final RequestMapping requests;
+  private final AnswerMapping answers;
+  private final CallPolicy calls;
+  private final ModelCall modelCall;
+  private final AtomicLong started = new AtomicLong();
 
   private LlmExpert(Builder b) {
     this.name = b.name;
     this.pool = new ClientPool(b.clients, b.minInstances, b.maxInstances, b.clock);
-    this.systemPrompt = b.systemPrompt;
     this.skill = b.skill;
-    this.baseConfidence = b.baseConfidence;
-    this.fixedConfidence = b.fixedConfidence;
-    this.policy = b.policy;
     this.maxLoadPerInstance = b.maxLoadPerInstance;
-    this.format = b.format;
+    this.requests = new RequestMapping(b.systemPrompt);
+    this.answers = new AnswerMapping(b.skill, b.baseConfidence, b.fixedConfidence, b.format);
+    this.calls = new CallPolicy(b.name, b.policy, pool);
+    this.modelCall = new ModelCall(b.name, pool, b.policy);
   }
 
   /**
@@ -90,12 +81,12 @@ public final class LlmExpert implements StreamingExpert, Scalable {
 
   @Override
   public ExpertOut infer(InputData input, Context ctx) {
-    return toOut(complete(input, ctx), input, ctx);
+    return answers.toOut(complete(input, ctx), input, ctx);
   }
 
   @Override
   public ExpertOut stream(InputData input, Context ctx, TokenListener listener) {
-    return toOut(streamAnswer(input, ctx, listener), input, ctx);
+    return answers.toOut(streamAnswer(input, ctx, listener), input, ctx);
   }
 
   /**
@@ -106,24 +97,21 @@ public final class LlmExpert implements StreamingExpert, Scalable {
    * @return the answer
    * @throws LlmException on a failure on the model's side that retries did not overcome
    * @throws MoeError.DeadlineExceeded when the deadline passed
-   * @throws MoeError.Cancelled when the request was cancelled
+   * @throws MoeError.Cancelled when the request was cancelled or the thread interrupted
    */
   public LlmAnswer complete(InputData input, Context ctx) {
-    ChatRequest request = request(input);
+    ChatRequest request = requests.toChatRequest(input, ctx);
     long t0 = System.nanoTime();
-    AtomicInteger attempts = new AtomicInteger();
-    Set<LlmClient> failed = ConcurrentHashMap.newKeySet();
-    ChatResult r =
-        withRetries(
+    started.incrementAndGet();
+    CallPolicy.Done done =
+        calls.execute(
             ctx,
-            attempts,
             () -> true,
-            () ->
-                attempt(
-                    ctx,
-                    failed,
-                    (client, scope) -> new ChatResult(client, client.chat().chat(request))));
-    return answer(r, request, attempts.get(), t0);
+            attempt ->
+                modelCall.attempt(
+                    ctx, attempt, true, (client, scope) -> client.chat().chat(request)));
+    return answers.toAnswer(
+        done.result().client(), done.result().response(), request, done.attempts(), t0);
   }
 
   /**
@@ -138,24 +126,22 @@ public final class LlmExpert implements StreamingExpert, Scalable {
    */
   public LlmAnswer streamAnswer(InputData input, Context ctx, TokenListener listener) {
     Objects.requireNonNull(listener, "listener");
-    ChatRequest request = request(input);
+    ChatRequest request = requests.toChatRequest(input, ctx);
     long t0 = System.nanoTime();
-    AtomicInteger attempts = new AtomicInteger();
-    Set<LlmClient> failed = ConcurrentHashMap.newKeySet();
+    started.incrementAndGet();
     AtomicInteger tokens = new AtomicInteger();
-    ChatResult r =
-        withRetries(
+    CallPolicy.Done done =
+        calls.execute(
             ctx,
-            attempts,
             () -> tokens.get() == 0,
-            () ->
-                attempt(
+            attempt ->
+                modelCall.attempt(
                     ctx,
-                    failed,
-                    (client, scope) ->
-                        new ChatResult(
-                            client, StreamCall.run(client, request, scope, listener, tokens))));
-    return answer(r, request, attempts.get(), t0);
+                    attempt,
+                    false,
+                    (client, scope) -> StreamCall.run(client, request, scope, listener, tokens)));
+    return answers.toAnswer(
+        done.result().client(), done.result().response(), request, done.attempts(), t0);
   }
 
   /**
@@ -169,7 +155,15 @@ public final class LlmExpert implements StreamingExpert, Scalable {
    * @return calls started on this expert since it was built
    */
   public long calls() {
-    return calls.get();
+    return started.get();
+  }
+
+  /**
+   * @return the expert's resilience4j retry, whose metrics count calls that succeeded or failed
+   *     with and without retries
+   */
+  public Retry retry() {
+    return calls.retry();
   }
 
   @Override
@@ -200,208 +194,6 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   @Override
   public boolean releaseIdleInstance(Duration idleFor) {
     return pool.releaseIdle(idleFor);
-  }
-
-  // ---- one call: pick a client, bound it by the deadline, classify its failure ----
-
-  @FunctionalInterface
-  private interface Call {
-    ChatResult run(LlmClient client, CallScope scope) throws Exception;
-  }
-
-  private record ChatResult(LlmClient client, ChatResponse response) {}
-
-  private ChatResult withRetries(
-      Context ctx,
-      AtomicInteger attempts,
-      java.util.function.BooleanSupplier retryAllowed,
-      java.util.concurrent.Callable<ChatResult> once) {
-    calls.incrementAndGet();
-    RetryConfig config =
-        RetryConfig.custom()
-            .maxAttempts(policy.maxAttempts())
-            .intervalBiFunction(
-                (attempt, outcome) ->
-                    waitBefore(attempt, outcome.isLeft() ? outcome.getLeft() : null).toMillis())
-            .retryOnException(t -> shouldRetry(t, ctx, attempts.get(), retryAllowed))
-            .failAfterMaxAttempts(false)
-            .build();
-    Retry retry = Retry.of(name, config);
-    // A cancel during a backoff wait interrupts the wait; attempts have their own CallGuard.
-    Thread caller = Thread.currentThread();
-    AtomicBoolean waiting = new AtomicBoolean(true);
-    Runnable unregister =
-        ctx.cancel()
-            .onCancel(
-                () -> {
-                  synchronized (waiting) {
-                    if (waiting.get()) {
-                      caller.interrupt();
-                    }
-                  }
-                });
-    try {
-      return retry.executeCallable(
-          () -> {
-            attempts.incrementAndGet();
-            return once.call();
-          });
-    } catch (Exception e) {
-      throw outcome(e, ctx);
-    } finally {
-      synchronized (waiting) {
-        waiting.set(false);
-      }
-      unregister.run();
-      if (ctx.cancel().isCancelled() || ctx.isExpired()) {
-        // Our own interrupts have done their job; the error already reports the cancel.
-        Thread.interrupted();
-      }
-    }
-  }
-
-  /** The error a failed call ends with: the request's fate first, then the model's failure. */
-  private RuntimeException outcome(Exception e, Context ctx) {
-    if (ctx.cancel().isCancelled()) {
-      return e instanceof MoeError.Cancelled c ? c : new MoeError.Cancelled("llm " + name);
-    }
-    if (e instanceof LlmException || e instanceof MoeError) {
-      return (RuntimeException) e;
-    }
-    if (ctx.isExpired()) {
-      return new MoeError.DeadlineExceeded("llm " + name);
-    }
-    return e instanceof RuntimeException re
-        ? re
-        : new LlmException(LlmException.Kind.BAD_RESPONSE, name, String.valueOf(e), e);
-  }
-
-  private boolean shouldRetry(
-      Throwable t, Context ctx, int attempt, java.util.function.BooleanSupplier retryAllowed) {
-    if (!(t instanceof LlmException le)) {
-      return false;
-    }
-    boolean another = le.kind() == LlmException.Kind.CIRCUIT_OPEN && pool.instances() > 1;
-    if (!le.kind().retryable() && !another) {
-      return false;
-    }
-    long needed = waitBefore(attempt, le).plus(policy.minAttemptTime()).toMillis();
-    return retryAllowed.getAsBoolean() && !ctx.cancel().isCancelled() && ctx.remainingMs() > needed;
-  }
-
-  /** The wait before the next attempt: the backoff, or longer when the endpoint asked. */
-  private Duration waitBefore(int attempt, Throwable failure) {
-    Duration backoff = policy.backoff(attempt);
-    if (failure instanceof LlmException le
-        && le.retryAfter().isPresent()
-        && le.retryAfter().get().compareTo(backoff) > 0) {
-      return le.retryAfter().get();
-    }
-    return backoff;
-  }
-
-  private ChatResult attempt(Context ctx, Set<LlmClient> failed, Call call) {
-    ctx.checkAlive("llm " + name);
-    if (ctx.remaining().compareTo(policy.minAttemptTime()) < 0) {
-      throw new MoeError.DeadlineExceeded(
-          "llm " + name + " (less than the minimum attempt time left)");
-    }
-    LlmClient client = pool.acquire(failed);
-    CallGuard guard = CallGuard.start(ctx, client.callTimeout());
-    long t0 = System.nanoTime();
-    try {
-      ChatResult r =
-          ScopedValue.where(CallScope.CURRENT, guard.scope())
-              .call(() -> call.run(client, guard.scope()));
-      if (r.response() == null || r.response().aiMessage() == null) {
-        throw new LlmException(
-            LlmException.Kind.BAD_RESPONSE, client.name(), "no message in the response", null);
-      }
-      String text = r.response().aiMessage().text();
-      if (text == null || text.isBlank()) {
-        throw new LlmException(LlmException.Kind.BAD_RESPONSE, client.name(), "empty answer", null);
-      }
-      client.breaker().onSuccess(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-      return r;
-    } catch (Error err) {
-      client.breaker().releasePermission();
-      throw err;
-    } catch (Throwable t) {
-      failed.add(client);
-      RuntimeException e = Failures.classify(t, client, name, guard.scope(), ctx);
-      if (e instanceof LlmException le && le.kind().endpointFault()) {
-        client
-            .breaker()
-            .onError(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS, le);
-      } else {
-        client.breaker().releasePermission();
-      }
-      throw e;
-    } finally {
-      client.exit();
-      guard.close();
-    }
-  }
-
-  private ChatRequest request(InputData input) {
-    List<ChatMessage> messages = new ArrayList<>(2);
-    if (systemPrompt != null) {
-      messages.add(SystemMessage.from(systemPrompt));
-    }
-    messages.add(UserMessage.from(input.toText()));
-    return ChatRequest.builder().messages(messages).build();
-  }
-
-  private LlmAnswer answer(ChatResult r, ChatRequest request, int attempts, long t0) {
-    ChatResponse resp = r.response();
-    String text = resp.aiMessage().text();
-    TokenUsage u = resp.tokenUsage();
-    boolean reported = u != null && u.inputTokenCount() != null && u.outputTokenCount() != null;
-    long in = reported ? u.inputTokenCount() : estimateTokens(promptText(request));
-    long out = reported ? u.outputTokenCount() : estimateTokens(text);
-    return new LlmAnswer(
-        text,
-        r.client().name(),
-        in,
-        out,
-        reported,
-        r.client().price().cost(in, out),
-        attempts,
-        resp.finishReason() == FinishReason.LENGTH,
-        (System.nanoTime() - t0) / 1_000_000);
-  }
-
-  private ExpertOut toOut(LlmAnswer a, InputData input, Context ctx) {
-    double confidence =
-        skill == null || fixedConfidence ? baseConfidence : skill.score(input.toText());
-    if (a.truncated()) {
-      confidence /= 2;
-    }
-    Value value =
-        format == AnswerFormat.PLAN
-            ? PlanParser.parse(input.toText(), a.text())
-                .<Value>map(Value::plan)
-                .orElse(Value.text(a.text()))
-            : Value.text(a.text());
-    return new ExpertOut(
-        value, new ExpertAux(a.latencyMs(), a.costUnits(), confidence, ctx.traceId()));
-  }
-
-  private static String promptText(ChatRequest request) {
-    StringBuilder sb = new StringBuilder();
-    for (ChatMessage m : request.messages()) {
-      switch (m) {
-        case SystemMessage s -> sb.append(s.text());
-        case UserMessage u -> sb.append(u.singleText());
-        default -> {}
-      }
-    }
-    return sb.toString();
-  }
-
-  /** About four characters per token for English and French with BPE tokenisers; never 0. */
-  static long estimateTokens(String text) {
-    return Math.max(1, (text.length() + 3) / 4);
   }
 
   @Override
