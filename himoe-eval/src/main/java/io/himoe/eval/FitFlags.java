@@ -13,8 +13,10 @@ final class FitFlags {
       paramLabel = "NAME",
       defaultValue = "hashing",
       description =
-          "Text encoder: hashing (feature hashing, no model), minilm (in-process"
-              + " all-MiniLM-L6-v2) or both side by side: minilm+hashing. Default:"
+          "Text encoder: hashing or hashing-N (feature hashing, no model), minilm (int8"
+              + " all-MiniLM-L6-v2), minilm-full, bge-small, bge-small-q, e5-small-q, any ONNX"
+              + " sentence encoder (onnx:FILE[,tokenizer=FILE][,pooling=mean|cls]), or several"
+              + " side by side joined by '+' (e.g. bge-small+hashing-16384). Default:"
               + " ${DEFAULT-VALUE}.")
   String encoder;
 

@@ -13,15 +13,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A command-line benchmark of the encoders: single-threaded per-query latency (p50, p99, mean),
- * throughput with batches of 1, 8 and 32 through {@link Encoder#encodeAll}, and the cost of a
- * MiniLM cache hit. Queries are the sentences of the built-in knowledge documents (real text, 20 to
- * 300 chars). Each encoder is warmed up for 2 s first. Wall-clock figures depend on the machine;
- * run it on an otherwise idle one.
+ * A command-line benchmark of the encoders: for each encoder named, the resident memory its model
+ * adds (Linux {@code VmRSS}, read before and after loading), single-threaded per-query latency
+ * without a cache (p50, p99, mean), throughput with batches of 1, 8 and 32 through {@link
+ * Encoder#encodeAll}, and for sentence encoders the cost of a cache hit. Queries are the sentences
+ * of the built-in knowledge documents (real text, 20 to 300 chars). Each encoder is warmed up for 2
+ * s first. Wall-clock figures depend on the machine; run it on an otherwise idle one.
  *
  * <pre>{@code
- * java -cp <himoe-experts classpath> io.himoe.experts.encoders.EncoderBenchmark [rounds]
+ * java -cp <himoe-experts classpath> io.himoe.experts.encoders.EncoderBenchmark [rounds [NAME...]]
  * }</pre>
+ *
+ * NAME is anything {@link Encoders#byName} reads (default: {@code hashing minilm}).
  */
 public final class EncoderBenchmark {
 
@@ -40,46 +43,85 @@ public final class EncoderBenchmark {
   private EncoderBenchmark() {}
 
   /**
-   * @param args optional: how many passes over the sentences to time (default 5)
+   * @param args optional: how many passes over the sentences to time (default 5), then encoder
+   *     names (default {@code hashing minilm})
    */
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    run(rounds, System.out);
+    List<String> names =
+        args.length > 1 ? List.of(args).subList(1, args.length) : List.of("hashing", "minilm");
+    run(rounds, names, sentences(), WARM_UP_NANOS, System.out);
   }
 
   /**
-   * Runs the benchmark and prints a Markdown table.
+   * Runs the benchmark over {@code hashing} and {@code minilm} and prints a Markdown table.
    *
    * @param rounds passes over the sentences to time (one more is run first as warm-up)
    * @param out where to print
    * @return the rows printed
    */
   public static List<String> run(int rounds, PrintStream out) {
-    return run(rounds, sentences(), WARM_UP_NANOS, out);
+    return run(rounds, List.of("hashing", "minilm"), sentences(), WARM_UP_NANOS, out);
   }
 
-  static List<String> run(int rounds, List<String> sentences, long warmUpNanos, PrintStream out) {
+  static List<String> run(
+      int rounds, List<String> names, List<String> sentences, long warmUpNanos, PrintStream out) {
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
     }
     List<String> rows = new ArrayList<>();
     rows.add("| encoder | measure | value |");
     rows.add("|---|---|---|");
-    HashingEncoder hashing = HashingEncoder.ofDefaults();
-    warmUp(hashing, sentences, warmUpNanos);
-    latency("hashing-4096", hashing, sentences, rounds, rows);
-    throughput("hashing-4096", hashing, sentences, rounds, rows);
-    MiniLmEncoder noCache = MiniLmEncoder.of(0);
-    warmUp(noCache, sentences, warmUpNanos);
-    latency("minilm (no cache)", noCache, sentences, rounds, rows);
-    throughput("minilm (no cache)", noCache, sentences, rounds, rows);
-    MiniLmEncoder cached = MiniLmEncoder.of(sentences.size());
-    cached.encodeAll(inputs(sentences));
-    warmUp(cached, sentences, warmUpNanos);
-    latency("minilm (cache hit)", cached, sentences, rounds, rows);
+    for (String name : names) {
+      long before = residentBytes();
+      Encoder enc = uncached(Encoders.byName(name));
+      enc.encode(InputData.text("load the model")); // loads it
+      long after = residentBytes();
+      if (before > 0 && after > 0) {
+        rows.add(
+            "| "
+                + enc.id()
+                + " | resident memory added by loading | "
+                + String.format(Locale.ROOT, "%.0f MB", (after - before) / 1e6)
+                + " |");
+      }
+      warmUp(enc, sentences, warmUpNanos);
+      latency(enc.id() + " (no cache)", enc, sentences, rounds, rows);
+      throughput(enc.id() + " (no cache)", enc, sentences, rounds, rows);
+      if (!(enc instanceof HashingEncoder)) {
+        Encoder cached = Encoders.byName(name);
+        cached.encodeAll(inputs(sentences));
+        latency(enc.id() + " (cache hit)", cached, sentences, rounds, rows);
+      }
+    }
     rows.add("| | sentences | " + sentences.size() + " (" + avgChars(sentences) + " chars avg) |");
     rows.forEach(out::println);
     return rows;
+  }
+
+  /** The same encoder without caches (sentence models are shared, so this loads nothing new). */
+  private static Encoder uncached(Encoder e) {
+    return switch (e) {
+      case SentenceEncoder s -> s.withCacheSize(0);
+      case ConcatEncoder c ->
+          ConcatEncoder.of(c.parts().stream().map(EncoderBenchmark::uncached).toList());
+      default -> e;
+    };
+  }
+
+  /** The process's resident set in bytes from /proc/self/status, or 0 where there is none. */
+  static long residentBytes() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
   }
 
   /** At least one pass, then more until the time is up, so the JIT has compiled the hot path. */

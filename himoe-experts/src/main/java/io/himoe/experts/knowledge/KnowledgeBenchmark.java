@@ -1,7 +1,8 @@
 package io.himoe.experts.knowledge;
 
 import io.himoe.experts.encoders.HashingEncoder;
-import io.himoe.experts.encoders.MiniLmEncoder;
+import io.himoe.experts.encoders.SentenceEncoder;
+import io.himoe.experts.encoders.SentenceModel;
 import io.himoe.shared.Context;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
@@ -64,7 +65,8 @@ public final class KnowledgeBenchmark {
     rows.add("| encoder | measure | value |");
     rows.add("|---|---|---|");
     measure("hashing-4096", HashingEncoder::ofDefaults, rounds, rows);
-    measure("minilm", () -> MiniLmEncoder.of(0).warmUp(), rounds, rows);
+    measure(
+        "minilm", () -> SentenceEncoder.of(SentenceModel.MINILM_L6_V2_Q, 0).warmUp(), rounds, rows);
     rows.forEach(out::println);
     return rows;
   }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
-import io.himoe.experts.encoders.MiniLmEncoder;
+import io.himoe.experts.encoders.SentenceEncoder;
+import io.himoe.experts.encoders.SentenceModel;
 import io.himoe.shared.Context;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
@@ -150,7 +151,7 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
    * @return the expert {@code knowledge}
    */
   public static KnowledgeExpert builtIn(Path cacheDir) {
-    return builtIn(cacheDir, MiniLmEncoder.ofDefaults());
+    return builtIn(cacheDir, SentenceEncoder.of(SentenceModel.MINILM_L6_V2_Q));
   }
 
   /**

@@ -22,11 +22,11 @@ class EncoderBenchmarkTest {
   void runsAndPrintsEveryMeasure() {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     List<String> rows = EncoderBenchmark.run(1, new PrintStream(buf, true, StandardCharsets.UTF_8));
-    assertThat(rows).hasSize(2 + 4 + 4 + 1 + 1);
+    assertThat(rows).hasSize(2 + 5 + 6 + 1);
     assertThat(buf.toString(StandardCharsets.UTF_8))
-        .contains("hashing-4096 | latency")
-        .contains("minilm (no cache) | throughput, batch 32")
-        .contains("minilm (cache hit) | latency");
+        .contains("hashing-4096 (no cache) | latency")
+        .contains("minilm-l6-v2-q (no cache) | throughput, batch 32")
+        .contains("minilm-l6-v2-q (cache hit) | latency");
     assertThatThrownBy(() -> EncoderBenchmark.run(0, System.out))
         .isInstanceOf(IllegalArgumentException.class);
   }

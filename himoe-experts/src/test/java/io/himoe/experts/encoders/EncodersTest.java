@@ -14,13 +14,50 @@ class EncodersTest {
   @Test
   void knownNames() {
     assertThat(Encoders.byName("hashing")).isInstanceOf(HashingEncoder.class);
-    assertThat(Encoders.byName(" MiniLM ")).isInstanceOf(MiniLmEncoder.class);
+    assertThat(Encoders.byName(" MiniLM ")).isInstanceOf(SentenceEncoder.class);
+    for (SentenceModel m : SentenceModel.values()) {
+      assertThat(Encoders.byName(m.configName()).id()).isEqualTo(m.id());
+      assertThat(Encoders.byName(m.id().toUpperCase(java.util.Locale.ROOT)).id()).isEqualTo(m.id());
+    }
+    assertThat(Encoders.NAMES)
+        .containsAll(
+            java.util.Arrays.stream(SentenceModel.values())
+                .map(SentenceModel::configName)
+                .toList());
+  }
+
+  @Test
+  void onnxSpecsNameTheirFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path graph = java.nio.file.Files.writeString(dir.resolve("m.onnx"), "x");
+    java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), "{}");
+    Encoder e = Encoders.byName("onnx:" + graph + ",pooling=CLS,prefix=query:");
+    assertThat(e.id())
+        .isEqualTo(
+            "onnx:"
+                + graph
+                + ",tokenizer="
+                + dir.resolve("tokenizer.json")
+                + ",pooling=cls"
+                + ",prefix=query:");
+    assertThat(Encoders.byName(e.id()).id()).isEqualTo(e.id());
+    assertThatThrownBy(() -> Encoders.byName("onnx:" + dir.resolve("none.onnx")))
+        .hasMessageContaining("no such file")
+        .hasMessageContaining("none.onnx");
+    assertThatThrownBy(() -> Encoders.byName("onnx:" + graph + ",pooling=max"))
+        .hasMessageContaining("'max'")
+        .hasMessageContaining("mean or cls");
+    assertThatThrownBy(() -> Encoders.byName("onnx:" + graph + ",layers=3"))
+        .hasMessageContaining("unknown onnx option 'layers=3'");
+    assertThatThrownBy(() -> Encoders.byName("onnx:")).hasMessageContaining("needs a file");
   }
 
   @Test
   void idsRoundTrip() {
     assertThat(((HashingEncoder) Encoders.byName("hashing-1024")).dimension()).isEqualTo(1024);
-    for (var e : java.util.List.of(HashingEncoder.of(300), MiniLmEncoder.of(1))) {
+    for (var e :
+        java.util.List.of(
+            HashingEncoder.of(300), SentenceEncoder.of(SentenceModel.MINILM_L6_V2_Q, 1))) {
       assertThat(Encoders.byName(e.id()).id()).isEqualTo(e.id());
     }
     assertThatThrownBy(() -> Encoders.byName("hashing-8"))

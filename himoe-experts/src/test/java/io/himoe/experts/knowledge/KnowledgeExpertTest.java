@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.encoders.HashingEncoder;
-import io.himoe.experts.encoders.MiniLmEncoder;
+import io.himoe.experts.encoders.SentenceEncoder;
+import io.himoe.experts.encoders.SentenceModel;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
@@ -78,7 +79,8 @@ class KnowledgeExpertTest {
 
   @Test
   void vectorSideFindsParaphrasesWithoutSharedWords() throws Exception {
-    try (KnowledgeExpert k = KnowledgeExpert.builtIn(tmp, MiniLmEncoder.of(64))) {
+    try (KnowledgeExpert k =
+        KnowledgeExpert.builtIn(tmp, SentenceEncoder.of(SentenceModel.MINILM_L6_V2_Q, 64))) {
       ExpertOut out = k.infer(InputData.text("Which natural satellite circles our world?"), ctx);
       JsonNode p = top(out);
       assertThat(p.get("text").asText()).contains("Moon");

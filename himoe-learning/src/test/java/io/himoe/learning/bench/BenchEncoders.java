@@ -5,8 +5,8 @@ import io.himoe.shared.Encoder;
 
 /**
  * Encoders for the benchmarks: {@code hash:DIM} (the test hashing encoder) or {@code minilm}
- * (himoe-experts' {@code MiniLmEncoder}, looked up by name so that this module does not depend on
- * himoe-experts; put its jar and dependencies on the class path to use it).
+ * (himoe-experts' {@code Encoders.byName("minilm")}, looked up by name so that this module does not
+ * depend on himoe-experts; put its jar and dependencies on the class path to use it).
  */
 final class BenchEncoders {
 
@@ -19,9 +19,9 @@ final class BenchEncoders {
     if (spec.equals("minilm")) {
       try {
         return (Encoder)
-            Class.forName("io.himoe.experts.encoders.MiniLmEncoder")
-                .getMethod("ofDefaults")
-                .invoke(null);
+            Class.forName("io.himoe.experts.encoders.Encoders")
+                .getMethod("byName", String.class)
+                .invoke(null, "minilm");
       } catch (ReflectiveOperationException e) {
         throw new IllegalArgumentException(
             "encoder minilm: himoe-experts is not on the class path (" + e + ")", e);
