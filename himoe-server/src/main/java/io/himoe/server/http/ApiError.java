@@ -1,15 +1,24 @@
 package io.himoe.server.http;
 
-/** A request the API refuses: an HTTP status, a stable code and a message naming the problem. */
+/**
+ * A request the API refuses: an HTTP status, a stable code, the parameter at fault (if any) and a
+ * message naming the problem. Rendered by {@link ErrorMapper} in the OpenAI error shape.
+ */
 final class ApiError extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final String param;
 
   ApiError(int status, String code, String message) {
+    this(status, code, null, message);
+  }
+
+  ApiError(int status, String code, String param, String message) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.param = param;
   }
 
   int status() {
@@ -18,6 +27,18 @@ final class ApiError extends RuntimeException {
 
   String code() {
     return code;
+  }
+
+  /**
+   * @return the request field at fault (e.g. {@code messages[2].content}), or null
+   */
+  String param() {
+    return param;
+  }
+
+  /** A 400 whose message starts with the field at fault, e.g. {@code "reward: expected ..."}. */
+  static ApiError invalid(String param, String problem) {
+    return new ApiError(400, "invalid_request", param, param + ": " + problem);
   }
 
   static ApiError badRequest(String message) {

@@ -8,10 +8,8 @@ import io.himoe.server.metrics.DashboardState;
 import io.himoe.server.metrics.MetricsListener;
 import io.himoe.server.store.FeedbackStore;
 import io.himoe.server.telemetry.Tracing;
-import io.himoe.shared.MoeError;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,7 +48,14 @@ public final class HimoeServer implements AutoCloseable {
   private final FeedbackStore store;
   private final Tracing tracing;
   private final PrometheusMeterRegistry registry;
-  private final ApiHandlers api;
+  private final ErrorMapper errors;
+  private final ChatHandler chat;
+  private final RouteHandler route;
+  private final FeedbackHandler feedback;
+  private final ExpertsHandler experts;
+  private final TracesHandler tracesApi;
+  private final ModelsHandler models;
+  private final OpsHandler ops;
 
   private HimoeServer(Builder b) {
     this.assembly = b.assembly;
@@ -89,19 +94,16 @@ public final class HimoeServer implements AutoCloseable {
                     .description("performance mode: 0 eco, 1 balanced, 2 performance, 3 maximum")
                     .register(registry));
     this.store = FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
-    this.api =
-        new ApiHandlers(
-            assembly,
-            store,
-            traces,
-            dashboard,
-            registry,
-            tracing,
-            b.clock,
-            sc.maxBodyBytes(),
-            apiKeys(sc.auth(), b.env),
-            sc.auth().enabled(),
-            b.env);
+    JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
+    ApiKeys keys = new ApiKeys(apiKeys(sc.auth(), b.env), sc.auth().enabled());
+    this.errors = new ErrorMapper(sc.maxBodyBytes());
+    this.chat = new ChatHandler(assembly, bodies, tracing, b.clock);
+    this.route = new RouteHandler(assembly, bodies, tracing);
+    this.feedback = new FeedbackHandler(assembly, store, traces, bodies, keys, b.clock);
+    this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);
+    this.tracesApi = new TracesHandler(traces, store);
+    this.models = new ModelsHandler(assembly);
+    this.ops = new OpsHandler(assembly, dashboard, registry);
     String host = b.host != null ? b.host : sc.host();
     int port = b.port != null ? b.port : sc.port();
     this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
@@ -111,7 +113,7 @@ public final class HimoeServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    api.ready(true);
+    ops.ready(true);
   }
 
   private void configure(io.javalin.config.JavalinConfig cfg, long maxBody) {
@@ -120,52 +122,21 @@ public final class HimoeServer implements AutoCloseable {
     cfg.startup.showJavalinBanner = false;
     cfg.routes.before(this::beforeRequest);
     cfg.routes.after(this::afterRequest);
-    cfg.routes.post("/v1/chat/completions", api::chat);
-    cfg.routes.post("/v1/route", api::route);
-    cfg.routes.post("/v1/feedback", api::feedback);
-    cfg.routes.get("/v1/experts", api::listExperts);
-    cfg.routes.post("/v1/experts", api::addExpert);
-    cfg.routes.delete("/v1/experts/{name}", api::removeExpert);
-    cfg.routes.get("/v1/traces/{id}", api::trace);
-    cfg.routes.get("/v1/models", api::models);
-    cfg.routes.get("/v1/dashboard", api::dashboard);
-    cfg.routes.get("/metrics", api::metrics);
-    cfg.routes.get("/healthz", api::health);
-    cfg.routes.get("/readyz", api::ready);
-    cfg.routes.get("/", api::dashboardPage);
-    cfg.routes.get("/dashboard/{file}", api::dashboardAsset);
-    cfg.routes.exception(
-        ApiError.class, (e, ctx) -> api.error(ctx, e.status(), e.code(), e.getMessage()));
-    cfg.routes.exception(
-        MoeError.class,
-        (e, ctx) -> api.error(ctx, ApiHandlers.statusOf(e), e.code(), e.getMessage()));
-    cfg.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e));
-    cfg.routes.exception(
-        Exception.class,
-        (e, ctx) -> {
-          LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
-          api.error(
-              ctx, 500, "internal_error", "internal error; see the server log for this trace id");
-        });
-  }
-
-  private void httpError(Context ctx, HttpResponseException e) {
-    int s = e.getStatus();
-    String code =
-        switch (s) {
-          case 404 -> "not_found";
-          case 405 -> "method_not_allowed";
-          case 413 -> "payload_too_large";
-          default -> "http_" + s;
-        };
-    String msg =
-        switch (s) {
-          case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
-          case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
-          case 413 -> "request body is larger than the limit of " + api.maxBody() + " bytes";
-          default -> e.getMessage();
-        };
-    api.error(ctx, s, code, msg);
+    cfg.routes.post("/v1/chat/completions", chat::handle);
+    cfg.routes.post("/v1/route", route::handle);
+    cfg.routes.post("/v1/feedback", feedback::handle);
+    cfg.routes.get("/v1/experts", experts::list);
+    cfg.routes.post("/v1/experts", experts::add);
+    cfg.routes.delete("/v1/experts/{name}", experts::remove);
+    cfg.routes.get("/v1/traces/{id}", tracesApi::get);
+    cfg.routes.get("/v1/models", models::list);
+    cfg.routes.get("/v1/dashboard", ops::dashboard);
+    cfg.routes.get("/metrics", ops::metrics);
+    cfg.routes.get("/healthz", ops::health);
+    cfg.routes.get("/readyz", ops::ready);
+    cfg.routes.get("/", ops::dashboardPage);
+    cfg.routes.get("/dashboard/{file}", ops::dashboardAsset);
+    errors.register(cfg);
   }
 
   private void beforeRequest(Context ctx) {
@@ -236,13 +207,13 @@ public final class HimoeServer implements AutoCloseable {
    * @return the JSON mapper of the API (snake_case)
    */
   public static ObjectMapper json() {
-    return ApiHandlers.MAPPER;
+    return JsonBodies.MAPPER;
   }
 
   /** Stops accepting requests, then closes the feedback store and the tracing exporter. */
   @Override
   public void close() {
-    api.ready(false);
+    ops.ready(false);
     app.stop();
     store.close();
     tracing.close();

@@ -1,13 +1,11 @@
 package io.himoe.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One OpenAI-style chat stream ({@code chat.completion.chunk} events, then {@code [DONE]}). Tokens
@@ -15,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  * holds this writer's lock, and nothing is written once the stream is finished.
  */
 final class SseWriter {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Context ctx;
   private final String id;
@@ -52,7 +48,7 @@ final class SseWriter {
       begin();
       streamed.append(token);
       tokens++;
-      send(chunk(MAPPER.createObjectNode().put("content", token), null));
+      send(chunk(ChatChunk.Delta.text(token), null, null));
     } catch (IOException e) {
       // The client went away: throwing aborts the expert's stream.
       closed = true;
@@ -65,25 +61,23 @@ final class SseWriter {
    * answer is sent word by word; when the final answer differs from what was streamed (a later
    * stage replaced it), the last chunk carries it in {@code himoe.answer}.
    */
-  synchronized void finish(String answer, ObjectNode himoe) throws IOException {
+  synchronized void finish(String answer, ChatCompletion.Summary summary) throws IOException {
     if (closed) {
       return;
     }
     begin();
+    String replaced = null;
     if (streamed.isEmpty()) {
       for (String piece : answer.split("(?<=\\s)")) {
         if (!piece.isEmpty()) {
-          send(chunk(MAPPER.createObjectNode().put("content", piece), null));
+          send(chunk(ChatChunk.Delta.text(piece), null, null));
         }
       }
     } else if (!streamed.toString().equals(answer)) {
-      ((ObjectNode) himoe.get("himoe")).put("answer", answer);
+      replaced = answer;
     }
     // How many chunks came live from a streaming expert (0: the answer was sent after the fact).
-    ((ObjectNode) himoe.get("himoe")).put("streamed_tokens", tokens);
-    ObjectNode last = chunk(MAPPER.createObjectNode(), "stop");
-    last.set("himoe", himoe.get("himoe"));
-    send(last);
+    send(chunk(ChatChunk.Delta.empty(), "stop", summary.streamed(replaced, tokens)));
     done();
   }
 
@@ -92,12 +86,9 @@ final class SseWriter {
     if (closed) {
       return;
     }
-    ObjectNode err = MAPPER.createObjectNode();
-    ObjectNode e = err.putObject("error");
-    e.put("code", code);
-    e.put("message", message);
-    e.put("trace_id", traceId);
-    send(err);
+    send(
+        new ErrorMapper.ErrorBody(
+            new ErrorMapper.Detail(message, "server_error", null, code, traceId)));
     done();
   }
 
@@ -110,7 +101,7 @@ final class SseWriter {
     ctx.header("Cache-Control", "no-cache");
     ctx.header("X-Accel-Buffering", "no");
     os = ctx.outputStream();
-    send(chunk(MAPPER.createObjectNode().put("role", "assistant"), null));
+    send(chunk(ChatChunk.Delta.first(), null, null));
   }
 
   private void done() throws IOException {
@@ -119,27 +110,22 @@ final class SseWriter {
     closed = true;
   }
 
-  private ObjectNode chunk(ObjectNode delta, String finish) {
-    ObjectNode c = MAPPER.createObjectNode();
-    c.put("id", id);
-    c.put("object", "chat.completion.chunk");
-    c.put("created", created);
-    c.put("model", model);
-    c.put("trace_id", traceId);
-    ObjectNode choice = c.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.set("delta", delta);
-    if (finish == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finish);
-    }
-    return c;
+  private ChatChunk chunk(ChatChunk.Delta delta, String finish, ChatCompletion.Summary summary) {
+    return new ChatChunk(
+        id,
+        "chat.completion.chunk",
+        created,
+        model,
+        List.of(new ChatChunk.Choice(0, delta, finish)),
+        null,
+        traceId,
+        summary);
   }
 
-  private void send(JsonNode data) throws IOException {
+  private void send(Object data) throws IOException {
     os.write(
-        ("data: " + MAPPER.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        ("data: " + JsonBodies.MAPPER.writeValueAsString(data) + "\n\n")
+            .getBytes(StandardCharsets.UTF_8));
     os.flush();
   }
 }

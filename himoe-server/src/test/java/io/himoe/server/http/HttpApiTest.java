@@ -236,6 +236,44 @@ class HttpApiTest {
   }
 
   @Test
+  void wrongTypesUnknownFieldsAndTrailingDataAre400NamingTheParam() throws Exception {
+    HttpResponse<String> r =
+        post(
+            "/v1/chat/completions",
+            chat("himoe", "plan: a; b", false).replaceFirst("\\{", "{\"max_tokens\": \"x\", "),
+            null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode e = json(r).path("error");
+    assertThat(e.path("param").asText()).isEqualTo("max_tokens");
+    assertThat(e.path("message").asText()).isEqualTo("max_tokens: expected an integer");
+    assertThat(e.path("type").asText()).isEqualTo("invalid_request_error");
+
+    r =
+        post(
+            "/v1/chat/completions",
+            chat("himoe", "plan: a; b", false).replaceFirst("\\{", "{\"temprature\": 1, "),
+            null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).path("error").path("param").asText()).isEqualTo("temprature");
+    assertThat(json(r).path("error").path("code").asText()).isEqualTo("unknown_parameter");
+
+    r =
+        post(
+            "/v1/chat/completions",
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\", \"name\": 3}]}",
+            null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).path("error").path("param").asText()).isEqualTo("messages[0].name");
+
+    r = post("/v1/chat/completions", chat("himoe", "plan: a; b", false) + " {}", null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).path("error").path("message").asText()).contains("trailing data");
+    r = post("/v1/route", "{\"input\": \"plan: a\"}garbage", null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).path("error").path("message").asText()).contains("trailing data");
+  }
+
+  @Test
   void oversizedBodyIs413() throws Exception {
     String big = chat("himoe", "plan: " + "x ".repeat(5000), false);
     HttpResponse<String> r = post("/v1/chat/completions", big, null);

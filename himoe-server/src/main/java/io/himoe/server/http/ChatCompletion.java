@@ -1,0 +1,104 @@
+package io.himoe.server.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.himoe.engine.Answer;
+import io.himoe.engine.ExpertTrace;
+import io.himoe.engine.StageTrace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of a non-streaming chat completion, as OpenAI defines it, plus the trace id and a short
+ * {@code himoe} summary of the decision.
+ *
+ * @param id {@code chatcmpl-} and the trace id
+ * @param object always {@code chat.completion}
+ * @param created seconds since the epoch
+ * @param model the router that answered
+ * @param choices the answers (one per requested choice)
+ * @param usage token counts
+ * @param traceId the decision's trace id (for feedback and {@code /v1/traces/{id}})
+ * @param himoe which router and experts answered, latency and cost
+ */
+record ChatCompletion(
+    String id,
+    String object,
+    long created,
+    String model,
+    List<Choice> choices,
+    Usage usage,
+    String traceId,
+    Summary himoe) {
+
+  /**
+   * @param index the choice's index
+   * @param message the answer
+   * @param finishReason {@code stop}, {@code length} or {@code tool_calls}
+   */
+  record Choice(int index, Message message, String finishReason) {}
+
+  /**
+   * @param role always {@code assistant}
+   * @param content the answer's text (null when the model only called tools)
+   * @param toolCalls the tools the model called, if any
+   */
+  record Message(
+      String role,
+      String content,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ChatRequest.ToolCall> toolCalls) {}
+
+  /**
+   * @param promptTokens tokens in the prompt
+   * @param completionTokens tokens in the answer
+   * @param totalTokens their sum
+   */
+  record Usage(int promptTokens, int completionTokens, int totalTokens) {
+    static Usage of(int prompt, int completion) {
+      return new Usage(prompt, completion, prompt + completion);
+    }
+  }
+
+  /**
+   * The decision in short.
+   *
+   * @param router the router that answered
+   * @param experts the experts that answered
+   * @param latencyMs wall time in ms
+   * @param costUnits cost in cost units
+   * @param dropCount experts dropped (late or failed)
+   * @param answer in a stream: the final answer when it differs from what was streamed
+   * @param streamedTokens in a stream: chunks that came live from a streaming expert
+   */
+  record Summary(
+      String router,
+      List<String> experts,
+      long latencyMs,
+      double costUnits,
+      int dropCount,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String answer,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer streamedTokens) {
+
+    static Summary of(Answer a) {
+      List<String> answered = new ArrayList<>();
+      for (StageTrace s : a.trace().stages()) {
+        for (ExpertTrace e : s.experts()) {
+          if (e.status().equals("answered")) {
+            answered.add(e.name());
+          }
+        }
+      }
+      return new Summary(
+          a.trace().routerId(),
+          answered,
+          a.trace().latencyMs(),
+          a.trace().costUnits(),
+          a.trace().dropCount(),
+          null,
+          null);
+    }
+
+    Summary streamed(String finalAnswer, int tokens) {
+      return new Summary(router, experts, latencyMs, costUnits, dropCount, finalAnswer, tokens);
+    }
+  }
+}

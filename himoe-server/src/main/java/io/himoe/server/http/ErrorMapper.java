@@ -1,0 +1,130 @@
+package io.himoe.server.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.himoe.shared.MoeError;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into a JSON error in the OpenAI shape, {@code {"error": {"message", "type",
+ * "param", "code"}}} (plus the request's {@code trace_id}): refusals ({@link ApiError}), engine
+ * errors ({@link MoeError}), Javalin's own (404, 405, 413) and anything unexpected (500, logged,
+ * never a stack trace in the body).
+ */
+final class ErrorMapper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+  /**
+   * The body of an error response.
+   *
+   * @param error what went wrong
+   */
+  record ErrorBody(Detail error) {}
+
+  /**
+   * One error, as OpenAI sends it.
+   *
+   * @param message what went wrong, naming the field or limit at fault
+   * @param type the OpenAI error type ({@code invalid_request_error}, {@code authentication_error},
+   *     {@code rate_limit_error}, {@code server_error}, ...)
+   * @param param the request field at fault, or null
+   * @param code a stable machine-readable code
+   * @param traceId the request's trace id, to find it in logs and traces
+   */
+  record Detail(
+      String message,
+      String type,
+      String param,
+      String code,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {}
+
+  private final long maxBody;
+
+  ErrorMapper(long maxBody) {
+    this.maxBody = maxBody;
+  }
+
+  /** Registers the exception handlers. */
+  void register(JavalinConfig cfg) {
+    cfg.routes.exception(
+        ApiError.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.param(), e.getMessage()));
+    cfg.routes.exception(
+        MoeError.class, (e, ctx) -> write(ctx, statusOf(e), e.code(), null, e.getMessage()));
+    cfg.routes.exception(HttpResponseException.class, this::httpError);
+    cfg.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+          write(
+              ctx,
+              500,
+              "internal_error",
+              null,
+              "internal error; see the server log for this trace id");
+        });
+  }
+
+  /** The HTTP status of an engine error: client mistakes are 4xx, expert failures 5xx. */
+  static int statusOf(MoeError e) {
+    return switch (e) {
+      case MoeError.InvalidInput x -> 400;
+      case MoeError.EncodeError x -> 422;
+      case MoeError.UnknownRouter x -> 404;
+      case MoeError.UnknownTrace x -> 404;
+      case MoeError.BudgetExceeded x -> 402;
+      case MoeError.DeadlineExceeded x -> 504;
+      case MoeError.NoExpertSelected x -> 503;
+      case MoeError.Cancelled x -> 503;
+      case MoeError.ExpertFailed x -> 502;
+      case MoeError.NoExpertAnswered x -> 502;
+      case MoeError.AggregationFailed x -> 502;
+    };
+  }
+
+  /** The OpenAI error type of a status. */
+  static String typeOf(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 429 -> "rate_limit_error";
+      default -> status >= 500 ? "server_error" : "invalid_request_error";
+    };
+  }
+
+  /** Writes an error response (status, JSON body). */
+  static void write(Context ctx, int status, String code, String param, String message) {
+    String tid = ctx.attribute(HimoeServer.MDC_TRACE);
+    ErrorBody body = new ErrorBody(new Detail(message, typeOf(status), param, code, tid));
+    ctx.status(status);
+    ctx.contentType("application/json");
+    try {
+      ctx.result(JsonBodies.MAPPER.writeValueAsBytes(body));
+    } catch (IOException e) {
+      ctx.result("{\"error\":{\"message\":\"error\",\"type\":\"server_error\"}}");
+    }
+  }
+
+  private void httpError(HttpResponseException e, Context ctx) {
+    int s = e.getStatus();
+    String code =
+        switch (s) {
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 413 -> "payload_too_large";
+          default -> "http_" + s;
+        };
+    String msg =
+        switch (s) {
+          case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+          case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+          case 413 -> "request body is larger than the limit of " + maxBody + " bytes";
+          default -> e.getMessage();
+        };
+    write(ctx, s, code, null, msg);
+  }
+}

@@ -1,0 +1,87 @@
+package io.himoe.server.http;
+
+import io.himoe.server.assembly.Assembly;
+import io.himoe.server.metrics.DashboardState;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Set;
+
+/** Operations: health and readiness probes, Prometheus metrics and the dashboard. */
+final class OpsHandler {
+
+  /**
+   * The readiness reply.
+   *
+   * @param status always {@code ready}
+   * @param routers how many routers are configured
+   * @param experts how many experts are registered
+   */
+  record Ready(String status, int routers, int experts) {}
+
+  private static final Set<String> ASSETS = Set.of("app.js", "app.css");
+
+  private final Assembly assembly;
+  private final DashboardState dashboard;
+  private final PrometheusMeterRegistry registry;
+  private volatile boolean ready;
+
+  OpsHandler(Assembly assembly, DashboardState dashboard, PrometheusMeterRegistry registry) {
+    this.assembly = assembly;
+    this.dashboard = dashboard;
+    this.registry = registry;
+  }
+
+  void ready(boolean r) {
+    this.ready = r;
+  }
+
+  void metrics(Context ctx) {
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+    ctx.result(registry.scrape());
+  }
+
+  void health(Context ctx) throws IOException {
+    Responses.json(ctx, 200, Map.of("status", "ok"));
+  }
+
+  void ready(Context ctx) throws IOException {
+    if (!ready) {
+      throw new ApiError(503, "not_ready", "the server is starting or stopping");
+    }
+    Responses.json(
+        ctx, 200, new Ready("ready", assembly.routerIds().size(), assembly.experts().size()));
+  }
+
+  void dashboard(Context ctx) throws IOException {
+    Responses.json(ctx, 200, dashboard.snapshot());
+  }
+
+  void dashboardPage(Context ctx) throws IOException {
+    resource(ctx, "index.html", "text/html; charset=utf-8");
+  }
+
+  void dashboardAsset(Context ctx) throws IOException {
+    String file = ctx.pathParam("file");
+    if (!ASSETS.contains(file)) {
+      throw ApiError.notFound("not_found", "no dashboard file '" + file + "'");
+    }
+    resource(
+        ctx,
+        file,
+        file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+  }
+
+  private static void resource(Context ctx, String file, String type) throws IOException {
+    try (InputStream in =
+        OpsHandler.class.getResourceAsStream("/io/himoe/server/dashboard/" + file)) {
+      if (in == null) {
+        throw ApiError.notFound("not_found", "no dashboard file '" + file + "'");
+      }
+      ctx.contentType(type);
+      ctx.result(in.readAllBytes());
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.himoe.server.http;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** Writes JSON response bodies with the API's mapper. */
+final class Responses {
+
+  private Responses() {}
+
+  /**
+   * @param ctx the request
+   * @param status the HTTP status
+   * @param body a record, map or JSON tree
+   */
+  static void json(Context ctx, int status, Object body) throws IOException {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(JsonBodies.MAPPER.writeValueAsBytes(body));
+  }
+}
