@@ -1,0 +1,5 @@
+/**
+ * Route-learning protocols: generated Gaussian tasks, and split MNIST reduced to a few pooled
+ * features (an angle encoding reads a handful of numbers, not 784 pixels).
+ */
+package io.himoe.quantum.data;
