@@ -2,6 +2,7 @@ package io.himoe.experts;
 
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import java.util.Optional;
 
 /**
  * An expert: the only kind of component that answers a request. Experts are reached only through a
@@ -38,5 +39,16 @@ public interface Expert {
    */
   default double canHandle(String task) {
     return 0.0;
+  }
+
+  /**
+   * The learner behind this expert, if it learns from feedback: itself when it is a {@link
+   * LearningExpert}. A wrapper (guard, runtime mode, monitor) must return its inner expert's, so
+   * that feedback reaches the expert through any stack of wrappers.
+   *
+   * @return the expert that learns from feedback on this expert's answers, or empty
+   */
+  default Optional<LearningExpert> asLearning() {
+    return this instanceof LearningExpert l ? Optional.of(l) : Optional.empty();
   }
 }

@@ -87,6 +87,54 @@ class AdaptersTest {
     }
   }
 
+  @Test
+  void expertLearnsFromLabelledFeedbackInBatches() throws Exception {
+    List<String> labels = List.of("red", "green", "blue");
+    try (BranchedNetwork n = BranchedNetwork.create(NetworkConfig.of(10, 3).withHidden(24))) {
+      BranchedExpert e =
+          BranchedExpert.of("colours", learner(n), FEATURES, labels, GateMode.topK(1), A.size());
+      double before = accuracy(e, A, labels);
+      java.util.OptionalDouble none = java.util.OptionalDouble.empty();
+      // Feedback without a label, or with an unknown one, teaches nothing.
+      e.learn(
+          new io.himoe.experts.ExpertFeedback(
+              "u",
+              "main",
+              InputData.features(A.x()[0]),
+              1,
+              OptionalDouble.of(1),
+              Optional.empty(),
+              Optional.empty()));
+      e.learn(
+          new io.himoe.experts.ExpertFeedback(
+              "v",
+              "main",
+              InputData.features(A.x()[0]),
+              1,
+              none,
+              Optional.empty(),
+              Optional.of("purple")));
+      assertThat(e.pending()).isZero();
+      for (int i = 0; i < A.size(); i++) {
+        assertThat(e.learner().events()).isEmpty();
+        e.learn(
+            new io.himoe.experts.ExpertFeedback(
+                "t" + i,
+                "main",
+                InputData.features(A.x()[i]),
+                1,
+                none,
+                Optional.empty(),
+                Optional.of(labels.get(A.y()[i]))));
+      }
+      // The batch was full: learned as one task, and the expert now answers the labels.
+      assertThat(e.learner().events()).hasSize(1);
+      assertThat(e.pending()).isZero();
+      assertThat(accuracy(e, A, labels)).isGreaterThan(0.9).isGreaterThan(before);
+      assertThat(e.flush()).isNull();
+    }
+  }
+
   private static List<String> names(Dataset d, List<String> labels) {
     List<String> out = new ArrayList<>();
     for (int y : d.y()) {

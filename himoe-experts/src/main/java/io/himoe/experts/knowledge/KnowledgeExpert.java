@@ -3,19 +3,25 @@ package io.himoe.experts.knowledge;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertAux;
+import io.himoe.experts.ExpertFeedback;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.LearningExpert;
 import io.himoe.experts.encoders.SentenceEncoder;
 import io.himoe.experts.encoders.SentenceModel;
 import io.himoe.shared.Context;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.TtlLruCache;
 import io.himoe.shared.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -40,14 +46,27 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Confidence: {@code 0.6 * termCoverage + 0.4 * max(0, cosine)} of the best passage; {@link
  * Value.None} with confidence 0 when nothing matches. Cost: 0 cost units (local).
+ *
+ * <p>It learns which passages help ({@link LearningExpert}): the feedback on an answer credits the
+ * passages it returned (the top one most), and each passage's prior quality (see {@code
+ * PassagePriors}, 0.5 until rated) is mixed into the ranking: {@code score = fused + priorWeight ·
+ * (prior − 0.5)} over the 20 best fused hits, so a passage that keeps helping rises and one that
+ * keeps failing sinks. The priors are saved next to the index ({@code <indexDir>.priors.json})
+ * every {@value #SAVE_EVERY} rated answers and on {@link #close()}, and loaded on open.
  */
-public final class KnowledgeExpert implements Expert, AutoCloseable {
+public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
 
   /** The schema version of the JSON answer. */
   public static final int SCHEMA = 1;
 
   /** How many passages an answer holds by default. */
   public static final int DEFAULT_PASSAGES = 3;
+
+  /** Default weight of a passage's learned prior in its score (fused RRF scores are ~0.016). */
+  public static final double DEFAULT_PRIOR_WEIGHT = 0.02;
+
+  /** Rated answers between two saves of the passage priors. */
+  static final int SAVE_EVERY = 16;
 
   private static final int DEPTH = 20;
   private static final List<String> CUES =
@@ -88,16 +107,33 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
   private volatile LuceneIndex index;
   private volatile boolean closed;
   private volatile String fingerprint;
+  private final double priorWeight;
+  private final PassagePriors priors;
+  // The passages of each recent answer, by trace id, for the feedback that may follow it.
+  private final TtlLruCache<String, List<String>> answered =
+      new TtlLruCache<>(10_000, Duration.ofHours(1), InstantSource.system());
 
-  private KnowledgeExpert(String name, Path indexDir, Path docsDir, Encoder encoder, int passages) {
+  private KnowledgeExpert(
+      String name, Path indexDir, Path docsDir, Encoder encoder, int passages, double priorWeight) {
     this.name = name;
     this.indexDir = indexDir;
     this.docsDir = docsDir;
     this.encoder = encoder;
     this.passages = passages;
+    this.priorWeight = priorWeight;
+    this.priors = PassagePriors.load(priorsFile(indexDir));
     DocumentSet docs = DocumentSet.scan(docsDir);
     this.index = LuceneIndex.openOrBuild(indexDir, docs, encoder, () -> {});
     this.fingerprint = docs.fingerprint();
+  }
+
+  /**
+   * @param indexDir an index directory
+   * @return where the passage priors learned for it are kept: {@code <indexDir>.priors.json}
+   */
+  public static Path priorsFile(Path indexDir) {
+    Path abs = indexDir.toAbsolutePath().normalize();
+    return abs.resolveSibling(abs.getFileName() + ".priors.json");
   }
 
   /**
@@ -125,6 +161,27 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
    */
   public static KnowledgeExpert open(
       String name, Path indexDir, Path docsDir, Encoder encoder, int passages) {
+    return open(name, indexDir, docsDir, encoder, passages, DEFAULT_PRIOR_WEIGHT);
+  }
+
+  /**
+   * @param name the expert's name
+   * @param indexDir where the Lucene index is kept (the learned priors beside it)
+   * @param docsDir the documents
+   * @param encoder the encoder for the vector side
+   * @param passages how many passages an answer holds, in [1, 20]
+   * @param priorWeight weight of the learned passage priors in the ranking, &gt;= 0 (0: feedback is
+   *     still recorded but does not change the ranking)
+   * @return the expert
+   * @throws IllegalArgumentException on a bad argument, naming it
+   * @throws UncheckedIOException if the index or the priors file cannot be read
+   */
+  public static KnowledgeExpert open(
+      String name, Path indexDir, Path docsDir, Encoder encoder, int passages, double priorWeight) {
+    if (!(priorWeight >= 0) || Double.isInfinite(priorWeight)) {
+      throw new IllegalArgumentException(
+          "knowledge: prior weight must be >= 0 and finite, got " + priorWeight);
+    }
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("knowledge: name is empty");
     }
@@ -139,7 +196,7 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
       throw new IllegalArgumentException(
           "knowledge: indexDir " + indexDir + " must not be inside docsDir " + docsDir);
     }
-    return new KnowledgeExpert(name, indexDir, docsDir, encoder, passages);
+    return new KnowledgeExpert(name, indexDir, docsDir, encoder, passages, priorWeight);
   }
 
   /**
@@ -250,35 +307,78 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
     ctx.checkAlive(name);
     float[] qv = encoder.encode(InputData.text(query)).vector();
     ctx.checkAlive(name);
-    List<Hit> hits;
+    List<Hit> found;
     LuceneIndex idx = acquire();
     try {
-      hits = idx.search(query, qv, passages, DEPTH);
+      found = idx.search(query, qv, priorWeight > 0 ? DEPTH : passages, DEPTH);
     } finally {
       release(idx);
     }
-    if (hits.isEmpty()) {
+    if (found.isEmpty()) {
       return new ExpertOut(Value.none("no passage matches the question"), aux(start, 0));
     }
+    List<Ranked> ranked = rerank(found);
+    List<Hit> hits = ranked.stream().map(Ranked::hit).toList();
+    answered.put(ctx.traceId(), ranked.stream().map(Ranked::key).toList());
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("schema", SCHEMA).put("query", query);
     ArrayNode arr = root.putArray("passages");
     int rank = 1;
-    for (Hit h : hits) {
+    for (Ranked r : ranked) {
+      Hit h = r.hit();
       arr.addObject()
           .put("rank", rank++)
           .put("source", h.passage().source())
           .put("title", h.passage().title())
           .put("text", h.passage().text())
-          .put("score", round(h.fused()))
+          .put("score", round(r.score()))
           .put("bm25", round(h.bm25()))
           .put("cosine", round(h.cosine()))
-          .put("termCoverage", round(h.termCoverage()));
+          .put("termCoverage", round(h.termCoverage()))
+          .put("prior", round(r.prior()));
     }
     Hit best = hits.getFirst();
     double confidence =
         Math.clamp(0.6 * best.termCoverage() + 0.4 * Math.max(0, best.cosine()), 0.0, 1.0);
     return new ExpertOut(Value.json(SCHEMA, root), aux(start, confidence));
+  }
+
+  /** A hit with its learned prior and final score. */
+  private record Ranked(Hit hit, String key, double prior, double score) {}
+
+  /** Mixes each hit's learned prior into its fused score and keeps the best {@code passages}. */
+  private List<Ranked> rerank(List<Hit> hits) {
+    List<Ranked> out = new ArrayList<>(hits.size());
+    for (Hit h : hits) {
+      String key = PassagePriors.key(h.passage());
+      double prior = priors.prior(key);
+      out.add(new Ranked(h, key, prior, h.fused() + priorWeight * (prior - 0.5)));
+    }
+    out.sort(
+        Comparator.comparingDouble(Ranked::score)
+            .reversed()
+            .thenComparing(r -> r.hit().passage().source())
+            .thenComparingInt(r -> r.hit().passage().ordinal()));
+    return out.size() > passages ? List.copyOf(out.subList(0, passages)) : out;
+  }
+
+  /**
+   * Credits the passages of the answer given under {@code feedback.traceId()} with the reward this
+   * expert earned ({@link ExpertFeedback#rewardFor}), weighted by its share of the answer. Feedback
+   * on an answer this expert no longer remembers (over an hour old, or beyond the last 10,000) or
+   * without a reward for it is ignored.
+   */
+  @Override
+  public void learn(ExpertFeedback feedback) {
+    var reward = feedback.rewardFor(name);
+    var keys = answered.get(feedback.traceId());
+    if (reward.isEmpty() || keys.isEmpty() || feedback.share() == 0) {
+      return;
+    }
+    priors.credit(keys.get(), reward.getAsDouble(), feedback.share());
+    if (priors.unsaved() >= SAVE_EVERY) {
+      priors.save();
+    }
   }
 
   private static double round(double x) {
@@ -325,7 +425,11 @@ public final class KnowledgeExpert implements Expert, AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        index.close();
+        try {
+          priors.save();
+        } finally {
+          index.close();
+        }
       }
     } finally {
       refreshLock.unlock();

@@ -2,11 +2,13 @@ package io.himoe.experts.management;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.LearningExpert;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +41,11 @@ class MonitoredExpert implements Expert {
   @Override
   public double canHandle(String task) {
     return delegate.canHandle(task);
+  }
+
+  @Override
+  public Optional<LearningExpert> asLearning() {
+    return delegate.asLearning();
   }
 
   @Override

@@ -2,11 +2,13 @@ package io.himoe.runtime.integration;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.LearningExpert;
 import io.himoe.runtime.memory.MemoryPool;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
@@ -62,6 +64,11 @@ public final class PooledExpert implements Expert {
   @Override
   public double canHandle(String task) {
     return inner.canHandle(task);
+  }
+
+  @Override
+  public Optional<LearningExpert> asLearning() {
+    return inner.asLearning();
   }
 
   @Override

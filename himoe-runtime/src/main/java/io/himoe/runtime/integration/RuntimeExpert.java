@@ -2,6 +2,7 @@ package io.himoe.runtime.integration;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.LearningExpert;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.runtime.RuntimeDecision;
 import io.himoe.runtime.RuntimeManager;
@@ -13,6 +14,7 @@ import io.himoe.shared.TokenListener;
 import io.himoe.shared.TtlLruCache;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -81,6 +83,11 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
   @Override
   public double canHandle(String task) {
     return delegate.canHandle(task);
+  }
+
+  @Override
+  public Optional<LearningExpert> asLearning() {
+    return delegate.asLearning();
   }
 
   @Override

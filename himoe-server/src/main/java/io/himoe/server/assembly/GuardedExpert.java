@@ -3,12 +3,14 @@ package io.himoe.server.assembly;
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.LearningExpert;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.TokenListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,11 @@ class GuardedExpert implements Expert {
   @Override
   public double canHandle(String task) {
     return inner.canHandle(task);
+  }
+
+  @Override
+  public Optional<LearningExpert> asLearning() {
+    return inner.asLearning();
   }
 
   /**
