@@ -4,6 +4,7 @@ import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.ExpertStats;
 import io.himoe.learning.bandit.Bandit;
+import io.himoe.learning.bandit.BanditState;
 import io.himoe.learning.bandit.RewardWeights;
 import io.himoe.router.GateScores;
 import io.himoe.router.Router;
@@ -30,7 +31,8 @@ public final class BanditRouter implements Router {
   private final RouterConfig config;
   private final Optional<Encoder> encoder;
   private final ExpertIndex index;
-  private final Bandit bandit;
+  // Replaced whole when a replica reloads the state another replica saved.
+  private volatile Bandit bandit;
   private final RewardWeights weights;
 
   private BanditRouter(
@@ -120,6 +122,27 @@ public final class BanditRouter implements Router {
    */
   public Bandit bandit() {
     return bandit;
+  }
+
+  /**
+   * Replaces the bandit by a saved one (a replica reloading the state that another replica saved).
+   *
+   * @param state a saved bandit with one arm per expert of this router
+   * @throws IllegalArgumentException if the state does not fit this router's experts
+   */
+  public void restore(BanditState state) {
+    Bandit b = Bandit.restore(state);
+    if (b.arms() != index.size()) {
+      throw new IllegalArgumentException(
+          "router '"
+              + id
+              + "': saved bandit has "
+              + b.arms()
+              + " arms for "
+              + index.size()
+              + " experts");
+    }
+    this.bandit = b;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.himoe.learning.fit.RouteFitter;
 import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateLoss;
 import io.himoe.learning.gate.GateSignal;
+import io.himoe.learning.gate.GateState;
 import io.himoe.learning.gate.NeuralGate;
 import io.himoe.learning.nn.Losses;
 import io.himoe.router.GateScores;
@@ -108,6 +109,28 @@ public final class NeuralRouter implements Router {
       throw new IllegalStateException("router '" + id + "': gate not created yet (no input seen)");
     }
     return g;
+  }
+
+  /**
+   * Replaces the gate by a saved one (a replica reloading the state that another replica saved);
+   * requests in flight finish on the gate they started with.
+   *
+   * @param state a saved gate with one output per expert of this router
+   * @throws IllegalArgumentException if the state does not fit this router's experts
+   */
+  public void restore(GateState state) {
+    NeuralGate g = NeuralGate.restore(state);
+    if (g.experts() != index.size()) {
+      throw new IllegalArgumentException(
+          "router '"
+              + id
+              + "': saved gate has "
+              + g.experts()
+              + " outputs for "
+              + index.size()
+              + " experts");
+    }
+    gate.set(g);
   }
 
   /**

@@ -57,15 +57,30 @@ public final class SnapshotStore {
    */
   public synchronized void save(LearningSnapshot snapshot) {
     try {
+      AtomicFiles.write(file, toBytes(snapshot));
+    } catch (IOException e) {
+      throw new SnapshotException("snapshot " + file + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The snapshot in this store's format ({@code magic, version, body length, body, CRC-32}), for
+   * stores that keep it elsewhere than in a file (a database row).
+   *
+   * @param snapshot what to encode
+   * @return its bytes
+   */
+  public static byte[] toBytes(LearningSnapshot snapshot) {
+    try {
       byte[] body = encode(snapshot);
       CRC32 crc = new CRC32();
       crc.update(body);
       ByteBuffer all = ByteBuffer.allocate(MAGIC.length + 4 + 8 + body.length + 8);
       all.put(MAGIC).putInt(SnapshotCodec.VERSION).putLong(body.length);
       all.put(body).putLong(crc.getValue());
-      AtomicFiles.write(file, all.array());
+      return all.array();
     } catch (IOException e) {
-      throw new SnapshotException("snapshot " + file + ": cannot write: " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -92,15 +107,28 @@ public final class SnapshotStore {
     } catch (IOException e) {
       throw new SnapshotException("snapshot " + file + ": cannot read: " + e.getMessage(), e);
     }
+    return Optional.of(fromBytes(all, "snapshot " + file));
+  }
+
+  /**
+   * Reads bytes written by {@link #toBytes}.
+   *
+   * @param all the bytes
+   * @param source where they came from, for messages (e.g. {@code snapshot /var/x.snap})
+   * @return the snapshot
+   * @throws SnapshotException if they are corrupted, truncated or of an unknown version
+   */
+  public static LearningSnapshot fromBytes(byte[] all, String source) {
     int headLen = MAGIC.length + 4 + 8;
     if (all.length < headLen + 8 || !Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw corrupted("not a Hi-MoE snapshot (bad magic or too short)", null);
+      throw corrupted(source, "not a Hi-MoE snapshot (bad magic or too short)", null);
     }
     ByteBuffer b = ByteBuffer.wrap(all);
     b.position(MAGIC.length);
     int version = b.getInt();
     if (version != SnapshotCodec.VERSION) {
       throw corrupted(
+          source,
           "version "
               + version
               + " is not supported (this build reads "
@@ -111,23 +139,25 @@ public final class SnapshotStore {
     long bodyLen = b.getLong();
     if (bodyLen < 0 || bodyLen != all.length - headLen - 8) {
       throw corrupted(
-          "truncated: body length " + bodyLen + " but file has " + all.length + " bytes", null);
+          source,
+          "truncated: body length " + bodyLen + " but file has " + all.length + " bytes",
+          null);
     }
     CRC32 crc = new CRC32();
     crc.update(all, headLen, (int) bodyLen);
     long stored = ByteBuffer.wrap(all, headLen + (int) bodyLen, 8).getLong();
     if (stored != crc.getValue()) {
-      throw corrupted("checksum mismatch", null);
+      throw corrupted(source, "checksum mismatch", null);
     }
     try (DataInputStream in =
         new DataInputStream(new ByteArrayInputStream(all, headLen, (int) bodyLen))) {
-      return Optional.of(SnapshotCodec.read(in, bodyLen));
+      return SnapshotCodec.read(in, bodyLen);
     } catch (IOException | IllegalArgumentException e) {
-      throw corrupted("unreadable content: " + e.getMessage(), e);
+      throw corrupted(source, "unreadable content: " + e.getMessage(), e);
     }
   }
 
-  private SnapshotException corrupted(String why, Throwable cause) {
-    return new SnapshotException("snapshot " + file + " is corrupted: " + why, cause);
+  private static SnapshotException corrupted(String source, String why, Throwable cause) {
+    return new SnapshotException(source + " is corrupted: " + why, cause);
   }
 }

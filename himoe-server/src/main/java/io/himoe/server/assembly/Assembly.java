@@ -432,6 +432,45 @@ public final class Assembly implements AutoCloseable {
   }
 
   /**
+   * @return what the learning routers have learned so far (for a shared store to save)
+   */
+  public synchronized LearningSnapshot captureLearning() {
+    return LearningSnapshot.capture(clock.instant(), learners);
+  }
+
+  /**
+   * Loads saved learned state into the live learning routers (a replica reloading what another
+   * replica saved). Routers absent from the snapshot keep their state; a router whose saved state
+   * no longer fits its experts keeps its own, with a warning.
+   *
+   * @param saved the learned state
+   */
+  public synchronized void restoreLearning(LearningSnapshot saved) {
+    for (Router r : learners) {
+      Router learner = r instanceof HybridRouter h ? h.inner() : r;
+      try {
+        switch (learner) {
+          case NeuralRouter n -> {
+            GateState g = saved.gates().get(r.id());
+            if (g != null) {
+              n.restore(g);
+            }
+          }
+          case BanditRouter b -> {
+            BanditState st = saved.bandits().get(r.id());
+            if (st != null) {
+              b.restore(st);
+            }
+          }
+          default -> {}
+        }
+      } catch (IllegalArgumentException stale) {
+        LOG.warn("router '{}': saved learned state does not fit ({})", r.id(), stale.getMessage());
+      }
+    }
+  }
+
+  /**
    * @return whether learned state is saved ({@code learning.snapshot_path} is set)
    */
   public boolean savesLearning() {

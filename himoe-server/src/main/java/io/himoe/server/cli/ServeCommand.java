@@ -46,12 +46,32 @@ final class ServeCommand implements Callable<Integer> {
       description = "SQLite feedback file (default: server.feedback_db)")
   Path feedbackDb;
 
+  @Option(
+      names = "--store-url",
+      paramLabel = "JDBC_URL",
+      description =
+          "share feedback, decisions and learned state with other replicas through PostgreSQL"
+              + " (jdbc:postgresql://HOST:PORT/DB; user and password from store.user and"
+              + " store.password_env). Default: store.url, or the embedded SQLite store")
+  String storeUrl;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port != null && (port < 0 || port > 65_535)) {
       throw new CliFailure("--port: expected a port in [0, 65535], got " + port, ExitCodes.USAGE);
     }
+    if (storeUrl != null && !storeUrl.startsWith("jdbc:postgresql://")) {
+      throw new CliFailure(
+          "--store-url: expected jdbc:postgresql://HOST:PORT/DB, got '" + storeUrl + "'",
+          ExitCodes.USAGE);
+    }
     HimoeConfig cfg = config.load(cli.env());
+    if (storeUrl != null && cfg.learning().snapshotPath() != null) {
+      throw new CliFailure(
+          "--store-url: the learned state is then kept in the database; remove"
+              + " learning.snapshot_path from the configuration",
+          ExitCodes.CONFIG);
+    }
     Assembly assembly = Assembly.build(cfg);
     assembly.warmUp(cli.err());
     HimoeServer.Builder b =
@@ -70,6 +90,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (feedbackDb != null) {
       b.feedbackDb(feedbackDb);
+    }
+    if (storeUrl != null) {
+      b.storeUrl(storeUrl);
     }
     HimoeServer server;
     try {

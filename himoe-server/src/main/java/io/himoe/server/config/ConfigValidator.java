@@ -53,6 +53,7 @@ final class ConfigValidator {
         "an http(s) URL for the otlp exporter",
         c.telemetry().endpoint());
     v.runtime(c.runtime());
+    v.problems.addAll(StoreCheck.problems(c));
     return v.problems;
   }
 

@@ -20,6 +20,9 @@ import java.util.Map;
  * @param learning settings of learned routers
  * @param management expert management
  * @param telemetry tracing export
+ * @param runtime dynamic resource allocation
+ * @param store where feedback, decisions and learned state are kept: embedded SQLite (one replica)
+ *     or a shared PostgreSQL (several replicas)
  */
 public record HimoeConfig(
     Server server,
@@ -32,7 +35,8 @@ public record HimoeConfig(
     Learning learning,
     Management management,
     Telemetry telemetry,
-    Runtime runtime) {
+    Runtime runtime,
+    Store store) {
 
   /** Applies defaults and copies. */
   public HimoeConfig {
@@ -47,6 +51,7 @@ public record HimoeConfig(
     management = management == null ? new Management(null, null, null, null) : management;
     telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
     runtime = runtime == null ? new Runtime(null, null, null, null) : runtime;
+    store = store == null ? Store.EMBEDDED : store;
   }
 
   /**
@@ -348,6 +353,66 @@ public record HimoeConfig(
       mode = mode == null ? "auto" : mode;
       cacheSize = cacheSize == null ? 256 : cacheSize;
       cacheTtlMs = cacheTtlMs == null ? 300_000L : cacheTtlMs;
+    }
+  }
+
+  /**
+   * Where the server keeps what several replicas must share: the feedback log, the decisions kept
+   * for late feedback and the learned state. {@code sqlite} (the default) is one embedded file per
+   * replica ({@code server.feedback_db}); {@code postgres} is one database shared by every replica
+   * behind a load balancer.
+   *
+   * @param kind {@code sqlite} (default) or {@code postgres}
+   * @param url for {@code postgres}: the JDBC URL, {@code jdbc:postgresql://HOST:PORT/DB}
+   * @param user for {@code postgres}: the database user; absent means the URL's or the driver's
+   *     default
+   * @param passwordEnv for {@code postgres}: the name of the environment variable holding the
+   *     password (never the password itself); absent means no password
+   * @param pool the connection pool
+   * @param replicaId this replica's name in the shared store (its feedback cursor); absent means
+   *     the host name and port
+   * @param outboxDir where feedback is queued on local disk while the database is down, default
+   *     {@code himoe-outbox}
+   */
+  public record Store(
+      String kind,
+      String url,
+      String user,
+      String passwordEnv,
+      Pool pool,
+      String replicaId,
+      String outboxDir) {
+
+    /** The default: embedded SQLite. */
+    public static final Store EMBEDDED = new Store(null, null, null, null, null, null, null);
+
+    /** Applies defaults. */
+    public Store {
+      kind = kind == null ? "sqlite" : kind;
+      pool = pool == null ? new Pool(null, null) : pool;
+      outboxDir = outboxDir == null ? "himoe-outbox" : outboxDir;
+    }
+
+    /**
+     * @return whether the store is a shared PostgreSQL database
+     */
+    public boolean shared() {
+      return kind.equals("postgres");
+    }
+  }
+
+  /**
+   * The database connection pool (HikariCP).
+   *
+   * @param max connections at most, default 10
+   * @param connectTimeoutMs how long a request waits for a connection before the store counts as
+   *     down, in ms, default 2,000
+   */
+  public record Pool(Integer max, Long connectTimeoutMs) {
+    /** Applies defaults. */
+    public Pool {
+      max = max == null ? 10 : max;
+      connectTimeoutMs = connectTimeoutMs == null ? 2_000L : connectTimeoutMs;
     }
   }
 }

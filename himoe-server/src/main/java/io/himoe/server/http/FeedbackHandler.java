@@ -1,9 +1,11 @@
 package io.himoe.server.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.himoe.engine.ExpertTrace;
-import io.himoe.engine.Feedback;
 import io.himoe.server.assembly.Assembly;
+import io.himoe.server.store.FeedbackIntake;
 import io.himoe.server.store.FeedbackStore;
+import io.himoe.server.store.StoreException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -16,14 +18,16 @@ final class FeedbackHandler {
   /**
    * The reply to an accepted feedback.
    *
-   * @param status always {@code accepted}
-   * @param feedbackId its id in the feedback log
+   * @param status {@code accepted}, or {@code queued} when it waits on this replica's disk for the
+   *     shared database to come back
+   * @param feedbackId its id in the feedback log, absent while queued
    * @param traceId the decision judged
    */
-  record Accepted(String status, long feedbackId, String traceId) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Accepted(String status, Long feedbackId, String traceId) {}
 
   private final Assembly assembly;
-  private final FeedbackStore store;
+  private final FeedbackIntake intake;
   private final TraceLog traces;
   private final JsonBodies bodies;
   private final ApiKeys keys;
@@ -31,13 +35,13 @@ final class FeedbackHandler {
 
   FeedbackHandler(
       Assembly assembly,
-      FeedbackStore store,
+      FeedbackIntake intake,
       TraceLog traces,
       JsonBodies bodies,
       ApiKeys keys,
       InstantSource clock) {
     this.assembly = assembly;
-    this.store = store;
+    this.intake = intake;
     this.traces = traces;
     this.bodies = bodies;
     this.keys = keys;
@@ -48,7 +52,7 @@ final class FeedbackHandler {
     keys.authorize(ctx);
     FeedbackRequest req = bodies.read(ctx, FeedbackRequest.class);
     String traceId = req.traceId();
-    if (!assembly.engine().knows(traceId)) {
+    if (!knows(traceId)) {
       throw new ApiError(
           404,
           "unknown_trace",
@@ -62,13 +66,42 @@ final class FeedbackHandler {
     }
     OptionalDouble reward =
         req.reward() == null ? OptionalDouble.empty() : OptionalDouble.of(req.reward());
-    FeedbackStore.Entry stored =
-        store.append(
-            traceId, reward, req.bestExpert(), req.notes(), clock.millis(), judged(traceId));
-    assembly
-        .engine()
-        .feedback(new Feedback(traceId, reward, best, Optional.ofNullable(req.notes())));
-    Responses.json(ctx, 202, new Accepted("accepted", stored.id(), traceId));
+    FeedbackIntake.Receipt receipt;
+    try {
+      receipt =
+          intake.accept(
+              traceId,
+              reward,
+              best,
+              Optional.ofNullable(req.notes()),
+              clock.millis(),
+              judged(traceId));
+    } catch (StoreException e) {
+      throw storeDown(e);
+    }
+    Responses.json(
+        ctx,
+        202,
+        new Accepted(
+            receipt.queued() ? "queued" : "accepted",
+            receipt.feedbackId().isPresent() ? receipt.feedbackId().getAsLong() : null,
+            traceId));
+  }
+
+  private boolean knows(String traceId) {
+    try {
+      return intake.knows(traceId);
+    } catch (StoreException e) {
+      throw storeDown(e);
+    }
+  }
+
+  private static ApiError storeDown(StoreException e) {
+    return new ApiError(
+        503,
+        "store_unavailable",
+        null,
+        "the feedback store is unavailable (" + e.getMessage() + "); retry later");
   }
 
   /** The decision a feedback judges, from the trace log, so the stored log can be replayed. */

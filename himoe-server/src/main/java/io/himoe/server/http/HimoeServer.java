@@ -6,7 +6,11 @@ import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.metrics.DashboardState;
 import io.himoe.server.metrics.MetricsListener;
+import io.himoe.server.store.FeedbackIntake;
 import io.himoe.server.store.FeedbackStore;
+import io.himoe.server.store.SharedLearning;
+import io.himoe.server.store.SharedStore;
+import io.himoe.server.store.StoreHealth;
 import io.himoe.server.telemetry.Tracing;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -19,6 +23,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -46,6 +51,8 @@ public final class HimoeServer implements AutoCloseable {
   private final Javalin app;
   private final Assembly assembly;
   private final FeedbackStore store;
+  private final Optional<SharedStore> shared;
+  private final Optional<SharedLearning> sharedLearning;
   private final Tracing tracing;
   private final PrometheusMeterRegistry registry;
   private final ErrorMapper errors;
@@ -93,24 +100,52 @@ public final class HimoeServer implements AutoCloseable {
                 Gauge.builder("himoe.runtime.mode", rt, r -> r.currentMode().ordinal())
                     .description("performance mode: 0 eco, 1 balanced, 2 performance, 3 maximum")
                     .register(registry));
-    this.store = FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
+    HimoeConfig.Store storeConfig = b.storeConfig();
+    FeedbackIntake intake;
+    if (storeConfig.shared()) {
+      SharedStore db = SharedStore.open(storeConfig, b.env, b.clock);
+      String replica = replicaId(storeConfig, b);
+      try {
+        this.sharedLearning =
+            Optional.of(
+                SharedLearning.start(
+                    assembly,
+                    db,
+                    replica,
+                    Path.of(storeConfig.outboxDir())
+                        .resolve("outbox-" + replica.replace(':', '_') + ".db"),
+                    b.clock));
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+      this.shared = Optional.of(db);
+      this.store = db.feedback();
+      intake = sharedLearning.get();
+    } else {
+      this.shared = Optional.empty();
+      this.sharedLearning = Optional.empty();
+      this.store =
+          FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
+      intake = FeedbackIntake.local(store, assembly.engine());
+    }
     JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
     ApiKeys keys = new ApiKeys(apiKeys(sc.auth(), b.env), sc.auth().enabled());
     this.errors = new ErrorMapper(sc.maxBodyBytes());
     this.chat = new ChatHandler(assembly, bodies, tracing, b.clock);
     this.route = new RouteHandler(assembly, bodies, tracing);
-    this.feedback = new FeedbackHandler(assembly, store, traces, bodies, keys, b.clock);
+    this.feedback = new FeedbackHandler(assembly, intake, traces, bodies, keys, b.clock);
     this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);
     this.tracesApi = new TracesHandler(traces, store);
     this.models = new ModelsHandler(assembly);
-    this.ops = new OpsHandler(assembly, dashboard, registry);
+    this.ops = new OpsHandler(assembly, dashboard, registry, intake::health);
     String host = b.host != null ? b.host : sc.host();
     int port = b.port != null ? b.port : sc.port();
     this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
     try {
       app.start(host, port);
     } catch (RuntimeException e) {
-      store.close();
+      closeStores();
       throw e;
     }
     ops.ready(true);
@@ -215,8 +250,37 @@ public final class HimoeServer implements AutoCloseable {
   public void close() {
     ops.ready(false);
     app.stop();
-    store.close();
+    closeStores();
     tracing.close();
+  }
+
+  private void closeStores() {
+    sharedLearning.ifPresent(SharedLearning::close);
+    store.close();
+    shared.ifPresent(SharedStore::close);
+  }
+
+  private static String replicaId(HimoeConfig.Store sc, Builder b) {
+    if (sc.replicaId() != null) {
+      return sc.replicaId();
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    int port = b.port != null ? b.port : b.assembly.config().server().port();
+    return host + ":" + (port != 0 ? port : ProcessHandle.current().pid());
+  }
+
+  /**
+   * @return this replica's store state (what {@code /readyz} shows)
+   */
+  public StoreHealth storeHealth() {
+    return sharedLearning
+        .map(SharedLearning::health)
+        .orElse(new StoreHealth("sqlite", true, 0, 0, 0));
   }
 
   /** Builds and starts a {@link HimoeServer}. */
@@ -225,6 +289,7 @@ public final class HimoeServer implements AutoCloseable {
     private String host;
     private Integer port;
     private Path feedbackDb;
+    private String storeUrl;
     private Map<String, String> env = Map.of();
     private Tracing tracing = Tracing.disabled();
     private InstantSource clock = InstantSource.system();
@@ -258,6 +323,26 @@ public final class HimoeServer implements AutoCloseable {
     public Builder feedbackDb(Path file) {
       this.feedbackDb = file;
       return this;
+    }
+
+    /**
+     * Overrides {@code store.url} (and makes the store PostgreSQL): the CLI's {@code --store-url}.
+     *
+     * @param url a JDBC URL, {@code jdbc:postgresql://HOST:PORT/DB}
+     * @return this
+     */
+    public Builder storeUrl(String url) {
+      this.storeUrl = url;
+      return this;
+    }
+
+    private HimoeConfig.Store storeConfig() {
+      HimoeConfig.Store s = assembly.config().store();
+      if (storeUrl == null) {
+        return s;
+      }
+      return new HimoeConfig.Store(
+          "postgres", storeUrl, s.user(), s.passwordEnv(), s.pool(), s.replicaId(), s.outboxDir());
     }
 
     /**

@@ -2,12 +2,14 @@ package io.himoe.server.http;
 
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.metrics.DashboardState;
+import io.himoe.server.store.StoreHealth;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Operations: health and readiness probes, Prometheus metrics and the dashboard. */
 final class OpsHandler {
@@ -15,23 +17,31 @@ final class OpsHandler {
   /**
    * The readiness reply.
    *
-   * @param status always {@code ready}
+   * @param status {@code ready}, or {@code degraded} while the shared store is down (the replica
+   *     still serves, from its last loaded state)
+   * @param store the store's state
    * @param routers how many routers are configured
    * @param experts how many experts are registered
    */
-  record Ready(String status, int routers, int experts) {}
+  record Ready(String status, StoreHealth store, int routers, int experts) {}
 
   private static final Set<String> ASSETS = Set.of("app.js", "app.css");
 
   private final Assembly assembly;
   private final DashboardState dashboard;
   private final PrometheusMeterRegistry registry;
+  private final Supplier<StoreHealth> storeHealth;
   private volatile boolean ready;
 
-  OpsHandler(Assembly assembly, DashboardState dashboard, PrometheusMeterRegistry registry) {
+  OpsHandler(
+      Assembly assembly,
+      DashboardState dashboard,
+      PrometheusMeterRegistry registry,
+      Supplier<StoreHealth> storeHealth) {
     this.assembly = assembly;
     this.dashboard = dashboard;
     this.registry = registry;
+    this.storeHealth = storeHealth;
   }
 
   void ready(boolean r) {
@@ -51,8 +61,16 @@ final class OpsHandler {
     if (!ready) {
       throw new ApiError(503, "not_ready", "the server is starting or stopping");
     }
+    StoreHealth sh = storeHealth.get();
+    // A degraded replica stays ready: it serves from its last loaded state, and says so.
     Responses.json(
-        ctx, 200, new Ready("ready", assembly.routerIds().size(), assembly.experts().size()));
+        ctx,
+        200,
+        new Ready(
+            sh.degraded() ? "degraded" : "ready",
+            sh,
+            assembly.routerIds().size(),
+            assembly.experts().size()));
   }
 
   void dashboard(Context ctx) throws IOException {

@@ -2,6 +2,7 @@ package io.himoe.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.server.store.FeedbackStore;
+import io.himoe.server.store.StoreException;
 import io.javalin.http.Context;
 import java.io.IOException;
 
@@ -26,7 +27,12 @@ final class TracesHandler {
                     ApiError.notFound(
                         "trace_not_found", "no decision with trace id '" + id + "' is kept"));
     ObjectNode out = JsonBodies.MAPPER.valueToTree(e);
-    out.set("feedback", JsonBodies.MAPPER.valueToTree(store.forTrace(id)));
+    try {
+      out.set("feedback", JsonBodies.MAPPER.valueToTree(store.forTrace(id)));
+    } catch (StoreException down) {
+      out.putArray("feedback");
+      out.put("feedback_error", "the feedback store is unavailable");
+    }
     Responses.json(ctx, 200, out);
   }
 }

@@ -1,30 +1,23 @@
 package io.himoe.server.store;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The durable feedback log, in an embedded SQLite file: each feedback is committed (journal in WAL
- * mode, {@code synchronous=FULL}) before the server answers {@code 202}, so it survives a crash and
- * can be replayed into learned routers. Thread-safe (writes are serialised).
+ * The durable, append-only feedback log: each feedback is committed before the server answers
+ * {@code 202}, so it survives a crash and can be replayed into learned routers. Two
+ * implementations: an embedded SQLite file ({@link #open(Path)}, one replica) and a shared
+ * PostgreSQL table ({@link SharedStore}, every replica). Implementations are thread-safe.
  */
-public final class FeedbackStore implements AutoCloseable {
+public interface FeedbackStore extends AutoCloseable {
 
   /**
    * One stored feedback.
    *
-   * @param id its row id
+   * @param id its position in the log (increasing in commit order)
    * @param traceId the decision it is about
    * @param reward quality in [0, 1], when given
    * @param bestExpert the expert that should have answered, when given
@@ -33,7 +26,7 @@ public final class FeedbackStore implements AutoCloseable {
    * @param decision the decision it judged (router, input, chosen experts), when it was still known
    *     when the feedback arrived
    */
-  public record Entry(
+  record Entry(
       long id,
       String traceId,
       OptionalDouble reward,
@@ -43,13 +36,14 @@ public final class FeedbackStore implements AutoCloseable {
       Optional<Decision> decision) {}
 
   /**
-   * What a feedback judged, stored with it so that the log can retrain routers offline.
+   * What a feedback judged, stored with it so that the log can retrain routers offline and on every
+   * replica.
    *
    * @param router the router that decided
    * @param input the request text
    * @param chosen the experts it called, in order
    */
-  public record Decision(String router, String input, List<String> chosen) {
+  record Decision(String router, String input, List<String> chosen) {
     /** Validates and copies. */
     public Decision {
       Objects.requireNonNull(router, "router");
@@ -58,47 +52,15 @@ public final class FeedbackStore implements AutoCloseable {
     }
   }
 
-  private final Connection conn;
-
-  private FeedbackStore(Connection conn) {
-    this.conn = conn;
-  }
-
   /**
-   * Opens (or creates) the store.
+   * Opens (or creates) the embedded SQLite log.
    *
    * @param file the SQLite file; its directory is created if missing
    * @return the store
    * @throws StoreException if it cannot be opened
    */
-  public static FeedbackStore open(Path file) {
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=FULL");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS feedback ("
-                + "id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                + "trace_id TEXT NOT NULL,"
-                + "reward REAL,"
-                + "best_expert TEXT,"
-                + "notes TEXT,"
-                + "received_at_ms INTEGER NOT NULL)");
-        s.execute("CREATE INDEX IF NOT EXISTS feedback_trace ON feedback(trace_id)");
-        // Schema 2: the judged decision, for offline replay. Older files gain the columns.
-        addColumnIfMissing(s, "router", "TEXT");
-        addColumnIfMissing(s, "input", "TEXT");
-        addColumnIfMissing(s, "chosen", "TEXT");
-      }
-      return new FeedbackStore(c);
-    } catch (SQLException | java.io.IOException e) {
-      throw new StoreException("cannot open feedback store " + file + ": " + e.getMessage(), e);
-    }
+  static FeedbackStore open(Path file) {
+    return SqliteFeedbackStore.open(file);
   }
 
   /**
@@ -108,11 +70,11 @@ public final class FeedbackStore implements AutoCloseable {
    * @param reward quality in [0, 1], or empty
    * @param bestExpert the right expert, or {@code null}
    * @param notes free text, or {@code null}
-   * @param receivedAtMs when it was received
+   * @param receivedAtMs when it was received (epoch ms)
    * @return the stored entry
    * @throws StoreException if it could not be stored
    */
-  public Entry append(
+  default Entry append(
       String traceId, OptionalDouble reward, String bestExpert, String notes, long receivedAtMs) {
     return append(traceId, reward, bestExpert, notes, receivedAtMs, Optional.empty());
   }
@@ -124,135 +86,50 @@ public final class FeedbackStore implements AutoCloseable {
    * @param reward quality in [0, 1], or empty
    * @param bestExpert the right expert, or {@code null}
    * @param notes free text, or {@code null}
-   * @param receivedAtMs when it was received
+   * @param receivedAtMs when it was received (epoch ms)
    * @param decision the judged decision, when known
    * @return the stored entry
    * @throws StoreException if it could not be stored
    */
-  public synchronized Entry append(
+  Entry append(
       String traceId,
       OptionalDouble reward,
       String bestExpert,
       String notes,
       long receivedAtMs,
-      Optional<Decision> decision) {
-    Objects.requireNonNull(traceId, "traceId");
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "INSERT INTO feedback(trace_id, reward, best_expert, notes, received_at_ms, router,"
-                + " input, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, traceId);
-      if (reward.isPresent()) {
-        ps.setDouble(2, reward.getAsDouble());
-      } else {
-        ps.setNull(2, java.sql.Types.REAL);
-      }
-      ps.setString(3, bestExpert);
-      ps.setString(4, notes);
-      ps.setLong(5, receivedAtMs);
-      ps.setString(6, decision.map(Decision::router).orElse(null));
-      ps.setString(7, decision.map(Decision::input).orElse(null));
-      // Expert names cannot contain a newline (config and API refuse blank names; newline-joined
-      // lists stay unambiguous for names with commas).
-      ps.setString(8, decision.map(d -> String.join("\n", d.chosen())).orElse(null));
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        long id = keys.next() ? keys.getLong(1) : -1;
-        return new Entry(id, traceId, reward, bestExpert, notes, receivedAtMs, decision);
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot store feedback: " + e.getMessage(), e);
-    }
-  }
+      Optional<Decision> decision);
 
   /**
    * @param traceId a decision
    * @return its feedback, oldest first
+   * @throws StoreException if the log cannot be read
    */
-  public synchronized List<Entry> forTrace(String traceId) {
-    return query("SELECT * FROM feedback WHERE trace_id = ? ORDER BY id", traceId);
-  }
+  List<Entry> forTrace(String traceId);
 
   /**
    * @param router a router id
    * @return the feedback on that router's decisions whose decision is stored, oldest first
+   * @throws StoreException if the log cannot be read
    */
-  public synchronized List<Entry> forRouter(String router) {
-    return query(
-        "SELECT * FROM feedback WHERE router = ? AND input IS NOT NULL ORDER BY id", router);
-  }
+  List<Entry> forRouter(String router);
 
-  private static void addColumnIfMissing(Statement s, String column, String type)
-      throws SQLException {
-    boolean present = false;
-    try (ResultSet rs = s.executeQuery("PRAGMA table_info(feedback)")) {
-      while (rs.next()) {
-        present |= rs.getString("name").equals(column);
-      }
-    }
-    if (!present) {
-      s.execute("ALTER TABLE feedback ADD COLUMN " + column + " " + type);
-    }
-  }
+  /**
+   * The log's tail after a position: what a replica's cursor has not consumed yet.
+   *
+   * @param afterId a position ({@link Entry#id()}), 0 for the start
+   * @param limit entries at most
+   * @return the entries with a greater id, oldest first
+   * @throws StoreException if the log cannot be read
+   */
+  List<Entry> after(long afterId, int limit);
 
   /**
    * @return how many feedback entries are stored
+   * @throws StoreException if the log cannot be read
    */
-  public synchronized long count() {
-    try (Statement s = conn.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM feedback")) {
-      return rs.next() ? rs.getLong(1) : 0;
-    } catch (SQLException e) {
-      throw new StoreException("cannot count feedback: " + e.getMessage(), e);
-    }
-  }
+  long count();
 
-  private List<Entry> query(String sql, String arg) {
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      ps.setString(1, arg);
-      List<Entry> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          double r = rs.getDouble("reward");
-          OptionalDouble reward = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(r);
-          String router = rs.getString("router");
-          String input = rs.getString("input");
-          String chosen = rs.getString("chosen");
-          Optional<Decision> decision =
-              router == null || input == null
-                  ? Optional.empty()
-                  : Optional.of(
-                      new Decision(
-                          router,
-                          input,
-                          chosen == null || chosen.isEmpty()
-                              ? List.of()
-                              : List.of(chosen.split("\n"))));
-          out.add(
-              new Entry(
-                  rs.getLong("id"),
-                  rs.getString("trace_id"),
-                  reward,
-                  rs.getString("best_expert"),
-                  rs.getString("notes"),
-                  rs.getLong("received_at_ms"),
-                  decision));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read feedback: " + e.getMessage(), e);
-    }
-  }
-
-  /** Closes the database. */
+  /** Closes the store. */
   @Override
-  public synchronized void close() {
-    try {
-      conn.close();
-    } catch (SQLException e) {
-      throw new StoreException("cannot close feedback store: " + e.getMessage(), e);
-    }
-  }
+  void close();
 }

@@ -1,0 +1,157 @@
+package io.himoe.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.himoe.server.config.HimoeConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The PostgreSQL database that several replicas share ({@code store.kind: postgres}): a HikariCP
+ * pool, the schema brought up to date by Flyway's versioned migrations ({@code
+ * db/himoe/postgres/V*.sql}; concurrent starts are serialised by Flyway's lock), and the stores
+ * built on it: the feedback log, the decisions kept for late feedback, the learned state and the
+ * replicas' cursors. Thread-safe.
+ */
+public final class SharedStore implements AutoCloseable {
+
+  /** Notification channel: a feedback was appended (payload: its id). */
+  static final String FEEDBACK_CHANNEL = "himoe_feedback";
+
+  /** Notification channel: the learned state was saved (payload: its version). */
+  static final String STATE_CHANNEL = "himoe_state";
+
+  private final HikariDataSource pool;
+  private final String url;
+  private final Properties credentials;
+  private final PostgresFeedbackStore feedback;
+  private final PostgresDecisions decisions;
+  private final PostgresLearnedState learnedState;
+
+  private SharedStore(HikariDataSource pool, String url, Properties credentials, InstantSource c) {
+    this.pool = pool;
+    this.url = url;
+    this.credentials = credentials;
+    this.feedback = new PostgresFeedbackStore(pool);
+    this.decisions = new PostgresDecisions(pool, c);
+    this.learnedState = new PostgresLearnedState(pool, c);
+  }
+
+  /**
+   * Connects, migrates the schema and opens the stores.
+   *
+   * @param store the {@code store} section ({@code kind: postgres})
+   * @param env environment variables (the one named by {@code password_env})
+   * @param clock timestamps of stored rows
+   * @return the shared store
+   * @throws StoreException if the database cannot be reached or migrated, naming the field at fault
+   */
+  public static SharedStore open(
+      HimoeConfig.Store store, Map<String, String> env, InstantSource clock) {
+    Objects.requireNonNull(store, "store");
+    if (!store.shared()) {
+      throw new IllegalArgumentException("store.kind is " + store.kind() + ", not postgres");
+    }
+    Properties credentials = new Properties();
+    if (store.user() != null) {
+      credentials.setProperty("user", store.user());
+    }
+    if (store.passwordEnv() != null) {
+      String password = env.get(store.passwordEnv());
+      if (password == null) {
+        throw new StoreException(
+            "store.password_env: environment variable " + store.passwordEnv() + " is not set",
+            null);
+      }
+      credentials.setProperty("password", password);
+    }
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("himoe-store");
+    hc.setJdbcUrl(store.url());
+    hc.setDataSourceProperties(credentials);
+    hc.setMaximumPoolSize(store.pool().max());
+    hc.setMinimumIdle(Math.min(2, store.pool().max()));
+    hc.setConnectionTimeout(store.pool().connectTimeoutMs());
+    hc.setValidationTimeout(Math.max(250, store.pool().connectTimeoutMs() / 2));
+    // The first connection is made here: a replica that cannot reach its database at start
+    // fails fast (and is restarted by its supervisor) rather than serving without shared state.
+    hc.setInitializationFailTimeout(store.pool().connectTimeoutMs());
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException(
+          "store.url: cannot connect to " + store.url() + ": " + rootMessage(e), e);
+    }
+    try {
+      migrate(pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new StoreException(
+          "store.url: cannot migrate the schema of " + store.url() + ": " + rootMessage(e), e);
+    }
+    return new SharedStore(pool, store.url(), credentials, clock);
+  }
+
+  /**
+   * Brings the schema to the latest version (idempotent; safe when several replicas start at once).
+   */
+  static void migrate(DataSource ds) {
+    Flyway.configure()
+        .dataSource(ds)
+        .locations("classpath:db/himoe/postgres")
+        .table("himoe_schema_history")
+        .load()
+        .migrate();
+  }
+
+  /**
+   * @return the shared feedback log
+   */
+  public FeedbackStore feedback() {
+    return feedback;
+  }
+
+  PostgresFeedbackStore feedbackLog() {
+    return feedback;
+  }
+
+  PostgresDecisions decisions() {
+    return decisions;
+  }
+
+  PostgresLearnedState learnedState() {
+    return learnedState;
+  }
+
+  DataSource pool() {
+    return pool;
+  }
+
+  /** A connection outside the pool, for LISTEN (it stays open and idle between notifications). */
+  Connection listenConnection() throws SQLException {
+    return DriverManager.getConnection(url, credentials);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** Closes the pool. */
+  @Override
+  public void close() {
+    decisions.close();
+    pool.close();
+  }
+}
