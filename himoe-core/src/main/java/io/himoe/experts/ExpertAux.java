@@ -1,5 +1,8 @@
 package io.himoe.experts;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * What an expert reports beside its answer.
  *
@@ -7,8 +10,14 @@ package io.himoe.experts;
  * @param costUnits cost of the call in cost units (e.g. dollars, or tokens times price)
  * @param confidence the expert's confidence in its answer, in [0, 1]
  * @param traceId the request's trace id (the router fills it in)
+ * @param generation for generating experts: token usage, finish reason, model; empty otherwise
  */
-public record ExpertAux(long latencyMs, double costUnits, double confidence, String traceId) {
+public record ExpertAux(
+    long latencyMs,
+    double costUnits,
+    double confidence,
+    String traceId,
+    Optional<Generation> generation) {
   /** Validates. */
   public ExpertAux {
     if (latencyMs < 0) {
@@ -20,6 +29,19 @@ public record ExpertAux(long latencyMs, double costUnits, double confidence, Str
     if (!(confidence >= 0 && confidence <= 1)) {
       throw new IllegalArgumentException("confidence must be in [0, 1], got " + confidence);
     }
+    Objects.requireNonNull(generation, "generation");
+  }
+
+  /**
+   * Aux data of an expert that does not generate (no token usage to report).
+   *
+   * @param latencyMs wall time in ms
+   * @param costUnits cost in cost units
+   * @param confidence confidence in [0, 1]
+   * @param traceId the trace id, or null for the router to fill in
+   */
+  public ExpertAux(long latencyMs, double costUnits, double confidence, String traceId) {
+    this(latencyMs, costUnits, confidence, traceId, Optional.empty());
   }
 
   /**
@@ -37,6 +59,22 @@ public record ExpertAux(long latencyMs, double costUnits, double confidence, Str
    * @return a copy with those values
    */
   public ExpertAux measured(long ms, String trace) {
-    return new ExpertAux(ms, costUnits, confidence, trace);
+    return new ExpertAux(ms, costUnits, confidence, trace, generation);
+  }
+
+  /**
+   * @param g what the generation reported
+   * @return a copy carrying it
+   */
+  public ExpertAux withGeneration(Generation g) {
+    return new ExpertAux(latencyMs, costUnits, confidence, traceId, Optional.of(g));
+  }
+
+  /**
+   * @param units the cost
+   * @return a copy with that cost (e.g. plus a per-call charge)
+   */
+  public ExpertAux withCost(double units) {
+    return new ExpertAux(latencyMs, units, confidence, traceId, generation);
   }
 }

@@ -1,13 +1,19 @@
 package io.himoe.shared;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The single input type every expert receives: text, raw bytes or a feature vector. Constructors
- * validate: text must be non-blank, features must be finite; a violation is a {@link
- * MoeError.InvalidInput} naming the problem.
+ * The single input type every expert receives: text, raw bytes, a feature vector or a chat
+ * conversation. Constructors validate: text must be non-blank, features must be finite, a
+ * conversation must have a user turn; a violation is a {@link MoeError.InvalidInput} naming the
+ * problem. Experts that only read text use {@link #toText()}, which for a conversation is its last
+ * user turn.
  */
 public sealed interface InputData {
 
@@ -125,6 +131,75 @@ public sealed interface InputData {
   }
 
   /**
+   * A chat conversation (OpenAI's {@code messages}) with the client's generation parameters. Its
+   * {@link #toText()} is the last user turn, so experts that read text keep working; experts that
+   * generate (LLM endpoints) read the whole conversation.
+   *
+   * @param messages the turns, oldest first; at least one is a user turn
+   * @param params how the answer should be generated
+   */
+  record Conversation(List<Message> messages, GenerationParams params) implements InputData {
+    /** Validates and copies. */
+    public Conversation {
+      messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
+      Objects.requireNonNull(params, "params");
+      if (messages.stream().noneMatch(m -> m.role() == Message.Role.USER)) {
+        throw new MoeError.InvalidInput("a conversation needs at least one user message");
+      }
+    }
+
+    /**
+     * @param messages the turns, oldest first
+     * @return a conversation with default parameters
+     */
+    public static Conversation of(List<Message> messages) {
+      return new Conversation(messages, GenerationParams.DEFAULT);
+    }
+
+    /**
+     * @return the last user turn
+     */
+    public Message lastUser() {
+      for (int i = messages.size() - 1; i >= 0; i--) {
+        if (messages.get(i).role() == Message.Role.USER) {
+          return messages.get(i);
+        }
+      }
+      throw new IllegalStateException("validated: a conversation has a user turn");
+    }
+
+    /**
+     * The text a router reads: the last user turn and, before it, up to {@code earlier} earlier
+     * user and assistant turns, oldest first, one per line.
+     *
+     * @param earlier how many turns before the last user turn, &gt;= 0
+     * @return the routing text
+     */
+    public String window(int earlier) {
+      int last = messages.lastIndexOf(lastUser());
+      List<String> parts = new ArrayList<>();
+      for (int i = last - 1; i >= 0 && parts.size() < earlier; i--) {
+        Message m = messages.get(i);
+        if ((m.role() == Message.Role.USER || m.role() == Message.Role.ASSISTANT)
+            && !m.text().isBlank()) {
+          parts.add(m.text());
+        }
+      }
+      Collections.reverse(parts);
+      parts.add(lastUser().text());
+      return String.join("\n", parts);
+    }
+
+    /**
+     * @param params other parameters
+     * @return the same turns with those parameters
+     */
+    public Conversation withParams(GenerationParams params) {
+      return new Conversation(messages, params);
+    }
+  }
+
+  /**
    * @param text the text
    * @return a text input
    * @throws MoeError.InvalidInput if the text is null or blank
@@ -151,10 +226,24 @@ public sealed interface InputData {
   }
 
   /**
-   * @return the text when this is a {@link Text}, else empty
+   * @param messages the turns, oldest first
+   * @return a conversation with default parameters
+   */
+  static InputData conversation(List<Message> messages) {
+    return Conversation.of(messages);
+  }
+
+  /**
+   * @return the text when this is a {@link Text}, the last user turn's text when this is a {@link
+   *     Conversation} (empty when that turn is only an image), else empty
    */
   default Optional<String> asText() {
-    return this instanceof Text(String t) ? Optional.of(t) : Optional.empty();
+    return switch (this) {
+      case Text(String t) -> Optional.of(t);
+      case Conversation c ->
+          c.lastUser().text().isBlank() ? Optional.empty() : Optional.of(c.lastUser().text());
+      default -> Optional.empty();
+    };
   }
 
   /**
@@ -168,12 +257,17 @@ public sealed interface InputData {
       case Text(String t) -> t.length() <= 200 ? t : t.substring(0, 200) + "…";
       case Bytes b -> b.toString();
       case Features f -> f.toString();
+      case Conversation c -> {
+        String t = c.lastUser().text();
+        String cut = t.length() <= 200 ? t : t.substring(0, 200) + "…";
+        yield c.messages().size() == 1 ? cut : cut + " [" + c.messages().size() + " messages]";
+      }
     };
   }
 
   /**
-   * The text an expert can read: the text itself, the bytes decoded as UTF-8, or the features
-   * printed. Useful for experts that only understand text.
+   * The text an expert can read: the text itself, the bytes decoded as UTF-8, the features printed,
+   * or a conversation's last user turn. Useful for experts that only understand text.
    *
    * @return a textual rendering of this input
    */
@@ -182,6 +276,14 @@ public sealed interface InputData {
       case Text(String t) -> t;
       case Bytes b -> new String(b.bytes(), StandardCharsets.UTF_8);
       case Features f -> Arrays.toString(f.values());
+      case Conversation c -> c.lastUser().text();
     };
+  }
+
+  /**
+   * @return the generation parameters: a conversation's (its record accessor), else the defaults
+   */
+  default GenerationParams params() {
+    return GenerationParams.DEFAULT;
   }
 }

@@ -2,6 +2,7 @@ package io.himoe.shared;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -138,6 +139,25 @@ public sealed interface Value {
   }
 
   /**
+   * A model's request to call tools: the client runs them and sends their results back in later
+   * turns of the conversation.
+   *
+   * @param schema payload version
+   * @param text text the model sent with the calls, possibly empty
+   * @param calls the tools called, at least one
+   */
+  record ToolCalls(int schema, String text, List<ToolCall> calls) implements Value {
+    /** Validates and copies. */
+    public ToolCalls {
+      Objects.requireNonNull(text, "text");
+      calls = List.copyOf(calls);
+      if (calls.isEmpty()) {
+        throw new IllegalArgumentException("a tool-calls value needs at least one call");
+      }
+    }
+  }
+
+  /**
    * @param text the text
    * @return a text value at the current schema
    */
@@ -160,6 +180,15 @@ public sealed interface Value {
    */
   static Value plan(io.himoe.shared.Plan plan) {
     return new Plan(CURRENT_SCHEMA, plan);
+  }
+
+  /**
+   * @param text text sent with the calls, possibly empty
+   * @param calls the tools called
+   * @return a tool-calls value at the current schema
+   */
+  static Value toolCalls(String text, List<ToolCall> calls) {
+    return new ToolCalls(CURRENT_SCHEMA, text, calls);
   }
 
   /**
@@ -247,6 +276,20 @@ public sealed interface Value {
       case Embedding e -> e.toString();
       case Bytes b -> b.toString();
       case None n -> "(no result: " + n.reason() + ")";
+      case ToolCalls c -> {
+        StringBuilder sb = new StringBuilder(c.text());
+        for (ToolCall call : c.calls()) {
+          if (!sb.isEmpty()) {
+            sb.append('\n');
+          }
+          sb.append("(tool call ")
+              .append(call.name())
+              .append(' ')
+              .append(call.arguments())
+              .append(')');
+        }
+        yield sb.toString();
+      }
     };
   }
 }

@@ -241,6 +241,15 @@ public final class SentenceEncoder implements Encoder {
         }
         yield s;
       }
+      // A router that should read more than the last user turn wraps its encoder (config).
+      case InputData.Conversation c -> {
+        String s = c.toText();
+        if (s.isBlank()) {
+          throw new MoeError.EncodeError(
+              "encoder " + id + ": the last user turn has no text", null);
+        }
+        yield s;
+      }
       case InputData.Features f ->
           throw new MoeError.EncodeError(
               "encoder " + id + " reads text; got a feature vector of dimension " + f.dimension(),

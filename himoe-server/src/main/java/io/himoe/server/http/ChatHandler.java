@@ -17,12 +17,19 @@ final class ChatHandler {
 
   private final Assembly assembly;
   private final JsonBodies bodies;
+  private final Conversations conversations;
   private final Tracing tracing;
   private final InstantSource clock;
 
-  ChatHandler(Assembly assembly, JsonBodies bodies, Tracing tracing, InstantSource clock) {
+  ChatHandler(
+      Assembly assembly,
+      JsonBodies bodies,
+      Conversations conversations,
+      Tracing tracing,
+      InstantSource clock) {
     this.assembly = assembly;
     this.bodies = bodies;
+    this.conversations = conversations;
     this.tracing = tracing;
     this.clock = clock;
   }
@@ -30,16 +37,17 @@ final class ChatHandler {
   void handle(Context ctx) throws IOException {
     ChatRequest req = bodies.read(ctx, ChatRequest.class);
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
-    String text = Conversations.lastUserText(req.messages());
+    InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
+    String text = input.toText();
     String tid = RequestContexts.traceId(ctx);
     io.himoe.shared.Context mctx = RequestContexts.of(assembly, tid, model);
     long created = clock.millis() / 1000;
     String id = "chatcmpl-" + tid;
     if (req.streams()) {
-      stream(ctx, text, mctx, id, created, model);
+      stream(ctx, input, mctx, id, created, model);
       return;
     }
-    Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(InputData.text(text), mctx));
+    Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
     String content = a.value().render();
     ChatCompletion out =
         new ChatCompletion(
@@ -62,7 +70,12 @@ final class ChatHandler {
    * A failure before the first chunk is an ordinary JSON error; after it, an error event.
    */
   private void stream(
-      Context ctx, String text, io.himoe.shared.Context mctx, String id, long created, String model)
+      Context ctx,
+      InputData input,
+      io.himoe.shared.Context mctx,
+      String id,
+      long created,
+      String model)
       throws IOException {
     SseWriter sse = new SseWriter(ctx, id, created, model, mctx.traceId());
     Answer a;
@@ -71,7 +84,7 @@ final class ChatHandler {
           tracing.request(
               SPAN,
               mctx.traceId(),
-              () -> assembly.engine().ask(InputData.text(text), mctx.withTokens(sse::token)));
+              () -> assembly.engine().ask(input, mctx.withTokens(sse::token)));
     } catch (MoeError e) {
       if (!sse.started()) {
         throw e;

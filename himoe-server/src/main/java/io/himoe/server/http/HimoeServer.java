@@ -132,8 +132,9 @@ public final class HimoeServer implements AutoCloseable {
     JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
     ApiKeys keys = new ApiKeys(apiKeys(sc.auth(), b.env), sc.auth().enabled());
     this.errors = new ErrorMapper(sc.maxBodyBytes());
-    this.chat = new ChatHandler(assembly, bodies, tracing, b.clock);
-    this.route = new RouteHandler(assembly, bodies, tracing);
+    Conversations conversations = new Conversations(false);
+    this.chat = new ChatHandler(assembly, bodies, conversations, tracing, b.clock);
+    this.route = new RouteHandler(assembly, bodies, conversations, tracing);
     this.feedback = new FeedbackHandler(assembly, intake, traces, bodies, keys, b.clock);
     this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);
     this.tracesApi = new TracesHandler(traces, store);

@@ -219,7 +219,19 @@ class HttpApiTest {
             "/v1/chat/completions",
             chat("himoe", "x", false).replace("\"user\"", "\"tool\""),
             null);
+    assertThat(json(r).path("error").path("param").asText()).isEqualTo("messages[1].tool_call_id");
+    r =
+        post(
+            "/v1/chat/completions",
+            chat("himoe", "x", false).replace("\"user\"", "\"assistant\""),
+            null);
     assertThat(json(r).path("error").path("message").asText()).contains("role 'user'");
+    r =
+        post(
+            "/v1/chat/completions",
+            chat("himoe", "x", false).replace("\"user\"", "\"wizard\""),
+            null);
+    assertThat(json(r).path("error").path("param").asText()).isEqualTo("messages[1].role");
 
     r = post("/v1/chat/completions", "[1,2]", null);
     assertThat(json(r).path("error").path("message").asText()).contains("JSON object");
