@@ -36,7 +36,7 @@ public final class ClBench {
       """
       usage: cl run --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
                     --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
-                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--validation] [--clinc DIR] [--clinc-features DIR] [--limit N] [--tasks N]
+                    [--report DIR] [--joint-reference FILE] [--mnist DIR] [--validation] [--clinc DIR] [--clinc-features DIR] [--limit N] [--tasks N] [--save FILE]
                     [--epochs N] [--lr X] [--batch N] [--hidden 400,400]
                     [--gate soft|top1|top2|parallel2|parallel3|parallel2-entropy|parallel2-agreement|parallel2-rule] [--granularity block|hidden|head]
                     [--kind full|low-rank] [--rank N] [--measure cosine|fisher] [--threshold X]
@@ -57,6 +57,10 @@ public final class ClBench {
         --scenario        task (task id given), domain (same outputs), class (all classes)
         --method          branches (this module) or a baseline: naive, ewc, si, l2, replay, joint
         --report DIR      write the accuracy matrix, metrics and plots (PNG, Markdown) to DIR
+        --save FILE       save the final learner (network, memory, protection state): the file a
+                          server's 'branched' expert loads (docs/branches.md)
+        --tasks N         learn the first N tasks only (permuted MNIST: generate N), e.g. to
+                          teach the rest later through feedback
         --joint-reference FILE  a joint run's JSON output: adds intransigence
         --validation      choose settings without the test set: split MNIST evaluates on the last
                           10 000 training images, CLINC150 on every sixth training utterance
@@ -112,12 +116,16 @@ public final class ClBench {
       Scenario scenario = Scenario.valueOf(need(a, "scenario").toUpperCase(Locale.ROOT));
       Method method = Method.parse(need(a, "method"));
       Protocol protocol = protocol(need(a, "protocol"), scenario, a);
+      if (a.containsKey("tasks") && !protocol.name().startsWith("permuted")) {
+        protocol = protocol.first(integer(a, "tasks", protocol.tasks().size()));
+      }
       RunOptions opts = options(method, protocol, a);
       double[] joint =
           a.containsKey("joint-reference")
               ? JointReference.read(Path.of(a.get("joint-reference")), protocol)
               : null;
-      RunResult r = new ClRun(protocol, opts, err, Clock.systemUTC()).run();
+      Path save = a.containsKey("save") ? Path.of(a.get("save")) : null;
+      RunResult r = new ClRun(protocol, opts, err, Clock.systemUTC()).run(save);
       if (joint != null) {
         r = r.withJointReference(joint);
       }

@@ -63,6 +63,22 @@ public final class ClRun {
    * @return what the run measured
    */
   public RunResult run() {
+    try {
+      return run(null);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs, then saves the final learner (network, memory, protection state) to {@code saveTo}, the
+   * file a server's {@code branched} expert loads ({@link ContinualLearner#load}).
+   *
+   * @param saveTo where to save the learner, or null not to
+   * @return what the run measured
+   * @throws java.io.IOException if the learner cannot be saved
+   */
+  public RunResult run(java.nio.file.Path saveTo) throws java.io.IOException {
     long start = clock.millis();
     List<ClTask> tasks = protocol.tasks();
     int t = tasks.size();
@@ -114,6 +130,23 @@ public final class ClRun {
         progress.printf(
             "[%s/%s] after task %d/%d (%s): %s%n",
             protocol.name(), opts.method(), i + 1, t, task.name(), format(r[i]));
+      }
+      if (saveTo != null) {
+        learner.save(saveTo);
+        progress.println(
+            "["
+                + protocol.name()
+                + "/"
+                + opts.method()
+                + "] learner saved to "
+                + saveTo
+                + " ("
+                + net.branches().size()
+                + " branches, "
+                + net.config().inputs()
+                + " inputs, "
+                + net.config().classes()
+                + " classes)");
       }
       AccuracyMatrix m = new AccuracyMatrix(r);
       double params =

@@ -21,4 +21,16 @@ public record Protocol(
       throw new IllegalArgumentException("protocol " + name + " has no task");
     }
   }
+
+  /**
+   * @param n tasks to keep, 1 to {@code tasks().size()}
+   * @return this protocol with its first {@code n} tasks only (the rest are never learnt)
+   */
+  public Protocol first(int n) {
+    if (n < 1 || n > tasks.size()) {
+      throw new IllegalArgumentException(
+          "--tasks: " + n + ", protocol " + name + " has 1.." + tasks.size() + " tasks");
+    }
+    return new Protocol(name, scenario, inputs, outputs, tasks.subList(0, n));
+  }
 }

@@ -283,4 +283,29 @@ class ClBenchTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
+
+  @Test
+  void saveWritesTheLearnerOfTheFirstTasksForAServerToLoad() throws Exception {
+    Path file = dir.resolve("first-two.learner");
+    String[] args =
+        concat(
+            SYNTHETIC_CLASS,
+            new String[] {"--method", "branches", "--tasks", "2", "--save", file.toString()});
+    Out o = run(args);
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.err()).contains("learner saved to " + file);
+    assertThat(lastJson(o.out()).get("final_accuracies")).hasSize(2);
+    io.himoe.branches.learning.ContinualLearner loaded =
+        io.himoe.branches.learning.ContinualLearner.load(file);
+    try {
+      assertThat(loaded.events()).hasSize(2);
+      assertThat(loaded.network().config().inputs()).isEqualTo(20);
+      assertThat(loaded.network().config().classes()).isEqualTo(6);
+    } finally {
+      loaded.network().close();
+    }
+    Out tooMany = run(concat(SYNTHETIC_CLASS, new String[] {"--method", "naive", "--tasks", "9"}));
+    assertThat(tooMany.code()).isEqualTo(2);
+    assertThat(tooMany.err()).contains("--tasks: 9, protocol synthetic has 1..3 tasks");
+  }
 }
