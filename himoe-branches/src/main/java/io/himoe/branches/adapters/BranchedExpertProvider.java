@@ -27,14 +27,19 @@ import java.util.Set;
  * one per network output; default {@code 0,1,…}); {@code input} ({@code image}: PNG/JPEG/GIF/BMP
  * bytes prepared like MNIST, the default for a 784-input network; {@code features}: numeric
  * features as they are); {@code gate} ({@code top1}, {@code top2} or {@code soft}; default {@code
- * top1}).
+ * top1}); {@code answer} ({@code probabilities}: JSON with the label, its confidence and every
+ * class's probability, the default; {@code label}: the label's text); {@code feedback_batch}
+ * (labelled feedback examples learned together as one task, default 32); {@code save} (where the
+ * learner is saved after each learned task: by default the {@code learner} file itself, {@code
+ * none} to keep what feedback teaches in memory only).
  */
 public final class BranchedExpertProvider implements ExpertProvider {
 
   /** The kind's name in a configuration. */
   public static final String KIND = "branched";
 
-  private static final Set<String> OPTIONS = Set.of("learner", "labels", "input", "gate");
+  private static final Set<String> OPTIONS =
+      Set.of("learner", "labels", "input", "gate", "answer", "feedback_batch", "save");
 
   /** For {@link java.util.ServiceLoader}. */
   public BranchedExpertProvider() {}
@@ -69,11 +74,38 @@ public final class BranchedExpertProvider implements ExpertProvider {
       List<String> labels = labels(options.get("labels"), classes);
       Encoder encoder = encoder(options.getOrDefault("input", defaultInput(inputs)), inputs);
       GateMode mode = gate(options.getOrDefault("gate", "top1"));
-      return BranchedExpert.of(name, learner, encoder, labels, mode);
+      String answer = options.getOrDefault("answer", "probabilities");
+      if (!answer.equals("probabilities") && !answer.equals("label")) {
+        throw new IllegalArgumentException(
+            "options.answer: '" + answer + "', expected probabilities or label");
+      }
+      String save = options.getOrDefault("save", file);
+      return BranchedExpert.builder(name, learner, encoder, labels)
+          .mode(mode)
+          .feedbackBatch(batch(options.get("feedback_batch")))
+          .answerProbabilities(answer.equals("probabilities"))
+          .saveTo(save.equals("none") ? null : Path.of(save))
+          .build();
     } catch (RuntimeException e) {
       learner.network().close();
       throw e;
     }
+  }
+
+  private static int batch(String v) {
+    if (v == null) {
+      return BranchedExpert.DEFAULT_BATCH;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "options.feedback_batch: '" + v + "', expected a whole number >= 1");
   }
 
   private static String defaultInput(int inputs) {

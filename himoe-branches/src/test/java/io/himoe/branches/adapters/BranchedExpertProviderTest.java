@@ -65,7 +65,10 @@ class BranchedExpertProviderTest {
   void theKindIsFoundAndAnswersImageFiles() throws Exception {
     Path file = trainedLearner();
     ExpertProvider p = ExpertProvider.find("branched").orElseThrow();
-    Expert e = p.create("shapes", Map.of("learner", file.toString(), "labels", "ring,stroke"));
+    Expert e =
+        p.create(
+            "shapes",
+            Map.of("learner", file.toString(), "labels", "ring,stroke", "answer", "label"));
     Random r = new Random(99);
     int ok = 0;
     for (int i = 0; i < 20; i++) {
@@ -98,6 +101,87 @@ class BranchedExpertProviderTest {
         .hasMessageContaining("options.gate: 'best'");
     assertThatThrownBy(() -> p.create("x", Map.of("learner", file.toString(), "colour", "red")))
         .hasMessageContaining("options.colour: unknown option");
+    assertThatThrownBy(() -> p.create("x", Map.of("learner", file.toString(), "answer", "all")))
+        .hasMessageContaining("options.answer: 'all'");
+    assertThatThrownBy(
+            () -> p.create("x", Map.of("learner", file.toString(), "feedback_batch", "0")))
+        .hasMessageContaining("options.feedback_batch: '0'");
     assertThat(ExpertProvider.find("no-such-kind")).isEmpty();
+  }
+
+  @Test
+  void answersCarryEveryClassProbabilityAndFeedbackTeachesANewClassThatIsSaved() throws Exception {
+    // a learner that has only ever seen rings and strokes (class 2, bars, never taught)
+    Path file = dir.resolve("three.learner");
+    try (BranchedNetwork n =
+        BranchedNetwork.create(NetworkConfig.of(784, 3).withHidden(32).withSeed(2))) {
+      ContinualLearner learner =
+          new ContinualLearner(
+              n,
+              LearnerConfig.ofDefaults().withTraining(10, 16, 0.05).withGate(20, 0.1),
+              new EpisodicMemory(30, 1));
+      learner.learn("rings and strokes", drawn(40, 1));
+      learner.save(file);
+    }
+    ExpertProvider p = ExpertProvider.find("branched").orElseThrow();
+    Expert e =
+        p.create(
+            "shapes",
+            Map.of(
+                "learner", file.toString(), "labels", "ring,stroke,bar", "feedback_batch", "40"));
+    Random r = new Random(5);
+    ExpertOut out =
+        e.infer(InputData.bytes(DigitImages.draw(0, r, "png")), Context.of(Duration.ofSeconds(5)));
+    com.fasterxml.jackson.databind.JsonNode j = out.value().asJson().orElseThrow();
+    assertThat(j.get("label").asText()).isEqualTo("ring");
+    assertThat(j.get("probabilities").size()).isEqualTo(3);
+    double sum = 0;
+    for (String c : new String[] {"ring", "stroke", "bar"}) {
+      sum += j.get("probabilities").get(c).asDouble();
+    }
+    assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(j.get("confidence").asDouble())
+        .isEqualTo(out.aux().confidence(), org.assertj.core.api.Assertions.within(1e-4));
+
+    double ringsBefore = accuracy(e, 0, 30, 11);
+    // feedback: 40 labelled bars, the class the learner never saw
+    Random fb = new Random(7);
+    for (int i = 0; i < 40; i++) {
+      e.asLearning()
+          .orElseThrow()
+          .learn(
+              new io.himoe.experts.ExpertFeedback(
+                  "t" + i,
+                  "main",
+                  InputData.bytes(DigitImages.draw(2, fb, "png")),
+                  1,
+                  java.util.OptionalDouble.empty(),
+                  java.util.Optional.empty(),
+                  java.util.Optional.of("bar")));
+    }
+    assertThat(accuracy(e, 2, 30, 12)).as("bars after feedback").isGreaterThanOrEqualTo(0.9);
+    assertThat(accuracy(e, 0, 30, 11)).as("rings kept").isGreaterThanOrEqualTo(ringsBefore - 0.05);
+    assertThat(accuracy(e, 1, 30, 13)).as("strokes kept").isGreaterThanOrEqualTo(0.9);
+    // saved over the learner file: a restarted server knows bars
+    ContinualLearner reloaded = ContinualLearner.load(file);
+    try {
+      assertThat(reloaded.events()).hasSize(2);
+    } finally {
+      reloaded.network().close();
+    }
+  }
+
+  private static double accuracy(Expert e, int digit, int n, long seed) throws Exception {
+    Random r = new Random(seed);
+    String[] names = {"ring", "stroke", "bar"};
+    int ok = 0;
+    for (int i = 0; i < n; i++) {
+      ExpertOut out =
+          e.infer(
+              InputData.bytes(DigitImages.draw(digit, r, "png")),
+              Context.of(Duration.ofSeconds(5)));
+      ok += out.value().asJson().orElseThrow().get("label").asText().equals(names[digit]) ? 1 : 0;
+    }
+    return (double) ok / n;
   }
 }
