@@ -8,22 +8,33 @@ import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
 import io.himoe.shared.Value;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * An ordered fallback chain presented as one expert: the first expert answers; when it fails before
  * producing output, the next one does, and so on. Cancellation and the deadline end the chain at
  * once. When streaming, fallback is possible only before the first token: a failure after it is
  * reported as such, since the caller has already received part of an answer.
+ *
+ * <p>Each fallback gets its share of the deadline: a member that is not the last runs under a
+ * deadline that leaves the next member its expected latency (at most half of the time left; half
+ * when its latency is not known), so a hanging first choice cannot use up the time of the rest.
+ * Retries, breakers and time limits are each member's own guard (resilience4j), not the chain's. A
+ * streamed call keeps the whole deadline, since it cannot move once tokens have been sent.
  */
 public final class FallbackChain implements StreamingExpert {
 
   private final String name;
   private final List<Expert> chain;
+  private final Function<Expert, Optional<Duration>> expectedLatency;
 
-  private FallbackChain(String name, List<Expert> chain) {
+  private FallbackChain(
+      String name, List<Expert> chain, Function<Expert, Optional<Duration>> expectedLatency) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("fallback chain name is empty");
     }
@@ -32,15 +43,32 @@ public final class FallbackChain implements StreamingExpert {
     }
     this.name = name;
     this.chain = List.copyOf(chain);
+    this.expectedLatency = expectedLatency;
   }
 
   /**
+   * A chain that does not know its members' latencies: each member but the last gets at most half
+   * of the time left.
+   *
    * @param name the chain's expert name
    * @param chain the experts, first choice first
    * @return the chain
    */
   public static FallbackChain of(String name, List<? extends Expert> chain) {
-    return new FallbackChain(name, List.copyOf(chain));
+    return new FallbackChain(name, List.copyOf(chain), e -> Optional.empty());
+  }
+
+  /**
+   * @param name the chain's expert name
+   * @param chain the experts, first choice first
+   * @param expectedLatency an expert's expected latency (e.g. its p95), or empty when not known
+   * @return the chain
+   */
+  public static FallbackChain of(
+      String name,
+      List<? extends Expert> chain,
+      Function<Expert, Optional<Duration>> expectedLatency) {
+    return new FallbackChain(name, List.copyOf(chain), expectedLatency);
   }
 
   /**
@@ -65,6 +93,14 @@ public final class FallbackChain implements StreamingExpert {
     return best;
   }
 
+  /**
+   * The first choice learns from the chain's feedback (the fallbacks answer only when it fails).
+   */
+  @Override
+  public Optional<io.himoe.experts.LearningExpert> asLearning() {
+    return chain.getFirst().asLearning();
+  }
+
   @Override
   public ExpertOut infer(InputData input, Context ctx) throws Exception {
     return run(input, ctx, null);
@@ -77,13 +113,22 @@ public final class FallbackChain implements StreamingExpert {
 
   private ExpertOut run(InputData input, Context ctx, TokenListener listener) throws Exception {
     List<String> failures = new ArrayList<>();
-    for (Expert e : chain) {
+    for (int i = 0; i < chain.size(); i++) {
+      Expert e = chain.get(i);
       ctx.checkAlive("fallback " + name);
       AtomicInteger delivered = new AtomicInteger();
+      boolean last = i == chain.size() - 1;
+      Context share =
+          last || listener != null ? ctx : ctx.withDeadline(shareEnd(ctx, chain.get(i + 1)));
       try {
-        return call(e, input, ctx, listener, delivered);
-      } catch (MoeError.Cancelled | MoeError.DeadlineExceeded stop) {
+        return call(e, input, share, listener, delivered);
+      } catch (MoeError.Cancelled stop) {
         throw stop;
+      } catch (MoeError.DeadlineExceeded stop) {
+        if (share == ctx || ctx.isExpired()) {
+          throw stop;
+        }
+        failures.add(e.name() + ": no answer within its share of the deadline");
       } catch (Exception failure) {
         if (delivered.get() > 0) {
           throw new MoeError.ExpertFailed(
@@ -100,6 +145,14 @@ public final class FallbackChain implements StreamingExpert {
     }
     throw new MoeError.ExpertFailed(
         name, "every expert in the chain failed: " + String.join("; ", failures));
+  }
+
+  /** When a member must be done so that {@code next} keeps its expected latency. */
+  private java.time.Instant shareEnd(Context ctx, Expert next) {
+    Duration left = ctx.remaining();
+    Duration half = left.dividedBy(2);
+    Duration reserve = expectedLatency.apply(next).filter(d -> d.compareTo(half) < 0).orElse(half);
+    return ctx.deadline().minus(reserve);
   }
 
   private static ExpertOut call(

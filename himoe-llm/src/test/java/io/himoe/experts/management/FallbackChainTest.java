@@ -149,4 +149,37 @@ class FallbackChainTest {
     assertThat(tokens).containsExactly("echo: hi");
     assertThat(c.canHandle("anything")).isZero();
   }
+
+  @Test
+  void aHangingFirstChoiceLeavesTheFallbackItsShareOfTheDeadline() throws Exception {
+    primary.always(new OpenAiTestServer.Hang());
+    backup.always(new OpenAiTestServer.Ok("from small", 1, 1, "stop"));
+    FallbackChain c =
+        FallbackChain.of(
+            "assistant",
+            List.of(llm("big", primary), llm("small", backup)),
+            e -> java.util.Optional.of(Duration.ofMillis(200)));
+
+    long t0 = System.nanoTime();
+    ExpertOut out = c.infer(InputData.text("hi"), Context.of(Duration.ofMillis(1000)));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+
+    assertThat(out.value()).isEqualTo(Value.text("from small"));
+    // The first choice was stopped 200 ms before the deadline, leaving the fallback its share.
+    assertThat(ms).isBetween(700L, 999L);
+    assertThat(primary.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void withoutKnownLatenciesTheFirstChoiceGetsHalfTheTimeLeft() throws Exception {
+    primary.always(new OpenAiTestServer.Hang());
+    backup.always(new OpenAiTestServer.Ok("from small", 1, 1, "stop"));
+
+    long t0 = System.nanoTime();
+    ExpertOut out = chain().infer(InputData.text("hi"), Context.of(Duration.ofMillis(800)));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+
+    assertThat(out.value()).isEqualTo(Value.text("from small"));
+    assertThat(ms).isBetween(350L, 799L);
+  }
 }

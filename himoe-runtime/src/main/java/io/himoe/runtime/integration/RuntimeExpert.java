@@ -6,7 +6,6 @@ import io.himoe.experts.LearningExpert;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.runtime.RuntimeDecision;
 import io.himoe.runtime.RuntimeManager;
-import io.himoe.runtime.mode.Bulkhead;
 import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
@@ -25,21 +24,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>when the mode's profile enables the cache, answers a repeated input from a TTL/LRU response
  *       cache, and stores fresh answers in it;
- *   <li>waits for a permit of the expert's {@link Bulkhead} (at most the request's remaining time);
- *       the bulkhead's size follows the current mode's {@code maxConcurrency} and is resized on
- *       every mode change;
  *   <li>calls the expert, passing a {@link ModeAwareExpert} the profile (token budget, tier).
  * </ol>
  *
  * The name (hence the id) is the wrapped expert's, so it can replace it in a registry. A wrapped
- * {@link StreamingExpert} stays one: its tokens pass through behind the same bulkhead (an answer
- * served from the cache arrives whole, with no tokens).
+ * {@link StreamingExpert} stays one: its tokens pass through (an answer served from the cache
+ * arrives whole, with no tokens).
+ *
+ * <p>The mode's concurrency limit per expert ({@link PerformanceProfile#maxConcurrency()}) is not
+ * applied here but by the expert's guard in front of this wrapper (the server's resilience4j
+ * bulkhead, resized on every mode change through {@link RuntimeManager#onModeChange}).
  */
 public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpert.Streaming {
 
   private final Expert delegate;
   private final RuntimeManager runtime;
-  private final Bulkhead bulkhead;
   private final TtlLruCache<InputData, ExpertOut> cache;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
@@ -47,9 +46,7 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
   private RuntimeExpert(Expert delegate, RuntimeManager runtime, int cacheSize, Duration ttl) {
     this.delegate = Objects.requireNonNull(delegate, "expert");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.bulkhead = new Bulkhead(delegate.name(), runtime.currentProfile().maxConcurrency());
     this.cache = new TtlLruCache<>(cacheSize, ttl, runtime.clock());
-    runtime.onModeChange(c -> bulkhead.resize(runtime.profile(c.to()).maxConcurrency()));
   }
 
   /**
@@ -108,7 +105,7 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
                 : delegate.infer(input, ctx));
   }
 
-  /** The cached answer when the profile allows it, else {@code call} behind the bulkhead. */
+  /** The cached answer when the profile allows it, else {@code call}. */
   ExpertOut cachedOr(
       InputData input, Context ctx, PerformanceProfile profile, Callable<ExpertOut> call)
       throws Exception {
@@ -120,17 +117,14 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
       }
     }
     misses.incrementAndGet();
-    ExpertOut out;
-    try (var _ = bulkhead.acquire(ctx.remaining())) {
-      out = call.call();
-    }
+    ExpertOut out = call.call();
     if (profile.cacheEnabled()) {
       cache.put(input, out);
     }
     return out;
   }
 
-  /** The wrapper of a streaming expert: streams through the same cache and bulkhead. */
+  /** The wrapper of a streaming expert: streams through the same cache. */
   static final class Streaming extends RuntimeExpert implements StreamingExpert {
 
     private Streaming(Expert delegate, RuntimeManager runtime, int cacheSize, Duration ttl) {
@@ -147,13 +141,6 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
 
   RuntimeManager runtime() {
     return runtime;
-  }
-
-  /**
-   * @return the bulkhead this expert runs behind
-   */
-  public Bulkhead bulkhead() {
-    return bulkhead;
   }
 
   /**

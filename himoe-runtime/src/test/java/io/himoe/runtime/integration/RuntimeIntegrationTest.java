@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.himoe.engine.Answer;
 import io.himoe.engine.Engine;
 import io.himoe.engine.ExpertTrace;
-import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.orchestrator.RuleOrchestrator;
@@ -23,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -132,48 +129,6 @@ class RuntimeIntegrationTest {
       // MAXIMUM: fresh generation every time.
       assertThat(echoes.getFirst().calls).hasValue(3);
     }
-  }
-
-  @Test
-  void bulkheadFollowsTheModesConcurrency() throws Exception {
-    AtomicInteger now = new AtomicInteger();
-    AtomicInteger peak = new AtomicInteger();
-    Expert slow =
-        new Expert() {
-          @Override
-          public String name() {
-            return "slow";
-          }
-
-          @Override
-          public ExpertOut infer(InputData input, Context ctx) throws Exception {
-            peak.accumulateAndGet(now.incrementAndGet(), Math::max);
-            Thread.sleep(2);
-            now.decrementAndGet();
-            return ExpertOut.of(Value.text("ok"), 0, 1);
-          }
-        };
-    // Low battery, discharging, simple prompt: ECO, one call at a time.
-    device.set(status(0.1, false, 0.2, 0.1));
-    RuntimeExpert w = RuntimeExpert.wrap(slow, rt);
-    assertThat(rt.decide("What is a monad?").mode()).isEqualTo(PerformanceMode.ECO);
-    assertThat(w.bulkhead().limit()).isEqualTo(1);
-    try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<ExpertOut>> fs = new ArrayList<>();
-      for (int i = 0; i < 16; i++) {
-        String q = "What is monad number " + i + "?";
-        fs.add(exec.submit(() -> w.infer(InputData.text(q), Context.of(Duration.ofSeconds(30)))));
-      }
-      for (var f : fs) {
-        assertThat(f.get().value()).isEqualTo(Value.text("ok"));
-      }
-    }
-    assertThat(peak.get()).isEqualTo(1);
-    // Plugged in with a hard request: MAXIMUM resizes the bulkhead to 8.
-    device.set(status(0.9, true, 0.2, 0.1));
-    rt.decide(HARD);
-    assertThat(w.bulkhead().limit()).isEqualTo(8);
-    assertThat(w.bulkhead().inFlight()).isZero();
   }
 
   /** Streams its answer word by word. */

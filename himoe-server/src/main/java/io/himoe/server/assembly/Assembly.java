@@ -1,75 +1,50 @@
 package io.himoe.server.assembly;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.himoe.engine.Engine;
 import io.himoe.experts.Expert;
-import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
-import io.himoe.experts.ExpertStats;
 import io.himoe.experts.management.ExpertManager;
 import io.himoe.experts.management.ManagementAction;
 import io.himoe.experts.management.ManagementPolicy;
 import io.himoe.experts.management.ScoreWeights;
-import io.himoe.learning.bandit.Bandit;
-import io.himoe.learning.bandit.BanditState;
-import io.himoe.learning.bandit.RewardWeights;
-import io.himoe.learning.fit.FitOptions;
-import io.himoe.learning.fit.FitProgress;
-import io.himoe.learning.fit.FittedRoutes;
-import io.himoe.learning.fit.LabelledText;
-import io.himoe.learning.fit.RouteFitter;
-import io.himoe.learning.gate.Balancing;
-import io.himoe.learning.gate.GateConfig;
-import io.himoe.learning.gate.GateState;
-import io.himoe.learning.gate.NeuralGate;
-import io.himoe.learning.router.BanditRouter;
-import io.himoe.learning.router.FeedbackReplay;
-import io.himoe.learning.router.HybridRouter;
-import io.himoe.learning.router.NeuralRouter;
 import io.himoe.learning.router.ReplayEvent;
 import io.himoe.learning.state.AutoSnapshot;
 import io.himoe.learning.state.LearningSnapshot;
-import io.himoe.learning.state.SnapshotStore;
 import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.orchestrator.ShadowJudge;
-import io.himoe.router.GatingPolicy;
-import io.himoe.router.KeywordRouter;
-import io.himoe.router.Router;
-import io.himoe.router.RouterConfig;
-import io.himoe.router.aggregation.Aggregator;
-import io.himoe.router.aggregation.Aggregators;
 import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.complexity.ComplexityLevel;
-import io.himoe.runtime.integration.ModeCappedRouter;
-import io.himoe.runtime.integration.RuntimeExpert;
 import io.himoe.runtime.mode.DeviceCondition;
 import io.himoe.runtime.mode.ModeMatrix;
 import io.himoe.runtime.mode.PerformanceMode;
 import io.himoe.server.config.ConfigException;
+import io.himoe.server.config.ExpertSpec;
+import io.himoe.server.config.ExpertSpecs;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.shared.Context;
-import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Hi-MoE built from a {@link HimoeConfig}: the experts, the routers over them, the rule
- * orchestrator and the engine. It also manages experts at run time (add, remove, list with live
- * statistics) and makes request contexts with the configured budgets.
+ * A running Hi-MoE built from a {@link HimoeConfig}: the experts (each behind one stack built by
+ * {@link StackBuilder}), the routers over them ({@link RouterFactory}), the rule orchestrator and
+ * the engine. It also manages experts at run time ({@link ExpertCatalog}: add, remove, list with
+ * live statistics), replays stored feedback ({@link Learners}), warms experts up and makes request
+ * contexts with the configured budgets.
  *
  * <p>Thread-safe. Close it to stop the engine's shadow executor.
  */
@@ -90,6 +65,8 @@ public final class Assembly implements AutoCloseable {
    * @param inFlight calls running now
    * @param expectedLatencyMs moving average of its latency in ms (highest over its routers)
    * @param expectedCost moving average of its cost in cost units (highest over its routers)
+   * @param circuit its circuit breaker's state: {@code closed}, {@code open}, {@code half_open}
+   *     (trial calls), or {@code none} when its breaker is disabled
    */
   public record ExpertInfo(
       String name,
@@ -100,68 +77,49 @@ public final class Assembly implements AutoCloseable {
       long drops,
       int inFlight,
       double expectedLatencyMs,
-      double expectedCost) {}
+      double expectedCost,
+      String circuit) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
   private final HimoeConfig config;
   private final InstantSource clock;
-  private final Map<String, ExpertRegistry> registries = new LinkedHashMap<>();
-  private final Map<String, HimoeConfig.Expert> specs = new ConcurrentHashMap<>();
-  private final Map<String, Expert> bare = new ConcurrentHashMap<>();
+  private final ExpertManager manager;
+  private final ExpertCatalog catalog;
+  private final Learners learners;
+  private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+  private final Optional<RuntimeManager> runtime;
   private final ModelOrchestrator orchestrator;
   private final Engine engine;
-  // Learning routers (unwrapped), whose state is saved to the snapshot on close.
-  private final List<Router> learners = new ArrayList<>();
-  // Experts as built, before measuring and guarding: warmed up directly, closed with the assembly.
-  private final Map<String, Expert> raw = new ConcurrentHashMap<>();
-  private final ManagementPolicy managementPolicy;
-  private final ExpertManager manager;
-  private final Optional<SnapshotStore> snapshots;
-  private final Optional<LearningSnapshot> snapshot;
-  // Each expert guarded (and put under the runtime) once, shared by every router that calls it,
-  // so that max_instances, the bulkhead and the response cache are per expert, not per router.
-  private final Map<String, Expert> guarded = new ConcurrentHashMap<>();
-  private final Optional<RuntimeManager> runtime;
-
-  private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
   private Assembly(HimoeConfig config, InstantSource clock) {
     this.config = config;
     this.clock = clock;
-    String snapshotPath = config.learning().snapshotPath();
-    this.snapshots =
-        snapshotPath == null
-            ? Optional.empty()
-            : Optional.of(SnapshotStore.of(Path.of(snapshotPath)));
-    // A corrupt snapshot is refused with a clear error rather than silently replaced.
-    this.snapshot = snapshots.flatMap(SnapshotStore::load);
-    HimoeConfig.Management mc = config.management();
-    ManagementPolicy defaults = ManagementPolicy.ofDefaults();
-    this.managementPolicy =
-        new ManagementPolicy(
-            mc.autoScale(),
-            defaults.scaleUpLoadFraction(),
-            defaults.scaleUpMinScore(),
-            defaults.idleRelease(),
-            mc.performanceThreshold(),
-            mc.minCalls(),
-            mc.removeUnderperforming(),
-            defaults.window(),
-            defaults.defaultMaxLoad());
-    this.manager =
-        ExpertManager.create(ExpertRegistry.create(), managementPolicy, ScoreWeights.ofDefaults());
+    this.learners = new Learners(config.learning().snapshotPath());
+    ManagementPolicy policy = managementPolicy(config.management());
+    this.manager = ExpertManager.create(ExpertRegistry.create(), policy, ScoreWeights.ofDefaults());
     this.runtime =
         config.runtime().enabled() ? Optional.of(newRuntime(config.runtime())) : Optional.empty();
-    for (HimoeConfig.Expert spec : config.experts()) {
-      specs.put(spec.name(), spec);
-      bare.put(spec.name(), managed(spec, ExpertKinds.create(spec)));
-    }
+    Clock breakerClock = clock instanceof Clock c ? c : clock.withZone(ZoneOffset.UTC);
+    StackBuilder stacks =
+        new StackBuilder(
+            manager,
+            policy,
+            runtime,
+            config.runtime(),
+            breakers,
+            breakerClock,
+            Duration.ofMillis(config.budgets().deadlineMs()));
+    this.catalog = new ExpertCatalog(stacks, manager);
+    catalog.buildAll(config.experts());
+    RouterFactory routers = new RouterFactory(config, catalog, learners, runtime);
     RuleOrchestrator.Builder ob = RuleOrchestrator.builder();
-    List<HimoeConfig.Router> routers = config.routers();
-    for (int i = 0; i < routers.size(); i++) {
-      ob.router(router(i, routers.get(i)));
+    List<HimoeConfig.Router> rcs = config.routers();
+    for (int i = 0; i < rcs.size(); i++) {
+      ob.router(routers.router(i, rcs.get(i)));
     }
     HimoeConfig.Orchestrator oc = config.orchestrator();
-    ob.defaultRouter(oc.defaultRouter() != null ? oc.defaultRouter() : routers.getFirst().id());
+    ob.defaultRouter(oc.defaultRouter() != null ? oc.defaultRouter() : rcs.getFirst().id());
     for (HimoeConfig.Rule rule : oc.rules()) {
       ob.rule(predicate(rule), rule.router());
     }
@@ -179,9 +137,24 @@ public final class Assembly implements AutoCloseable {
             .decisions(config.server().traceCapacity(), Duration.ofHours(1));
     // Learned state is also saved while serving (every 50 feedbacks, off the feedback path), so a
     // crash loses at most the last few updates; close() saves the rest.
-    snapshots.ifPresent(
-        store -> eb.listener(AutoSnapshot.of(store, () -> List.copyOf(learners), 50, clock)));
+    learners
+        .store()
+        .ifPresent(store -> eb.listener(AutoSnapshot.of(store, learners::routers, 50, clock)));
     this.engine = eb.build();
+  }
+
+  private static ManagementPolicy managementPolicy(HimoeConfig.Management mc) {
+    ManagementPolicy defaults = ManagementPolicy.ofDefaults();
+    return new ManagementPolicy(
+        mc.autoScale(),
+        defaults.scaleUpLoadFraction(),
+        defaults.scaleUpMinScore(),
+        defaults.idleRelease(),
+        mc.performanceThreshold(),
+        mc.minCalls(),
+        mc.removeUnderperforming(),
+        defaults.window(),
+        defaults.defaultMaxLoad());
   }
 
   /**
@@ -195,7 +168,7 @@ public final class Assembly implements AutoCloseable {
 
   /**
    * @param config a validated configuration
-   * @param clock the clock for deadlines
+   * @param clock the clock for deadlines and circuit breakers
    * @return the assembly
    * @throws ConfigException if a part of the configuration cannot be built in this build
    */
@@ -229,7 +202,14 @@ public final class Assembly implements AutoCloseable {
    * @return the router ids, in configuration order
    */
   public List<String> routerIds() {
-    return List.copyOf(registries.keySet());
+    return catalog.routerIds();
+  }
+
+  /**
+   * @return the experts' circuit breakers (resilience4j), e.g. to export their state as metrics
+   */
+  public CircuitBreakerRegistry circuitBreakers() {
+    return breakers;
   }
 
   /**
@@ -252,10 +232,10 @@ public final class Assembly implements AutoCloseable {
     }
     Context ctx = b.build();
     if (model != null && !model.equals(AUTO_MODEL)) {
-      if (!registries.containsKey(model)) {
+      if (!catalog.hasRouter(model)) {
         List<String> known = new ArrayList<>();
         known.add(AUTO_MODEL);
-        known.addAll(registries.keySet());
+        known.addAll(catalog.routerIds());
         throw new MoeError.UnknownRouter(model, known);
       }
       ctx.memory().put(ModelOrchestrator.FORCED_ROUTER, model);
@@ -264,74 +244,37 @@ public final class Assembly implements AutoCloseable {
   }
 
   /**
-   * @return every expert with its live statistics, in name order
+   * @return every expert with its live statistics and circuit state, in name order
    */
   public List<ExpertInfo> experts() {
-    Map<String, List<String>> routersOf = new LinkedHashMap<>();
-    Map<String, long[]> counts = new LinkedHashMap<>();
-    Map<String, double[]> expected = new LinkedHashMap<>();
-    for (Map.Entry<String, ExpertRegistry> e : registries.entrySet()) {
-      ExpertRegistry reg = e.getValue();
-      for (ExpertRef ref : reg.list()) {
-        routersOf.computeIfAbsent(ref.name(), k -> new ArrayList<>()).add(e.getKey());
-        ExpertStats s = reg.stats(ref.id());
-        long[] c = counts.computeIfAbsent(ref.name(), k -> new long[4]);
-        c[0] += s.calls();
-        c[1] += s.failures();
-        c[2] += s.drops();
-        c[3] += s.inFlight();
-        double[] x = expected.computeIfAbsent(ref.name(), k -> new double[2]);
-        x[0] = Math.max(x[0], s.expectedLatencyMs());
-        x[1] = Math.max(x[1], s.expectedCost());
-      }
-    }
-    List<ExpertInfo> out = new ArrayList<>();
-    for (String name : specs.keySet().stream().sorted().toList()) {
-      long[] c = counts.getOrDefault(name, new long[4]);
-      double[] x = expected.getOrDefault(name, new double[2]);
-      out.add(
-          new ExpertInfo(
-              name,
-              specs.get(name).kind(),
-              routersOf.getOrDefault(name, List.of()),
-              c[0],
-              c[1],
-              c[2],
-              (int) c[3],
-              x[0],
-              x[1]));
-    }
-    return out;
+    return catalog.list();
   }
 
   /**
    * Adds an expert at run time. Keyword routers score it by its own hint (its {@code keywords}).
    *
-   * @param spec the expert
+   * @param entry the expert, as written in a request
    * @param routers the routers that gate over it; empty means all
    * @return the added expert
    * @throws IllegalArgumentException if the spec is invalid, the name is taken or a router is
    *     unknown
    */
-  public synchronized ExpertInfo addExpert(HimoeConfig.Expert spec, List<String> routers) {
-    checkSpec(spec);
-    if (specs.containsKey(spec.name())) {
+  public synchronized ExpertInfo addExpert(HimoeConfig.Expert entry, List<String> routers) {
+    ExpertSpec spec = ExpertSpecs.of(entry);
+    if (!spec.common().fallbacks().isEmpty()) {
+      throw new IllegalArgumentException("fallbacks: not supported for experts added at run time");
+    }
+    if (catalog.contains(spec.name())) {
       throw new IllegalArgumentException("expert '" + spec.name() + "' already exists");
     }
     List<String> targets = routers.isEmpty() ? routerIds() : routers;
     for (String r : targets) {
-      if (!registries.containsKey(r)) {
+      if (!catalog.hasRouter(r)) {
         throw new IllegalArgumentException(
             "routers: unknown router '" + r + "' (known: " + String.join(", ", routerIds()) + ")");
       }
     }
-    Expert built = managed(spec, ExpertKinds.create(spec));
-    Expert guarded = guard(spec, built);
-    bare.put(spec.name(), built);
-    specs.put(spec.name(), spec);
-    for (String r : targets) {
-      registries.get(r).register(guarded);
-    }
+    catalog.add(spec, targets);
     return experts().stream().filter(i -> i.name().equals(spec.name())).findFirst().orElseThrow();
   }
 
@@ -343,37 +286,7 @@ public final class Assembly implements AutoCloseable {
    * @throws IllegalArgumentException if removing it would leave a router without experts
    */
   public synchronized boolean removeExpert(String name) {
-    if (!specs.containsKey(name)) {
-      return false;
-    }
-    for (Map.Entry<String, ExpertRegistry> e : registries.entrySet()) {
-      ExpertRegistry reg = e.getValue();
-      if (reg.byName(name).isPresent() && reg.size() == 1) {
-        throw new IllegalArgumentException(
-            "expert '" + name + "' is the last expert of router '" + e.getKey() + "'");
-      }
-    }
-    registries.values().forEach(reg -> reg.remove(name));
-    specs.remove(name);
-    bare.remove(name);
-    guarded.remove(name);
-    manager.remove(name);
-    Expert own = raw.remove(name);
-    if (own != null) {
-      closeQuietly(own);
-    }
-    return true;
-  }
-
-  /**
-   * Registers an expert with the expert manager, which measures it (success rate, latency
-   * percentiles, load) and can scale or remove it; routers gate over the measuring wrapper.
-   */
-  private Expert managed(HimoeConfig.Expert spec, Expert built) {
-    raw.put(spec.name(), built);
-    int maxLoad =
-        spec.maxInstances() != null ? spec.maxInstances() : managementPolicy.defaultMaxLoad();
-    return manager.register(built, maxLoad).expert();
+    return catalog.remove(name);
   }
 
   /**
@@ -390,7 +303,7 @@ public final class Assembly implements AutoCloseable {
     List<ManagementAction> actions = manager.manage();
     for (ManagementAction a : actions) {
       LOG.info("management: {}", a);
-      if (a instanceof ManagementAction.Removed r && specs.containsKey(r.expert())) {
+      if (a instanceof ManagementAction.Removed r && catalog.contains(r.expert())) {
         try {
           removeExpert(r.expert());
         } catch (IllegalArgumentException lastOfARouter) {
@@ -412,30 +325,14 @@ public final class Assembly implements AutoCloseable {
    * @throws IllegalArgumentException if the router is unknown or does not learn
    */
   public synchronized long replay(String routerId, List<ReplayEvent> events, int passes) {
-    Router r =
-        learners.stream()
-            .filter(l -> l.id().equals(routerId))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "router '"
-                            + routerId
-                            + "' is not a router of this configuration (known: "
-                            + String.join(", ", routerIds())
-                            + ")"));
-    if (!(r instanceof NeuralRouter || r instanceof BanditRouter || r instanceof HybridRouter)) {
-      throw new IllegalArgumentException(
-          "router '" + routerId + "' is a keyword router: it does not learn from feedback");
-    }
-    return FeedbackReplay.replay(r, events, passes);
+    return learners.replay(routerId, routerIds(), events, passes);
   }
 
   /**
    * @return what the learning routers have learned so far (for a shared store to save)
    */
   public synchronized LearningSnapshot captureLearning() {
-    return LearningSnapshot.capture(clock.instant(), learners);
+    return learners.capture(clock);
   }
 
   /**
@@ -446,35 +343,14 @@ public final class Assembly implements AutoCloseable {
    * @param saved the learned state
    */
   public synchronized void restoreLearning(LearningSnapshot saved) {
-    for (Router r : learners) {
-      Router learner = r instanceof HybridRouter h ? h.inner() : r;
-      try {
-        switch (learner) {
-          case NeuralRouter n -> {
-            GateState g = saved.gates().get(r.id());
-            if (g != null) {
-              n.restore(g);
-            }
-          }
-          case BanditRouter b -> {
-            BanditState st = saved.bandits().get(r.id());
-            if (st != null) {
-              b.restore(st);
-            }
-          }
-          default -> {}
-        }
-      } catch (IllegalArgumentException stale) {
-        LOG.warn("router '{}': saved learned state does not fit ({})", r.id(), stale.getMessage());
-      }
-    }
+    learners.restore(saved);
   }
 
   /**
    * @return whether learned state is saved ({@code learning.snapshot_path} is set)
    */
   public boolean savesLearning() {
-    return snapshots.isPresent();
+    return learners.store().isPresent();
   }
 
   /**
@@ -482,53 +358,6 @@ public final class Assembly implements AutoCloseable {
    */
   public boolean managementEnabled() {
     return config.management().autoScale() || config.management().removeUnderperforming();
-  }
-
-  private static void checkSpec(HimoeConfig.Expert spec) {
-    if (spec.name() == null || spec.name().isBlank()) {
-      throw new IllegalArgumentException("name: expected a non-empty name");
-    }
-    if (spec.kind() == null || !ExpertKinds.names().contains(spec.kind())) {
-      throw new IllegalArgumentException(
-          "kind: expected one of "
-              + String.join(", ", ExpertKinds.names())
-              + ", got "
-              + spec.kind());
-    }
-    if (ExpertKinds.needsEndpoint(spec.kind())
-        && (spec.endpoint() == null
-            || !spec.endpoint().matches("https?://.+")
-            || spec.models().isEmpty())) {
-      throw new IllegalArgumentException(
-          "endpoint and models: kind '" + spec.kind() + "' needs an http(s) endpoint and a model");
-    }
-    if (spec.maxInstances() != null && spec.maxInstances() < 1) {
-      throw new IllegalArgumentException("max_instances: expected a count >= 1");
-    }
-    if (!spec.fallbacks().isEmpty()) {
-      throw new IllegalArgumentException("fallbacks: not supported for experts added at run time");
-    }
-  }
-
-  private Expert guard(HimoeConfig.Expert spec, Expert built) {
-    return guarded.computeIfAbsent(
-        spec.name(),
-        n -> {
-          List<Expert> fbs = spec.fallbacks().stream().map(bare::get).toList();
-          Expert e =
-              spec.maxInstances() == null && fbs.isEmpty() && spec.costPerCall() == 0
-                  ? built
-                  : GuardedExpert.of(built, spec.maxInstances(), fbs, spec.costPerCall());
-          return runtime
-              .<Expert>map(
-                  rt ->
-                      RuntimeExpert.wrap(
-                          e,
-                          rt,
-                          config.runtime().cacheSize(),
-                          Duration.ofMillis(config.runtime().cacheTtlMs())))
-              .orElse(e);
-        });
   }
 
   /**
@@ -557,152 +386,6 @@ public final class Assembly implements AutoCloseable {
     return runtime;
   }
 
-  private Router router(int index, HimoeConfig.Router rc) {
-    ExpertRegistry reg = ExpertRegistry.create();
-    List<String> names =
-        rc.experts() != null
-            ? rc.experts()
-            : config.experts().stream().map(HimoeConfig.Expert::name).toList();
-    for (String n : names) {
-      reg.register(guard(specs.get(n), bare.get(n)));
-    }
-    HimoeConfig.Aggregation agg =
-        rc.aggregation() != null ? rc.aggregation() : config.aggregation();
-    GatingPolicy policy = new GatingPolicy(rc.temperature(), rc.epsilon(), rc.seed());
-    Aggregator aggregator = aggregator(rc.id(), agg);
-    registries.put(rc.id(), reg);
-    Router router =
-        switch (rc.type()) {
-          case "keyword" ->
-              keywordRouter(
-                  rc,
-                  reg,
-                  names,
-                  new RouterConfig(rc.topK(), policy, aggregator, Optional.empty()));
-          case "neural" -> neuralRouter(index, rc, reg, names, policy, aggregator);
-          case "hybrid" -> {
-            NeuralRouter inner = neuralRouter(index, rc, reg, names, policy, aggregator);
-            HybridRouter.Builder hb =
-                HybridRouter.builder(rc.id(), inner).weights(rc.gateWeight(), rc.selfWeight());
-            for (String n : names) {
-              Integer max = specs.get(n).maxInstances();
-              if (max != null) {
-                hb.maxLoad(n, max);
-              }
-            }
-            yield hb.build();
-          }
-          case "bandit" -> banditRouter(rc, reg, names, policy, aggregator);
-          default ->
-              throw new ConfigException(
-                  "for this build",
-                  List.of("routers[" + index + "].type: unknown type '" + rc.type() + "'"));
-        };
-    learners.add(router);
-    Router capped = runtime.<Router>map(rt -> ModeCappedRouter.wrap(router, rt)).orElse(router);
-    return rc.minConfidence() > 0 ? new MinConfidenceRouter(capped, rc.minConfidence()) : capped;
-  }
-
-  private Router keywordRouter(
-      HimoeConfig.Router rc, ExpertRegistry reg, List<String> names, RouterConfig cfg) {
-    KeywordRouter.Builder kb = KeywordRouter.builder(rc.id(), reg).config(cfg);
-    for (String n : names) {
-      specs.get(n).keywords().forEach(k -> kb.keyword(n, k, 1.0));
-      rc.keywords().getOrDefault(n, List.of()).forEach(k -> kb.keyword(n, k, 1.0));
-    }
-    if (rc.fallback() != null) {
-      kb.fallback(rc.fallback());
-    }
-    return kb.build();
-  }
-
-  /**
-   * A neural router whose gate is fitted at start-up from the experts' example requests (routes
-   * defined by utterances), restored from the learning snapshot when one exists for it, and then
-   * trained online by feedback.
-   */
-  private NeuralRouter neuralRouter(
-      int index,
-      HimoeConfig.Router rc,
-      ExpertRegistry reg,
-      List<String> names,
-      GatingPolicy policy,
-      Aggregator aggregator) {
-    Encoder encoder = SharedEncoders.byName(rc.encoder());
-    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder));
-    HimoeConfig.Learning l = config.learning();
-    GateConfig gateConfig =
-        GateConfig.ofDefaults()
-            .withLearningRate(l.learningRate())
-            .withMu(l.mu())
-            .withBalancing(Balancing.AUX_LOSS, l.lambda())
-            .withSeed(rc.seed());
-    NeuralRouter.Builder nb =
-        NeuralRouter.builder(rc.id(), reg, encoder).config(cfg).gateConfig(gateConfig);
-    List<LabelledText> examples = new ArrayList<>();
-    for (String n : names) {
-      specs.get(n).examples().forEach(e -> examples.add(new LabelledText(e, n)));
-    }
-    FittedRoutes fitted =
-        RouteFitter.of(encoder, FitOptions.ofDefaults().withSeed(rc.seed()))
-            .fit(examples, List.of(), Optional.empty(), FitProgress.none());
-    String fallback = rc.fallback() != null ? rc.fallback() : fitted.labels().getFirst();
-    nb.fromFitted(fitted, fallback);
-    GateState saved = snapshot.map(s -> s.gates().get(rc.id())).orElse(null);
-    if (saved != null) {
-      try {
-        nb.gate(NeuralGate.restore(saved));
-      } catch (IllegalArgumentException stale) {
-        LOG.warn(
-            "routers[{}] '{}': learned state in the snapshot does not fit this configuration ({});"
-                + " starting from the examples",
-            index,
-            rc.id(),
-            stale.getMessage());
-      }
-    }
-    return nb.build();
-  }
-
-  private BanditRouter banditRouter(
-      HimoeConfig.Router rc,
-      ExpertRegistry reg,
-      List<String> names,
-      GatingPolicy policy,
-      Aggregator aggregator) {
-    boolean contextual = rc.bandit().equals("linucb");
-    Optional<Encoder> encoder =
-        contextual ? Optional.of(SharedEncoders.byName(rc.encoder())) : Optional.empty();
-    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder);
-    BanditState saved = snapshot.map(s -> s.bandits().get(rc.id())).orElse(null);
-    Bandit bandit =
-        saved != null
-            ? Bandit.restore(saved)
-            : switch (rc.bandit()) {
-              case "thompson" -> Bandit.thompson(names.size(), 1.0, rc.seed());
-              case "linucb" ->
-                  Bandit.linUcb(names.size(), encoderDimension(encoder.orElseThrow()), 1.0);
-              default -> Bandit.ucb1(names.size(), Math.sqrt(2));
-            };
-    return BanditRouter.of(rc.id(), reg, names, cfg, bandit, RewardWeights.ofDefaults());
-  }
-
-  private static int encoderDimension(Encoder encoder) {
-    return encoder.encode(InputData.text("dimension probe")).dimension();
-  }
-
-  private Aggregator aggregator(String routerId, HimoeConfig.Aggregation a) {
-    return switch (a.strategy()) {
-      case "cascade" -> Aggregators.cascade(a.cascadeThreshold());
-      case "synthesis" -> {
-        String n = a.synthesisExpert();
-        ExpertRegistry one = ExpertRegistry.of(guard(specs.get(n), bare.get(n)));
-        yield Aggregators.synthesis(KeywordRouter.builder(routerId + ".synthesis", one).build());
-      }
-      default -> Aggregators.byId(a.strategy());
-    };
-  }
-
   private static Predicate<InputData> predicate(HimoeConfig.Rule rule) {
     List<String> words = rule.contains().stream().map(w -> w.toLowerCase(Locale.ROOT)).toList();
     Pattern regex = rule.regex() == null ? null : Pattern.compile(rule.regex());
@@ -722,16 +405,6 @@ public final class Assembly implements AutoCloseable {
     };
   }
 
-  private static void closeQuietly(Expert e) {
-    if (e instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ex) {
-        LOG.warn("closing expert '{}': {}", e.name(), ex.toString());
-      }
-    }
-  }
-
   /**
    * Loads the models and indexes of the local experts now (each answers one warm-up request), so
    * that no real request pays for loading inside its deadline. Prints one progress line per expert.
@@ -739,21 +412,21 @@ public final class Assembly implements AutoCloseable {
    * @param progress where progress lines go (stderr for the CLI)
    */
   public void warmUp(java.io.PrintStream progress) {
-    for (HimoeConfig.Expert spec : config.experts()) {
+    for (ExpertSpec spec : config.experts()) {
       Optional<String> input = ExpertKinds.warmUpInput(spec.kind());
-      Expert e = raw.get(spec.name());
-      if (input.isEmpty() || e == null) {
+      Optional<Expert> e = catalog.bare(spec.name());
+      if (input.isEmpty() || e.isEmpty()) {
         continue;
       }
       long t0 = System.nanoTime();
       try {
-        e.infer(InputData.text(input.get()), Context.of(Duration.ofSeconds(60)));
+        e.get().infer(InputData.text(input.get()), Context.of(Duration.ofSeconds(60)));
         progress.printf(
             "loaded %s (%s) in %d ms%n",
-            spec.name(), spec.kind(), (System.nanoTime() - t0) / 1_000_000);
+            spec.name(), spec.kind().id(), (System.nanoTime() - t0) / 1_000_000);
       } catch (Exception ex) {
         // Not fatal: the expert may still work for real requests; the problem is reported.
-        progress.printf("warm-up of %s (%s) failed: %s%n", spec.name(), spec.kind(), ex);
+        progress.printf("warm-up of %s (%s) failed: %s%n", spec.name(), spec.kind().id(), ex);
       }
     }
   }
@@ -765,11 +438,10 @@ public final class Assembly implements AutoCloseable {
   @Override
   public void close() {
     try {
-      snapshots.ifPresent(store -> store.save(LearningSnapshot.capture(clock.instant(), learners)));
+      learners.save(clock);
     } finally {
       engine.close();
-      raw.values().forEach(Assembly::closeQuietly);
-      raw.clear();
+      catalog.close();
     }
   }
 }

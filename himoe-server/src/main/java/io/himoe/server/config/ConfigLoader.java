@@ -137,17 +137,49 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
+    // The experts are read one by one into their YAML form, then typed per kind, so that every
+    // expert's problems are reported together with those of the rest of the file.
+    JsonNode expertsNode = ((ObjectNode) resolved).remove("experts");
     HimoeConfig config;
     try {
       config = MAPPER.treeToValue(resolved, HimoeConfig.class);
     } catch (JacksonException e) {
-      throw new ConfigException(source, List.of(mapping(e)));
+      throw new ConfigException(source, List.of(mapping(e, "")));
     }
-    List<String> invalid = ConfigValidator.validate(config);
-    if (!invalid.isEmpty()) {
-      throw new ConfigException(source, invalid);
+    List<HimoeConfig.Expert> entries = entries(expertsNode, problems);
+    List<ExpertSpec> specs = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i) != null) {
+        ExpertSpecs.convert(entries.get(i), "experts[" + i + "]", problems).ifPresent(specs::add);
+      }
+    }
+    config = config.withExperts(specs);
+    problems.addAll(ConfigValidator.validate(config, entries));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(source, problems);
     }
     return config;
+  }
+
+  /** The experts in their YAML form; an entry that cannot be read is null, its problem added. */
+  private static List<HimoeConfig.Expert> entries(JsonNode node, List<String> problems) {
+    List<HimoeConfig.Expert> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      problems.add("experts: expected a list");
+      return out;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      try {
+        out.add(MAPPER.treeToValue(node.get(i), HimoeConfig.Expert.class));
+      } catch (JacksonException e) {
+        problems.add(mapping(e, "experts[" + i + "]"));
+        out.add(null);
+      }
+    }
+    return out;
   }
 
   private JsonNode substitute(JsonNode node, String path, List<String> problems, boolean secret) {
@@ -214,8 +246,14 @@ public final class ConfigLoader {
         + ")";
   }
 
-  private static String mapping(JacksonException e) {
+  private static String mapping(JacksonException e, String prefix) {
     String path = e instanceof JsonMappingException jme ? path(jme.getPath()) : "(root)";
+    if (!prefix.isEmpty()) {
+      path =
+          path.equals("(root)")
+              ? prefix
+              : path.startsWith("[") ? prefix + path : prefix + "." + path;
+    }
     if (e instanceof UnrecognizedPropertyException u) {
       Collection<Object> known = u.getKnownPropertyIds();
       Set<String> names = new TreeSet<>();

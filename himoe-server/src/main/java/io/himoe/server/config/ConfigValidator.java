@@ -1,12 +1,11 @@
 package io.himoe.server.config;
 
-import io.himoe.server.assembly.ExpertKinds;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -34,13 +33,20 @@ final class ConfigValidator {
 
   private ConfigValidator() {}
 
-  static List<String> validate(HimoeConfig c) {
+  /**
+   * @param c the configuration, with the experts that could be typed
+   * @param entries every expert as written (null where it could not be read), for names and
+   *     references; {@link ExpertSpecs} has checked each one's own fields
+   * @return the problems, each starting with its field's path
+   */
+  static List<String> validate(HimoeConfig c, List<HimoeConfig.Expert> entries) {
     ConfigValidator v = new ConfigValidator();
     v.server(c.server());
     v.budgets(c.budgets());
-    Set<String> experts = v.experts(c.experts());
+    List<HimoeConfig.Expert> written = entries.stream().filter(Objects::nonNull).toList();
+    Set<String> experts = v.experts(entries);
     v.aggregation("aggregation", c.aggregation(), experts);
-    Set<String> routers = v.routers(c.routers(), experts, c.experts());
+    Set<String> routers = v.routers(c.routers(), experts, written);
     v.orchestrator(c.orchestrator(), routers);
     v.shadows(c.shadows(), routers);
     v.learning(c.learning());
@@ -86,40 +92,13 @@ final class ConfigValidator {
     }
     for (int i = 0; i < list.size(); i++) {
       HimoeConfig.Expert e = list.get(i);
-      String p = "experts[" + i + "]";
-      if (blank(e.name())) {
-        problems.add(p + ".name: expected a non-empty name");
-      } else if (!names.add(e.name())) {
-        problems.add(p + ".name: duplicate expert name '" + e.name() + "'");
-      }
-      if (blank(e.kind())) {
-        problems.add(p + ".kind: expected one of " + String.join(", ", ExpertKinds.names()));
-      } else {
-        oneOf(p + ".kind", e.kind(), ExpertKinds.names());
-        if (ExpertKinds.needsEndpoint(e.kind())) {
-          endpoint(p, e);
-        }
-      }
-      check(nonNegative(e.costPerCall()), p + ".cost_per_call", "a cost >= 0", e.costPerCall());
-      check(
-          nonNegative(e.costPer1kTokens()),
-          p + ".cost_per_1k_tokens",
-          "a cost >= 0",
-          e.costPer1kTokens());
-      if (e.maxInstances() != null) {
-        check(e.maxInstances() >= 1, p + ".max_instances", "a count >= 1", e.maxInstances());
-      }
-      check(e.timeoutMs() > 0, p + ".timeout_ms", "a time in ms > 0", e.timeoutMs());
-      for (int k = 0; k < e.keywords().size(); k++) {
-        check(!blank(e.keywords().get(k)), p + ".keywords[" + k + "]", "a non-empty word", "''");
-      }
-      for (int k = 0; k < e.examples().size(); k++) {
-        check(!blank(e.examples().get(k)), p + ".examples[" + k + "]", "a non-empty request", "''");
+      if (e != null && !blank(e.name()) && !names.add(e.name())) {
+        problems.add("experts[" + i + "].name: duplicate expert name '" + e.name() + "'");
       }
     }
     for (int i = 0; i < list.size(); i++) {
       HimoeConfig.Expert e = list.get(i);
-      for (int f = 0; f < e.fallbacks().size(); f++) {
+      for (int f = 0; e != null && f < e.fallbacks().size(); f++) {
         String fb = e.fallbacks().get(f);
         String p = "experts[" + i + "].fallbacks[" + f + "]";
         if (fb.equals(e.name())) {
@@ -130,26 +109,6 @@ final class ConfigValidator {
       }
     }
     return names;
-  }
-
-  private void endpoint(String p, HimoeConfig.Expert e) {
-    if (blank(e.endpoint())) {
-      problems.add(p + ".endpoint: expected an http(s) URL for kind '" + e.kind() + "'");
-    } else {
-      try {
-        URI u = URI.create(e.endpoint());
-        if (u.getScheme() == null
-            || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-            || u.getHost() == null) {
-          problems.add(p + ".endpoint: expected an http(s) URL, got '" + e.endpoint() + "'");
-        }
-      } catch (IllegalArgumentException ex) {
-        problems.add(p + ".endpoint: expected an http(s) URL, got '" + e.endpoint() + "'");
-      }
-    }
-    if (e.models().isEmpty()) {
-      problems.add(p + ".models: expected at least one model name for kind '" + e.kind() + "'");
-    }
   }
 
   private void aggregation(String p, HimoeConfig.Aggregation a, Set<String> experts) {

@@ -1,5 +1,6 @@
 package io.himoe.server.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param server HTTP server settings
  * @param budgets per-request deadline and cost budget
  * @param aggregation the default aggregation of every router
- * @param experts the experts (at least one)
+ * @param experts the experts (at least one), typed per kind; {@link ConfigLoader} makes them from
+ *     the {@code experts} section (each entry a {@link Expert})
  * @param routers the routers (at least one)
  * @param orchestrator which router handles which request
  * @param shadows shadow routers run after the answer
@@ -28,7 +30,7 @@ public record HimoeConfig(
     Server server,
     Budgets budgets,
     Aggregation aggregation,
-    List<Expert> experts,
+    @JsonIgnore List<ExpertSpec> experts,
     List<Router> routers,
     Orchestrator orchestrator,
     Shadows shadows,
@@ -52,6 +54,34 @@ public record HimoeConfig(
     telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
     runtime = runtime == null ? new Runtime(null, null, null, null) : runtime;
     store = store == null ? Store.EMBEDDED : store;
+  }
+
+  /**
+   * @param specs the typed experts
+   * @return a copy with those experts
+   */
+  public HimoeConfig withExperts(List<ExpertSpec> specs) {
+    return new HimoeConfig(
+        server,
+        budgets,
+        aggregation,
+        specs,
+        routers,
+        orchestrator,
+        shadows,
+        learning,
+        management,
+        telemetry,
+        runtime,
+        store);
+  }
+
+  /**
+   * @param name an expert's name
+   * @return its spec, if configured
+   */
+  public java.util.Optional<ExpertSpec> expert(String name) {
+    return experts.stream().filter(e -> e.name().equals(name)).findFirst();
   }
 
   /**
@@ -127,7 +157,8 @@ public record HimoeConfig(
   }
 
   /**
-   * One expert.
+   * One expert as written in a configuration file or an add-expert request; {@link ExpertSpecs}
+   * turns it into its typed {@link ExpertSpec}, checking each field for its kind.
    *
    * @param name unique name
    * @param kind what it is: {@code planner}, {@code openai} (an OpenAI-compatible chat endpoint),
@@ -144,6 +175,8 @@ public record HimoeConfig(
    * @param options kind-specific settings (strings)
    * @param examples example requests this expert should get: learned routers ({@code neural},
    *     {@code hybrid}) fit their gate from them at start-up, as routes defined by utterances
+   * @param guard the resilience4j guard in front of it (breaker, retry, time and rate limits);
+   *     absent means the defaults of {@link GuardSpec#DEFAULT}
    */
   public record Expert(
       String name,
@@ -159,8 +192,9 @@ public record HimoeConfig(
       List<String> keywords,
       Long timeoutMs,
       Map<String, String> options,
-      List<String> examples) {
-    /** Applies defaults. */
+      List<String> examples,
+      GuardSpec guard) {
+    /** Applies defaults (the kind-specific ones are applied by {@link ExpertSpecs}). */
     public Expert {
       examples = examples == null ? List.of() : List.copyOf(examples);
       models = models == null ? List.of() : List.copyOf(models);
@@ -168,8 +202,55 @@ public record HimoeConfig(
       costPer1kTokens = costPer1kTokens == null ? 0.0 : costPer1kTokens;
       fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
       keywords = keywords == null ? List.of() : List.copyOf(keywords);
-      timeoutMs = timeoutMs == null ? 30_000L : timeoutMs;
       options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /**
+     * An entry with the default guard.
+     *
+     * @param name unique name
+     * @param kind the kind
+     * @param models endpoint models
+     * @param endpoint endpoint URL
+     * @param apiKey the key
+     * @param costPerCall cost per call
+     * @param costPer1kTokens cost per 1,000 tokens
+     * @param maxInstances calls in flight at once
+     * @param fallbacks fallback experts
+     * @param keywords keyword hints
+     * @param timeoutMs HTTP timeout in ms
+     * @param options kind-specific settings
+     * @param examples example requests
+     */
+    public Expert(
+        String name,
+        String kind,
+        List<String> models,
+        String endpoint,
+        String apiKey,
+        Double costPerCall,
+        Double costPer1kTokens,
+        Integer maxInstances,
+        List<String> fallbacks,
+        List<String> keywords,
+        Long timeoutMs,
+        Map<String, String> options,
+        List<String> examples) {
+      this(
+          name,
+          kind,
+          models,
+          endpoint,
+          apiKey,
+          costPerCall,
+          costPer1kTokens,
+          maxInstances,
+          fallbacks,
+          keywords,
+          timeoutMs,
+          options,
+          examples,
+          null);
     }
   }
 

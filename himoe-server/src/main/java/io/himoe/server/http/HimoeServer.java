@@ -76,6 +76,10 @@ public final class HimoeServer implements AutoCloseable {
     assembly.engine().addListener(metrics);
     assembly.engine().addListener(dashboard);
     assembly.engine().addListener(traces);
+    // Each expert's circuit breaker (state, calls, failure rate), also for experts added later.
+    io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(
+            assembly.circuitBreakers())
+        .bindTo(registry);
     // Seed 000's guardrails (calibration, drift, contradictions) from himoe-learning, exported as
     // gauges read at scrape time.
     GuardrailMonitor guardrails = GuardrailMonitor.ofDefaults();

@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     HimoeConfig c = ConfigLoader.of(Map.of()).embeddedDefault();
     assertThat(c.experts()).isNotEmpty();
     assertThat(c.routers()).isNotEmpty();
-    assertThat(c.experts()).noneMatch(e -> e.endpoint() != null);
+    assertThat(c.experts()).noneMatch(e -> e instanceof io.himoe.server.config.ExpertSpec.Llm);
     assertThat(c.server().port()).isEqualTo(8080);
   }
 

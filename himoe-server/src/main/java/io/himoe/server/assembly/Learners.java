@@ -1,0 +1,151 @@
+package io.himoe.server.assembly;
+
+import io.himoe.learning.bandit.BanditState;
+import io.himoe.learning.gate.GateState;
+import io.himoe.learning.router.BanditRouter;
+import io.himoe.learning.router.FeedbackReplay;
+import io.himoe.learning.router.HybridRouter;
+import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.router.ReplayEvent;
+import io.himoe.learning.state.LearningSnapshot;
+import io.himoe.learning.state.SnapshotStore;
+import io.himoe.router.Router;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The routers of an assembly and what they learned: the learning snapshot they start from ({@code
+ * learning.snapshot_path}), offline replay of stored feedback, and saving.
+ */
+final class Learners {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Learners.class);
+
+  private final List<Router> routers = new ArrayList<>();
+  private final Optional<SnapshotStore> store;
+  private final Optional<LearningSnapshot> snapshot;
+
+  /**
+   * @param snapshotPath where learned state is saved, or {@code null} for nowhere
+   */
+  Learners(String snapshotPath) {
+    this.store =
+        snapshotPath == null
+            ? Optional.empty()
+            : Optional.of(SnapshotStore.of(Path.of(snapshotPath)));
+    // A corrupt snapshot is refused with a clear error rather than silently replaced.
+    this.snapshot = store.flatMap(SnapshotStore::load);
+  }
+
+  void add(Router r) {
+    routers.add(r);
+  }
+
+  /**
+   * @return the routers (unwrapped), whose state is saved
+   */
+  List<Router> routers() {
+    return List.copyOf(routers);
+  }
+
+  Optional<SnapshotStore> store() {
+    return store;
+  }
+
+  /**
+   * @param routerId a router
+   * @return its saved gate, if the snapshot has one
+   */
+  Optional<GateState> savedGate(String routerId) {
+    return snapshot.map(s -> s.gates().get(routerId));
+  }
+
+  /**
+   * @param routerId a router
+   * @return its saved bandit, if the snapshot has one
+   */
+  Optional<BanditState> savedBandit(String routerId) {
+    return snapshot.map(s -> s.bandits().get(routerId));
+  }
+
+  /**
+   * Retrains a learning router from stored feedback events.
+   *
+   * @param routerId a router
+   * @param known every router id, for the message
+   * @param events the events, oldest first
+   * @param passes passes over them, at least 1
+   * @return the number of feedbacks given
+   * @throws IllegalArgumentException if the router is unknown or does not learn
+   */
+  long replay(String routerId, List<String> known, List<ReplayEvent> events, int passes) {
+    Router r =
+        routers.stream()
+            .filter(l -> l.id().equals(routerId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "router '"
+                            + routerId
+                            + "' is not a router of this configuration (known: "
+                            + String.join(", ", known)
+                            + ")"));
+    if (!(r instanceof NeuralRouter || r instanceof BanditRouter || r instanceof HybridRouter)) {
+      throw new IllegalArgumentException(
+          "router '" + routerId + "' is a keyword router: it does not learn from feedback");
+    }
+    return FeedbackReplay.replay(r, events, passes);
+  }
+
+  /**
+   * @param clock the time recorded in the snapshot
+   * @return what the routers have learned so far
+   */
+  LearningSnapshot capture(InstantSource clock) {
+    return LearningSnapshot.capture(clock.instant(), routers);
+  }
+
+  /**
+   * Loads saved learned state into the live routers; routers absent from it keep theirs, and a
+   * router whose saved state no longer fits its experts keeps its own, with a warning.
+   *
+   * @param saved the learned state
+   */
+  void restore(LearningSnapshot saved) {
+    for (Router r : routers) {
+      Router learner = r instanceof HybridRouter h ? h.inner() : r;
+      try {
+        switch (learner) {
+          case NeuralRouter n -> {
+            GateState g = saved.gates().get(r.id());
+            if (g != null) {
+              n.restore(g);
+            }
+          }
+          case BanditRouter b -> {
+            BanditState st = saved.bandits().get(r.id());
+            if (st != null) {
+              b.restore(st);
+            }
+          }
+          default -> {}
+        }
+      } catch (IllegalArgumentException stale) {
+        LOG.warn("router '{}': saved learned state does not fit ({})", r.id(), stale.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Saves the learned state when a snapshot path is set.
+   *
+   * @param clock the time recorded in the snapshot
+   */
+  void save(InstantSource clock) {
+    store.ifPresent(s -> s.save(LearningSnapshot.capture(clock.instant(), routers)));
+  }
+}

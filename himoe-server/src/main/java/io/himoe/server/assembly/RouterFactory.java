@@ -1,0 +1,209 @@
+package io.himoe.server.assembly;
+
+import io.himoe.experts.ExpertRegistry;
+import io.himoe.learning.bandit.Bandit;
+import io.himoe.learning.bandit.BanditState;
+import io.himoe.learning.bandit.RewardWeights;
+import io.himoe.learning.fit.FitOptions;
+import io.himoe.learning.fit.FitProgress;
+import io.himoe.learning.fit.FittedRoutes;
+import io.himoe.learning.fit.LabelledText;
+import io.himoe.learning.fit.RouteFitter;
+import io.himoe.learning.gate.Balancing;
+import io.himoe.learning.gate.GateConfig;
+import io.himoe.learning.gate.GateState;
+import io.himoe.learning.gate.NeuralGate;
+import io.himoe.learning.router.BanditRouter;
+import io.himoe.learning.router.HybridRouter;
+import io.himoe.learning.router.NeuralRouter;
+import io.himoe.router.GatingPolicy;
+import io.himoe.router.KeywordRouter;
+import io.himoe.router.Router;
+import io.himoe.router.RouterConfig;
+import io.himoe.router.aggregation.Aggregator;
+import io.himoe.router.aggregation.Aggregators;
+import io.himoe.runtime.RuntimeManager;
+import io.himoe.runtime.integration.ModeCappedRouter;
+import io.himoe.server.config.ConfigException;
+import io.himoe.server.config.ExpertSpec;
+import io.himoe.server.config.HimoeConfig;
+import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the configured routers over the catalog's experts: keyword, neural (gate fitted from the
+ * experts' examples, restored from the snapshot), hybrid and bandit routers, each with its
+ * aggregation, capped by the runtime mode and {@code min_confidence}.
+ */
+final class RouterFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RouterFactory.class);
+
+  private final HimoeConfig config;
+  private final ExpertCatalog catalog;
+  private final Learners learners;
+  private final Optional<RuntimeManager> runtime;
+
+  RouterFactory(
+      HimoeConfig config,
+      ExpertCatalog catalog,
+      Learners learners,
+      Optional<RuntimeManager> runtime) {
+    this.config = config;
+    this.catalog = catalog;
+    this.learners = learners;
+    this.runtime = runtime;
+  }
+
+  /**
+   * @param index the router's position in the configuration
+   * @param rc its configuration
+   * @return the router, wrapped as configured
+   */
+  Router router(int index, HimoeConfig.Router rc) {
+    List<String> names =
+        rc.experts() != null
+            ? rc.experts()
+            : config.experts().stream().map(ExpertSpec::name).toList();
+    ExpertRegistry reg = catalog.registryFor(rc.id(), names);
+    HimoeConfig.Aggregation agg =
+        rc.aggregation() != null ? rc.aggregation() : config.aggregation();
+    GatingPolicy policy = new GatingPolicy(rc.temperature(), rc.epsilon(), rc.seed());
+    Aggregator aggregator = aggregator(rc.id(), agg);
+    Router router =
+        switch (rc.type()) {
+          case "keyword" ->
+              keywordRouter(
+                  rc,
+                  reg,
+                  names,
+                  new RouterConfig(rc.topK(), policy, aggregator, Optional.empty()));
+          case "neural" -> neuralRouter(index, rc, reg, names, policy, aggregator);
+          case "hybrid" -> {
+            NeuralRouter inner = neuralRouter(index, rc, reg, names, policy, aggregator);
+            HybridRouter.Builder hb =
+                HybridRouter.builder(rc.id(), inner).weights(rc.gateWeight(), rc.selfWeight());
+            for (String n : names) {
+              spec(n).common().guard().maxConcurrent().ifPresent(max -> hb.maxLoad(n, max));
+            }
+            yield hb.build();
+          }
+          case "bandit" -> banditRouter(rc, reg, names, policy, aggregator);
+          default ->
+              throw new ConfigException(
+                  "for this build",
+                  List.of("routers[" + index + "].type: unknown type '" + rc.type() + "'"));
+        };
+    learners.add(router);
+    Router capped = runtime.<Router>map(rt -> ModeCappedRouter.wrap(router, rt)).orElse(router);
+    return rc.minConfidence() > 0 ? new MinConfidenceRouter(capped, rc.minConfidence()) : capped;
+  }
+
+  private ExpertSpec spec(String name) {
+    return catalog.spec(name).orElseThrow();
+  }
+
+  private Router keywordRouter(
+      HimoeConfig.Router rc, ExpertRegistry reg, List<String> names, RouterConfig cfg) {
+    KeywordRouter.Builder kb = KeywordRouter.builder(rc.id(), reg).config(cfg);
+    for (String n : names) {
+      spec(n).common().keywords().forEach(k -> kb.keyword(n, k, 1.0));
+      rc.keywords().getOrDefault(n, List.of()).forEach(k -> kb.keyword(n, k, 1.0));
+    }
+    if (rc.fallback() != null) {
+      kb.fallback(rc.fallback());
+    }
+    return kb.build();
+  }
+
+  /**
+   * A neural router whose gate is fitted at start-up from the experts' example requests (routes
+   * defined by utterances), restored from the learning snapshot when one exists for it, and then
+   * trained online by feedback.
+   */
+  private NeuralRouter neuralRouter(
+      int index,
+      HimoeConfig.Router rc,
+      ExpertRegistry reg,
+      List<String> names,
+      GatingPolicy policy,
+      Aggregator aggregator) {
+    Encoder encoder = SharedEncoders.byName(rc.encoder());
+    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder));
+    HimoeConfig.Learning l = config.learning();
+    GateConfig gateConfig =
+        GateConfig.ofDefaults()
+            .withLearningRate(l.learningRate())
+            .withMu(l.mu())
+            .withBalancing(Balancing.AUX_LOSS, l.lambda())
+            .withSeed(rc.seed());
+    NeuralRouter.Builder nb =
+        NeuralRouter.builder(rc.id(), reg, encoder).config(cfg).gateConfig(gateConfig);
+    List<LabelledText> examples = new ArrayList<>();
+    for (String n : names) {
+      spec(n).common().examples().forEach(e -> examples.add(new LabelledText(e, n)));
+    }
+    FittedRoutes fitted =
+        RouteFitter.of(encoder, FitOptions.ofDefaults().withSeed(rc.seed()))
+            .fit(examples, List.of(), Optional.empty(), FitProgress.none());
+    String fallback = rc.fallback() != null ? rc.fallback() : fitted.labels().getFirst();
+    nb.fromFitted(fitted, fallback);
+    GateState saved = learners.savedGate(rc.id()).orElse(null);
+    if (saved != null) {
+      try {
+        nb.gate(NeuralGate.restore(saved));
+      } catch (IllegalArgumentException stale) {
+        LOG.warn(
+            "routers[{}] '{}': learned state in the snapshot does not fit this configuration ({});"
+                + " starting from the examples",
+            index,
+            rc.id(),
+            stale.getMessage());
+      }
+    }
+    return nb.build();
+  }
+
+  private BanditRouter banditRouter(
+      HimoeConfig.Router rc,
+      ExpertRegistry reg,
+      List<String> names,
+      GatingPolicy policy,
+      Aggregator aggregator) {
+    boolean contextual = rc.bandit().equals("linucb");
+    Optional<Encoder> encoder =
+        contextual ? Optional.of(SharedEncoders.byName(rc.encoder())) : Optional.empty();
+    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder);
+    BanditState saved = learners.savedBandit(rc.id()).orElse(null);
+    Bandit bandit =
+        saved != null
+            ? Bandit.restore(saved)
+            : switch (rc.bandit()) {
+              case "thompson" -> Bandit.thompson(names.size(), 1.0, rc.seed());
+              case "linucb" ->
+                  Bandit.linUcb(names.size(), encoderDimension(encoder.orElseThrow()), 1.0);
+              default -> Bandit.ucb1(names.size(), Math.sqrt(2));
+            };
+    return BanditRouter.of(rc.id(), reg, names, cfg, bandit, RewardWeights.ofDefaults());
+  }
+
+  private static int encoderDimension(Encoder encoder) {
+    return encoder.encode(InputData.text("dimension probe")).dimension();
+  }
+
+  private Aggregator aggregator(String routerId, HimoeConfig.Aggregation a) {
+    return switch (a.strategy()) {
+      case "cascade" -> Aggregators.cascade(a.cascadeThreshold());
+      case "synthesis" -> {
+        ExpertRegistry one = ExpertRegistry.of(catalog.routed(a.synthesisExpert()));
+        yield Aggregators.synthesis(KeywordRouter.builder(routerId + ".synthesis", one).build());
+      }
+      default -> Aggregators.byId(a.strategy());
+    };
+  }
+}

@@ -1,0 +1,296 @@
+package io.himoe.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns the YAML (or JSON) form of an expert, {@link HimoeConfig.Expert}, into its typed {@link
+ * ExpertSpec}: the kind picks the variant, options become typed fields, and every value is checked.
+ * Each problem names its field's path; a field that the kind does not have is refused.
+ */
+public final class ExpertSpecs {
+
+  private static final long DEFAULT_TIMEOUT_MS = 30_000;
+
+  private final String path;
+  private final List<String> problems;
+
+  private ExpertSpecs(String path, List<String> problems) {
+    this.path = path;
+    this.problems = problems;
+  }
+
+  /**
+   * @param entry an expert as written in a configuration or a request
+   * @return its typed spec
+   * @throws IllegalArgumentException naming every problem, field by field
+   */
+  public static ExpertSpec of(HimoeConfig.Expert entry) {
+    List<String> problems = new ArrayList<>();
+    Optional<ExpertSpec> spec = convert(entry, "", problems);
+    if (spec.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return spec.get();
+  }
+
+  /**
+   * @param entry an expert as written
+   * @param path its path in the configuration (e.g. {@code experts[2]}), or "" for none
+   * @param problems where problems are added, each starting with its field's path
+   * @return the typed spec, or empty when there were problems
+   */
+  static Optional<ExpertSpec> convert(
+      HimoeConfig.Expert entry, String path, List<String> problems) {
+    int before = problems.size();
+    ExpertSpecs c = new ExpertSpecs(path, problems);
+    ExpertSpec spec = c.spec(entry);
+    return problems.size() == before ? Optional.ofNullable(spec) : Optional.empty();
+  }
+
+  private ExpertSpec spec(HimoeConfig.Expert e) {
+    if (e.name() == null || e.name().isBlank()) {
+      problem("name", "expected a non-empty name");
+    }
+    Optional<ExpertKind> kind = ExpertKind.byId(e.kind());
+    if (kind.isEmpty()) {
+      problem(
+          "kind",
+          "expected one of "
+              + String.join(", ", ExpertKind.names())
+              + ", got "
+              + (e.kind() == null ? "nothing" : "'" + e.kind() + "'"));
+    }
+    ExpertSpec.Common common = common(e);
+    if (kind.isEmpty() || common == null) {
+      return null;
+    }
+    boolean llm = kind.get() == ExpertKind.LLM;
+    if (!llm) {
+      onlyFor("endpoint", e.endpoint() != null);
+      onlyFor("models", !e.models().isEmpty());
+      onlyFor("api_key", e.apiKey() != null);
+      onlyFor("timeout_ms", e.timeoutMs() != null);
+      onlyFor("cost_per_1k_tokens", e.costPer1kTokens() != 0);
+    }
+    return switch (kind.get()) {
+      case PLANNER -> noOptions(e) ? new ExpertSpec.Planner(common) : null;
+      case MATH -> noOptions(e) ? new ExpertSpec.Math(common) : null;
+      case FR_TAGGER -> noOptions(e) ? new ExpertSpec.FrTagger(common) : null;
+      case LANG_DETECT -> noOptions(e) ? new ExpertSpec.LangDetect(common) : null;
+      case KNOWLEDGE -> knowledge(e, common);
+      case LLM -> llm(e, common);
+    };
+  }
+
+  private ExpertSpec.Common common(HimoeConfig.Expert e) {
+    nonNegative("cost_per_call", e.costPerCall());
+    nonNegative("cost_per_1k_tokens", e.costPer1kTokens());
+    for (int k = 0; k < e.keywords().size(); k++) {
+      check(!blank(e.keywords().get(k)), "keywords[" + k + "]", "a non-empty word", "''");
+    }
+    for (int k = 0; k < e.examples().size(); k++) {
+      check(!blank(e.examples().get(k)), "examples[" + k + "]", "a non-empty request", "''");
+    }
+    OptionalInt max = OptionalInt.empty();
+    if (e.maxInstances() != null) {
+      check(e.maxInstances() >= 1, "max_instances", "a count >= 1", e.maxInstances());
+      max = OptionalInt.of(e.maxInstances());
+    }
+    GuardSpec guard = guard(e.guard() == null ? GuardSpec.DEFAULT : e.guard());
+    if (blank(e.name())) {
+      return null;
+    }
+    return new ExpertSpec.Common(
+        e.name(),
+        e.keywords(),
+        e.examples(),
+        e.fallbacks(),
+        new ExpertSpec.Cost(e.costPerCall(), e.costPer1kTokens()),
+        guard.withMaxConcurrent(max));
+  }
+
+  private GuardSpec guard(GuardSpec g) {
+    GuardSpec.Breaker b = g.breaker();
+    check(
+        b.failureRatePercent() > 0 && b.failureRatePercent() <= 100,
+        "guard.breaker.failure_rate",
+        "a percentage in (0, 100]",
+        b.failureRatePercent());
+    check(b.window() >= 1, "guard.breaker.window", "a count >= 1", b.window());
+    check(b.minCalls() >= 1, "guard.breaker.min_calls", "a count >= 1", b.minCalls());
+    positive("guard.breaker.open_ms", b.open());
+    check(
+        b.halfOpenCalls() >= 1, "guard.breaker.half_open_calls", "a count >= 1", b.halfOpenCalls());
+    check(
+        g.retry().maxAttempts() >= 1,
+        "guard.retry.max_attempts",
+        "a count >= 1",
+        g.retry().maxAttempts());
+    positive("guard.retry.backoff_ms", g.retry().backoff());
+    g.timeLimit().ifPresent(t -> positive("guard.time_limit_ms", t));
+    g.rateLimit()
+        .ifPresent(
+            r -> {
+              check(r.calls() >= 1, "guard.rate_limit.calls", "a count >= 1", r.calls());
+              positive("guard.rate_limit.period_ms", r.period());
+            });
+    return g;
+  }
+
+  private ExpertSpec knowledge(HimoeConfig.Expert e, ExpertSpec.Common common) {
+    Map<String, String> o = e.options();
+    knownOptions(o, Set.of("docs", "index", "encoder", "passages"));
+    String encoder = o.getOrDefault("encoder", "minilm").strip();
+    if (encoder.isEmpty()) {
+      problem("options.encoder", "expected an encoder name (e.g. minilm, hashing)");
+    }
+    int passages = 3;
+    String p = o.get("passages");
+    if (p != null) {
+      try {
+        passages = Integer.parseInt(p.strip());
+        check(passages >= 1, "options.passages", "a count >= 1", passages);
+      } catch (NumberFormatException bad) {
+        problem("options.passages", "expected a whole number, got '" + p + "'");
+      }
+    }
+    return new ExpertSpec.Knowledge(
+        common,
+        path(o.get("docs"), "options.docs"),
+        path(o.get("index"), "options.index"),
+        encoder,
+        passages);
+  }
+
+  private ExpertSpec llm(HimoeConfig.Expert e, ExpertSpec.Common common) {
+    URI endpoint = null;
+    if (blank(e.endpoint())) {
+      problem("endpoint", "expected an http(s) URL for kind 'llm'");
+    } else {
+      try {
+        URI u = URI.create(e.endpoint());
+        if (u.getScheme() == null
+            || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+            || u.getHost() == null) {
+          problem("endpoint", "expected an http(s) URL, got '" + e.endpoint() + "'");
+        } else {
+          endpoint = u;
+        }
+      } catch (IllegalArgumentException bad) {
+        problem("endpoint", "expected an http(s) URL, got '" + e.endpoint() + "'");
+      }
+    }
+    if (e.models().isEmpty()) {
+      problem("models", "expected at least one model name for kind '" + e.kind() + "'");
+    }
+    for (int k = 0; k < e.models().size(); k++) {
+      check(!blank(e.models().get(k)), "models[" + k + "]", "a model name", "''");
+    }
+    long timeoutMs = e.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : e.timeoutMs();
+    check(timeoutMs > 0, "timeout_ms", "a time in ms > 0", timeoutMs);
+    Map<String, String> o = e.options();
+    knownOptions(o, Set.of("preset", "system_prompt", "confidence"));
+    Optional<ExpertSpec.LlmPreset> preset = Optional.empty();
+    String ps = o.get("preset");
+    if (ps != null) {
+      try {
+        preset = Optional.of(ExpertSpec.LlmPreset.valueOf(ps.strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException bad) {
+        problem("options.preset", "expected one of coding, reasoning, planning, got '" + ps + "'");
+      }
+    }
+    double confidence = 0.7;
+    String cs = o.get("confidence");
+    if (cs != null) {
+      try {
+        confidence = Double.parseDouble(cs.strip());
+        check(
+            confidence >= 0 && confidence <= 1, "options.confidence", "a confidence in [0, 1]", cs);
+      } catch (NumberFormatException bad) {
+        problem("options.confidence", "expected a number in [0, 1], got '" + cs + "'");
+      }
+    }
+    if (endpoint == null || e.models().isEmpty()) {
+      return null;
+    }
+    return new ExpertSpec.Llm(
+        common,
+        endpoint,
+        e.models(),
+        Optional.ofNullable(e.apiKey()).filter(k -> !k.isBlank()),
+        Duration.ofMillis(Math.max(1, timeoutMs)),
+        preset,
+        Optional.ofNullable(o.get("system_prompt")).filter(s -> !s.isBlank()),
+        confidence);
+  }
+
+  private boolean noOptions(HimoeConfig.Expert e) {
+    return knownOptions(e.options(), Set.of());
+  }
+
+  private boolean knownOptions(Map<String, String> options, Set<String> known) {
+    boolean ok = true;
+    for (String k : new TreeSet<>(options.keySet())) {
+      if (!known.contains(k)) {
+        problem(
+            "options." + k,
+            known.isEmpty()
+                ? "this kind has no options"
+                : "unknown option (expected one of: "
+                    + String.join(", ", new TreeSet<>(known))
+                    + ")");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  private Optional<Path> path(String value, String field) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value.isBlank()) {
+      problem(field, "expected a path");
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(value));
+  }
+
+  private void onlyFor(String field, boolean present) {
+    if (present) {
+      problem(field, "only an 'llm' expert has this key");
+    }
+  }
+
+  private void nonNegative(String field, double v) {
+    check(v >= 0 && Double.isFinite(v), field, "a cost >= 0", v);
+  }
+
+  private void positive(String field, Duration d) {
+    check(d.toMillis() > 0, field, "a time in ms > 0", d.toMillis());
+  }
+
+  private void check(boolean ok, String field, String expected, Object got) {
+    if (!ok) {
+      problem(field, "expected " + expected + ", got " + got);
+    }
+  }
+
+  private void problem(String field, String what) {
+    problems.add((path.isEmpty() ? field : path + "." + field) + ": " + what);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
