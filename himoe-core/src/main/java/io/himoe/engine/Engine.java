@@ -12,7 +12,6 @@ import io.himoe.router.GateScores;
 import io.himoe.router.RouteResult;
 import io.himoe.router.Router;
 import io.himoe.router.RouterFeedback;
-import io.himoe.router.internal.RouteLoop;
 import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
@@ -191,7 +190,7 @@ public final class Engine implements AutoCloseable {
     Objects.requireNonNull(input, "input");
     ctx.checkAlive("orchestrate");
     RouterRef primary = orchestrator.chooseRouter(input, ctx);
-    RouteLoop.Preview p = RouteLoop.preview(primary.router(), input, ctx);
+    io.himoe.router.RoutePlan p = primary.router().preview(input, ctx);
     List<ExpertTrace> experts = new ArrayList<>();
     Map<ExpertId, Double> raw = p.scores().asMap();
     for (GateScores.Score s : p.weights().scores()) {

@@ -19,7 +19,7 @@ import java.util.Objects;
  *
  * @param scores one entry per expert; ids are unique
  */
-public record GateScores(List<Score> scores) {
+public record GateScores(List<Score> scores) implements io.himoe.router.aggregation.GateWeights {
 
   /**
    * One expert's score.
@@ -181,6 +181,7 @@ public record GateScores(List<Score> scores) {
    * @param id an expert
    * @return its score, or 0 when it is not scored
    */
+  @Override
   public double valueOf(ExpertId id) {
     for (Score s : scores) {
       if (s.id().equals(id)) {

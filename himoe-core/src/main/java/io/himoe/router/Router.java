@@ -3,7 +3,7 @@ package io.himoe.router;
 import io.himoe.experts.ExpertOutcome;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
-import io.himoe.router.internal.RouteLoop;
+import io.himoe.router.aggregation.Synthesizer;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
@@ -111,5 +111,26 @@ public interface Router {
    */
   default RouteResult route(InputData input, Context ctx) {
     return RouteLoop.run(this, input, ctx);
+  }
+
+  /**
+   * Runs encode, gate, policy and the budgeted top-k as a dry run: no expert is called, no budget
+   * reserved, and {@link #onRouted} is not told.
+   *
+   * @param input the input
+   * @param ctx the request context
+   * @return what {@link #route} would do
+   * @throws MoeError.NoExpertSelected if the router scored no expert
+   */
+  default RoutePlan preview(InputData input, Context ctx) {
+    return RouteLoop.preview(this, input, ctx);
+  }
+
+  /**
+   * @return this router as the synthesizer of a synthesis aggregation: the prompt is routed like
+   *     any request
+   */
+  default Synthesizer asSynthesizer() {
+    return (prompt, ctx) -> route(prompt, ctx).out();
   }
 }

@@ -57,13 +57,29 @@ class NoBypassArchitectureTest {
   }
 
   @Test
-  void orchestratorsDoNotDependOnRouterInternals() {
+  void aggregationDoesNotDependOnTheRouterPackage() {
+    // router -> router.aggregation only: an aggregator sees gate weights and a synthesizer, never
+    // a Router or GateScores, so the two packages form no cycle.
     noClasses()
         .that()
-        .resideInAPackage("io.himoe.orchestrator..")
+        .resideInAPackage("io.himoe.router.aggregation..")
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("io.himoe.router.internal..")
+        .resideInAPackage("io.himoe.router")
+        .check(CORE);
+  }
+
+  @Test
+  void theRouterPackagesAreFreeOfCycles() {
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+        .matching("io.himoe.(router)..")
+        .should()
+        .beFreeOfCycles()
+        .check(CORE);
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+        .matching("io.himoe.router.(*)..")
+        .should()
+        .beFreeOfCycles()
         .check(CORE);
   }
 }

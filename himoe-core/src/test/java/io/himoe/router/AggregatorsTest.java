@@ -156,7 +156,7 @@ class AggregatorsTest {
         KeywordRouter.builder("synth", ExpertRegistry.of(new TestExperts.Upper("synthesizer")))
             .build();
     AggregatedOut out =
-        Aggregators.synthesis(synth)
+        Aggregators.synthesis(synth.asSynthesizer())
             .combine(
                 InputData.text("capital of France?"),
                 List.of(ans("a", Value.text("Paris"), 0.9), ans("b", Value.text("Lyon"), 0.4)),

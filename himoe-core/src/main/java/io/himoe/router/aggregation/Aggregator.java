@@ -1,7 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.util.List;
@@ -30,7 +29,7 @@ public interface Aggregator {
    *     combined
    */
   AggregatedOut combine(
-      InputData input, List<ExpertOutcome.Answered> answered, GateScores weights, Context ctx);
+      InputData input, List<ExpertOutcome.Answered> answered, GateWeights weights, Context ctx);
 
   /**
    * @return how the router should call the picked experts for this aggregator; parallel by default

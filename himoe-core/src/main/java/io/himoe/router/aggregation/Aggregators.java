@@ -1,7 +1,5 @@
 package io.himoe.router.aggregation;
 
-import io.himoe.router.Router;
-
 /** The built-in aggregation strategies (seed 001 §2.5, seed 002 §3). */
 public final class Aggregators {
 
@@ -39,16 +37,17 @@ public final class Aggregators {
   }
 
   /**
-   * @param synthesizer the router through which the synthesizer expert is reached
+   * @param synthesizer the router through which the synthesizer expert is reached ({@code
+   *     router.asSynthesizer()})
    * @return combines the answers into one through a synthesizer expert
    */
-  public static Aggregator synthesis(Router synthesizer) {
+  public static Aggregator synthesis(Synthesizer synthesizer) {
     return new SynthesisAggregator(synthesizer);
   }
 
   /**
    * @param id a strategy id: {@code best-score}, {@code gate-weighted}, {@code majority-vote} or
-   *     {@code cascade} (threshold 0.8); synthesis needs a router and is built with {@link
+   *     {@code cascade} (threshold 0.8); synthesis needs a synthesizer and is built with {@link
    *     #synthesis}
    * @return the aggregator
    * @throws IllegalArgumentException for an unknown id

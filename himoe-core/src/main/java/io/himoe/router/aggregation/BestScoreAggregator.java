@@ -1,7 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.util.List;
@@ -16,7 +15,7 @@ final class BestScoreAggregator implements Aggregator {
 
   @Override
   public AggregatedOut combine(
-      InputData input, List<ExpertOutcome.Answered> answered, GateScores weights, Context ctx) {
+      InputData input, List<ExpertOutcome.Answered> answered, GateWeights weights, Context ctx) {
     WeightedAnswers w = WeightedAnswers.of(id(), answered, weights);
     return w.choose(w.top(), ValueEquivalence.normalizedText());
   }

@@ -1,7 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.util.Comparator;
@@ -32,7 +31,7 @@ final class CascadeAggregator implements Aggregator {
 
   @Override
   public AggregatedOut combine(
-      InputData input, List<ExpertOutcome.Answered> answered, GateScores weights, Context ctx) {
+      InputData input, List<ExpertOutcome.Answered> answered, GateWeights weights, Context ctx) {
     WeightedAnswers w = WeightedAnswers.of(id(), answered, weights);
     // Answers arrive in call order; the last one is the one that stopped the cascade, if any.
     ExpertOutcome.Answered last = answered.getLast();

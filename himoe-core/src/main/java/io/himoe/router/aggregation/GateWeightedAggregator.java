@@ -2,7 +2,6 @@ package io.himoe.router.aggregation;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.Value;
@@ -23,7 +22,7 @@ final class GateWeightedAggregator implements Aggregator {
 
   @Override
   public AggregatedOut combine(
-      InputData input, List<ExpertOutcome.Answered> answered, GateScores weights, Context ctx) {
+      InputData input, List<ExpertOutcome.Answered> answered, GateWeights weights, Context ctx) {
     WeightedAnswers w = WeightedAnswers.of(id(), answered, weights);
     ValueEquivalence eq = ValueEquivalence.normalizedText();
     Value mixed = meanEmbedding(w);

@@ -1,7 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.util.List;
@@ -26,7 +25,7 @@ final class MajorityVoteAggregator implements Aggregator {
 
   @Override
   public AggregatedOut combine(
-      InputData input, List<ExpertOutcome.Answered> answered, GateScores weights, Context ctx) {
+      InputData input, List<ExpertOutcome.Answered> answered, GateWeights weights, Context ctx) {
     WeightedAnswers w = WeightedAnswers.of(id(), answered, weights);
     List<AggregatedOut.Alternative> best = null;
     for (List<AggregatedOut.Alternative> g : w.groups(equivalence)) {

@@ -1,9 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
-import io.himoe.router.RouteResult;
-import io.himoe.router.Router;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.util.List;
@@ -17,9 +14,9 @@ import java.util.Objects;
  */
 final class SynthesisAggregator implements Aggregator {
 
-  private final Router synthesizer;
+  private final Synthesizer synthesizer;
 
-  SynthesisAggregator(Router synthesizer) {
+  SynthesisAggregator(Synthesizer synthesizer) {
     this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
   }
 
@@ -30,7 +27,7 @@ final class SynthesisAggregator implements Aggregator {
 
   @Override
   public AggregatedOut combine(
-      InputData input, List<ExpertOutcome.Answered> answered, GateScores weights, Context ctx) {
+      InputData input, List<ExpertOutcome.Answered> answered, GateWeights weights, Context ctx) {
     WeightedAnswers w = WeightedAnswers.of(id(), answered, weights);
     ValueEquivalence eq = ValueEquivalence.normalizedText();
     if (w.ranked.size() == 1) {
@@ -47,10 +44,8 @@ final class SynthesisAggregator implements Aggregator {
           .append(a.value().render())
           .append('\n');
     }
-    RouteResult synth = synthesizer.route(InputData.text(prompt.toString()), ctx);
+    AggregatedOut synth = synthesizer.synthesize(InputData.text(prompt.toString()), ctx);
     return new AggregatedOut(
-        synth.value(),
-        MixMeta.ofAggregate(w.disagreement(eq), synth.out().mix().confidence()),
-        w.ranked);
+        synth.value(), MixMeta.ofAggregate(w.disagreement(eq), synth.mix().confidence()), w.ranked);
   }
 }

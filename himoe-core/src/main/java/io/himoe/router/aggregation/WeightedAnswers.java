@@ -1,7 +1,6 @@
 package io.himoe.router.aggregation;
 
 import io.himoe.experts.ExpertOutcome;
-import io.himoe.router.GateScores;
 import io.himoe.shared.MoeError;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +19,7 @@ final class WeightedAnswers {
   }
 
   static WeightedAnswers of(
-      String aggregator, List<ExpertOutcome.Answered> answered, GateScores weights) {
+      String aggregator, List<ExpertOutcome.Answered> answered, GateWeights weights) {
     if (answered == null || answered.isEmpty()) {
       throw new MoeError.AggregationFailed(aggregator + " aggregator given no expert outputs");
     }

@@ -201,7 +201,8 @@ final class RouterFactory {
       case "cascade" -> Aggregators.cascade(a.cascadeThreshold());
       case "synthesis" -> {
         ExpertRegistry one = ExpertRegistry.of(catalog.routed(a.synthesisExpert()));
-        yield Aggregators.synthesis(KeywordRouter.builder(routerId + ".synthesis", one).build());
+        yield Aggregators.synthesis(
+            KeywordRouter.builder(routerId + ".synthesis", one).build().asSynthesizer());
       }
       default -> Aggregators.byId(a.strategy());
     };

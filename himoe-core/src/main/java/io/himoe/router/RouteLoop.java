@@ -1,13 +1,9 @@
-package io.himoe.router.internal;
+package io.himoe.router;
 
 import io.himoe.experts.ExpertOutcome;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.ExpertStats;
-import io.himoe.router.GateScores;
-import io.himoe.router.RouteResult;
-import io.himoe.router.Router;
-import io.himoe.router.RouterConfig;
 import io.himoe.router.aggregation.AggregatedOut;
 import io.himoe.router.aggregation.CallMode;
 import io.himoe.router.aggregation.MixMeta;
@@ -23,9 +19,9 @@ import java.util.Objects;
 
 /**
  * The routing loop of seed 001 §5 for one router: encode, gate, policy, top-k within the budget,
- * call, aggregate. Public only so that {@link Router}'s default methods can reach it.
+ * call, aggregate; behind {@link Router}'s default methods.
  */
-public final class RouteLoop {
+final class RouteLoop {
 
   private RouteLoop() {}
 
@@ -37,7 +33,7 @@ public final class RouteLoop {
    * @param ctx the request context
    * @return the result
    */
-  public static RouteResult run(Router router, InputData input, Context ctx) {
+  static RouteResult run(Router router, InputData input, Context ctx) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(ctx, "ctx");
     RouterConfig cfg = router.config();
@@ -109,22 +105,6 @@ public final class RouteLoop {
   }
 
   /**
-   * What a router would do for an input, without calling experts or reserving budget.
-   *
-   * @param scores raw gate scores
-   * @param weights weights after the policy
-   * @param picked experts it would call
-   * @param dropped experts of the top k it would drop, with the reason
-   * @param shrink why top-k would shrink, or empty
-   */
-  public record Preview(
-      GateScores scores,
-      GateScores weights,
-      List<ExpertRef> picked,
-      Map<io.himoe.experts.ExpertId, String> dropped,
-      String shrink) {}
-
-  /**
    * Runs encode, gate, policy and the budgeted top-k as a dry run.
    *
    * @param router the router
@@ -132,7 +112,7 @@ public final class RouteLoop {
    * @param ctx the request context
    * @return the preview
    */
-  public static Preview preview(Router router, InputData input, Context ctx) {
+  static RoutePlan preview(Router router, InputData input, Context ctx) {
     RouterConfig cfg = router.config();
     RouterInput ri =
         cfg.encoder().isPresent()
@@ -150,7 +130,7 @@ public final class RouteLoop {
         dropped.put(d.expert().id(), d.reason());
       }
     }
-    return new Preview(raw, weights, picks.picked(), dropped, picks.shrink());
+    return new RoutePlan(raw, weights, picks.picked(), dropped, picks.shrink());
   }
 
   /**
@@ -162,7 +142,7 @@ public final class RouteLoop {
    * @param ctx the context
    * @return one outcome per expert, in order
    */
-  public static List<ExpertOutcome> callParallel(
+  static List<ExpertOutcome> callParallel(
       Router router, List<ExpertRef> picked, InputData input, Context ctx) {
     return ExpertCalls.parallel(statsOf(router.experts(), picked), picked, input, ctx);
   }

@@ -1,10 +1,8 @@
-package io.himoe.router.internal;
+package io.himoe.router;
 
 import io.himoe.experts.ExpertOutcome;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertStats;
-import io.himoe.router.GateScores;
-import io.himoe.router.Router;
 import io.himoe.shared.Context;
 import io.himoe.shared.CostBudget;
 import io.himoe.shared.MoeError;

@@ -1,4 +1,4 @@
-package io.himoe.router.internal;
+package io.himoe.router;
 
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.ExpertOutcome;
