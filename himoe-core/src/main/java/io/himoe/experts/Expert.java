@@ -42,6 +42,20 @@ public interface Expert {
   }
 
   /**
+   * The most one call of this expert on {@code input} can cost, known before the call (from its
+   * configuration: a price per call, or a price per token times the request's token ceiling), so
+   * that a router reserves it from the cost budget before the expert has ever answered. A wrapper
+   * must return its inner expert's plus what it adds.
+   *
+   * @param input the input the call would get
+   * @return the upper bound in cost units, or {@link Double#NaN} when not known (the router then
+   *     reserves the expert's observed mean cost)
+   */
+  default double costBound(InputData input) {
+    return Double.NaN;
+  }
+
+  /**
    * The learner behind this expert, if it learns from feedback: itself when it is a {@link
    * LearningExpert}. A wrapper (guard, runtime mode, monitor) must return its inner expert's, so
    * that feedback reaches the expert through any stack of wrappers.

@@ -5,6 +5,7 @@ import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertStats;
 import io.himoe.shared.Context;
 import io.himoe.shared.CostBudget;
+import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,11 @@ import java.util.List;
  * <ol>
  *   <li>k is clamped to [1, n].
  *   <li>The top k candidates are taken in weight order. Each is called only if its observed latency
- *       (moving average; 0 before any observation) is at most the remaining time, and if its
- *       observed cost (moving average) can be reserved from the shared cost budget. The others are
- *       reported as dropped with the reason ("time budget" or "cost budget").
+ *       (moving average; 0 before any observation) is at most the remaining time, and if its cost
+ *       can be reserved from the shared cost budget: the larger of its observed mean cost and the
+ *       upper bound it declares ({@link io.himoe.experts.Expert#costBound}, from its configured
+ *       prices), so that a fresh expert is not taken for free. The others are reported as dropped
+ *       with the reason ("time budget" or "cost budget").
  *   <li>If none of the top k fits, the best-weighted candidate beyond them that fits is called
  *       instead, so that a request is not failed while an affordable expert exists.
  *   <li>If no candidate fits: {@code DeadlineExceeded} when time was the limit for all, otherwise
@@ -45,13 +48,14 @@ final class BudgetedPicks {
     this.shrink = shrink;
   }
 
-  static BudgetedPicks plan(Router router, GateScores weights, int topK, Context ctx) {
-    return plan(router, weights, topK, ctx, false);
+  static BudgetedPicks plan(
+      Router router, GateScores weights, int topK, InputData input, Context ctx) {
+    return plan(router, weights, topK, input, ctx, false);
   }
 
   /** With {@code dryRun}, nothing is reserved: the cost check only asks whether it would fit. */
   static BudgetedPicks plan(
-      Router router, GateScores weights, int topK, Context ctx, boolean dryRun) {
+      Router router, GateScores weights, int topK, InputData input, Context ctx, boolean dryRun) {
     var registry = router.experts();
     int k = Math.max(1, Math.min(topK, weights.size()));
     long remainingMs = ctx.remainingMs();
@@ -82,7 +86,7 @@ final class BudgetedPicks {
         reason = String.format("time budget: expects ~%.0f ms, %d ms left", lat, remainingMs);
         timeLimited++;
       } else {
-        double cost = st.expectedCost();
+        double cost = reservedCost(ref, st, input);
         try {
           if (dryRun && !budget.canCover(cost)) {
             throw new MoeError.BudgetExceeded("dry run");
@@ -123,6 +127,15 @@ final class BudgetedPicks {
       shrink = "top-k " + k + " -> " + picked.size() + ": " + why;
     }
     return new BudgetedPicks(List.copyOf(picked), reservations, List.copyOf(skipped), shrink);
+  }
+
+  /** The larger of the observed mean cost and the expert's declared upper bound. */
+  private static double reservedCost(ExpertRef ref, ExpertStats st, InputData input) {
+    double bound = ref.expert().costBound(input);
+    double mean = st.expectedCost();
+    return Double.isNaN(bound) || !(bound >= 0) || Double.isInfinite(bound)
+        ? mean
+        : Math.max(mean, bound);
   }
 
   List<ExpertRef> picked() {

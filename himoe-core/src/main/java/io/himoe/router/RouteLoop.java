@@ -49,7 +49,7 @@ final class RouteLoop {
     }
     GateScores weights = cfg.policy().apply(raw);
     ctx.checkAlive("pick");
-    BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), ctx);
+    BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), input, ctx);
     router.onRouted(picks.picked());
     long t0 = System.nanoTime();
     List<ExpertOutcome> called;
@@ -123,7 +123,7 @@ final class RouteLoop {
       throw new MoeError.NoExpertSelected("router '" + router.id() + "' scored no expert");
     }
     GateScores weights = cfg.policy().apply(raw);
-    BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), ctx, true);
+    BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), input, ctx, true);
     Map<io.himoe.experts.ExpertId, String> dropped = new HashMap<>();
     for (ExpertOutcome o : picks.skipped()) {
       if (o instanceof ExpertOutcome.Dropped d) {

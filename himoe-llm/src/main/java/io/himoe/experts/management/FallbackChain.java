@@ -94,6 +94,19 @@ public final class FallbackChain implements StreamingExpert {
   }
 
   /**
+   * The chain may run every member, each charging its own cost: the sum of their bounds, or NaN
+   * when one is not known.
+   */
+  @Override
+  public double costBound(InputData input) {
+    double sum = 0;
+    for (Expert e : chain) {
+      sum += e.costBound(input);
+    }
+    return sum;
+  }
+
+  /**
    * The first choice learns from the chain's feedback (the fallbacks answer only when it fails).
    */
   @Override

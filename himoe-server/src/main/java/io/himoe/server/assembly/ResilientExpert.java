@@ -19,23 +19,40 @@ class ResilientExpert implements Expert {
   private final Expert inner;
   private final ExpertGuard guard;
   private final double costPerCall;
+  private final java.util.function.ToDoubleFunction<InputData> costBound;
 
-  ResilientExpert(Expert inner, ExpertGuard guard, double costPerCall) {
+  ResilientExpert(
+      Expert inner,
+      ExpertGuard guard,
+      double costPerCall,
+      java.util.function.ToDoubleFunction<InputData> costBound) {
     this.inner = inner;
     this.guard = guard;
     this.costPerCall = costPerCall;
+    this.costBound = costBound;
   }
 
   /**
    * @param inner the expert (with its runtime mode and monitor)
    * @param guard its guard
    * @param costPerCall cost units added to each answer
+   * @param costBound the most one call can cost, from the configured prices
    * @return the guarded expert; a {@link StreamingExpert} when {@code inner} is one
    */
-  static ResilientExpert of(Expert inner, ExpertGuard guard, double costPerCall) {
+  static ResilientExpert of(
+      Expert inner,
+      ExpertGuard guard,
+      double costPerCall,
+      java.util.function.ToDoubleFunction<InputData> costBound) {
     return inner instanceof StreamingExpert
-        ? new Streaming(inner, guard, costPerCall)
-        : new ResilientExpert(inner, guard, costPerCall);
+        ? new Streaming(inner, guard, costPerCall, costBound)
+        : new ResilientExpert(inner, guard, costPerCall, costBound);
+  }
+
+  /** From the configured prices: {@code cost_per_call} plus the token price times the ceiling. */
+  @Override
+  public double costBound(InputData input) {
+    return costBound.applyAsDouble(input);
   }
 
   @Override
@@ -84,8 +101,12 @@ class ResilientExpert implements Expert {
   /** The streaming form: tokens pass through the guard; no retry once one was sent. */
   static final class Streaming extends ResilientExpert implements StreamingExpert {
 
-    Streaming(Expert inner, ExpertGuard guard, double costPerCall) {
-      super(inner, guard, costPerCall);
+    Streaming(
+        Expert inner,
+        ExpertGuard guard,
+        double costPerCall,
+        java.util.function.ToDoubleFunction<InputData> costBound) {
+      super(inner, guard, costPerCall, costBound);
     }
 
     @Override

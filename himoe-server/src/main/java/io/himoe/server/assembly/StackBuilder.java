@@ -75,7 +75,29 @@ final class StackBuilder {
         ExpertGuard.create(spec.name(), spec.common().guard(), breakers, clock, modeLimit, maxWait);
     runtime.ifPresent(
         rt -> rt.onModeChange(c -> guard.resize(rt.profile(c.to()).maxConcurrency())));
-    ResilientExpert guarded = ResilientExpert.of(moded, guard, spec.common().cost().perCall());
+    ResilientExpert guarded =
+        ResilientExpert.of(moded, guard, spec.common().cost().perCall(), costBound(spec));
     return new ExpertStack(spec, bare, guarded, guarded);
+  }
+
+  /**
+   * Output tokens an answer is assumed to have at most, for the cost bound of an expert priced per
+   * token, until a request carries its own ceiling.
+   */
+  static final int OUTPUT_TOKEN_CEILING = 1024;
+
+  /**
+   * The most one call can cost, from the configuration: {@code cost_per_call}, plus for an {@code
+   * llm} expert {@code cost_per_1k_tokens} times the input's tokens (about 4 characters each) and
+   * {@link #OUTPUT_TOKEN_CEILING} output tokens.
+   */
+  static java.util.function.ToDoubleFunction<io.himoe.shared.InputData> costBound(ExpertSpec spec) {
+    double perCall = spec.common().cost().perCall();
+    double per1k = spec.common().cost().per1kTokens();
+    if (per1k == 0) {
+      return input -> perCall;
+    }
+    return input ->
+        perCall + per1k * ((input.toText().length() + 3) / 4 + OUTPUT_TOKEN_CEILING) / 1000.0;
   }
 }
