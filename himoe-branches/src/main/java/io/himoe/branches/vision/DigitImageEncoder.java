@@ -1,5 +1,6 @@
 package io.himoe.branches.vision;
 
+import io.himoe.shared.ContentPart;
 import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
@@ -20,9 +21,11 @@ import javax.imageio.stream.ImageInputStream;
  * digits.
  *
  * <p>Reads {@link InputData.Bytes} holding a PNG, JPEG, GIF or BMP (decoded by the JDK's ImageIO;
- * transparent pixels count as white paper) and passes {@link InputData.Features} of 784 values
- * through. Dark ink on light paper is inverted (decided by the border's mean). Images wider or
- * taller than {@link #MAX_SIDE} pixels are refused before they are decoded.
+ * transparent pixels count as white paper), the last inline image of the last user turn of an
+ * {@link InputData.Conversation} (a chat message's {@code image_url} part with a {@code data:}
+ * URL), and passes {@link InputData.Features} of 784 values through. Dark ink on light paper is
+ * inverted (decided by the border's mean). Images wider or taller than {@link #MAX_SIDE} pixels are
+ * refused before they are decoded.
  */
 public final class DigitImageEncoder implements Encoder {
 
@@ -57,6 +60,7 @@ public final class DigitImageEncoder implements Encoder {
                   + " features",
               null);
       case InputData.Bytes b -> new Encoded(normalise(gray(decode(b.bytes()))));
+      case InputData.Conversation c -> new Encoded(normalise(gray(decode(lastImage(c)))));
       default ->
           throw new MoeError.EncodeError(
               "expected an image (PNG, JPEG, GIF or BMP bytes), got " + kindOf(input), null);
@@ -66,6 +70,27 @@ public final class DigitImageEncoder implements Encoder {
   @Override
   public String id() {
     return "digit-image-28";
+  }
+
+  /** The last inline image of the last user turn (a chat {@code image_url} data: URL). */
+  private static byte[] lastImage(InputData.Conversation c) {
+    byte[] found = null;
+    for (ContentPart part : c.lastUser().content()) {
+      if (part instanceof ContentPart.Image i) {
+        found = i.bytes();
+      } else if (found == null && part instanceof ContentPart.ImageUrl u) {
+        throw new MoeError.EncodeError(
+            "the image at "
+                + u.url()
+                + " is not fetched by this expert: send it inline as a data: URL",
+            null);
+      }
+    }
+    if (found == null) {
+      throw new MoeError.EncodeError(
+          "expected an image in the last user message (an image_url part with a data: URL)", null);
+    }
+    return found;
   }
 
   private static String kindOf(InputData input) {

@@ -108,4 +108,36 @@ class DigitImageEncoderTest {
     assertThatThrownBy(() -> ENCODER.encode(InputData.bytes(png(huge))))
         .hasMessageContaining("image is 4097x1 pixels, at most 4096");
   }
+
+  @Test
+  void aChatConversationGivesItsLastUserImage() {
+    byte[] ring = DigitImages.draw(0, new Random(3), "png");
+    byte[] stroke = DigitImages.draw(1, new Random(3), "png");
+    io.himoe.shared.Message user =
+        new io.himoe.shared.Message(
+            io.himoe.shared.Message.Role.USER,
+            java.util.List.of(
+                new io.himoe.shared.ContentPart.Text("which digit?"),
+                new io.himoe.shared.ContentPart.Image(stroke, "image/png")),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.List.of());
+    io.himoe.shared.Message earlier =
+        new io.himoe.shared.Message(
+            io.himoe.shared.Message.Role.USER,
+            java.util.List.of(new io.himoe.shared.ContentPart.Image(ring, "image/png")),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.List.of());
+    InputData chat =
+        InputData.Conversation.of(
+            java.util.List.of(earlier, io.himoe.shared.Message.assistant("0"), user));
+    assertThat(ENCODER.encode(chat).vector())
+        .containsExactly(ENCODER.encode(InputData.bytes(stroke)).vector());
+    InputData textOnly =
+        InputData.Conversation.of(java.util.List.of(io.himoe.shared.Message.user("seven")));
+    assertThatThrownBy(() -> ENCODER.encode(textOnly))
+        .isInstanceOf(MoeError.EncodeError.class)
+        .hasMessageContaining("expected an image in the last user message");
+  }
 }
