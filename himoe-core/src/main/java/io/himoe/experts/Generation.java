@@ -1,5 +1,6 @@
 package io.himoe.experts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,13 +14,18 @@ import java.util.Optional;
  * @param usageReported whether the counts came from the upstream (else they were counted here)
  * @param finishReason why generation stopped
  * @param model the upstream model that answered, if known
+ * @param droppedMessages conversation messages left out to fit the expert's context budget
+ * @param logprobs token log-probabilities in OpenAI's shape ({@code {"content": [...]}}), when
+ *     asked for and given by the upstream
  */
 public record Generation(
     long promptTokens,
     long completionTokens,
     boolean usageReported,
     FinishReason finishReason,
-    Optional<String> model) {
+    Optional<String> model,
+    int droppedMessages,
+    Optional<JsonNode> logprobs) {
 
   /** Why a model stopped generating (OpenAI's {@code finish_reason}). */
   public enum FinishReason {
@@ -48,6 +54,30 @@ public record Generation(
     }
     Objects.requireNonNull(finishReason, "finishReason");
     Objects.requireNonNull(model, "model");
+    if (droppedMessages < 0) {
+      throw new IllegalArgumentException("droppedMessages must be >= 0, got " + droppedMessages);
+    }
+    Objects.requireNonNull(logprobs, "logprobs");
+  }
+
+  /**
+   * Usage of an answer without finish details: stopped naturally, nothing dropped, no
+   * log-probabilities.
+   *
+   * @param promptTokens prompt tokens
+   * @param completionTokens completion tokens
+   * @param usageReported whether the counts came from the upstream
+   * @return the generation report
+   */
+  public static Generation of(long promptTokens, long completionTokens, boolean usageReported) {
+    return new Generation(
+        promptTokens,
+        completionTokens,
+        usageReported,
+        FinishReason.STOP,
+        Optional.empty(),
+        0,
+        Optional.empty());
   }
 
   /**

@@ -117,7 +117,8 @@ class ConversationTest {
     ExpertAux aux = new ExpertAux(3, 0.5, 0.9, "t");
     assertThat(aux.generation()).isEmpty();
     Generation g =
-        new Generation(12, 4, true, Generation.FinishReason.TOOL_CALLS, Optional.of("m"));
+        new Generation(
+            12, 4, true, Generation.FinishReason.TOOL_CALLS, Optional.of("m"), 0, Optional.empty());
     assertThat(aux.withGeneration(g).measured(7, "t2").generation()).contains(g);
     assertThat(g.totalTokens()).isEqualTo(16);
     assertThat(g.finishReason().wireName()).isEqualTo("tool_calls");

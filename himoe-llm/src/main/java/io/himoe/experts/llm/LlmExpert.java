@@ -49,14 +49,17 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   private final CallPolicy calls;
   private final ModelCall modelCall;
   private final AtomicLong started = new AtomicLong();
+  private final boolean tools;
 
   private LlmExpert(Builder b) {
     this.name = b.name;
     this.pool = new ClientPool(b.clients, b.minInstances, b.maxInstances, b.clock);
     this.skill = b.skill;
     this.maxLoadPerInstance = b.maxLoadPerInstance;
-    this.requests = new RequestMapping(b.systemPrompt);
-    this.answers = new AnswerMapping(b.skill, b.baseConfidence, b.fixedConfidence, b.format);
+    this.requests = new RequestMapping(b.systemPrompt, b.contextTokens, b.tools, b.tokens);
+    this.answers =
+        new AnswerMapping(b.skill, b.baseConfidence, b.fixedConfidence, b.format, b.tokens);
+    this.tools = b.tools;
     this.calls = new CallPolicy(b.name, b.policy, pool);
     this.modelCall = new ModelCall(b.name, pool, b.policy);
   }
@@ -92,7 +95,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   /**
    * Answers one input without streaming and returns the full accounting.
    *
-   * @param input the input (its text form is the user message)
+   * @param input the input: a conversation (sent whole, within the context budget) or text (sent as
+   *     one user message)
    * @param ctx the request context
    * @return the answer
    * @throws LlmException on a failure on the model's side that retries did not overcome
@@ -100,7 +104,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
    * @throws MoeError.Cancelled when the request was cancelled or the thread interrupted
    */
   public LlmAnswer complete(InputData input, Context ctx) {
-    ChatRequest request = requests.toChatRequest(input, ctx);
+    RequestMapping.Mapped mapped = requests.toChatRequest(input, ctx);
+    ChatRequest request = mapped.request();
     long t0 = System.nanoTime();
     started.incrementAndGet();
     CallPolicy.Done done =
@@ -111,7 +116,7 @@ public final class LlmExpert implements StreamingExpert, Scalable {
                 modelCall.attempt(
                     ctx, attempt, true, (client, scope) -> client.chat().chat(request)));
     return answers.toAnswer(
-        done.result().client(), done.result().response(), request, done.attempts(), t0);
+        done.result().client(), done.result().response(), mapped, done.attempts(), t0);
   }
 
   /**
@@ -126,7 +131,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
    */
   public LlmAnswer streamAnswer(InputData input, Context ctx, TokenListener listener) {
     Objects.requireNonNull(listener, "listener");
-    ChatRequest request = requests.toChatRequest(input, ctx);
+    RequestMapping.Mapped mapped = requests.toChatRequest(input, ctx);
+    ChatRequest request = mapped.request();
     long t0 = System.nanoTime();
     started.incrementAndGet();
     AtomicInteger tokens = new AtomicInteger();
@@ -141,7 +147,14 @@ public final class LlmExpert implements StreamingExpert, Scalable {
                     false,
                     (client, scope) -> StreamCall.run(client, request, scope, listener, tokens)));
     return answers.toAnswer(
-        done.result().client(), done.result().response(), request, done.attempts(), t0);
+        done.result().client(), done.result().response(), mapped, done.attempts(), t0);
+  }
+
+  /**
+   * @return whether this expert's models call tools (requests with tools may be routed to it)
+   */
+  public boolean callsTools() {
+    return tools;
   }
 
   /**
@@ -219,6 +232,9 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     private int maxInstances;
     private int maxLoadPerInstance = 10;
     private AnswerFormat format = AnswerFormat.TEXT;
+    private int contextTokens;
+    private boolean tools;
+    private TokenCounter tokens = TokenCounter.defaults();
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -345,6 +361,39 @@ public final class LlmExpert implements StreamingExpert, Scalable {
      */
     public Builder format(AnswerFormat f) {
       this.format = Objects.requireNonNull(f, "format");
+      return this;
+    }
+
+    /**
+     * @param n the most prompt tokens sent upstream (system prompt and conversation); the oldest
+     *     turns are dropped first, never a system message nor the last user turn; 0 for no limit
+     * @return this builder
+     */
+    public Builder contextTokens(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException(
+            "expert " + name + ": contextTokens must be >= 0, got " + n);
+      }
+      this.contextTokens = n;
+      return this;
+    }
+
+    /**
+     * @param on whether the models call tools: requests with {@code tools} are sent to them with
+     *     their tools, and tool calls come back as {@code Value.ToolCalls}
+     * @return this builder
+     */
+    public Builder tools(boolean on) {
+      this.tools = on;
+      return this;
+    }
+
+    /**
+     * @param counter the tokenizer of budgets and of usage the upstream does not report
+     * @return this builder
+     */
+    public Builder tokens(TokenCounter counter) {
+      this.tokens = Objects.requireNonNull(counter, "counter");
       return this;
     }
 

@@ -36,7 +36,7 @@ final class ModelCall {
    * A successful attempt.
    *
    * @param client the model that answered
-   * @param response its response, with a non-blank message
+   * @param response its response, with a non-blank message or tool calls
    */
   record Result(LlmClient client, ChatResponse response) {}
 
@@ -145,7 +145,7 @@ final class ModelCall {
           LlmException.Kind.BAD_RESPONSE, client.name(), "no message in the response", null);
     }
     String text = r.aiMessage().text();
-    if (text == null || text.isBlank()) {
+    if ((text == null || text.isBlank()) && !r.aiMessage().hasToolExecutionRequests()) {
       throw new LlmException(LlmException.Kind.BAD_RESPONSE, client.name(), "empty answer", null);
     }
   }

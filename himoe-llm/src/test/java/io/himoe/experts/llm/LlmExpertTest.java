@@ -78,7 +78,7 @@ class LlmExpertTest {
   }
 
   @Test
-  void estimatesTokensWhenTheServerReportsNoUsage() {
+  void countsTokensWithTheTokenizerWhenTheServerReportsNoUsage() {
     server.then(
         new Malformed(
             "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
@@ -89,8 +89,12 @@ class LlmExpertTest {
     LlmAnswer a = e.complete(InputData.text("abcd"), ctx(Duration.ofSeconds(5)));
 
     assertThat(a.usageReported()).isFalse();
-    assertThat(a.outputTokens()).isEqualTo(2); // 8 characters, about 4 per token
-    assertThat(a.costUnits()).isEqualTo(2.0);
+    // o200k_base splits digits in groups of three: 123|456|78.
+    assertThat(a.outputTokens()).isEqualTo(3);
+    // System "You are terse." (3 framing + 1 role + 4 text) and user "abcd" (3 + 1 + 1), plus 3
+    // to prime the reply.
+    assertThat(a.inputTokens()).isEqualTo(16);
+    assertThat(a.costUnits()).isEqualTo(3.0);
     assertThat(a.truncated()).isTrue();
   }
 

@@ -139,7 +139,9 @@ public final class ExpertKinds {
                     .toList())
             .systemPrompt(spec.systemPrompt().orElse(null))
             .policy(policy)
-            .fixedConfidence(spec.confidence());
+            .fixedConfidence(spec.confidence())
+            .tools(spec.tools())
+            .contextTokens(spec.contextTokens());
     if (!spec.common().keywords().isEmpty()) {
       b.skill(new KeywordSkill(spec.common().keywords(), 0.3, List.of(), 0, 0, 0));
     }

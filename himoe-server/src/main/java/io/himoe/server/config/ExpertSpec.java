@@ -150,6 +150,10 @@ public sealed interface ExpertSpec {
    * @param preset a seed 002 preset, or empty for a plain endpoint
    * @param systemPrompt a plain endpoint's system prompt, or empty for none
    * @param confidence the confidence a plain endpoint's answers report, in [0, 1]
+   * @param tools whether its models call tools ({@code options.tools}, default false): requests
+   *     with {@code tools} may be answered by it
+   * @param contextTokens the most prompt tokens it sends upstream ({@code options.context_tokens},
+   *     default 0 = no limit): the oldest turns are dropped first
    */
   record Llm(
       Common common,
@@ -159,7 +163,9 @@ public sealed interface ExpertSpec {
       Duration timeout,
       Optional<LlmPreset> preset,
       Optional<String> systemPrompt,
-      double confidence)
+      double confidence,
+      boolean tools,
+      int contextTokens)
       implements ExpertSpec {
     /** Copies. */
     public Llm {

@@ -199,7 +199,7 @@ public final class ExpertSpecs {
     long timeoutMs = e.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : e.timeoutMs();
     check(timeoutMs > 0, "timeout_ms", "a time in ms > 0", timeoutMs);
     Map<String, String> o = e.options();
-    knownOptions(o, Set.of("preset", "system_prompt", "confidence"));
+    knownOptions(o, Set.of("preset", "system_prompt", "confidence", "tools", "context_tokens"));
     Optional<ExpertSpec.LlmPreset> preset = Optional.empty();
     String ps = o.get("preset");
     if (ps != null) {
@@ -220,6 +220,17 @@ public final class ExpertSpecs {
         problem("options.confidence", "expected a number in [0, 1], got '" + cs + "'");
       }
     }
+    String ts = o.getOrDefault("tools", "false").strip();
+    check(ts.equals("true") || ts.equals("false"), "options.tools", "true or false", ts);
+    int contextTokens = 0;
+    String ct = o.get("context_tokens");
+    if (ct != null) {
+      if (ct.strip().matches("\\d{1,9}")) {
+        contextTokens = Integer.parseInt(ct.strip());
+      } else {
+        problem("options.context_tokens", "expected a token count >= 0, got '" + ct + "'");
+      }
+    }
     if (endpoint == null || e.models().isEmpty()) {
       return null;
     }
@@ -231,7 +242,9 @@ public final class ExpertSpecs {
         Duration.ofMillis(Math.max(1, timeoutMs)),
         preset,
         Optional.ofNullable(o.get("system_prompt")).filter(s -> !s.isBlank()),
-        confidence);
+        confidence,
+        ts.equals("true"),
+        contextTokens);
   }
 
   private boolean noOptions(HimoeConfig.Expert e) {

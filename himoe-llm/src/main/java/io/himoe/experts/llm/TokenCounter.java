@@ -1,0 +1,115 @@
+package io.himoe.experts.llm;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import io.himoe.shared.InputData;
+import io.himoe.shared.Message;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Counts tokens with a real BPE tokenizer (jtokkit: OpenAI's {@code o200k_base}, {@code
+ * cl100k_base}, ...), for usage where an upstream reported none and for context budgets. Chat
+ * messages are counted as OpenAI bills them: each message adds 3 tokens of framing (4 with a name),
+ * and a reply is primed with 3 more. Thread-safe.
+ */
+public final class TokenCounter {
+
+  /** The encoding used when the configuration names none: GPT-4o's. */
+  public static final String DEFAULT_ENCODING = "o200k_base";
+
+  private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+  private static final TokenCounter DEFAULT = of(DEFAULT_ENCODING);
+
+  private final Encoding encoding;
+
+  private TokenCounter(Encoding encoding) {
+    this.encoding = encoding;
+  }
+
+  /**
+   * @param name an encoding name: {@code o200k_base}, {@code cl100k_base}, {@code p50k_base},
+   *     {@code p50k_edit} or {@code r50k_base}
+   * @return a counter for that encoding
+   * @throws IllegalArgumentException naming the known encodings when the name is unknown
+   */
+  public static TokenCounter of(String name) {
+    EncodingType type =
+        EncodingType.fromName(name.strip().toLowerCase(Locale.ROOT))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown token encoding '"
+                            + name
+                            + "' (known: "
+                            + String.join(
+                                ", ",
+                                Arrays.stream(EncodingType.values())
+                                    .map(EncodingType::getName)
+                                    .toList())
+                            + ")"));
+    return new TokenCounter(REGISTRY.getEncoding(type));
+  }
+
+  /**
+   * @return the {@value #DEFAULT_ENCODING} counter
+   */
+  public static TokenCounter defaults() {
+    return DEFAULT;
+  }
+
+  /**
+   * @return the encoding's name
+   */
+  public String encoding() {
+    return encoding.getName();
+  }
+
+  /**
+   * @param text any text
+   * @return its tokens (0 for the empty text)
+   */
+  public int count(String text) {
+    return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+  }
+
+  /**
+   * @param m a chat message
+   * @return its tokens with the message framing
+   */
+  public int count(Message m) {
+    int n = 3 + count(m.text()) + count(m.role().name().toLowerCase(Locale.ROOT));
+    if (m.name().isPresent()) {
+      n += 1 + count(m.name().get());
+    }
+    for (var call : m.toolCalls()) {
+      n += 3 + count(call.name()) + count(call.arguments());
+    }
+    return n;
+  }
+
+  /**
+   * @param messages a conversation
+   * @return its prompt tokens, framing and reply priming included
+   */
+  public int count(List<Message> messages) {
+    int n = 3;
+    for (Message m : messages) {
+      n += count(m);
+    }
+    return n;
+  }
+
+  /**
+   * @param input a request
+   * @return its prompt tokens: a conversation's messages, else its text as one user message
+   */
+  public int prompt(InputData input) {
+    return input instanceof InputData.Conversation c
+        ? count(c.messages())
+        : count(List.of(Message.user(input.toText())));
+  }
+}
