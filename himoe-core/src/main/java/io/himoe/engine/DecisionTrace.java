@@ -14,8 +14,9 @@ import java.util.List;
  * @param latencyMs wall time until the answer
  * @param costUnits cost spent by every stage's experts
  * @param stages each stage, in order
- * @param shadows the shadow routers scheduled after the answer (empty when none, or when the
- *     remaining budget was under the threshold)
+ * @param shadows the shadow routers handed to the executor to run after the answer; empty when none
+ *     is configured or they were skipped (sampled out, too little budget left, over their CPU
+ *     share, no permit, executor refused: see {@link EngineEvent.ShadowsSkipped})
  */
 public record DecisionTrace(
     String traceId,

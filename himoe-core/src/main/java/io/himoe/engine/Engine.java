@@ -1,44 +1,27 @@
 package io.himoe.engine;
 
-import io.himoe.experts.ExpertId;
-import io.himoe.experts.ExpertOutcome;
-import io.himoe.experts.ExpertRef;
-import io.himoe.orchestrator.OrchestrationFeedback;
 import io.himoe.orchestrator.Orchestrator;
 import io.himoe.orchestrator.RouterRef;
-import io.himoe.orchestrator.ShadowJudge;
-import io.himoe.orchestrator.Stage;
-import io.himoe.router.GateScores;
-import io.himoe.router.RouteResult;
-import io.himoe.router.Router;
-import io.himoe.router.RouterFeedback;
-import io.himoe.shared.CancelToken;
+import io.himoe.router.RoutePlan;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
-import io.himoe.shared.TtlLruCache;
-import io.himoe.shared.Value;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
- * The single entry point (seed 001 §5): choose router, route (gate, policy, top-k within the
- * budget, parallel calls, aggregation), further stages, synthesis, answer with a decision trace.
- * After the answer, shadow routers run on their own executor when the remaining budget exceeds a
- * threshold; they never change or delay the answer. Decisions are kept in a bounded TTL/LRU store
- * so that feedback arriving later trains the routers that made them.
+ * The single entry point (seed 001 §5). {@link #ask} runs the request pipeline (choose router,
+ * route, further stages, synthesis), answers with a {@link DecisionTrace}, keeps the decision for
+ * later {@link #feedback} and hands the shadow routers to the shadow runner, which runs them after
+ * the answer when they pass its gates (sample rate, remaining budget, CPU share, permits); they
+ * never change or delay the answer. Observers get {@link EngineEvent}s.
  *
  * <p>Thread-safe; one engine serves any number of concurrent requests. Close it to stop its shadow
  * executor.
@@ -47,35 +30,39 @@ public final class Engine implements AutoCloseable {
 
   private final Orchestrator orchestrator;
   private final InstantSource clock;
-  private final Duration shadowMinRemaining;
-  private final ExecutorService shadowExecutor;
-  private final boolean ownsExecutor;
-  private final Semaphore shadowPermits;
-  private final TtlLruCache<String, Decision> decisions;
-  private final int maxStageRounds;
   private final Duration defaultBudget;
-  private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners listeners;
+  private final RequestPipeline pipeline;
+  private final ShadowRunner shadows;
+  private final DecisionStore decisions;
+  private final FeedbackTrainer trainer;
 
   private Engine(Builder b) {
     this.orchestrator = b.orchestrator;
     this.clock = b.clock;
-    this.shadowMinRemaining = b.shadowMinRemaining;
-    this.ownsExecutor = b.shadowExecutor == null;
-    this.shadowExecutor =
-        ownsExecutor
-            ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("himoe-shadow").factory())
-            : b.shadowExecutor;
-    this.shadowPermits = new Semaphore(b.maxConcurrentShadows);
-    this.decisions = new TtlLruCache<>(b.decisionCapacity, b.decisionTtl, b.clock);
-    this.maxStageRounds = b.maxStageRounds;
     this.defaultBudget = b.defaultBudget;
-    this.listeners.addAll(b.listeners);
+    RateLimitedLog log =
+        new RateLimitedLog(LoggerFactory.getLogger(Engine.class), b.clock, Duration.ofMinutes(1));
+    this.listeners = new Listeners(b.listeners, log);
+    this.pipeline = new RequestPipeline(b.orchestrator, b.maxStageRounds);
+    this.shadows =
+        new ShadowRunner(
+            b.orchestrator,
+            listeners,
+            log,
+            b.shadowSampleRate,
+            b.shadowMinRemaining,
+            new ShadowCpuBudget(b.shadowCpuShare, b.shadowCpuBurstNanos, b.processCpuNanos),
+            b.maxConcurrentShadows,
+            b.shadowExecutor);
+    this.decisions =
+        new DecisionStore(b.decisionCapacity, b.decisionMaxBytes, b.decisionTtl, b.clock);
+    this.trainer = new FeedbackTrainer(b.orchestrator, listeners);
   }
 
   /**
    * @param orchestrator the orchestrator
-   * @return a builder with sane defaults (shadows need 50 ms left, 10,000 decisions kept for one
-   *     hour, 2 s default budget)
+   * @return a builder with the defaults documented on each of its methods
    */
   public static Builder builder(Orchestrator orchestrator) {
     return new Builder(orchestrator);
@@ -89,10 +76,10 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * @param listener an observer
+   * @param listener an observer of every later event
    */
   public void addListener(EngineListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    listeners.add(listener);
   }
 
   /**
@@ -126,61 +113,37 @@ public final class Engine implements AutoCloseable {
     Objects.requireNonNull(ctx, "ctx");
     Instant started = clock.instant();
     long t0 = System.nanoTime();
+    RequestPipeline.Routed routed;
     try {
-      ctx.checkAlive("orchestrate");
-      RouterRef primary = orchestrator.chooseRouter(input, ctx);
-      List<RouteResult> results = new ArrayList<>(2);
-      List<Router> routers = new ArrayList<>(2);
-      List<String> labels = new ArrayList<>(2);
-      results.add(primary.router().route(input, ctx));
-      routers.add(primary.router());
-      labels.add("main");
-      for (int round = 0; round < maxStageRounds; round++) {
-        List<Stage> next = orchestrator.nextStages(input, List.copyOf(results), ctx);
-        if (next.isEmpty()) {
-          break;
-        }
-        for (Stage s : next) {
-          ctx.checkAlive(s.label());
-          // Only the first stage streams: later stages answer parts, not the whole.
-          results.add(s.router().router().route(s.input(), ctx.withoutTokens()));
-          routers.add(s.router().router());
-          labels.add(s.label());
-        }
-      }
-      ctx.cancel().throwIfCancelled("synthesize");
-      Value value = orchestrator.synthesize(input, List.copyOf(results), ctx.withoutTokens());
-      List<RouterRef> shadows = orchestrator.shadows(input, primary);
-      boolean runShadows = !shadows.isEmpty() && ctx.remaining().compareTo(shadowMinRemaining) > 0;
+      routed = pipeline.run(input, ctx);
+    } catch (MoeError e) {
+      listeners.emit(new EngineEvent.Failed(input, ctx.traceId(), e));
+      throw e;
+    }
+    ShadowRunner.Scheduled scheduled =
+        shadows.schedule(input, ctx, routed.primary(), routed.results().getFirst());
+    try {
       DecisionTrace trace =
-          new DecisionTrace(
+          Traces.decision(
               ctx.traceId(),
-              primary.id(),
+              routed,
               started,
               (System.nanoTime() - t0) / 1_000_000,
-              cost(results),
-              stageTraces(labels, results, routers),
-              runShadows ? shadows.stream().map(RouterRef::id).toList() : List.of());
-      decisions.put(ctx.traceId(), Decision.of(primary.id(), results, routers));
-      Answer answer = new Answer(value, trace);
-      for (EngineListener l : listeners) {
-        l.onAnswer(input, answer);
-      }
-      if (runShadows) {
-        scheduleShadows(input, ctx, primary, results.getFirst(), shadows);
-      }
+              scheduled.shadows());
+      decisions.put(
+          ctx.traceId(), Decision.of(routed.primary().id(), routed.results(), routed.routers()));
+      Answer answer = new Answer(routed.value(), trace);
+      listeners.emit(new EngineEvent.Answered(input, answer));
       return answer;
-    } catch (MoeError e) {
-      for (EngineListener l : listeners) {
-        l.onError(input, ctx.traceId(), e);
-      }
-      throw e;
+    } finally {
+      scheduled.start();
     }
   }
 
   /**
    * The decision alone: which router, its gate's scores and weights, whom it would call within the
-   * current budget, and which shadows would run. Calls no expert and reserves no budget.
+   * current budget, and which shadows would run (by sample and budget; CPU share and permits are
+   * known only when it runs). Calls no expert and reserves no budget.
    *
    * @param input the request
    * @param ctx its context
@@ -190,42 +153,12 @@ public final class Engine implements AutoCloseable {
     Objects.requireNonNull(input, "input");
     ctx.checkAlive("orchestrate");
     RouterRef primary = orchestrator.chooseRouter(input, ctx);
-    io.himoe.router.RoutePlan p = primary.router().preview(input, ctx);
-    List<ExpertTrace> experts = new ArrayList<>();
-    Map<ExpertId, Double> raw = p.scores().asMap();
-    for (GateScores.Score s : p.weights().scores()) {
-      ExpertRef ref = primary.router().experts().byId(s.id()).orElse(null);
-      if (ref == null) {
-        continue;
-      }
-      String status;
-      String detail = "";
-      if (p.picked().contains(ref)) {
-        status = "would-call";
-      } else if (p.dropped().containsKey(ref.id())) {
-        status = "would-drop";
-        detail = p.dropped().get(ref.id());
-      } else {
-        status = "not-picked";
-      }
-      experts.add(
-          new ExpertTrace(
-              ref.name(),
-              ref.id().toString(),
-              raw.getOrDefault(ref.id(), 0.0),
-              s.value(),
-              status,
-              0,
-              0,
-              0,
-              detail));
-    }
-    boolean shadowsRun = ctx.remaining().compareTo(shadowMinRemaining) > 0;
-    List<String> shadows =
-        shadowsRun
-            ? orchestrator.shadows(input, primary).stream().map(RouterRef::id).toList()
-            : List.of();
-    return new RoutePreview(primary.id(), experts, p.shrink(), shadows);
+    RoutePlan p = primary.router().preview(input, ctx);
+    return new RoutePreview(
+        primary.id(),
+        Traces.preview(primary.router(), p),
+        p.shrink(),
+        shadows.wouldRun(input, ctx, primary));
   }
 
   /**
@@ -241,57 +174,7 @@ public final class Engine implements AutoCloseable {
         decisions
             .get(feedback.traceId())
             .orElseThrow(() -> new MoeError.UnknownTrace(feedback.traceId()));
-    Optional<ExpertId> target = Optional.empty();
-    if (feedback.bestExpert().isPresent()) {
-      String name = feedback.bestExpert().get();
-      target =
-          Optional.of(
-              d.routers()
-                  .getFirst()
-                  .experts()
-                  .byName(name)
-                  .map(ExpertRef::id)
-                  .orElseThrow(
-                      () ->
-                          new MoeError.InvalidInput(
-                              "best_expert '"
-                                  + name
-                                  + "' is not an expert of router '"
-                                  + d.primaryRouter()
-                                  + "'")));
-    }
-    OptionalDouble reward = feedback.reward();
-    double taskLoss = reward.isPresent() ? 1 - reward.getAsDouble() : 0;
-    for (int i = 0; i < d.stages().size(); i++) {
-      Decision.Stage r = d.stages().get(i);
-      Router router = d.routers().get(i);
-      Map<ExpertId, Double> util = new HashMap<>();
-      for (ExpertRef ref : r.picked()) {
-        util.put(ref.id(), r.utilByName().getOrDefault(ref.name(), 0.0));
-      }
-      RouterFeedback rf =
-          new RouterFeedback(
-              feedback.traceId(),
-              r.input(),
-              r.weights(),
-              r.picked().stream().map(ExpertRef::id).toList(),
-              reward,
-              i == 0 ? target : Optional.empty(),
-              taskLoss,
-              util);
-      router.trainSignal(rf);
-      for (EngineListener l : listeners) {
-        l.onFeedback(router.id(), rf);
-      }
-    }
-    orchestrator.feedback(
-        new OrchestrationFeedback(
-            feedback.traceId(),
-            d.primaryRouter(),
-            List.of(),
-            Optional.empty(),
-            reward,
-            feedback.notes()));
+    trainer.train(feedback, d);
   }
 
   /**
@@ -302,190 +185,17 @@ public final class Engine implements AutoCloseable {
     return decisions.get(traceId).isPresent();
   }
 
-  private void scheduleShadows(
-      InputData input,
-      Context ctx,
-      RouterRef primary,
-      RouteResult primaryResult,
-      List<RouterRef> shadows) {
-    if (!shadowPermits.tryAcquire()) {
-      // Shadows are optional; under load they are skipped rather than queued behind answers.
-      return;
-    }
-    // Same deadline, trace and cost budget; a cancel of the request after its answer must not
-    // cut the comparison short, so the shadow gets its own token.
-    Context shadowCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
-    ShadowJudge judge = orchestrator.shadowJudge();
-    try {
-      shadowExecutor.execute(
-          () -> {
-            try {
-              runShadows(input, shadowCtx, primary, primaryResult, shadows, judge);
-            } finally {
-              shadowPermits.release();
-            }
-          });
-    } catch (RuntimeException rejected) {
-      shadowPermits.release();
-    }
+  DecisionStore decisions() {
+    return decisions;
   }
 
-  private void runShadows(
-      InputData input,
-      Context ctx,
-      RouterRef primary,
-      RouteResult primaryResult,
-      List<RouterRef> shadows,
-      ShadowJudge judge) {
-    List<String> compared = new ArrayList<>();
-    Optional<String> better = Optional.empty();
-    StringBuilder notes = new StringBuilder();
-    for (RouterRef s : shadows) {
-      long t0 = System.nanoTime();
-      ShadowReport report;
-      try {
-        RouteResult r = s.router().route(input, ctx);
-        boolean won = judge.shadowBetter(primaryResult, r);
-        compared.add(s.id());
-        if (won && better.isEmpty()) {
-          better = Optional.of(s.id());
-        }
-        report =
-            new ShadowReport(
-                ctx.traceId(),
-                primary.id(),
-                s.id(),
-                Optional.of(r.value().render()),
-                Optional.empty(),
-                won,
-                (System.nanoTime() - t0) / 1_000_000);
-      } catch (RuntimeException e) {
-        notes
-            .append("shadow ")
-            .append(s.id())
-            .append(" failed: ")
-            .append(e.getMessage())
-            .append("; ");
-        report =
-            new ShadowReport(
-                ctx.traceId(),
-                primary.id(),
-                s.id(),
-                Optional.empty(),
-                Optional.of(String.valueOf(e.getMessage())),
-                false,
-                (System.nanoTime() - t0) / 1_000_000);
-      }
-      for (EngineListener l : listeners) {
-        l.onShadow(report);
-      }
-    }
-    orchestrator.feedback(
-        new OrchestrationFeedback(
-            ctx.traceId(),
-            primary.id(),
-            compared,
-            better,
-            OptionalDouble.empty(),
-            notes.isEmpty() ? Optional.empty() : Optional.of(notes.toString())));
-  }
-
-  private static double cost(List<RouteResult> results) {
-    double c = 0;
-    for (RouteResult r : results) {
-      c += r.out().mix().costTotal();
-    }
-    return c;
-  }
-
-  private static List<StageTrace> stageTraces(
-      List<String> labels, List<RouteResult> results, List<Router> routers) {
-    List<StageTrace> out = new ArrayList<>(results.size());
-    for (int i = 0; i < results.size(); i++) {
-      RouteResult r = results.get(i);
-      Router router = routers.get(i);
-      out.add(
-          new StageTrace(
-              labels.get(i),
-              r.routerId(),
-              r.input().source().describe(),
-              router.config().aggregator().id(),
-              expertTraces(r, router),
-              r.shrink(),
-              r.value().render(),
-              r.out().mix()));
-    }
-    return out;
-  }
-
-  private static List<ExpertTrace> expertTraces(RouteResult r, Router router) {
-    Map<ExpertId, ExpertOutcome> byId = new HashMap<>();
-    for (ExpertOutcome o : r.outcomes()) {
-      byId.put(o.expert().id(), o);
-    }
-    List<ExpertTrace> called = new ArrayList<>(byId.size());
-    List<ExpertTrace> others = new ArrayList<>(DecisionTrace.MAX_UNPICKED);
-    for (GateScores.Score s : r.weights().scores()) {
-      ExpertOutcome o = byId.get(s.id());
-      double score = r.scores().valueOf(s.id());
-      if (o != null) {
-        called.add(trace(o, score, s.value()));
-      } else if (others.size() < DecisionTrace.MAX_UNPICKED) {
-        router
-            .experts()
-            .byId(s.id())
-            .ifPresent(
-                ref ->
-                    others.add(
-                        new ExpertTrace(
-                            ref.name(),
-                            ref.id().toString(),
-                            score,
-                            s.value(),
-                            "not-picked",
-                            0,
-                            0,
-                            0,
-                            "")));
-      } else if (called.size() == byId.size()) {
-        break;
-      }
-    }
-    called.addAll(others);
-    return called;
-  }
-
-  private static ExpertTrace trace(ExpertOutcome o, double score, double weight) {
-    String name = o.expert().name();
-    String id = o.expert().id().toString();
-    return switch (o) {
-      case ExpertOutcome.Answered a ->
-          new ExpertTrace(
-              name,
-              id,
-              score,
-              weight,
-              "answered",
-              a.latencyMs(),
-              a.out().aux().costUnits(),
-              a.out().aux().confidence(),
-              "");
-      case ExpertOutcome.Failed f ->
-          new ExpertTrace(
-              name, id, score, weight, "failed", f.latencyMs(), 0, 0, f.error().getMessage());
-      case ExpertOutcome.Dropped d ->
-          new ExpertTrace(name, id, score, weight, "dropped", d.latencyMs(), 0, 0, d.reason());
-      case ExpertOutcome.Skipped s ->
-          new ExpertTrace(name, id, score, weight, "skipped", 0, 0, 0, "cascade stopped earlier");
-    };
-  }
-
-  /** Stops the engine's own shadow executor (a supplied executor is left to its owner). */
+  /**
+   * Stops the engine's own shadow executor from taking new runs (a supplied executor is left to its
+   * owner); shadow runs in flight end by their request's deadline.
+   */
   @Override
   public void close() {
-    if (ownsExecutor) {
-      shadowExecutor.shutdownNow();
-    }
+    shadows.close();
   }
 
   /** Builds an {@link Engine}. */
@@ -493,9 +203,14 @@ public final class Engine implements AutoCloseable {
     private final Orchestrator orchestrator;
     private InstantSource clock = InstantSource.system();
     private Duration shadowMinRemaining = Duration.ofMillis(50);
+    private double shadowSampleRate = 1.0;
+    private double shadowCpuShare = Double.POSITIVE_INFINITY;
+    private long shadowCpuBurstNanos = 100_000_000L;
+    private LongSupplier processCpuNanos = ShadowCpuBudget.systemProcessCpu();
     private ExecutorService shadowExecutor;
     private int maxConcurrentShadows = 64;
     private int decisionCapacity = 10_000;
+    private long decisionMaxBytes = 64L << 20;
     private Duration decisionTtl = Duration.ofHours(1);
     private int maxStageRounds = 4;
     private Duration defaultBudget = Duration.ofSeconds(2);
@@ -506,7 +221,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param clock the clock for deadlines and decision expiry
+     * @param clock the clock for deadlines and decision expiry (default: the system's)
      * @return this
      */
     public Builder clock(InstantSource clock) {
@@ -515,7 +230,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param min shadows run only when more than this is left of the request's budget
+     * @param min shadows run only when more than this is left of the request's budget (default 50
+     *     ms)
      * @return this
      */
     public Builder shadowMinRemaining(Duration min) {
@@ -527,7 +243,43 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param executor where shadows run (the engine does not shut it down)
+     * @param rate the share of requests, in [0, 1], whose shadows run, chosen by a stable hash of
+     *     the trace id (default 1: every request's)
+     * @return this
+     */
+    public Builder shadowSampleRate(double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException("shadow sample rate must be in [0, 1], got " + rate);
+      }
+      this.shadowSampleRate = rate;
+      return this;
+    }
+
+    /**
+     * @param share the most CPU time shadows may use per unit of CPU time the rest of the process
+     *     uses, &gt; 0 (default: unbounded); for example 0.25 keeps shadows under a fifth of the
+     *     process's CPU
+     * @return this
+     */
+    public Builder shadowCpuShare(double share) {
+      if (!(share > 0)) {
+        throw new IllegalArgumentException("shadow CPU share must be > 0, got " + share);
+      }
+      this.shadowCpuShare = share;
+      return this;
+    }
+
+    // Tests drive the CPU share with their own process CPU clock and burst.
+    Builder shadowCpuClock(LongSupplier processCpuNanos, long burstNanos) {
+      this.processCpuNanos = Objects.requireNonNull(processCpuNanos, "processCpuNanos");
+      this.shadowCpuBurstNanos = burstNanos;
+      return this;
+    }
+
+    /**
+     * @param executor where shadows run (the engine does not shut it down); their CPU time is
+     *     measured only on platform threads, wall time stands in on virtual ones (default: the
+     *     engine's own pool of platform threads)
      * @return this
      */
     public Builder shadowExecutor(ExecutorService executor) {
@@ -536,7 +288,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param max shadow runs in flight at once; beyond, shadows are skipped
+     * @param max shadow runs in flight at once; beyond, shadows are skipped (default 64)
      * @return this
      */
     public Builder maxConcurrentShadows(int max) {
@@ -548,8 +300,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param capacity decisions kept for feedback (least recently used evicted first)
-     * @param ttl how long a decision is kept
+     * @param capacity decisions kept for feedback, least recently used evicted first (default
+     *     10,000)
+     * @param ttl how long a decision is kept (default one hour)
      * @return this
      */
     public Builder decisions(int capacity, Duration ttl) {
@@ -565,7 +318,20 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param rounds how many rounds of further stages an orchestrator may chain
+     * @param maxBytes the most heap the kept decisions may take, in bytes as estimated from their
+     *     inputs, packed vectors and weights (default 64 MiB); least recently used evicted first
+     * @return this
+     */
+    public Builder decisionMaxBytes(long maxBytes) {
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("decision max bytes must be > 0, got " + maxBytes);
+      }
+      this.decisionMaxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * @param rounds how many rounds of further stages an orchestrator may chain (default 4)
      * @return this
      */
     public Builder maxStageRounds(int rounds) {
@@ -577,7 +343,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * @param budget the budget of {@link #ask(String)}
+     * @param budget the budget of {@link #ask(String)} (default 2 s)
      * @return this
      */
     public Builder defaultBudget(Duration budget) {

@@ -1,6 +1,8 @@
 /**
- * The engine: the single entry point that runs the whole request path (choose router, stages,
- * synthesis, answer and decision trace), schedules shadows off the critical path and joins late
- * feedback to past decisions by trace id.
+ * The engine: the single entry point ({@link io.himoe.engine.Engine}) over four parts — the request
+ * pipeline (choose router, stages, synthesis), the trace builder (the {@link
+ * io.himoe.engine.DecisionTrace} a caller reads), the shadow runner (sampled, CPU-bounded shadow
+ * routers off the critical path, counting what it skips) and the decision store (what late feedback
+ * needs, bounded in bytes) — and the events it reports ({@link io.himoe.engine.EngineEvent}).
  */
 package io.himoe.engine;

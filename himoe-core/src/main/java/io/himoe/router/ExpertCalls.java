@@ -7,6 +7,7 @@ import io.himoe.experts.ExpertStats;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
+import io.himoe.shared.CpuMeter;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waits until all have answered, the deadline passes or the request is cancelled. Calls still
  * running then are interrupted, their token is cancelled, and they are reported as dropped; a
  * result that arrives afterwards is discarded. A request that streams ({@link Context#streaming})
- * and calls a single {@link StreamingExpert} gets its tokens as they come.
+ * and calls a single {@link StreamingExpert} gets its tokens as they come. Work measured by a
+ * {@link CpuMeter} (shadow routers) calls on platform threads instead, whose CPU time it counts.
  */
 final class ExpertCalls {
 
@@ -166,6 +168,8 @@ final class ExpertCalls {
                 done.countDown();
               }
             });
+    // Under a CPU meter (shadow routers), calls run on platform threads that count their CPU time.
+    CpuMeter meter = CpuMeter.current();
     try {
       for (int i = 0; i < n; i++) {
         // The expert's own context does not stream: only this call forwards tokens, and only
@@ -173,7 +177,7 @@ final class ExpertCalls {
         Context callCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
         Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done, streamTo);
         c.stats.enter();
-        c.thread = THREADS.unstarted(c);
+        c.thread = meter == null ? THREADS.unstarted(c) : meter.unstartedCallThread(c);
         calls.add(c);
       }
       for (Call c : calls) {

@@ -56,7 +56,7 @@ class EngineTest {
       assertThat(a.traceId()).isEqualTo("t-5000");
       StageTrace st = a.trace().stages().getFirst();
       assertThat(st.experts()).extracting(ExpertTrace::name).containsExactly("math", "other");
-      assertThat(st.experts()).extracting(ExpertTrace::status).containsOnly("answered");
+      assertThat(st.experts()).extracting(ExpertTrace::status).containsOnly(ExpertStatus.ANSWERED);
       assertThat(st.mix().topK()).isEqualTo(2);
       assertThat(st.mix().utilByExpert()).containsOnlyKeys("math", "other");
       assertThat(st.mix().entropy()).isPositive();
@@ -77,7 +77,7 @@ class EngineTest {
           .singleElement()
           .satisfies(
               t -> {
-                assertThat(t.status()).isEqualTo("failed");
+                assertThat(t.status()).isEqualTo(ExpertStatus.FAILED);
                 assertThat(t.detail()).contains("bad").contains("boom from bad");
               });
     }
@@ -102,7 +102,7 @@ class EngineTest {
       assertThat(a.trace().stages().getFirst().experts())
           .filteredOn(t -> t.name().equals("slow"))
           .extracting(ExpertTrace::status)
-          .containsExactly("dropped");
+          .containsExactly(ExpertStatus.DROPPED);
       // The dropped call really stops: it was interrupted, and no call is left in flight.
       waitUntil(() -> hang.running.get() == 0);
       assertThat(hang.interrupted.get()).isEqualTo(1);
@@ -308,9 +308,8 @@ class EngineTest {
         Engine.builder(orch)
             .shadowMinRemaining(Duration.ofMillis(100))
             .listener(
-                new EngineListener() {
-                  @Override
-                  public void onShadow(ShadowReport r) {
+                event -> {
+                  if (event instanceof EngineEvent.ShadowRan(ShadowReport r)) {
                     reports.add(r);
                     reported.countDown();
                   }
@@ -389,7 +388,7 @@ class EngineTest {
       assertThat(p.routerId()).isEqualTo("main");
       assertThat(p.experts())
           .extracting(ExpertTrace::status)
-          .containsExactly("would-call", "not-picked");
+          .containsExactly(ExpertStatus.WOULD_CALL, ExpertStatus.NOT_PICKED);
       assertThat(a.calls.get()).isZero();
     }
   }

@@ -1,11 +1,11 @@
 package io.himoe.learning.metrics;
 
 import io.himoe.engine.Answer;
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.himoe.router.RouterFeedback;
-import io.himoe.shared.InputData;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,7 +68,17 @@ public final class GuardrailMonitor implements EngineListener {
   }
 
   @Override
-  public synchronized void onAnswer(InputData input, Answer answer) {
+  public void on(EngineEvent event) {
+    switch (event) {
+      case EngineEvent.Answered a -> answered(a.answer());
+      case EngineEvent.FeedbackApplied f -> feedback(f.feedback());
+      case EngineEvent.Failed f -> {}
+      case EngineEvent.ShadowRan s -> {}
+      case EngineEvent.ShadowsSkipped s -> {}
+    }
+  }
+
+  private synchronized void answered(Answer answer) {
     requests++;
     boolean contradiction = false;
     double confidence = 0;
@@ -107,8 +117,7 @@ public final class GuardrailMonitor implements EngineListener {
     inWindow = 0;
   }
 
-  @Override
-  public synchronized void onFeedback(String routerId, RouterFeedback feedback) {
+  private synchronized void feedback(RouterFeedback feedback) {
     if (feedback.reward().isEmpty()) {
       return;
     }

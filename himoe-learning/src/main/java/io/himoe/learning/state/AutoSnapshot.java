@@ -1,8 +1,8 @@
 package io.himoe.learning.state;
 
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
 import io.himoe.router.Router;
-import io.himoe.router.RouterFeedback;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.Objects;
@@ -61,8 +61,8 @@ public final class AutoSnapshot implements EngineListener {
   }
 
   @Override
-  public void onFeedback(String routerId, RouterFeedback feedback) {
-    if (feedbacks.incrementAndGet() % every == 0) {
+  public void on(EngineEvent event) {
+    if (event instanceof EngineEvent.FeedbackApplied && feedbacks.incrementAndGet() % every == 0) {
       request();
     }
   }

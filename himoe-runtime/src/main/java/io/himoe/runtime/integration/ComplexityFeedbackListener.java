@@ -1,6 +1,7 @@
 package io.himoe.runtime.integration;
 
 import io.himoe.engine.Answer;
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
 import io.himoe.router.RouterFeedback;
 import io.himoe.runtime.complexity.ComplexityExample;
@@ -66,15 +67,24 @@ public final class ComplexityFeedbackListener implements EngineListener {
   }
 
   @Override
-  public void onAnswer(InputData input, Answer answer) {
+  public void on(EngineEvent event) {
+    switch (event) {
+      case EngineEvent.Answered a -> answered(a.input(), a.answer());
+      case EngineEvent.FeedbackApplied f -> feedback(f.feedback());
+      case EngineEvent.Failed f -> {}
+      case EngineEvent.ShadowRan s -> {}
+      case EngineEvent.ShadowsSkipped s -> {}
+    }
+  }
+
+  private void answered(InputData input, Answer answer) {
     String prompt = input.toText();
     if (!prompt.isBlank()) {
       pending.put(answer.traceId(), new Pending(prompt, learned.assess(prompt).level()));
     }
   }
 
-  @Override
-  public void onFeedback(String routerId, RouterFeedback feedback) {
+  private void feedback(RouterFeedback feedback) {
     if (feedback.reward().isEmpty()) {
       return;
     }

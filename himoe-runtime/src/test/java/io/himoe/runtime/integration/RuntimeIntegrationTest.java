@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.himoe.engine.Answer;
 import io.himoe.engine.Engine;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.ExpertRegistry;
@@ -78,7 +79,7 @@ class RuntimeIntegrationTest {
   private static long called(Answer a) {
     return a.trace().stages().getFirst().experts().stream()
         .map(ExpertTrace::status)
-        .filter(s -> s.equals("answered"))
+        .filter(s -> s == ExpertStatus.ANSWERED)
         .count();
   }
 

@@ -134,6 +134,8 @@ public final class Assembly implements AutoCloseable {
             .clock(clock)
             .defaultBudget(Duration.ofMillis(config.budgets().deadlineMs()))
             .shadowMinRemaining(Duration.ofMillis(config.shadows().minRemainingMs()))
+            .shadowSampleRate(config.shadows().sampleRate())
+            .shadowCpuShare(config.shadows().maxCpuShare())
             .decisions(config.server().traceCapacity(), Duration.ofHours(1));
     // Learned state is also saved while serving (every 50 feedbacks, off the feedback path), so a
     // crash loses at most the last few updates; close() saves the rest.

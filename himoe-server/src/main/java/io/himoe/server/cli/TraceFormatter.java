@@ -1,6 +1,7 @@
 package io.himoe.server.cli;
 
 import io.himoe.engine.DecisionTrace;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.RoutePreview;
 import io.himoe.engine.StageTrace;
@@ -67,7 +68,8 @@ public final class TraceFormatter {
                 "%-18s %7s %7s  %-11s %8s %9s %5s%n",
                 "expert", "score", "weight", "status", "latency", "cost", "conf"));
     for (ExpertTrace e : experts) {
-      boolean called = !e.status().equals("not-picked") && !e.status().startsWith("would");
+      // Skipped experts were picked: their (zero) latency and cost are shown too.
+      boolean called = e.status().called() || e.status() == ExpertStatus.SKIPPED;
       sb.append(indent)
           .append(
               f(
@@ -78,7 +80,7 @@ public final class TraceFormatter {
                   e.status(),
                   called ? e.latencyMs() + " ms" : "",
                   called ? f("%.4f", e.costUnits()) : "",
-                  e.status().equals("answered") ? f("%.2f", e.confidence()) : ""));
+                  e.status() == ExpertStatus.ANSWERED ? f("%.2f", e.confidence()) : ""));
       if (!e.detail().isEmpty()) {
         sb.append("  (").append(shorten(e.detail(), 80)).append(')');
       }

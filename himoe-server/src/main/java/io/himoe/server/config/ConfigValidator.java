@@ -249,6 +249,12 @@ final class ConfigValidator {
         "a time in ms >= 0",
         s.minRemainingMs());
     check(nonNegative(s.margin()), "shadows.margin", "a margin >= 0", s.margin());
+    check(
+        s.sampleRate() >= 0 && s.sampleRate() <= 1,
+        "shadows.sample_rate",
+        "a rate in [0, 1]",
+        s.sampleRate());
+    check(positive(s.maxCpuShare()), "shadows.max_cpu_share", "a share > 0", s.maxCpuShare());
   }
 
   private void learning(HimoeConfig.Learning l) {

@@ -48,7 +48,7 @@ public record HimoeConfig(
     experts = experts == null ? List.of() : List.copyOf(experts);
     routers = routers == null ? List.of() : List.copyOf(routers);
     orchestrator = orchestrator == null ? new Orchestrator(null, null, null) : orchestrator;
-    shadows = shadows == null ? new Shadows(null, null, null) : shadows;
+    shadows = shadows == null ? new Shadows(null, null, null, null, null) : shadows;
     learning = learning == null ? new Learning(null, null, null, null, null) : learning;
     management = management == null ? new Management(null, null, null, null) : management;
     telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
@@ -346,13 +346,24 @@ public record HimoeConfig(
    * @param routers routers run after each answer, off the critical path
    * @param minRemainingMs shadows run only when more than this is left of the budget, default 50
    * @param margin how much better a shadow must score to count as a win, default 0.05
+   * @param sampleRate share of requests, in [0, 1], whose shadows run (chosen by trace id), default
+   *     0.1
+   * @param maxCpuShare the most CPU time shadows may use per unit of CPU time the rest of the
+   *     server uses, &gt; 0, default 0.25
    */
-  public record Shadows(List<String> routers, Long minRemainingMs, Double margin) {
+  public record Shadows(
+      List<String> routers,
+      Long minRemainingMs,
+      Double margin,
+      Double sampleRate,
+      Double maxCpuShare) {
     /** Applies defaults. */
     public Shadows {
       routers = routers == null ? List.of() : List.copyOf(routers);
       minRemainingMs = minRemainingMs == null ? 50L : minRemainingMs;
       margin = margin == null ? 0.05 : margin;
+      sampleRate = sampleRate == null ? 0.1 : sampleRate;
+      maxCpuShare = maxCpuShare == null ? 0.25 : maxCpuShare;
     }
   }
 

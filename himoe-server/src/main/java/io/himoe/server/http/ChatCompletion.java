@@ -2,6 +2,7 @@ package io.himoe.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.himoe.engine.Answer;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ record ChatCompletion(
       List<String> answered = new ArrayList<>();
       for (StageTrace s : a.trace().stages()) {
         for (ExpertTrace e : s.experts()) {
-          if (e.status().equals("answered")) {
+          if (e.status() == ExpertStatus.ANSWERED) {
             answered.add(e.name());
           }
         }

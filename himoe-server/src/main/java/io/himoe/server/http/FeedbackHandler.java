@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.store.FeedbackIntake;
@@ -117,7 +118,7 @@ final class FeedbackHandler {
                                 t.routerId(),
                                 e.input(),
                                 t.stages().getFirst().experts().stream()
-                                    .filter(x -> !x.status().equals("not-picked"))
+                                    .filter(x -> x.status() != ExpertStatus.NOT_PICKED)
                                     .map(ExpertTrace::name)
                                     .toList())));
   }

@@ -2,6 +2,7 @@ package io.himoe.server.http;
 
 import io.himoe.engine.Answer;
 import io.himoe.engine.DecisionTrace;
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
 import io.himoe.engine.ShadowReport;
 import io.himoe.shared.InputData;
@@ -44,7 +45,17 @@ final class TraceLog implements EngineListener {
   }
 
   @Override
-  public void onAnswer(InputData input, Answer answer) {
+  public void on(EngineEvent event) {
+    switch (event) {
+      case EngineEvent.Answered a -> answered(a.input(), a.answer());
+      case EngineEvent.Failed f -> failed(f.input(), f.traceId(), f.error());
+      case EngineEvent.ShadowRan s -> shadowRan(s.report());
+      case EngineEvent.ShadowsSkipped s -> {}
+      case EngineEvent.FeedbackApplied f -> {}
+    }
+  }
+
+  private void answered(InputData input, Answer answer) {
     entries.put(
         answer.traceId(),
         new Entry(
@@ -56,8 +67,7 @@ final class TraceLog implements EngineListener {
             new CopyOnWriteArrayList<>()));
   }
 
-  @Override
-  public void onError(InputData input, String traceId, MoeError error) {
+  private void failed(InputData input, String traceId, MoeError error) {
     entries.put(
         traceId,
         new Entry(
@@ -69,8 +79,7 @@ final class TraceLog implements EngineListener {
             new CopyOnWriteArrayList<>()));
   }
 
-  @Override
-  public void onShadow(ShadowReport report) {
+  private void shadowRan(ShadowReport report) {
     entries.get(report.traceId()).ifPresent(e -> e.shadows().add(report));
   }
 

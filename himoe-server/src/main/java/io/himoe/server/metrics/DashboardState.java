@@ -1,7 +1,9 @@
 package io.himoe.server.metrics;
 
 import io.himoe.engine.Answer;
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.himoe.shared.InputData;
@@ -136,7 +138,17 @@ public final class DashboardState implements EngineListener {
   }
 
   @Override
-  public void onAnswer(InputData input, Answer answer) {
+  public void on(EngineEvent event) {
+    switch (event) {
+      case EngineEvent.Answered a -> answered(a.input(), a.answer());
+      case EngineEvent.Failed f -> failed(f.input(), f.traceId(), f.error());
+      case EngineEvent.ShadowRan s -> {}
+      case EngineEvent.ShadowsSkipped s -> {}
+      case EngineEvent.FeedbackApplied f -> {}
+    }
+  }
+
+  private void answered(InputData input, Answer answer) {
     var t = answer.trace();
     long now = clock.millis();
     StageTrace main = t.stages().getFirst();
@@ -162,14 +174,14 @@ public final class DashboardState implements EngineListener {
       timeUsed += deadlineMs > 0 ? (double) t.latencyMs() / deadlineMs : 0;
       for (StageTrace s : t.stages()) {
         for (ExpertTrace e : s.experts()) {
-          if (!e.status().equals("not-picked") && !e.status().equals("skipped")) {
+          if (e.status().called()) {
             push(
                 window,
                 new Call(
                     e.name(),
                     e.latencyMs(),
                     s.mix().utilByExpert().getOrDefault(e.name(), 0.0),
-                    !e.status().equals("answered")),
+                    e.status() != ExpertStatus.ANSWERED),
                 WINDOW,
                 false);
           }
@@ -185,8 +197,7 @@ public final class DashboardState implements EngineListener {
     }
   }
 
-  @Override
-  public void onError(InputData input, String traceId, MoeError error) {
+  private void failed(InputData input, String traceId, MoeError error) {
     Decision d =
         new Decision(
             traceId,

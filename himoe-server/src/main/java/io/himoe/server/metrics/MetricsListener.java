@@ -1,12 +1,12 @@
 package io.himoe.server.metrics;
 
 import io.himoe.engine.Answer;
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.ShadowReport;
 import io.himoe.engine.StageTrace;
-import io.himoe.router.RouterFeedback;
-import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -56,7 +56,17 @@ public final class MetricsListener implements EngineListener {
   }
 
   @Override
-  public void onAnswer(InputData input, Answer answer) {
+  public void on(EngineEvent event) {
+    switch (event) {
+      case EngineEvent.Answered a -> answered(a.answer());
+      case EngineEvent.Failed f -> failed(f.error());
+      case EngineEvent.ShadowRan s -> shadowRan(s.report());
+      case EngineEvent.ShadowsSkipped s -> shadowsSkipped(s);
+      case EngineEvent.FeedbackApplied f -> feedback(f.routerId());
+    }
+  }
+
+  private void answered(Answer answer) {
     var trace = answer.trace();
     requests.incrementAndGet();
     Counter.builder("himoe.requests")
@@ -99,15 +109,15 @@ public final class MetricsListener implements EngineListener {
   }
 
   private void expert(ExpertTrace e) {
-    if (e.status().equals("not-picked")) {
+    if (e.status() == ExpertStatus.NOT_PICKED) {
       return;
     }
     Counter.builder("himoe.expert.calls")
         .tag("expert", e.name())
-        .tag("status", e.status())
+        .tag("status", e.status().label())
         .register(registry)
         .increment();
-    if (e.status().equals("skipped")) {
+    if (!e.status().called()) {
       return;
     }
     calls.computeIfAbsent(e.name(), k -> new AtomicLong()).incrementAndGet();
@@ -116,10 +126,18 @@ public final class MetricsListener implements EngineListener {
         .publishPercentileHistogram()
         .register(registry)
         .record(Duration.ofMillis(e.latencyMs()));
-    if (e.status().equals("dropped")) {
-      Counter.builder("himoe.expert.drops").tag("expert", e.name()).register(registry).increment();
-    } else if (e.status().equals("failed")) {
-      Counter.builder("himoe.expert.errors").tag("expert", e.name()).register(registry).increment();
+    switch (e.status()) {
+      case DROPPED ->
+          Counter.builder("himoe.expert.drops")
+              .tag("expert", e.name())
+              .register(registry)
+              .increment();
+      case FAILED ->
+          Counter.builder("himoe.expert.errors")
+              .tag("expert", e.name())
+              .register(registry)
+              .increment();
+      default -> {}
     }
   }
 
@@ -141,8 +159,7 @@ public final class MetricsListener implements EngineListener {
     return r == 0 ? 0 : a.sum() / r;
   }
 
-  @Override
-  public void onError(InputData input, String traceId, MoeError error) {
+  private void failed(MoeError error) {
     Counter.builder("himoe.requests")
         .tag("router", "none")
         .tag("outcome", error.code())
@@ -150,8 +167,15 @@ public final class MetricsListener implements EngineListener {
         .increment();
   }
 
-  @Override
-  public void onShadow(ShadowReport report) {
+  private void shadowsSkipped(EngineEvent.ShadowsSkipped s) {
+    Counter.builder("himoe.shadow.skipped")
+        .description("requests whose shadows did not run, by reason")
+        .tag("reason", s.reason().label())
+        .register(registry)
+        .increment();
+  }
+
+  private void shadowRan(ShadowReport report) {
     String id = report.shadowRouter();
     long[] rec =
         shadows.computeIfAbsent(
@@ -185,8 +209,7 @@ public final class MetricsListener implements EngineListener {
     }
   }
 
-  @Override
-  public void onFeedback(String routerId, RouterFeedback feedback) {
+  private void feedback(String routerId) {
     Counter.builder("himoe.feedback").tag("router", routerId).register(registry).increment();
   }
 

@@ -1,7 +1,9 @@
 package io.himoe.server.store;
 
 import io.himoe.engine.Answer;
+import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.Feedback;
 import io.himoe.learning.router.ReplayEvent;
@@ -395,7 +397,13 @@ public final class SharedLearning implements FeedbackIntake, AutoCloseable {
   /** Records each answered decision in the shared table, for feedback arriving elsewhere. */
   private final class DecisionSharing implements EngineListener {
     @Override
-    public void onAnswer(InputData input, Answer answer) {
+    public void on(EngineEvent event) {
+      if (event instanceof EngineEvent.Answered(InputData input, Answer answer)) {
+        answered(input, answer);
+      }
+    }
+
+    private void answered(InputData input, Answer answer) {
       if (answer.trace().stages().isEmpty()) {
         return;
       }
@@ -407,7 +415,7 @@ public final class SharedLearning implements FeedbackIntake, AutoCloseable {
                   answer.trace().routerId(),
                   input.asText().orElse(input.toText()),
                   answer.trace().stages().getFirst().experts().stream()
-                      .filter(x -> !x.status().equals("not-picked"))
+                      .filter(x -> x.status() != ExpertStatus.NOT_PICKED)
                       .map(ExpertTrace::name)
                       .toList()));
     }

@@ -1,6 +1,7 @@
 package io.himoe.server.telemetry;
 
 import io.himoe.engine.DecisionTrace;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.opentelemetry.api.common.AttributeKey;
@@ -141,7 +142,7 @@ public final class Tracing implements AutoCloseable {
     Instant start = t.startedAt();
     for (StageTrace s : t.stages()) {
       for (ExpertTrace e : s.experts()) {
-        if (e.status().equals("not-picked") || e.status().equals("skipped")) {
+        if (!e.status().called()) {
           continue;
         }
         Span span =
@@ -150,12 +151,12 @@ public final class Tracing implements AutoCloseable {
                 .setParent(Context.current().with(parent))
                 .setStartTimestamp(start.toEpochMilli(), TimeUnit.MILLISECONDS)
                 .setAttribute(EXPERT, e.name())
-                .setAttribute(STATUS, e.status())
+                .setAttribute(STATUS, e.status().label())
                 .setAttribute(STAGE, s.label())
                 .setAttribute(ROUTER, s.routerId())
                 .setAttribute(COST, e.costUnits())
                 .startSpan();
-        if (!e.status().equals("answered")) {
+        if (e.status() != ExpertStatus.ANSWERED) {
           span.setStatus(StatusCode.ERROR, e.detail());
         }
         span.end(start.toEpochMilli() + e.latencyMs(), TimeUnit.MILLISECONDS);

@@ -31,7 +31,7 @@ class LearnedRoutersTest {
 
   static String firstExpert(Answer a) {
     return a.trace().stages().getFirst().experts().stream()
-        .filter(e -> e.status().equals("answered"))
+        .filter(e -> e.status() == io.himoe.engine.ExpertStatus.ANSWERED)
         .map(ExpertTrace::name)
         .findFirst()
         .orElseThrow();

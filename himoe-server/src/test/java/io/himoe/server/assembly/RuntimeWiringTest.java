@@ -53,7 +53,7 @@ class RuntimeWiringTest {
 
   private static long answered(Answer a) {
     return a.trace().stages().getFirst().experts().stream()
-        .filter(e -> e.status().equals("answered"))
+        .filter(e -> e.status() == io.himoe.engine.ExpertStatus.ANSWERED)
         .count();
   }
 

@@ -82,6 +82,8 @@ class ConfigLoaderTest {
             experts: [planning, ghost]
         shadows:
           routers: [nowhere]
+          sample_rate: 1.5
+          max_cpu_share: 0
         """;
     assertThatThrownBy(() -> loader.parse(yaml, "t"))
         .isInstanceOf(ConfigException.class)
@@ -94,7 +96,9 @@ class ConfigLoaderTest {
                     .anyMatch(p -> p.startsWith("routers[0].top_k: expected a count >= 1"))
                     .anyMatch(p -> p.startsWith("routers[0].epsilon: expected a value in [0, 1]"))
                     .anyMatch(p -> p.startsWith("routers[0].experts[1]: expected one of"))
-                    .anyMatch(p -> p.startsWith("shadows.routers[0]: expected one of")));
+                    .anyMatch(p -> p.startsWith("shadows.routers[0]: expected one of"))
+                    .anyMatch(p -> p.startsWith("shadows.sample_rate: expected a rate in [0, 1]"))
+                    .anyMatch(p -> p.startsWith("shadows.max_cpu_share: expected a share > 0")));
   }
 
   @Test

@@ -62,6 +62,7 @@ class HttpApiTest {
       shadows:
         routers: [wide]
         min_remaining_ms: 1
+        sample_rate: 1
       """;
 
   @TempDir static Path dir;

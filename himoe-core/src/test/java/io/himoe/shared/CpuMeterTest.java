@@ -1,0 +1,65 @@
+package io.himoe.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.himoe.experts.Expert;
+import io.himoe.experts.ExpertOut;
+import io.himoe.experts.ExpertRegistry;
+import io.himoe.router.KeywordRouter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Work measured by a meter has its expert calls on platform threads, whose CPU time it counts. */
+class CpuMeterTest {
+
+  /** Burns 30 ms of its own thread's CPU time (or answers at once when that cannot be read). */
+  static final class Burner implements Expert {
+    final AtomicBoolean ranOnVirtualThread = new AtomicBoolean();
+
+    @Override
+    public String name() {
+      return "burner";
+    }
+
+    @Override
+    public ExpertOut infer(InputData input, Context ctx) {
+      ranOnVirtualThread.set(Thread.currentThread().isVirtual());
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+      if (!Thread.currentThread().isVirtual()) {
+        long end = mx.getCurrentThreadCpuTime() + 30_000_000L;
+        double x = 0;
+        while (mx.getCurrentThreadCpuTime() < end) {
+          x += Math.sqrt(x + 1);
+        }
+      }
+      return ExpertOut.of(Value.text("burnt"), 0, 0.9);
+    }
+  }
+
+  @Test
+  void expertCallsUnderAMeterRunOnPlatformThreadsAndAreCounted() {
+    Burner burner = new Burner();
+    KeywordRouter router = KeywordRouter.builder("r", ExpertRegistry.of(burner)).build();
+    CpuMeter meter = new CpuMeter();
+    assertThat(CpuMeter.current()).isNull();
+    String answer =
+        meter.measure(
+            () -> {
+              assertThat(CpuMeter.current()).isSameAs(meter);
+              return router
+                  .route(InputData.text("burn"), Context.of(Duration.ofSeconds(30)))
+                  .value()
+                  .render();
+            });
+    assertThat(answer).isEqualTo("burnt");
+    assertThat(burner.ranOnVirtualThread).isFalse();
+    assertThat(meter.nanos()).isGreaterThanOrEqualTo(30_000_000L);
+
+    // Unmetered (the request path), the call runs on a virtual thread as before.
+    router.route(InputData.text("burn"), Context.of(Duration.ofSeconds(30)));
+    assertThat(burner.ranOnVirtualThread).isTrue();
+  }
+}
