@@ -53,8 +53,8 @@ public final class SharedLearning implements FeedbackIntake, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedLearning.class);
   private static final int BATCH = 500;
-  private static final int DECISION_LOOKUPS = 4;
-  private static final long DECISION_RETRY_MS = 25;
+  private static final int DECISION_LOOKUPS = 20;
+  private static final long DECISION_RETRY_MS = 5;
 
   private final Assembly assembly;
   private final SharedStore store;
