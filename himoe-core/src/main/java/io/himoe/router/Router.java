@@ -64,6 +64,17 @@ public interface Router {
   default void onRouted(List<ExpertRef> called) {}
 
   /**
+   * The version of the learned state that makes this router's decisions, for decision traces
+   * ("which gate decided"); it changes whenever the state learns. Empty for routers that do not
+   * learn. Decorators forward it.
+   *
+   * @return the version, or empty
+   */
+  default java.util.Optional<String> gateVersion() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Maps the first {@code k} entries of sorted weights to registered experts (no budget check;
    * {@link #route} shrinks for the budget).
    *

@@ -42,6 +42,19 @@ public interface Bandit {
   BanditState state();
 
   /**
+   * The same bandit over a changed set of arms: arm {@code k} of the result is arm {@code keep[k]}
+   * of this one (its statistics move with it), and {@code added} fresh arms follow, never played
+   * (UCB1 plays them first, Thompson sampling draws them from the wide prior, LinUCB starts them
+   * with an identity design matrix: all three explore them).
+   *
+   * @param keep the arms kept, in their new order (distinct)
+   * @param added arms appended, &gt;= 0
+   * @return the new bandit (this one is left as it was)
+   * @throws IllegalArgumentException if no arm would remain or an index is out of range
+   */
+  Bandit reshaped(int[] keep, int added);
+
+  /**
    * UCB1 (Auer et al., 2002): {@code mean + c·√(2 ln N / n)}; an arm never played scores highest.
    *
    * @param arms number of arms, &gt;= 1

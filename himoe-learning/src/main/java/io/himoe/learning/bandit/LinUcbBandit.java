@@ -159,6 +159,19 @@ final class LinUcbBandit implements Bandit {
   }
 
   @Override
+  public synchronized Bandit reshaped(int[] keep, int added) {
+    LinUcbBandit l = new LinUcbBandit(Arms.count(keep, added, counts.length), dim, alpha);
+    for (int k = 0; k < keep.length; k++) {
+      l.aInv[k] = aInv[keep[k]].clone();
+      l.b[k] = b[keep[k]].clone();
+      l.counts[k] = counts[keep[k]];
+      l.sums[k] = sums[keep[k]];
+      l.squares[k] = squares[keep[k]];
+    }
+    return l;
+  }
+
+  @Override
   public String toString() {
     return "linucb[arms=" + counts.length + ", dim=" + dim + "]";
   }

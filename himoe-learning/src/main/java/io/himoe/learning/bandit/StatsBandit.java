@@ -120,6 +120,18 @@ final class StatsBandit implements Bandit {
   }
 
   @Override
+  public synchronized Bandit reshaped(int[] keep, int added) {
+    StatsBandit b = new StatsBandit(kind, Arms.count(keep, added, counts.length), param, seed);
+    for (int k = 0; k < keep.length; k++) {
+      b.counts[k] = counts[keep[k]];
+      b.sums[k] = sums[keep[k]];
+      b.squares[k] = squares[keep[k]];
+    }
+    b.rnd = rnd.split();
+    return b;
+  }
+
+  @Override
   public String toString() {
     return kind + "[arms=" + counts.length + "]";
   }

@@ -270,6 +270,94 @@ public final class Mlp {
   }
 
   /**
+   * The same network with its outputs re-laid out: output {@code k} of the result is output {@code
+   * keep[k]} of this one for {@code k < keep.length}, and the {@code added} outputs after them
+   * start with zero weights and bias (logit 0 until warm-started). The input and hidden layers are
+   * kept.
+   *
+   * @param keep the outputs kept, in their new order (distinct, each in [0, outputs))
+   * @param added outputs appended, &gt;= 0
+   * @return the new network
+   * @throws IllegalArgumentException if no output would remain or an index is out of range
+   */
+  public Mlp withOutputs(int[] keep, int added) {
+    return new Mlp(inputs, hidden, keep.length + added, remapOutputs(params, keep, added));
+  }
+
+  /**
+   * Re-lays out any per-parameter array (the parameters themselves, an optimiser's moments) as
+   * {@link #withOutputs} does: the values of kept outputs move with them, new outputs get zeros.
+   *
+   * @param perParam one value per parameter of this network
+   * @param keep the outputs kept, in their new order
+   * @param added outputs appended, &gt;= 0
+   * @return the array for the new shape
+   */
+  public double[] remapOutputs(double[] perParam, int[] keep, int added) {
+    if (perParam.length != params.length) {
+      throw new IllegalArgumentException(
+          "expected " + params.length + " values, got " + perParam.length);
+    }
+    int n = keep.length + added;
+    if (added < 0 || n < 1) {
+      throw new IllegalArgumentException("a network needs at least one output, got " + n);
+    }
+    java.util.BitSet seen = new java.util.BitSet(outputs);
+    for (int k : keep) {
+      java.util.Objects.checkIndex(k, outputs);
+      if (seen.get(k)) {
+        throw new IllegalArgumentException("output " + k + " kept twice");
+      }
+      seen.set(k);
+    }
+    double[] out = new double[size(inputs, hidden, n)];
+    if (hidden == 0) {
+      for (int i = 0; i < inputs; i++) {
+        for (int k = 0; k < keep.length; k++) {
+          out[i * n + k] = perParam[i * outputs + keep[k]];
+        }
+      }
+      for (int k = 0; k < keep.length; k++) {
+        out[inputs * n + k] = perParam[inputs * outputs + keep[k]];
+      }
+      return out;
+    }
+    int w2 = inputs * hidden + hidden;
+    System.arraycopy(perParam, 0, out, 0, w2);
+    for (int k = 0; k < keep.length; k++) {
+      System.arraycopy(perParam, w2 + keep[k] * hidden, out, w2 + k * hidden, hidden);
+      out[w2 + hidden * n + k] = perParam[w2 + hidden * outputs + keep[k]];
+    }
+    return out;
+  }
+
+  /**
+   * Marks the parameters that feed one output: its column of the linear layer and its bias, or its
+   * row of the output layer and its bias in a hidden network. A warm start trains only these.
+   *
+   * @param output an output index
+   * @param includeBias whether the output's bias is included
+   * @return one flag per parameter
+   */
+  public boolean[] outputParameters(int output, boolean includeBias) {
+    java.util.Objects.checkIndex(output, outputs);
+    boolean[] mask = new boolean[params.length];
+    if (hidden == 0) {
+      for (int i = 0; i < inputs; i++) {
+        mask[i * outputs + output] = true;
+      }
+      mask[inputs * outputs + output] = includeBias;
+      return mask;
+    }
+    int w2 = inputs * hidden + hidden;
+    for (int j = 0; j < hidden; j++) {
+      mask[w2 + output * hidden + j] = true;
+    }
+    mask[w2 + hidden * outputs + output] = includeBias;
+    return mask;
+  }
+
+  /**
    * @return a deep copy
    */
   public Mlp copy() {

@@ -1,6 +1,7 @@
 package io.himoe.learning.router;
 
 import io.himoe.experts.ExpertId;
+import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.ExpertStats;
 import io.himoe.learning.bandit.Bandit;
@@ -13,9 +14,13 @@ import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.RouterInput;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A router whose gate is a {@link Bandit}: each expert is an arm, and feedback on a decision
@@ -23,6 +28,10 @@ import java.util.Optional;
  * quality is {@code feedback.reward()} (or {@code 1 - taskLoss}) and the latency and cost are the
  * expert's observed averages from the registry's {@link ExpertStats}. With an encoder the bandit
  * receives the encoded input as context (required by LinUCB).
+ *
+ * <p>Its arms follow the registry ({@link #syncExperts()}, checked before every decision): an
+ * expert registered after the router was built gets a fresh arm, which the bandit explores (UCB1
+ * plays it first); an expert removed from the registry loses its arm.
  */
 public final class BanditRouter implements Router {
 
@@ -30,10 +39,15 @@ public final class BanditRouter implements Router {
   private final ExpertRegistry experts;
   private final RouterConfig config;
   private final Optional<Encoder> encoder;
-  private final ExpertIndex index;
-  // Replaced whole when a replica reloads the state another replica saved.
-  private volatile Bandit bandit;
   private final RewardWeights weights;
+  private final Lineage lineage = new Lineage();
+  private final String configHash;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile ExpertIndex index;
+  private volatile Bandit bandit;
+  private volatile List<ExpertRef> seen = List.of();
+  // Registered when the router was built without an arm, and not to be given one.
+  private final Set<String> ignored = new HashSet<>();
 
   private BanditRouter(
       String id,
@@ -52,6 +66,26 @@ public final class BanditRouter implements Router {
     this.index = ExpertIndex.of(names);
     this.bandit = Objects.requireNonNull(bandit, "bandit");
     this.weights = Objects.requireNonNull(weights, "weights");
+    for (ExpertRef r : experts.list()) {
+      if (index.position(r.name()) < 0) {
+        ignored.add(r.name());
+      }
+    }
+    BanditState s = bandit.state();
+    this.configHash =
+        Provenance.sha256(
+            "bandit|"
+                + s.kind()
+                + "|"
+                + s.param()
+                + "|"
+                + s.seed()
+                + "|"
+                + weights
+                + "|topK="
+                + config.topK()
+                + "|"
+                + config.policy());
     if (bandit.arms() != index.size()) {
       throw new IllegalArgumentException(
           "router '"
@@ -118,7 +152,7 @@ public final class BanditRouter implements Router {
   }
 
   /**
-   * @return the bandit
+   * @return the bandit (a new one after the arms changed)
    */
   public Bandit bandit() {
     return bandit;
@@ -132,17 +166,160 @@ public final class BanditRouter implements Router {
    */
   public void restore(BanditState state) {
     Bandit b = Bandit.restore(state);
-    if (b.arms() != index.size()) {
+    lock.writeLock().lock();
+    try {
+      if (b.arms() != index.size()) {
+        throw new IllegalArgumentException(
+            "router '"
+                + id
+                + "': saved bandit has "
+                + b.arms()
+                + " arms for "
+                + index.size()
+                + " experts");
+      }
+      this.bandit = b;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Replaces the bandit and its arms by saved ones: the arms are the provenance's experts, in
+   * order, and the lineage continues from it. Experts registered since then get an arm at the next
+   * decision.
+   *
+   * @param state a saved bandit
+   * @param p its provenance
+   * @throws IllegalArgumentException if they disagree on the number of arms
+   */
+  public void restore(BanditState state, Provenance p) {
+    Bandit b = Bandit.restore(state);
+    if (b.arms() != p.experts().size()) {
       throw new IllegalArgumentException(
           "router '"
               + id
               + "': saved bandit has "
               + b.arms()
               + " arms for "
-              + index.size()
+              + p.experts().size()
               + " experts");
     }
-    this.bandit = b;
+    lock.writeLock().lock();
+    try {
+      this.bandit = b;
+      this.index = ExpertIndex.of(p.experts());
+      lineage.restore(p);
+      this.seen = List.of();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    syncExperts();
+  }
+
+  /**
+   * Continues the lineage of a snapshot (digests and feedback count).
+   *
+   * @param p the saved provenance
+   * @return this
+   */
+  public BanditRouter restoreLineage(Provenance p) {
+    lineage.restore(p);
+    return this;
+  }
+
+  /**
+   * @return where this router's learned state comes from, now
+   */
+  public Provenance provenance() {
+    lock.readLock().lock();
+    try {
+      BanditState s = bandit.state();
+      return new Provenance(
+          id,
+          "bandit:" + s.kind(),
+          encoder.map(Encoder::id).orElse(""),
+          s.dim(),
+          index.names(),
+          configHash,
+          java.util.Arrays.stream(s.counts()).sum(),
+          lineage.feedbacks(),
+          lineage.examplesDigest(),
+          lineage.feedbackDigest());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The learned state and its provenance, taken together.
+   *
+   * @param state the bandit's state
+   * @param provenance its provenance (its experts are the arms, in order)
+   */
+  public record Saved(BanditState state, Provenance provenance) {}
+
+  /**
+   * @return the bandit's state with its provenance, consistent with each other
+   */
+  public Saved snapshot() {
+    lock.readLock().lock();
+    try {
+      return new Saved(bandit.state(), provenance());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Optional<String> gateVersion() {
+    return Optional.of(provenance().version());
+  }
+
+  /**
+   * Brings the arms in line with the registry: an expert registered since the last look gets a
+   * fresh arm; one registered then and not now loses its arm (the last arm always stays).
+   */
+  public void syncExperts() {
+    if (experts.list() == seen) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      List<ExpertRef> now = experts.list();
+      if (now == seen) {
+        return;
+      }
+      Set<String> registered = new HashSet<>();
+      now.forEach(r -> registered.add(r.name()));
+      Set<String> before = new HashSet<>();
+      seen.forEach(r -> before.add(r.name()));
+      ExpertIndex idx = index;
+      List<String> add = new ArrayList<>();
+      for (ExpertRef r : now) {
+        if (idx.position(r.name()) < 0 && !ignored.contains(r.name())) {
+          add.add(r.name());
+        }
+      }
+      List<Integer> keep = new ArrayList<>();
+      for (int k = 0; k < idx.size(); k++) {
+        String n = idx.names().get(k);
+        if (!before.contains(n) || registered.contains(n)) {
+          keep.add(k);
+        }
+      }
+      if (keep.isEmpty() && add.isEmpty()) {
+        keep.add(0);
+      }
+      if (!add.isEmpty() || keep.size() != idx.size()) {
+        int[] k = keep.stream().mapToInt(Integer::intValue).toArray();
+        bandit = bandit.reshaped(k, add.size());
+        index = idx.select(k).plus(add);
+      }
+      seen = now;
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   /**
@@ -154,26 +331,44 @@ public final class BanditRouter implements Router {
 
   @Override
   public GateScores gate(RouterInput input, Context ctx) {
-    return index.scores(bandit.scores(context(input)), experts);
+    syncExperts();
+    Optional<float[]> x = context(input);
+    lock.readLock().lock();
+    try {
+      return index.scores(bandit.scores(x), experts);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   @Override
   public void trainSignal(RouterFeedback feedback) {
+    syncExperts();
     double quality = feedback.reward().orElse(1 - feedback.taskLoss());
     Optional<float[]> ctx = context(feedback.input());
-    for (ExpertId e : feedback.chosen()) {
-      Optional<Integer> arm = index.indexOf(e);
-      if (arm.isEmpty()) {
-        continue;
+    lock.readLock().lock();
+    try {
+      lineage.feedback(feedback);
+      for (ExpertId e : feedback.chosen()) {
+        Optional<Integer> arm = index.indexOf(e);
+        if (arm.isEmpty()) {
+          continue;
+        }
+        double latency = 0;
+        double cost = 0;
+        if (experts.byId(e).isPresent()) {
+          try {
+            ExpertStats s = experts.stats(e);
+            latency = s.expectedLatencyMs();
+            cost = s.expectedCost();
+          } catch (IllegalArgumentException removedMeanwhile) {
+            // Its statistics went with it: credit the quality alone.
+          }
+        }
+        bandit.update(arm.get(), ctx, weights.reward(quality, latency, cost));
       }
-      double latency = 0;
-      double cost = 0;
-      if (experts.byId(e).isPresent()) {
-        ExpertStats s = experts.stats(e);
-        latency = s.expectedLatencyMs();
-        cost = s.expectedCost();
-      }
-      bandit.update(arm.get(), ctx, weights.reward(quality, latency, cost));
+    } finally {
+      lock.readLock().unlock();
     }
   }
 

@@ -35,6 +35,36 @@ record ExpertIndex(List<String> names, List<ExpertId> ids, Map<ExpertId, Integer
     return of(experts.list().stream().map(r -> r.name()).toList());
   }
 
+  /**
+   * @param more names to append (not yet in this index)
+   * @return this index followed by them
+   */
+  ExpertIndex plus(List<String> more) {
+    List<String> all = new ArrayList<>(names);
+    all.addAll(more);
+    return of(all);
+  }
+
+  /**
+   * @param keep the positions to keep, in their new order
+   * @return the index of those positions only
+   */
+  ExpertIndex select(int[] keep) {
+    List<String> out = new ArrayList<>(keep.length);
+    for (int k : keep) {
+      out.add(names.get(k));
+    }
+    return of(out);
+  }
+
+  /**
+   * @param name a name
+   * @return its position, or -1
+   */
+  int position(String name) {
+    return names.indexOf(name);
+  }
+
   int size() {
     return names.size();
   }

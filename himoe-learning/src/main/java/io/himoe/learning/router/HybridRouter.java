@@ -104,6 +104,11 @@ public final class HybridRouter implements Router {
     inner.onRouted(called);
   }
 
+  @Override
+  public java.util.Optional<String> gateVersion() {
+    return inner.gateVersion();
+  }
+
   /** Builds a {@link HybridRouter}. */
   public static final class Builder {
     private final String id;

@@ -4,6 +4,7 @@ import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.learning.fit.FittedRoutes;
+import io.himoe.learning.fit.LabelledText;
 import io.himoe.learning.fit.RouteFitter;
 import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateLoss;
@@ -17,11 +18,19 @@ import io.himoe.router.RouterConfig;
 import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
 import io.himoe.shared.Encoder;
+import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
 import io.himoe.shared.RouterInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * A router whose gate is a {@link NeuralGate} over the encoded input, learning online from {@link
@@ -30,6 +39,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * real routing decision ({@link #onRouted}) records the experts it calls in the gate's load window;
  * previews, shadow credit and replays do not. Optionally, a confidence below a rejection threshold
  * sends the request to a fallback expert only (out of scope).
+ *
+ * <p>The gate's outputs follow the registry ({@link #syncExperts()}, checked before every decision
+ * at the cost of one reference comparison): an expert registered later gets a new output,
+ * warm-started from its {@link ExpertHint} (examples or description) against the examples the gate
+ * was fitted on and the latest feedback inputs, and an exploration bonus on its selection score
+ * until it has had some feedback; an expert removed from the registry loses its output. Its {@link
+ * #provenance()} says what the state comes from.
  */
 public final class NeuralRouter implements Router {
 
@@ -37,12 +53,24 @@ public final class NeuralRouter implements Router {
   private final ExpertRegistry experts;
   private final RouterConfig config;
   private final Encoder encoder;
-  private final ExpertIndex index;
   private final GateConfig gateConfig;
   private final AtomicReference<NeuralGate> gate;
   private final double rejectBelow;
   private final Optional<ExpertId> fallback;
+  private final String fallbackName;
   private final AtomicReference<GateLoss> lastLoss = new AtomicReference<>();
+  private final Function<String, ExpertHint> hints;
+  private final double exploreBonus;
+  private final int exploreFeedbacks;
+  private final Anchors anchors;
+  private final Lineage lineage = new Lineage();
+  private final String configHash;
+  // Reads (decisions, feedback) share it; re-laying out the outputs takes it alone.
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile ExpertIndex index;
+  private volatile List<ExpertRef> seen = List.of();
+  // Registered when the router was built without an output, and not to be given one.
+  private final Set<String> ignored = new HashSet<>();
 
   private NeuralRouter(Builder b) {
     this.id = b.id;
@@ -64,7 +92,46 @@ public final class NeuralRouter implements Router {
               + " experts");
     }
     this.rejectBelow = b.rejectBelow;
+    this.fallbackName = b.fallback;
     this.fallback = Optional.ofNullable(b.fallback).map(ExpertId::of);
+    this.hints = b.hints;
+    this.exploreBonus = b.exploreBonus;
+    this.exploreFeedbacks = b.exploreFeedbacks;
+    this.anchors = new Anchors(b.examples);
+    // Experts registered without an output when it is built are left out, unless it is asked to
+    // adopt every registered expert: only experts registered later grow the gate.
+    if (!b.adoptRegistered) {
+      for (ExpertRef r : experts.list()) {
+        if (index.position(r.name()) < 0) {
+          ignored.add(r.name());
+        }
+      }
+    }
+    this.configHash =
+        Provenance.sha256(
+            "neural|"
+                + gateConfig
+                + "|topK="
+                + config.topK()
+                + "|"
+                + config.policy()
+                + "|reject="
+                + rejectBelow
+                + "|fallback="
+                + fallbackName
+                + "|explore="
+                + exploreBonus
+                + "/"
+                + exploreFeedbacks);
+    if (b.restored != null) {
+      checkRestorable(b.gate, b.restored);
+      lineage.restore(b.restored);
+    } else {
+      for (LabelledText t : b.examples) {
+        lineage.examples(t.label(), List.of(t.text()));
+      }
+    }
+    syncExperts();
   }
 
   /**
@@ -120,17 +187,69 @@ public final class NeuralRouter implements Router {
    */
   public void restore(GateState state) {
     NeuralGate g = NeuralGate.restore(state);
-    if (g.experts() != index.size()) {
+    lock.writeLock().lock();
+    try {
+      if (g.experts() != index.size()) {
+        throw new IllegalArgumentException(
+            "router '"
+                + id
+                + "': saved gate has "
+                + g.experts()
+                + " outputs for "
+                + index.size()
+                + " experts");
+      }
+      gate.set(g);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Replaces the gate and its outputs by saved ones: the outputs are the provenance's experts, in
+   * order, and the lineage continues from it; experts registered here and missing from it get an
+   * output at once (warm-started), as if just added.
+   *
+   * @param state a saved gate
+   * @param p its provenance
+   * @throws IllegalArgumentException if they disagree, or the gate was trained on another encoder
+   */
+  public void restore(GateState state, Provenance p) {
+    NeuralGate g = NeuralGate.restore(state);
+    checkRestorable(g, p);
+    lock.writeLock().lock();
+    try {
+      gate.set(g);
+      index = ExpertIndex.of(p.experts());
+      lineage.restore(p);
+      seen = List.of();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    syncExperts();
+  }
+
+  private void checkRestorable(NeuralGate g, Provenance p) {
+    if (g.experts() != p.experts().size()) {
       throw new IllegalArgumentException(
           "router '"
               + id
               + "': saved gate has "
               + g.experts()
               + " outputs for "
-              + index.size()
+              + p.experts().size()
               + " experts");
     }
-    gate.set(g);
+    if (!p.encoderId().equals(encoder.id())) {
+      throw new IllegalArgumentException(
+          "router '"
+              + id
+              + "': the saved gate was trained on encoder '"
+              + p.encoderId()
+              + "', this router uses '"
+              + encoder.id()
+              + "'");
+    }
   }
 
   /**
@@ -140,36 +259,96 @@ public final class NeuralRouter implements Router {
     return Optional.ofNullable(lastLoss.get());
   }
 
+  /**
+   * @return where this router's learned state comes from, now
+   */
+  public Provenance provenance() {
+    lock.readLock().lock();
+    try {
+      NeuralGate g = gate.get();
+      return new Provenance(
+          id,
+          "neural",
+          encoder.id(),
+          g == null ? 0 : g.inputs(),
+          index.names(),
+          configHash,
+          g == null ? 0 : g.updates(),
+          lineage.feedbacks(),
+          lineage.examplesDigest(),
+          lineage.feedbackDigest());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The learned state and its provenance, taken together.
+   *
+   * @param state the gate's state
+   * @param provenance its provenance (its experts are the state's outputs, in order)
+   */
+  public record Saved(io.himoe.learning.gate.GateState state, Provenance provenance) {}
+
+  /**
+   * @return the gate's state with its provenance, consistent with each other
+   * @throws IllegalStateException if no gate exists yet
+   */
+  public Saved snapshot() {
+    lock.readLock().lock();
+    try {
+      return new Saved(gate().state(), provenance());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Optional<String> gateVersion() {
+    return Optional.of(provenance().version());
+  }
+
   @Override
   public GateScores gate(RouterInput input, Context ctx) {
+    syncExperts();
     float[] x = vector(input);
-    NeuralGate g = gateFor(x.length);
-    double[] logits = g.logits(x);
-    boolean rejected = false;
-    if (fallback.isPresent() && rejectBelow > 0) {
-      double top = java.util.Arrays.stream(Losses.softmax(logits)).max().orElse(0);
-      rejected = top < rejectBelow;
+    lock.readLock().lock();
+    try {
+      ExpertIndex idx = index;
+      NeuralGate g = gateFor(x.length);
+      double[] logits = g.logits(x);
+      if (fallback.isPresent() && rejectBelow > 0) {
+        double top = Arrays.stream(Losses.softmax(logits)).max().orElse(0);
+        if (top < rejectBelow) {
+          // Out of scope: only the fallback stays a candidate.
+          Arrays.fill(logits, Double.NEGATIVE_INFINITY);
+          return withFallback(idx.scores(logits, experts), 0);
+        }
+      }
+      // DeepSeek-V3: the bias (balancing, plus the bonus of outputs still exploring) decides who
+      // is picked, the unbiased logits how much each answer weighs.
+      double[] bias = g.explorationBias(exploreBonus, exploreFeedbacks);
+      return withFallback(idx.scores(logits, bias, experts), Double.NEGATIVE_INFINITY);
+    } finally {
+      lock.readLock().unlock();
     }
-    if (rejected) {
-      // Out of scope: only the fallback stays a candidate, and the gate's load is not counted.
-      java.util.Arrays.fill(logits, Double.NEGATIVE_INFINITY);
-      return withFallback(index.scores(logits, experts), 0);
-    }
-    // DeepSeek-V3: the balancing bias (zero unless BIAS_ONLY) decides who is picked, the
-    // unbiased logits how much each answer weighs.
-    return withFallback(index.scores(logits, g.bias(), experts), Double.NEGATIVE_INFINITY);
   }
 
   /** Counts the experts a real decision calls in the gate's load window (never a preview). */
   @Override
   public void onRouted(List<ExpertRef> called) {
-    NeuralGate g = gate.get();
-    if (g == null) {
-      return;
-    }
-    int[] picked = index.indicesOf(called.stream().map(ExpertRef::id).toList());
-    if (picked.length > 0) {
-      g.recordRouting(picked);
+    lock.readLock().lock();
+    try {
+      NeuralGate g = gate.get();
+      if (g == null) {
+        return;
+      }
+      int[] picked = index.indicesOf(called.stream().map(ExpertRef::id).toList());
+      if (picked.length > 0) {
+        g.recordRouting(picked);
+      }
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -179,7 +358,7 @@ public final class NeuralRouter implements Router {
       return scores;
     }
     ExpertId fb = fallback.get();
-    List<GateScores.Score> out = new java.util.ArrayList<>(scores.size() + 1);
+    List<GateScores.Score> out = new ArrayList<>(scores.size() + 1);
     boolean found = false;
     for (GateScores.Score s : scores.scores()) {
       if (s.id().equals(fb)) {
@@ -197,21 +376,116 @@ public final class NeuralRouter implements Router {
 
   @Override
   public void trainSignal(RouterFeedback feedback) {
+    syncExperts();
     float[] x = vector(feedback.input());
-    NeuralGate g = gateFor(x.length);
-    Optional<Integer> target = feedback.target().flatMap(index::indexOf);
-    GateSignal signal;
-    if (target.isPresent()) {
-      signal = new GateSignal.Target(target.get());
-    } else {
-      int[] chosen = index.indicesOf(feedback.chosen());
-      if (chosen.length == 0) {
-        return; // nothing this gate chose: nothing to learn
+    lock.readLock().lock();
+    try {
+      ExpertIndex idx = index;
+      NeuralGate g = gateFor(x.length);
+      Optional<Integer> target = feedback.target().flatMap(idx::indexOf);
+      GateSignal signal;
+      if (target.isPresent()) {
+        signal = new GateSignal.Target(target.get());
+      } else {
+        int[] chosen = idx.indicesOf(feedback.chosen());
+        if (chosen.length == 0) {
+          return; // nothing this gate chose: nothing to learn
+        }
+        double reward = feedback.reward().orElse(1 - feedback.taskLoss());
+        signal = new GateSignal.Reward(chosen, reward);
       }
-      double reward = feedback.reward().orElse(1 - feedback.taskLoss());
-      signal = new GateSignal.Reward(chosen, reward);
+      anchors.remember(x, target.map(t -> idx.names().get(t)).orElse(null));
+      lineage.feedback(feedback);
+      lastLoss.set(g.train(x, signal));
+    } finally {
+      lock.readLock().unlock();
     }
-    lastLoss.set(g.train(x, signal));
+  }
+
+  /**
+   * Brings the gate's outputs in line with the registry: an expert registered since the last look
+   * (other than the fallback) gets an output, warm-started from its hint; an expert that was
+   * registered then and is not now loses its output. Outputs of experts never registered (routes
+   * fitted for experts that come later) are kept, excluded from decisions. Decisions and feedback
+   * call it; call it yourself to pay for a warm start before the next request does.
+   */
+  public void syncExperts() {
+    if (experts.list() == seen) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      List<ExpertRef> now = experts.list();
+      if (now == seen) {
+        return;
+      }
+      Set<String> registered = new HashSet<>();
+      now.forEach(r -> registered.add(r.name()));
+      Set<String> before = new HashSet<>();
+      seen.forEach(r -> before.add(r.name()));
+      ExpertIndex idx = index;
+      List<String> add = new ArrayList<>();
+      for (ExpertRef r : now) {
+        if (idx.position(r.name()) < 0
+            && !r.name().equals(fallbackName)
+            && !ignored.contains(r.name())) {
+          add.add(r.name());
+        }
+      }
+      List<Integer> keep = new ArrayList<>();
+      for (int k = 0; k < idx.size(); k++) {
+        String n = idx.names().get(k);
+        if (!before.contains(n) || registered.contains(n)) {
+          keep.add(k);
+        }
+      }
+      if (keep.isEmpty() && add.isEmpty()) {
+        keep.add(0); // a gate keeps at least one output
+      }
+      if (!add.isEmpty() || keep.size() != idx.size()) {
+        reshape(keep.stream().mapToInt(Integer::intValue).toArray(), add);
+      }
+      seen = now;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Under the write lock: re-lays out the outputs and warm-starts the added ones. */
+  private void reshape(int[] keep, List<String> add) {
+    ExpertIndex next = index.select(keep).plus(add);
+    NeuralGate g = gate.get();
+    if (g != null) {
+      NeuralGate reshaped = g.reshaped(keep, add.size());
+      Anchors.Sample sample = add.isEmpty() ? null : anchors.sample(encoder);
+      for (int a = 0; a < add.size(); a++) {
+        warmStart(reshaped, keep.length + a, add.get(a), next, sample);
+      }
+      gate.set(reshaped);
+    } else {
+      add.forEach(n -> lineage.examples(n, hints.apply(n).texts()));
+    }
+    index = next;
+  }
+
+  private void warmStart(
+      NeuralGate g, int output, String name, ExpertIndex next, Anchors.Sample sample) {
+    List<String> texts = hints.apply(name).texts();
+    try {
+      List<float[]> positives = new ArrayList<>(texts.size());
+      for (String t : texts) {
+        positives.add(encoder.encode(InputData.text(t)).vector());
+      }
+      int[] targets = new int[sample.experts().size()];
+      for (int i = 0; i < targets.length; i++) {
+        String e = sample.experts().get(i);
+        targets[i] = e == null ? -1 : next.position(e);
+      }
+      g.warmStart(output, positives, sample.vectors(), targets);
+      lineage.examples(name, texts);
+    } catch (MoeError | IllegalArgumentException unusable) {
+      // Examples the encoder refuses: the output starts cold and explores.
+    }
   }
 
   private float[] vector(RouterInput input) {
@@ -221,6 +495,7 @@ public final class NeuralRouter implements Router {
     };
   }
 
+  /** Under the read lock (or the write lock). */
   private NeuralGate gateFor(int dim) {
     NeuralGate g = gate.get();
     if (g == null) {
@@ -250,6 +525,12 @@ public final class NeuralRouter implements Router {
     private NeuralGate gate;
     private double rejectBelow;
     private String fallback;
+    private Function<String, ExpertHint> hints = ExpertHint.noHints();
+    private double exploreBonus = 1.0;
+    private int exploreFeedbacks = 20;
+    private List<LabelledText> examples = List.of();
+    private Provenance restored;
+    private boolean adoptRegistered;
 
     private Builder(String id, ExpertRegistry experts, Encoder encoder) {
       if (id == null || id.isBlank()) {
@@ -306,6 +587,21 @@ public final class NeuralRouter implements Router {
     }
 
     /**
+     * Continues from a snapshot: the saved gate, whose outputs are the provenance's experts in
+     * order, and the saved lineage (digests, feedback count).
+     *
+     * @param g the saved gate
+     * @param p its provenance
+     * @return this
+     */
+    public Builder restore(NeuralGate g, Provenance p) {
+      this.gate = Objects.requireNonNull(g, "gate");
+      this.restored = Objects.requireNonNull(p, "provenance");
+      this.names = p.experts();
+      return this;
+    }
+
+    /**
      * Starts from routes fitted offline: the route labels become the expert names and the
      * calibrated threshold sends out-of-scope requests to the fallback.
      *
@@ -319,6 +615,54 @@ public final class NeuralRouter implements Router {
       this.gate = NeuralGate.of(RouteFitter.network(routes), gateConfig);
       this.rejectBelow = routes.threshold();
       this.fallback = fallbackExpert;
+      return this;
+    }
+
+    /**
+     * @param fitted the examples the gate was fitted on: their digest is part of the provenance,
+     *     and they anchor the warm start of experts added later (at most 512 are kept)
+     * @return this
+     */
+    public Builder trainingExamples(List<LabelledText> fitted) {
+      this.examples = List.copyOf(fitted);
+      return this;
+    }
+
+    /**
+     * @param h what is known about an expert registered after the router was built
+     * @return this
+     */
+    public Builder hints(Function<String, ExpertHint> h) {
+      this.hints = Objects.requireNonNull(h, "hints");
+      return this;
+    }
+
+    /**
+     * @param bonus selection bonus of an output added at run time, in logits, &gt;= 0 (default 1)
+     * @param feedbacks feedbacks over which the bonus fades to 0, &gt;= 1 (default 20)
+     * @return this
+     */
+    public Builder exploration(double bonus, int feedbacks) {
+      if (!(bonus >= 0) || Double.isInfinite(bonus)) {
+        throw new IllegalArgumentException("exploration bonus must be >= 0, got " + bonus);
+      }
+      if (feedbacks < 1) {
+        throw new IllegalArgumentException("exploration feedbacks must be >= 1, got " + feedbacks);
+      }
+      this.exploreBonus = bonus;
+      this.exploreFeedbacks = feedbacks;
+      return this;
+    }
+
+    /**
+     * Gives an output to every expert registered when the router is built that the gate does not
+     * have yet (other than the fallback), as if it had been added at run time: warm-started from
+     * its hint and exploring. Without it, only experts registered later get one.
+     *
+     * @return this
+     */
+    public Builder adoptRegistered() {
+      this.adoptRegistered = true;
       return this;
     }
 
@@ -338,7 +682,8 @@ public final class NeuralRouter implements Router {
 
     /**
      * @return the router
-     * @throws IllegalArgumentException if the gate and the experts disagree
+     * @throws IllegalArgumentException if the gate and the experts disagree, or a restored gate was
+     *     trained on another encoder
      */
     public NeuralRouter build() {
       return new NeuralRouter(this);

@@ -5,6 +5,7 @@ import io.himoe.learning.gate.GateState;
 import io.himoe.learning.router.BanditRouter;
 import io.himoe.learning.router.HybridRouter;
 import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.router.Provenance;
 import io.himoe.router.Router;
 import java.time.Instant;
 import java.util.Collection;
@@ -13,20 +14,38 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything learned that must survive a restart: neural gates and bandits by router id.
+ * Everything learned that must survive a restart: neural gates and bandits by router id, each with
+ * its {@link Provenance} (encoder, experts in output order, configuration hash, counts, digests).
  *
  * @param savedAt when the snapshot was taken
  * @param gates router id to its neural gate's state
  * @param bandits router id to its bandit's state
+ * @param provenance router id to where its state comes from (empty for version-1 snapshots)
  */
 public record LearningSnapshot(
-    Instant savedAt, Map<String, GateState> gates, Map<String, BanditState> bandits) {
+    Instant savedAt,
+    Map<String, GateState> gates,
+    Map<String, BanditState> bandits,
+    Map<String, Provenance> provenance) {
 
   /** Validates and copies (sorted by id, so the file is stable). */
   public LearningSnapshot {
     Objects.requireNonNull(savedAt, "savedAt");
     gates = java.util.Collections.unmodifiableMap(new TreeMap<>(gates));
     bandits = java.util.Collections.unmodifiableMap(new TreeMap<>(bandits));
+    provenance = java.util.Collections.unmodifiableMap(new TreeMap<>(provenance));
+  }
+
+  /**
+   * A snapshot without provenance.
+   *
+   * @param savedAt when it was taken
+   * @param gates neural gates by router id
+   * @param bandits bandits by router id
+   */
+  public LearningSnapshot(
+      Instant savedAt, Map<String, GateState> gates, Map<String, BanditState> bandits) {
+    this(savedAt, gates, bandits, Map.of());
   }
 
   /**
@@ -40,20 +59,28 @@ public record LearningSnapshot(
   public static LearningSnapshot capture(Instant at, Collection<? extends Router> routers) {
     Map<String, GateState> gates = new TreeMap<>();
     Map<String, BanditState> bandits = new TreeMap<>();
+    Map<String, Provenance> provenance = new TreeMap<>();
     for (Router r : routers) {
       Router learner = r instanceof HybridRouter h ? h.inner() : r;
       switch (learner) {
         case NeuralRouter n -> {
           try {
-            gates.put(r.id(), n.gate().state());
+            // The provenance names the outputs: taken with the state, under the router's lock.
+            var saved = n.snapshot();
+            gates.put(r.id(), saved.state());
+            provenance.put(r.id(), saved.provenance());
           } catch (IllegalStateException notCreatedYet) {
             // Nothing learned yet: nothing to save.
           }
         }
-        case BanditRouter b -> bandits.put(r.id(), b.bandit().state());
+        case BanditRouter b -> {
+          var saved = b.snapshot();
+          bandits.put(r.id(), saved.state());
+          provenance.put(r.id(), saved.provenance());
+        }
         default -> {}
       }
     }
-    return new LearningSnapshot(at, gates, bandits);
+    return new LearningSnapshot(at, gates, bandits, provenance);
   }
 }

@@ -5,21 +5,27 @@ import io.himoe.learning.gate.Balancing;
 import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateState;
 import io.himoe.learning.nn.Adam;
+import io.himoe.learning.router.Provenance;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The binary layout of a snapshot body (version 1), big-endian. Every array is length-prefixed and
- * every length is bounded by the bytes left, so a corrupted length fails cleanly instead of
- * allocating gigabytes.
+ * The binary layout of a snapshot body, big-endian. Every array is length-prefixed and every length
+ * is bounded by the bytes left, so a corrupted length fails cleanly instead of allocating
+ * gigabytes. Version 2 adds, per gate, the per-output feedback counts and added-at-run-time flags,
+ * and, after the bandits, each router's {@link Provenance}; version 1 files are still read (no
+ * provenance, no per-output counts).
  */
 final class SnapshotCodec {
 
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  static final int OLDEST_READABLE = 1;
 
   private SnapshotCodec() {}
 
@@ -36,22 +42,73 @@ final class SnapshotCodec {
       out.writeUTF(e.getKey());
       writeBandit(out, e.getValue());
     }
+    out.writeInt(s.provenance().size());
+    for (Map.Entry<String, Provenance> e : s.provenance().entrySet()) {
+      out.writeUTF(e.getKey());
+      writeProvenance(out, e.getValue());
+    }
   }
 
-  static LearningSnapshot read(DataInputStream in, long bodyBytes) throws IOException {
+  static LearningSnapshot read(DataInputStream in, long bodyBytes, int version) throws IOException {
     Bounds b = new Bounds(bodyBytes);
     Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
     int gates = b.count(in.readInt(), "gate count", 8);
     Map<String, GateState> gs = new LinkedHashMap<>();
     for (int i = 0; i < gates; i++) {
-      gs.put(in.readUTF(), readGate(in, b));
+      gs.put(in.readUTF(), readGate(in, b, version));
     }
     int bandits = b.count(in.readInt(), "bandit count", 8);
     Map<String, BanditState> bs = new LinkedHashMap<>();
     for (int i = 0; i < bandits; i++) {
       bs.put(in.readUTF(), readBandit(in, b));
     }
-    return new LearningSnapshot(at, gs, bs);
+    Map<String, Provenance> ps = new LinkedHashMap<>();
+    if (version >= 2) {
+      int n = b.count(in.readInt(), "provenance count", 8);
+      for (int i = 0; i < n; i++) {
+        ps.put(in.readUTF(), readProvenance(in, b));
+      }
+    }
+    return new LearningSnapshot(at, gs, bs, ps);
+  }
+
+  private static void writeProvenance(DataOutputStream out, Provenance p) throws IOException {
+    out.writeUTF(p.routerId());
+    out.writeUTF(p.kind());
+    out.writeUTF(p.encoderId());
+    out.writeInt(p.dimension());
+    out.writeInt(p.experts().size());
+    for (String e : p.experts()) {
+      out.writeUTF(e);
+    }
+    out.writeUTF(p.configHash());
+    out.writeLong(p.updates());
+    out.writeLong(p.feedbacks());
+    out.writeUTF(p.examplesDigest());
+    out.writeUTF(p.feedbackDigest());
+  }
+
+  private static Provenance readProvenance(DataInputStream in, Bounds b) throws IOException {
+    String router = in.readUTF();
+    String kind = in.readUTF();
+    String encoder = in.readUTF();
+    int dim = in.readInt();
+    int n = b.count(in.readInt(), "provenance experts", 2);
+    List<String> experts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      experts.add(in.readUTF());
+    }
+    return new Provenance(
+        router,
+        kind,
+        encoder,
+        dim,
+        experts,
+        in.readUTF(),
+        in.readLong(),
+        in.readLong(),
+        in.readUTF(),
+        in.readUTF());
   }
 
   private static void writeGate(DataOutputStream out, GateState g) throws IOException {
@@ -75,9 +132,16 @@ final class SnapshotCodec {
     doubles(out, g.bias());
     out.writeDouble(g.baseline());
     out.writeLong(g.updates());
+    long[] feedbacks = g.feedbacks();
+    boolean[] added = g.added();
+    out.writeInt(feedbacks.length);
+    for (int k = 0; k < feedbacks.length; k++) {
+      out.writeLong(feedbacks[k]);
+      out.writeBoolean(added[k]);
+    }
   }
 
-  private static GateState readGate(DataInputStream in, Bounds b) throws IOException {
+  private static GateState readGate(DataInputStream in, Bounds b, int version) throws IOException {
     int hidden = in.readInt();
     double lr = in.readDouble();
     double l2 = in.readDouble();
@@ -105,7 +169,20 @@ final class SnapshotCodec {
     double[] params = doubles(in, b);
     Adam.State opt = new Adam.State(in.readLong(), doubles(in, b), doubles(in, b));
     double[] bias = doubles(in, b);
-    return new GateState(c, inputs, experts, params, opt, bias, in.readDouble(), in.readLong());
+    double baseline = in.readDouble();
+    long updates = in.readLong();
+    if (version < 2) {
+      return new GateState(c, inputs, experts, params, opt, bias, baseline, updates);
+    }
+    int n = b.count(in.readInt(), "gate outputs", 9);
+    long[] feedbacks = new long[n];
+    boolean[] added = new boolean[n];
+    for (int k = 0; k < n; k++) {
+      feedbacks[k] = in.readLong();
+      added[k] = in.readBoolean();
+    }
+    return new GateState(
+        c, inputs, experts, params, opt, bias, baseline, updates, feedbacks, added);
   }
 
   private static void writeBandit(DataOutputStream out, BanditState s) throws IOException {

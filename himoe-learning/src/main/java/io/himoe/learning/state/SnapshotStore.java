@@ -126,12 +126,14 @@ public final class SnapshotStore {
     ByteBuffer b = ByteBuffer.wrap(all);
     b.position(MAGIC.length);
     int version = b.getInt();
-    if (version != SnapshotCodec.VERSION) {
+    if (version < SnapshotCodec.OLDEST_READABLE || version > SnapshotCodec.VERSION) {
       throw corrupted(
           source,
           "version "
               + version
               + " is not supported (this build reads "
+              + SnapshotCodec.OLDEST_READABLE
+              + " to "
               + SnapshotCodec.VERSION
               + ")",
           null);
@@ -151,7 +153,7 @@ public final class SnapshotStore {
     }
     try (DataInputStream in =
         new DataInputStream(new ByteArrayInputStream(all, headLen, (int) bodyLen))) {
-      return SnapshotCodec.read(in, bodyLen);
+      return SnapshotCodec.read(in, bodyLen, version);
     } catch (IOException | IllegalArgumentException e) {
       throw corrupted(source, "unreadable content: " + e.getMessage(), e);
     }

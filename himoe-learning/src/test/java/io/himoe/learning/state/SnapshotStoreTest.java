@@ -115,13 +115,36 @@ class SnapshotStoreTest {
     Files.write(store.file(), java.util.Arrays.copyOf(good, good.length - 100));
     assertThatThrownBy(store::load).hasMessageContaining("truncated");
 
-    byte[] v2 = good.clone();
-    v2[11] = 2;
-    Files.write(store.file(), v2);
-    assertThatThrownBy(store::load).hasMessageContaining("version 2 is not supported");
+    byte[] v3 = good.clone();
+    v3[11] = 3;
+    Files.write(store.file(), v3);
+    assertThatThrownBy(store::load).hasMessageContaining("version 3 is not supported");
 
     Files.writeString(store.file(), "hello");
     assertThatThrownBy(store::load).hasMessageContaining("bad magic");
+  }
+
+  @Test
+  void aVersionOneSnapshotStillLoads() throws Exception {
+    // Version 1 = version 2 without the trailing provenance count (here 0, no gate).
+    SnapshotStore store = SnapshotStore.of(dir.resolve("v1.snap"));
+    io.himoe.learning.bandit.Bandit b = io.himoe.learning.bandit.Bandit.ucb1(3, 1);
+    b.update(1, java.util.Optional.empty(), 0.7);
+    store.save(
+        new LearningSnapshot(
+            java.time.Instant.EPOCH, java.util.Map.of(), java.util.Map.of("r", b.state())));
+    byte[] v2 = Files.readAllBytes(store.file());
+    int head = 8 + 4 + 8;
+    int body = v2.length - head - 8 - 4;
+    java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(head + body + 8);
+    v1.put(v2, 0, 8).putInt(1).putLong(body).put(v2, head, body);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(v2, head, body);
+    v1.putLong(crc.getValue());
+    Files.write(store.file(), v1.array());
+    LearningSnapshot loaded = store.load().orElseThrow();
+    assertThat(loaded.bandits().get("r")).isEqualTo(b.state());
+    assertThat(loaded.provenance()).isEmpty();
   }
 
   @Test

@@ -47,6 +47,11 @@ abstract class ForwardingRouter implements Router {
   }
 
   @Override
+  public java.util.Optional<String> gateVersion() {
+    return delegate.gateVersion();
+  }
+
+  @Override
   public List<ExpertRef> pickTopK(GateScores weights, int k) {
     return delegate.pickTopK(weights, k);
   }

@@ -70,4 +70,9 @@ final class MinConfidenceRouter implements Router {
   public void onRouted(List<ExpertRef> called) {
     inner.onRouted(called);
   }
+
+  @Override
+  public java.util.Optional<String> gateVersion() {
+    return inner.gateVersion();
+  }
 }
