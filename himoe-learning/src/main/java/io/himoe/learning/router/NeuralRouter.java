@@ -615,6 +615,7 @@ public final class NeuralRouter implements Router {
       this.gate = NeuralGate.of(RouteFitter.network(routes), gateConfig);
       this.rejectBelow = routes.threshold();
       this.fallback = fallbackExpert;
+      this.restored = null;
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.himoe.learning.router.BanditRouter;
 import io.himoe.learning.router.FeedbackReplay;
 import io.himoe.learning.router.HybridRouter;
 import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.router.Provenance;
 import io.himoe.learning.router.ReplayEvent;
 import io.himoe.learning.state.LearningSnapshot;
 import io.himoe.learning.state.SnapshotStore;
@@ -61,6 +62,15 @@ final class Learners {
    */
   Optional<GateState> savedGate(String routerId) {
     return snapshot.map(s -> s.gates().get(routerId));
+  }
+
+  /**
+   * @param routerId a router
+   * @return the provenance of its saved state (its experts in output order), if the snapshot has
+   *     one
+   */
+  Optional<Provenance> savedProvenance(String routerId) {
+    return snapshot.map(s -> s.provenance().get(routerId));
   }
 
   /**
@@ -122,13 +132,19 @@ final class Learners {
         switch (learner) {
           case NeuralRouter n -> {
             GateState g = saved.gates().get(r.id());
-            if (g != null) {
+            Provenance p = saved.provenance().get(r.id());
+            if (g != null && p != null) {
+              n.restore(g, p);
+            } else if (g != null) {
               n.restore(g);
             }
           }
           case BanditRouter b -> {
             BanditState st = saved.bandits().get(r.id());
-            if (st != null) {
+            Provenance p = saved.provenance().get(r.id());
+            if (st != null && p != null) {
+              b.restore(st, p);
+            } else if (st != null) {
               b.restore(st);
             }
           }

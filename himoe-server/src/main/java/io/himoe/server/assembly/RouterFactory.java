@@ -14,8 +14,10 @@ import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateState;
 import io.himoe.learning.gate.NeuralGate;
 import io.himoe.learning.router.BanditRouter;
+import io.himoe.learning.router.ExpertHint;
 import io.himoe.learning.router.HybridRouter;
 import io.himoe.learning.router.NeuralRouter;
+import io.himoe.learning.router.Provenance;
 import io.himoe.router.GatingPolicy;
 import io.himoe.router.KeywordRouter;
 import io.himoe.router.Router;
@@ -152,11 +154,19 @@ final class RouterFactory {
         RouteFitter.of(encoder, FitOptions.ofDefaults().withSeed(rc.seed()))
             .fit(examples, List.of(), Optional.empty(), FitProgress.none());
     String fallback = rc.fallback() != null ? rc.fallback() : fitted.labels().getFirst();
-    nb.fromFitted(fitted, fallback);
+    // Every expert of the router gets an output (those without examples warm-started from their
+    // keywords, exploring), and so does an expert added at run time.
+    nb.fromFitted(fitted, fallback).trainingExamples(examples).hints(this::hint).adoptRegistered();
     GateState saved = learners.savedGate(rc.id()).orElse(null);
+    Optional<Provenance> provenance = learners.savedProvenance(rc.id());
     if (saved != null) {
       try {
-        nb.gate(NeuralGate.restore(saved));
+        if (provenance.isPresent()) {
+          nb.restore(NeuralGate.restore(saved), provenance.get());
+        } else {
+          nb.gate(NeuralGate.restore(saved));
+        }
+        return nb.build();
       } catch (IllegalArgumentException stale) {
         LOG.warn(
             "routers[{}] '{}': learned state in the snapshot does not fit this configuration ({});"
@@ -164,9 +174,18 @@ final class RouterFactory {
             index,
             rc.id(),
             stale.getMessage());
+        nb.fromFitted(fitted, fallback);
       }
     }
     return nb.build();
+  }
+
+  /** What a learning router knows of an expert it has no output for yet: its spec's examples. */
+  private ExpertHint hint(String expert) {
+    return catalog
+        .spec(expert)
+        .map(s -> new ExpertHint(s.common().examples(), String.join(", ", s.common().keywords())))
+        .orElse(ExpertHint.none());
   }
 
   private BanditRouter banditRouter(
@@ -180,6 +199,18 @@ final class RouterFactory {
         contextual ? Optional.of(SharedEncoders.byName(rc.encoder())) : Optional.empty();
     RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder);
     BanditState saved = learners.savedBandit(rc.id()).orElse(null);
+    Provenance provenance = learners.savedProvenance(rc.id()).orElse(null);
+    if (saved != null && provenance != null && saved.arms() == provenance.experts().size()) {
+      // The saved arms, in their order; experts configured or added since get an arm at once.
+      return BanditRouter.of(
+              rc.id(),
+              reg,
+              provenance.experts(),
+              cfg,
+              Bandit.restore(saved),
+              RewardWeights.ofDefaults())
+          .restoreLineage(provenance);
+    }
     Bandit bandit =
         saved != null
             ? Bandit.restore(saved)
