@@ -133,6 +133,7 @@ public final class HimoeServer implements AutoCloseable {
           FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
       intake = FeedbackIntake.local(store, assembly.engine());
     }
+    storeGauges(intake);
     JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
     ApiKeys keys = new ApiKeys(apiKeys(sc.auth(), b.env), sc.auth().enabled());
     this.errors = new ErrorMapper(sc.maxBodyBytes());
@@ -257,6 +258,22 @@ public final class HimoeServer implements AutoCloseable {
     app.stop();
     closeStores();
     tracing.close();
+  }
+
+  /** The store's state for Prometheus (read at scrape time; cheap: no database access). */
+  private void storeGauges(FeedbackIntake intake) {
+    Gauge.builder("himoe.store.up", intake, i -> i.health().up() ? 1 : 0)
+        .description("1 when the feedback store answered its latest use, 0 while it is down")
+        .register(registry);
+    Gauge.builder("himoe.store.queued.feedback", intake, i -> i.health().queuedFeedback())
+        .description("feedback waiting on local disk for the shared database to come back")
+        .register(registry);
+    Gauge.builder("himoe.store.log.position", intake, i -> i.health().position())
+        .description("id of the last shared feedback log entry this replica has trained on")
+        .register(registry);
+    Gauge.builder("himoe.store.state.version", intake, i -> i.health().stateVersion())
+        .description("version of the shared learned state this replica's state descends from")
+        .register(registry);
   }
 
   private void closeStores() {

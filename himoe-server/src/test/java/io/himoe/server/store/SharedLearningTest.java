@@ -116,6 +116,17 @@ class SharedLearningTest {
     JsonNode ready = c.get("/readyz");
     assertThat(ready.get("status").asText()).isEqualTo("ready");
     assertThat(ready.get("store").get("kind").asText()).isEqualTo("postgres");
+    String metrics = scrape(c);
+    assertThat(metrics).contains("himoe_store_up 1.0");
+    assertThat(metrics).containsPattern("himoe_store_log_position [1-9]");
+  }
+
+  static String scrape(ReplicaClient c) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(c.url() + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   @Test
