@@ -7,6 +7,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Live observations of one expert: exponentially weighted mean latency and cost of its answers,
  * call and failure counts and the number of calls in flight. Routers read it to shrink top-k when
  * the remaining budget cannot cover an expert; the router's caller writes it. Lock-free.
+ *
+ * <p>An expert is never excluded forever by its past: read at a time ({@link
+ * #expectedLatencyMs(long)}), the means decay towards 0 with a half-life of {@value #HALF_LIFE_MS}
+ * ms since the last observation, and an expert skipped for its expected latency gets a trial call
+ * at most every {@value #PROBE_INTERVAL_MS} ms ({@link #tryProbe}); a trial that answers replaces
+ * the latency mean ({@link #resetLatency}), as a half-open circuit closes.
  */
 public final class ExpertStats {
 
@@ -19,6 +25,14 @@ public final class ExpertStats {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong drops = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong lastObservedMs = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong lastProbeMs = new AtomicLong(Long.MIN_VALUE);
+
+  /** Half-life of the means' decay since the last observation, in ms. */
+  public static final long HALF_LIFE_MS = 30_000;
+
+  /** Least time between two trial calls of an expert skipped for its latency, in ms. */
+  public static final long PROBE_INTERVAL_MS = 1_000;
 
   /** Creates empty statistics. */
   public ExpertStats() {}
@@ -55,6 +69,72 @@ public final class ExpertStats {
     calls.incrementAndGet();
     drops.incrementAndGet();
     ewma(latencyBits, waitedMs);
+  }
+
+  /**
+   * Notes when the last observation was made (the decay of the means starts there).
+   *
+   * @param nowMs the time on the request's clock, in epoch ms
+   */
+  public void observedAt(long nowMs) {
+    lastObservedMs.accumulateAndGet(nowMs, Math::max);
+  }
+
+  /**
+   * @param nowMs the time on the request's clock, in epoch ms
+   * @return the expected latency in ms, decayed since the last observation
+   */
+  public double expectedLatencyMs(long nowMs) {
+    return expectedLatencyMs() * decay(nowMs);
+  }
+
+  /**
+   * @param nowMs the time on the request's clock, in epoch ms
+   * @return the expected cost in cost units, decayed since the last observation
+   */
+  public double expectedCost(long nowMs) {
+    return expectedCost() * decay(nowMs);
+  }
+
+  private double decay(long nowMs) {
+    long last = lastObservedMs.get();
+    if (last == Long.MIN_VALUE || nowMs <= last) {
+      return 1;
+    }
+    return Math.pow(0.5, (double) (nowMs - last) / HALF_LIFE_MS);
+  }
+
+  /**
+   * Takes the right to a trial call of this expert when it was last observed (called) at least
+   * {@code intervalMs} ago and no trial call was made in the last {@code intervalMs}.
+   *
+   * @param nowMs the time on the request's clock, in epoch ms
+   * @param intervalMs least time between two trial calls
+   * @return whether the caller may make a trial call now
+   */
+  public boolean tryProbe(long nowMs, long intervalMs) {
+    long observed = lastObservedMs.get();
+    if (observed == Long.MIN_VALUE || nowMs - observed < intervalMs) {
+      return false;
+    }
+    while (true) {
+      long last = lastProbeMs.get();
+      if (last != Long.MIN_VALUE && nowMs - last < intervalMs) {
+        return false;
+      }
+      if (lastProbeMs.compareAndSet(last, nowMs)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * A trial call answered: its latency replaces the mean (fresh evidence outweighs the past).
+   *
+   * @param latencyMs the trial call's latency
+   */
+  public void resetLatency(long latencyMs) {
+    latencyBits.set(Double.doubleToRawLongBits(latencyMs));
   }
 
   /** Marks a call as started; pair with {@link #exit()}. */

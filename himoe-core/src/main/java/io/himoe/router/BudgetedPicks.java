@@ -33,16 +33,19 @@ import java.util.List;
 final class BudgetedPicks {
 
   private final List<ExpertRef> picked;
+  private final List<ExpertRef> probes;
   private final List<CostBudget.Reservation> reservations;
   private final List<ExpertOutcome> skipped;
   private final String shrink;
 
   private BudgetedPicks(
       List<ExpertRef> picked,
+      List<ExpertRef> probes,
       List<CostBudget.Reservation> reservations,
       List<ExpertOutcome> skipped,
       String shrink) {
     this.picked = picked;
+    this.probes = probes;
     this.reservations = reservations;
     this.skipped = skipped;
     this.shrink = shrink;
@@ -61,6 +64,9 @@ final class BudgetedPicks {
     long remainingMs = ctx.remainingMs();
     CostBudget budget = ctx.costBudget();
     List<ExpertRef> picked = new ArrayList<>(k);
+    List<ExpertRef> probes = new ArrayList<>(0);
+    long nowMs = ctx.clock().millis();
+    int fitting = 0;
     List<CostBudget.Reservation> reservations = new ArrayList<>(k);
     List<ExpertOutcome> skipped = new ArrayList<>(0);
     StringBuilder why = null;
@@ -74,19 +80,26 @@ final class BudgetedPicks {
       }
       candidates++;
       boolean inTopK = considered < k;
-      if (!inTopK && !picked.isEmpty()) {
+      if (!inTopK && fitting > 0) {
         break;
       }
       considered++;
       ExpertStats st = RouteLoop.statsOf(registry, List.of(ref)).getFirst();
-      double lat = st.expectedLatencyMs();
+      double lat = st.expectedLatencyMs(nowMs);
       String reason = null;
       CostBudget.Reservation r = null;
+      boolean probe = false;
       if (lat > remainingMs) {
         reason = String.format("time budget: expects ~%.0f ms, %d ms left", lat, remainingMs);
         timeLimited++;
-      } else {
-        double cost = reservedCost(ref, st, input);
+        // Never excluded forever by its past: a trial call now and then (half-open), beside the
+        // picks that fit, tells whether it recovered.
+        if (inTopK && !dryRun && st.tryProbe(nowMs, ExpertStats.PROBE_INTERVAL_MS)) {
+          probe = true;
+        }
+      }
+      if (reason == null || probe) {
+        double cost = reservedCost(ref, st, input, nowMs);
         try {
           if (dryRun && !budget.canCover(cost)) {
             throw new MoeError.BudgetExceeded("dry run");
@@ -98,8 +111,19 @@ final class BudgetedPicks {
                   "cost budget: expects ~%.4g units, %.4g left", cost, budget.remaining());
         }
       }
-      if (reason == null) {
+      if (probe && r != null) {
         picked.add(ref);
+        probes.add(ref);
+        reservations.add(r);
+        why =
+            (why == null ? new StringBuilder() : why.append("; "))
+                .append(ref.name())
+                .append(": trial call (")
+                .append(reason)
+                .append(')');
+      } else if (reason == null) {
+        picked.add(ref);
+        fitting++;
         if (r != null) {
           reservations.add(r);
         }
@@ -116,7 +140,7 @@ final class BudgetedPicks {
       throw new MoeError.NoExpertSelected(
           "router '" + router.id() + "' has no registered expert among its scored candidates");
     }
-    if (picked.isEmpty()) {
+    if (fitting == 0 && probes.isEmpty()) {
       String detail = "router '" + router.id() + "': no expert fits (" + why + ")";
       throw timeLimited == considered
           ? new MoeError.DeadlineExceeded("pick: " + detail)
@@ -126,13 +150,57 @@ final class BudgetedPicks {
     if (why != null) {
       shrink = "top-k " + k + " -> " + picked.size() + ": " + why;
     }
-    return new BudgetedPicks(List.copyOf(picked), reservations, List.copyOf(skipped), shrink);
+    return new BudgetedPicks(
+        List.copyOf(picked), List.copyOf(probes), reservations, List.copyOf(skipped), shrink);
+  }
+
+  /**
+   * The re-route pick: the best-weighted expert not yet tried whose expected latency fits the time
+   * left and whose cost can be reserved.
+   *
+   * @param router the router
+   * @param weights the request's weights
+   * @param tried experts already called or skipped in this request
+   * @param input the input
+   * @param ctx the request context
+   * @return the pick with its reservation, or empty when no untried expert fits
+   */
+  static java.util.Optional<BudgetedPicks> next(
+      Router router,
+      GateScores weights,
+      java.util.Set<io.himoe.experts.ExpertId> tried,
+      InputData input,
+      Context ctx) {
+    var registry = router.experts();
+    long nowMs = ctx.clock().millis();
+    long remainingMs = ctx.remainingMs();
+    for (GateScores.Score s : weights.scores()) {
+      if (tried.contains(s.id()) || !(s.value() > 0)) {
+        continue;
+      }
+      ExpertRef ref = registry.byId(s.id()).orElse(null);
+      if (ref == null) {
+        continue;
+      }
+      ExpertStats st = RouteLoop.statsOf(registry, List.of(ref)).getFirst();
+      if (st.expectedLatencyMs(nowMs) > remainingMs) {
+        continue;
+      }
+      try {
+        CostBudget.Reservation r = ctx.costBudget().reserve(reservedCost(ref, st, input, nowMs));
+        return java.util.Optional.of(
+            new BudgetedPicks(List.of(ref), List.of(), List.of(r), List.of(), ""));
+      } catch (MoeError.BudgetExceeded tooDear) {
+        // The next one may be cheaper.
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** The larger of the observed mean cost and the expert's declared upper bound. */
-  private static double reservedCost(ExpertRef ref, ExpertStats st, InputData input) {
+  private static double reservedCost(ExpertRef ref, ExpertStats st, InputData input, long nowMs) {
     double bound = ref.expert().costBound(input);
-    double mean = st.expectedCost();
+    double mean = st.expectedCost(nowMs);
     return Double.isNaN(bound) || !(bound >= 0) || Double.isInfinite(bound)
         ? mean
         : Math.max(mean, bound);
@@ -140,6 +208,13 @@ final class BudgetedPicks {
 
   List<ExpertRef> picked() {
     return picked;
+  }
+
+  /**
+   * @return the picks that are trial calls of experts skipped for their latency
+   */
+  List<ExpertRef> probes() {
+    return probes;
   }
 
   List<ExpertOutcome> skipped() {

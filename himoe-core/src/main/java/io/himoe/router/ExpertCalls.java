@@ -104,6 +104,7 @@ final class ExpertCalls {
         } else {
           stats.recordFailure(o.latencyMs());
         }
+        stats.observedAt(ctx.clock().millis());
         done.countDown();
       }
     }
@@ -122,6 +123,7 @@ final class ExpertCalls {
         long ms = elapsedMs();
         outcome = new ExpertOutcome.Dropped(ref, reason, ms);
         stats.recordDrop(ms);
+        stats.observedAt(ctx.clock().millis());
         ctx.cancel().cancel();
         thread.interrupt();
       }

@@ -65,16 +65,15 @@ final class RouteLoop {
       // If the call stage threw, what was reserved is charged rather than lost or leaked.
       picks.settleUnsettled();
     }
+    closeProbes(router, picks, called);
+    List<ExpertRef> pickedAll = new ArrayList<>(picks.picked());
+    called = new ArrayList<>(called);
+    String rerouted = reroute(router, weights, picks, input, ctx, called, pickedAll);
     long stageMs = (System.nanoTime() - t0) / 1_000_000;
     List<ExpertOutcome> outcomes = new ArrayList<>(called.size() + picks.skipped().size());
     outcomes.addAll(called);
     outcomes.addAll(picks.skipped());
-    List<ExpertOutcome.Answered> answered = new ArrayList<>(called.size());
-    for (ExpertOutcome o : called) {
-      if (o instanceof ExpertOutcome.Answered a) {
-        answered.add(a);
-      }
-    }
+    List<ExpertOutcome.Answered> answered = usable(called, cfg.reroute().confidenceFloor());
     if (answered.isEmpty()) {
       throw noAnswer(router, outcomes, ctx);
     }
@@ -93,15 +92,151 @@ final class RouteLoop {
     MixMeta mix =
         new MixMeta(
             weights.entropy(),
-            picks.picked().size(),
+            pickedAll.size(),
             stageMs,
             drops,
-            utilisation(picks.picked(), weights),
+            utilisation(pickedAll, weights),
             agg.mix().disagreement(),
             cost,
             agg.mix().confidence());
+    String shrink =
+        picks.shrink().isEmpty()
+            ? rerouted
+            : rerouted.isEmpty() ? picks.shrink() : picks.shrink() + "; " + rerouted;
     return new RouteResult(
-        router.id(), ri, raw, weights, picks.picked(), outcomes, picks.shrink(), agg.withMix(mix));
+        router.id(), ri, raw, weights, pickedAll, outcomes, shrink, agg.withMix(mix));
+  }
+
+  /** A trial call that answered replaces its expert's latency mean (half-open -> closed). */
+  private static void closeProbes(Router router, BudgetedPicks picks, List<ExpertOutcome> called) {
+    if (picks.probes().isEmpty()) {
+      return;
+    }
+    for (ExpertOutcome o : called) {
+      if (o instanceof ExpertOutcome.Answered a && picks.probes().contains(a.expert())) {
+        statsOf(router.experts(), List.of(a.expert())).getFirst().resetLatency(a.latencyMs());
+      }
+    }
+  }
+
+  /**
+   * Seed 000's re-route: while no call gave a usable answer (each failed, was dropped or answered
+   * below the confidence floor), the next-best expert by weight that fits the time and budget left
+   * is called, up to {@link Reroute#max()} times. Re-routed calls do not stream (their answer
+   * arrives whole).
+   *
+   * @return what was re-routed and why, for the trace; empty when nothing was
+   */
+  private static String reroute(
+      Router router,
+      GateScores weights,
+      BudgetedPicks picks,
+      InputData input,
+      Context ctx,
+      List<ExpertOutcome> called,
+      List<ExpertRef> pickedAll) {
+    RouterConfig cfg = router.config();
+    Reroute rr = cfg.reroute();
+    if (rr.max() == 0 || !(cfg.aggregator().callMode() instanceof CallMode.Parallel)) {
+      return "";
+    }
+    java.util.Set<io.himoe.experts.ExpertId> tried = new java.util.HashSet<>();
+    pickedAll.forEach(r -> tried.add(r.id()));
+    picks.skipped().forEach(o -> tried.add(o.expert().id()));
+    StringBuilder trace = new StringBuilder();
+    List<ExpertOutcome> last = List.copyOf(called);
+    for (int n = 1; n <= rr.max() && !hasUsable(called, rr.confidenceFloor()); n++) {
+      if (ctx.isExpired() || ctx.cancel().isCancelled() || clientMistakesOnly(last)) {
+        break;
+      }
+      var next = BudgetedPicks.next(router, weights, tried, input, ctx);
+      if (next.isEmpty()) {
+        trace.append(trace.isEmpty() ? "" : "; ").append("re-route: no other expert fits");
+        break;
+      }
+      ExpertRef ref = next.get().picked().getFirst();
+      tried.add(ref.id());
+      router.onRouted(List.of(ref));
+      List<ExpertOutcome> more;
+      try {
+        more = callParallel(router, List.of(ref), input, ctx.withoutTokens());
+        next.get().settleWith(more);
+      } finally {
+        next.get().settleUnsettled();
+      }
+      trace
+          .append(trace.isEmpty() ? "" : "; ")
+          .append("re-route ")
+          .append(n)
+          .append(": ")
+          .append(why(last, rr.confidenceFloor()))
+          .append(" -> ")
+          .append(ref.name());
+      called.addAll(more);
+      pickedAll.add(ref);
+      last = more;
+    }
+    return trace.toString();
+  }
+
+  /** The answers at or above the floor; all answers when none reaches it. */
+  private static List<ExpertOutcome.Answered> usable(List<ExpertOutcome> called, double floor) {
+    List<ExpertOutcome.Answered> all = new ArrayList<>(called.size());
+    List<ExpertOutcome.Answered> good = new ArrayList<>(called.size());
+    for (ExpertOutcome o : called) {
+      if (o instanceof ExpertOutcome.Answered a) {
+        all.add(a);
+        if (a.out().aux().confidence() >= floor) {
+          good.add(a);
+        }
+      }
+    }
+    return good.isEmpty() ? all : good;
+  }
+
+  private static boolean hasUsable(List<ExpertOutcome> called, double floor) {
+    for (ExpertOutcome o : called) {
+      if (o instanceof ExpertOutcome.Answered a && a.out().aux().confidence() >= floor) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A client mistake (a division by zero, an input over a limit) would be the same for any expert:
+   * it is not re-routed, and comes back to the client as such.
+   */
+  private static boolean clientMistakesOnly(List<ExpertOutcome> outcomes) {
+    boolean any = false;
+    for (ExpertOutcome o : outcomes) {
+      if (!(o instanceof ExpertOutcome.Failed f) || clientMistake(f.error()) == null) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  private static String why(List<ExpertOutcome> outcomes, double floor) {
+    StringBuilder sb = new StringBuilder();
+    for (ExpertOutcome o : outcomes) {
+      if (!sb.isEmpty()) {
+        sb.append(", ");
+      }
+      sb.append(o.expert().name());
+      switch (o) {
+        case ExpertOutcome.Failed f -> sb.append(" failed");
+        case ExpertOutcome.Dropped d -> sb.append(" dropped (").append(d.reason()).append(')');
+        case ExpertOutcome.Answered a ->
+            sb.append(
+                String.format(
+                    " answered below the confidence floor %.2f (%.2f)",
+                    floor, a.out().aux().confidence()));
+        case ExpertOutcome.Skipped s -> sb.append(" skipped");
+      }
+    }
+    return sb.toString();
   }
 
   /**
@@ -206,6 +341,8 @@ final class RouteLoop {
       return new MoeError.Cancelled("experts");
     }
     boolean allLate = true;
+    MoeError clientMistake = null;
+    boolean onlyClientMistakes = true;
     StringBuilder why = new StringBuilder("router '").append(router.id()).append("': ");
     for (int i = 0; i < outcomes.size(); i++) {
       ExpertOutcome o = outcomes.get(i);
@@ -216,9 +353,16 @@ final class RouteLoop {
       switch (o) {
         case ExpertOutcome.Failed f -> {
           allLate = false;
+          MoeError mistake = clientMistake(f.error());
+          if (mistake == null) {
+            onlyClientMistakes = false;
+          } else if (clientMistake == null) {
+            clientMistake = mistake;
+          }
           why.append("failed (").append(f.error().getMessage()).append(')');
         }
         case ExpertOutcome.Dropped d -> {
+          onlyClientMistakes = false;
           allLate &= d.reason().startsWith("deadline");
           why.append("dropped (").append(d.reason()).append(')');
         }
@@ -226,8 +370,23 @@ final class RouteLoop {
         case ExpertOutcome.Answered a -> why.append("answered");
       }
     }
+    if (clientMistake != null && onlyClientMistakes) {
+      // Every expert that tried said the request itself is at fault: that is the answer (a 4xx),
+      // not a failure of the experts.
+      return clientMistake;
+    }
     return allLate
         ? new MoeError.DeadlineExceeded("experts (" + why + ")")
         : new MoeError.NoExpertAnswered(why.toString());
+  }
+
+  /** The client mistake behind an expert's failure, if that is what it was. */
+  private static MoeError clientMistake(Throwable error) {
+    for (Throwable c = error; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (MoeError.isClientMistake(c)) {
+        return (MoeError) c;
+      }
+    }
+    return null;
   }
 }

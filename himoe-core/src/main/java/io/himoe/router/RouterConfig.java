@@ -15,9 +15,14 @@ import java.util.Optional;
  * @param aggregator how answers are combined
  * @param encoder the encoder, when the router wants {@link io.himoe.shared.RouterInput.Encoded}
  *     input
+ * @param reroute when and how often a request that got no good answer goes to the next-best expert
  */
 public record RouterConfig(
-    int topK, GatingPolicy policy, Aggregator aggregator, Optional<Encoder> encoder) {
+    int topK,
+    GatingPolicy policy,
+    Aggregator aggregator,
+    Optional<Encoder> encoder,
+    Reroute reroute) {
 
   /** Validates. */
   public RouterConfig {
@@ -27,6 +32,20 @@ public record RouterConfig(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(aggregator, "aggregator");
     Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(reroute, "reroute");
+  }
+
+  /**
+   * A configuration with the default re-route ({@link Reroute#ofDefaults()}).
+   *
+   * @param topK experts to call per request
+   * @param policy how raw scores become weights
+   * @param aggregator how answers are combined
+   * @param encoder the encoder, or empty
+   */
+  public RouterConfig(
+      int topK, GatingPolicy policy, Aggregator aggregator, Optional<Encoder> encoder) {
+    this(topK, policy, aggregator, encoder, Reroute.ofDefaults());
   }
 
   /**
@@ -43,7 +62,7 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withTopK(int k) {
-    return new RouterConfig(k, policy, aggregator, encoder);
+    return new RouterConfig(k, policy, aggregator, encoder, reroute);
   }
 
   /**
@@ -51,7 +70,7 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withPolicy(GatingPolicy p) {
-    return new RouterConfig(topK, p, aggregator, encoder);
+    return new RouterConfig(topK, p, aggregator, encoder, reroute);
   }
 
   /**
@@ -59,7 +78,15 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withAggregator(Aggregator a) {
-    return new RouterConfig(topK, policy, a, encoder);
+    return new RouterConfig(topK, policy, a, encoder, reroute);
+  }
+
+  /**
+   * @param r when to re-route
+   * @return a copy
+   */
+  public RouterConfig withReroute(Reroute r) {
+    return new RouterConfig(topK, policy, aggregator, encoder, r);
   }
 
   /**
@@ -67,6 +94,6 @@ public record RouterConfig(
    * @return a copy whose router receives encoded input
    */
   public RouterConfig withEncoder(Encoder e) {
-    return new RouterConfig(topK, policy, aggregator, Optional.of(e));
+    return new RouterConfig(topK, policy, aggregator, Optional.of(e), reroute);
   }
 }

@@ -168,6 +168,34 @@ public abstract sealed class MoeError extends RuntimeException {
     }
   }
 
+  /**
+   * A client mistake in a well-formed request: the input cannot be processed as asked (an
+   * expression that divides by zero, a text without the expression a math expert needs, an input
+   * longer than an expert's limit). Retrying the same request cannot help; servers answer 422.
+   */
+  public static final class Unprocessable extends MoeError {
+    /**
+     * @param detail what cannot be processed and why, naming the limit when one was exceeded
+     */
+    public Unprocessable(String detail) {
+      super("unprocessable input: " + detail, null);
+    }
+
+    @Override
+    public String code() {
+      return "unprocessable_input";
+    }
+  }
+
+  /**
+   * @param e an error
+   * @return whether it is the client's mistake ({@link InvalidInput} or {@link Unprocessable}),
+   *     which says nothing about the expert that reported it
+   */
+  public static boolean isClientMistake(Throwable e) {
+    return e instanceof InvalidInput || e instanceof Unprocessable;
+  }
+
   /** The request named a router that does not exist. */
   public static final class UnknownRouter extends MoeError {
     /**

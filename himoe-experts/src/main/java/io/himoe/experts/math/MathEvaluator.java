@@ -84,7 +84,8 @@ public final class MathEvaluator {
 
   /**
    * @param v a value
-   * @return it without trailing zeros, plain when at most 40 digits are needed, else scientific
+   * @return it without trailing zeros, plain when at most 40 digits are needed or when it is an
+   *     integer of at most 1000 digits (exact integers are shown whole), else scientific
    */
   public static String format(BigDecimal v) {
     BigDecimal s = v.stripTrailingZeros();
@@ -92,6 +93,9 @@ public final class MathEvaluator {
       return "0";
     }
     int intDigits = s.precision() - s.scale();
+    if (s.scale() <= 0 && intDigits <= Parser.MAX_EXACT_DIGITS) {
+      return s.toPlainString();
+    }
     if (intDigits <= 40 && s.scale() <= 40) {
       return s.toPlainString();
     }

@@ -102,13 +102,15 @@ public final class MathExpert implements Expert {
     }
     Optional<ExpressionFinder.Found> found = ExpressionFinder.find(input.toText());
     if (found.isEmpty()) {
+      // Not a client mistake: the request may be for another expert. The zero confidence makes
+      // the router re-route it (its confidence floor).
       return new ExpertOut(Value.none("no arithmetic expression found in the text"), aux(start, 0));
     }
     MathEvaluator.Result r;
     try {
       r = evaluator.evaluate(found.get().expression(), () -> checkAlive(ctx));
     } catch (MathException e) {
-      throw new MoeError.InvalidInput("math: " + e.getMessage());
+      throw new MoeError.Unprocessable("math: " + e.getMessage());
     }
     double confidence = !r.exact() ? 0.7 : found.get().coversText() ? 0.99 : 0.85;
     return new ExpertOut(Value.text(r.formatted()), aux(start, confidence));

@@ -160,7 +160,7 @@ final class Parser {
       if (base.signum() == 0 && n < 0) {
         throw error(at, "zero to a negative power (division by zero)");
       }
-      if (n >= 0 && integral(base) && (long) base.precision() * n <= MAX_EXACT_DIGITS) {
+      if (n >= 0 && integral(base) && exactDigits(base, n) <= MAX_EXACT_DIGITS) {
         return fit(base.pow(n));
       }
       return base.pow(n, mc);
@@ -297,6 +297,22 @@ final class Parser {
 
   private static boolean integral(BigDecimal v) {
     return v.scale() <= 0 || v.stripTrailingZeros().scale() <= 0;
+  }
+
+  /**
+   * An upper bound on the digits of {@code base^n} for an integer base: {@code n·log10|base| + 1}
+   * (2^3000 has 904 digits, not 3000 as the base's precision times n would say).
+   */
+  private static double exactDigits(BigDecimal base, int n) {
+    java.math.BigInteger b = base.toBigIntegerExact().abs();
+    if (b.signum() == 0 || b.equals(java.math.BigInteger.ONE)) {
+      return 1;
+    }
+    // log10 of the base from its double value while it has one, else from its bit length (an
+    // upper bound); fit() rounds a result that still has more digits than allowed.
+    double log10 =
+        b.bitLength() < 1000 ? Math.log10(b.doubleValue()) : b.bitLength() * Math.log10(2);
+    return Math.floor(n * log10) + 1;
   }
 
   private BigDecimal fit(BigDecimal v) {

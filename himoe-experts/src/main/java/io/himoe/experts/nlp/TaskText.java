@@ -14,7 +14,8 @@ final class TaskText {
    * @param taskTag the leading task tag to remove ({@code fr:tag}, {@code lang:detect})
    * @param maxChars the longest accepted text
    * @return the text to work on
-   * @throws MoeError.InvalidInput for a feature vector, an empty text or one that is too long
+   * @throws MoeError.InvalidInput for a feature vector or an empty text
+   * @throws MoeError.Unprocessable for a text over the limit
    */
   static String of(String expert, InputData input, Pattern taskTag, int maxChars) {
     if (input instanceof InputData.Features f) {
@@ -26,7 +27,7 @@ final class TaskText {
       throw new MoeError.InvalidInput(expert + ": the text is empty");
     }
     if (text.length() > maxChars) {
-      throw new MoeError.InvalidInput(
+      throw new MoeError.Unprocessable(
           expert + ": text is " + text.length() + " chars, the limit is " + maxChars);
     }
     return text;

@@ -68,6 +68,15 @@ class MathEvaluatorTest {
   }
 
   @Test
+  void integersAreExactUpTo1000Digits() {
+    MathEvaluator.Result r = eval.evaluate("2^3000");
+    assertThat(r.exact()).isTrue();
+    assertThat(r.formatted()).isEqualTo(java.math.BigInteger.TWO.pow(3000).toString()).hasSize(904);
+    // Beyond 1000 digits the result is rounded to the context's precision and shown in E notation.
+    assertThat(eval.evaluate("2^4000").formatted()).contains("E+");
+  }
+
+  @Test
   void fractionalPowersAreFlaggedInexact() {
     MathEvaluator.Result r = eval.evaluate("16^0.5");
     assertThat(r.exact()).isFalse();

@@ -67,7 +67,8 @@ class MonitoredExpert implements Expert {
       ExpertOut out = call.run();
       ok = true;
       return out;
-    } catch (MoeError.Cancelled e) {
+    } catch (MoeError.Cancelled | MoeError.InvalidInput | MoeError.Unprocessable e) {
+      // A cancel by the caller or a client mistake says nothing about the expert.
       cancelled = true;
       throw e;
     } finally {

@@ -330,7 +330,7 @@ final class ExpertGuard {
    * deadline, nor a client mistake.
    */
   private static boolean countsAgainst(Throwable e, Context ctx) {
-    if (e instanceof MoeError.InvalidInput) {
+    if (MoeError.isClientMistake(e)) {
       return false;
     }
     if (e instanceof MoeError.Cancelled || e instanceof InterruptedException) {

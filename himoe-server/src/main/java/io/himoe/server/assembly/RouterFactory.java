@@ -84,7 +84,7 @@ final class RouterFactory {
                   rc,
                   reg,
                   names,
-                  new RouterConfig(rc.topK(), policy, aggregator, Optional.empty()));
+                  new RouterConfig(rc.topK(), policy, aggregator, Optional.empty(), reroute(rc)));
           case "neural" -> neuralRouter(index, rc, reg, names, policy, aggregator);
           case "hybrid" -> {
             NeuralRouter inner = neuralRouter(index, rc, reg, names, policy, aggregator);
@@ -104,6 +104,10 @@ final class RouterFactory {
     learners.add(router);
     Router capped = runtime.<Router>map(rt -> ModeCappedRouter.wrap(router, rt)).orElse(router);
     return rc.minConfidence() > 0 ? new MinConfidenceRouter(capped, rc.minConfidence()) : capped;
+  }
+
+  private static io.himoe.router.Reroute reroute(HimoeConfig.Router rc) {
+    return new io.himoe.router.Reroute(rc.reroute().max(), rc.reroute().confidenceFloor());
   }
 
   private ExpertSpec spec(String name) {
@@ -136,7 +140,8 @@ final class RouterFactory {
       GatingPolicy policy,
       Aggregator aggregator) {
     Encoder encoder = SharedEncoders.byName(rc.encoder());
-    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder));
+    RouterConfig cfg =
+        new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc));
     HimoeConfig.Learning l = config.learning();
     GateConfig gateConfig =
         GateConfig.ofDefaults()
@@ -197,7 +202,7 @@ final class RouterFactory {
     boolean contextual = rc.bandit().equals("linucb");
     Optional<Encoder> encoder =
         contextual ? Optional.of(SharedEncoders.byName(rc.encoder())) : Optional.empty();
-    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder);
+    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder, reroute(rc));
     BanditState saved = learners.savedBandit(rc.id()).orElse(null);
     Provenance provenance = learners.savedProvenance(rc.id()).orElse(null);
     if (saved != null && provenance != null && saved.arms() == provenance.experts().size()) {

@@ -189,6 +189,12 @@ final class ConfigValidator {
             "'minilm' for a 'linucb' bandit (its matrices grow with the square of the dimension)",
             r.encoder());
       }
+      check(r.reroute().max() >= 0, p + ".reroute.max", "a count >= 0", r.reroute().max());
+      check(
+          r.reroute().confidenceFloor() >= 0 && r.reroute().confidenceFloor() <= 1,
+          p + ".reroute.confidence_floor",
+          "a confidence in [0, 1]",
+          r.reroute().confidenceFloor());
       check(r.gateWeight() >= 0, p + ".gate_weight", "a weight >= 0", r.gateWeight());
       check(r.selfWeight() >= 0, p + ".self_weight", "a weight >= 0", r.selfWeight());
       if (r.type().equals("neural") || r.type().equals("hybrid")) {

@@ -276,6 +276,7 @@ public record HimoeConfig(
    * @param gateWeight hybrid routers: weight of the learned gate, default 0.7
    * @param selfWeight hybrid routers: weight of the experts' own {@code canHandle} confidence,
    *     default 0.3
+   * @param reroute when a request that got no usable answer goes to the next-best expert
    */
   public record Router(
       String id,
@@ -292,9 +293,11 @@ public record HimoeConfig(
       String encoder,
       String bandit,
       Double gateWeight,
-      Double selfWeight) {
+      Double selfWeight,
+      Reroute reroute) {
     /** Applies defaults. */
     public Router {
+      reroute = reroute == null ? new Reroute(null, null) : reroute;
       encoder = encoder == null ? "hashing" : encoder;
       bandit = bandit == null ? "ucb1" : bandit;
       gateWeight = gateWeight == null ? 0.7 : gateWeight;
@@ -306,6 +309,22 @@ public record HimoeConfig(
       epsilon = epsilon == null ? 0.0 : epsilon;
       seed = seed == null ? 0L : seed;
       keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
+    }
+  }
+
+  /**
+   * Re-routing (seed 000): when none of the experts a router called gave an answer with at least
+   * {@code confidence_floor}, it calls the next-best expert by gate weight that fits the time and
+   * budget left, up to {@code max} times; the trace says each re-route and why.
+   *
+   * @param max re-routes per request, default 2 (0 turns it off)
+   * @param confidenceFloor an answer below this confidence counts as none, default 0.05
+   */
+  public record Reroute(Integer max, Double confidenceFloor) {
+    /** Applies defaults. */
+    public Reroute {
+      max = max == null ? 2 : max;
+      confidenceFloor = confidenceFloor == null ? 0.05 : confidenceFloor;
     }
   }
 

@@ -74,6 +74,7 @@ final class ErrorMapper {
     return switch (e) {
       case MoeError.InvalidInput x -> 400;
       case MoeError.EncodeError x -> 422;
+      case MoeError.Unprocessable x -> 422;
       case MoeError.UnknownRouter x -> 404;
       case MoeError.UnknownTrace x -> 404;
       case MoeError.BudgetExceeded x -> 402;

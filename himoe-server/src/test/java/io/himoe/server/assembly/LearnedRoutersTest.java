@@ -235,6 +235,7 @@ class LearnedRoutersTest {
         routers:
           - id: main
             fallback: planning
+            reroute: {max: 0}
         management:
           remove_underperforming: true
           performance_threshold: 0.5
