@@ -2,6 +2,8 @@ package io.himoe.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.eval.metrics.OutcomeMetrics;
+import io.himoe.eval.outcomes.CostQualityPolicy;
+import io.himoe.eval.outcomes.CostTarget;
 import io.himoe.eval.outcomes.Learner;
 import io.himoe.eval.outcomes.OutcomeEvaluation;
 import io.himoe.eval.report.ReportDir;
@@ -9,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
@@ -95,6 +98,23 @@ final class OutcomesCommand implements Callable<Integer> {
       description = "Also write curve.csv, curve.png and metrics.json here (all or nothing).")
   Path report;
 
+  @Option(
+      names = "--target-quality",
+      paramLabel = "SHARE",
+      description =
+          "Calibrate the choice: the cheapest policy reaching SHARE (e.g. 0.95) of the best single"
+              + " model's quality, chosen on every fifth training row (the predictor learns on the"
+              + " rest); the headline result is then that policy's on --test.")
+  Double targetQuality;
+
+  @Option(
+      names = "--max-cost",
+      paramLabel = "DOLLARS",
+      description =
+          "Calibrate the choice: the best quality at most DOLLARS per 1,000 queries (chosen as"
+              + " for --target-quality).")
+  Double maxCost;
+
   @Mixin FitFlags fit;
 
   @Override
@@ -108,12 +128,16 @@ final class OutcomesCommand implements Callable<Integer> {
             fit.fitOptions(),
             outputTokens,
             Learner.parse(learner),
-            exploration);
+            exploration,
+            target());
     var encoder = fit.encoder();
     // Staged first, so that an unusable --report fails before training.
     try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
       OutcomeEvaluation.Result r = OutcomeEvaluation.run(options, encoder, err, ticker);
-      ObjectNode json = json(r.perWeight().getFirst());
+      ObjectNode json =
+          r.calibrated().isPresent()
+              ? calibrated(r.calibrated().get())
+              : json(r.perWeight().getFirst());
       if (dir != null) {
         r.curve().writeCsv(dir.file("curve.csv"));
         r.curve().writePng(dir.file("curve.png"));
@@ -133,6 +157,36 @@ final class OutcomesCommand implements Callable<Integer> {
       out.println(Json.line(json));
     }
     return EvalMain.OK;
+  }
+
+  private Optional<CostTarget> target() {
+    if (targetQuality != null && maxCost != null) {
+      throw new IllegalArgumentException("give --target-quality or --max-cost, not both");
+    }
+    if (targetQuality != null) {
+      return Optional.of(new CostTarget.Quality(targetQuality));
+    }
+    return maxCost == null ? Optional.empty() : Optional.of(new CostTarget.MaxCost(maxCost));
+  }
+
+  static ObjectNode calibrated(OutcomeEvaluation.Calibrated c) {
+    ObjectNode o = json(c.test());
+    OutcomeMetrics m = c.test();
+    Json.put(o, "quality_share_of_best", m.quality() / m.bestSingleQuality());
+    Json.put(o, "cost_share_of_best", m.costPer1k() / m.bestSingleCostPer1k());
+    ObjectNode p = o.putObject("policy");
+    CostQualityPolicy policy = c.policy();
+    switch (policy.target()) {
+      case CostTarget.Quality q -> Json.put(p, "target_quality", q.share());
+      case CostTarget.MaxCost mc -> Json.put(p, "max_cost", mc.costPer1k());
+    }
+    p.put("cost_weight", policy.costWeight());
+    p.put("reached_on_calibration", policy.reached());
+    Json.put(p, "calibration_quality", policy.quality());
+    Json.put(p, "calibration_cost_per_1k", policy.costPer1k());
+    p.put("calibration_best_single_model", policy.referenceModel());
+    Json.put(p, "calibration_best_single_quality", policy.referenceQuality());
+    return o;
   }
 
   static ObjectNode json(OutcomeMetrics m) {

@@ -1,6 +1,7 @@
 package io.himoe.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.eval.metrics.RoutingMetrics;
 import io.himoe.eval.report.ConfusionSummary;
 import io.himoe.eval.report.LabelTables;
 import io.himoe.eval.report.ReliabilityDiagram;
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Option;
       "Fit a router on --train (calibrating the out-of-scope threshold on --val when"
           + " given), route every --test row on one thread, and print one JSON line: n_train,"
           + " n_test, accuracy, in_scope_accuracy, oos_recall (null without --oos-label),"
-          + " macro_f1, ece, train_seconds, p50_ms, p99_ms.",
+          + " macro_f1, ece, train_seconds, p50_ms, p99_ms, and val_in_scope_accuracy and"
+          + " val_oos_recall on --val (where the threshold was calibrated: compare settings"
+          + " there, never on --test).",
       "Files are JSONL (.jsonl/.ndjson) or CSV with a header (.csv)."
     })
 final class RoutesCommand implements Callable<Integer> {
@@ -105,6 +109,39 @@ final class RoutesCommand implements Callable<Integer> {
               + " metrics.json here (all or nothing).")
   Path report;
 
+  @Option(
+      names = "--dropout",
+      defaultValue = "0",
+      paramLabel = "P",
+      description =
+          "Dropout of the gate's hidden units while training, in [0, 1) (needs --hidden)."
+              + " Default: ${DEFAULT-VALUE}.")
+  double dropout;
+
+  @Option(
+      names = "--label-smoothing",
+      defaultValue = "0",
+      paramLabel = "E",
+      description =
+          "Share of each training target spread over all routes, in [0, 1). Default:"
+              + " ${DEFAULT-VALUE}.")
+  double labelSmoothing;
+
+  @Option(
+      names = "--temperature",
+      description =
+          "Fit a softmax temperature on --val (by likelihood) before calibrating the"
+              + " out-of-scope threshold.")
+  boolean temperature;
+
+  @Option(
+      names = "--vector-cache",
+      paramLabel = "DIR",
+      description =
+          "Keep the training and validation rows' vectors in DIR between runs (test rows are"
+              + " always encoded for real).")
+  Path vectorCache;
+
   @Mixin FitFlags fit;
 
   @Override
@@ -118,9 +155,13 @@ final class RoutesCommand implements Callable<Integer> {
             labelField,
             Optional.ofNullable(oosLabel).map(String::strip),
             RouterKind.parse(router),
-            fit.fitOptions(),
+            fit.fitOptions()
+                .withDropout(dropout)
+                .withLabelSmoothing(labelSmoothing)
+                .withTemperature(temperature),
             eceBins,
-            warmup);
+            warmup,
+            Optional.ofNullable(vectorCache));
     var encoder = fit.encoder();
     // Staged first, so that an unusable --report fails before minutes of training.
     try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
@@ -155,6 +196,12 @@ final class RoutesCommand implements Callable<Integer> {
     Json.put(o, "train_seconds", r.trainSeconds());
     Json.put(o, "p50_ms", r.p50Ms());
     Json.put(o, "p99_ms", r.p99Ms());
+    Optional<RoutingMetrics> v = r.validation();
+    Json.put(
+        o,
+        "val_in_scope_accuracy",
+        v.isPresent() ? OptionalDouble.of(v.get().inScopeAccuracy()) : OptionalDouble.empty());
+    Json.put(o, "val_oos_recall", v.isPresent() ? v.get().oosRecall() : OptionalDouble.empty());
     return o;
   }
 }

@@ -80,6 +80,76 @@ class OutcomesCommandTest {
   }
 
   @Test
+  void aCalibratedPolicyIsChosenOnHeldOutTrainingRowsAndReportedOnTest() {
+    Cli r =
+        Cli.run(
+            args(
+                resource("outcomes/train.jsonl"),
+                resource("outcomes/test.jsonl"),
+                "--target-quality",
+                "0.95"));
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(RoutesCommandTest.fieldNames(j))
+        .containsExactly(
+            "n_test",
+            "quality",
+            "cost_per_1k",
+            "best_single_model",
+            "best_single_quality",
+            "best_single_cost_per_1k",
+            "oracle_quality",
+            "gap_closed",
+            "quality_share_of_best",
+            "cost_share_of_best",
+            "policy");
+    JsonNode p = j.get("policy");
+    assertThat(p.get("target_quality").asDouble()).isEqualTo(0.95);
+    assertThat(p.get("calibration_cost_per_1k").asDouble()).isPositive();
+    if (p.get("reached_on_calibration").asBoolean()) {
+      assertThat(p.get("calibration_quality").asDouble())
+          .isGreaterThanOrEqualTo(
+              0.95 * p.get("calibration_best_single_quality").asDouble() - 1e-9);
+    }
+    assertThat(j.get("cost_share_of_best").asDouble())
+        .isCloseTo(
+            j.get("cost_per_1k").asDouble() / j.get("best_single_cost_per_1k").asDouble(),
+            within(1e-3));
+    assertThat(r.err()).contains("calibration (24 held-out training rows)");
+
+    Cli capped =
+        Cli.run(
+            args(
+                resource("outcomes/train.jsonl"),
+                resource("outcomes/test.jsonl"),
+                "--max-cost",
+                "0"));
+    assertThat(capped.code()).as(capped.err()).isZero();
+    assertThat(capped.json().get("policy").get("max_cost").asDouble()).isZero();
+    Cli both =
+        Cli.run(
+            args(
+                resource("outcomes/train.jsonl"),
+                resource("outcomes/test.jsonl"),
+                "--max-cost",
+                "1",
+                "--target-quality",
+                "0.9"));
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("not both");
+    Cli bandit =
+        Cli.run(
+            args(
+                resource("outcomes/train.jsonl"),
+                resource("outcomes/test.jsonl"),
+                "--target-quality",
+                "0.9",
+                "--learner",
+                "ucb1"));
+    assertThat(bandit.err()).contains("use --learner gate");
+  }
+
+  @Test
   void banditLearnersRunAndLinUcbRefusesWideEncoders() {
     Cli r =
         Cli.run(

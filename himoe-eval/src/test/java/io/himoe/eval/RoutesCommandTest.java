@@ -68,7 +68,9 @@ class RoutesCommandTest {
             "ece",
             "train_seconds",
             "p50_ms",
-            "p99_ms");
+            "p99_ms",
+            "val_in_scope_accuracy",
+            "val_oos_recall");
     assertThat(j.get("n_train").asInt()).isEqualTo(140);
     assertThat(j.get("n_test").asInt()).isEqualTo(35);
     // Six well-separated intents: a hashing encoder and a linear gate get most of them.
@@ -96,6 +98,41 @@ class RoutesCommandTest {
     assertThat(png.getWidth()).isEqualTo(800);
     // nothing is left behind in the parent but the report itself
     assertThat(Files.list(dir)).containsExactly(report);
+  }
+
+  @Test
+  void validationMetricsAndStoredVectorsGiveTheSameGate() throws IOException {
+    Path cache = dir.resolve("vectors");
+    List<String> base = args(resource("clinc/test.jsonl"), "--oos-label", "oos");
+    Cli plain = Cli.run(base.toArray(String[]::new));
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(plain.json().get("val_in_scope_accuracy").asDouble()).isBetween(0.5, 1.0);
+    assertThat(plain.json().get("val_oos_recall").isNumber()).isTrue();
+    assertThat(plain.err()).contains("validation rows: in-scope accuracy");
+    List<String> cached = new java.util.ArrayList<>(base);
+    cached.addAll(List.of("--vector-cache", cache.toString()));
+    Cli first = Cli.run(cached.toArray(String[]::new));
+    Cli second = Cli.run(cached.toArray(String[]::new));
+    assertThat(first.err()).contains("vectors: stored in");
+    assertThat(second.err()).contains("texts read from");
+    assertThat(first.json()).isEqualTo(plain.json());
+    assertThat(second.json()).isEqualTo(plain.json());
+    assertThat(Files.list(cache)).hasSize(1);
+  }
+
+  @Test
+  void mlpHeadWithDropoutSmoothingAndTemperatureRuns() {
+    List<String> a = args(resource("clinc/test.jsonl"), "--oos-label", "oos");
+    a.addAll(
+        List.of("--hidden", "32", "--dropout", "0.2", "--label-smoothing", "0.1", "--temperature"));
+    Cli r = Cli.run(a.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().get("in_scope_accuracy").asDouble()).isGreaterThan(0.7);
+    List<String> bad = args(resource("clinc/test.jsonl"));
+    bad.addAll(List.of("--dropout", "1"));
+    Cli refused = Cli.run(bad.toArray(String[]::new));
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("dropout must be in [0, 1), got 1.0");
   }
 
   @Test

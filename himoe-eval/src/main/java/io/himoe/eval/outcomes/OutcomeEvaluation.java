@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -45,6 +46,8 @@ public final class OutcomeEvaluation {
    * @param outputTokens output tokens assumed per answer when pricing, at least 0
    * @param learner how the choice is learned
    * @param exploration the bandits' exploration weight, at least 0 (ignored by the gate)
+   * @param target a cost-quality target: the predictor then learns on four fifths of the training
+   *     rows and the policy's cost weight is calibrated on the other fifth (every fifth row)
    */
   public record Options(
       Path train,
@@ -54,7 +57,8 @@ public final class OutcomeEvaluation {
       FitOptions fit,
       long outputTokens,
       Learner learner,
-      double exploration) {
+      double exploration,
+      Optional<CostTarget> target) {
 
     /** Validates and copies. */
     public Options {
@@ -79,8 +83,21 @@ public final class OutcomeEvaluation {
         throw new IllegalArgumentException(
             "--exploration must be >= 0 and finite, got " + exploration);
       }
+      Objects.requireNonNull(target, "target");
+      if (target.isPresent() && learner != Learner.GATE) {
+        throw new IllegalArgumentException(
+            "--target-quality and --max-cost calibrate the gate's choice: use --learner gate");
+      }
     }
   }
+
+  /**
+   * A calibrated policy and what it did on the test rows.
+   *
+   * @param policy the policy, calibrated on the held-out fifth of the training rows
+   * @param test its metrics on the test rows
+   */
+  public record Calibrated(CostQualityPolicy policy, OutcomeMetrics test) {}
 
   /**
    * The outcome of an evaluation.
@@ -89,9 +106,13 @@ public final class OutcomeEvaluation {
    * @param curve the quality-cost curve with every single model and the oracle
    * @param trainSeconds wall-clock seconds of learning and of choosing for the test queries (all
    *     cost weights)
+   * @param calibrated the calibrated policy, when a target was given
    */
   public record Result(
-      List<OutcomeMetrics> perWeight, QualityCostCurve curve, double trainSeconds) {
+      List<OutcomeMetrics> perWeight,
+      QualityCostCurve curve,
+      double trainSeconds,
+      Optional<Calibrated> calibrated) {
     /** Copies the list. */
     public Result {
       perWeight = List.copyOf(perWeight);
@@ -139,9 +160,21 @@ public final class OutcomeEvaluation {
     List<String> modelList = List.copyOf(new TreeSet<>(models));
     List<Map<String, Double>> costs = costs(test, modelList, prices, options);
     long t0 = ticker.getAsLong();
+    List<String> policyChoice = new ArrayList<>();
+    List<CostQualityPolicy> policy = new ArrayList<>();
     List<List<String>> choices =
         options.learner() == Learner.GATE
-            ? gate(options, encoder, train, test, costs, progress)
+            ? gate(
+                options,
+                encoder,
+                train,
+                test,
+                costs,
+                modelList,
+                prices,
+                progress,
+                policy,
+                policyChoice)
             : bandit(options, encoder, train, test, modelList, costs, prices, progress);
     double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
     progress.printf(Locale.ROOT, "learn: %.1f s%n", trainSeconds);
@@ -163,7 +196,22 @@ public final class OutcomeEvaluation {
               ? String.format(Locale.ROOT, "%.4f", m.gapClosed().getAsDouble())
               : "n/a");
     }
-    return new Result(perWeight, curve(test, models, prices, options, points), trainSeconds);
+    Optional<Calibrated> calibrated = Optional.empty();
+    if (!policy.isEmpty()) {
+      OutcomeMetrics m = OutcomeMetrics.of(test, policyChoice, prices, options.outputTokens());
+      calibrated = Optional.of(new Calibrated(policy.getFirst(), m));
+      progress.printf(
+          Locale.ROOT,
+          "calibrated policy (cost weight %s): test quality %.4f (%.1f%% of the best single"
+              + " model's), $%.4f per 1k queries (%.1f%% of its cost)%n",
+          policy.getFirst().costWeight(),
+          m.quality(),
+          100 * m.quality() / m.bestSingleQuality(),
+          m.costPer1k(),
+          100 * m.costPer1k() / m.bestSingleCostPer1k());
+    }
+    return new Result(
+        perWeight, curve(test, models, prices, options, points), trainSeconds, calibrated);
   }
 
   private static List<Map<String, Double>> costs(
@@ -179,18 +227,39 @@ public final class OutcomeEvaluation {
     return costs;
   }
 
-  /** Fits the quality predictor once; each cost weight then only changes the choice rule. */
+  /**
+   * Fits the quality predictor once; each cost weight then only changes the choice rule. With a
+   * target, the predictor learns on four fifths of the training rows and the policy is calibrated
+   * on the rest (added to {@code policy}, its test choices to {@code policyChoice}).
+   */
   private static List<List<String>> gate(
       Options options,
       Encoder encoder,
       List<Outcome> train,
       List<Outcome> test,
       List<Map<String, Double>> costs,
-      PrintStream progress) {
+      List<String> models,
+      Prices prices,
+      PrintStream progress,
+      List<CostQualityPolicy> policy,
+      List<String> policyChoice) {
+    List<Outcome> fitRows = train;
+    List<Outcome> calRows = List.of();
+    if (options.target().isPresent()) {
+      fitRows = new ArrayList<>();
+      calRows = new ArrayList<>();
+      for (int i = 0; i < train.size(); i++) {
+        (i % 5 == 4 ? calRows : fitRows).add(train.get(i));
+      }
+      if (calRows.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--target-quality/--max-cost: the training file needs at least 5 rows");
+      }
+    }
     FittedOutcomes predictor =
         OutcomeFitter.of(encoder, options.fit())
             .fit(
-                train.stream().map(o -> new OutcomeExample(o.query(), o.scores())).toList(),
+                fitRows.stream().map(o -> new OutcomeExample(o.query(), o.scores())).toList(),
                 (epoch, epochs, loss) ->
                     progress.printf(
                         Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
@@ -205,6 +274,33 @@ public final class OutcomeEvaluation {
         chosen.add(ModelChoice.choose(predicted.get(i), costs.get(i), w));
       }
       choices.add(chosen);
+    }
+    if (options.target().isPresent()) {
+      List<Map<String, Double>> calPredicted = new ArrayList<>();
+      for (Outcome o : calRows) {
+        calPredicted.add(predictor.predictQuality(o.query()));
+      }
+      CostQualityPolicy p =
+          CostQualityPolicy.calibrate(
+              calPredicted,
+              calRows.stream().map(Outcome::scores).toList(),
+              costs(calRows, models, prices, options),
+              options.target().get());
+      progress.printf(
+          Locale.ROOT,
+          "calibration (%d held-out training rows): cost weight %s, quality %.4f against %s's"
+              + " %.4f, $%.4f per 1k queries%s%n",
+          calRows.size(),
+          p.costWeight(),
+          p.quality(),
+          p.referenceModel(),
+          p.referenceQuality(),
+          p.costPer1k(),
+          p.reached() ? "" : " (target not reachable on these rows: closest policy taken)");
+      policy.add(p);
+      for (int i = 0; i < test.size(); i++) {
+        policyChoice.add(p.choose(predicted.get(i), costs.get(i)));
+      }
     }
     return choices;
   }

@@ -6,6 +6,7 @@ import io.himoe.eval.metrics.Calibration;
 import io.himoe.eval.metrics.Percentiles;
 import io.himoe.eval.metrics.Routed;
 import io.himoe.eval.metrics.RoutingMetrics;
+import io.himoe.experts.encoders.ConcatEncoder;
 import io.himoe.learning.fit.FitOptions;
 import io.himoe.learning.fit.FittedRoutes;
 import io.himoe.learning.fit.LabelledText;
@@ -45,6 +46,8 @@ public final class RouteEvaluation {
    * @param fit the gate's training options (ignored by {@link RouterKind#CENTROID})
    * @param eceBins the number of calibration bins, at least 1
    * @param warmup test rows routed before latency is measured (at most half of the test rows)
+   * @param vectorCache a directory where the training and validation rows' vectors are kept between
+   *     runs (test rows are always encoded for real), if any
    */
   public record Options(
       Path train,
@@ -56,7 +59,8 @@ public final class RouteEvaluation {
       RouterKind router,
       FitOptions fit,
       int eceBins,
-      int warmup) {
+      int warmup,
+      Optional<Path> vectorCache) {
 
     /** Validates. */
     public Options {
@@ -66,6 +70,7 @@ public final class RouteEvaluation {
       Objects.requireNonNull(oosLabel, "oosLabel");
       Objects.requireNonNull(router, "router");
       Objects.requireNonNull(fit, "fit");
+      Objects.requireNonNull(vectorCache, "vectorCache");
       if (eceBins < 1) {
         throw new IllegalArgumentException("--ece-bins must be at least 1, got " + eceBins);
       }
@@ -86,6 +91,8 @@ public final class RouteEvaluation {
    * @param p50Ms median per-query routing latency after warm-up, in milliseconds
    * @param p99Ms 99th percentile of the same, in milliseconds
    * @param threshold the calibrated rejection threshold (0 without validation rows)
+   * @param validation the same metrics on the validation rows (where the threshold and temperature
+   *     were calibrated, so optimistic; the place to compare settings), if there are any
    */
   public record Result(
       int nTrain,
@@ -95,7 +102,8 @@ public final class RouteEvaluation {
       double trainSeconds,
       double p50Ms,
       double p99Ms,
-      double threshold) {}
+      double threshold,
+      Optional<RoutingMetrics> validation) {}
 
   private RouteEvaluation() {}
 
@@ -135,11 +143,24 @@ public final class RouteEvaluation {
         test.size(),
         encoder.id());
 
+    List<StoredVectors> stored = new ArrayList<>();
+    Encoder fitEncoder = encoder;
+    if (options.vectorCache().isPresent()) {
+      List<String> texts =
+          java.util.stream.Stream.concat(train.stream(), val.stream()).map(Labelled::text).toList();
+      // Each part of a concatenation is kept on its own, so other combinations reuse it.
+      List<Encoder> parts = encoder instanceof ConcatEncoder c ? c.parts() : List.of(encoder);
+      for (Encoder part : parts) {
+        stored.add(StoredVectors.of(part, texts, options.vectorCache().get(), progress));
+      }
+      fitEncoder =
+          stored.size() == 1 ? stored.getFirst() : ConcatEncoder.of(List.<Encoder>copyOf(stored));
+    }
     long t0 = ticker.getAsLong();
     FittedRoutes routes =
         switch (options.router()) {
           case GATE ->
-              RouteFitter.of(encoder, options.fit())
+              RouteFitter.of(fitEncoder, options.fit())
                   .fit(
                       texts(train),
                       texts(val),
@@ -147,7 +168,7 @@ public final class RouteEvaluation {
                       (epoch, epochs, loss) ->
                           progress.printf(
                               Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
-          case CENTROID -> CentroidRoutes.fit(encoder, train, val, options.oosLabel());
+          case CENTROID -> CentroidRoutes.fit(fitEncoder, train, val, options.oosLabel());
         };
     double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
     progress.printf(
@@ -155,7 +176,26 @@ public final class RouteEvaluation {
         "fit: %.1f s, out-of-scope threshold %.4f%n",
         trainSeconds,
         routes.threshold());
-    return route(options, routes, train.size(), test, trainSeconds, progress, ticker);
+    Optional<RoutingMetrics> onVal = Optional.empty();
+    if (!val.isEmpty()) {
+      List<Routed> routedVal = new ArrayList<>(val.size());
+      for (Labelled row : val) {
+        RouteGuess g = routes.classify(row.text());
+        routedVal.add(
+            new Routed(row.label(), g.label(), g.topLabel(), Math.clamp(g.confidence(), 0.0, 1.0)));
+      }
+      RoutingMetrics m = RoutingMetrics.of(routedVal, options.oosLabel());
+      progress.printf(
+          Locale.ROOT,
+          "validation rows: in-scope accuracy %.4f, out-of-scope recall %s%n",
+          m.inScopeAccuracy(),
+          m.oosRecall().isPresent()
+              ? String.format(Locale.ROOT, "%.4f", m.oosRecall().getAsDouble())
+              : "-");
+      onVal = Optional.of(m);
+    }
+    stored.forEach(StoredVectors::stopServing);
+    return route(options, routes, train.size(), test, trainSeconds, onVal, progress, ticker);
   }
 
   private static Result route(
@@ -164,6 +204,7 @@ public final class RouteEvaluation {
       int nTrain,
       List<Labelled> test,
       double trainSeconds,
+      Optional<RoutingMetrics> onVal,
       PrintStream progress,
       LongSupplier ticker) {
     int warm = Math.min(options.warmup(), test.size() / 2);
@@ -197,7 +238,8 @@ public final class RouteEvaluation {
         trainSeconds,
         Percentiles.millis(Percentiles.nearestRank(nanos, 50)),
         Percentiles.millis(Percentiles.nearestRank(nanos, 99)),
-        routes.threshold());
+        routes.threshold(),
+        onVal);
   }
 
   private static Set<String> labels(List<Labelled> rows, Optional<String> oosLabel) {

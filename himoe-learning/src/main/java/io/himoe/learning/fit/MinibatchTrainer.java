@@ -45,7 +45,7 @@ final class MinibatchTrainer {
               active.set(i);
             }
           }
-          Mlp.Pass pass = net.forward(xs[ex]);
+          Mlp.Pass pass = net.forward(xs[ex], opt.dropout(), rnd);
           double[] d = new double[net.outputs()];
           total += loss.lossAndGrad(ex, pass.logits(), d);
           for (int k = 0; k < d.length; k++) {

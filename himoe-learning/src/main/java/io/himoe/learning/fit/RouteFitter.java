@@ -79,12 +79,38 @@ public final class RouteFitter {
         options,
         (ex, logits, d) -> {
           double[] p = Losses.softmax(logits);
-          return ys[ex] < 0 ? Losses.towardsUniform(p, 1, d) : Losses.crossEntropy(p, ys[ex], 1, d);
+          return ys[ex] < 0
+              ? Losses.towardsUniform(p, 1, d)
+              : Losses.smoothedCrossEntropy(p, ys[ex], options.labelSmoothing(), 1, d);
         },
         progress);
+    if (options.temperature() && !validation.isEmpty()) {
+      net = net.withOutputScaled(1 / Temperature.fit(logits(net, validation, oosLabel, index)));
+    }
     FittedRouteModel model = new FittedRouteModel(encoder, net, labels, 0.0);
     double threshold = validation.isEmpty() ? 0.0 : calibrate(model, validation, oosLabel, index);
     return new FittedRouteModel(encoder, net, labels, threshold);
+  }
+
+  /** The in-scope validation rows' logits and labels, for the temperature fit. */
+  private Temperature.Rows logits(
+      Mlp net,
+      List<LabelledText> validation,
+      Optional<String> oosLabel,
+      Map<String, Integer> index) {
+    List<LabelledText> inScope =
+        validation.stream()
+            .filter(v -> !isOos(v, oosLabel) && index.containsKey(v.label()))
+            .toList();
+    float[][] xs =
+        MinibatchTrainer.encode(encoder, inScope.stream().map(LabelledText::text).toList());
+    double[][] z = new double[xs.length][];
+    int[] y = new int[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      z[i] = net.forward(xs[i]).logits();
+      y[i] = index.get(inScope.get(i).label());
+    }
+    return new Temperature.Rows(z, y);
   }
 
   private static boolean isOos(LabelledText t, Optional<String> oos) {

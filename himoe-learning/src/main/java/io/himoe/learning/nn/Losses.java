@@ -36,6 +36,31 @@ public final class Losses {
   }
 
   /**
+   * Cross-entropy against a label-smoothed target: {@code 1 - ε} on the label plus {@code ε/n} on
+   * every class; gradient {@code p - target}. With {@code ε = 0} this is {@link #crossEntropy}.
+   *
+   * @param p probabilities
+   * @param target the label
+   * @param smoothing ε in [0, 1)
+   * @param scale weight
+   * @param dLogits accumulator for the gradient
+   * @return the loss
+   */
+  public static double smoothedCrossEntropy(
+      double[] p, int target, double smoothing, double scale, double[] dLogits) {
+    double n = p.length;
+    double loss = 0;
+    for (int j = 0; j < p.length; j++) {
+      double t = (j == target ? 1 - smoothing : 0) + smoothing / n;
+      dLogits[j] += scale * (p[j] - t);
+      if (t > 0) {
+        loss -= t * Math.log(Math.max(p[j], 1e-300));
+      }
+    }
+    return loss;
+  }
+
+  /**
    * Cross-entropy against the uniform distribution, used for out-of-scope examples so that the gate
    * learns to be unsure on them; gradient {@code p - 1/n}.
    *

@@ -159,10 +159,12 @@ public final class Mlp {
    * A forward pass, keeping what the backward pass needs.
    *
    * @param x the input (copied by reference; do not modify until backward)
-   * @param hiddenOut hidden activations (empty for a linear network)
+   * @param hiddenOut hidden activations before dropout (empty for a linear network)
+   * @param dropScale per hidden unit, 0 if dropped else {@code 1/(1-rate)} (inverted dropout);
+   *     empty when no dropout was applied
    * @param logits one logit per output
    */
-  public record Pass(float[] x, double[] hiddenOut, double[] logits) {}
+  public record Pass(float[] x, double[] hiddenOut, double[] dropScale, double[] logits) {}
 
   /**
    * @param x input, length {@link #inputs()}
@@ -170,16 +172,44 @@ public final class Mlp {
    * @throws IllegalArgumentException if the dimension does not match
    */
   public Pass forward(float[] x) {
+    return forward(x, 0, null);
+  }
+
+  /**
+   * A training pass with inverted dropout on the hidden units (a linear network has none, so the
+   * rate is ignored there).
+   *
+   * @param x input, length {@link #inputs()}
+   * @param dropout the probability of dropping each hidden unit, in [0, 1)
+   * @param rnd the source of the dropout masks (unused when the rate is 0)
+   * @return the pass
+   * @throws IllegalArgumentException if the dimension does not match or the rate is out of range
+   */
+  public Pass forward(float[] x, double dropout, Random rnd) {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
     if (x.length != inputs) {
       throw new IllegalArgumentException(
           "input dimension " + x.length + " does not match the network's " + inputs);
     }
     if (hidden == 0) {
-      return new Pass(x, new double[0], affine(x, 0, outputs));
+      return new Pass(x, new double[0], new double[0], affine(x, 0, outputs));
     }
     double[] pre = affine(x, 0, hidden);
     for (int j = 0; j < hidden; j++) {
       pre[j] = Math.tanh(pre[j]);
+    }
+    double[] scale = new double[0];
+    double[] h = pre;
+    if (dropout > 0) {
+      scale = new double[hidden];
+      h = new double[hidden];
+      double keep = 1 / (1 - dropout);
+      for (int j = 0; j < hidden; j++) {
+        scale[j] = rnd.nextDouble() < dropout ? 0 : keep;
+        h[j] = pre[j] * scale[j];
+      }
     }
     int w2 = inputs * hidden + hidden;
     double[] z = new double[outputs];
@@ -187,11 +217,32 @@ public final class Mlp {
       double s = params[w2 + hidden * outputs + k];
       int row = w2 + k * hidden;
       for (int j = 0; j < hidden; j++) {
-        s += params[row + j] * pre[j];
+        s += params[row + j] * h[j];
       }
       z[k] = s;
     }
-    return new Pass(x, pre, z);
+    return new Pass(x, pre, scale, z);
+  }
+
+  /**
+   * The same network with its output layer (weights and biases) multiplied by a factor: its logits
+   * are this network's times the factor, e.g. {@code 1/T} to fold a calibrated softmax temperature
+   * {@code T} into the weights.
+   *
+   * @param factor the factor, finite and &gt; 0
+   * @return a new network
+   * @throws IllegalArgumentException if the factor is not finite and positive
+   */
+  public Mlp withOutputScaled(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("output scale must be > 0 and finite, got " + factor);
+    }
+    double[] p = params.clone();
+    int from = hidden == 0 ? 0 : inputs * hidden + hidden;
+    for (int i = from; i < p.length; i++) {
+      p[i] *= factor;
+    }
+    return new Mlp(inputs, hidden, outputs, p);
   }
 
   /**
@@ -232,6 +283,8 @@ public final class Mlp {
       return;
     }
     double[] h = pass.hiddenOut();
+    double[] scale = pass.dropScale();
+    boolean dropped = scale.length > 0;
     int w2 = inputs * hidden + hidden;
     double[] dh = new double[hidden];
     for (int k = 0; k < outputs; k++) {
@@ -241,13 +294,13 @@ public final class Mlp {
       }
       int row = w2 + k * hidden;
       for (int j = 0; j < hidden; j++) {
-        grad[row + j] += g * h[j];
+        grad[row + j] += g * (dropped ? h[j] * scale[j] : h[j]);
         dh[j] += g * params[row + j];
       }
       grad[w2 + hidden * outputs + k] += g;
     }
     for (int j = 0; j < hidden; j++) {
-      dh[j] *= 1 - h[j] * h[j];
+      dh[j] *= (1 - h[j] * h[j]) * (dropped ? scale[j] : 1);
     }
     affineBackward(x, 0, hidden, dh, grad);
   }

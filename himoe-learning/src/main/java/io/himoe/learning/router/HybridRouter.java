@@ -1,5 +1,6 @@
 package io.himoe.learning.router;
 
+import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.router.GateScores;
@@ -73,12 +74,30 @@ public final class HybridRouter implements Router {
     return inner;
   }
 
+  /**
+   * Scores every expert. When the inner gate's scores carry selection biases (a neural gate with
+   * bias-only balancing), the hybrid carries them too: its weights come from the inner gate's
+   * unbiased probabilities, and each expert's selection bias is {@code sharpness·w_gate·(g' − g)},
+   * where {@code g'} is the inner probability computed from the biased scores, so the top k are
+   * picked as if the gate term were biased and weighed as if it were not (DeepSeek-V3's rule, one
+   * level up).
+   */
   @Override
   public GateScores gate(RouterInput input, Context ctx) {
-    GateScores gate = inner.config().policy().apply(inner.gate(input, ctx));
+    GateScores raw = inner.gate(input, ctx);
+    GateScores gate = inner.config().policy().apply(raw);
+    GateScores biasedGate = null;
+    if (raw.hasSelectionBias()) {
+      double[] shifted = raw.values();
+      for (int i = 0; i < shifted.length; i++) {
+        shifted[i] += raw.scores().get(i).selectionBias();
+      }
+      biasedGate = inner.config().policy().apply(GateScores.of(raw.ids(), shifted));
+    }
     String text = input.source().toText();
     List<ExpertRef> refs = experts().list();
     double[] s = new double[refs.size()];
+    double[] bias = new double[refs.size()];
     for (int i = 0; i < s.length; i++) {
       ExpertRef r = refs.get(i);
       double g = gate.valueOf(r.id());
@@ -86,8 +105,12 @@ public final class HybridRouter implements Router {
       Integer max = maxLoad.get(r.name());
       boolean loaded = max != null && experts().stats(r.id()).inFlight() >= max;
       s[i] = sharpness * (wGate * g + wSelf * self - (loaded ? penalty : 0));
+      if (biasedGate != null) {
+        bias[i] = sharpness * wGate * (biasedGate.valueOf(r.id()) - g);
+      }
     }
-    return GateScores.of(refs.stream().map(ExpertRef::id).toList(), s);
+    List<ExpertId> ids = refs.stream().map(ExpertRef::id).toList();
+    return biasedGate == null ? GateScores.of(ids, s) : GateScores.of(ids, s, bias);
   }
 
   private static double clamp01(double x) {

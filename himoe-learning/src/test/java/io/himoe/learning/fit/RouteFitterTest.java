@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.himoe.learning.HashingEncoder;
 import io.himoe.learning.SyntheticIntents;
+import io.himoe.learning.nn.Mlp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +74,36 @@ class RouteFitterTest {
             .fit(train, List.of(), Optional.empty(), FitProgress.none());
     assertThat(r.classify("book a flight and a hotel for my trip").label()).contains("travel");
     assertThat(r.classify("refund the charge on my card").label()).contains("billing");
+  }
+
+  @Test
+  void mlpHeadWithDropoutSmoothingAndTemperatureLearnsAndKeepsItsArgmax() {
+    List<LabelledText> train = SyntheticIntents.generate(30, 20, 11);
+    List<LabelledText> val = SyntheticIntents.generate(15, 15, 12);
+    FitOptions opt =
+        FitOptions.ofDefaults().withHidden(32).withDropout(0.3).withLabelSmoothing(0.1);
+    FittedRoutes plain =
+        RouteFitter.of(encoder, opt).fit(train, val, Optional.of("oos"), FitProgress.none());
+    FittedRoutes scaled =
+        RouteFitter.of(encoder, opt.withTemperature(true))
+            .fit(train, val, Optional.of("oos"), FitProgress.none());
+    // Temperature only rescales the output layer: every argmax stays, confidences move.
+    Mlp a = RouteFitter.network(plain);
+    Mlp b = RouteFitter.network(scaled);
+    assertThat(a).isNotEqualTo(b);
+    int moved = 0;
+    for (LabelledText t : SyntheticIntents.generate(10, 10, 13)) {
+      RouteGuess p = plain.classify(t.text());
+      RouteGuess s = scaled.classify(t.text());
+      assertThat(s.topLabel()).isEqualTo(p.topLabel());
+      moved += Math.abs(s.confidence() - p.confidence()) > 1e-6 ? 1 : 0;
+    }
+    assertThat(moved).isPositive();
+    assertThat(scaled.classify("book a flight and a hotel for my trip").label()).contains("travel");
+    assertThatThrownBy(() -> FitOptions.ofDefaults().withDropout(1))
+        .hasMessageContaining("dropout");
+    assertThatThrownBy(() -> FitOptions.ofDefaults().withLabelSmoothing(-0.1))
+        .hasMessageContaining("label smoothing");
   }
 
   @Test

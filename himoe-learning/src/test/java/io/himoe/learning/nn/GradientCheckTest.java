@@ -61,6 +61,67 @@ class GradientCheckTest {
   }
 
   @Test
+  void smoothedCrossEntropyGradientMatchesFiniteDifferencesAndReducesToPlain() {
+    double[] z = {0.3, -1.2, 0.8, 0.05};
+    double[] d = new double[4];
+    Losses.smoothedCrossEntropy(Losses.softmax(z), 2, 0.1, 1, d);
+    for (int j = 0; j < z.length; j++) {
+      double num =
+          numeric(
+              z,
+              j,
+              zz -> Losses.smoothedCrossEntropy(Losses.softmax(zz), 2, 0.1, 1, new double[4]));
+      assertThat(d[j]).isCloseTo(num, org.assertj.core.data.Offset.offset(1e-6));
+    }
+    double[] plain = new double[4];
+    double[] zero = new double[4];
+    double[] p = Losses.softmax(z);
+    assertThat(Losses.smoothedCrossEntropy(p, 1, 0, 1, zero))
+        .isEqualTo(Losses.crossEntropy(p, 1, 1, plain));
+    assertThat(zero).containsExactly(plain);
+  }
+
+  @Test
+  void dropoutGradientsMatchFiniteDifferencesUnderTheSameMask() {
+    Mlp net = Mlp.create(6, 8, 4, 9);
+    float[] x = {0.5f, -1f, 0.2f, 0f, 1.5f, -0.3f};
+    Mlp.Pass pass = net.forward(x, 0.5, new Random(3));
+    double[] scale = pass.dropScale();
+    assertThat(scale).contains(0.0).contains(2.0).hasSize(8);
+    double[] grad = new double[net.parameterCount()];
+    double[] d = new double[4];
+    loss(pass.logits(), d);
+    net.backward(pass, d, grad);
+    double[] params = net.parametersView();
+    for (int i = 0; i < params.length; i++) {
+      double num =
+          numeric(
+              params,
+              i,
+              pp ->
+                  loss(Mlp.of(6, 8, 4, pp).forward(x, 0.5, new Random(3)).logits(), new double[4]));
+      assertThat(grad[i])
+          .as("param %d", i)
+          .isCloseTo(num, org.assertj.core.data.Offset.offset(1e-6));
+    }
+    // Without dropout the training pass is the inference pass.
+    assertThat(net.forward(x, 0, null).logits()).containsExactly(net.forward(x).logits());
+  }
+
+  @Test
+  void scalingTheOutputLayerScalesTheLogits() {
+    float[] x = {0.5f, -1f, 0.2f, 0f, 1.5f, -0.3f};
+    for (int hidden : new int[] {0, 5}) {
+      Mlp net = Mlp.create(6, hidden, 4, 9);
+      double[] z = net.forward(x).logits();
+      double[] half = net.withOutputScaled(0.5).forward(x).logits();
+      for (int k = 0; k < 4; k++) {
+        assertThat(half[k]).isCloseTo(z[k] / 2, org.assertj.core.data.Offset.offset(1e-12));
+      }
+    }
+  }
+
+  @Test
   void adamReducesAQuadratic() {
     double[] w = {3, -2};
     Adam adam = Adam.of(2, 0.1, 0);

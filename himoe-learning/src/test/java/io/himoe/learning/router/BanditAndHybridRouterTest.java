@@ -117,4 +117,56 @@ class BanditAndHybridRouterTest {
     }
     assertThat(Feedbacks.answeredBy(limited.route(InputData.text("x"), ctx()))).isEqualTo("a");
   }
+
+  @Test
+  void hybridCarriesTheInnerGatesSelectionBiases() {
+    // The inner gate prefers "a" (raw 2 vs 1), but its balancing biases push "b" (+3): a neural
+    // gate with bias-only balancing would call "b" and weigh by the unbiased probabilities. The
+    // hybrid must do the same; before issue 18 it dropped the biases and called "a".
+    ExpertRegistry reg =
+        ExpertRegistry.of(new NamedExpert("a", 1, 0.0), new NamedExpert("b", 1, 0.0));
+    java.util.List<io.himoe.experts.ExpertId> ids =
+        reg.list().stream().map(io.himoe.experts.ExpertRef::id).toList();
+    io.himoe.router.Router inner =
+        new io.himoe.router.Router() {
+          @Override
+          public String id() {
+            return "biased";
+          }
+
+          @Override
+          public ExpertRegistry experts() {
+            return reg;
+          }
+
+          @Override
+          public RouterConfig config() {
+            return RouterConfig.of(1);
+          }
+
+          @Override
+          public io.himoe.router.GateScores gate(io.himoe.shared.RouterInput input, Context ctx) {
+            return io.himoe.router.GateScores.of(ids, new double[] {2, 1}, new double[] {0, 3});
+          }
+        };
+    HybridRouter hybrid = HybridRouter.builder("h", inner).weights(1, 0).build();
+    io.himoe.router.GateScores scores =
+        hybrid.gate(new io.himoe.shared.RouterInput.Raw(InputData.text("x")), ctx());
+    assertThat(scores.hasSelectionBias()).isTrue();
+    assertThat(Feedbacks.answeredBy(hybrid.route(InputData.text("x"), ctx()))).isEqualTo("b");
+    // The weights stay the unbiased ones: "a" keeps the larger weight.
+    io.himoe.router.GateScores weights = hybrid.config().policy().apply(scores);
+    assertThat(weights.valueOf(ids.get(0))).isGreaterThan(weights.valueOf(ids.get(1)));
+    // Without biases nothing changes: "a" answers.
+    io.himoe.router.Router plain =
+        BanditRouter.of(
+            "inner", reg, RouterConfig.of(1), Bandit.ucb1(2, 0), RewardWeights.qualityOnly());
+    assertThat(
+            HybridRouter.builder("h2", plain)
+                .weights(1, 0)
+                .build()
+                .gate(new io.himoe.shared.RouterInput.Raw(InputData.text("x")), ctx())
+                .hasSelectionBias())
+        .isFalse();
+  }
 }
