@@ -57,7 +57,7 @@ public final class Engine implements AutoCloseable {
             b.shadowExecutor);
     this.decisions =
         new DecisionStore(b.decisionCapacity, b.decisionMaxBytes, b.decisionTtl, b.clock);
-    this.trainer = new FeedbackTrainer(b.orchestrator, listeners);
+    this.trainer = new FeedbackTrainer(b.orchestrator, listeners, log);
   }
 
   /**

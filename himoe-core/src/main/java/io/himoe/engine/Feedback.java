@@ -11,9 +11,28 @@ import java.util.OptionalDouble;
  * @param reward quality of the answer, in [0, 1], when known
  * @param bestExpert the expert that should have answered, when known
  * @param notes free text
+ * @param expected the right answer as the caller states it (a class label, a correction), when
+ *     known: handed to the called experts that learn ({@link io.himoe.experts.LearningExpert})
  */
 public record Feedback(
-    String traceId, OptionalDouble reward, Optional<String> bestExpert, Optional<String> notes) {
+    String traceId,
+    OptionalDouble reward,
+    Optional<String> bestExpert,
+    Optional<String> notes,
+    Optional<String> expected) {
+
+  /**
+   * Feedback without a stated right answer.
+   *
+   * @param traceId the answer's trace id
+   * @param reward quality of the answer, in [0, 1], when known
+   * @param bestExpert the expert that should have answered, when known
+   * @param notes free text
+   */
+  public Feedback(
+      String traceId, OptionalDouble reward, Optional<String> bestExpert, Optional<String> notes) {
+    this(traceId, reward, bestExpert, notes, Optional.empty());
+  }
 
   /** Validates. */
   public Feedback {
@@ -23,11 +42,16 @@ public record Feedback(
     Objects.requireNonNull(reward, "reward");
     Objects.requireNonNull(bestExpert, "bestExpert");
     Objects.requireNonNull(notes, "notes");
+    Objects.requireNonNull(expected, "expected");
+    if (expected.isPresent() && expected.get().isBlank()) {
+      throw new IllegalArgumentException("expected must not be blank");
+    }
     if (reward.isPresent() && !(reward.getAsDouble() >= 0 && reward.getAsDouble() <= 1)) {
       throw new IllegalArgumentException("reward must be in [0, 1], got " + reward.getAsDouble());
     }
-    if (reward.isEmpty() && bestExpert.isEmpty()) {
-      throw new IllegalArgumentException("feedback needs a reward or a best expert");
+    if (reward.isEmpty() && bestExpert.isEmpty() && expected.isEmpty()) {
+      throw new IllegalArgumentException(
+          "feedback needs a reward, a best expert or an expected answer");
     }
   }
 
@@ -38,6 +62,14 @@ public record Feedback(
    */
   public static Feedback reward(String traceId, double reward) {
     return new Feedback(traceId, OptionalDouble.of(reward), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * @param answer the right answer (a class label, a correction)
+   * @return this feedback stating it
+   */
+  public Feedback withExpected(String answer) {
+    return new Feedback(traceId, reward, bestExpert, notes, Optional.of(answer));
   }
 
   /**
