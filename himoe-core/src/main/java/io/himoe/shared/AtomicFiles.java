@@ -4,16 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Writes a file so that a crash at any moment leaves either the old content or the new one, never a
  * mix: the bytes go to a temporary file in the same directory, are forced to disk, and the
  * temporary file is renamed over the target atomically; the directory is then synced so that the
- * rename itself survives a power cut. Snapshots, saved learners and cached documents use it.
+ * rename itself survives a power cut. Temporary files a crash left behind are removed by the next
+ * write of the same file. Snapshots, saved learners and cached documents use it.
  */
 public final class AtomicFiles {
 
@@ -30,6 +35,7 @@ public final class AtomicFiles {
   public static void write(Path file, byte[] data) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    removeStaleTemporaries(dir, file.getFileName().toString());
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -50,6 +56,31 @@ public final class AtomicFiles {
       Files.deleteIfExists(tmp);
     }
     syncDirectory(dir);
+  }
+
+  /** A write takes milliseconds: a temporary file older than this was left by a crash. */
+  static final Duration STALE_AFTER = Duration.ofMinutes(1);
+
+  /**
+   * Deletes the temporary files a crash (kill -9, power cut) left behind for {@code name}: those
+   * older than {@link #STALE_AFTER}, so that a write in progress elsewhere is never touched.
+   */
+  private static void removeStaleTemporaries(Path dir, String name) {
+    String prefix = "." + name;
+    FileTime before = FileTime.from(Instant.now().minus(STALE_AFTER));
+    try (DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+      for (Path tmp : tmps) {
+        try {
+          if (Files.getLastModifiedTime(tmp).compareTo(before) < 0) {
+            Files.deleteIfExists(tmp);
+          }
+        } catch (IOException gone) {
+          // Removed meanwhile, or not ours to remove: the write itself is unaffected.
+        }
+      }
+    } catch (IOException e) {
+      // Listing failed: cleaning is best effort, the write goes on.
+    }
   }
 
   // Makes the rename durable on Linux; directories cannot be opened everywhere, so best effort.

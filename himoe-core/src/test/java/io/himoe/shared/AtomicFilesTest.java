@@ -27,6 +27,25 @@ class AtomicFilesTest {
   }
 
   @Test
+  void temporaryFilesLeftByACrashAreRemovedByTheNextWrite() throws IOException {
+    Path file = dir.resolve("snapshot.json");
+    // What a kill -9 between writing and renaming leaves: an old temporary file...
+    Path stale = Files.writeString(dir.resolve(".snapshot.json123.tmp"), "half");
+    Files.setLastModifiedTime(
+        stale,
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.now().minus(AtomicFiles.STALE_AFTER).minusSeconds(1)));
+    // ...and a fresh one, as another process's write in progress would be: left alone.
+    Path inProgress = Files.writeString(dir.resolve(".snapshot.json456.tmp"), "writing");
+
+    AtomicFiles.write(file, "new".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(stale).doesNotExist();
+    assertThat(inProgress).exists();
+    assertThat(Files.readString(file)).isEqualTo("new");
+  }
+
+  @Test
   void aFailedWriteKeepsTheOldContentAndNamesTheFile() throws IOException {
     Path target = dir.resolve("target");
     // A non-empty directory in the target's place cannot be replaced by a rename.

@@ -92,10 +92,10 @@ public final class Assembly implements AutoCloseable {
   private final ModelOrchestrator orchestrator;
   private final Engine engine;
 
-  private Assembly(HimoeConfig config, InstantSource clock) {
+  private Assembly(HimoeConfig config, InstantSource clock, boolean restoreLearning) {
     this.config = config;
     this.clock = clock;
-    this.learners = new Learners(config.learning().snapshotPath());
+    this.learners = new Learners(config.learning().snapshotPath(), restoreLearning);
     ManagementPolicy policy = managementPolicy(config.management());
     this.manager = ExpertManager.create(ExpertRegistry.create(), policy, ScoreWeights.ofDefaults());
     this.runtime =
@@ -176,7 +176,26 @@ public final class Assembly implements AutoCloseable {
    */
   public static Assembly build(HimoeConfig config, InstantSource clock) {
     return new Assembly(
-        Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), true);
+  }
+
+  /**
+   * An assembly whose learning routers start from the configuration, ignoring the saved learning
+   * snapshot (which its close overwrites): for {@code learn replay --fresh}.
+   *
+   * @param config a validated configuration
+   * @return the assembly, on the system clock
+   */
+  public static Assembly buildFresh(HimoeConfig config) {
+    return new Assembly(Objects.requireNonNull(config, "config"), InstantSource.system(), false);
+  }
+
+  /**
+   * @return when the learning snapshot the routers started from was saved, if they started from one
+   *     (feedback received before it is already in it)
+   */
+  public Optional<java.time.Instant> learnedUntil() {
+    return learners.restoredFrom();
   }
 
   /**

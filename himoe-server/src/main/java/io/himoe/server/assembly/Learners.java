@@ -31,14 +31,23 @@ final class Learners {
 
   /**
    * @param snapshotPath where learned state is saved, or {@code null} for nowhere
+   * @param restore whether the routers start from the saved snapshot (false: from the
+   *     configuration, the snapshot being overwritten on save)
    */
-  Learners(String snapshotPath) {
+  Learners(String snapshotPath, boolean restore) {
     this.store =
         snapshotPath == null
             ? Optional.empty()
             : Optional.of(SnapshotStore.of(Path.of(snapshotPath)));
     // A corrupt snapshot is refused with a clear error rather than silently replaced.
-    this.snapshot = store.flatMap(SnapshotStore::load);
+    this.snapshot = restore ? store.flatMap(SnapshotStore::load) : Optional.empty();
+  }
+
+  /**
+   * @return when the snapshot the routers started from was saved, if they started from one
+   */
+  Optional<java.time.Instant> restoredFrom() {
+    return snapshot.map(LearningSnapshot::savedAt);
   }
 
   void add(Router r) {

@@ -36,7 +36,10 @@ final class LearnCommand {
       description = {
         "Replay the feedback log into the learning routers (neural, bandit, hybrid) and save them"
             + " to learning.snapshot_path.",
-        "Only feedback stored with its decision (router, input, experts called) is replayed."
+        "Only feedback stored with its decision (router, input, experts called) is replayed,"
+            + " and only feedback received after the saved snapshot (it already holds the rest),"
+            + " so running it twice changes nothing; --fresh starts from the configuration and"
+            + " replays the whole log."
       })
   static final class Replay implements Callable<Integer> {
 
@@ -58,6 +61,12 @@ final class LearnCommand {
         description = "passes over the log (default ${DEFAULT-VALUE})")
     int passes;
 
+    @Option(
+        names = "--fresh",
+        description =
+            "start from the configuration instead of the saved snapshot and replay the whole log")
+    boolean fresh;
+
     @Override
     public Integer call() {
       Cli cli = parent.cli;
@@ -67,7 +76,8 @@ final class LearnCommand {
       if (!Files.isRegularFile(db)) {
         throw new CliFailure("--feedback-db: no such file " + db, ExitCodes.USAGE);
       }
-      try (Assembly a = Assembly.build(config.load(cli.env()));
+      var cfg = config.load(cli.env());
+      try (Assembly a = fresh ? Assembly.buildFresh(cfg) : Assembly.build(cfg);
           FeedbackStore store = FeedbackStore.open(db)) {
         if (!a.savesLearning()) {
           throw new CliFailure(
@@ -76,8 +86,17 @@ final class LearnCommand {
               ExitCodes.CONFIG);
         }
         long total = 0;
+        long since = a.learnedUntil().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        a.learnedUntil()
+            .ifPresent(
+                t ->
+                    cli.err()
+                        .printf(
+                            "starting from the snapshot saved at %s: older feedback is already in"
+                                + " it (--fresh replays everything)%n",
+                            t));
         for (String router : a.routerIds()) {
-          List<ReplayEvent> events = events(store.forRouter(router));
+          List<ReplayEvent> events = events(store.forRouter(router), since);
           if (events.isEmpty()) {
             continue;
           }
@@ -96,9 +115,12 @@ final class LearnCommand {
       }
     }
 
-    private static List<ReplayEvent> events(List<FeedbackStore.Entry> entries) {
+    private static List<ReplayEvent> events(List<FeedbackStore.Entry> entries, long sinceMs) {
       List<ReplayEvent> out = new ArrayList<>();
       for (FeedbackStore.Entry e : entries) {
+        if (e.receivedAtMs() <= sinceMs) {
+          continue; // already learned: the snapshot was saved after it arrived
+        }
         FeedbackStore.Decision d = e.decision().orElseThrow();
         if (e.bestExpert() == null && (e.reward().isEmpty() || d.chosen().isEmpty())) {
           continue; // nothing a router can learn from

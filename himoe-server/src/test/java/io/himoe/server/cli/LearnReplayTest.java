@@ -104,6 +104,29 @@ class LearnReplayTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("replayed 6 feedback events");
     assertThat(Files.size(snapshot)).isPositive();
+
+    // Idempotent: the snapshot saved by that run holds those events, so running again replays
+    // none and moves nothing...
+    byte[] saved = Files.readAllBytes(snapshot);
+    CliTest.Run again =
+        CliTest.run(
+            "learn", "replay", "--feedback-db", db.toString(), "--config", cfgFile.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("replayed 0 feedback events");
+    assertThat(again.err()).contains("older feedback is already in it");
+    // ...and --fresh starts over from the configuration and replays the whole log once.
+    CliTest.Run fresh =
+        CliTest.run(
+            "learn",
+            "replay",
+            "--feedback-db",
+            db.toString(),
+            "--config",
+            cfgFile.toString(),
+            "--fresh");
+    assertThat(fresh.code()).as(fresh.err()).isZero();
+    assertThat(fresh.out()).contains("replayed 3 feedback events");
+    assertThat(saved).isNotEmpty();
   }
 
   @Test
