@@ -3,6 +3,7 @@ package io.himoe.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.himoe.learning.state.LearningSnapshot;
 import io.himoe.server.ServerFixtures;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.ConfigLoader;
@@ -10,6 +11,7 @@ import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.http.HimoeServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,5 +138,104 @@ class SharedLearningTest {
     HttpResponse<String> r = a.feedback("no-such-trace", "math");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.body()).contains("unknown_trace");
+  }
+
+  static long updates(Assembly a) {
+    LearningSnapshot s = a.captureLearning();
+    return s.gates().get("main").updates();
+  }
+
+  /**
+   * Every replica trains on every shared feedback exactly once, also when saves race (the loser
+   * reloads the winner's state and re-applies what it had trained on past the saved position): the
+   * gate's update count on each replica ends at its start plus the number of feedbacks.
+   */
+  @Test
+  void eachReplicaTrainsOnEachFeedbackOnceThroughRacingSavesAndReloads() throws Exception {
+    String url = TestPostgres.shared().newDatabase();
+    ReplicaClient a = replica(url, "a");
+    ReplicaClient b = replica(url, "b");
+    long startA = updates(assemblies.get(0));
+    long startB = updates(assemblies.get(1));
+    int n = 130; // more than two saves' worth (one every 50 entries)
+    for (int i = 0; i < n; i++) {
+      // Decided on one replica, judged on the other: each trains once through the engine (its
+      // own decisions) or by replay (the other's).
+      ReplicaClient decider = i % 2 == 0 ? a : b;
+      ReplicaClient judge = i % 2 == 0 ? b : a;
+      String trace = decider.ask("compute " + i + " * 2");
+      HttpResponse<String> r = judge.feedback(trace, i % 3 == 0 ? "planning" : "math");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline
+        && (updates(assemblies.get(0)) != startA + n || updates(assemblies.get(1)) != startB + n)) {
+      Thread.sleep(20); // poll interval
+    }
+    assertThat(updates(assemblies.get(0))).isEqualTo(startA + n);
+    assertThat(updates(assemblies.get(1))).isEqualTo(startB + n);
+    assertThat(startB).isEqualTo(startA);
+    try (SharedStore s =
+        SharedStore.open(SharedStoreTest.config(url), Map.of(), InstantSource.system())) {
+      // Saves happened (so reloads and re-applies did), and the saved state counts each once.
+      PostgresLearnedState.Versioned v = s.learnedState().latest().orElseThrow();
+      assertThat(v.version()).isGreaterThanOrEqualTo(2);
+      assertThat(v.snapshot().gates().get("main").updates())
+          .isEqualTo(startA + v.position() - firstId(s) + 1);
+    }
+  }
+
+  static long firstId(SharedStore s) {
+    return s.feedback().after(0, 1).getFirst().id();
+  }
+
+  /**
+   * A replica notified of a saved state older than its own position reloads it and re-applies the
+   * entries after the saved position: nothing is lost, nothing counted twice.
+   */
+  @Test
+  void aReplicaReloadingAnOlderSavedStateReappliesWhatItHadTrainedOnSince() throws Exception {
+    String url = TestPostgres.shared().newDatabase();
+    ReplicaClient a = replica(url, "a");
+    Assembly asm = assemblies.get(0);
+    long start = updates(asm);
+    for (int i = 0; i < 20; i++) {
+      assertThat(a.feedback(a.ask("compute " + i + " - 1"), "math").statusCode()).isEqualTo(202);
+    }
+    awaitUpdates(asm, start + 20);
+    LearningSnapshot at20 = asm.captureLearning();
+    try (SharedStore s =
+        SharedStore.open(SharedStoreTest.config(url), Map.of(), InstantSource.system())) {
+      long p20 = s.feedback().after(0, 1000).getLast().id();
+      for (int i = 0; i < 10; i++) {
+        assertThat(a.feedback(a.ask("compute " + i + " - 2"), "planning").statusCode())
+            .isEqualTo(202);
+      }
+      awaitUpdates(asm, start + 30);
+      // Another replica saves the state it had at entry 20 (as if it had won a race then).
+      boolean saved = false;
+      while (!saved) {
+        long head = s.learnedState().head().map(h -> h[0]).orElse(0L);
+        saved = s.learnedState().save(head, p20, "other", at20).isPresent();
+      }
+      long version = s.learnedState().head().orElseThrow()[0];
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (a.get("/readyz").get("store").get("state_version").asLong() < version
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10); // poll interval
+      }
+      assertThat(a.get("/readyz").get("store").get("state_version").asLong())
+          .isGreaterThanOrEqualTo(version);
+      awaitUpdates(asm, start + 30);
+      assertThat(updates(asm)).isEqualTo(start + 30);
+    }
+  }
+
+  static void awaitUpdates(Assembly a, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (updates(a) != expected && System.nanoTime() < deadline) {
+      Thread.sleep(10); // poll interval
+    }
+    assertThat(updates(a)).isEqualTo(expected);
   }
 }
