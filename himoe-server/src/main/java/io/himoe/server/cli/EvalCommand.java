@@ -1,8 +1,6 @@
 package io.himoe.server.cli;
 
-import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.himoe.eval.EvalMain;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,43 +8,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code himoe eval ...}: hands its arguments to the evaluation module ({@code
- * io.himoe.eval.EvalMain.run}) when this build includes it.
+ * {@code himoe eval ...}: hands its arguments to the evaluation module ({@link EvalMain#run}),
+ * which prints progress to stderr and one JSON line of results to stdout, and returns its exit
+ * code.
  */
 @Command(
     name = "eval",
     description =
-        "Run evaluations (routing accuracy, cost/latency, ablations); arguments go to the"
-            + " himoe-eval module. Try 'himoe eval --help'.")
+        "Run evaluations: 'routes' (routing accuracy on labelled data), 'outcomes' (learned model"
+            + " choice on per-model outcomes), 'embed' (a data file's text to a vector file). Try"
+            + " 'himoe eval --help'.")
 final class EvalCommand implements Callable<Integer> {
-
-  static final String ENTRY = "io.himoe.eval.EvalMain";
 
   @ParentCommand Cli cli;
 
-  @Parameters(arity = "0..*", paramLabel = "ARGS", description = "arguments for himoe-eval")
+  @Parameters(arity = "0..*", paramLabel = "ARGS", description = "arguments for himoe eval")
   List<String> args;
 
   @Override
-  public Integer call() throws Exception {
-    List<String> all = new java.util.ArrayList<>();
-    if (args != null) {
-      all.addAll(args);
-    }
-    Class<?> main;
-    try {
-      main = Class.forName(ENTRY);
-    } catch (ClassNotFoundException e) {
-      throw new CliFailure(
-          "eval needs the himoe-eval module, which this build does not include yet",
-          ExitCodes.FAILED);
-    }
-    Method run = main.getMethod("run", String[].class, PrintStream.class, PrintStream.class);
-    try {
-      Object code = run.invoke(null, all.toArray(String[]::new), cli.out(), cli.err());
-      return code instanceof Integer i ? i : ExitCodes.OK;
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+  public Integer call() {
+    String[] all = args == null ? new String[0] : args.toArray(String[]::new);
+    return EvalMain.run(all, cli.out(), cli.err());
   }
 }

@@ -109,19 +109,50 @@ class CliTest {
   }
 
   @Test
-  void evalDelegatesOrSaysWhatIsMissing() {
-    Run e = run("eval", "--suite", "quick");
-    boolean present;
-    try {
-      Class.forName(EvalCommand.ENTRY);
-      present = true;
-    } catch (ClassNotFoundException ex) {
-      present = false;
-    }
-    if (!present) {
-      assertThat(e.code()).isEqualTo(ExitCodes.FAILED);
-      assertThat(e.err()).contains("himoe-eval");
-    }
+  void evalRunsTheEvaluationModule(@TempDir Path dir) throws Exception {
+    Run help = run("eval", "--help");
+    assertThat(help.code()).as(help.err()).isEqualTo(ExitCodes.OK);
+    assertThat(help.out() + help.err()).contains("routes").contains("outcomes").contains("embed");
+
+    Path data = dir.resolve("rows.jsonl");
+    Files.writeString(
+        data,
+        """
+        {"text": "what is 2 + 2", "intent": "math"}
+        {"text": "translate hello to french", "intent": "translate"}
+        {"text": "plan a trip to Lyon", "intent": "plan"}
+        """);
+    Path vectors = dir.resolve("rows.vec");
+    Run embed =
+        run(
+            "eval",
+            "embed",
+            "--data",
+            data.toString(),
+            "--encoder",
+            "hashing-64",
+            "--out",
+            vectors.toString());
+    assertThat(embed.code()).as(embed.err()).isEqualTo(ExitCodes.OK);
+    String last = embed.out().strip().lines().reduce((x, y) -> y).orElseThrow();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);
+    assertThat(json.get("rows").asInt()).isEqualTo(3);
+    assertThat(json.get("dimension").asInt()).isEqualTo(64);
+    assertThat(io.himoe.shared.VectorFile.read(vectors).rows()).hasSize(3);
+
+    // Its exit codes come through: bad input is 2, with the file named.
+    Run missing =
+        run(
+            "eval",
+            "embed",
+            "--data",
+            dir.resolve("nope.jsonl").toString(),
+            "--encoder",
+            "hashing-64",
+            "--out",
+            vectors.toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.jsonl");
   }
 
   @Test
