@@ -1,6 +1,7 @@
 package io.himoe.learning.orchestrator;
 
 import io.himoe.experts.ExpertId;
+import io.himoe.experts.ExpertRef;
 import io.himoe.learning.bandit.Bandit;
 import io.himoe.orchestrator.OrchestrationFeedback;
 import io.himoe.orchestrator.Orchestrator;
@@ -11,7 +12,6 @@ import io.himoe.router.Router;
 import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
-import io.himoe.shared.MoeError;
 import io.himoe.shared.RouterInput;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -193,25 +193,31 @@ public final class LearningOrchestrator implements Orchestrator {
       return;
     }
     ExpertId target = shadowWeights.scores().getFirst().id();
+    Optional<ExpertRef> targetRef = primary.experts().byId(target);
+    if (targetRef.isEmpty()) {
+      // The shadow's choice is not one the primary can make: nothing to teach, and said so.
+      String name = shadow.experts().byId(target).map(ExpertRef::name).orElse(target.toString());
+      synchronized (this) {
+        events.add(new ShadowCredit(traceId, primaryId, shadowId, rate, "no-credit", name));
+      }
+      return;
+    }
     RouterInput primaryInput = encode(primary, input);
     GateScores primaryWeights = primary.config().policy().apply(primary.gate(primaryInput, ctx));
-    try {
-      primary.trainSignal(
-          new RouterFeedback(
-              traceId,
-              primaryInput,
-              primaryWeights,
-              List.of(target),
-              OptionalDouble.empty(),
-              Optional.of(target),
-              0,
-              Map.of()));
-    } catch (MoeError | IllegalArgumentException e) {
-      return; // the primary cannot learn from this (no such expert): no credit
-    }
-    String name = primary.experts().byId(target).map(r -> r.name()).orElse(target.toString());
+    // A gate that fails to learn is a fault of the gate: it propagates (the engine logs it).
+    primary.trainSignal(
+        new RouterFeedback(
+            traceId,
+            primaryInput,
+            primaryWeights,
+            List.of(target),
+            OptionalDouble.empty(),
+            Optional.of(target),
+            0,
+            Map.of()));
     synchronized (this) {
-      events.add(new ShadowCredit(traceId, primaryId, shadowId, rate, "credit", name));
+      events.add(
+          new ShadowCredit(traceId, primaryId, shadowId, rate, "credit", targetRef.get().name()));
     }
   }
 

@@ -162,4 +162,86 @@ class LearningOrchestratorTest {
     assertThat(goodLate).isGreaterThan(50);
     assertThat(orch.choice().counts()[1]).isGreaterThan(orch.choice().counts()[0]);
   }
+
+  /** A primary and a shadow over different experts, with a judge that always prefers the shadow. */
+  private static LearningOrchestrator disjoint(io.himoe.router.Router primary) {
+    return LearningOrchestrator.builder()
+        .router(primary)
+        .shadow(
+            io.himoe.router.KeywordRouter.builder(
+                    "shadow", ExpertRegistry.of(new NamedExpert("only-in-shadow")))
+                .build())
+        .shadowJudge((p, s) -> true)
+        .thresholds(0.1, 2)
+        .window(4, 1)
+        .build();
+  }
+
+  @Test
+  void creditTheShadowCannotGiveIsRecordedNotSwallowed() {
+    var primary =
+        io.himoe.router.KeywordRouter.builder("primary", ExpertRegistry.of(new NamedExpert("p")))
+            .build();
+    LearningOrchestrator orch = disjoint(primary);
+    try (Engine engine = Engine.builder(orch).shadowExecutor(new DirectExecutor()).build()) {
+      engine.ask("anything");
+    }
+    assertThat(orch.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo("no-credit");
+              assertThat(e.expert()).isEqualTo("only-in-shadow");
+            });
+  }
+
+  @Test
+  void aGateThatFailsToLearnIsNotMistakenForNoCredit() {
+    ExpertRegistry reg = ExpertRegistry.of(new NamedExpert("p"), new NamedExpert("only-in-shadow"));
+    var failing =
+        new io.himoe.router.Router() {
+          final io.himoe.router.Router inner =
+              io.himoe.router.KeywordRouter.builder("primary", reg).build();
+
+          @Override
+          public String id() {
+            return "primary";
+          }
+
+          @Override
+          public ExpertRegistry experts() {
+            return reg;
+          }
+
+          @Override
+          public io.himoe.router.RouterConfig config() {
+            return inner.config();
+          }
+
+          @Override
+          public io.himoe.router.GateScores gate(io.himoe.shared.RouterInput in, Context ctx) {
+            return inner.gate(in, ctx);
+          }
+
+          @Override
+          public void trainSignal(io.himoe.router.RouterFeedback fb) {
+            throw new IllegalArgumentException("gate bug: dimension 3 != 4");
+          }
+        };
+    LearningOrchestrator orch = disjoint(failing);
+    Context ctx = Context.of(Duration.ofSeconds(5));
+    orch.chooseRouter(InputData.text("anything"), ctx);
+    var shadowWon =
+        new io.himoe.orchestrator.OrchestrationFeedback(
+            ctx.traceId(),
+            "primary",
+            List.of("shadow"),
+            Optional.of("shadow"),
+            OptionalDouble.empty(),
+            Optional.empty());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> orch.feedback(shadowWon))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gate bug");
+    assertThat(orch.events()).noneMatch(e -> e.kind().equals("credit"));
+  }
 }
