@@ -5,17 +5,25 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The current mode, its recent changes and the listeners told of each change. Thread-safe; a change
- * is recorded and announced once even when threads race to the same mode.
+ * is recorded and announced once even when threads race to the same mode. A listener that throws
+ * does not stop the others nor the request that caused the change: its failure is logged and
+ * counted ({@link #listenerFailures()}).
  */
 public final class ModeTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModeTracker.class);
 
   private final InstantSource clock;
   private final int historySize;
   private final List<ModeListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<ModeChange> history = new ArrayDeque<>();
+  private final AtomicLong listenerFailures = new AtomicLong();
   private volatile PerformanceMode current;
 
   /**
@@ -65,7 +73,9 @@ public final class ModeTracker {
       try {
         l.onModeChange(change);
       } catch (RuntimeException e) {
-        // A faulty listener must not break the request that caused the change.
+        // A faulty listener must not break the request that caused the change, nor go unseen.
+        listenerFailures.incrementAndGet();
+        LOG.warn("mode listener {} failed on {}", l.getClass().getName(), change, e);
       }
     }
     return change;
@@ -78,6 +88,13 @@ public final class ModeTracker {
   public Runnable onModeChange(ModeListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return () -> listeners.remove(listener);
+  }
+
+  /**
+   * @return how many times a listener threw on a change, since this tracker was made
+   */
+  public long listenerFailures() {
+    return listenerFailures.get();
   }
 
   /**
