@@ -167,6 +167,14 @@ public final class NeuralRouter implements Router {
   }
 
   /**
+   * @return the gate once it exists: given at build time, or created from the first input's
+   *     dimension; empty before that
+   */
+  public Optional<NeuralGate> createdGate() {
+    return Optional.ofNullable(gate.get());
+  }
+
+  /**
    * @return the gate (created from the first input's dimension when none was given)
    * @throws IllegalStateException if no input has been seen yet and no gate was given
    */

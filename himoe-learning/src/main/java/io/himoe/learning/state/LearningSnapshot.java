@@ -64,13 +64,13 @@ public record LearningSnapshot(
       Router learner = r instanceof HybridRouter h ? h.inner() : r;
       switch (learner) {
         case NeuralRouter n -> {
-          try {
+          // A gate not created yet has learned nothing: nothing to save. Asked, not inferred from
+          // an IllegalStateException, which from a real fault would drop the gate without a word.
+          if (n.createdGate().isPresent()) {
             // The provenance names the outputs: taken with the state, under the router's lock.
             var saved = n.snapshot();
             gates.put(r.id(), saved.state());
             provenance.put(r.id(), saved.provenance());
-          } catch (IllegalStateException notCreatedYet) {
-            // Nothing learned yet: nothing to save.
           }
         }
         case BanditRouter b -> {

@@ -90,8 +90,12 @@ class SnapshotStoreTest {
     ExpertRegistry reg = registry();
     NeuralRouter inner = NeuralRouter.builder("inner", reg, new HashingEncoder(32)).build();
     var hybrid = io.himoe.learning.router.HybridRouter.builder("hybrid", inner).build();
+    // "Not created yet" is asked, not inferred from an IllegalStateException (which, from a real
+    // fault, would have dropped the gate from the snapshot without a word).
+    assertThat(inner.createdGate()).isEmpty();
     assertThat(LearningSnapshot.capture(Instant.EPOCH, List.of(hybrid)).gates()).isEmpty();
     hybrid.route(InputData.text("play a song"), Context.of(Duration.ofSeconds(5)));
+    assertThat(inner.createdGate()).isPresent();
     LearningSnapshot s = LearningSnapshot.capture(Instant.EPOCH, List.of(hybrid));
     assertThat(s.gates()).containsOnlyKeys("hybrid");
     assertThat(s.gates().get("hybrid").experts()).isEqualTo(4);
