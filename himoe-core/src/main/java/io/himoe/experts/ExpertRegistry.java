@@ -67,10 +67,20 @@ public interface ExpertRegistry {
 
   /**
    * @param id an expert's id
+   * @return its live statistics (kept while it is registered), or empty when it is not registered
+   *     (it may have been removed since it was picked)
+   */
+  Optional<ExpertStats> findStats(ExpertId id);
+
+  /**
+   * @param id an expert's id
    * @return its live statistics (kept while it is registered)
    * @throws IllegalArgumentException if no such expert is registered
    */
-  ExpertStats stats(ExpertId id);
+  default ExpertStats stats(ExpertId id) {
+    return findStats(id)
+        .orElseThrow(() -> new IllegalArgumentException("no expert registered with id " + id));
+  }
 
   /**
    * @return the number of registered experts

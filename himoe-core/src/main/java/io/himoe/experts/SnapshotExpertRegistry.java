@@ -99,12 +99,8 @@ final class SnapshotExpertRegistry implements ExpertRegistry {
   }
 
   @Override
-  public ExpertStats stats(ExpertId id) {
-    ExpertStats s = snap.get().stats.get(id);
-    if (s == null) {
-      throw new IllegalArgumentException("no expert registered with id " + id);
-    }
-    return s;
+  public Optional<ExpertStats> findStats(ExpertId id) {
+    return Optional.ofNullable(snap.get().stats.get(id));
   }
 
   @Override

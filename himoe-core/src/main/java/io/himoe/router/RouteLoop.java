@@ -313,13 +313,8 @@ final class RouteLoop {
   static List<ExpertStats> statsOf(ExpertRegistry registry, List<ExpertRef> picked) {
     List<ExpertStats> stats = new ArrayList<>(picked.size());
     for (ExpertRef r : picked) {
-      ExpertStats s;
-      try {
-        s = registry.stats(r.id());
-      } catch (IllegalArgumentException removedMeanwhile) {
-        s = new ExpertStats();
-      }
-      stats.add(s);
+      // An expert removed since it was picked is still called; its statistics go nowhere.
+      stats.add(registry.findStats(r.id()).orElseGet(ExpertStats::new));
     }
     return stats;
   }

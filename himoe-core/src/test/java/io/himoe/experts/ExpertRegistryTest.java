@@ -48,4 +48,23 @@ class ExpertRegistryTest {
     assertThat(s.failures()).isEqualTo(1);
     assertThat(s.calls()).isEqualTo(3);
   }
+
+  @Test
+  void aRemovedExpertHasNoStatisticsButAPickedCallStillRuns() {
+    ExpertRegistry r =
+        ExpertRegistry.of(TestExperts.Constant.of("a", "x"), TestExperts.Constant.of("b", "y"));
+    ExpertRef a = r.byName("a").orElseThrow();
+    assertThat(r.findStats(a.id())).containsSame(r.stats(a.id()));
+    var router = io.himoe.router.KeywordRouter.builder("main", r).build();
+    r.remove("a");
+    assertThat(r.findStats(a.id())).isEmpty();
+    assertThatThrownBy(() -> r.stats(a.id())).isInstanceOf(IllegalArgumentException.class);
+    // Picked before it was removed: the call runs, with statistics nobody keeps.
+    var outcomes =
+        router.callExperts(
+            java.util.List.of(a),
+            io.himoe.shared.InputData.text("q"),
+            io.himoe.shared.Context.of(java.time.Duration.ofSeconds(5)));
+    assertThat(outcomes).singleElement().isInstanceOf(ExpertOutcome.Answered.class);
+  }
 }
