@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * running then are interrupted, their token is cancelled, and they are reported as dropped; a
  * result that arrives afterwards is discarded. A request that streams ({@link Context#streaming})
  * and calls a single {@link StreamingExpert} gets its tokens as they come. Work measured by a
- * {@link CpuMeter} (shadow routers) calls on platform threads instead, whose CPU time it counts.
+ * {@link CpuMeter} (shadow routers) calls on platform threads instead, whose CPU time it counts. An
+ * exception from an expert is its failure (an outcome); an {@link Error} is not (the JVM is out of
+ * memory or stack, a class is missing): it is rethrown on the request's thread.
  */
 final class ExpertCalls {
 
@@ -45,6 +47,8 @@ final class ExpertCalls {
     final AtomicBoolean finished = new AtomicBoolean();
     final long startNanos = System.nanoTime();
     volatile ExpertOutcome outcome;
+    // An Error (out of memory, stack overflow, linkage) the expert threw: not an expert failure.
+    volatile Error fatal;
     Thread thread;
 
     Call(
@@ -92,7 +96,11 @@ final class ExpertCalls {
         }
       } catch (MoeError.ExpertFailed e) {
         o = failed(e, elapsedMs());
-      } catch (Throwable e) {
+      } catch (Exception e) {
+        o = failed(new MoeError.ExpertFailed(ref.name(), e), elapsedMs());
+      } catch (Error e) {
+        // The JVM is in trouble, not the expert: the request rethrows it (as LlmExpert does).
+        fatal = e;
         o = failed(new MoeError.ExpertFailed(ref.name(), e), elapsedMs());
       } finally {
         stats.exit();
@@ -106,6 +114,10 @@ final class ExpertCalls {
         }
         stats.observedAt(ctx.clock().millis());
         done.countDown();
+      }
+      if (fatal != null) {
+        // Also seen by this thread's uncaught-exception handler, should the request have left.
+        throw fatal;
       }
     }
 
@@ -205,6 +217,9 @@ final class ExpertCalls {
     }
     List<ExpertOutcome> out = new ArrayList<>(n);
     for (Call c : calls) {
+      if (c.fatal != null) {
+        throw c.fatal;
+      }
       out.add(c.outcome);
     }
     return out;

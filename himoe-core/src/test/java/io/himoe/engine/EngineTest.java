@@ -402,4 +402,28 @@ class EngineTest {
       Thread.sleep(5);
     }
   }
+
+  @Test
+  void anErrorIsNotAnExpertFailureItReachesTheCaller() {
+    Expert oom =
+        new Expert() {
+          @Override
+          public String name() {
+            return "oom";
+          }
+
+          @Override
+          public io.himoe.experts.ExpertOut infer(InputData input, Context ctx) {
+            throw new OutOfMemoryError("test: Java heap space");
+          }
+        };
+    var ok = TestExperts.Constant.of("ok", "fine");
+    try (Engine e = engine(router("main", 2, oom, ok))) {
+      // Like LlmExpert, which rethrows Errors: the request fails with the Error itself, even
+      // though another expert answered.
+      assertThatThrownBy(() -> e.ask(InputData.text("q"), ctx(5_000)))
+          .isInstanceOf(OutOfMemoryError.class)
+          .hasMessageContaining("Java heap space");
+    }
+  }
 }
