@@ -149,10 +149,14 @@ public final class ClRun {
                 + " classes)");
       }
       AccuracyMatrix m = new AccuracyMatrix(r);
+      // What the method keeps to predict and to protect: the network's weights (all branches and
+      // the
+      // gate for branches, one plain network otherwise) and the protection's anchors and
+      // importances, over one plain network's weights.
+      long weights =
+          opts.method() == Method.BRANCHES ? net.parameterCount() : net.singleNetworkParameters();
       double params =
-          opts.method() == Method.BRANCHES
-              ? (double) net.parameterCount() / net.singleNetworkParameters()
-              : 1.0;
+          (double) (weights + learner.protectionFloats()) / net.singleNetworkParameters();
       List<BranchEvent> events = learner.events();
       return new RunResult(
           protocol.name(),

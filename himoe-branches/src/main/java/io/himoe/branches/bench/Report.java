@@ -50,7 +50,7 @@ public final class Report {
     b.append(row("forward transfer (points)", 100 * r.metrics().forwardTransfer()));
     b.append(row("forgetting (points)", 100 * r.metrics().forgetting()));
     b.append(row("intransigence (points, vs joint)", 100 * r.metrics().intransigence()));
-    b.append(row("parameters / one network", r.paramsRatio()));
+    b.append(row("floats kept (weights + protection) / one network", r.paramsRatio()));
     b.append(row("branch forward passes / input", r.computeRatio()));
     b.append(
         String.format(

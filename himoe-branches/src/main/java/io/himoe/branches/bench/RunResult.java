@@ -14,7 +14,8 @@ import java.util.List;
  * @param matrix accuracy matrix R
  * @param initial accuracy per task before training (for FWT)
  * @param metrics ACC, BWT, FWT, forgetting, intransigence (NaN without a joint reference)
- * @param paramsRatio floats at the end over one plain network's floats
+ * @param paramsRatio floats kept at the end (weights, and the protection's anchors and importances)
+ *     over one plain network's weights
  * @param computeRatio branch forward passes per test input in the final evaluation (1 for one
  *     network)
  * @param spawns branches spawned

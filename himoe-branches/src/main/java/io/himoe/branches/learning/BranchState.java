@@ -174,6 +174,22 @@ final class BranchState implements GradientHook {
     return out;
   }
 
+  /**
+   * @return the floats the protection penalty keeps beside the branch's parameters: anchors and
+   *     importances (and, during a task, synaptic intelligence's path integral and start weights)
+   */
+  long protectionFloats() {
+    long n = 0;
+    for (List<NDArray> l : java.util.Arrays.asList(anchors, importance, pathIntegral, taskStart)) {
+      if (l != null) {
+        for (NDArray a : l) {
+          n += a.size();
+        }
+      }
+    }
+    return n;
+  }
+
   /** Writes the conflict and protection state (the parameters themselves are the network's). */
   void writeTo(DataOutput out) throws IOException {
     out.writeBoolean(protecting);

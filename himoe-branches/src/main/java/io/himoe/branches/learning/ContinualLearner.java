@@ -89,6 +89,18 @@ public final class ContinualLearner {
     return states;
   }
 
+  /**
+   * @return the floats every branch's protection keeps beside the network's parameters (EWC and SI:
+   *     an anchor and an importance per parameter; L2: an anchor and a unit importance; none: 0)
+   */
+  public synchronized long protectionFloats() {
+    long n = 0;
+    for (BranchState s : states.values()) {
+      n += s.protectionFloats();
+    }
+    return n;
+  }
+
   Map<String, Integer> taskBranches() {
     return taskBranch;
   }

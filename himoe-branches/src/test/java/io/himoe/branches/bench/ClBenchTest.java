@@ -308,4 +308,34 @@ class ClBenchTest {
     assertThat(tooMany.code()).isEqualTo(2);
     assertThat(tooMany.err()).contains("--tasks: 9, protocol synthetic has 1..3 tasks");
   }
+
+  @Test
+  void paramsRatioCountsWhatEachMethodKeeps() throws Exception {
+    String[] common = {
+      "cl",
+      "run",
+      "--protocol",
+      "synthetic",
+      "--scenario",
+      "task",
+      "--hidden",
+      "16",
+      "--epochs",
+      "2",
+      "--lr",
+      "0.05"
+    };
+    Out naive = run(concat(common, new String[] {"--method", "naive"}));
+    Out ewc = run(concat(common, new String[] {"--method", "ewc"}));
+    Out si = run(concat(common, new String[] {"--method", "si"}));
+    Out l2 = run(concat(common, new String[] {"--method", "l2"}));
+    for (Out o : List.of(naive, ewc, si, l2)) {
+      assertThat(o.code()).as(o.err()).isZero();
+    }
+    assertThat(lastJson(naive.out()).get("params_ratio").asDouble()).isEqualTo(1.0);
+    // One network plus an anchor and an importance for each of its weights.
+    assertThat(lastJson(ewc.out()).get("params_ratio").asDouble()).isEqualTo(3.0);
+    assertThat(lastJson(si.out()).get("params_ratio").asDouble()).isEqualTo(3.0);
+    assertThat(lastJson(l2.out()).get("params_ratio").asDouble()).isEqualTo(3.0);
+  }
 }
