@@ -236,8 +236,8 @@ public final class RouteEvaluation {
         RoutingMetrics.of(routed, options.oosLabel()),
         Calibration.of(conf, right, options.eceBins()),
         trainSeconds,
-        Percentiles.millis(Percentiles.nearestRank(nanos, 50)),
-        Percentiles.millis(Percentiles.nearestRank(nanos, 99)),
+        Percentiles.millis(Percentiles.valueAt(nanos, 50)),
+        Percentiles.millis(Percentiles.valueAt(nanos, 99)),
         routes.threshold(),
         onVal);
   }

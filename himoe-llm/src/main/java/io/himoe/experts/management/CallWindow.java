@@ -1,10 +1,11 @@
 package io.himoe.experts.management;
 
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 
 /**
  * The last {@code size} calls of one expert: whether each answered and how long it took. A ring
- * buffer under a lock; percentiles sort a copy, which is cheap at the sizes used (hundreds).
+ * buffer under a lock; percentiles come from an HdrHistogram filled from the window when asked
+ * (hundreds of values, read by the management loop, not per call).
  */
 final class CallWindow {
 
@@ -55,14 +56,19 @@ final class CallWindow {
     return (double) sum / filled;
   }
 
-  /** Nearest-rank percentile. */
+  /**
+   * @param p a percentile in (0, 100]
+   * @return the latency at that percentile over the window, in ms (HdrHistogram, three significant
+   *     digits: exact up to 2,048 ms), or NaN when the window is empty
+   */
   synchronized double percentile(double p) {
     if (filled == 0) {
       return Double.NaN;
     }
-    long[] copy = Arrays.copyOf(latencies, filled);
-    Arrays.sort(copy);
-    int rank = (int) Math.ceil(p / 100.0 * filled);
-    return copy[Math.max(0, Math.min(filled - 1, rank - 1))];
+    Histogram h = new Histogram(3);
+    for (int i = 0; i < filled; i++) {
+      h.recordValue(Math.max(0, latencies[i]));
+    }
+    return h.getValueAtPercentile(p);
   }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 
 /**
  * What the dashboard shows, kept live from engine events: the latest decisions with their
@@ -238,7 +239,8 @@ public final class DashboardState implements EngineListener {
     Map<String, ExpertFigures> experts = new LinkedHashMap<>();
     for (Map.Entry<String, List<Call>> e : byExpert.entrySet()) {
       List<Call> cs = e.getValue();
-      long[] lat = cs.stream().mapToLong(Call::latencyMs).sorted().toArray();
+      Histogram lat = new Histogram(3);
+      cs.forEach(c -> lat.recordValue(Math.max(0, c.latencyMs())));
       double share = cs.stream().mapToDouble(Call::share).sum();
       int failed = (int) cs.stream().filter(Call::failed).count();
       experts.put(
@@ -246,9 +248,9 @@ public final class DashboardState implements EngineListener {
           new ExpertFigures(
               cs.size(),
               totalShare == 0 ? 0 : share / totalShare,
-              percentile(lat, 0.50),
-              percentile(lat, 0.95),
-              percentile(lat, 0.99),
+              lat.getValueAtPercentile(50),
+              lat.getValueAtPercentile(95),
+              lat.getValueAtPercentile(99),
               failed));
     }
     Map<String, ShadowFigures> shadows = new TreeMap<>();
@@ -257,14 +259,6 @@ public final class DashboardState implements EngineListener {
       shadows.put(id, new ShadowFigures(r[0], r[1], r[0] == 0 ? 0 : (double) r[1] / r[0]));
     }
     return new Snapshot(ds, ps, experts, shadows, budget);
-  }
-
-  private static long percentile(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int i = (int) Math.ceil(q * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
   private static String explain(StageTrace s) {
