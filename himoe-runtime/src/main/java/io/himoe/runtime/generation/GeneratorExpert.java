@@ -1,6 +1,9 @@
 package io.himoe.runtime.generation;
 
+import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.Generation;
+import io.himoe.experts.StreamingExpert;
 import io.himoe.runtime.RuntimeDecision;
 import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.integration.ModeAwareExpert;
@@ -9,8 +12,10 @@ import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.TokenListener;
 import io.himoe.shared.Value;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 
@@ -20,8 +25,14 @@ import java.util.concurrent.Flow;
  * io.himoe.runtime.integration.ModeCappedRouter} stored, else a fresh one), follows mode changes
  * mid-stream, and stops when the request is cancelled or its thread interrupted (the router's
  * deadline), releasing its pool leases.
+ *
+ * <p>As a {@link StreamingExpert} it hands each chunk to the request's listener as it is generated
+ * (the API's SSE stream). Its answer reports a {@link Generation}: the chunks generated, {@code
+ * length} when the mode's token budget stopped it ({@code stop} when the source ended), and as
+ * model {@code local-ngram@MODE}, or {@code local-ngram@MAXIMUM->BALANCED} when the mode changed
+ * mid-stream, so a switch shows at the stream's end (its length is then the new mode's budget).
  */
-public final class GeneratorExpert implements ModeAwareExpert {
+public final class GeneratorExpert implements ModeAwareExpert, StreamingExpert {
 
   private final String name;
   private final LocalGenerator generator;
@@ -54,6 +65,16 @@ public final class GeneratorExpert implements ModeAwareExpert {
   @Override
   public ExpertOut infer(InputData input, Context ctx, PerformanceProfile profile)
       throws Exception {
+    return generate(input, ctx, TokenListener.NONE);
+  }
+
+  @Override
+  public ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception {
+    return generate(input, ctx, listener);
+  }
+
+  private ExpertOut generate(InputData input, Context ctx, TokenListener listener)
+      throws Exception {
     String prompt = input.toText();
     RuntimeDecision d = RuntimeDecision.of(ctx).orElseGet(() -> runtime.decide(prompt));
     CancelToken cancel = ctx.cancel().child();
@@ -71,6 +92,7 @@ public final class GeneratorExpert implements ModeAwareExpert {
             synchronized (text) {
               text.append(chunk);
             }
+            listener.onToken(chunk);
           }
 
           @Override
@@ -99,8 +121,23 @@ public final class GeneratorExpert implements ModeAwareExpert {
     if (r.stop() == GenerationResult.Stop.CANCELLED) {
       throw new MoeError.Cancelled("generation after " + r.tokens() + " tokens");
     }
+    String model =
+        "local-ngram@"
+            + d.decision().mode()
+            + (r.modeSwitches() > 0 && r.finalMode() != d.decision().mode()
+                ? "->" + r.finalMode()
+                : "");
+    Generation g =
+        new Generation(
+            prompt.split("\\s+").length,
+            r.tokens(),
+            true,
+            r.stop() == GenerationResult.Stop.BUDGET
+                ? Generation.FinishReason.LENGTH
+                : Generation.FinishReason.STOP,
+            Optional.of(model));
     synchronized (text) {
-      return ExpertOut.of(Value.text(text.toString()), 0, 0.3);
+      return new ExpertOut(Value.text(text.toString()), ExpertAux.of(0, 0.3).withGeneration(g));
     }
   }
 }

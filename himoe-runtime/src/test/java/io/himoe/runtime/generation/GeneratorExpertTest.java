@@ -85,4 +85,41 @@ class GeneratorExpertTest {
     assertThat(pools.usedBytes()).isZero();
     pools.all().forEach(p -> assertThat(p.openLeases()).isZero());
   }
+
+  @Test
+  void streamsEachChunkAndReportsAModeSwitchAtTheEnd() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<io.himoe.runtime.device.DeviceStatus> device =
+        new java.util.concurrent.atomic.AtomicReference<>(status(0.9, true, 0.2, 0.1));
+    RuntimeManager rt =
+        RuntimeManager.builder()
+            .probe(device::get)
+            .profile(
+                PerformanceMode.MAXIMUM,
+                PerformanceProfile.ofDefaults(PerformanceMode.MAXIMUM).withMaxTokens(40))
+            .profile(
+                PerformanceMode.BALANCED,
+                PerformanceProfile.ofDefaults(PerformanceMode.BALANCED).withMaxTokens(20))
+            .build();
+    LocalGenerator gen = LocalGenerator.builder(NgramModel.bundled(), rt, pools).build();
+    GeneratorExpert expert = GeneratorExpert.of("local-gen", gen, rt);
+    java.util.List<String> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.himoe.experts.ExpertOut out =
+        expert.stream(
+            InputData.text(LocalGeneratorTest.HARD),
+            Context.of(Duration.ofMinutes(1)),
+            chunk -> {
+              chunks.add(chunk);
+              if (chunks.size() == 5) {
+                device.set(status(0.1, false, 0.2, 0.1)); // the battery drops mid-stream
+              }
+            });
+    // MAXIMUM until the re-read at token 10, then BALANCED, whose budget (20) ends the stream
+    assertThat(chunks).hasSize(20);
+    assertThat(((Value.Text) out.value()).data()).isEqualTo(String.join("", chunks));
+    io.himoe.experts.Generation g = out.aux().generation().orElseThrow();
+    assertThat(g.completionTokens()).isEqualTo(20);
+    assertThat(g.finishReason()).isEqualTo(io.himoe.experts.Generation.FinishReason.LENGTH);
+    assertThat(g.model()).contains("local-ngram@MAXIMUM->BALANCED");
+    assertThat(pools.usedBytes()).isZero();
+  }
 }
