@@ -1,6 +1,7 @@
 package io.himoe.server.assembly;
 
 import io.himoe.experts.Expert;
+import io.himoe.experts.ExpertProvider;
 import io.himoe.experts.knowledge.KnowledgeExpert;
 import io.himoe.experts.llm.KeywordSkill;
 import io.himoe.experts.llm.LlmClient;
@@ -35,6 +36,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@code llm} (or its older name {@code openai}): LangChain4j over OpenAI-compatible
  *       endpoints, one client per model, retries within the deadline, a circuit breaker per model,
  *       token prices and the request's {@code X-Trace-Id}.
+ *   <li>{@code branched}: a continual learner of {@code himoe-branches} (the vision expert), built
+ *       by that module's {@link ExpertProvider} when it is on the class path.
  * </ul>
  */
 public final class ExpertKinds {
@@ -65,6 +68,7 @@ public final class ExpertKinds {
       case ExpertSpec.LangDetect d -> LanguageDetectorExpert.of(d.name());
       case ExpertSpec.Knowledge k -> knowledge(k);
       case ExpertSpec.Llm l -> llm(l);
+      case ExpertSpec.Branched b -> branched(b);
     };
   }
 
@@ -82,8 +86,25 @@ public final class ExpertKinds {
           case LANG_DETECT -> "lang:detect ceci est une phrase";
           case KNOWLEDGE -> "What is a mixture of experts?";
           case MATH -> "1 + 1";
-          case PLANNER, LLM -> null;
+          case PLANNER, LLM, BRANCHED -> null;
         });
+  }
+
+  private static Expert branched(ExpertSpec.Branched spec) {
+    ExpertProvider provider =
+        ExpertProvider.find(ExpertKind.BRANCHED.id())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "expert '"
+                            + spec.name()
+                            + "': kind 'branched' needs himoe-branches on the class path"
+                            + " (./himoe serve --with branches)"));
+    try {
+      return provider.create(spec.name(), spec.options());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expert '" + spec.name() + "': " + e.getMessage(), e);
+    }
   }
 
   private static Expert knowledge(ExpertSpec.Knowledge spec) {

@@ -19,7 +19,12 @@ public enum ExpertKind {
   /** Hybrid BM25 + vector search over documents: {@link ExpertSpec.Knowledge}. */
   KNOWLEDGE("knowledge"),
   /** OpenAI-compatible endpoints; {@code openai} is its older name: {@link ExpertSpec.Llm}. */
-  LLM("llm", "openai");
+  LLM("llm", "openai"),
+  /**
+   * A continual learner of {@code himoe-branches} (the vision expert): {@link ExpertSpec.Branched};
+   * built by the {@code ExpertProvider} that module puts on the class path.
+   */
+  BRANCHED("branched");
 
   private final String id;
   private final List<String> aliases;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -135,6 +136,29 @@ public sealed interface ExpertSpec {
     @Override
     public ExpertKind kind() {
       return ExpertKind.KNOWLEDGE;
+    }
+  }
+
+  /**
+   * A branched continual learner served as an expert (seed 004; the vision expert when its network
+   * reads 28×28 images): built by {@code himoe-branches}' {@code ExpertProvider}, which must be on
+   * the class path ({@code ./himoe serve --with branches}).
+   *
+   * @param common its common settings
+   * @param learner the learner file saved by {@code cl run --save FILE}
+   * @param options the kind's options as configured ({@code learner}, {@code labels}, {@code
+   *     input}, {@code gate}, {@code answer}, {@code feedback_batch}, {@code save}), checked
+   */
+  record Branched(Common common, Path learner, Map<String, String> options) implements ExpertSpec {
+    /** Copies. */
+    public Branched {
+      Objects.requireNonNull(learner, "learner");
+      options = Map.copyOf(options);
+    }
+
+    @Override
+    public ExpertKind kind() {
+      return ExpertKind.BRANCHED;
     }
   }
 

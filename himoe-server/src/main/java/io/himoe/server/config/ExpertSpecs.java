@@ -89,6 +89,7 @@ public final class ExpertSpecs {
       case LANG_DETECT -> noOptions(e) ? new ExpertSpec.LangDetect(common) : null;
       case KNOWLEDGE -> knowledge(e, common);
       case LLM -> llm(e, common);
+      case BRANCHED -> branched(e, common);
     };
   }
 
@@ -245,6 +246,51 @@ public final class ExpertSpecs {
         confidence,
         ts.equals("true"),
         contextTokens);
+  }
+
+  private ExpertSpec branched(HimoeConfig.Expert e, ExpertSpec.Common common) {
+    if (io.himoe.experts.ExpertProvider.find(ExpertKind.BRANCHED.id()).isEmpty()) {
+      problem(
+          "kind",
+          "'branched' needs himoe-branches (and its PyTorch runtime) on the class path, which the"
+              + " server jar leaves out: start the server with './himoe serve --with branches'");
+    }
+    Map<String, String> o = e.options();
+    knownOptions(
+        o, Set.of("learner", "labels", "input", "gate", "answer", "feedback_batch", "save"));
+    oneOf(o, "input", Set.of("image", "features"));
+    oneOf(o, "gate", Set.of("top1", "top2", "soft"));
+    oneOf(o, "answer", Set.of("probabilities", "label"));
+    String batch = o.get("feedback_batch");
+    if (batch != null) {
+      try {
+        check(
+            Integer.parseInt(batch.strip()) >= 1, "options.feedback_batch", "a count >= 1", batch);
+      } catch (NumberFormatException bad) {
+        problem("options.feedback_batch", "expected a whole number, got '" + batch + "'");
+      }
+    }
+    Optional<Path> learner = path(o.get("learner"), "options.learner");
+    if (learner.isEmpty()) {
+      if (!o.containsKey("learner")) {
+        problem("options.learner", "expected the learner file saved by 'cl run --save FILE'");
+      }
+      return null;
+    }
+    if (!java.nio.file.Files.isRegularFile(learner.get())) {
+      problem("options.learner", "no such file: " + learner.get());
+      return null;
+    }
+    return new ExpertSpec.Branched(common, learner.get(), o);
+  }
+
+  private void oneOf(Map<String, String> o, String key, Set<String> allowed) {
+    String v = o.get(key);
+    if (v != null && !allowed.contains(v.strip())) {
+      problem(
+          "options." + key,
+          "expected one of " + String.join(", ", new TreeSet<>(allowed)) + ", got '" + v + "'");
+    }
   }
 
   private boolean noOptions(HimoeConfig.Expert e) {
