@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>when the mode's profile enables the cache, answers a repeated input from a TTL/LRU response
  *       cache, and stores fresh answers in it;
+ *   <li>caps a conversation's {@code max_tokens} at the mode's token budget ({@link
+ *       PerformanceProfile#maxTokens()}), so an LLM expert never asks upstream for more than the
+ *       mode allows;
  *   <li>calls the expert, passing a {@link ModeAwareExpert} the profile (token budget, tier).
  * </ol>
  *
@@ -95,14 +98,15 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
   @Override
   public ExpertOut infer(InputData input, Context ctx, PerformanceProfile profile)
       throws Exception {
+    InputData capped = TokenCap.apply(input, profile.maxTokens());
     return cachedOr(
-        input,
+        capped,
         ctx,
         profile,
         () ->
             delegate instanceof ModeAwareExpert m
-                ? m.infer(input, ctx, profile)
-                : delegate.infer(input, ctx));
+                ? m.infer(capped, ctx, profile)
+                : delegate.infer(capped, ctx));
   }
 
   /** The cached answer when the profile allows it, else {@code call}. */
@@ -134,8 +138,9 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
     @Override
     public ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception {
       PerformanceProfile profile = Decisions.of(runtime(), input, ctx).profile();
+      InputData capped = TokenCap.apply(input, profile.maxTokens());
       return cachedOr(
-          input, ctx, profile, () -> ((StreamingExpert) delegate()).stream(input, ctx, listener));
+          capped, ctx, profile, () -> ((StreamingExpert) delegate()).stream(capped, ctx, listener));
     }
   }
 

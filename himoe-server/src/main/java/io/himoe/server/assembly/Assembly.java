@@ -15,6 +15,8 @@ import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.orchestrator.ShadowJudge;
 import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.complexity.ComplexityLevel;
+import io.himoe.runtime.device.DeviceProbe;
+import io.himoe.runtime.memory.MemoryPools;
 import io.himoe.runtime.mode.DeviceCondition;
 import io.himoe.runtime.mode.ModeMatrix;
 import io.himoe.runtime.mode.PerformanceMode;
@@ -92,14 +94,17 @@ public final class Assembly implements AutoCloseable {
   private final ModelOrchestrator orchestrator;
   private final Engine engine;
 
-  private Assembly(HimoeConfig config, InstantSource clock, boolean restoreLearning) {
+  private Assembly(
+      HimoeConfig config, InstantSource clock, boolean restoreLearning, DeviceProbe device) {
     this.config = config;
     this.clock = clock;
     this.learners = new Learners(config.learning().snapshotPath(), restoreLearning);
     ManagementPolicy policy = managementPolicy(config.management());
     this.manager = ExpertManager.create(ExpertRegistry.create(), policy, ScoreWeights.ofDefaults());
     this.runtime =
-        config.runtime().enabled() ? Optional.of(newRuntime(config.runtime())) : Optional.empty();
+        config.runtime().enabled()
+            ? Optional.of(newRuntime(config.runtime(), device))
+            : Optional.empty();
     Clock breakerClock = clock instanceof Clock c ? c : clock.withZone(ZoneOffset.UTC);
     StackBuilder stacks =
         new StackBuilder(
@@ -176,7 +181,10 @@ public final class Assembly implements AutoCloseable {
    */
   public static Assembly build(HimoeConfig config, InstantSource clock) {
     return new Assembly(
-        Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), true);
+        Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(clock, "clock"),
+        true,
+        null);
   }
 
   /**
@@ -187,7 +195,23 @@ public final class Assembly implements AutoCloseable {
    * @return the assembly, on the system clock
    */
   public static Assembly buildFresh(HimoeConfig config) {
-    return new Assembly(Objects.requireNonNull(config, "config"), InstantSource.system(), false);
+    return new Assembly(
+        Objects.requireNonNull(config, "config"), InstantSource.system(), false, null);
+  }
+
+  /**
+   * @param config a validated configuration
+   * @param clock the clock for deadlines and circuit breakers
+   * @param device what the runtime reads as this machine's battery, memory and CPU (tests inject
+   *     one to change the device mid-request); used only when {@code runtime.enabled}
+   * @return the assembled engine and experts
+   */
+  public static Assembly build(HimoeConfig config, InstantSource clock, DeviceProbe device) {
+    return new Assembly(
+        Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(clock, "clock"),
+        true,
+        Objects.requireNonNull(device, "device"));
   }
 
   /**
@@ -385,8 +409,18 @@ public final class Assembly implements AutoCloseable {
    * The runtime of {@code runtime:}: complexity rules and this machine's probes; a fixed mode is a
    * decision matrix with that mode in every cell.
    */
-  private static RuntimeManager newRuntime(HimoeConfig.Runtime rc) {
+  private static RuntimeManager newRuntime(HimoeConfig.Runtime rc, DeviceProbe device) {
     RuntimeManager.Builder b = RuntimeManager.builder();
+    DeviceProbe probe = device != null ? device : DeviceProbe.linux();
+    if (device != null) {
+      b.probe(device);
+    }
+    // in-process models (encoders, OpenNLP, PyTorch, the generator) lease working memory from
+    // these pools: fixed budgets when configured, else a quarter of the free memory, re-read
+    b.pools(
+        rc.memoryPools().isEmpty()
+            ? MemoryPools.ofDefaults(probe.read())
+            : MemoryPools.of(rc.memoryPools()));
     if (!rc.mode().equals("auto")) {
       PerformanceMode mode = PerformanceMode.valueOf(rc.mode().toUpperCase(Locale.ROOT));
       ModeMatrix m = ModeMatrix.ofDefaults().withoutCpuStepDown();

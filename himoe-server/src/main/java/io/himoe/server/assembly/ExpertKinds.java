@@ -14,6 +14,10 @@ import io.himoe.experts.math.MathExpert;
 import io.himoe.experts.nlp.FrenchTaggerExpert;
 import io.himoe.experts.nlp.LanguageDetectorExpert;
 import io.himoe.experts.planning.RulePlanner;
+import io.himoe.runtime.RuntimeManager;
+import io.himoe.runtime.generation.GeneratorExpert;
+import io.himoe.runtime.generation.LocalGenerator;
+import io.himoe.runtime.generation.NgramModel;
 import io.himoe.server.config.ExpertKind;
 import io.himoe.server.config.ExpertSpec;
 import java.nio.file.Path;
@@ -36,6 +40,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@code llm} (or its older name {@code openai}): LangChain4j over OpenAI-compatible
  *       endpoints, one client per model, retries within the deadline, a circuit breaker per model,
  *       token prices and the request's {@code X-Trace-Id}.
+ *   <li>{@code generator}: the local streaming n-gram generator of {@code himoe-runtime}, which
+ *       follows the performance mode (also mid-stream); needs {@code runtime.enabled}.
  *   <li>{@code branched}: a continual learner of {@code himoe-branches} (the vision expert), built
  *       by that module's {@link ExpertProvider} when it is on the class path.
  * </ul>
@@ -58,10 +64,12 @@ public final class ExpertKinds {
    * Builds the bare expert of a spec.
    *
    * @param spec the spec
+   * @param runtime the runtime, when {@code runtime.enabled} (the generator needs it)
    * @return the expert
    */
-  static Expert create(ExpertSpec spec) {
+  static Expert create(ExpertSpec spec, Optional<RuntimeManager> runtime) {
     return switch (spec) {
+      case ExpertSpec.Generator g -> generator(g, runtime);
       case ExpertSpec.Planner p -> new RulePlanner(p.name());
       case ExpertSpec.Math m -> MathExpert.of(m.name());
       case ExpertSpec.FrTagger t -> FrenchTaggerExpert.of(t.name());
@@ -86,8 +94,22 @@ public final class ExpertKinds {
           case LANG_DETECT -> "lang:detect ceci est une phrase";
           case KNOWLEDGE -> "What is a mixture of experts?";
           case MATH -> "1 + 1";
-          case PLANNER, LLM, BRANCHED -> null;
+          case PLANNER, LLM, BRANCHED, GENERATOR -> null;
         });
+  }
+
+  private static Expert generator(ExpertSpec.Generator spec, Optional<RuntimeManager> runtime) {
+    RuntimeManager rt =
+        runtime.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "expert '" + spec.name() + "': kind 'generator' needs runtime.enabled: true"));
+    LocalGenerator gen =
+        LocalGenerator.builder(NgramModel.bundled(), rt, rt.pools().orElseThrow())
+            .reassessEvery(spec.reassessEvery())
+            .seed(spec.seed())
+            .build();
+    return GeneratorExpert.of(spec.name(), gen, rt);
   }
 
   private static Expert branched(ExpertSpec.Branched spec) {

@@ -5,7 +5,11 @@ import io.himoe.experts.Expert;
 import io.himoe.experts.management.ExpertManager;
 import io.himoe.experts.management.ManagementPolicy;
 import io.himoe.runtime.RuntimeManager;
+import io.himoe.runtime.integration.PooledExpert;
 import io.himoe.runtime.integration.RuntimeExpert;
+import io.himoe.runtime.memory.MemoryPool;
+import io.himoe.runtime.memory.MemoryPools;
+import io.himoe.server.config.ExpertKind;
 import io.himoe.server.config.ExpertSpec;
 import io.himoe.server.config.HimoeConfig;
 import java.time.Clock;
@@ -15,11 +19,13 @@ import java.util.OptionalInt;
 
 /**
  * The one builder of expert stacks: from a typed {@link ExpertSpec}, the bare expert ({@link
- * ExpertKinds}) wrapped in one fixed order, innermost first: the monitor ({@link ExpertManager}:
- * success rate, latency percentiles, load), the runtime mode ({@link RuntimeExpert}: response
- * cache, profile) when {@code runtime.enabled}, and the guard ({@link ExpertGuard}: bulkhead
- * resized by the runtime modes, circuit breaker, retry, time limit, rate limit) with the expert's
- * {@code cost_per_call}.
+ * ExpertKinds}) wrapped in one fixed order, innermost first: for in-process models under the
+ * runtime, the memory pool lease ({@link PooledExpert}: the call waits for its working memory until
+ * the request's deadline, then fails with {@code memory_exhausted}); the monitor ({@link
+ * ExpertManager}: success rate, latency percentiles, load), the runtime mode ({@link
+ * RuntimeExpert}: response cache, profile) when {@code runtime.enabled}, and the guard ({@link
+ * ExpertGuard}: bulkhead resized by the runtime modes, circuit breaker, retry, time limit, rate
+ * limit) with the expert's {@code cost_per_call}.
  */
 final class StackBuilder {
 
@@ -54,7 +60,7 @@ final class StackBuilder {
    *     catalog, which knows the other experts)
    */
   ExpertStack build(ExpertSpec spec) {
-    Expert bare = ExpertKinds.create(spec);
+    Expert bare = pooled(spec, ExpertKinds.create(spec, runtime));
     OptionalInt max = spec.common().guard().maxConcurrent();
     Expert monitored = manager.register(bare, max.orElse(policy.defaultMaxLoad())).expert();
     Expert moded =
@@ -78,6 +84,37 @@ final class StackBuilder {
     ResilientExpert guarded =
         ResilientExpert.of(moded, guard, spec.common().cost().perCall(), costBound(spec));
     return new ExpertStack(spec, bare, guarded, guarded);
+  }
+
+  /**
+   * Working memory one call of an in-process model takes from the runtime's {@code activations}
+   * pool, in bytes: {@code fixed + perChar × input characters}. Remote experts ({@code llm}) and
+   * rule experts take none; the generator leases its own (KV cache per token, activations per
+   * step).
+   *
+   * @param kind the kind
+   * @return {fixed, perChar}, or null when the kind runs no in-process model
+   */
+  static long[] workingMemory(ExpertKind kind) {
+    return switch (kind) {
+      // the encoder's activations for a sentence (MiniLM: ~8 MiB) plus Lucene's per-query buffers
+      case KNOWLEDGE -> new long[] {8L << 20, 2_048};
+      // OpenNLP's beam and feature arrays grow with the sentence
+      case FR_TAGGER, LANG_DETECT -> new long[] {4L << 20, 2_048};
+      // a branched network's forward pass (DJL/PyTorch tensors of a 784-400-400-10 MLP)
+      case BRANCHED -> new long[] {16L << 20, 0};
+      case PLANNER, MATH, LLM, GENERATOR -> null;
+    };
+  }
+
+  /** The bare expert under the runtime's memory pools when it runs a model in process. */
+  private Expert pooled(ExpertSpec spec, Expert bare) {
+    long[] wm = workingMemory(spec.kind());
+    if (wm == null || runtime.isEmpty() || runtime.get().pools().isEmpty()) {
+      return bare;
+    }
+    MemoryPool activations = runtime.get().pools().get().pool(MemoryPools.ACTIVATIONS);
+    return PooledExpert.wrap(bare, activations, PooledExpert.linear(wm[0], wm[1]));
   }
 
   /**

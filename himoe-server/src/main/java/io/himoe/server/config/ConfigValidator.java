@@ -59,6 +59,16 @@ final class ConfigValidator {
         "an http(s) URL for the otlp exporter",
         c.telemetry().endpoint());
     v.runtime(c.runtime());
+    for (int i = 0; i < entries.size(); i++) {
+      HimoeConfig.Expert e = entries.get(i);
+      if (e != null && "generator".equals(e.kind()) && !c.runtime().enabled()) {
+        v.problems.add(
+            "experts["
+                + i
+                + "].kind: 'generator' follows the performance modes: it needs runtime.enabled:"
+                + " true");
+      }
+    }
     v.problems.addAll(StoreCheck.problems(c));
     return v.problems;
   }
@@ -283,6 +293,17 @@ final class ConfigValidator {
     oneOf("runtime.mode", r.mode(), RUNTIME_MODES);
     check(r.cacheSize() >= 1, "runtime.cache_size", "a count >= 1", r.cacheSize());
     check(r.cacheTtlMs() >= 1, "runtime.cache_ttl_ms", "a time in ms >= 1", r.cacheTtlMs());
+    for (var e : new java.util.TreeMap<>(r.memoryPools()).entrySet()) {
+      oneOf(
+          "runtime.memory_pools",
+          e.getKey(),
+          new LinkedHashSet<>(List.of("kv-cache", "activations", "uniforms")));
+      check(
+          e.getValue() != null && e.getValue() >= 1,
+          "runtime.memory_pools." + e.getKey(),
+          "a size in bytes >= 1",
+          e.getValue());
+    }
   }
 
   private void oneOf(String path, String value, Set<String> allowed) {

@@ -24,7 +24,12 @@ public enum ExpertKind {
    * A continual learner of {@code himoe-branches} (the vision expert): {@link ExpertSpec.Branched};
    * built by the {@code ExpertProvider} that module puts on the class path.
    */
-  BRANCHED("branched");
+  BRANCHED("branched"),
+  /**
+   * The local streaming generator of {@code himoe-runtime} (a word n-gram model) that follows the
+   * performance mode, also mid-stream: {@link ExpertSpec.Generator}.
+   */
+  GENERATOR("generator");
 
   private final String id;
   private final List<String> aliases;

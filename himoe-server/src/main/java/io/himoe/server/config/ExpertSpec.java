@@ -140,6 +140,23 @@ public sealed interface ExpertSpec {
   }
 
   /**
+   * The local streaming generator (seed 003): a word n-gram model whose order follows the mode's
+   * tier, whose length stops at the mode's token budget, and which re-reads the device every {@code
+   * reassessEvery} tokens, so the mode can change mid-stream. Needs {@code runtime.enabled}.
+   *
+   * @param common its common settings
+   * @param reassessEvery tokens between two device readings, &gt;= 1 (option {@code
+   *     reassess_every}, default 10 as in the seed)
+   * @param seed the sampling seed (option {@code seed}, default 0)
+   */
+  record Generator(Common common, int reassessEvery, long seed) implements ExpertSpec {
+    @Override
+    public ExpertKind kind() {
+      return ExpertKind.GENERATOR;
+    }
+  }
+
+  /**
    * A branched continual learner served as an expert (seed 004; the vision expert when its network
    * reads 28×28 images): built by {@code himoe-branches}' {@code ExpertProvider}, which must be on
    * the class path ({@code ./himoe serve --with branches}).

@@ -90,6 +90,7 @@ public final class ExpertSpecs {
       case KNOWLEDGE -> knowledge(e, common);
       case LLM -> llm(e, common);
       case BRANCHED -> branched(e, common);
+      case GENERATOR -> generator(e, common);
     };
   }
 
@@ -282,6 +283,31 @@ public final class ExpertSpecs {
       return null;
     }
     return new ExpertSpec.Branched(common, learner.get(), o);
+  }
+
+  private ExpertSpec generator(HimoeConfig.Expert e, ExpertSpec.Common common) {
+    Map<String, String> o = e.options();
+    knownOptions(o, Set.of("reassess_every", "seed"));
+    int every = 10;
+    String ev = o.get("reassess_every");
+    if (ev != null) {
+      try {
+        every = Integer.parseInt(ev.strip());
+        check(every >= 1, "options.reassess_every", "a count of tokens >= 1", ev);
+      } catch (NumberFormatException bad) {
+        problem("options.reassess_every", "expected a whole number, got '" + ev + "'");
+      }
+    }
+    long seed = 0;
+    String sd = o.get("seed");
+    if (sd != null) {
+      try {
+        seed = Long.parseLong(sd.strip());
+      } catch (NumberFormatException bad) {
+        problem("options.seed", "expected a whole number, got '" + sd + "'");
+      }
+    }
+    return new ExpertSpec.Generator(common, Math.max(1, every), seed);
   }
 
   private void oneOf(Map<String, String> o, String key, Set<String> allowed) {

@@ -52,7 +52,7 @@ public record HimoeConfig(
     learning = learning == null ? new Learning(null, null, null, null, null) : learning;
     management = management == null ? new Management(null, null, null, null) : management;
     telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
-    runtime = runtime == null ? new Runtime(null, null, null, null) : runtime;
+    runtime = runtime == null ? new Runtime(null, null, null, null, null) : runtime;
     store = store == null ? Store.EMBEDDED : store;
   }
 
@@ -456,14 +456,23 @@ public record HimoeConfig(
    *     {@code balanced}, {@code performance}, {@code maximum}
    * @param cacheSize response cache entries per expert, default 256
    * @param cacheTtlMs how long a cached response is served, default 300,000 (5 minutes)
+   * @param memoryPools fixed budgets in bytes of the memory pools in-process model work leases from
+   *     ({@code kv-cache}, {@code activations}, {@code uniforms}); empty (the default) derives them
+   *     from this machine's free memory (a quarter of it, re-read as the device changes)
    */
-  public record Runtime(Boolean enabled, String mode, Integer cacheSize, Long cacheTtlMs) {
+  public record Runtime(
+      Boolean enabled,
+      String mode,
+      Integer cacheSize,
+      Long cacheTtlMs,
+      Map<String, Long> memoryPools) {
     /** Applies defaults. */
     public Runtime {
       enabled = enabled != null && enabled;
       mode = mode == null ? "auto" : mode;
       cacheSize = cacheSize == null ? 256 : cacheSize;
       cacheTtlMs = cacheTtlMs == null ? 300_000L : cacheTtlMs;
+      memoryPools = memoryPools == null ? Map.of() : Map.copyOf(memoryPools);
     }
   }
 
