@@ -135,7 +135,9 @@ public final class GeneratorExpert implements ModeAwareExpert, StreamingExpert {
             r.stop() == GenerationResult.Stop.BUDGET
                 ? Generation.FinishReason.LENGTH
                 : Generation.FinishReason.STOP,
-            Optional.of(model));
+            Optional.of(model),
+            0,
+            Optional.empty());
     synchronized (text) {
       return new ExpertOut(Value.text(text.toString()), ExpertAux.of(0, 0.3).withGeneration(g));
     }

@@ -18,11 +18,15 @@ import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.generation.GeneratorExpert;
 import io.himoe.runtime.generation.LocalGenerator;
 import io.himoe.runtime.generation.NgramModel;
+import io.himoe.runtime.integration.TieredExpert;
+import io.himoe.runtime.mode.ModelTier;
 import io.himoe.server.config.ExpertKind;
 import io.himoe.server.config.ExpertSpec;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -142,10 +146,21 @@ public final class ExpertKinds {
   }
 
   private static Expert llm(ExpertSpec.Llm spec) {
+    if (spec.tiers().isEmpty()) {
+      return llmOver(spec, spec.models());
+    }
+    // one expert per declared tier, each over its own model; the mode's tier picks (the runtime
+    // passes the profile through RuntimeExpert; without the runtime, BALANCED's MEDIUM tier)
+    Map<ModelTier, Expert> byTier = new EnumMap<>(ModelTier.class);
+    spec.tiers().forEach((tier, model) -> byTier.put(tier, llmOver(spec, List.of(model))));
+    return TieredExpert.of(spec.name(), byTier);
+  }
+
+  private static Expert llmOver(ExpertSpec.Llm spec, List<String> models) {
     double per1k = spec.common().cost().per1kTokens();
     ModelPrice price = per1k > 0 ? ModelPrice.of(per1k * 1000, per1k * 1000) : ModelPrice.free();
     List<OpenAiEndpoint> endpoints =
-        spec.models().stream()
+        models.stream()
             .map(
                 model ->
                     new OpenAiEndpoint(

@@ -1,5 +1,6 @@
 package io.himoe.server.config;
 
+import io.himoe.runtime.mode.ModelTier;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,6 +196,9 @@ public sealed interface ExpertSpec {
    *     with {@code tools} may be answered by it
    * @param contextTokens the most prompt tokens it sends upstream ({@code options.context_tokens},
    *     default 0 = no limit): the oldest turns are dropped first
+   * @param tiers the model of each declared tier (option {@code tiers}, e.g. {@code "small: mini,
+   *     large: big"}); when set, each call goes to the model of the performance mode's tier (the
+   *     nearest smaller tier when that one has no model); empty: every model serves every call
    */
   record Llm(
       Common common,
@@ -206,11 +210,13 @@ public sealed interface ExpertSpec {
       Optional<String> systemPrompt,
       double confidence,
       boolean tools,
-      int contextTokens)
+      int contextTokens,
+      Map<ModelTier, String> tiers)
       implements ExpertSpec {
     /** Copies. */
     public Llm {
       models = List.copyOf(models);
+      tiers = Map.copyOf(tiers);
     }
 
     @Override

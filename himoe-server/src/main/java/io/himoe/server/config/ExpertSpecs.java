@@ -201,7 +201,9 @@ public final class ExpertSpecs {
     long timeoutMs = e.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : e.timeoutMs();
     check(timeoutMs > 0, "timeout_ms", "a time in ms > 0", timeoutMs);
     Map<String, String> o = e.options();
-    knownOptions(o, Set.of("preset", "system_prompt", "confidence", "tools", "context_tokens"));
+    knownOptions(
+        o, Set.of("preset", "system_prompt", "confidence", "tools", "context_tokens", "tiers"));
+    Map<io.himoe.runtime.mode.ModelTier, String> tiers = tiers(o.get("tiers"), e.models());
     Optional<ExpertSpec.LlmPreset> preset = Optional.empty();
     String ps = o.get("preset");
     if (ps != null) {
@@ -246,7 +248,39 @@ public final class ExpertSpecs {
         Optional.ofNullable(o.get("system_prompt")).filter(s -> !s.isBlank()),
         confidence,
         ts.equals("true"),
-        contextTokens);
+        contextTokens,
+        tiers);
+  }
+
+  /** {@code "small: mini, large: big"}: each tier's model, one of {@code models}. */
+  private Map<io.himoe.runtime.mode.ModelTier, String> tiers(String value, List<String> models) {
+    Map<io.himoe.runtime.mode.ModelTier, String> out =
+        new java.util.EnumMap<>(io.himoe.runtime.mode.ModelTier.class);
+    if (value == null) {
+      return out;
+    }
+    for (String pair : value.split(",")) {
+      String[] kv = pair.split(":", 2);
+      String tier = kv[0].strip().toUpperCase(Locale.ROOT);
+      String model = kv.length == 2 ? kv[1].strip() : "";
+      try {
+        io.himoe.runtime.mode.ModelTier t = io.himoe.runtime.mode.ModelTier.valueOf(tier);
+        if (!models.contains(model)) {
+          problem(
+              "options.tiers",
+              "tier " + kv[0].strip() + ": '" + model + "' is not one of models " + models);
+        } else if (out.put(t, model) != null) {
+          problem("options.tiers", "tier " + kv[0].strip() + " is declared twice");
+        }
+      } catch (IllegalArgumentException bad) {
+        problem(
+            "options.tiers",
+            "expected 'tier: model' pairs with tiers small, medium, large, got '"
+                + pair.strip()
+                + "'");
+      }
+    }
+    return out;
   }
 
   private ExpertSpec branched(HimoeConfig.Expert e, ExpertSpec.Common common) {

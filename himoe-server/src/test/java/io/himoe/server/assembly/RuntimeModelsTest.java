@@ -145,7 +145,7 @@ class RuntimeModelsTest {
           enabled: true
           memory_pools: {activations: %d}
         budgets:
-          deadline_ms: 3000
+          deadline_ms: 30000
         experts:
           - name: lang
             kind: lang-detect
