@@ -22,6 +22,7 @@ import io.himoe.router.GatingPolicy;
 import io.himoe.router.KeywordRouter;
 import io.himoe.router.Router;
 import io.himoe.router.RouterConfig;
+import io.himoe.router.RouterProvider;
 import io.himoe.router.aggregation.Aggregator;
 import io.himoe.router.aggregation.Aggregators;
 import io.himoe.runtime.RuntimeManager;
@@ -33,6 +34,7 @@ import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,7 @@ final class RouterFactory {
             yield hb.build();
           }
           case "bandit" -> banditRouter(rc, reg, names, policy, aggregator);
+          case "branched" -> providedRouter(index, rc, reg, names, policy, aggregator);
           default ->
               throw new ConfigException(
                   "for this build",
@@ -108,6 +111,43 @@ final class RouterFactory {
 
   private static io.himoe.router.Reroute reroute(HimoeConfig.Router rc) {
     return new io.himoe.router.Reroute(rc.reroute().max(), rc.reroute().confidenceFloor());
+  }
+
+  /**
+   * A router type built by a module on the class path ({@code branched}: himoe-branches, with
+   * {@code ./himoe serve --with branches}), over the router's encoder, fitted from the experts'
+   * examples.
+   */
+  private Router providedRouter(
+      int index,
+      HimoeConfig.Router rc,
+      ExpertRegistry reg,
+      List<String> names,
+      GatingPolicy policy,
+      Aggregator aggregator) {
+    RouterProvider provider =
+        RouterProvider.find(rc.type())
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "for this build",
+                        List.of(
+                            "routers["
+                                + index
+                                + "].type: '"
+                                + rc.type()
+                                + "' needs himoe-branches on the class path: start the server"
+                                + " with './himoe serve --with branches'")));
+    Encoder encoder = SharedEncoders.byName(rc.encoder());
+    Map<String, List<String>> examples = new java.util.LinkedHashMap<>();
+    for (String n : names) {
+      examples.put(n, spec(n).common().examples());
+    }
+    return provider.create(
+        rc.id(),
+        reg,
+        new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc)),
+        examples);
   }
 
   private ExpertSpec spec(String name) {

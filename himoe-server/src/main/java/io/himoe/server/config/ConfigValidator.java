@@ -153,7 +153,17 @@ final class ConfigValidator {
       } else if (r.id().equals("himoe")) {
         problems.add(p + ".id: 'himoe' is reserved for the orchestrator's own choice");
       }
-      oneOf(p + ".type", r.type(), ROUTER_TYPES);
+      if ("branched".equals(r.type())) {
+        if (io.himoe.router.RouterProvider.find("branched").isEmpty()) {
+          problems.add(
+              p
+                  + ".type: 'branched' needs himoe-branches (and its PyTorch runtime) on the class"
+                  + " path, which the server jar leaves out: start the server with './himoe serve"
+                  + " --with branches'");
+        }
+      } else {
+        oneOf(p + ".type", r.type(), ROUTER_TYPES);
+      }
       Set<String> mine = experts;
       if (r.experts() != null) {
         mine = new HashSet<>();
