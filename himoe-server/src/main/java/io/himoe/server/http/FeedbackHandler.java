@@ -75,6 +75,7 @@ final class FeedbackHandler {
               reward,
               best,
               Optional.ofNullable(req.notes()),
+              Optional.ofNullable(req.expected()),
               clock.millis(),
               judged(traceId));
     } catch (StoreException e) {

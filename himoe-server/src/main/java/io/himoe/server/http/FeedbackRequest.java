@@ -8,8 +8,10 @@ package io.himoe.server.http;
  * @param reward how good the answer was, in [0, 1]
  * @param bestExpert the expert that should have answered
  * @param notes free text kept with the feedback
+ * @param expected the right answer (a class label, a correction): teaches the experts that learn
  */
-record FeedbackRequest(String traceId, Double reward, String bestExpert, String notes)
+record FeedbackRequest(
+    String traceId, Double reward, String bestExpert, String notes, String expected)
     implements Validated {
 
   @Override
@@ -23,12 +25,15 @@ record FeedbackRequest(String traceId, Double reward, String bestExpert, String 
     if (bestExpert != null && bestExpert.isBlank()) {
       throw ApiError.invalid("best_expert", "expected a non-empty string");
     }
-    if (reward == null && bestExpert == null) {
+    if (expected != null && expected.isBlank()) {
+      throw ApiError.invalid("expected", "expected a non-empty string");
+    }
+    if (reward == null && bestExpert == null && expected == null) {
       throw new ApiError(
           400,
           "invalid_request",
           "reward",
-          "reward or best_expert: feedback needs at least one of them");
+          "reward, best_expert or expected: feedback needs at least one of them");
     }
   }
 }

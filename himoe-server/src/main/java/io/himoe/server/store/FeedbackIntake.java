@@ -37,6 +37,8 @@ public interface FeedbackIntake {
    * @param reward quality in [0, 1], or empty
    * @param bestExpert the right expert, or empty
    * @param notes free text, or empty
+   * @param expected the right answer (a class label, a correction), or empty: it teaches the
+   *     experts that learn
    * @param receivedAtMs when it was received (epoch ms)
    * @param judged the decision as this replica kept it, when it did
    * @return where it is
@@ -47,6 +49,7 @@ public interface FeedbackIntake {
       OptionalDouble reward,
       Optional<String> bestExpert,
       Optional<String> notes,
+      Optional<String> expected,
       long receivedAtMs,
       Optional<Decision> judged);
 

@@ -52,7 +52,7 @@ final class FeedbackOutbox implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                 + " event_id TEXT NOT NULL UNIQUE, trace_id TEXT NOT NULL, reward REAL,"
                 + " best_expert TEXT, notes TEXT, received_at_ms INTEGER NOT NULL, router TEXT,"
-                + " input TEXT, chosen TEXT)");
+                + " input TEXT, chosen TEXT, expected TEXT)");
       }
       return new FeedbackOutbox(c);
     } catch (SQLException | IOException e) {
@@ -66,7 +66,7 @@ final class FeedbackOutbox implements AutoCloseable {
     try (PreparedStatement ps =
         conn.prepareStatement(
             "INSERT INTO outbox(event_id, trace_id, reward, best_expert, notes, received_at_ms,"
-                + " router, input, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " router, input, chosen, expected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, eventId.toString());
       FeedbackRows.bind(ps, 2, e);
       ps.executeUpdate();

@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
 
 /**
  * The columns of a feedback row, the same in SQLite, PostgreSQL and the local outbox: {@code id,
- * trace_id, reward, best_expert, notes, received_at_ms, router, input, chosen}.
+ * trace_id, reward, best_expert, notes, received_at_ms, router, input, chosen, expected}.
  */
 final class FeedbackRows {
 
@@ -39,7 +39,8 @@ final class FeedbackRows {
         rs.getString("best_expert"),
         rs.getString("notes"),
         rs.getLong("received_at_ms"),
-        decision(rs.getString("router"), rs.getString("input"), rs.getString("chosen")));
+        decision(rs.getString("router"), rs.getString("input"), rs.getString("chosen")),
+        rs.getString("expected"));
   }
 
   static Optional<Decision> decision(String router, String input, String chosen) {
@@ -54,8 +55,8 @@ final class FeedbackRows {
   }
 
   /**
-   * Sets {@code trace_id, reward, best_expert, notes, received_at_ms, router, input, chosen} from
-   * parameter {@code first} on.
+   * Sets {@code trace_id, reward, best_expert, notes, received_at_ms, router, input, chosen,
+   * expected} from parameter {@code first} on.
    */
   static void bind(PreparedStatement ps, int first, Entry e) throws SQLException {
     ps.setString(first, e.traceId());
@@ -72,5 +73,6 @@ final class FeedbackRows {
     // Expert names cannot contain a newline (config and API refuse blank names; newline-joined
     // lists stay unambiguous for names with commas).
     ps.setString(first + 7, e.decision().map(d -> String.join("\n", d.chosen())).orElse(null));
+    ps.setString(first + 8, e.expected());
   }
 }

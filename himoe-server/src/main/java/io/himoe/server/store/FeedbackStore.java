@@ -25,6 +25,8 @@ public interface FeedbackStore extends AutoCloseable {
    * @param receivedAtMs when it was received (epoch ms)
    * @param decision the decision it judged (router, input, chosen experts), when it was still known
    *     when the feedback arrived
+   * @param expected the right answer as the caller stated it (a class label, a correction), when
+   *     given: it teaches the experts that learn
    */
   record Entry(
       long id,
@@ -33,7 +35,21 @@ public interface FeedbackStore extends AutoCloseable {
       String bestExpert,
       String notes,
       long receivedAtMs,
-      Optional<Decision> decision) {}
+      Optional<Decision> decision,
+      String expected) {
+
+    /** An entry without an expected answer. */
+    public Entry(
+        long id,
+        String traceId,
+        OptionalDouble reward,
+        String bestExpert,
+        String notes,
+        long receivedAtMs,
+        Optional<Decision> decision) {
+      this(id, traceId, reward, bestExpert, notes, receivedAtMs, decision, null);
+    }
+  }
 
   /**
    * What a feedback judged, stored with it so that the log can retrain routers offline and on every
@@ -91,13 +107,24 @@ public interface FeedbackStore extends AutoCloseable {
    * @return the stored entry
    * @throws StoreException if it could not be stored
    */
-  Entry append(
+  default Entry append(
       String traceId,
       OptionalDouble reward,
       String bestExpert,
       String notes,
       long receivedAtMs,
-      Optional<Decision> decision);
+      Optional<Decision> decision) {
+    return append(new Entry(0, traceId, reward, bestExpert, notes, receivedAtMs, decision));
+  }
+
+  /**
+   * Stores one feedback and commits it.
+   *
+   * @param pending the feedback (its id is ignored: the log assigns it)
+   * @return the stored entry, with its id
+   * @throws StoreException if it could not be stored
+   */
+  Entry append(Entry pending);
 
   /**
    * @param traceId a decision

@@ -35,12 +35,21 @@ final class LocalIntake implements FeedbackIntake {
       OptionalDouble reward,
       Optional<String> bestExpert,
       Optional<String> notes,
+      Optional<String> expected,
       long receivedAtMs,
       Optional<Decision> judged) {
     Entry stored =
         store.append(
-            traceId, reward, bestExpert.orElse(null), notes.orElse(null), receivedAtMs, judged);
-    engine.feedback(new Feedback(traceId, reward, bestExpert, notes));
+            new Entry(
+                0,
+                traceId,
+                reward,
+                bestExpert.orElse(null),
+                notes.orElse(null),
+                receivedAtMs,
+                judged,
+                expected.orElse(null)));
+    engine.feedback(new Feedback(traceId, reward, bestExpert, notes, expected));
     return new Receipt(OptionalLong.of(stored.id()), false);
   }
 }

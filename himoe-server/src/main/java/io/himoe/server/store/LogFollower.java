@@ -182,14 +182,17 @@ final class LogFollower implements AutoCloseable {
 
   private void apply(Entry e) {
     Optional<String> best = Optional.ofNullable(e.bestExpert());
-    if (e.reward().isEmpty() && best.isEmpty()) {
+    Optional<String> expected = Optional.ofNullable(e.expected());
+    if (e.reward().isEmpty() && best.isEmpty() && expected.isEmpty()) {
       return;
     }
     if (assembly.engine().knows(e.traceId())) {
       try {
         assembly
             .engine()
-            .feedback(new Feedback(e.traceId(), e.reward(), best, Optional.ofNullable(e.notes())));
+            .feedback(
+                new Feedback(
+                    e.traceId(), e.reward(), best, Optional.ofNullable(e.notes()), expected));
         return;
       } catch (MoeError.UnknownTrace expired) {
         // Expired meanwhile: replay it from the stored decision below.
@@ -197,6 +200,11 @@ final class LogFollower implements AutoCloseable {
         LOG.debug("feedback {} not applied: {}", e.id(), wrongExpert.getMessage());
         return;
       }
+    }
+    // Elsewhere, routers retrain from the stored decision; the experts' share (an expected
+    // answer) needs the decision's details, which only the replica that made it holds.
+    if (e.reward().isEmpty() && best.isEmpty()) {
+      return;
     }
     if (e.decision().isEmpty() || e.decision().get().input().isBlank()) {
       return;

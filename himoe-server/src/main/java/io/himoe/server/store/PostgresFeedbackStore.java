@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -31,16 +29,8 @@ final class PostgresFeedbackStore implements FeedbackStore {
   }
 
   @Override
-  public Entry append(
-      String traceId,
-      OptionalDouble reward,
-      String bestExpert,
-      String notes,
-      long receivedAtMs,
-      Optional<Decision> decision) {
-    return append(
-        UUID.randomUUID(),
-        new Entry(0, traceId, reward, bestExpert, notes, receivedAtMs, decision));
+  public Entry append(Entry pending) {
+    return append(UUID.randomUUID(), pending);
   }
 
   /**
@@ -63,7 +53,8 @@ final class PostgresFeedbackStore implements FeedbackStore {
         try (PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO feedback(event_id, trace_id, reward, best_expert, notes,"
-                    + " received_at_ms, router, input, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " received_at_ms, router, input, chosen, expected)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (event_id) DO NOTHING RETURNING id")) {
           ps.setObject(1, eventId);
           FeedbackRows.bind(ps, 2, e);

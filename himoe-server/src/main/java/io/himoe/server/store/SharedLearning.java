@@ -124,6 +124,7 @@ public final class SharedLearning implements FeedbackIntake, AutoCloseable {
       OptionalDouble reward,
       Optional<String> bestExpert,
       Optional<String> notes,
+      Optional<String> expected,
       long receivedAtMs,
       Optional<Decision> judged) {
     Optional<Decision> decision = judged;
@@ -143,7 +144,8 @@ public final class SharedLearning implements FeedbackIntake, AutoCloseable {
             bestExpert.orElse(null),
             notes.orElse(null),
             receivedAtMs,
-            decision);
+            decision,
+            expected.orElse(null));
     // While older feedback waits in the outbox, newer feedback queues behind it (per-replica
     // order is kept).
     if (follower.up() && follower.queued() == 0) {

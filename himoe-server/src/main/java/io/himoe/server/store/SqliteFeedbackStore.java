@@ -10,8 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * The feedback log in an embedded SQLite file: each feedback is committed (journal in WAL mode,
@@ -56,6 +54,8 @@ final class SqliteFeedbackStore implements FeedbackStore {
         addColumnIfMissing(s, "router", "TEXT");
         addColumnIfMissing(s, "input", "TEXT");
         addColumnIfMissing(s, "chosen", "TEXT");
+        // Schema 3: the expected answer, for experts that learn.
+        addColumnIfMissing(s, "expected", "TEXT");
       }
       return new SqliteFeedbackStore(c);
     } catch (SQLException | java.io.IOException e) {
@@ -76,40 +76,29 @@ final class SqliteFeedbackStore implements FeedbackStore {
    * @throws StoreException if it could not be stored
    */
   @Override
-  public synchronized Entry append(
-      String traceId,
-      OptionalDouble reward,
-      String bestExpert,
-      String notes,
-      long receivedAtMs,
-      Optional<Decision> decision) {
-    Objects.requireNonNull(traceId, "traceId");
+  public synchronized Entry append(Entry e) {
+    Objects.requireNonNull(e.traceId(), "traceId");
     try (PreparedStatement ps =
         conn.prepareStatement(
             "INSERT INTO feedback(trace_id, reward, best_expert, notes, received_at_ms, router,"
-                + " input, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                + " input, chosen, expected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, traceId);
-      if (reward.isPresent()) {
-        ps.setDouble(2, reward.getAsDouble());
-      } else {
-        ps.setNull(2, java.sql.Types.REAL);
-      }
-      ps.setString(3, bestExpert);
-      ps.setString(4, notes);
-      ps.setLong(5, receivedAtMs);
-      ps.setString(6, decision.map(Decision::router).orElse(null));
-      ps.setString(7, decision.map(Decision::input).orElse(null));
-      // Expert names cannot contain a newline (config and API refuse blank names; newline-joined
-      // lists stay unambiguous for names with commas).
-      ps.setString(8, decision.map(d -> String.join("\n", d.chosen())).orElse(null));
+      FeedbackRows.bind(ps, 1, e);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         long id = keys.next() ? keys.getLong(1) : -1;
-        return new Entry(id, traceId, reward, bestExpert, notes, receivedAtMs, decision);
+        return new Entry(
+            id,
+            e.traceId(),
+            e.reward(),
+            e.bestExpert(),
+            e.notes(),
+            e.receivedAtMs(),
+            e.decision(),
+            e.expected());
       }
-    } catch (SQLException e) {
-      throw new StoreException("cannot store feedback: " + e.getMessage(), e);
+    } catch (SQLException ex) {
+      throw new StoreException("cannot store feedback: " + ex.getMessage(), ex);
     }
   }
 

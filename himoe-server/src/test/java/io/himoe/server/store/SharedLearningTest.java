@@ -132,6 +132,34 @@ class SharedLearningTest {
   }
 
   @Test
+  void anExpectedAnswerAloneIsAcceptedAndKeptInTheSharedLog() throws Exception {
+    String url = TestPostgres.shared().newDatabase();
+    ReplicaClient a = replica(url, "a");
+    String trace = a.ask("compute 6 * 7");
+    HttpResponse<String> r =
+        a.post(
+            "/v1/feedback",
+            ReplicaClient.JSON
+                .createObjectNode()
+                .put("trace_id", trace)
+                .put("expected", "42")
+                .toString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    JsonNode stored = a.get("/v1/traces/" + trace).get("feedback").get(0);
+    assertThat(stored.get("expected").asText()).isEqualTo("42");
+    HttpResponse<String> blank =
+        a.post(
+            "/v1/feedback",
+            ReplicaClient.JSON
+                .createObjectNode()
+                .put("trace_id", trace)
+                .put("expected", " ")
+                .toString());
+    assertThat(blank.statusCode()).isEqualTo(400);
+    assertThat(blank.body()).contains("expected");
+  }
+
+  @Test
   void feedbackForAnUnknownTraceIsStillRefusedOnEveryReplica() throws Exception {
     String url = TestPostgres.shared().newDatabase();
     ReplicaClient a = replica(url, "a");

@@ -128,4 +128,19 @@ class SharedStoreTest {
         .isInstanceOf(StoreException.class)
         .hasMessage("store.password_env: environment variable PG_PW is not set");
   }
+
+  @Test
+  void anExpectedAnswerIsKeptInBothLogs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Entry e = new Entry(0, "t", OptionalDouble.empty(), null, null, 5, Optional.empty(), "label-3");
+    try (SharedStore s =
+            SharedStore.open(
+                config(TestPostgres.shared().newDatabase()), Map.of(), InstantSource.system());
+        FeedbackStore sqlite = FeedbackStore.open(dir.resolve("fb.db"))) {
+      for (FeedbackStore log : List.of(s.feedback(), sqlite)) {
+        log.append(e);
+        assertThat(log.forTrace("t").getFirst().expected()).isEqualTo("label-3");
+        assertThat(log.after(0, 10).getFirst().expected()).isEqualTo("label-3");
+      }
+    }
+  }
 }
