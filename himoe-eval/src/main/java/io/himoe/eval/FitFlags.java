@@ -11,7 +11,7 @@ final class FitFlags {
   @Option(
       names = "--encoder",
       paramLabel = "NAME",
-      defaultValue = "hashing",
+      defaultValue = Encoders.DEFAULT_ROUTING,
       description =
           "Text encoder: hashing or hashing-N (feature hashing, no model), minilm (int8"
               + " all-MiniLM-L6-v2), minilm-full, bge-small, bge-small-q, e5-small-q, any ONNX"

@@ -171,7 +171,7 @@ class OutcomesCommandTest {
                 "--learner",
                 "linucb"));
     assertThat(wide.code()).isEqualTo(2);
-    assertThat(wide.err()).contains("gives 4096 dimensions, at most 512");
+    assertThat(wide.err()).contains("gives 4480 dimensions, at most 512");
     assertThat(
             Cli.run(
                     args(

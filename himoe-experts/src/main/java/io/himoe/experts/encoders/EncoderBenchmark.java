@@ -21,10 +21,13 @@ import java.util.Locale;
  * s first. Wall-clock figures depend on the machine; run it on an otherwise idle one.
  *
  * <pre>{@code
- * java -cp <himoe-experts classpath> io.himoe.experts.encoders.EncoderBenchmark [rounds [NAME...]]
+ * java -cp <himoe-experts classpath> io.himoe.experts.encoders.EncoderBenchmark [rounds
+ *     [--texts FILE.jsonl] [NAME...]]
  * }</pre>
  *
- * NAME is anything {@link Encoders#byName} reads (default: {@code hashing minilm}).
+ * {@code --texts} times the {@code text} fields of a JSONL file instead (e.g. routing queries).
+ *
+ * <p>NAME is anything {@link Encoders#byName} reads (default: {@code hashing minilm}).
  */
 public final class EncoderBenchmark {
 
@@ -46,11 +49,38 @@ public final class EncoderBenchmark {
    * @param args optional: how many passes over the sentences to time (default 5), then encoder
    *     names (default {@code hashing minilm})
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    List<String> names =
-        args.length > 1 ? List.of(args).subList(1, args.length) : List.of("hashing", "minilm");
-    run(rounds, names, sentences(), WARM_UP_NANOS, System.out);
+    List<String> rest = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+    List<String> texts = sentences();
+    if (rest.size() >= 2 && rest.getFirst().equals("--texts")) {
+      texts = jsonlTexts(java.nio.file.Path.of(rest.get(1)));
+      rest = rest.subList(2, rest.size());
+    }
+    List<String> names = rest.isEmpty() ? List.of("hashing", "minilm") : rest;
+    run(rounds, names, texts, WARM_UP_NANOS, System.out);
+  }
+
+  /**
+   * @param file a JSONL file whose rows have a {@code text} field (e.g. CLINC150's), read with a
+   *     plain pattern since this module has no JSON reader
+   * @return the texts, in order
+   * @throws IOException if the file cannot be read
+   */
+  static List<String> jsonlTexts(java.nio.file.Path file) throws IOException {
+    java.util.regex.Pattern p =
+        java.util.regex.Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    List<String> out = new ArrayList<>();
+    for (String line : java.nio.file.Files.readAllLines(file)) {
+      java.util.regex.Matcher m = p.matcher(line);
+      if (m.find()) {
+        out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(file + ": no row with a \"text\" field");
+    }
+    return out;
   }
 
   /**

@@ -13,6 +13,14 @@ public final class Encoders {
   public static final List<String> NAMES =
       List.of("hashing", "minilm", "minilm-full", "bge-small", "bge-small-q", "e5-small-q");
 
+  /**
+   * The encoder a learned router uses unless told otherwise: the most accurate combination whose
+   * routing p99 stays under 5 ms on a 2-core machine (docs/BENCHMARKS.md §9): int8 MiniLM sentence
+   * embeddings beside 4,096 hashed n-grams, 2.1 ms p99 per CLINC150 query, a repeated query from
+   * the cache in microseconds.
+   */
+  public static final String DEFAULT_ROUTING = "minilm+hashing";
+
   private Encoders() {}
 
   /**

@@ -118,4 +118,19 @@ class EncodersTest {
     assertThatThrownBy(() -> ConcatEncoder.of(List.of(HashingEncoder.of(64))))
         .hasMessageContaining("at least two parts");
   }
+
+  @Test
+  void aConcatenationWithAModelCachesItsJoinedVectors() {
+    ConcatEncoder withModel = (ConcatEncoder) Encoders.byName(Encoders.DEFAULT_ROUTING);
+    InputData text = InputData.text("what is my balance");
+    float[] first = withModel.encode(text).vector();
+    assertThat(withModel.cachedTexts()).isEqualTo(1);
+    assertThat(withModel.encode(text).vector()).containsExactly(first);
+    // The cached vector is a copy: changing what a caller got does not change the next answer.
+    first[0] += 1;
+    assertThat(withModel.encode(text).vector()[0]).isNotEqualTo(first[0]);
+    ConcatEncoder hashesOnly = (ConcatEncoder) Encoders.byName("hashing-64+hashing-32");
+    hashesOnly.encode(text);
+    assertThat(hashesOnly.cachedTexts()).isZero();
+  }
 }

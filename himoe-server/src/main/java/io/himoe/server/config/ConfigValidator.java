@@ -16,7 +16,6 @@ final class ConfigValidator {
   private static final Set<String> STRATEGIES =
       Set.of("best-score", "gate-weighted", "majority-vote", "cascade", "synthesis");
   private static final Set<String> ROUTER_TYPES = Set.of("keyword", "neural", "bandit", "hybrid");
-  private static final Set<String> ENCODERS = Set.of("hashing", "minilm");
   private static final Set<String> BANDITS = Set.of("ucb1", "thompson", "linucb");
   private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
   private static final Set<String> EXPORTERS = ordered("none", "logging", "otlp");
@@ -199,14 +198,15 @@ final class ConfigValidator {
       if (r.aggregation() != null) {
         aggregation(p + ".aggregation", r.aggregation(), experts);
       }
-      oneOf(p + ".encoder", r.encoder(), ENCODERS);
+      encoder(p + ".encoder", r.encoder());
       oneOf(p + ".bandit", r.bandit(), BANDITS);
       if (r.type().equals("bandit") && r.bandit().equals("linucb")) {
         // LinUCB keeps a d x d matrix per expert: 384-d sentence embeddings, not 4096-d hashes.
         check(
-            r.encoder().equals("minilm"),
+            io.himoe.experts.encoders.SentenceModel.byName(r.encoder()).isPresent(),
             p + ".encoder",
-            "'minilm' for a 'linucb' bandit (its matrices grow with the square of the dimension)",
+            "a sentence encoder (384 dimensions: minilm, bge-small, e5-small-q, ...) for a"
+                + " 'linucb' bandit (its matrices grow with the square of the dimension)",
             r.encoder());
       }
       check(r.reroute().max() >= 0, p + ".reroute.max", "a count >= 0", r.reroute().max());
@@ -313,6 +313,15 @@ final class ConfigValidator {
           "runtime.memory_pools." + e.getKey(),
           "a size in bytes >= 1",
           e.getValue());
+    }
+  }
+
+  /** An encoder name as {@code Encoders.byName} reads it (built lazily: no model is loaded). */
+  private void encoder(String path, String value) {
+    try {
+      io.himoe.experts.encoders.Encoders.byName(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(path + ": " + e.getMessage());
     }
   }
 

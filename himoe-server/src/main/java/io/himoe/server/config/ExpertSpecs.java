@@ -155,6 +155,12 @@ public final class ExpertSpecs {
     String encoder = o.getOrDefault("encoder", "minilm").strip();
     if (encoder.isEmpty()) {
       problem("options.encoder", "expected an encoder name (e.g. minilm, hashing)");
+    } else {
+      try {
+        io.himoe.experts.encoders.Encoders.byName(encoder);
+      } catch (IllegalArgumentException ex) {
+        problem("options.encoder", ex.getMessage());
+      }
     }
     int passages = 3;
     String p = o.get("passages");

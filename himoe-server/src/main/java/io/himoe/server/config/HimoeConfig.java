@@ -269,8 +269,10 @@ public record HimoeConfig(
    * @param keywords per expert name, extra keywords for this router
    * @param fallback the expert that leads when nothing matches
    * @param aggregation overrides the default aggregation
-   * @param encoder learned routers: the text encoder, {@code hashing} (default, microseconds) or
-   *     {@code minilm} (in-process sentence embeddings)
+   * @param encoder learned routers: the text encoder, any name {@code Encoders.byName} reads
+   *     ({@code hashing}, {@code minilm}, {@code bge-small}, {@code onnx:FILE,...}, or several
+   *     joined by {@code +}); default {@code minilm+hashing} for neural and hybrid routers, {@code
+   *     hashing} for the others
    * @param bandit bandit routers: {@code ucb1} (default), {@code thompson} or {@code linucb}
    *     (contextual, over the encoder's features)
    * @param gateWeight hybrid routers: weight of the learned gate, default 0.7
@@ -298,7 +300,14 @@ public record HimoeConfig(
     /** Applies defaults. */
     public Router {
       reroute = reroute == null ? new Reroute(null, null) : reroute;
-      encoder = encoder == null ? "hashing" : encoder;
+      // Learned gates read sentence embeddings and hashed n-grams by default (issue 18); the
+      // other kinds only read an encoder when told to (LinUCB), so theirs stays the cheap one.
+      encoder =
+          encoder != null
+              ? encoder
+              : "neural".equals(type) || "hybrid".equals(type)
+                  ? io.himoe.experts.encoders.Encoders.DEFAULT_ROUTING
+                  : "hashing";
       bandit = bandit == null ? "ucb1" : bandit;
       gateWeight = gateWeight == null ? 0.7 : gateWeight;
       selfWeight = selfWeight == null ? 0.3 : selfWeight;

@@ -207,6 +207,23 @@ class LearnedRoutersTest {
     assertThatThrownBy(
             () ->
                 loader.parse(
+                    EXPERTS
+                        + "routers:\n  - id: main\n    type: neural\n"
+                        + "    encoder: onnx:/no/such/model.onnx\n",
+                    "test"))
+        .hasMessageContaining("routers[0].encoder")
+        .hasMessageContaining("no such file /no/such/model.onnx");
+    // Learned gates default to the strong combination; other routers keep the cheap encoder.
+    var parsed =
+        loader.parse(
+            EXPERTS + "routers:\n  - id: main\n    type: neural\n  - id: b\n    type: bandit\n",
+            "test");
+    assertThat(parsed.routers().get(0).encoder())
+        .isEqualTo(io.himoe.experts.encoders.Encoders.DEFAULT_ROUTING);
+    assertThat(parsed.routers().get(1).encoder()).isEqualTo("hashing");
+    assertThatThrownBy(
+            () ->
+                loader.parse(
                     EXPERTS + "routers:\n  - id: main\n    type: bandit\n    bandit: exp3\n",
                     "test"))
         .hasMessageContaining("routers[0].bandit");
