@@ -25,6 +25,8 @@ final class RequestPipeline {
    * @param results each stage's result, the primary's first
    * @param routers each stage's router
    * @param labels each stage's label ({@code main}, {@code step 2/3}, ...)
+   * @param gateVersions each stage's router's learned-state version when it decided (empty for a
+   *     router that does not learn)
    * @param value the synthesized answer
    */
   record Routed(
@@ -32,6 +34,7 @@ final class RequestPipeline {
       List<RouteResult> results,
       List<Router> routers,
       List<String> labels,
+      List<String> gateVersions,
       Value value) {
 
     double costUnits() {
@@ -57,6 +60,8 @@ final class RequestPipeline {
     List<RouteResult> results = new ArrayList<>(2);
     List<Router> routers = new ArrayList<>(2);
     List<String> labels = new ArrayList<>(2);
+    List<String> versions = new ArrayList<>(2);
+    versions.add(primary.router().gateVersion().orElse(""));
     results.add(primary.router().route(input, ctx));
     routers.add(primary.router());
     labels.add("main");
@@ -68,6 +73,7 @@ final class RequestPipeline {
       for (Stage s : next) {
         ctx.checkAlive(s.label());
         // Only the first stage streams: later stages answer parts, not the whole.
+        versions.add(s.router().router().gateVersion().orElse(""));
         results.add(s.router().router().route(s.input(), ctx.withoutTokens()));
         routers.add(s.router().router());
         labels.add(s.label());
@@ -76,6 +82,11 @@ final class RequestPipeline {
     ctx.cancel().throwIfCancelled("synthesize");
     Value value = orchestrator.synthesize(input, List.copyOf(results), ctx.withoutTokens());
     return new Routed(
-        primary, List.copyOf(results), List.copyOf(routers), List.copyOf(labels), value);
+        primary,
+        List.copyOf(results),
+        List.copyOf(routers),
+        List.copyOf(labels),
+        List.copyOf(versions),
+        value);
   }
 }

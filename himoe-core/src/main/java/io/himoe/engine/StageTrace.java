@@ -15,6 +15,8 @@ import java.util.List;
  * @param shrink why top-k shrank, or empty
  * @param answer the stage's answer, rendered
  * @param mix the mixture telemetry
+ * @param gateVersion the version of the router's learned state that decided ({@code
+ *     Router.gateVersion()}, e.g. {@code 3f2a9c1b.412}), empty for a router that does not learn
  */
 public record StageTrace(
     String label,
@@ -24,7 +26,8 @@ public record StageTrace(
     List<ExpertTrace> experts,
     String shrink,
     String answer,
-    MixMeta mix) {
+    MixMeta mix,
+    String gateVersion) {
 
   /** Copies. */
   public StageTrace {

@@ -37,7 +37,8 @@ final class Traces {
               experts(r, router),
               r.shrink(),
               r.value().render(),
-              r.out().mix()));
+              r.out().mix(),
+              routed.gateVersions().get(i)));
     }
     return new DecisionTrace(
         traceId,

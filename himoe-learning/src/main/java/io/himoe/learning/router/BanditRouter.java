@@ -44,6 +44,7 @@ public final class BanditRouter implements Router {
   private final String configHash;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile ExpertIndex index;
+  private volatile VersionBase versionCache;
   private volatile Bandit bandit;
   private volatile List<ExpertRef> seen = List.of();
   // Registered when the router was built without an arm, and not to be given one.
@@ -271,9 +272,26 @@ public final class BanditRouter implements Router {
     }
   }
 
+  /** The hash part of the version, for one set of arms (by identity). */
+  private record VersionBase(ExpertIndex index, String base) {}
+
   @Override
   public Optional<String> gateVersion() {
-    return Optional.of(provenance().version());
+    // Cheap enough for every request: the hash part changes only with the arms.
+    ExpertIndex idx = index;
+    VersionBase cached = versionCache;
+    String base;
+    if (cached != null && cached.index() == idx) {
+      base = cached.base();
+    } else {
+      base = Provenance.versionBase(configHash, idx.names(), lineage.examplesDigest());
+      versionCache = new VersionBase(idx, base);
+    }
+    long plays = 0;
+    for (long c : bandit.counts()) {
+      plays += c;
+    }
+    return Optional.of(base + "." + plays);
   }
 
   /**

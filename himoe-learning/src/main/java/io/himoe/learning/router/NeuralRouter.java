@@ -68,6 +68,7 @@ public final class NeuralRouter implements Router {
   // Reads (decisions, feedback) share it; re-laying out the outputs takes it alone.
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile ExpertIndex index;
+  private volatile VersionBase versionCache;
   private volatile List<ExpertRef> seen = List.of();
   // Registered when the router was built without an output, and not to be given one.
   private final Set<String> ignored = new HashSet<>();
@@ -313,7 +314,24 @@ public final class NeuralRouter implements Router {
 
   @Override
   public Optional<String> gateVersion() {
-    return Optional.of(provenance().version());
+    // Cheap enough for every request: the hash part changes only with the experts or examples.
+    NeuralGate g = gate.get();
+    return Optional.of(versionBase() + "." + (g == null ? 0 : g.updates()));
+  }
+
+  /** The hash part of the version, for one index and one examples digest (by identity). */
+  private record VersionBase(ExpertIndex index, String digest, String base) {}
+
+  private String versionBase() {
+    ExpertIndex idx = index;
+    String digest = lineage.examplesDigest();
+    VersionBase cached = versionCache;
+    if (cached != null && cached.index() == idx && cached.digest() == digest) {
+      return cached.base();
+    }
+    String base = Provenance.versionBase(configHash, idx.names(), digest);
+    versionCache = new VersionBase(idx, digest, base);
+    return base;
   }
 
   @Override

@@ -61,8 +61,18 @@ public record Provenance(
    * @return the version
    */
   public String version() {
-    String base = sha256(configHash + "|" + String.join("\u0000", experts) + "|" + examplesDigest);
-    return base.substring(0, 8) + "." + updates;
+    return versionBase(configHash, experts, examplesDigest) + "." + updates;
+  }
+
+  /**
+   * @param configHash the configuration hash
+   * @param experts the experts in order
+   * @param examplesDigest the examples digest
+   * @return the part of a version before the update count: 8 hex characters
+   */
+  public static String versionBase(String configHash, List<String> experts, String examplesDigest) {
+    return sha256(configHash + "|" + String.join("\u0000", experts) + "|" + examplesDigest)
+        .substring(0, 8);
   }
 
   /**

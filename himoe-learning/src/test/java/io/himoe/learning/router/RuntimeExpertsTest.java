@@ -233,6 +233,32 @@ class RuntimeExpertsTest {
   }
 
   @Test
+  void decisionTracesNameTheGateVersionThatDecided() {
+    ExpertRegistry reg = ExpertRegistry.create();
+    FIRST.forEach(n -> reg.register(new NamedExpert(n)));
+    List<LabelledText> train =
+        SyntheticIntents.generate(30, 0, 1).stream()
+            .filter(t -> FIRST.contains(t.label()))
+            .toList();
+    NeuralRouter router = fittedOnThree(reg, train);
+    try (io.himoe.engine.Engine engine =
+        io.himoe.engine.Engine.builder(
+                io.himoe.orchestrator.RuleOrchestrator.builder().router(router).build())
+            .build()) {
+      io.himoe.engine.Answer first = engine.ask("play my playlist");
+      assertThat(first.trace().stages().getFirst().gateVersion())
+          .isEqualTo(router.provenance().version())
+          .endsWith(".0");
+      engine.feedback(io.himoe.engine.Feedback.bestExpert(first.traceId(), "music"));
+      io.himoe.engine.Answer second = engine.ask("play my playlist");
+      assertThat(second.trace().stages().getFirst().gateVersion())
+          .isEqualTo(router.provenance().version())
+          .endsWith(".1")
+          .startsWith(first.trace().stages().getFirst().gateVersion().split("\\.")[0]);
+    }
+  }
+
+  @Test
   void aSnapshotCarriesTheGrownGateItsExpertsAndItsProvenance() {
     ExpertRegistry reg = ExpertRegistry.create();
     FIRST.forEach(n -> reg.register(new NamedExpert(n)));

@@ -1,5 +1,6 @@
 package io.himoe.server.cli;
 
+import io.himoe.learning.router.Provenance;
 import io.himoe.learning.router.ReplayEvent;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.store.FeedbackStore;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,6 +87,7 @@ final class LearnCommand {
                   + " retrained routers",
               ExitCodes.CONFIG);
         }
+        Map<String, Provenance> before = a.captureLearning().provenance();
         long total = 0;
         long since = a.learnedUntil().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE);
         a.learnedUntil()
@@ -109,6 +112,14 @@ final class LearnCommand {
           }
         }
         cli.out().printf("replayed %d feedback events; learned state saved on exit%n", total);
+        // Provenance of what is saved: which gate, trained on what (Tribuo-style).
+        for (Provenance p : a.captureLearning().provenance().values()) {
+          Provenance was = before.get(p.routerId());
+          cli.out().println(p.describe());
+          if (was != null && !was.version().equals(p.version())) {
+            cli.out().printf("  (was version %s)%n", was.version());
+          }
+        }
         return ExitCodes.OK;
       } catch (StoreException e) {
         throw new CliFailure(e.getMessage(), ExitCodes.FAILED);

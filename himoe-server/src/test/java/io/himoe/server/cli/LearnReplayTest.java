@@ -104,6 +104,15 @@ class LearnReplayTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("replayed 6 feedback events");
     assertThat(Files.size(snapshot)).isPositive();
+    // The provenance of what was saved: which gate, on which encoder and experts, how trained.
+    assertThat(r.out())
+        .containsPattern("router main \\(neural\\), version [0-9a-f]{8}\\.\\d+")
+        .contains("encoder hashing")
+        .contains("experts (2)")
+        .containsPattern("feedbacks 6\\b")
+        .contains("(was version ");
+    var learned = io.himoe.learning.state.SnapshotStore.of(snapshot).load().orElseThrow();
+    assertThat(learned.provenance().get("main").feedbacks()).isEqualTo(6);
 
     // Idempotent: the snapshot saved by that run holds those events, so running again replays
     // none and moves nothing...
