@@ -85,7 +85,7 @@ public final class ReplicaBench {
     Files.writeString(
         config,
         ServerFixtures.TWO_EXPERTS_WITH_EXAMPLES
-            + "routers:\n  - id: main\n    type: neural\n    seed: 7\n"
+            + "routers:\n  - id: main\n    type: neural\n    encoder: hashing\n    seed: 7\n"
             + store,
         StandardCharsets.UTF_8);
     List<ReplicaProcess> procs = new ArrayList<>();

@@ -47,6 +47,7 @@ class ReplicaProcessesTest {
             routers:
               - id: main
                 type: neural
+                encoder: hashing
                 seed: 7
             server:
               auth:

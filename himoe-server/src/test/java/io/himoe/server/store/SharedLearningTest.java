@@ -36,6 +36,7 @@ class SharedLearningTest {
         routers:
           - id: main
             type: neural
+            encoder: hashing
             seed: 7
         server:
           auth:
