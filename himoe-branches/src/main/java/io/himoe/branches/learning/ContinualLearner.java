@@ -4,7 +4,6 @@ import io.himoe.branches.data.Dataset;
 import io.himoe.branches.memory.Episode;
 import io.himoe.branches.memory.EpisodicMemory;
 import io.himoe.branches.model.BranchedNetwork;
-import io.himoe.branches.model.GradientHook;
 import io.himoe.branches.model.Prediction;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,7 +134,7 @@ public final class ContinualLearner {
     boolean protect = decision instanceof BranchEvent.FineTuned && state.protecting;
     state.startTask();
     float[] start = net.weights(branch);
-    train(branch, shuffled, protect ? state : GradientHook.NONE, state);
+    train(branch, shuffled, state, protect);
     state.endTask(descent(start, net.weights(branch)), net.fisher(branch, probe.x(), probe.y()));
     taskBranch.put(task, branch);
     remember(task, branch, shuffled);
@@ -213,7 +212,7 @@ public final class ContinualLearner {
       Dataset d = data.shuffled(random);
       for (int from = 0; from < d.size(); from += config.batchSize()) {
         Dataset b = d.slice(from, Math.min(d.size(), from + config.batchSize()));
-        net.trainStep(branch, b.x(), b.y(), config.lr(), GradientHook.NONE, config.optimizer());
+        net.trainStep(branch, b.x(), b.y(), config.lr(), config.optimizer());
       }
     }
   }
@@ -283,11 +282,13 @@ public final class ContinualLearner {
   }
 
   private BranchState newState(int branch) {
-    return new BranchState(config.protection(), net.ownParams(branch));
+    return new BranchState(
+        config.protection(), net.penaltyState(branch, config.protection().strength()));
   }
 
-  private void train(int branch, Dataset data, GradientHook hook, BranchState siObserver) {
-    GradientHook h = hook == GradientHook.NONE ? observeOnly(siObserver) : hook;
+  // The penalty state always sees the steps (SI integrates its path even on a task trained without
+  // a penalty); the penalty shapes them only when the branch is fine-tuned under protection.
+  private void train(int branch, Dataset data, BranchState state, boolean protect) {
     List<Episode> replay = config.replay() ? memory.ofBranch(branch) : List.of();
     int perEpoch = (data.size() + config.batchSize() - 1) / config.batchSize();
     long total = (long) perEpoch * config.epochs();
@@ -307,25 +308,15 @@ public final class ContinualLearner {
                 : config.lr();
         step++;
         net.trainStep(
-            branch, augment(b.x(), config.trainAugmentation()), b.y(), lr, h, config.optimizer());
+            branch,
+            augment(b.x(), config.trainAugmentation()),
+            b.y(),
+            lr,
+            config.optimizer(),
+            state.penalty,
+            protect);
       }
     }
-  }
-
-  private static GradientHook observeOnly(BranchState s) {
-    // SI must integrate the path even on a task trained without a penalty
-    return new GradientHook() {
-      @Override
-      public ai.djl.ndarray.NDArray extra(ai.djl.ndarray.NDArray param) {
-        return null;
-      }
-
-      @Override
-      public void afterStep(
-          ai.djl.ndarray.NDArray p, ai.djl.ndarray.NDArray g, ai.djl.ndarray.NDArray d) {
-        s.afterStep(p, g, d);
-      }
-    };
   }
 
   private float[][] augment(float[][] x, Augmentation aug) {

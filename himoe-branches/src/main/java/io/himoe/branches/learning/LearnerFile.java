@@ -121,7 +121,7 @@ final class LearnerFile {
       int states = bounded(in.readInt(), net.config().maxBranches());
       for (int i = 0; i < states; i++) {
         int b = liveBranch(net, in.readInt());
-        l.states().put(b, BranchState.readFrom(in, config.protection(), net.ownParams(b)));
+        l.states().put(b, BranchState.readFrom(in, config.protection(), net, b));
       }
       int events = bounded(in.readInt(), 10_000_000);
       for (int i = 0; i < events; i++) {

@@ -60,7 +60,7 @@ final class ContextGate {
         NDArray oneHot = oneHot(by);
         NDArray m = mask(live);
         Autograd.Result r =
-            Autograd.run(params, () -> BranchedNetwork.crossEntropy(logits(in).add(m), oneHot));
+            Autograd.run(params, () -> Tensors.crossEntropy(logits(in).add(m), oneHot));
         for (int i = 0; i < params.size(); i++) {
           // SGD with momentum 0.9: plain SGD left the gate under-fit (88 % task-id accuracy on
           // split MNIST after 20 passes, against 93 % with momentum)

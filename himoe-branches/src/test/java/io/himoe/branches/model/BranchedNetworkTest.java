@@ -30,7 +30,7 @@ class BranchedNetworkTest {
     for (int e = 0; e < epochs; e++) {
       for (int from = 0; from < d.size(); from += 32) {
         Dataset b = d.slice(from, Math.min(d.size(), from + 32));
-        net.trainStep(branch, b.x(), b.y(), 0.05, GradientHook.NONE);
+        net.trainStep(branch, b.x(), b.y(), 0.05);
       }
     }
   }
@@ -196,8 +196,7 @@ class BranchedNetworkTest {
       assertThatThrownBy(() -> net.predictWith(3, BLOBS.x()))
           .hasMessageContaining("branch 3 is not live");
       assertThatThrownBy(() -> net.remove(0)).hasMessageContaining("last one");
-      assertThatThrownBy(
-              () -> net.trainStep(0, new float[][] {{1f}}, new int[] {0}, 0.1, GradientHook.NONE))
+      assertThatThrownBy(() -> net.trainStep(0, new float[][] {{1f}}, new int[] {0}, 0.1))
           .hasMessageContaining("input 0 has 1 features, the network expects 12");
       assertThatThrownBy(() -> net.loss(0, BLOBS.slice(0, 1).x(), new int[] {9}))
           .hasMessageContaining("label 0 is 9");

@@ -22,7 +22,7 @@ class OptimizerTest {
       Dataset b = BLOBS.slice(0, 16);
       float[] g = net.gradient(0, b.x(), b.y());
       float[] before = net.weights(0);
-      net.trainStep(0, b.x(), b.y(), 0.01, GradientHook.NONE, Optimizer.adam());
+      net.trainStep(0, b.x(), b.y(), 0.01, Optimizer.adam());
       float[] after = net.weights(0);
       int checked = 0;
       for (int i = 0; i < g.length; i++) {
@@ -46,7 +46,7 @@ class OptimizerTest {
       for (int e = 0; e < 30; e++) {
         for (int from = 0; from < BLOBS.size(); from += 32) {
           Dataset b = BLOBS.slice(from, Math.min(BLOBS.size(), from + 32));
-          net.trainStep(child, b.x(), b.y(), 0.01, GradientHook.NONE, Optimizer.adam());
+          net.trainStep(child, b.x(), b.y(), 0.01, Optimizer.adam());
         }
       }
       Prediction p = net.predictWith(child, BLOBS.x());

@@ -24,7 +24,7 @@ class SvdMergeTest {
     for (int e = 0; e < epochs; e++) {
       for (int from = 0; from < d.size(); from += 32) {
         Dataset b = d.slice(from, Math.min(d.size(), from + 32));
-        net.trainStep(branch, b.x(), b.y(), 0.05, GradientHook.NONE);
+        net.trainStep(branch, b.x(), b.y(), 0.05);
       }
     }
   }
