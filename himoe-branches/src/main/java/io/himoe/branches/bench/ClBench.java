@@ -169,6 +169,7 @@ public final class ClBench {
       last.add(round(r.matrix().at(r.matrix().tasks() - 1, j)));
     }
     o.put("params_ratio", round(r.paramsRatio()));
+    o.put("weights_ratio", round(r.weightsRatio()));
     o.put("compute_ratio", round(r.computeRatio()));
     o.put("spawns", r.spawns());
     o.put("merges", r.merges());

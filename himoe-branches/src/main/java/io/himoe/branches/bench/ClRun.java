@@ -168,6 +168,7 @@ public final class ClRun {
           // from a saved joint run (RunResult.withJointReference)
           ClMetrics.of(m, initial, opts.method() == Method.JOINT ? diagonal(r) : null),
           params,
+          (double) weights / net.singleNetworkParameters(),
           last.computeRatio,
           (int) events.stream().filter(e -> e instanceof BranchEvent.Spawned).count(),
           (int) events.stream().filter(e -> e instanceof BranchEvent.Merged).count(),

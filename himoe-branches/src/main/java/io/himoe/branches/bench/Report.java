@@ -51,6 +51,7 @@ public final class Report {
     b.append(row("forgetting (points)", 100 * r.metrics().forgetting()));
     b.append(row("intransigence (points, vs joint)", 100 * r.metrics().intransigence()));
     b.append(row("floats kept (weights + protection) / one network", r.paramsRatio()));
+    b.append(row("weights / one network", r.weightsRatio()));
     b.append(row("branch forward passes / input", r.computeRatio()));
     b.append(
         String.format(

@@ -16,6 +16,7 @@ import java.util.List;
  * @param metrics ACC, BWT, FWT, forgetting, intransigence (NaN without a joint reference)
  * @param paramsRatio floats kept at the end (weights, and the protection's anchors and importances)
  *     over one plain network's weights
+ * @param weightsRatio the network's weights alone at the end over one plain network's weights
  * @param computeRatio branch forward passes per test input in the final evaluation (1 for one
  *     network)
  * @param spawns branches spawned
@@ -33,6 +34,7 @@ public record RunResult(
     double[] initial,
     ClMetrics metrics,
     double paramsRatio,
+    double weightsRatio,
     double computeRatio,
     int spawns,
     int merges,
@@ -54,6 +56,7 @@ public record RunResult(
         initial,
         ClMetrics.of(matrix, initial, joint),
         paramsRatio,
+        weightsRatio,
         computeRatio,
         spawns,
         merges,

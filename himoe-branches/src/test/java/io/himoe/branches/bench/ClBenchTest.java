@@ -337,5 +337,7 @@ class ClBenchTest {
     assertThat(lastJson(ewc.out()).get("params_ratio").asDouble()).isEqualTo(3.0);
     assertThat(lastJson(si.out()).get("params_ratio").asDouble()).isEqualTo(3.0);
     assertThat(lastJson(l2.out()).get("params_ratio").asDouble()).isEqualTo(3.0);
+    // The weights alone stay those of one network.
+    assertThat(lastJson(ewc.out()).get("weights_ratio").asDouble()).isEqualTo(1.0);
   }
 }
