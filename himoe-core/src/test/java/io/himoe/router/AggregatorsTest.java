@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 
 class AggregatorsTest {
 
-  private static final Context CTX = Context.of(Duration.ofSeconds(5));
+  // One context per test (JUnit makes an instance per test): a shared static one started its
+  // deadline when the class loaded, so on a loaded machine later tests ran out of time.
+  private final Context ctx = Context.of(Duration.ofSeconds(30));
 
   private static ExpertOutcome.Answered ans(String name, Value v, double conf) {
     ExpertRef ref = ExpertRef.of(TestExperts.Constant.of(name, "unused"));
@@ -49,7 +51,7 @@ class AggregatorsTest {
                 InputData.text("q"),
                 List.of(ans("a", Value.text("x"), 0.5), ans("b", Value.text("y"), 1.0)),
                 weights("a", 0.3, "b", 0.7),
-                CTX);
+                ctx);
     assertThat(out.value()).isEqualTo(Value.text("y"));
     assertThat(out.alternatives())
         .extracting(AggregatedOut.Alternative::expert)
@@ -66,7 +68,7 @@ class AggregatorsTest {
                 InputData.text("q"),
                 List.of(ans("a", Value.text("10"), 1), ans("b", Value.text("20"), 1)),
                 weights("a", 0.25, "b", 0.75),
-                CTX);
+                ctx);
     assertThat(nums.value()).isEqualTo(Value.text("17.5"));
     AggregatedOut json =
         Aggregators.gateWeighted()
@@ -76,7 +78,7 @@ class AggregatorsTest {
                     ans("a", Value.json(1, JsonNodeFactory.instance.numberNode(1.0)), 1),
                     ans("b", Value.json(1, JsonNodeFactory.instance.numberNode(3.0)), 1)),
                 weights("a", 0.5, "b", 0.5),
-                CTX);
+                ctx);
     assertThat(((Value.Json) json.value()).data().doubleValue()).isEqualTo(2.0);
     AggregatedOut emb =
         Aggregators.gateWeighted()
@@ -86,7 +88,7 @@ class AggregatorsTest {
                     ans("a", Value.embedding(new float[] {1, 0}), 1),
                     ans("b", Value.embedding(new float[] {0, 1}), 1)),
                 weights("a", 0.2, "b", 0.8),
-                CTX);
+                ctx);
     assertThat(((Value.Embedding) emb.value()).data()).containsExactly(0.2f, 0.8f);
     AggregatedOut text =
         Aggregators.gateWeighted()
@@ -94,7 +96,7 @@ class AggregatorsTest {
                 InputData.text("q"),
                 List.of(ans("a", Value.text("hello"), 1), ans("b", Value.text("bye"), 1)),
                 weights("a", 0.6, "b", 0.4),
-                CTX);
+                ctx);
     assertThat(text.value()).isEqualTo(Value.text("hello"));
     assertThat(text.alternatives()).hasSize(2);
   }
@@ -107,7 +109,7 @@ class AggregatorsTest {
                 InputData.text("q"),
                 List.of(ans("a", Value.text("2"), 1), ans("b", Value.text("4"), 1)),
                 weights("a", 0.1, "b", 0.1, "c", 0.8),
-                CTX);
+                ctx);
     assertThat(out.value()).isEqualTo(Value.text("3"));
   }
 
@@ -121,12 +123,12 @@ class AggregatorsTest {
     GateScores w = weights("a", 0.2, "b", 0.2, "c", 0.6);
     AggregatedOut normalized =
         Aggregators.majorityVote(ValueEquivalence.normalizedText())
-            .combine(InputData.text("q"), answers, w, CTX);
+            .combine(InputData.text("q"), answers, w, ctx);
     assertThat(normalized.value().render()).isEqualToIgnoringCase("paris.");
     assertThat(normalized.mix().disagreement()).isCloseTo(0.4, within(1e-9));
     AggregatedOut exact =
         Aggregators.majorityVote(ValueEquivalence.exact())
-            .combine(InputData.text("q"), answers, w, CTX);
+            .combine(InputData.text("q"), answers, w, ctx);
     // Three groups of one: the tie goes to the heaviest.
     assertThat(exact.value()).isEqualTo(Value.text("Lyon"));
   }
@@ -141,7 +143,7 @@ class AggregatorsTest {
             .keyword("sure", "go", 0.5)
             .config(RouterConfig.of(3).withAggregator(Aggregators.cascade(0.9)))
             .build();
-    RouteResult res = r.route(InputData.text("go"), CTX);
+    RouteResult res = r.route(InputData.text("go"), ctx);
     assertThat(res.value()).isEqualTo(Value.text("yes"));
     assertThat(res.outcomes())
         .extracting(ExpertOutcome::status)
@@ -161,7 +163,7 @@ class AggregatorsTest {
                 InputData.text("capital of France?"),
                 List.of(ans("a", Value.text("Paris"), 0.9), ans("b", Value.text("Lyon"), 0.4)),
                 weights("a", 0.7, "b", 0.3),
-                CTX);
+                ctx);
     assertThat(out.value().render())
         .contains("CAPITAL OF FRANCE?")
         .contains("A (WEIGHT 0.70): PARIS")
