@@ -37,6 +37,7 @@ class LearnReplayTest {
         routers:
           - id: main
             type: neural
+            encoder: hashing
             reroute: {max: 0}
         learning:
           snapshot_path: "%s"
