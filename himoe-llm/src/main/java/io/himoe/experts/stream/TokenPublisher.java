@@ -6,10 +6,9 @@ import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.TokenDemand;
 import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -55,41 +54,15 @@ public final class TokenPublisher implements Flow.Publisher<String> {
   @Override
   public void subscribe(Flow.Subscriber<? super String> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      subscriber.onSubscribe(
-          new Flow.Subscription() {
-            @Override
-            public void request(long n) {}
-
-            @Override
-            public void cancel() {}
-          });
-      subscriber.onError(new IllegalStateException("a TokenPublisher accepts one subscriber"));
+    if (!TokenDemand.firstSubscriber(subscribed, subscriber, "a TokenPublisher")) {
       return;
     }
     CancelToken token = ctx.cancel().child();
-    Semaphore demand = new Semaphore(0);
-    AtomicReference<Throwable> badRequest = new AtomicReference<>();
-    // Wake a stream waiting for demand so that it notices the cancel.
-    token.onCancel(() -> demand.release(Integer.MAX_VALUE / 2));
-    subscriber.onSubscribe(
-        new Flow.Subscription() {
-          @Override
-          public void request(long n) {
-            if (n <= 0) {
-              badRequest.compareAndSet(
-                  null, new IllegalArgumentException("request(n) needs n > 0, got " + n));
-              token.cancel();
-              return;
-            }
-            demand.release((int) Math.min(n, Integer.MAX_VALUE / 4));
-          }
-
-          @Override
-          public void cancel() {
-            token.cancel();
-          }
-        });
+    // A cancel or a bad request(n) cancels the call, which closes its connection.
+    TokenDemand demand = new TokenDemand(token::cancel);
+    // The request's own cancel wakes a stream waiting for demand.
+    token.onCancel(demand::cancel);
+    subscriber.onSubscribe(demand);
     Context call = ctx.withCancel(token);
     Thread.ofVirtual()
         .name("himoe-token-publisher")
@@ -107,9 +80,8 @@ public final class TokenPublisher implements Flow.Publisher<String> {
                 result.set(out);
                 subscriber.onComplete();
               } catch (Throwable e) {
-                Throwable bad = badRequest.get();
-                if (bad != null) {
-                  subscriber.onError(bad);
+                if (demand.protocolError() != null) {
+                  subscriber.onError(demand.protocolError());
                 } else if (!(token.isCancelled() && !ctx.cancel().isCancelled())) {
                   // A cancel by the subscriber itself ends silently, as Flow requires.
                   subscriber.onError(e);
@@ -120,15 +92,15 @@ public final class TokenPublisher implements Flow.Publisher<String> {
             });
   }
 
-  private static void awaitDemand(Semaphore demand, Context call) {
-    try {
-      if (!demand.tryAcquire(call.remainingMs(), TimeUnit.MILLISECONDS)) {
-        throw new MoeError.DeadlineExceeded("token publisher (no demand)");
+  private static void awaitDemand(TokenDemand demand, Context call) {
+    switch (demand.await(System.nanoTime() + call.remainingMs() * 1_000_000L)) {
+      case GRANTED -> call.cancel().throwIfCancelled("token publisher");
+      case TIMED_OUT -> throw new MoeError.DeadlineExceeded("token publisher (no demand)");
+      case INTERRUPTED -> {
+        Thread.currentThread().interrupt();
+        throw new MoeError.Cancelled("token publisher");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MoeError.Cancelled("token publisher");
+      case CANCELLED, PROTOCOL_ERROR -> throw new MoeError.Cancelled("token publisher");
     }
-    call.cancel().throwIfCancelled("token publisher");
   }
 }

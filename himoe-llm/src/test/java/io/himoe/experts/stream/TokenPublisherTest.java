@@ -133,7 +133,7 @@ class TokenPublisherTest {
     p.subscribe(first);
     p.subscribe(second);
 
-    assertThat(second.end.get(5, TimeUnit.SECONDS)).hasMessageContaining("one subscriber");
+    assertThat(second.end.get(5, TimeUnit.SECONDS)).hasMessageContaining("single subscriber");
     assertThat(first.end.get(5, TimeUnit.SECONDS)).isNull();
   }
 }

@@ -7,13 +7,12 @@ import io.himoe.runtime.memory.MemoryPool;
 import io.himoe.runtime.memory.MemoryPools;
 import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.CancelToken;
+import io.himoe.shared.TokenDemand;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One generation, published to a single subscriber. Tokens are produced only when the subscriber
@@ -38,21 +37,12 @@ public final class TokenStream implements Flow.Publisher<String> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super String> subscriber) {
-    if (!subscribed.compareAndSet(false, true)) {
-      subscriber.onSubscribe(
-          new Flow.Subscription() {
-            @Override
-            public void request(long n) {}
-
-            @Override
-            public void cancel() {}
-          });
-      subscriber.onError(new IllegalStateException("a token stream has a single subscriber"));
+    if (!TokenDemand.firstSubscriber(subscribed, subscriber, "a token stream")) {
       return;
     }
     Run run = new Run(subscriber);
-    Runnable unregister = cancelToken.onCancel(run::cancel);
-    subscriber.onSubscribe(run);
+    Runnable unregister = cancelToken.onCancel(run.demand::cancel);
+    subscriber.onSubscribe(run.demand);
     Thread.ofVirtual()
         .name("himoe-generate")
         .start(
@@ -83,11 +73,10 @@ public final class TokenStream implements Flow.Publisher<String> {
     return initial;
   }
 
-  private final class Run implements Flow.Subscription {
+  private final class Run {
     private final Flow.Subscriber<? super String> sub;
-    private final AtomicLong demand = new AtomicLong();
-    private volatile boolean cancelled;
-    private volatile Throwable protocolError;
+    // A cancel or a bad request(n) interrupts a source blocked inside next() (a remote stream).
+    final TokenDemand demand = new TokenDemand(this::interruptNext);
     private volatile Thread worker;
     private volatile boolean inNext;
 
@@ -95,41 +84,15 @@ public final class TokenStream implements Flow.Publisher<String> {
       this.sub = sub;
     }
 
-    @Override
-    public void request(long n) {
-      if (n <= 0) {
-        protocolError =
-            new IllegalArgumentException("request(n) needs n > 0, got " + n + " (Flow §3.9)");
-      } else {
-        demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
-      }
-      LockSupport.unpark(worker);
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
+    private void interruptNext() {
       Thread w = worker;
       if (w != null && inNext) {
         w.interrupt();
       }
-      LockSupport.unpark(w);
     }
 
-    private boolean awaitDemand() {
-      while (true) {
-        if (cancelled || protocolError != null || Thread.currentThread().isInterrupted()) {
-          return false;
-        }
-        long d = demand.get();
-        if (d > 0) {
-          if (d == Long.MAX_VALUE || demand.compareAndSet(d, d - 1)) {
-            return true;
-          }
-        } else {
-          LockSupport.park(this);
-        }
-      }
+    private boolean cancelled() {
+      return demand.cancelled() || demand.protocolError() != null;
     }
 
     void generate() {
@@ -161,9 +124,9 @@ public final class TokenStream implements Flow.Publisher<String> {
                   break outer;
                 }
               }
-              if (!awaitDemand()) {
-                stop = protocolError != null ? Stop.FAILED : Stop.CANCELLED;
-                error = protocolError;
+              if (demand.await(Long.MAX_VALUE) != TokenDemand.Grant.GRANTED) {
+                stop = demand.protocolError() != null ? Stop.FAILED : Stop.CANCELLED;
+                error = demand.protocolError();
                 break outer;
               }
               kv.grow(p.bytesPerToken(), timeout);
@@ -178,12 +141,20 @@ public final class TokenStream implements Flow.Publisher<String> {
           }
         }
       } catch (InterruptedException e) {
-        stop = Stop.CANCELLED;
+        stop = demand.protocolError() != null ? Stop.FAILED : Stop.CANCELLED;
+        error = demand.protocolError();
       } catch (Exception e) {
-        stop = cancelled ? Stop.CANCELLED : Stop.FAILED;
-        error = cancelled ? null : e;
+        if (demand.protocolError() != null) {
+          stop = Stop.FAILED;
+          error = demand.protocolError();
+        } else if (demand.cancelled()) {
+          stop = Stop.CANCELLED;
+        } else {
+          stop = Stop.FAILED;
+          error = e;
+        }
       }
-      if (cancelled && error == null) {
+      if (demand.cancelled() && error == null) {
         stop = Stop.CANCELLED;
       }
       // After cancel() the subscriber gets no further signal (Flow §1.8).
@@ -205,13 +176,13 @@ public final class TokenStream implements Flow.Publisher<String> {
         throws Exception {
       inNext = true;
       try {
-        if (cancelled) {
+        if (cancelled()) {
           throw new InterruptedException("cancelled");
         }
         return session.next(p);
       } finally {
         inNext = false;
-        if (Thread.interrupted() || cancelled) {
+        if (Thread.interrupted() || cancelled()) {
           throw new InterruptedException("cancelled");
         }
       }
