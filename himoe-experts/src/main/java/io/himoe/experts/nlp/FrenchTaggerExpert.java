@@ -3,11 +3,7 @@ package io.himoe.experts.nlp;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.himoe.experts.Expert;
-import io.himoe.experts.ExpertAux;
-import io.himoe.experts.ExpertOut;
 import io.himoe.shared.Context;
-import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.Value;
 import java.util.List;
@@ -34,7 +30,7 @@ import opennlp.tools.util.Span;
  * Offsets are char indices in the input text after the task tag ({@code fr:tag }) is removed.
  * Confidence is the mean probability the model gave its chosen tags; cost is 0 cost units (local).
  */
-public final class FrenchTaggerExpert implements Expert {
+public final class FrenchTaggerExpert extends OpenNlpTaskExpert {
 
   /** The schema version of the JSON answer. */
   public static final int SCHEMA = 1;
@@ -56,10 +52,8 @@ public final class FrenchTaggerExpert implements Expert {
           "catégorie grammaticale",
           "categorie grammaticale");
 
-  private final String name;
-
   private FrenchTaggerExpert(String name) {
-    this.name = TaskText.requireName(name, "french tagger");
+    super(name, "french tagger", TASK_TAG, MAX_CHARS, SCHEMA);
   }
 
   /**
@@ -77,11 +71,6 @@ public final class FrenchTaggerExpert implements Expert {
     return of("nlp_french_tagger");
   }
 
-  @Override
-  public String name() {
-    return name;
-  }
-
   /**
    * Loads the model now rather than on the first request, so its deadline does not pay for it.
    *
@@ -96,20 +85,15 @@ public final class FrenchTaggerExpert implements Expert {
   /** 0.98 for the task tags {@code fr:tag}/{@code fr:pos}, 0.7 for a tagging cue word, else 0. */
   @Override
   public double canHandle(String task) {
-    if (task == null) {
-      return 0;
-    }
-    String t = task.toLowerCase(Locale.ROOT);
+    String t = task == null ? "" : task.toLowerCase(Locale.ROOT);
     if (t.contains("fr:tag") || t.contains("fr:pos")) {
       return 0.98;
     }
-    return CUES.stream().anyMatch(t::contains) ? 0.7 : 0;
+    return cueScore(task, CUES, 0.7);
   }
 
   @Override
-  public ExpertOut infer(InputData input, Context ctx) {
-    long start = System.nanoTime();
-    String text = TaskText.of(name, input, TASK_TAG, MAX_CHARS);
+  Analysis analyse(String text, Context ctx) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("schema", SCHEMA).put("language", "fr").put("tagset", "UD");
     ArrayNode sentences = root.putArray("sentences");
@@ -119,7 +103,7 @@ public final class FrenchTaggerExpert implements Expert {
     int tokenCount = 0;
     for (Span s : detector.sentPosDetect(text)) {
       if (ctx.cancel().isCancelled() || Thread.currentThread().isInterrupted()) {
-        throw new MoeError.Cancelled(name);
+        throw new MoeError.Cancelled(name());
       }
       List<TokenSpan> tokens = FrenchTokenizer.tokenize(text.substring(s.getStart(), s.getEnd()));
       if (tokens.isEmpty()) {
@@ -145,10 +129,8 @@ public final class FrenchTaggerExpert implements Expert {
       tokenCount += words.length;
     }
     if (tokenCount == 0) {
-      throw new MoeError.InvalidInput(name + ": no token to tag in the text");
+      throw new MoeError.InvalidInput(name() + ": no token to tag in the text");
     }
-    double confidence = Math.clamp(probSum / tokenCount, 0.0, 1.0);
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    return new ExpertOut(Value.json(SCHEMA, root), new ExpertAux(ms, 0, confidence, null));
+    return new Analysis(root, probSum / tokenCount);
   }
 }

@@ -3,11 +3,7 @@ package io.himoe.experts.nlp;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.himoe.experts.Expert;
-import io.himoe.experts.ExpertAux;
-import io.himoe.experts.ExpertOut;
 import io.himoe.shared.Context;
-import io.himoe.shared.InputData;
 import io.himoe.shared.Value;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +27,7 @@ import opennlp.tools.langdetect.LanguageDetectorME;
  * model's probability for the best language; short texts get low probabilities, as they should.
  * Cost is 0 cost units (local).
  */
-public final class LanguageDetectorExpert implements Expert {
+public final class LanguageDetectorExpert extends OpenNlpTaskExpert {
 
   /** The schema version of the JSON answer. */
   public static final int SCHEMA = 1;
@@ -57,10 +53,8 @@ public final class LanguageDetectorExpert implements Expert {
           "detecte la langue");
   private static final Map<String, String> ISO3_TO_ISO1 = iso3ToIso1();
 
-  private final String name;
-
   private LanguageDetectorExpert(String name) {
-    this.name = TaskText.requireName(name, "language detector");
+    super(name, "language detector", TASK_TAG, MAX_CHARS, SCHEMA);
   }
 
   /**
@@ -78,11 +72,6 @@ public final class LanguageDetectorExpert implements Expert {
     return of("lang_detect");
   }
 
-  @Override
-  public String name() {
-    return name;
-  }
-
   /**
    * Loads the model now rather than on the first request, so its deadline does not pay for it.
    *
@@ -96,18 +85,12 @@ public final class LanguageDetectorExpert implements Expert {
   /** 0.95 for a language-detection cue ({@code lang:detect}, "quelle langue", ...), else 0. */
   @Override
   public double canHandle(String task) {
-    if (task == null) {
-      return 0;
-    }
-    String t = task.toLowerCase(Locale.ROOT);
-    return CUES.stream().anyMatch(t::contains) ? 0.95 : 0;
+    return cueScore(task, CUES, 0.95);
   }
 
   @Override
-  public ExpertOut infer(InputData input, Context ctx) {
-    long start = System.nanoTime();
-    String text = TaskText.of(name, input, TASK_TAG, MAX_CHARS);
-    ctx.checkAlive(name);
+  Analysis analyse(String text, Context ctx) {
+    ctx.checkAlive(name());
     Language[] langs = new LanguageDetectorME(OpenNlpModels.langDetect()).predictLanguages(text);
     Language best = langs[0];
     ObjectNode root = JsonNodeFactory.instance.objectNode();
@@ -123,9 +106,7 @@ public final class LanguageDetectorExpert implements Expert {
           .put("language", langs[i].getLang())
           .put("confidence", round(langs[i].getConfidence()));
     }
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    double confidence = Math.clamp(best.getConfidence(), 0.0, 1.0);
-    return new ExpertOut(Value.json(SCHEMA, root), new ExpertAux(ms, 0, confidence, null));
+    return new Analysis(root, best.getConfidence());
   }
 
   private static double round(double p) {
