@@ -10,12 +10,10 @@ import io.himoe.shared.InputData;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code himoe ask}: one request; prints the answer and, with {@code --explain}, its trace. */
@@ -31,8 +29,7 @@ final class AskCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Parameters(arity = "1..*", paramLabel = "TEXT", description = "the request")
-  List<String> words;
+  @Mixin RequestOptions request;
 
   @Option(names = "--explain", description = "also print the decision trace")
   boolean explain;
@@ -40,40 +37,25 @@ final class AskCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the answer and trace as JSON")
   boolean json;
 
-  @Option(
-      names = "--model",
-      paramLabel = "ROUTER",
-      description = "force a router (default: the orchestrator chooses)")
-  String model;
-
-  @Option(
-      names = "--server",
-      paramLabel = "URL",
-      description = "ask a running server instead of building the engine here")
-  String server;
-
   @Override
   public Integer call() throws Exception {
-    String text = String.join(" ", words);
-    if (text.isBlank()) {
-      throw new CliFailure("TEXT: the request is empty", ExitCodes.USAGE);
-    }
-    if (server != null) {
+    String text = request.text();
+    if (request.server != null) {
       return remote(text);
     }
     try (Assembly a = Assembly.build(config.load(cli.env()))) {
       // Loads models before the request's deadline starts; quiet, so stderr holds only errors.
       a.warmUp(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-      Answer ans = a.engine().ask(InputData.text(text), a.newContext(null, model));
+      Answer ans = a.engine().ask(InputData.text(text), a.newContext(null, request.model));
       print(ans.value().render(), ans.trace());
       return ExitCodes.OK;
     }
   }
 
   private int remote(String text) throws Exception {
-    ApiClient c = new ApiClient(server, null);
+    ApiClient c = new ApiClient(request.server, null);
     ObjectNode req = ApiClient.json().createObjectNode();
-    req.put("model", model == null ? Assembly.AUTO_MODEL : model);
+    req.put("model", request.model == null ? Assembly.AUTO_MODEL : request.model);
     ObjectNode m = req.putArray("messages").addObject();
     m.put("role", "user");
     m.put("content", text);
