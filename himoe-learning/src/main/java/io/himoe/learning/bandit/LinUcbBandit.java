@@ -12,9 +12,7 @@ final class LinUcbBandit implements Bandit {
   private final double alpha;
   private final double[][] aInv;
   private final double[][] b;
-  private final long[] counts;
-  private final double[] sums;
-  private final double[] squares;
+  private final RewardStats stats;
 
   LinUcbBandit(int arms, int dim, double alpha) {
     if (arms < 1) {
@@ -35,9 +33,7 @@ final class LinUcbBandit implements Bandit {
         m[i * dim + i] = 1;
       }
     }
-    this.counts = new long[arms];
-    this.sums = new double[arms];
-    this.squares = new double[arms];
+    this.stats = new RewardStats(arms);
   }
 
   static LinUcbBandit restore(BanditState s) {
@@ -55,15 +51,13 @@ final class LinUcbBandit implements Bandit {
       l.aInv[a] = m[a];
       l.b[a] = v[a];
     }
-    System.arraycopy(s.counts(), 0, l.counts, 0, s.arms());
-    System.arraycopy(s.sums(), 0, l.sums, 0, s.arms());
-    System.arraycopy(s.sumSquares(), 0, l.squares, 0, s.arms());
+    l.stats.restore(s);
     return l;
   }
 
   @Override
   public int arms() {
-    return counts.length;
+    return stats.arms();
   }
 
   private float[] need(Optional<float[]> context) {
@@ -80,7 +74,7 @@ final class LinUcbBandit implements Bandit {
   @Override
   public synchronized double[] scores(Optional<float[]> context) {
     float[] x = need(context);
-    double[] out = new double[counts.length];
+    double[] out = new double[stats.arms()];
     for (int a = 0; a < out.length; a++) {
       double[] ax = times(aInv[a], x);
       double mean = 0;
@@ -111,10 +105,7 @@ final class LinUcbBandit implements Bandit {
 
   @Override
   public synchronized void update(int arm, Optional<float[]> context, double reward) {
-    java.util.Objects.checkIndex(arm, counts.length);
-    if (!Double.isFinite(reward)) {
-      throw new IllegalArgumentException("bandit reward must be finite, got " + reward);
-    }
+    stats.check(arm, reward);
     float[] x = need(context);
     double[] m = aInv[arm];
     double[] ax = times(m, x);
@@ -134,45 +125,38 @@ final class LinUcbBandit implements Bandit {
     for (int i = 0; i < dim; i++) {
       b[arm][i] += reward * x[i];
     }
-    counts[arm]++;
-    sums[arm] += reward;
-    squares[arm] += reward * reward;
+    stats.record(arm, reward);
   }
 
   @Override
   public synchronized long[] counts() {
-    return counts.clone();
+    return stats.counts.clone();
   }
 
   @Override
   public synchronized double[] means() {
-    double[] out = new double[counts.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = counts[i] == 0 ? 0 : sums[i] / counts[i];
-    }
-    return out;
+    return stats.means();
   }
 
   @Override
   public synchronized BanditState state() {
-    return new BanditState("linucb", alpha, counts.length, dim, counts, sums, squares, aInv, b, 0L);
+    return new BanditState(
+        "linucb", alpha, stats.arms(), dim, stats.counts, stats.sums, stats.squares, aInv, b, 0L);
   }
 
   @Override
   public synchronized Bandit reshaped(int[] keep, int added) {
-    LinUcbBandit l = new LinUcbBandit(Arms.count(keep, added, counts.length), dim, alpha);
+    LinUcbBandit l = new LinUcbBandit(Arms.count(keep, added, stats.arms()), dim, alpha);
     for (int k = 0; k < keep.length; k++) {
       l.aInv[k] = aInv[keep[k]].clone();
       l.b[k] = b[keep[k]].clone();
-      l.counts[k] = counts[keep[k]];
-      l.sums[k] = sums[keep[k]];
-      l.squares[k] = squares[keep[k]];
     }
+    l.stats.keep(stats, keep);
     return l;
   }
 
   @Override
   public String toString() {
-    return "linucb[arms=" + counts.length + ", dim=" + dim + "]";
+    return "linucb[arms=" + stats.arms() + ", dim=" + dim + "]";
   }
 }

@@ -12,9 +12,7 @@ final class StatsBandit implements Bandit {
   private final String kind;
   private final double param;
   private final long seed;
-  private final long[] counts;
-  private final double[] sums;
-  private final double[] squares;
+  private final RewardStats stats;
   private SplittableRandom rnd;
 
   StatsBandit(String kind, int arms, double param, long seed) {
@@ -29,18 +27,14 @@ final class StatsBandit implements Bandit {
     this.kind = kind;
     this.param = param;
     this.seed = seed;
-    this.counts = new long[arms];
-    this.sums = new double[arms];
-    this.squares = new double[arms];
+    this.stats = new RewardStats(arms);
     this.rnd = new SplittableRandom(seed);
   }
 
   static StatsBandit restore(BanditState s) {
     StatsBandit b = new StatsBandit(s.kind(), s.arms(), s.param(), s.seed());
-    System.arraycopy(s.counts(), 0, b.counts, 0, s.arms());
-    System.arraycopy(s.sums(), 0, b.sums, 0, s.arms());
-    System.arraycopy(s.sumSquares(), 0, b.squares, 0, s.arms());
-    long plays = java.util.Arrays.stream(b.counts).sum();
+    b.stats.restore(s);
+    long plays = b.stats.plays();
     // Draws continue from a stream derived from the seed and the history, not from the start.
     b.rnd = new SplittableRandom(s.seed() ^ (plays * 0x9E3779B97F4A7C15L));
     return b;
@@ -48,18 +42,16 @@ final class StatsBandit implements Bandit {
 
   @Override
   public int arms() {
-    return counts.length;
+    return stats.arms();
   }
 
   @Override
   public synchronized double[] scores(Optional<float[]> context) {
+    long[] counts = stats.counts;
     double[] out = new double[counts.length];
-    long total = 0;
-    for (long c : counts) {
-      total += c;
-    }
+    long total = stats.plays();
     for (int i = 0; i < out.length; i++) {
-      double mean = counts[i] == 0 ? 0 : sums[i] / counts[i];
+      double mean = stats.mean(i);
       if (kind.equals("ucb1")) {
         out[i] =
             counts[i] == 0
@@ -81,27 +73,18 @@ final class StatsBandit implements Bandit {
 
   @Override
   public synchronized void update(int arm, Optional<float[]> context, double reward) {
-    java.util.Objects.checkIndex(arm, counts.length);
-    if (!Double.isFinite(reward)) {
-      throw new IllegalArgumentException("bandit reward must be finite, got " + reward);
-    }
-    counts[arm]++;
-    sums[arm] += reward;
-    squares[arm] += reward * reward;
+    stats.check(arm, reward);
+    stats.record(arm, reward);
   }
 
   @Override
   public synchronized long[] counts() {
-    return counts.clone();
+    return stats.counts.clone();
   }
 
   @Override
   public synchronized double[] means() {
-    double[] m = new double[counts.length];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = counts[i] == 0 ? 0 : sums[i] / counts[i];
-    }
-    return m;
+    return stats.means();
   }
 
   @Override
@@ -109,11 +92,11 @@ final class StatsBandit implements Bandit {
     return new BanditState(
         kind,
         param,
-        counts.length,
+        stats.arms(),
         0,
-        counts,
-        sums,
-        squares,
+        stats.counts,
+        stats.sums,
+        stats.squares,
         new double[0][],
         new double[0][],
         seed);
@@ -121,18 +104,14 @@ final class StatsBandit implements Bandit {
 
   @Override
   public synchronized Bandit reshaped(int[] keep, int added) {
-    StatsBandit b = new StatsBandit(kind, Arms.count(keep, added, counts.length), param, seed);
-    for (int k = 0; k < keep.length; k++) {
-      b.counts[k] = counts[keep[k]];
-      b.sums[k] = sums[keep[k]];
-      b.squares[k] = squares[keep[k]];
-    }
+    StatsBandit b = new StatsBandit(kind, Arms.count(keep, added, stats.arms()), param, seed);
+    b.stats.keep(stats, keep);
     b.rnd = rnd.split();
     return b;
   }
 
   @Override
   public String toString() {
-    return kind + "[arms=" + counts.length + "]";
+    return kind + "[arms=" + stats.arms() + "]";
   }
 }
