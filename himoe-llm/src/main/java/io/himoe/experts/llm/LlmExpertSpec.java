@@ -114,9 +114,9 @@ public record LlmExpertSpec(
         endpoints.stream().map(e -> LlmClient.openAi(e, policy, env, clock)).toList();
     LlmExpert.Builder b =
         switch (preset == null ? "" : preset) {
-          case "coding" -> LlmExperts.codingBuilder(name, clients, policy);
-          case "reasoning" -> LlmExperts.reasoningBuilder(name, clients, policy);
-          case "planning" -> LlmExperts.planningBuilder(name, clients, policy);
+          case "coding" -> LlmExperts.Preset.CODING.builder(name, clients, policy);
+          case "reasoning" -> LlmExperts.Preset.REASONING.builder(name, clients, policy);
+          case "planning" -> LlmExperts.Preset.PLANNING.builder(name, clients, policy);
           default ->
               LlmExpert.builder(name).clients(clients).systemPrompt(systemPrompt).policy(policy);
         };

@@ -28,6 +28,46 @@ public final class LlmExperts {
   private LlmExperts() {}
 
   /**
+   * The three presets: a system prompt, a keyword self-assessment, an answer format and the seed's
+   * instance limits. One builder serves them all.
+   */
+  enum Preset {
+    CODING(CODING_PROMPT, KeywordSkill.coding(), AnswerFormat.TEXT, 3, 10),
+    REASONING(REASONING_PROMPT, KeywordSkill.reasoning(), AnswerFormat.TEXT, 2, 5),
+    PLANNING(PLANNING_PROMPT, KeywordSkill.planning(), AnswerFormat.PLAN, 2, 8);
+
+    private final String prompt;
+    private final KeywordSkill skill;
+    private final AnswerFormat format;
+    private final int maxInstances;
+    private final int maxLoad;
+
+    Preset(String prompt, KeywordSkill skill, AnswerFormat format, int maxInstances, int maxLoad) {
+      this.prompt = prompt;
+      this.skill = skill;
+      this.format = format;
+      this.maxInstances = maxInstances;
+      this.maxLoad = maxLoad;
+    }
+
+    /**
+     * @param name the expert's name
+     * @param models its models, in preference order
+     * @param policy retry settings
+     * @return a builder with this preset applied
+     */
+    LlmExpert.Builder builder(String name, List<LlmClient> models, LlmPolicy policy) {
+      return LlmExpert.builder(name)
+          .clients(models)
+          .systemPrompt(prompt)
+          .skill(skill)
+          .policy(policy)
+          .format(format)
+          .instances(1, maxInstances, maxLoad);
+    }
+  }
+
+  /**
    * Seed 002's {@code CodingExpert}: up to 3 instances, 10 calls each.
    *
    * @param models the models (e.g. qwen-coder, deepseek-coder, a local one), in preference order
@@ -44,16 +84,7 @@ public final class LlmExperts {
    * @return a coding expert
    */
   public static LlmExpert coding(String name, List<LlmClient> models, LlmPolicy policy) {
-    return codingBuilder(name, models, policy).build();
-  }
-
-  static LlmExpert.Builder codingBuilder(String name, List<LlmClient> models, LlmPolicy policy) {
-    return LlmExpert.builder(name)
-        .clients(models)
-        .systemPrompt(CODING_PROMPT)
-        .skill(KeywordSkill.coding())
-        .policy(policy)
-        .instances(1, 3, 10);
+    return Preset.CODING.builder(name, models, policy).build();
   }
 
   /**
@@ -74,16 +105,7 @@ public final class LlmExperts {
    * @return a reasoning expert
    */
   public static LlmExpert reasoning(String name, List<LlmClient> models, LlmPolicy policy) {
-    return reasoningBuilder(name, models, policy).build();
-  }
-
-  static LlmExpert.Builder reasoningBuilder(String name, List<LlmClient> models, LlmPolicy policy) {
-    return LlmExpert.builder(name)
-        .clients(models)
-        .systemPrompt(REASONING_PROMPT)
-        .skill(KeywordSkill.reasoning())
-        .policy(policy)
-        .instances(1, 2, 5);
+    return Preset.REASONING.builder(name, models, policy).build();
   }
 
   /**
@@ -104,16 +126,6 @@ public final class LlmExperts {
    * @return a planning expert
    */
   public static LlmExpert planning(String name, List<LlmClient> models, LlmPolicy policy) {
-    return planningBuilder(name, models, policy).build();
-  }
-
-  static LlmExpert.Builder planningBuilder(String name, List<LlmClient> models, LlmPolicy policy) {
-    return LlmExpert.builder(name)
-        .clients(models)
-        .systemPrompt(PLANNING_PROMPT)
-        .skill(KeywordSkill.planning())
-        .policy(policy)
-        .format(AnswerFormat.PLAN)
-        .instances(1, 2, 8);
+    return Preset.PLANNING.builder(name, models, policy).build();
   }
 }
