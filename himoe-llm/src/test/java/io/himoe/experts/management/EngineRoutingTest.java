@@ -70,6 +70,9 @@ class EngineRoutingTest {
                 RuleOrchestrator.builder()
                     .router(KeywordRouter.builder("main", registry).topK(1).build())
                     .build())
+            // Routing is under test, not latency: the first call warms the HTTP stack up, which
+            // took over the 2 s default on a loaded 2-core machine.
+            .defaultBudget(java.time.Duration.ofSeconds(30))
             .build()) {
       Answer code = engine.ask("Write a function that adds two numbers and fix the error");
       Answer why = engine.ask("Pourquoi le ciel est-il bleu ? Explique le raisonnement.");
