@@ -12,7 +12,11 @@ import java.util.Optional;
 /**
  * A thread-safe map bounded in size (least recently used evicted first) and in age (entries older
  * than the time-to-live are gone). Time comes from an injected {@link InstantSource}, so tests
- * advance it instead of sleeping. Used for the request memory and the decision store.
+ * advance it instead of sleeping. Used for the request memory (one small map per request) and for
+ * stores of recent items read once or twice soon after (traces, pending feedback), where recency is
+ * the right policy: a frequency-based cache such as Caffeine admits a new entry only if it was seen
+ * more often than the one it would evict, so a stream of once-read items would keep the oldest and
+ * turn away the newest. Caches proper (an expert's answers) use Caffeine, outside the core.
  *
  * @param <K> key type
  * @param <V> value type

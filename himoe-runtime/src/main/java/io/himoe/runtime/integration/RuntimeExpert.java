@@ -1,5 +1,7 @@
 package io.himoe.runtime.integration;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.LearningExpert;
@@ -10,11 +12,12 @@ import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.TokenListener;
-import io.himoe.shared.TtlLruCache;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (stored by {@link ModeCappedRouter}, or made here), then:
  *
  * <ol>
- *   <li>when the mode's profile enables the cache, answers a repeated input from a TTL/LRU response
- *       cache, and stores fresh answers in it;
+ *   <li>when the mode's profile enables the cache, answers a repeated input from a Caffeine
+ *       response cache (size-bounded, TTL), and stores fresh answers in it;
  *   <li>caps a conversation's {@code max_tokens} at the mode's token budget ({@link
  *       PerformanceProfile#maxTokens()}), so an LLM expert never asks upstream for more than the
  *       mode allows;
@@ -42,14 +45,22 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
 
   private final Expert delegate;
   private final RuntimeManager runtime;
-  private final TtlLruCache<InputData, ExpertOut> cache;
+  private final Cache<InputData, ExpertOut> cache;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
   private RuntimeExpert(Expert delegate, RuntimeManager runtime, int cacheSize, Duration ttl) {
     this.delegate = Objects.requireNonNull(delegate, "expert");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.cache = new TtlLruCache<>(cacheSize, ttl, runtime.clock());
+    InstantSource clock = runtime.clock();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(cacheSize)
+            .expireAfterWrite(ttl)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            // Maintenance on the calling thread: no background pool, and tests see it at once.
+            .executor(Runnable::run)
+            .build();
   }
 
   /**
@@ -114,10 +125,10 @@ public sealed class RuntimeExpert implements ModeAwareExpert permits RuntimeExpe
       InputData input, Context ctx, PerformanceProfile profile, Callable<ExpertOut> call)
       throws Exception {
     if (profile.cacheEnabled()) {
-      var cached = cache.get(input);
-      if (cached.isPresent()) {
+      ExpertOut cached = cache.getIfPresent(input);
+      if (cached != null) {
         hits.incrementAndGet();
-        return cached.get();
+        return cached;
       }
     }
     misses.incrementAndGet();
