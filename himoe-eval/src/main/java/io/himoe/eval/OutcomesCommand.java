@@ -2,11 +2,11 @@ package io.himoe.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.himoe.eval.metrics.OutcomeMetrics;
-import io.himoe.eval.outcomes.CostQualityPolicy;
-import io.himoe.eval.outcomes.CostTarget;
 import io.himoe.eval.outcomes.Learner;
 import io.himoe.eval.outcomes.OutcomeEvaluation;
 import io.himoe.eval.report.ReportDir;
+import io.himoe.learning.costquality.CostQualityPolicy;
+import io.himoe.learning.costquality.CostTarget;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,10 +163,15 @@ final class OutcomesCommand implements Callable<Integer> {
     if (targetQuality != null && maxCost != null) {
       throw new IllegalArgumentException("give --target-quality or --max-cost, not both");
     }
-    if (targetQuality != null) {
-      return Optional.of(new CostTarget.Quality(targetQuality));
+    try {
+      if (targetQuality != null) {
+        return Optional.of(new CostTarget.Quality(targetQuality));
+      }
+      return maxCost == null ? Optional.empty() : Optional.of(new CostTarget.MaxCost(maxCost));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          (targetQuality != null ? "--target-quality: " : "--max-cost: ") + e.getMessage(), e);
     }
-    return maxCost == null ? Optional.empty() : Optional.of(new CostTarget.MaxCost(maxCost));
   }
 
   static ObjectNode calibrated(OutcomeEvaluation.Calibrated c) {
@@ -178,12 +183,12 @@ final class OutcomesCommand implements Callable<Integer> {
     CostQualityPolicy policy = c.policy();
     switch (policy.target()) {
       case CostTarget.Quality q -> Json.put(p, "target_quality", q.share());
-      case CostTarget.MaxCost mc -> Json.put(p, "max_cost", mc.costPer1k());
+      case CostTarget.MaxCost mc -> Json.put(p, "max_cost", mc.cost());
     }
     p.put("cost_weight", policy.costWeight());
     p.put("reached_on_calibration", policy.reached());
     Json.put(p, "calibration_quality", policy.quality());
-    Json.put(p, "calibration_cost_per_1k", policy.costPer1k());
+    Json.put(p, "calibration_cost_per_1k", policy.cost());
     p.put("calibration_best_single_model", policy.referenceModel());
     Json.put(p, "calibration_best_single_quality", policy.referenceQuality());
     return o;

@@ -7,7 +7,7 @@ import java.util.Locale;
 public enum Learner {
   /**
    * A per-model quality predictor ({@code OutcomeFitter}) trained on every model's score of every
-   * training query (full feedback), then {@link ModelChoice}.
+   * training query (full feedback), then {@link io.himoe.learning.costquality.ModelChoice}.
    */
   GATE,
   /**

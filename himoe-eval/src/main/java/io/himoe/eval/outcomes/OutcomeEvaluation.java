@@ -5,6 +5,9 @@ import io.himoe.eval.data.Outcome;
 import io.himoe.eval.data.Prices;
 import io.himoe.eval.metrics.OutcomeMetrics;
 import io.himoe.eval.report.QualityCostCurve;
+import io.himoe.learning.costquality.CostQualityPolicy;
+import io.himoe.learning.costquality.CostTarget;
+import io.himoe.learning.costquality.ModelChoice;
 import io.himoe.learning.fit.FitOptions;
 import io.himoe.learning.fit.FittedOutcomes;
 import io.himoe.learning.fit.OutcomeExample;
@@ -295,7 +298,7 @@ public final class OutcomeEvaluation {
           p.quality(),
           p.referenceModel(),
           p.referenceQuality(),
-          p.costPer1k(),
+          p.cost(),
           p.reached() ? "" : " (target not reachable on these rows: closest policy taken)");
       policy.add(p);
       for (int i = 0; i < test.size(); i++) {

@@ -2,7 +2,6 @@ package io.himoe.learning.fit;
 
 import io.himoe.learning.nn.Mlp;
 import io.himoe.shared.Encoder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -46,19 +45,44 @@ public final class OutcomeFitter {
     List<String> models = List.copyOf(names);
     float[][] xs =
         MinibatchTrainer.encode(encoder, train.stream().map(OutcomeExample::text).toList());
-    List<double[]> ys = new ArrayList<>(train.size());
-    for (OutcomeExample e : train) {
+    double[][] ys = new double[train.size()][];
+    for (int i = 0; i < ys.length; i++) {
       double[] y = new double[models.size()];
       for (int k = 0; k < y.length; k++) {
-        Double s = e.scores().get(models.get(k));
+        Double s = train.get(i).scores().get(models.get(k));
         y[k] = s == null ? Double.NaN : s;
       }
-      ys.add(y);
+      ys[i] = y;
     }
-    Mlp net = Mlp.create(xs[0].length, options.hidden(), models.size(), options.seed());
-    MinibatchTrainer.train(
-        net, xs, options, (ex, logits, d) -> binaryCrossEntropy(logits, ys.get(ex), d), progress);
+    Mlp net = fitVectors(xs, ys, options, progress);
     return new FittedOutcomeModel(encoder, net, models);
+  }
+
+  /**
+   * Fits one sigmoid output per model on vectors already encoded (binary cross-entropy, a NaN score
+   * contributing nothing): what {@link #fit} does after encoding, for a caller that keeps the
+   * vectors.
+   *
+   * @param xs the encoded queries, all of one dimension, not empty
+   * @param scores per query, the quality of every model in [0, 1] or NaN when unknown
+   * @param options training options
+   * @param progress receives the mean loss after every epoch
+   * @return the network: logit {@code k} is model {@code k}'s predicted quality before the sigmoid
+   * @throws IllegalArgumentException if there is no query or the lists differ in length
+   */
+  public static Mlp fitVectors(
+      float[][] xs, double[][] scores, FitOptions options, FitProgress progress) {
+    if (xs.length == 0 || xs.length != scores.length) {
+      throw new IllegalArgumentException(
+          "outcome fit: expected as many score rows as vectors (at least one), got "
+              + scores.length
+              + " and "
+              + xs.length);
+    }
+    Mlp net = Mlp.create(xs[0].length, options.hidden(), scores[0].length, options.seed());
+    MinibatchTrainer.train(
+        net, xs, options, (ex, logits, d) -> binaryCrossEntropy(logits, scores[ex], d), progress);
+    return net;
   }
 
   /** Mean BCE over known models; gradient {@code (σ(z) - y)/known}. */

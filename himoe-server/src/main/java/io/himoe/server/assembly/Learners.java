@@ -115,7 +115,10 @@ final class Learners {
                             + ")"));
     if (!(r instanceof NeuralRouter || r instanceof BanditRouter || r instanceof HybridRouter)) {
       throw new IllegalArgumentException(
-          "router '" + routerId + "' is a keyword router: it does not learn from feedback");
+          "router '"
+              + routerId
+              + "' keeps no learned state in snapshots (only neural, hybrid and bandit routers"
+              + " do): nothing to replay into");
     }
     return FeedbackReplay.replay(r, events, passes);
   }

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the configured routers over the catalog's experts: keyword, neural (gate fitted from the
- * experts' examples, restored from the snapshot), hybrid and bandit routers, each with its
- * aggregation, capped by the runtime mode and {@code min_confidence}.
+ * experts' examples, restored from the snapshot), hybrid, bandit and cost-quality routers, each
+ * with its aggregation, capped by the runtime mode and {@code min_confidence}.
  */
 final class RouterFactory {
 
@@ -98,6 +98,19 @@ final class RouterFactory {
             yield hb.build();
           }
           case "bandit" -> banditRouter(rc, reg, names, policy, aggregator);
+          case "cost-quality" ->
+              CostQualityRouters.build(
+                  index,
+                  rc,
+                  reg,
+                  names,
+                  new RouterConfig(
+                      rc.topK(),
+                      policy,
+                      aggregator,
+                      Optional.of(SharedEncoders.byName(rc.encoder())),
+                      reroute(rc)),
+                  this::spec);
           case "branched" -> providedRouter(index, rc, reg, names, policy, aggregator);
           default ->
               throw new ConfigException(

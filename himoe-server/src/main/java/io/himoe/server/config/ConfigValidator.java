@@ -15,7 +15,8 @@ final class ConfigValidator {
 
   private static final Set<String> STRATEGIES =
       Set.of("best-score", "gate-weighted", "majority-vote", "cascade", "synthesis");
-  private static final Set<String> ROUTER_TYPES = Set.of("keyword", "neural", "bandit", "hybrid");
+  private static final Set<String> ROUTER_TYPES =
+      Set.of("keyword", "neural", "bandit", "hybrid", "cost-quality");
   private static final Set<String> BANDITS = Set.of("ucb1", "thompson", "linucb");
   private static final Set<String> OPTIMISERS = Set.of("sgd", "adam");
   private static final Set<String> EXPORTERS = ordered("none", "logging", "otlp");
@@ -215,6 +216,9 @@ final class ConfigValidator {
           p + ".reroute.confidence_floor",
           "a confidence in [0, 1]",
           r.reroute().confidenceFloor());
+      if (r.type().equals("cost-quality")) {
+        costQuality(p + ".cost_quality", r.costQuality());
+      }
       check(r.gateWeight() >= 0, p + ".gate_weight", "a weight >= 0", r.gateWeight());
       check(r.selfWeight() >= 0, p + ".self_weight", "a weight >= 0", r.selfWeight());
       if (r.type().equals("neural") || r.type().equals("hybrid")) {
@@ -314,6 +318,43 @@ final class ConfigValidator {
           "a size in bytes >= 1",
           e.getValue());
     }
+  }
+
+  /** The file's rows are read when the router is built (each bad row named there). */
+  private void costQuality(String p, HimoeConfig.CostQuality c) {
+    if (blank(c.outcomes())) {
+      problems.add(
+          p
+              + ".outcomes: expected a JSONL file of {\"query\", \"scores\": {expert: quality}}"
+              + " rows for a 'cost-quality' router");
+    } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(c.outcomes()))) {
+      problems.add(p + ".outcomes: no readable file '" + c.outcomes() + "'");
+    }
+    if (c.targetQuality() != null && c.maxCost() != null) {
+      problems.add(p + ": expected target_quality or max_cost, not both");
+    }
+    if (c.targetQuality() != null) {
+      check(
+          c.targetQuality() > 0 && c.targetQuality() <= 1.5,
+          p + ".target_quality",
+          "a share of the best single expert's quality in (0, 1.5]",
+          c.targetQuality());
+    }
+    if (c.maxCost() != null) {
+      check(
+          c.maxCost() >= 0 && Double.isFinite(c.maxCost()),
+          p + ".max_cost",
+          "a mean cost per request >= 0",
+          c.maxCost());
+    }
+    check(c.outputTokens() >= 0, p + ".output_tokens", "a count >= 0", c.outputTokens());
+    check(
+        c.learningRate() >= 0 && Double.isFinite(c.learningRate()),
+        p + ".learning_rate",
+        "a step size >= 0",
+        c.learningRate());
+    check(
+        c.recalibrateEvery() >= 1, p + ".recalibrate_every", "a count >= 1", c.recalibrateEvery());
   }
 
   /** An encoder name as {@code Encoders.byName} reads it (built lazily: no model is loaded). */

@@ -258,7 +258,8 @@ public record HimoeConfig(
    * One router.
    *
    * @param id unique id (also the {@code model} name clients use to force it)
-   * @param type {@code keyword} (default), {@code neural}, {@code bandit} or {@code hybrid}
+   * @param type {@code keyword} (default), {@code neural}, {@code bandit}, {@code hybrid}, {@code
+   *     cost-quality} or a type a module on the class path provides ({@code branched})
    * @param experts the experts it gates over; absent means all
    * @param topK experts called per request, default 1
    * @param minConfidence experts whose gate weight is under this are not called (the best one
@@ -271,14 +272,16 @@ public record HimoeConfig(
    * @param aggregation overrides the default aggregation
    * @param encoder learned routers: the text encoder, any name {@code Encoders.byName} reads
    *     ({@code hashing}, {@code minilm}, {@code bge-small}, {@code onnx:FILE,...}, or several
-   *     joined by {@code +}); default {@code minilm+hashing} for neural and hybrid routers, {@code
-   *     hashing} for the others
+   *     joined by {@code +}); default {@code minilm+hashing} for neural, hybrid and cost-quality
+   *     routers, {@code hashing} for the others
    * @param bandit bandit routers: {@code ucb1} (default), {@code thompson} or {@code linucb}
    *     (contextual, over the encoder's features)
    * @param gateWeight hybrid routers: weight of the learned gate, default 0.7
    * @param selfWeight hybrid routers: weight of the experts' own {@code canHandle} confidence,
    *     default 0.3
    * @param reroute when a request that got no usable answer goes to the next-best expert
+   * @param costQuality cost-quality routers: where the quality predictors learn and what the
+   *     calibrated choice must reach
    */
   public record Router(
       String id,
@@ -296,16 +299,19 @@ public record HimoeConfig(
       String bandit,
       Double gateWeight,
       Double selfWeight,
-      Reroute reroute) {
+      Reroute reroute,
+      CostQuality costQuality) {
     /** Applies defaults. */
     public Router {
       reroute = reroute == null ? new Reroute(null, null) : reroute;
+      costQuality =
+          costQuality == null ? new CostQuality(null, null, null, null, null, null) : costQuality;
       // Learned gates read sentence embeddings and hashed n-grams by default (issue 18); the
       // other kinds only read an encoder when told to (LinUCB), so theirs stays the cheap one.
       encoder =
           encoder != null
               ? encoder
-              : "neural".equals(type) || "hybrid".equals(type)
+              : "neural".equals(type) || "hybrid".equals(type) || "cost-quality".equals(type)
                   ? io.himoe.experts.encoders.Encoders.DEFAULT_ROUTING
                   : "hashing";
       bandit = bandit == null ? "ucb1" : bandit;
@@ -318,6 +324,42 @@ public record HimoeConfig(
       epsilon = epsilon == null ? 0.0 : epsilon;
       seed = seed == null ? 0L : seed;
       keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
+    }
+  }
+
+  /**
+   * A {@code cost-quality} router's settings (issue 18): each request goes to the expert with the
+   * highest {@code predicted quality − w · expected cost}, {@code w} calibrated so that the choice
+   * reaches the target on held-out outcomes (RouteLLM's calibrated threshold).
+   *
+   * @param outcomes a JSONL file of {@code {"query": ..., "scores": {expert: quality in [0, 1]}}}
+   *     rows scoring every expert of the router (e.g. graded answers of each model to past
+   *     queries), at least 5: four fifths fit one quality predictor per expert, every fifth row
+   *     calibrates {@code w}; required
+   * @param targetQuality the cheapest choice reaching this share of the best single expert's
+   *     quality on the held-out rows, in (0, 1.5]; default 1.0 unless {@code max_cost} is set
+   * @param maxCost instead: the best quality whose mean expected cost per request stays under this,
+   *     in cost units, &gt;= 0
+   * @param outputTokens output tokens assumed per answer when pricing an expert by the token
+   *     ({@code cost_per_1k_tokens}), &gt;= 0, default 256
+   * @param learningRate step of a feedback's reward on the answering expert's predictor, &gt;= 0
+   *     (0: feedback teaches nothing), default 0.1
+   * @param recalibrateEvery rewards between two calibrations of {@code w}, &gt;= 1, default 50
+   */
+  public record CostQuality(
+      String outcomes,
+      Double targetQuality,
+      Double maxCost,
+      Integer outputTokens,
+      Double learningRate,
+      Integer recalibrateEvery) {
+    /** Applies defaults. */
+    public CostQuality {
+      targetQuality =
+          targetQuality == null && maxCost == null ? Double.valueOf(1.0) : targetQuality;
+      outputTokens = outputTokens == null ? 256 : outputTokens;
+      learningRate = learningRate == null ? 0.1 : learningRate;
+      recalibrateEvery = recalibrateEvery == null ? 50 : recalibrateEvery;
     }
   }
 

@@ -1,11 +1,12 @@
-package io.himoe.eval.outcomes;
+package io.himoe.learning.costquality;
 
 import java.util.Map;
 
 /**
- * The choice rule: the model with the highest {@code predictedQuality − costWeight · costPer1k},
- * where {@code costPer1k} is the model's estimated dollars per 1,000 such queries. Ties go to the
- * cheaper model, then to the first name in alphabetical order, so the choice is deterministic.
+ * The choice rule: the model with the highest {@code predictedQuality − costWeight · cost}, where
+ * {@code cost} is the model's estimated cost for the query (dollars per 1,000 such queries in
+ * {@code himoe eval outcomes}, cost units per request in the server). Ties go to the cheaper model,
+ * then to the first name in alphabetical order, so the choice is deterministic.
  */
 public final class ModelChoice {
 
@@ -13,17 +14,17 @@ public final class ModelChoice {
 
   /**
    * @param predicted predicted quality per model, in [0, 1]
-   * @param costPer1k estimated dollars per 1,000 queries per model (same keys)
-   * @param costWeight quality given up per dollar per 1,000 queries, at least 0
+   * @param costs estimated cost per model (same keys)
+   * @param costWeight quality given up per unit of cost, at least 0
    * @return the chosen model
    */
   public static String choose(
-      Map<String, Double> predicted, Map<String, Double> costPer1k, double costWeight) {
+      Map<String, Double> predicted, Map<String, Double> costs, double costWeight) {
     String best = null;
     double bestU = Double.NEGATIVE_INFINITY;
     double bestC = Double.POSITIVE_INFINITY;
     for (Map.Entry<String, Double> e : predicted.entrySet()) {
-      Double c = costPer1k.get(e.getKey());
+      Double c = costs.get(e.getKey());
       if (c == null) {
         throw new IllegalArgumentException("no cost for model '" + e.getKey() + "'");
       }

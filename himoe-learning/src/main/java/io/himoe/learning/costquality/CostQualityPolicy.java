@@ -1,4 +1,4 @@
-package io.himoe.eval.outcomes;
+package io.himoe.learning.costquality;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +12,12 @@ import java.util.Objects;
  * the policy is the cheapest reaching a share of the best single model's quality, or the best under
  * a cost ceiling.
  *
- * @param costWeight the chosen weight, quality per dollar per 1,000 queries
+ * @param costWeight the chosen weight, quality per unit of cost
  * @param target what was asked
  * @param reached whether some weight met the target on the calibration rows (if not: the closest,
  *     i.e. the best quality, or the cheapest policy)
  * @param quality the policy's mean quality on the calibration rows
- * @param costPer1k its dollars per 1,000 calibration queries
+ * @param cost its mean cost per calibration query, in the caller's unit (see {@link CostTarget})
  * @param referenceModel the best single model on the calibration rows
  * @param referenceQuality its mean quality there
  */
@@ -26,7 +26,7 @@ public record CostQualityPolicy(
     CostTarget target,
     boolean reached,
     double quality,
-    double costPer1k,
+    double cost,
     String referenceModel,
     double referenceQuality) {
 
@@ -51,7 +51,8 @@ public record CostQualityPolicy(
   /**
    * @param predicted per calibration row, the predicted quality of every model
    * @param scores per calibration row, every model's observed quality
-   * @param costs per calibration row, every model's dollars per 1,000 such queries
+   * @param costs per calibration row, every model's cost for that query (in any unit, the same as
+   *     the target's)
    * @param target the target
    * @return the calibrated policy
    * @throws IllegalArgumentException with no rows or mismatched lists
@@ -110,7 +111,7 @@ public record CostQualityPolicy(
       }
       case CostTarget.MaxCost c -> {
         for (int k = 0; k < GRID.size(); k++) {
-          if (cost[k] <= c.costPer1k()
+          if (cost[k] <= c.cost()
               && (best < 0 || better(-quality[k], cost[k], -quality[best], cost[best]))) {
             best = k;
           }
@@ -147,10 +148,10 @@ public record CostQualityPolicy(
 
   /**
    * @param predicted the predicted quality of every model for one query
-   * @param costPer1k every model's dollars per 1,000 such queries
+   * @param costs every model's cost for that query
    * @return the model this policy sends the query to
    */
-  public String choose(Map<String, Double> predicted, Map<String, Double> costPer1k) {
-    return ModelChoice.choose(predicted, costPer1k, costWeight);
+  public String choose(Map<String, Double> predicted, Map<String, Double> costs) {
+    return ModelChoice.choose(predicted, costs, costWeight);
   }
 }

@@ -1,4 +1,4 @@
-package io.himoe.eval.outcomes;
+package io.himoe.learning.costquality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.himoe.eval.outcomes;
+package io.himoe.learning.costquality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,11 +41,11 @@ class CostQualityPolicyTest {
     assertThat(full.reached()).isTrue();
     assertThat(full.referenceModel()).isEqualTo("big");
     assertThat(full.quality()).isEqualTo(1.0);
-    assertThat(full.costPer1k()).isCloseTo(3.25, within(1e-9));
+    assertThat(full.cost()).isCloseTo(3.25, within(1e-9));
     assertThat(full.costWeight()).isBetween(0.05 / 9, 0.75 / 9);
     CostQualityPolicy lower =
         CostQualityPolicy.calibrate(PREDICTED, SCORES, COSTS, new CostTarget.Quality(0.75));
-    assertThat(lower.costPer1k()).isCloseTo(1.0, within(1e-9));
+    assertThat(lower.cost()).isCloseTo(1.0, within(1e-9));
     assertThat(lower.choose(PREDICTED.get(3), COSTS.get(3))).isEqualTo("small");
     assertThat(full.choose(PREDICTED.get(3), COSTS.get(3))).isEqualTo("big");
   }
@@ -56,11 +56,11 @@ class CostQualityPolicyTest {
         CostQualityPolicy.calibrate(PREDICTED, SCORES, COSTS, new CostTarget.MaxCost(5));
     assertThat(p.reached()).isTrue();
     assertThat(p.quality()).isEqualTo(1.0);
-    assertThat(p.costPer1k()).isCloseTo(3.25, within(1e-9));
+    assertThat(p.cost()).isCloseTo(3.25, within(1e-9));
     CostQualityPolicy none =
         CostQualityPolicy.calibrate(PREDICTED, SCORES, COSTS, new CostTarget.MaxCost(0.5));
     assertThat(none.reached()).isFalse();
-    assertThat(none.costPer1k()).isCloseTo(1.0, within(1e-9));
+    assertThat(none.cost()).isCloseTo(1.0, within(1e-9));
   }
 
   @Test
@@ -69,9 +69,9 @@ class CostQualityPolicyTest {
         CostQualityPolicy.calibrate(PREDICTED, SCORES, COSTS, new CostTarget.Quality(1.2));
     assertThat(p.reached()).isFalse();
     assertThat(p.quality()).isEqualTo(1.0);
-    assertThat(p.costPer1k()).isCloseTo(3.25, within(1e-9));
-    assertThatThrownBy(() -> new CostTarget.Quality(0)).hasMessageContaining("--target-quality");
-    assertThatThrownBy(() -> new CostTarget.MaxCost(-1)).hasMessageContaining("--max-cost");
+    assertThat(p.cost()).isCloseTo(3.25, within(1e-9));
+    assertThatThrownBy(() -> new CostTarget.Quality(0)).hasMessageContaining("target quality");
+    assertThatThrownBy(() -> new CostTarget.MaxCost(-1)).hasMessageContaining("maximum cost");
     assertThatThrownBy(
             () ->
                 CostQualityPolicy.calibrate(
