@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -32,7 +33,7 @@ import java.util.function.Function;
  */
 public final class ClBench {
 
-  private static final String USAGE =
+  static final String USAGE =
       """
       usage: cl run --protocol split-mnist|permuted-mnist|clinc-domains|synthetic
                     --scenario task|domain|class --method branches|naive|ewc|si|l2|replay|joint
@@ -364,6 +365,52 @@ public final class ClBench {
     return v;
   }
 
+  /** The options {@code cl run} takes: any other is refused by name, not silently ignored. */
+  static final Set<String> OPTIONS =
+      Set.of(
+          "protocol",
+          "scenario",
+          "method",
+          "report",
+          "joint-reference",
+          "mnist",
+          "validation",
+          "clinc",
+          "clinc-features",
+          "limit",
+          "tasks",
+          "save",
+          "epochs",
+          "lr",
+          "batch",
+          "hidden",
+          "gate",
+          "granularity",
+          "kind",
+          "rank",
+          "measure",
+          "threshold",
+          "max-branches",
+          "merge",
+          "merge-budget",
+          "merge-method",
+          "memory",
+          "strength",
+          "gate-epochs",
+          "gate-lr",
+          "gate-hidden",
+          "gate-shift",
+          "optimizer",
+          "gate-fresh",
+          "train-shift",
+          "lr-decay",
+          "test-shift",
+          "train-elastic",
+          "seed");
+
+  /** The flags among {@link #OPTIONS}: they take no value. */
+  private static final Set<String> FLAGS = Set.of("merge", "validation");
+
   static Map<String, String> parse(String[] args) {
     Map<String, String> m = new HashMap<>();
     int i = 0;
@@ -378,7 +425,10 @@ public final class ClBench {
         throw new IllegalArgumentException("unexpected argument '" + k + "'");
       }
       String key = k.substring(2);
-      if (key.equals("merge") || key.equals("validation")) {
+      if (!OPTIONS.contains(key)) {
+        throw new IllegalArgumentException("unknown option '" + k + "' (see cl run --help)");
+      }
+      if (FLAGS.contains(key)) {
         m.put(key, "true");
       } else if (i + 1 < args.length) {
         m.put(key, args[++i]);

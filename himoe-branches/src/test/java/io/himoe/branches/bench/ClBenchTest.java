@@ -237,6 +237,40 @@ class ClBenchTest {
   }
 
   @Test
+  void anUnknownOptionIsRefusedByName() {
+    Out misspelt =
+        run(
+            "cl",
+            "run",
+            "--protocol",
+            "synthetic",
+            "--scenario",
+            "class",
+            "--method",
+            "naive",
+            "--epoch",
+            "3");
+    assertThat(misspelt.code()).isEqualTo(2);
+    assertThat(misspelt.err()).contains("unknown option '--epoch'").contains("usage: cl run");
+    assertThat(misspelt.out()).isEmpty();
+    Out flagLike =
+        run("--protocol", "synthetic", "--scenario", "class", "--method", "naive", "--fast");
+    assertThat(flagLike.code()).isEqualTo(2);
+    assertThat(flagLike.err()).contains("unknown option '--fast'");
+  }
+
+  @Test
+  void theUsageListsExactlyTheOptionsThatAreAccepted() {
+    java.util.Set<String> inUsage = new java.util.TreeSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("--([a-z][a-z-]*)").matcher(ClBench.USAGE);
+    while (m.find()) {
+      inUsage.add(m.group(1));
+    }
+    assertThat(inUsage).containsExactlyInAnyOrderElementsOf(ClBench.OPTIONS);
+  }
+
+  @Test
   void unsetFlagsTakeTheProtocolsDefaults() {
     Dataset one = new Dataset(new float[][] {{1f, 0f}}, new int[] {0});
     Protocol clinc =
