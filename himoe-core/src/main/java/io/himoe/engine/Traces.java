@@ -100,7 +100,8 @@ final class Traces {
               a.latencyMs(),
               a.out().aux().costUnits(),
               a.out().aux().confidence(),
-              "");
+              "",
+              a.out().aux().generation());
       case ExpertOutcome.Failed f ->
           new ExpertTrace(
               name, id, score, weight, status, f.latencyMs(), 0, 0, f.error().getMessage());

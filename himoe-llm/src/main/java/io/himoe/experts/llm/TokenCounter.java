@@ -77,6 +77,16 @@ public final class TokenCounter {
   }
 
   /**
+   * @param text any text
+   * @param maxTokens the most tokens to keep, &gt;= 0
+   * @return the text's first {@code maxTokens} tokens (the text itself when it is shorter)
+   */
+  public String truncate(String text, int maxTokens) {
+    var r = encoding.encodeOrdinary(text, maxTokens);
+    return r.isTruncated() ? encoding.decode(r.getTokens()) : text;
+  }
+
+  /**
    * @param m a chat message
    * @return its tokens with the message framing
    */

@@ -289,6 +289,22 @@ public final class Assembly implements AutoCloseable {
   }
 
   /**
+   * @param model {@value #AUTO_MODEL} (or null) for every router, else a router id
+   * @return whether a request with {@code tools} can reach an expert that calls tools
+   */
+  public boolean callsTools(String model) {
+    return catalog.callsTools(model == null || model.equals(AUTO_MODEL) ? null : model);
+  }
+
+  /**
+   * @param ctx a request's context
+   * @return the router the orchestrator chose for its first stage, once it has chosen
+   */
+  public Optional<String> chosenRouter(Context ctx) {
+    return ctx.memory().get(ModelOrchestrator.CHOSEN_ROUTER).map(String.class::cast);
+  }
+
+  /**
    * @return every expert with its live statistics and circuit state, in name order
    */
   public List<ExpertInfo> experts() {

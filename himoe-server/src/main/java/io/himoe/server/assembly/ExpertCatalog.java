@@ -113,6 +113,19 @@ final class ExpertCatalog {
   }
 
   /**
+   * @param routerId a router, or null for every router
+   * @return whether an expert it gates over calls tools (an {@code llm} expert with {@code
+   *     options.tools: true})
+   */
+  boolean callsTools(String routerId) {
+    return registries.entrySet().stream()
+        .filter(e -> routerId == null || e.getKey().equals(routerId))
+        .flatMap(e -> e.getValue().list().stream())
+        .map(ref -> spec(ref.name()))
+        .anyMatch(s -> s.orElse(null) instanceof ExpertSpec.Llm l && l.tools());
+  }
+
+  /**
    * @return every expert with its live statistics, in name order
    */
   List<Assembly.ExpertInfo> list() {

@@ -22,6 +22,12 @@ final class ModelOrchestrator implements Orchestrator {
   /** Request-memory key under which the forced router id is stored. */
   static final String FORCED_ROUTER = "himoe.router";
 
+  /**
+   * Request-memory key under which the router chosen for the first stage is kept, so that a stream
+   * names it in its first chunk, before the answer exists.
+   */
+  static final String CHOSEN_ROUTER = "himoe.chosen-router";
+
   private final RuleOrchestrator rules;
 
   ModelOrchestrator(RuleOrchestrator rules) {
@@ -34,10 +40,13 @@ final class ModelOrchestrator implements Orchestrator {
 
   @Override
   public RouterRef chooseRouter(InputData input, Context ctx) {
-    return ctx.memory()
-        .get(FORCED_ROUTER)
-        .map(id -> rules.lookup((String) id))
-        .orElseGet(() -> rules.chooseRouter(input, ctx));
+    RouterRef chosen =
+        ctx.memory()
+            .get(FORCED_ROUTER)
+            .map(id -> rules.lookup((String) id))
+            .orElseGet(() -> rules.chooseRouter(input, ctx));
+    ctx.memory().put(CHOSEN_ROUTER, chosen.id());
+    return chosen;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.himoe.engine.Answer;
 import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
@@ -34,9 +35,10 @@ record ChatCompletion(
   /**
    * @param index the choice's index
    * @param message the answer
-   * @param finishReason {@code stop}, {@code length} or {@code tool_calls}
+   * @param finishReason {@code stop}, {@code length}, {@code tool_calls} or {@code content_filter}
+   * @param logprobs the answering model's token log-probabilities, when asked for and given
    */
-  record Choice(int index, Message message, String finishReason) {}
+  record Choice(int index, Message message, String finishReason, JsonNode logprobs) {}
 
   /**
    * @param role always {@code assistant}
@@ -53,8 +55,8 @@ record ChatCompletion(
    * @param completionTokens tokens in the answer
    * @param totalTokens their sum
    */
-  record Usage(int promptTokens, int completionTokens, int totalTokens) {
-    static Usage of(int prompt, int completion) {
+  record Usage(long promptTokens, long completionTokens, long totalTokens) {
+    static Usage of(long prompt, long completion) {
       return new Usage(prompt, completion, prompt + completion);
     }
   }
@@ -67,6 +69,7 @@ record ChatCompletion(
    * @param latencyMs wall time in ms
    * @param costUnits cost in cost units
    * @param dropCount experts dropped (late or failed)
+   * @param droppedMessages conversation messages an expert left out to fit its context budget
    * @param answer in a stream: the final answer when it differs from what was streamed
    * @param streamedTokens in a stream: chunks that came live from a streaming expert
    */
@@ -76,10 +79,11 @@ record ChatCompletion(
       long latencyMs,
       double costUnits,
       int dropCount,
+      int droppedMessages,
       @JsonInclude(JsonInclude.Include.NON_NULL) String answer,
       @JsonInclude(JsonInclude.Include.NON_NULL) Integer streamedTokens) {
 
-    static Summary of(Answer a) {
+    static Summary of(Answer a, ChatResult r) {
       List<String> answered = new ArrayList<>();
       for (StageTrace s : a.trace().stages()) {
         for (ExpertTrace e : s.experts()) {
@@ -94,12 +98,14 @@ record ChatCompletion(
           a.trace().latencyMs(),
           a.trace().costUnits(),
           a.trace().dropCount(),
+          r.droppedMessages(),
           null,
           null);
     }
 
     Summary streamed(String finalAnswer, int tokens) {
-      return new Summary(router, experts, latencyMs, costUnits, dropCount, finalAnswer, tokens);
+      return new Summary(
+          router, experts, latencyMs, costUnits, dropCount, droppedMessages, finalAnswer, tokens);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import io.himoe.engine.Answer;
+import io.himoe.experts.llm.TokenCounter;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.telemetry.Tracing;
 import io.himoe.shared.InputData;
@@ -10,7 +11,10 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
 
-/** {@code POST /v1/chat/completions}: OpenAI-compatible chat, whole or streamed. */
+/**
+ * {@code POST /v1/chat/completions}: OpenAI-compatible chat, whole or streamed. The request becomes
+ * a conversation with its parameters; a client that leaves cancels the request's work.
+ */
 final class ChatHandler {
 
   private static final String SPAN = "POST /v1/chat/completions";
@@ -18,50 +22,71 @@ final class ChatHandler {
   private final Assembly assembly;
   private final JsonBodies bodies;
   private final Conversations conversations;
+  private final TokenCounter tokens;
   private final Tracing tracing;
   private final InstantSource clock;
+  private final boolean dropUnknown;
 
   ChatHandler(
       Assembly assembly,
       JsonBodies bodies,
       Conversations conversations,
+      TokenCounter tokens,
       Tracing tracing,
-      InstantSource clock) {
+      InstantSource clock,
+      boolean dropUnknown) {
     this.assembly = assembly;
     this.bodies = bodies;
     this.conversations = conversations;
+    this.tokens = tokens;
     this.tracing = tracing;
     this.clock = clock;
+    this.dropUnknown = dropUnknown;
   }
 
   void handle(Context ctx) throws IOException {
-    ChatRequest req = bodies.read(ctx, ChatRequest.class);
-    String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
+    ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
     InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
-    String text = input.toText();
+    String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     String tid = RequestContexts.traceId(ctx);
     io.himoe.shared.Context mctx = RequestContexts.of(assembly, tid, model);
+    if (input.params().usesTools() && !assembly.callsTools(model)) {
+      throw ApiError.invalid(
+          "tools",
+          "no expert behind model '"
+              + model
+              + "' calls tools (an llm expert needs options.tools: true)");
+    }
     long created = clock.millis() / 1000;
     String id = "chatcmpl-" + tid;
-    if (req.streams()) {
-      stream(ctx, input, mctx, id, created, model);
-      return;
+    DisconnectWatch watch = DisconnectWatch.start(ctx, () -> mctx.cancel().cancel());
+    try {
+      if (req.streams()) {
+        stream(ctx, req, input, mctx, id, created);
+        return;
+      }
+      Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
+      ChatResult r = ChatResult.of(a, input, tokens);
+      Responses.json(
+          ctx,
+          200,
+          new ChatCompletion(
+              id,
+              "chat.completion",
+              created,
+              r.router(),
+              List.of(
+                  new ChatCompletion.Choice(
+                      0,
+                      new ChatCompletion.Message("assistant", r.content(), toolCalls(r)),
+                      r.finishReason(),
+                      r.logprobs().orElse(null))),
+              ChatCompletion.Usage.of(r.promptTokens(), r.completionTokens()),
+              tid,
+              ChatCompletion.Summary.of(a, r)));
+    } finally {
+      watch.close();
     }
-    Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
-    String content = a.value().render();
-    ChatCompletion out =
-        new ChatCompletion(
-            id,
-            "chat.completion",
-            created,
-            a.trace().routerId(),
-            List.of(
-                new ChatCompletion.Choice(
-                    0, new ChatCompletion.Message("assistant", content, List.of()), "stop")),
-            ChatCompletion.Usage.of(words(text), words(content)),
-            tid,
-            ChatCompletion.Summary.of(a));
-    Responses.json(ctx, 200, out);
   }
 
   /**
@@ -71,13 +96,22 @@ final class ChatHandler {
    */
   private void stream(
       Context ctx,
+      ChatRequest req,
       InputData input,
       io.himoe.shared.Context mctx,
       String id,
-      long created,
-      String model)
+      long created)
       throws IOException {
-    SseWriter sse = new SseWriter(ctx, id, created, model, mctx.traceId());
+    boolean usage =
+        req.streamOptions() != null && Boolean.TRUE.equals(req.streamOptions().includeUsage());
+    SseWriter sse =
+        new SseWriter(
+            ctx,
+            id,
+            created,
+            () -> assembly.chosenRouter(mctx).orElse(Assembly.AUTO_MODEL),
+            mctx.traceId(),
+            usage);
     Answer a;
     try {
       a =
@@ -92,11 +126,16 @@ final class ChatHandler {
       sse.fail(e.code(), e.getMessage());
       return;
     }
-    sse.finish(a.value().render(), ChatCompletion.Summary.of(a));
+    ChatResult r = ChatResult.of(a, input, tokens);
+    sse.finish(r, ChatCompletion.Summary.of(a, r));
   }
 
-  private static int words(String s) {
-    String t = s.strip();
-    return t.isEmpty() ? 0 : t.split("\\s+").length;
+  private static List<ChatRequest.ToolCall> toolCalls(ChatResult r) {
+    return r.toolCalls().stream()
+        .map(
+            c ->
+                new ChatRequest.ToolCall(
+                    c.id(), "function", new ChatRequest.FunctionCall(c.name(), c.arguments())))
+        .toList();
   }
 }

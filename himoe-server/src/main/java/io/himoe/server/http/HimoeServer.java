@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.himoe.experts.llm.TokenCounter;
 import io.himoe.learning.metrics.GuardrailMonitor;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.HimoeConfig;
@@ -138,7 +139,9 @@ public final class HimoeServer implements AutoCloseable {
     ApiKeys keys = new ApiKeys(apiKeys(sc.auth(), b.env), sc.auth().enabled());
     this.errors = new ErrorMapper(sc.maxBodyBytes());
     Conversations conversations = new Conversations(false);
-    this.chat = new ChatHandler(assembly, bodies, conversations, tracing, b.clock);
+    this.chat =
+        new ChatHandler(
+            assembly, bodies, conversations, TokenCounter.defaults(), tracing, b.clock, false);
     this.route = new RouteHandler(assembly, bodies, conversations, tracing);
     this.feedback = new FeedbackHandler(assembly, intake, traces, bodies, keys, b.clock);
     this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);

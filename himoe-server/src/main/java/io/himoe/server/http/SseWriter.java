@@ -1,35 +1,58 @@
 package io.himoe.server.http;
 
+import io.himoe.shared.ToolCall;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * One OpenAI-style chat stream ({@code chat.completion.chunk} events, then {@code [DONE]}). Tokens
- * may arrive on an expert's thread while the request thread waits for the answer, so every write
- * holds this writer's lock, and nothing is written once the stream is finished.
+ * One OpenAI-style chat stream ({@code chat.completion.chunk} events, then {@code [DONE]}), written
+ * to the servlet's own output stream and flushed after every event, so each chunk leaves as one
+ * HTTP chunk the moment it exists (Javalin's compressing stream would hold them back). Tokens may
+ * arrive on an expert's thread while the request thread waits for the answer, so every write holds
+ * this writer's lock, and nothing is written once the stream is finished.
  */
 final class SseWriter {
 
   private final Context ctx;
   private final String id;
   private final long created;
-  private final String model;
+  private final Supplier<String> model;
   private final String traceId;
+  private final boolean includeUsage;
   private final StringBuilder streamed = new StringBuilder();
+  private String modelName;
   private int tokens;
   private OutputStream os;
   private boolean closed;
 
-  SseWriter(Context ctx, String id, long created, String model, String traceId) {
+  /**
+   * @param ctx the request
+   * @param id the completion id
+   * @param created seconds since the epoch
+   * @param model the router that answers, read when the first chunk is sent (the orchestrator has
+   *     chosen it by then)
+   * @param traceId the decision's trace id
+   * @param includeUsage whether a last chunk carries the usage ({@code stream_options})
+   */
+  SseWriter(
+      Context ctx,
+      String id,
+      long created,
+      Supplier<String> model,
+      String traceId,
+      boolean includeUsage) {
     this.ctx = ctx;
     this.id = id;
     this.created = created;
     this.model = model;
     this.traceId = traceId;
+    this.includeUsage = includeUsage;
   }
 
   /**
@@ -37,6 +60,13 @@ final class SseWriter {
    */
   synchronized boolean started() {
     return os != null;
+  }
+
+  /**
+   * @return how many chunks came live from a streaming expert
+   */
+  synchronized int streamedTokens() {
+    return tokens;
   }
 
   /** Sends one token as it comes from a streaming expert. */
@@ -48,7 +78,7 @@ final class SseWriter {
       begin();
       streamed.append(token);
       tokens++;
-      send(chunk(ChatChunk.Delta.text(token), null, null));
+      send(chunk(ChatChunk.Delta.text(token), null, null, null));
     } catch (IOException e) {
       // The client went away: throwing aborts the expert's stream.
       closed = true;
@@ -59,25 +89,57 @@ final class SseWriter {
   /**
    * Ends the stream. When nothing was streamed (several experts, or one that does not stream), the
    * answer is sent word by word; when the final answer differs from what was streamed (a later
-   * stage replaced it), the last chunk carries it in {@code himoe.answer}.
+   * stage replaced it), the last chunk carries it in {@code himoe.answer}. Tool calls go in one
+   * delta, then the finish reason, then the usage when asked for.
+   *
+   * @param result the reply's content and accounting
+   * @param summary the decision in short
    */
-  synchronized void finish(String answer, ChatCompletion.Summary summary) throws IOException {
+  synchronized void finish(ChatResult result, ChatCompletion.Summary summary) throws IOException {
     if (closed) {
       return;
     }
+    modelName = result.router();
     begin();
+    String answer = result.content() == null ? "" : result.content();
     String replaced = null;
     if (streamed.isEmpty()) {
       for (String piece : answer.split("(?<=\\s)")) {
         if (!piece.isEmpty()) {
-          send(chunk(ChatChunk.Delta.text(piece), null, null));
+          send(chunk(ChatChunk.Delta.text(piece), null, null, null));
         }
       }
     } else if (!streamed.toString().equals(answer)) {
       replaced = answer;
     }
-    // How many chunks came live from a streaming expert (0: the answer was sent after the fact).
-    send(chunk(ChatChunk.Delta.empty(), "stop", summary.streamed(replaced, tokens)));
+    if (!result.toolCalls().isEmpty()) {
+      List<ChatChunk.ToolCallDelta> calls = new ArrayList<>();
+      for (int i = 0; i < result.toolCalls().size(); i++) {
+        ToolCall c = result.toolCalls().get(i);
+        calls.add(
+            new ChatChunk.ToolCallDelta(
+                i, c.id(), "function", new ChatRequest.FunctionCall(c.name(), c.arguments())));
+      }
+      send(chunk(new ChatChunk.Delta(null, null, calls), null, null, null));
+    }
+    send(
+        chunk(
+            ChatChunk.Delta.empty(),
+            result.finishReason(),
+            null,
+            summary.streamed(replaced, tokens)));
+    if (includeUsage) {
+      send(
+          new ChatChunk(
+              id,
+              "chat.completion.chunk",
+              created,
+              modelName,
+              List.of(),
+              ChatCompletion.Usage.of(result.promptTokens(), result.completionTokens()),
+              traceId,
+              null));
+    }
     done();
   }
 
@@ -96,12 +158,16 @@ final class SseWriter {
     if (os != null) {
       return;
     }
+    if (modelName == null) {
+      modelName = model.get();
+    }
     ctx.status(200);
     ctx.contentType("text/event-stream; charset=utf-8");
     ctx.header("Cache-Control", "no-cache");
     ctx.header("X-Accel-Buffering", "no");
-    os = ctx.outputStream();
-    send(chunk(ChatChunk.Delta.first(), null, null));
+    // The servlet's stream, not ctx.outputStream(): Javalin's may compress and buffer.
+    os = ctx.res().getOutputStream();
+    send(chunk(ChatChunk.Delta.first(), null, null, null));
   }
 
   private void done() throws IOException {
@@ -110,14 +176,18 @@ final class SseWriter {
     closed = true;
   }
 
-  private ChatChunk chunk(ChatChunk.Delta delta, String finish, ChatCompletion.Summary summary) {
+  private ChatChunk chunk(
+      ChatChunk.Delta delta,
+      String finish,
+      ChatCompletion.Usage usage,
+      ChatCompletion.Summary summary) {
     return new ChatChunk(
         id,
         "chat.completion.chunk",
         created,
-        model,
+        modelName,
         List.of(new ChatChunk.Choice(0, delta, finish)),
-        null,
+        usage,
         traceId,
         summary);
   }

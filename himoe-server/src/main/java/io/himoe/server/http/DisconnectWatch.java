@@ -1,0 +1,112 @@
+package io.himoe.server.http;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+
+/**
+ * Notices when the client of a running request closes its connection, so that the request's work
+ * (expert calls, upstream streams) is cancelled at once rather than when the answer is written.
+ *
+ * <p>Jetty does not read an HTTP/1.1 connection while a request is being handled, so a client that
+ * leaves goes unnoticed until the response is written. This watch asks the connection's endpoint to
+ * report the next readable event: end of stream (the client closed) runs {@code onDisconnect}.
+ * Bytes instead (a pipelined request, which OpenAI clients never send) stop the watch; the response
+ * then closes the connection, since the bytes read are lost. {@link #close()} releases the read
+ * interest before the response completes, so Jetty reads the next request as usual.
+ */
+final class DisconnectWatch implements AutoCloseable {
+
+  private final AbstractEndPoint endPoint;
+  private final Runnable onDisconnect;
+  private final Context ctx;
+  private boolean done;
+  private boolean gone;
+
+  private DisconnectWatch(AbstractEndPoint endPoint, Runnable onDisconnect, Context ctx) {
+    this.endPoint = endPoint;
+    this.onDisconnect = onDisconnect;
+    this.ctx = ctx;
+  }
+
+  /**
+   * Starts watching the request's connection (after its body was read).
+   *
+   * @param ctx the request
+   * @param onDisconnect what to do when the client closes the connection (quick, non-blocking)
+   * @return the watch; close it when the handler is done
+   */
+  static DisconnectWatch start(Context ctx, Runnable onDisconnect) {
+    ServletContextRequest r = ServletContextRequest.getServletContextRequest(ctx.req());
+    if (r == null
+        || !(r.getConnectionMetaData().getConnection().getEndPoint() instanceof AbstractEndPoint ep)
+        || !ep.isOpen()) {
+      return new DisconnectWatch(null, onDisconnect, ctx);
+    }
+    DisconnectWatch w = new DisconnectWatch(ep, onDisconnect, ctx);
+    w.arm();
+    return w;
+  }
+
+  private synchronized void arm() {
+    // Non-blocking callback: it only reads what is already there, then cancels or re-arms.
+    Callback readable =
+        Callback.from(Invocable.InvocationType.NON_BLOCKING, this::readable, x -> {});
+    if (!endPoint.tryFillInterested(readable)) {
+      // Jetty itself is reading (e.g. an unread body): nothing to watch.
+      done = true;
+    }
+  }
+
+  private synchronized void readable() {
+    if (done) {
+      return;
+    }
+    int n;
+    try {
+      // Jetty fills buffers kept in flush mode (empty: limit 0), as BufferUtil allocates them.
+      n = endPoint.fill(BufferUtil.allocate(256));
+    } catch (IOException e) {
+      n = -1;
+    }
+    if (n == 0) {
+      arm();
+      return;
+    }
+    done = true;
+    if (n < 0) {
+      gone = true;
+      onDisconnect.run();
+    } else {
+      pipelined();
+    }
+  }
+
+  private void pipelined() {
+    try {
+      ctx.header("Connection", "close");
+    } catch (RuntimeException e) {
+      // The response is already committed: the connection closes when it fails to parse.
+    }
+  }
+
+  /**
+   * @return whether the client was seen leaving
+   */
+  synchronized boolean disconnected() {
+    return gone;
+  }
+
+  /** Stops watching and gives the connection's read interest back to Jetty. */
+  @Override
+  public synchronized void close() {
+    if (endPoint != null && !done) {
+      done = true;
+      endPoint.getFillInterest().onFail(new IOException("request handled"));
+    }
+  }
+}
