@@ -62,7 +62,16 @@ public record ExpertTrace(
       double confidence,
       String detail) {
     this(
-        name, id, score, weight, status, latencyMs, costUnits, confidence, detail, Optional.empty());
+        name,
+        id,
+        score,
+        weight,
+        status,
+        latencyMs,
+        costUnits,
+        confidence,
+        detail,
+        Optional.empty());
   }
 
   /**

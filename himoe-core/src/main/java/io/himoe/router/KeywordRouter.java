@@ -64,7 +64,7 @@ public final class KeywordRouter implements Router {
 
   @Override
   public GateScores gate(RouterInput input, Context ctx) {
-    String text = input.source().toText();
+    String text = input.source().routingText();
     String lower = text.toLowerCase(Locale.ROOT);
     String padded = wordsPadded(lower);
     List<ExpertRef> refs = experts.list();

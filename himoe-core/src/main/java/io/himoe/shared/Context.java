@@ -122,6 +122,15 @@ public record Context(
   }
 
   /**
+   * @param budget the cost budget (e.g. a client's ceiling, capped by the server's)
+   * @return a copy with that cost budget
+   */
+  public Context withCostBudget(CostBudget budget) {
+    Objects.requireNonNull(budget, "budget");
+    return new Context(traceId, budgetMs, deadline, budget, cancel, memory, clock, tokens);
+  }
+
+  /**
    * @param id the trace id
    * @return a copy with that trace id
    */

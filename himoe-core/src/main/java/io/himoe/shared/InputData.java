@@ -137,8 +137,15 @@ public sealed interface InputData {
    *
    * @param messages the turns, oldest first; at least one is a user turn
    * @param params how the answer should be generated
+   * @param routeTurns earlier turns routers read besides the last user turn ({@link
+   *     #routingText()}), &gt;= 0
    */
-  record Conversation(List<Message> messages, GenerationParams params) implements InputData {
+  record Conversation(List<Message> messages, GenerationParams params, int routeTurns)
+      implements InputData {
+
+    /** Earlier turns routers read when the configuration says nothing. */
+    public static final int DEFAULT_ROUTE_TURNS = 2;
+
     /** Validates and copies. */
     public Conversation {
       messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
@@ -146,6 +153,22 @@ public sealed interface InputData {
       if (messages.stream().noneMatch(m -> m.role() == Message.Role.USER)) {
         throw new MoeError.InvalidInput("a conversation needs at least one user message");
       }
+      if (routeTurns < 0) {
+        throw new IllegalArgumentException("routeTurns must be >= 0, got " + routeTurns);
+      }
+    }
+
+    /**
+     * @param messages the turns, oldest first
+     * @param params how the answer should be generated
+     */
+    public Conversation(List<Message> messages, GenerationParams params) {
+      this(messages, params, DEFAULT_ROUTE_TURNS);
+    }
+
+    @Override
+    public String routingText() {
+      return window(routeTurns);
     }
 
     /**
@@ -195,7 +218,7 @@ public sealed interface InputData {
      * @return the same turns with those parameters
      */
     public Conversation withParams(GenerationParams params) {
-      return new Conversation(messages, params);
+      return new Conversation(messages, params, routeTurns);
     }
   }
 
@@ -278,6 +301,16 @@ public sealed interface InputData {
       case Features f -> Arrays.toString(f.values());
       case Conversation c -> c.lastUser().text();
     };
+  }
+
+  /**
+   * The text a router reads to choose experts: {@link #toText()}, or for a conversation its last
+   * user turn with {@link Conversation#routeTurns()} earlier turns before it.
+   *
+   * @return the routing text
+   */
+  default String routingText() {
+    return toText();
   }
 
   /**

@@ -76,8 +76,8 @@ public final class HashingEncoder implements Encoder {
     return switch (input) {
       case InputData.Text t -> new Encoded(vector(t.text()));
       case InputData.Bytes b -> new Encoded(vector(b.toText()));
-      // A router that should read more than the last user turn wraps its encoder (config).
-      case InputData.Conversation c -> new Encoded(vector(c.toText()));
+      // The last user turn and the earlier turns the gateway's configuration asks for.
+      case InputData.Conversation c -> new Encoded(vector(c.routingText()));
       case InputData.Features f ->
           throw new MoeError.EncodeError(
               "hashing encoder reads text; got a feature vector of dimension " + f.dimension(),

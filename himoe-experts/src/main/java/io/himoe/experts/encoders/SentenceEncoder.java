@@ -241,9 +241,9 @@ public final class SentenceEncoder implements Encoder {
         }
         yield s;
       }
-      // A router that should read more than the last user turn wraps its encoder (config).
+      // The last user turn and the earlier turns the gateway's configuration asks for.
       case InputData.Conversation c -> {
-        String s = c.toText();
+        String s = c.routingText();
         if (s.isBlank()) {
           throw new MoeError.EncodeError(
               "encoder " + id + ": the last user turn has no text", null);

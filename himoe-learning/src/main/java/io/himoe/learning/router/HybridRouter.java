@@ -94,7 +94,7 @@ public final class HybridRouter implements Router {
       }
       biasedGate = inner.config().policy().apply(GateScores.of(raw.ids(), shifted));
     }
-    String text = input.source().toText();
+    String text = input.source().routingText();
     List<ExpertRef> refs = experts().list();
     double[] s = new double[refs.size()];
     double[] bias = new double[refs.size()];

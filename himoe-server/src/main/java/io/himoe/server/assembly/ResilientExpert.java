@@ -1,7 +1,6 @@
 package io.himoe.server.assembly;
 
 import io.himoe.experts.Expert;
-import io.himoe.experts.ExpertAux;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
@@ -87,10 +86,8 @@ class ResilientExpert implements Expert {
     if (costPerCall == 0) {
       return out;
     }
-    ExpertAux a = out.aux();
-    return new ExpertOut(
-        out.value(),
-        new ExpertAux(a.latencyMs(), a.costUnits() + costPerCall, a.confidence(), a.traceId()));
+    // withCost keeps what the aux carries besides the cost (an LLM's token usage).
+    return new ExpertOut(out.value(), out.aux().withCost(out.aux().costUnits() + costPerCall));
   }
 
   @Override

@@ -53,7 +53,7 @@ final class AskCommand implements Callable<Integer> {
   }
 
   private int remote(String text) throws Exception {
-    ApiClient c = new ApiClient(request.server, null);
+    ApiClient c = request.client(cli.env());
     ObjectNode req = ApiClient.json().createObjectNode();
     req.put("model", request.model == null ? Assembly.AUTO_MODEL : request.model);
     ObjectNode m = req.putArray("messages").addObject();

@@ -38,7 +38,7 @@ final class RouteCommand implements Callable<Integer> {
       ObjectNode req = ApiClient.json().createObjectNode();
       req.put("input", text);
       req.put("model", request.model == null ? Assembly.AUTO_MODEL : request.model);
-      JsonNode resp = new ApiClient(request.server, null).post("/v1/route", req);
+      JsonNode resp = request.client(cli.env()).post("/v1/route", req);
       ((ObjectNode) resp).remove("trace_id");
       p = HimoeServer.json().treeToValue(resp, RoutePreview.class);
     } else {

@@ -16,9 +16,21 @@ final class ServerOption {
       names = "--api-key",
       paramLabel = "KEY",
       description =
-          "bearer API key for feedback and admin routes (default: $HIMOE_API_KEY, else the first"
+          "bearer API key for protected routes (default: $HIMOE_API_KEY, else the first"
               + " of $HIMOE_API_KEYS)")
   String apiKey;
+
+  /**
+   * @param url the server URL
+   * @param apiKey the key given on the command line, or null
+   * @return the option with those values
+   */
+  static ServerOption of(String url, String apiKey) {
+    ServerOption o = new ServerOption();
+    o.url = url;
+    o.apiKey = apiKey;
+    return o;
+  }
 
   ApiClient client(Map<String, String> env) {
     String key = apiKey;

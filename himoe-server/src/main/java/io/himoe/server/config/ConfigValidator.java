@@ -70,6 +70,7 @@ final class ConfigValidator {
       }
     }
     v.problems.addAll(StoreCheck.problems(c));
+    v.problems.addAll(GatewayCheck.problems(c));
     return v.problems;
   }
 

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param runtime dynamic resource allocation
  * @param store where feedback, decisions and learned state are kept: embedded SQLite (one replica)
  *     or a shared PostgreSQL (several replicas)
+ * @param gateway how the OpenAI-compatible edge treats requests (unknown parameters, tokenizer,
+ *     CORS, image URLs, routing window)
+ * @param sessions conversation stickiness across turns
  */
 public record HimoeConfig(
     Server server,
@@ -38,7 +41,55 @@ public record HimoeConfig(
     Management management,
     Telemetry telemetry,
     Runtime runtime,
-    Store store) {
+    Store store,
+    GatewayConfig gateway,
+    SessionsConfig sessions) {
+
+  /**
+   * A configuration with the gateway's and sessions' defaults.
+   *
+   * @param server HTTP server settings
+   * @param budgets budgets
+   * @param aggregation default aggregation
+   * @param experts the experts
+   * @param routers the routers
+   * @param orchestrator the orchestrator
+   * @param shadows shadows
+   * @param learning learning
+   * @param management management
+   * @param telemetry telemetry
+   * @param runtime runtime
+   * @param store store
+   */
+  public HimoeConfig(
+      Server server,
+      Budgets budgets,
+      Aggregation aggregation,
+      List<ExpertSpec> experts,
+      List<Router> routers,
+      Orchestrator orchestrator,
+      Shadows shadows,
+      Learning learning,
+      Management management,
+      Telemetry telemetry,
+      Runtime runtime,
+      Store store) {
+    this(
+        server,
+        budgets,
+        aggregation,
+        experts,
+        routers,
+        orchestrator,
+        shadows,
+        learning,
+        management,
+        telemetry,
+        runtime,
+        store,
+        null,
+        null);
+  }
 
   /** Applies defaults and copies. */
   public HimoeConfig {
@@ -54,6 +105,8 @@ public record HimoeConfig(
     telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
     runtime = runtime == null ? new Runtime(null, null, null, null, null) : runtime;
     store = store == null ? Store.EMBEDDED : store;
+    gateway = gateway == null ? GatewayConfig.DEFAULTS : gateway;
+    sessions = sessions == null ? SessionsConfig.DEFAULTS : sessions;
   }
 
   /**
@@ -73,7 +126,9 @@ public record HimoeConfig(
         management,
         telemetry,
         runtime,
-        store);
+        store,
+        gateway,
+        sessions);
   }
 
   /**
@@ -106,24 +161,62 @@ public record HimoeConfig(
       host = host == null ? "127.0.0.1" : host;
       port = port == null ? 8080 : port;
       maxBodyBytes = maxBodyBytes == null ? 1_048_576L : maxBodyBytes;
-      auth = auth == null ? new Auth(null, null) : auth;
+      auth = auth == null ? new Auth(null, null, null, null) : auth;
       feedbackDb = feedbackDb == null ? "himoe-feedback.db" : feedbackDb;
       traceCapacity = traceCapacity == null ? 10_000 : traceCapacity;
     }
   }
 
   /**
-   * Bearer API keys protecting feedback and admin routes. Keys also come from the environment
-   * variable {@code HIMOE_API_KEYS} (comma-separated).
+   * Bearer API keys and the routes they protect. Keys also come from the environment variable
+   * {@code HIMOE_API_KEYS} (comma-separated); those and {@code api_keys} are admin keys without
+   * limits (aliases {@code key-1}, {@code key-2}, ...). Decision traces and the dashboard's
+   * decision feed always need a key when auth is enabled.
    *
    * @param enabled whether keys are required, default true (off only when set to false)
-   * @param apiKeys accepted keys; write them as {@code ${ENV_VAR}}, never literally
+   * @param apiKeys admin keys; write them as {@code ${ENV_VAR}}, never literally
+   * @param keys named keys with their limits (tenants)
+   * @param protect the routes that need a key: any of {@code chat}, {@code embeddings}, {@code
+   *     route}, {@code feedback}, {@code admin}; default {@code [feedback, admin]}
    */
-  public record Auth(Boolean enabled, List<String> apiKeys) {
+  public record Auth(Boolean enabled, List<String> apiKeys, List<Key> keys, List<String> protect) {
     /** Applies defaults. */
     public Auth {
       enabled = enabled == null || enabled;
       apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+      keys = keys == null ? List.of() : List.copyOf(keys);
+      protect = protect == null ? List.of("feedback", "admin") : List.copyOf(protect);
+    }
+  }
+
+  /**
+   * One named API key (a tenant) and its limits; metrics and logs name it by its alias, never by
+   * the key.
+   *
+   * @param alias the key's name in metrics and traces
+   * @param key the key; write it as {@code ${ENV_VAR}}, never literally
+   * @param admin whether it may add and remove experts and give feedback on any decision, default
+   *     false
+   * @param requestsPerMin requests per minute at most; absent means unlimited
+   * @param tokensPerMin prompt plus completion tokens per minute at most; absent means unlimited
+   * @param costPerDay cost units per day (UTC) at most; absent means unlimited
+   */
+  public record Key(
+      String alias,
+      String key,
+      Boolean admin,
+      Integer requestsPerMin,
+      Long tokensPerMin,
+      Double costPerDay) {
+    /** Applies defaults. */
+    public Key {
+      admin = admin != null && admin;
+    }
+
+    @Override
+    public String toString() {
+      // Never print the key.
+      return "Key[" + alias + "]";
     }
   }
 

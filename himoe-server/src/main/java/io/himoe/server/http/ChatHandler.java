@@ -22,6 +22,8 @@ final class ChatHandler {
   private final Assembly assembly;
   private final JsonBodies bodies;
   private final Conversations conversations;
+  private final ApiKeys keys;
+  private final TraceLog traces;
   private final TokenCounter tokens;
   private final Tracing tracing;
   private final InstantSource clock;
@@ -31,10 +33,14 @@ final class ChatHandler {
       Assembly assembly,
       JsonBodies bodies,
       Conversations conversations,
+      ApiKeys keys,
+      TraceLog traces,
       TokenCounter tokens,
       Tracing tracing,
       InstantSource clock,
       boolean dropUnknown) {
+    this.keys = keys;
+    this.traces = traces;
     this.assembly = assembly;
     this.bodies = bodies;
     this.conversations = conversations;
@@ -45,11 +51,18 @@ final class ChatHandler {
   }
 
   void handle(Context ctx) throws IOException {
+    Caller caller = keys.check(ctx, ApiKeys.Route.CHAT);
     ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
     InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     String tid = RequestContexts.traceId(ctx);
-    io.himoe.shared.Context mctx = RequestContexts.of(assembly, tid, model);
+    io.himoe.shared.Context mctx =
+        RequestContexts.withClientLimits(
+            RequestContexts.of(assembly, tid, model), ctx, req.himoe(), clock);
+    traces.claim(
+        tid,
+        new TraceLog.Claim(
+            caller.alias(), java.util.Optional.ofNullable(ctx.attribute(Edge.CORRELATION))));
     if (input.params().usesTools() && !assembly.callsTools(model)) {
       throw ApiError.invalid(
           "tools",

@@ -2,6 +2,7 @@ package io.himoe.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.himoe.engine.Answer;
+import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.himoe.experts.Generation;
@@ -49,7 +50,7 @@ record ChatResult(
     List<Generation> gens = new ArrayList<>();
     for (StageTrace s : a.trace().stages()) {
       for (ExpertTrace e : s.experts()) {
-        if (e.status().equals("answered")) {
+        if (e.status() == ExpertStatus.ANSWERED) {
           e.generation().ifPresent(gens::add);
         }
       }

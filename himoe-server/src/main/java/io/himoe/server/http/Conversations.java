@@ -26,12 +26,15 @@ import java.util.Set;
 final class Conversations {
 
   private final boolean remoteImages;
+  private final int routeTurns;
 
   /**
    * @param remoteImages whether {@code http(s)} image URLs are accepted (passed on to experts)
+   * @param routeTurns earlier turns routers read besides the last user turn
    */
-  Conversations(boolean remoteImages) {
+  Conversations(boolean remoteImages, int routeTurns) {
     this.remoteImages = remoteImages;
+    this.routeTurns = routeTurns;
   }
 
   /**
@@ -53,7 +56,7 @@ final class Conversations {
       throw ApiError.invalid("messages", "expected at least one message with role 'user'");
     }
     try {
-      InputData.Conversation c = new InputData.Conversation(out, params);
+      InputData.Conversation c = new InputData.Conversation(out, params, routeTurns);
       Message last = c.lastUser();
       if (last.text().isBlank() && !last.hasImage()) {
         throw ApiError.invalid("messages", "the last user message is empty");

@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,11 @@ final class ErrorMapper {
     this.maxBody = maxBody;
   }
 
-  /** Registers the exception handlers. */
-  void register(JavalinConfig cfg) {
+  private RouteTable routes;
+
+  /** Registers the exception handlers; a 404 on a known path with another method becomes 405. */
+  void register(JavalinConfig cfg, RouteTable routes) {
+    this.routes = routes;
     cfg.routes.exception(
         ApiError.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.param(), e.getMessage()));
     cfg.routes.exception(
@@ -112,6 +116,25 @@ final class ErrorMapper {
 
   private void httpError(HttpResponseException e, Context ctx) {
     int s = e.getStatus();
+    if (s == 404 || s == 405) {
+      Set<String> allowed = routes == null ? Set.of() : routes.allowed(ctx.path());
+      if (!allowed.isEmpty()) {
+        ctx.header("Allow", String.join(", ", allowed));
+        write(
+            ctx,
+            405,
+            "method_not_allowed",
+            null,
+            "method "
+                + ctx.method()
+                + " is not allowed on "
+                + ctx.path()
+                + " (allowed: "
+                + String.join(", ", allowed)
+                + ")");
+        return;
+      }
+    }
     String code =
         switch (s) {
           case 404 -> "not_found";

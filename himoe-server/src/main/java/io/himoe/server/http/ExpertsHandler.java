@@ -40,7 +40,7 @@ final class ExpertsHandler {
   }
 
   void add(Context ctx) throws IOException {
-    keys.authorize(ctx);
+    keys.check(ctx, ApiKeys.Route.ADMIN);
     ExpertRequest b = bodies.read(ctx, ExpertRequest.class);
     String apiKey = null;
     if (b.apiKeyEnv() != null) {
@@ -78,7 +78,7 @@ final class ExpertsHandler {
   }
 
   void remove(Context ctx) {
-    keys.authorize(ctx);
+    keys.check(ctx, ApiKeys.Route.ADMIN);
     String name = ctx.pathParam("name");
     boolean removed;
     try {

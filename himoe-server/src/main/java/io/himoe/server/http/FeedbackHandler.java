@@ -50,7 +50,7 @@ final class FeedbackHandler {
   }
 
   void handle(Context ctx) throws IOException {
-    keys.authorize(ctx);
+    Caller caller = keys.check(ctx, ApiKeys.Route.FEEDBACK);
     FeedbackRequest req = bodies.read(ctx, FeedbackRequest.class);
     String traceId = req.traceId();
     if (!knows(traceId)) {
@@ -59,6 +59,15 @@ final class FeedbackHandler {
           "unknown_trace",
           "trace_id",
           "trace_id: unknown or expired trace id '" + traceId + "'");
+    }
+    // Only the key a decision was made under (or an admin key) may judge it: otherwise a caller
+    // could train the gate on someone else's requests.
+    if (!caller.mayAccess(traces.claimOf(traceId).flatMap(TraceLog.Claim::owner))) {
+      throw new ApiError(
+          403,
+          "permission_denied",
+          "trace_id",
+          "trace_id: this decision was made under another API key");
     }
     Optional<String> best = Optional.ofNullable(req.bestExpert());
     if (best.isPresent()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.himoe.experts.llm.TokenCounter;
 import io.himoe.learning.metrics.GuardrailMonitor;
 import io.himoe.server.assembly.Assembly;
+import io.himoe.server.config.GatewayConfig;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.metrics.DashboardState;
 import io.himoe.server.metrics.MetricsListener;
@@ -14,23 +15,15 @@ import io.himoe.server.store.SharedStore;
 import io.himoe.server.store.StoreHealth;
 import io.himoe.server.telemetry.Tracing;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The Hi-MoE HTTP server (Javalin on virtual threads): the OpenAI-compatible chat endpoint, route
@@ -40,14 +33,14 @@ import org.slf4j.MDC;
  */
 public final class HimoeServer implements AutoCloseable {
 
-  /** Header carrying the trace id, in requests (optional) and every response. */
+  /**
+   * Header carrying the server's trace id in every response; a client's own value in a request is
+   * kept only as a correlation id (echoed in {@code X-Correlation-Id}).
+   */
   public static final String TRACE_HEADER = "X-Trace-Id";
 
   /** MDC key of the trace id. */
   public static final String MDC_TRACE = "trace_id";
-
-  private static final Logger LOG = LoggerFactory.getLogger(HimoeServer.class);
-  private static final Pattern GOOD_TRACE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final Javalin app;
   private final Assembly assembly;
@@ -56,6 +49,7 @@ public final class HimoeServer implements AutoCloseable {
   private final Optional<SharedLearning> sharedLearning;
   private final Tracing tracing;
   private final PrometheusMeterRegistry registry;
+  private final Edge edge;
   private final ErrorMapper errors;
   private final ChatHandler chat;
   private final RouteHandler route;
@@ -135,19 +129,30 @@ public final class HimoeServer implements AutoCloseable {
       intake = FeedbackIntake.local(store, assembly.engine());
     }
     storeGauges(intake);
+    GatewayConfig gw = assembly.config().gateway();
     JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
-    ApiKeys keys = new ApiKeys(apiKeys(sc.auth(), b.env), sc.auth().enabled());
+    ApiKeys keys = new ApiKeys(sc.auth(), b.env);
+    TokenCounter tokens = TokenCounter.of(gw.tokenizer());
+    Conversations conversations = new Conversations(gw.remoteImages(), gw.routeTurns());
+    this.edge = new Edge(gw.cors());
     this.errors = new ErrorMapper(sc.maxBodyBytes());
-    Conversations conversations = new Conversations(false);
     this.chat =
         new ChatHandler(
-            assembly, bodies, conversations, TokenCounter.defaults(), tracing, b.clock, false);
-    this.route = new RouteHandler(assembly, bodies, conversations, tracing);
+            assembly,
+            bodies,
+            conversations,
+            keys,
+            traces,
+            tokens,
+            tracing,
+            b.clock,
+            gw.dropUnknownParams());
+    this.route = new RouteHandler(assembly, bodies, conversations, keys, tracing);
     this.feedback = new FeedbackHandler(assembly, intake, traces, bodies, keys, b.clock);
     this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);
-    this.tracesApi = new TracesHandler(traces, store);
+    this.tracesApi = new TracesHandler(traces, store, keys);
     this.models = new ModelsHandler(assembly);
-    this.ops = new OpsHandler(assembly, dashboard, registry, intake::health);
+    this.ops = new OpsHandler(assembly, dashboard, registry, intake::health, keys);
     String host = b.host != null ? b.host : sc.host();
     int port = b.port != null ? b.port : sc.port();
     this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
@@ -164,57 +169,30 @@ public final class HimoeServer implements AutoCloseable {
     cfg.concurrency.useVirtualThreads = true;
     cfg.http.maxRequestSize = maxBody;
     cfg.startup.showJavalinBanner = false;
-    cfg.routes.before(this::beforeRequest);
-    cfg.routes.after(this::afterRequest);
-    cfg.routes.post("/v1/chat/completions", chat::handle);
-    cfg.routes.post("/v1/route", route::handle);
-    cfg.routes.post("/v1/feedback", feedback::handle);
-    cfg.routes.get("/v1/experts", experts::list);
-    cfg.routes.post("/v1/experts", experts::add);
-    cfg.routes.delete("/v1/experts/{name}", experts::remove);
-    cfg.routes.get("/v1/traces/{id}", tracesApi::get);
-    cfg.routes.get("/v1/models", models::list);
-    cfg.routes.get("/v1/dashboard", ops::dashboard);
-    cfg.routes.get("/metrics", ops::metrics);
-    cfg.routes.get("/healthz", ops::health);
-    cfg.routes.get("/readyz", ops::ready);
-    cfg.routes.get("/", ops::dashboardPage);
-    cfg.routes.get("/dashboard/{file}", ops::dashboardAsset);
-    errors.register(cfg);
-  }
-
-  private void beforeRequest(Context ctx) {
-    String given = ctx.header(TRACE_HEADER);
-    String tid =
-        given != null && GOOD_TRACE.matcher(given).matches() ? given : UUID.randomUUID().toString();
-    ctx.attribute(MDC_TRACE, tid);
-    ctx.attribute("himoe.start", System.nanoTime());
-    ctx.header(TRACE_HEADER, tid);
-    MDC.put(MDC_TRACE, tid);
-  }
-
-  private void afterRequest(Context ctx) {
-    Long t0 = ctx.attribute("himoe.start");
-    long ms = t0 == null ? 0 : (System.nanoTime() - t0) / 1_000_000;
-    String path = ctx.path();
-    if (!path.equals("/metrics") && !path.equals("/v1/dashboard") && !path.startsWith("/health")) {
-      LOG.info("{} {} -> {} in {} ms", ctx.method(), path, ctx.statusCode(), ms);
+    // Jetty's own errors (bad request line, headers too large, ...) as JSON, not HTML pages.
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+    cfg.routes.before(edge::before);
+    cfg.routes.after(edge::after);
+    RouteTable t = new RouteTable(cfg);
+    t.api(RouteTable.Method.POST, "/chat/completions", chat::handle);
+    t.api(RouteTable.Method.POST, "/route", route::handle);
+    t.api(RouteTable.Method.POST, "/feedback", feedback::handle);
+    t.api(RouteTable.Method.GET, "/experts", experts::list);
+    t.api(RouteTable.Method.POST, "/experts", experts::add);
+    t.api(RouteTable.Method.DELETE, "/experts/{name}", experts::remove);
+    t.api(RouteTable.Method.GET, "/traces/{id}", tracesApi::get);
+    t.api(RouteTable.Method.GET, "/models", models::list);
+    t.api(RouteTable.Method.GET, "/models/{id}", models::get);
+    t.api(RouteTable.Method.GET, "/dashboard", ops::dashboard);
+    t.add(RouteTable.Method.GET, "/metrics", ops::metrics);
+    t.add(RouteTable.Method.GET, "/healthz", ops::health);
+    t.add(RouteTable.Method.GET, "/readyz", ops::ready);
+    t.add(RouteTable.Method.GET, "/", ops::dashboardPage);
+    t.add(RouteTable.Method.GET, "/dashboard/{file}", ops::dashboardAsset);
+    if (assembly.config().gateway().cors().enabled()) {
+      t.preflight(edge::preflight);
     }
-    MDC.remove(MDC_TRACE);
-  }
-
-  private static Set<String> apiKeys(HimoeConfig.Auth auth, Map<String, String> env) {
-    Set<String> keys = new LinkedHashSet<>();
-    auth.apiKeys().stream().map(String::strip).filter(k -> !k.isEmpty()).forEach(keys::add);
-    String fromEnv = env.get("HIMOE_API_KEYS");
-    if (fromEnv != null) {
-      for (String k : fromEnv.split(",")) {
-        if (!k.isBlank()) {
-          keys.add(k.strip());
-        }
-      }
-    }
-    return keys;
+    errors.register(cfg, t);
   }
 
   /**

@@ -33,6 +33,24 @@ final class ModelsHandler {
     this.assembly = assembly;
   }
 
+  void get(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    if (!id.equals(Assembly.AUTO_MODEL) && !assembly.routerIds().contains(id)) {
+      throw new ApiError(
+          404,
+          "model_not_found",
+          "model",
+          "model: unknown model '"
+              + id
+              + "' (known: "
+              + Assembly.AUTO_MODEL
+              + ", "
+              + String.join(", ", assembly.routerIds())
+              + ")");
+    }
+    Responses.json(ctx, 200, new Model(id, "model", 0, "himoe"));
+  }
+
   void list(Context ctx) throws IOException {
     List<String> ids = new ArrayList<>();
     ids.add(Assembly.AUTO_MODEL);

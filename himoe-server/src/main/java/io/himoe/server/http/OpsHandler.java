@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -31,13 +32,16 @@ final class OpsHandler {
   private final DashboardState dashboard;
   private final PrometheusMeterRegistry registry;
   private final Supplier<StoreHealth> storeHealth;
+  private final ApiKeys keys;
   private volatile boolean ready;
 
   OpsHandler(
       Assembly assembly,
       DashboardState dashboard,
       PrometheusMeterRegistry registry,
-      Supplier<StoreHealth> storeHealth) {
+      Supplier<StoreHealth> storeHealth,
+      ApiKeys keys) {
+    this.keys = keys;
     this.assembly = assembly;
     this.dashboard = dashboard;
     this.registry = registry;
@@ -74,8 +78,41 @@ final class OpsHandler {
   }
 
   void dashboard(Context ctx) throws IOException {
-    Responses.json(ctx, 200, dashboard.snapshot());
+    DashboardState.Snapshot s = dashboard.snapshot();
+    // The decision feed shows inputs and answers: with keys configured, only to a key holder.
+    boolean hidden = keys.keysInUse() && ctx.header("Authorization") == null;
+    if (!hidden) {
+      keys.identify(ctx);
+    }
+    Responses.json(
+        ctx,
+        200,
+        new Dashboard(
+            hidden ? List.of() : s.decisions(),
+            hidden,
+            s.series(),
+            s.experts(),
+            s.shadows(),
+            s.budget()));
   }
+
+  /**
+   * The dashboard's data.
+   *
+   * @param decisions the latest decisions (empty when hidden)
+   * @param decisionsHidden whether the decisions were left out because the request had no key
+   * @param series the charts' points
+   * @param experts per-expert figures
+   * @param shadows per-shadow figures
+   * @param budget spending
+   */
+  record Dashboard(
+      List<DashboardState.Decision> decisions,
+      boolean decisionsHidden,
+      List<DashboardState.Point> series,
+      java.util.Map<String, DashboardState.ExpertFigures> experts,
+      java.util.Map<String, DashboardState.ShadowFigures> shadows,
+      DashboardState.Budget budget) {}
 
   void dashboardPage(Context ctx) throws IOException {
     resource(ctx, "index.html", "text/html; charset=utf-8");

@@ -15,9 +15,16 @@ final class RouteHandler {
   private final Assembly assembly;
   private final JsonBodies bodies;
   private final Conversations conversations;
+  private final ApiKeys keys;
   private final Tracing tracing;
 
-  RouteHandler(Assembly assembly, JsonBodies bodies, Conversations conversations, Tracing tracing) {
+  RouteHandler(
+      Assembly assembly,
+      JsonBodies bodies,
+      Conversations conversations,
+      ApiKeys keys,
+      Tracing tracing) {
+    this.keys = keys;
     this.assembly = assembly;
     this.bodies = bodies;
     this.conversations = conversations;
@@ -25,6 +32,7 @@ final class RouteHandler {
   }
 
   void handle(Context ctx) throws IOException {
+    keys.check(ctx, ApiKeys.Route.ROUTE);
     RouteRequest req = bodies.read(ctx, RouteRequest.class);
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     InputData input;

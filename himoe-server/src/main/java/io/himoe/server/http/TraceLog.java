@@ -38,10 +38,39 @@ final class TraceLog implements EngineListener {
       Optional<DecisionTrace> trace,
       List<ShadowReport> shadows) {}
 
+  /**
+   * Who made a decision, recorded by the handler before the engine runs.
+   *
+   * @param owner the alias of the API key it was made under, empty without a key
+   * @param correlationId the client's own id for the request ({@code X-Trace-Id} or {@code
+   *     X-Correlation-Id}), never the decision's key
+   */
+  record Claim(Optional<String> owner, Optional<String> correlationId) {}
+
   private final TtlLruCache<String, Entry> entries;
+  private final TtlLruCache<String, Claim> claims;
 
   TraceLog(int capacity, InstantSource clock) {
     this.entries = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
+    this.claims = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
+  }
+
+  /**
+   * Records who makes a decision (before it is made: feedback may race the answer).
+   *
+   * @param traceId the server's trace id
+   * @param claim its owner and correlation id
+   */
+  void claim(String traceId, Claim claim) {
+    claims.put(traceId, claim);
+  }
+
+  /**
+   * @param traceId a trace id
+   * @return who made that decision, when this server made it recently
+   */
+  Optional<Claim> claimOf(String traceId) {
+    return claims.get(traceId);
   }
 
   @Override

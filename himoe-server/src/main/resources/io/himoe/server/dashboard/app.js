@@ -77,6 +77,14 @@ function render(s) {
   }
 
   const ol = document.getElementById("decisions");
+  if (s.decisions_hidden) {
+    ol.replaceChildren();
+    const li = document.createElement("li");
+    li.className = "muted";
+    li.textContent = "Decisions are hidden without an API key: open this page as /#key=YOUR_KEY";
+    ol.appendChild(li);
+    return;
+  }
   ol.innerHTML = "";
   for (const d of s.decisions) {
     const li = document.createElement("li");
@@ -95,9 +103,22 @@ function render(s) {
   }
 }
 
+// With API keys configured, the decision feed needs one: open the page as /#key=YOUR_KEY (kept
+// in this tab's session storage, never sent anywhere but this server).
+function apiKey() {
+  const m = location.hash.match(/key=([^&]+)/);
+  if (m) {
+    sessionStorage.setItem("himoe-key", decodeURIComponent(m[1]));
+    history.replaceState(null, "", location.pathname);
+  }
+  return sessionStorage.getItem("himoe-key");
+}
+
 async function tick() {
   try {
-    const r = await fetch("/v1/dashboard", {cache: "no-store"});
+    const key = apiKey();
+    const headers = key ? {"Authorization": "Bearer " + key} : {};
+    const r = await fetch("/v1/dashboard", {cache: "no-store", headers});
     if (!r.ok) {
       throw new Error("HTTP " + r.status);
     }

@@ -102,9 +102,15 @@ class HttpApiTest {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return get(path, null);
+  }
+
+  static HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -141,24 +147,40 @@ class HttpApiTest {
     assertThat(b.path("usage").path("total_tokens").asInt()).isPositive();
     assertThat(b.path("himoe").path("experts").get(0).asText()).isEqualTo("planning");
 
-    JsonNode trace = json(get("/v1/traces/" + tid));
+    assertThat(r.headers().firstValue("x-request-id")).contains(tid);
+    // With keys configured, a decision's trace (input and answer) needs a key.
+    assertThat(get("/v1/traces/" + tid).statusCode()).isEqualTo(401);
+    JsonNode trace = json(get("/v1/traces/" + tid, KEY));
     assertThat(trace.path("trace").path("router_id").asText()).isEqualTo("main");
     assertThat(trace.path("trace").path("stages").get(0).path("experts")).isNotEmpty();
     assertThat(trace.path("input").asText()).isEqualTo("plan: a; b; c");
   }
 
   @Test
-  void callerTraceIdIsKept() throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .header("X-Trace-Id", "caller-trace-42")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("himoe", "plan: x; y", false)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(json(r).path("trace_id").asText()).isEqualTo("caller-trace-42");
+  void aCallersTraceIdIsOnlyACorrelationIdTheServerChoosesTheTraceId() throws Exception {
+    HttpResponse<String> first = null;
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                  .header("Content-Type", "application/json")
+                  .header("X-Trace-Id", "caller-trace-42")
+                  .POST(HttpRequest.BodyPublishers.ofString(chat("himoe", "plan: x; y", false)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("X-Correlation-Id")).contains("caller-trace-42");
+      String tid = json(r).path("trace_id").asText();
+      assertThat(tid).isNotEqualTo("caller-trace-42");
+      assertThat(r.headers().firstValue("X-Trace-Id")).contains(tid);
+      if (first != null) {
+        // The same caller id twice makes two decisions: one cannot overwrite another's.
+        assertThat(tid).isNotEqualTo(json(first).path("trace_id").asText());
+      }
+      first = r;
+      assertThat(json(get("/v1/traces/" + tid, KEY)).path("correlation_id").asText())
+          .isEqualTo("caller-trace-42");
+    }
   }
 
   @Test
@@ -300,9 +322,58 @@ class HttpApiTest {
     HttpResponse<String> r = get("/v1/nothing");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(json(r).path("error").path("code").asText()).isEqualTo("not_found");
-    r = get("/v1/traces/never-seen");
+    r = get("/v1/traces/never-seen", KEY);
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(json(r).path("error").path("code").asText()).isEqualTo("trace_not_found");
+
+    r = get("/v1/chat/completions");
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).contains("POST");
+    assertThat(json(r).path("error").path("code").asText()).isEqualTo("method_not_allowed");
+    r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/models"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).contains("GET");
+  }
+
+  @Test
+  void errorsJettyWritesItselfAreJsonToo() throws Exception {
+    int port = server.port();
+    for (String raw :
+        List.of(
+            "GARBAGE\r\n\r\n",
+            "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n",
+            "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n")) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String reply =
+            new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String status = reply.substring(0, reply.indexOf("\r\n"));
+        assertThat(status).matches("HTTP/1.1 4\\d\\d .*");
+        assertThat(reply).containsIgnoringCase("Content-Type: application/json");
+        String body = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+        JsonNode e = JSON.readTree(body).path("error");
+        assertThat(e.path("message").asText()).isNotEmpty();
+        assertThat(e.path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(body).doesNotContain("<html");
+      }
+    }
+  }
+
+  @Test
+  void routesAnswerWithoutTheV1PrefixAndModelsById() throws Exception {
+    HttpResponse<String> r = post("/chat/completions", chat("main", "plan: a; b", false), null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).path("model").asText()).isEqualTo("main");
+    assertThat(json(get("/models/wide")).path("id").asText()).isEqualTo("wide");
+    assertThat(json(get("/v1/models/himoe")).path("object").asText()).isEqualTo("model");
+    r = get("/v1/models/gpt-9");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(json(r).path("error").path("code").asText()).isEqualTo("model_not_found");
   }
 
   @Test
@@ -343,7 +414,7 @@ class HttpApiTest {
       assertThat(other.forTrace(tid)).hasSize(1);
       assertThat(other.forTrace(tid).getFirst().reward().getAsDouble()).isEqualTo(0.9);
     }
-    JsonNode trace = json(get("/v1/traces/" + tid));
+    JsonNode trace = json(get("/v1/traces/" + tid, KEY));
     assertThat(trace.path("feedback").get(0).path("notes").asText()).isEqualTo("good");
 
     r = post("/v1/feedback", "{\"trace_id\": \"nope\", \"reward\": 1}", KEY);
@@ -441,7 +512,10 @@ class HttpApiTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("Hi-MoE").contains("/dashboard/app.js");
     assertThat(get("/dashboard/app.js").body()).contains("/v1/dashboard");
-    JsonNode dash = json(get("/v1/dashboard"));
+    JsonNode hidden = json(get("/v1/dashboard"));
+    assertThat(hidden.path("decisions")).isEmpty();
+    assertThat(hidden.path("decisions_hidden").asBoolean()).isTrue();
+    JsonNode dash = json(get("/v1/dashboard", KEY));
     assertThat(dash.path("decisions")).isNotEmpty();
     assertThat(dash.path("series")).isNotEmpty();
     assertThat(dash.path("experts").has("planning")).isTrue();
