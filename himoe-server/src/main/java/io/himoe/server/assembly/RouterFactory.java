@@ -119,7 +119,19 @@ final class RouterFactory {
         };
     learners.add(router);
     Router capped = runtime.<Router>map(rt -> ModeCappedRouter.wrap(router, rt)).orElse(router);
-    return rc.minConfidence() > 0 ? new MinConfidenceRouter(capped, rc.minConfidence()) : capped;
+    Router floored =
+        rc.minConfidence() > 0 ? new MinConfidenceRouter(capped, rc.minConfidence()) : capped;
+    return config.sessions().enabled()
+        ? new SessionRouter(floored, config.sessions(), this::configuredCost)
+        : floored;
+  }
+
+  /** An expert's configured price, to compare experts by cost (escalate-only sessions). */
+  private double configuredCost(String name) {
+    return catalog
+        .spec(name)
+        .map(s -> s.common().cost().perCall() + s.common().cost().per1kTokens())
+        .orElse(0.0);
   }
 
   private static io.himoe.router.Reroute reroute(HimoeConfig.Router rc) {

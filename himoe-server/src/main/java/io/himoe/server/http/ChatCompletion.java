@@ -72,6 +72,7 @@ record ChatCompletion(
    * @param droppedMessages conversation messages an expert left out to fit its context budget
    * @param answer in a stream: the final answer when it differs from what was streamed
    * @param streamedTokens in a stream: chunks that came live from a streaming expert
+   * @param session the conversation's session: whether it stayed with its expert, and why
    */
   record Summary(
       String router,
@@ -81,7 +82,8 @@ record ChatCompletion(
       int dropCount,
       int droppedMessages,
       @JsonInclude(JsonInclude.Include.NON_NULL) String answer,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Integer streamedTokens) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer streamedTokens,
+      @JsonInclude(JsonInclude.Include.NON_NULL) ChatSessions.Note session) {
 
     static Summary of(Answer a, ChatResult r) {
       List<String> answered = new ArrayList<>();
@@ -100,12 +102,34 @@ record ChatCompletion(
           a.trace().dropCount(),
           r.droppedMessages(),
           null,
+          null,
           null);
     }
 
     Summary streamed(String finalAnswer, int tokens) {
       return new Summary(
-          router, experts, latencyMs, costUnits, dropCount, droppedMessages, finalAnswer, tokens);
+          router,
+          experts,
+          latencyMs,
+          costUnits,
+          dropCount,
+          droppedMessages,
+          finalAnswer,
+          tokens,
+          session);
+    }
+
+    Summary withSession(ChatSessions.Note note) {
+      return new Summary(
+          router,
+          experts,
+          latencyMs,
+          costUnits,
+          dropCount,
+          droppedMessages,
+          answer,
+          streamedTokens,
+          note);
     }
   }
 }

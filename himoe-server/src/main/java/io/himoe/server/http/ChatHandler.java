@@ -4,12 +4,15 @@ import io.himoe.engine.Answer;
 import io.himoe.experts.llm.TokenCounter;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.telemetry.Tracing;
+import io.himoe.shared.ContentPart;
 import io.himoe.shared.InputData;
+import io.himoe.shared.Message;
 import io.himoe.shared.MoeError;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/chat/completions}: OpenAI-compatible chat, whole or streamed. The request becomes
@@ -23,6 +26,8 @@ final class ChatHandler {
   private final JsonBodies bodies;
   private final Conversations conversations;
   private final ApiKeys keys;
+  private final Quotas quotas;
+  private final ChatSessions sessions;
   private final TraceLog traces;
   private final TokenCounter tokens;
   private final Tracing tracing;
@@ -34,12 +39,16 @@ final class ChatHandler {
       JsonBodies bodies,
       Conversations conversations,
       ApiKeys keys,
+      Quotas quotas,
+      ChatSessions sessions,
       TraceLog traces,
       TokenCounter tokens,
       Tracing tracing,
       InstantSource clock,
       boolean dropUnknown) {
     this.keys = keys;
+    this.quotas = quotas;
+    this.sessions = sessions;
     this.traces = traces;
     this.assembly = assembly;
     this.bodies = bodies;
@@ -52,13 +61,15 @@ final class ChatHandler {
 
   void handle(Context ctx) throws IOException {
     Caller caller = keys.check(ctx, ApiKeys.Route.CHAT);
+    Quotas.Ticket ticket = quotas.admit(ctx, caller);
     ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
     InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     String tid = RequestContexts.traceId(ctx);
     io.himoe.shared.Context mctx =
-        RequestContexts.withClientLimits(
-            RequestContexts.of(assembly, tid, model), ctx, req.himoe(), clock);
+        ticket.capped(
+            RequestContexts.withClientLimits(
+                RequestContexts.of(assembly, tid, model), ctx, req.himoe(), clock));
     traces.claim(
         tid,
         new TraceLog.Claim(
@@ -70,16 +81,19 @@ final class ChatHandler {
               + model
               + "' calls tools (an llm expert needs options.tools: true)");
     }
+    Optional<ChatSessions.Begun> session = sessions.begin(ctx, req, input, caller, mctx);
     long created = clock.millis() / 1000;
     String id = "chatcmpl-" + tid;
     DisconnectWatch watch = DisconnectWatch.start(ctx, () -> mctx.cancel().cancel());
     try {
       if (req.streams()) {
-        stream(ctx, req, input, mctx, id, created);
+        stream(ctx, req, input, mctx, id, created, ticket, session);
         return;
       }
       Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
       ChatResult r = ChatResult.of(a, input, tokens);
+      quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
+      ChatCompletion.Summary summary = summary(a, r, session);
       Responses.json(
           ctx,
           200,
@@ -96,7 +110,7 @@ final class ChatHandler {
                       r.logprobs().orElse(null))),
               ChatCompletion.Usage.of(r.promptTokens(), r.completionTokens()),
               tid,
-              ChatCompletion.Summary.of(a, r)));
+              summary));
     } finally {
       watch.close();
     }
@@ -113,7 +127,9 @@ final class ChatHandler {
       InputData input,
       io.himoe.shared.Context mctx,
       String id,
-      long created)
+      long created,
+      Quotas.Ticket ticket,
+      Optional<ChatSessions.Begun> session)
       throws IOException {
     boolean usage =
         req.streamOptions() != null && Boolean.TRUE.equals(req.streamOptions().includeUsage());
@@ -140,7 +156,27 @@ final class ChatHandler {
       return;
     }
     ChatResult r = ChatResult.of(a, input, tokens);
-    sse.finish(r, ChatCompletion.Summary.of(a, r));
+    quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
+    sse.finish(r, summary(a, r, session));
+  }
+
+  /** The decision in short, and where the session's turn went (recorded for the next turn). */
+  private ChatCompletion.Summary summary(
+      Answer a, ChatResult r, Optional<ChatSessions.Begun> session) {
+    ChatCompletion.Summary s = ChatCompletion.Summary.of(a, r);
+    if (session.isEmpty()) {
+      return s;
+    }
+    Message reply =
+        new Message(
+            Message.Role.ASSISTANT,
+            r.content() == null ? List.of() : List.of(new ContentPart.Text(r.content())),
+            Optional.empty(),
+            Optional.empty(),
+            r.toolCalls());
+    ChatSessions.Note note = sessions.end(session.get(), a, reply);
+    traces.noteSession(a.traceId(), note);
+    return s.withSession(note);
   }
 
   private static List<ChatRequest.ToolCall> toolCalls(ChatResult r) {

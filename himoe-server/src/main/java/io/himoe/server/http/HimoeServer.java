@@ -6,8 +6,11 @@ import io.himoe.learning.metrics.GuardrailMonitor;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.GatewayConfig;
 import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.limits.KeyLimits;
+import io.himoe.server.limits.LimitStore;
 import io.himoe.server.metrics.DashboardState;
 import io.himoe.server.metrics.MetricsListener;
+import io.himoe.server.sessions.SessionStore;
 import io.himoe.server.store.FeedbackIntake;
 import io.himoe.server.store.FeedbackStore;
 import io.himoe.server.store.SharedLearning;
@@ -142,6 +145,15 @@ public final class HimoeServer implements AutoCloseable {
             bodies,
             conversations,
             keys,
+            new Quotas(new KeyLimits(b.limitStore, b.clock)),
+            new ChatSessions(
+                b.sessionStore != null
+                    ? b.sessionStore
+                    : SessionStore.inMemory(
+                        assembly.config().sessions().ttlDuration(),
+                        assembly.config().sessions().max()),
+                assembly.config().sessions(),
+                b.clock),
             traces,
             tokens,
             tracing,
@@ -296,6 +308,8 @@ public final class HimoeServer implements AutoCloseable {
     private Map<String, String> env = Map.of();
     private Tracing tracing = Tracing.disabled();
     private InstantSource clock = InstantSource.system();
+    private LimitStore limitStore = LimitStore.inMemory();
+    private SessionStore sessionStore;
 
     private Builder(Assembly assembly) {
       this.assembly = Objects.requireNonNull(assembly, "assembly");
@@ -373,6 +387,25 @@ public final class HimoeServer implements AutoCloseable {
      */
     public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @param store where per-key limit counters are kept (default: in memory, one node)
+     * @return this
+     */
+    public Builder limitStore(LimitStore store) {
+      this.limitStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * @param store where conversation sessions are kept (default: in memory, bounded by the {@code
+     *     sessions} section)
+     * @return this
+     */
+    public Builder sessionStore(SessionStore store) {
+      this.sessionStore = Objects.requireNonNull(store, "store");
       return this;
     }
 

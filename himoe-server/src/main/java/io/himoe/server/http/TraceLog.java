@@ -49,10 +49,28 @@ final class TraceLog implements EngineListener {
 
   private final TtlLruCache<String, Entry> entries;
   private final TtlLruCache<String, Claim> claims;
+  private final TtlLruCache<String, ChatSessions.Note> sessions;
 
   TraceLog(int capacity, InstantSource clock) {
     this.entries = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
     this.claims = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
+    this.sessions = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
+  }
+
+  /**
+   * @param traceId a decision
+   * @param note whether its conversation's session stayed with its expert, and why
+   */
+  void noteSession(String traceId, ChatSessions.Note note) {
+    sessions.put(traceId, note);
+  }
+
+  /**
+   * @param traceId a decision
+   * @return its session note, when the request was a conversation with sessions on
+   */
+  Optional<ChatSessions.Note> sessionOf(String traceId) {
+    return sessions.get(traceId);
   }
 
   /**

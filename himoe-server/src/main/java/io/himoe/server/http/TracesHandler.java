@@ -39,6 +39,7 @@ final class TracesHandler {
     ObjectNode out = JsonBodies.MAPPER.valueToTree(e);
     claim.flatMap(TraceLog.Claim::owner).ifPresent(o -> out.put("owner", o));
     claim.flatMap(TraceLog.Claim::correlationId).ifPresent(c -> out.put("correlation_id", c));
+    traces.sessionOf(id).ifPresent(n -> out.set("session", JsonBodies.MAPPER.valueToTree(n)));
     try {
       out.set("feedback", JsonBodies.MAPPER.valueToTree(store.forTrace(id)));
     } catch (StoreException down) {

@@ -25,7 +25,7 @@ class EndpointExpertsTest {
   @TempDir Path dir;
 
   @Test
-  void anOpenAiExpertCarriesTheTraceIdToTheUpstreamServer() throws Exception {
+  void anOpenAiExpertCarriesTheTraceIdToTheUpstreamServerAsACorrelationId() throws Exception {
     try (Assembly up = Assembly.build(ServerFixtures.PLANNER_ONLY);
         HimoeServer upServer = ServerFixtures.serve(up, dir.resolve("up.db"))) {
       String yaml =
@@ -48,14 +48,30 @@ class EndpointExpertsTest {
         // A plain endpoint reports its configured confidence (its keywords only rank it).
         assertThat(answer.trace().stages().getFirst().experts().getFirst().confidence())
             .isEqualTo(0.6);
-        // The upstream server recorded its decision under the caller's trace id.
+        // The upstream server chose its own trace id and kept the caller's as a correlation id
+        // (a caller's id never keys a stored decision).
+        HttpClient http = HttpClient.newHttpClient();
+        String upstreamTrace =
+            HimoeServer.json()
+                .readTree(
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(upServer.url() + "/v1/dashboard"))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("decisions")
+                .get(0)
+                .path("trace_id")
+                .asText();
+        assertThat(upstreamTrace).isNotEqualTo("chain-7");
         HttpResponse<String> trace =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(upServer.url() + "/v1/traces/chain-7"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            http.send(
+                HttpRequest.newBuilder(URI.create(upServer.url() + "/v1/traces/" + upstreamTrace))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(trace.statusCode()).as(trace.body() + " / " + answer.trace()).isEqualTo(200);
+        assertThat(HimoeServer.json().readTree(trace.body()).path("correlation_id").asText())
+            .isEqualTo("chain-7");
         assertThat(trace.body()).contains("planning");
       }
     }

@@ -1,0 +1,176 @@
+package io.himoe.server.limits;
+
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Enforces one API key's limits — requests per minute, tokens per minute, cost units per (UTC) day
+ * — in fixed windows counted in a {@link LimitStore}. A request is admitted while its key is under
+ * every limit; its tokens and cost are counted when it ends. The answer carries OpenAI's {@code
+ * x-ratelimit-*} headers; a refusal says which limit and when it resets ({@code Retry-After}).
+ */
+public final class KeyLimits {
+
+  private static final long MINUTE = 60_000;
+  private static final long DAY = 86_400_000;
+
+  /**
+   * One key's limits.
+   *
+   * @param alias the key's alias (counter names, messages)
+   * @param requestsPerMin requests per minute, if limited
+   * @param tokensPerMin tokens per minute, if limited
+   * @param costPerDay cost units per UTC day, if limited
+   */
+  public record Limits(
+      String alias,
+      OptionalLong requestsPerMin,
+      OptionalLong tokensPerMin,
+      OptionalDouble costPerDay) {
+    /** Validates. */
+    public Limits {
+      Objects.requireNonNull(alias, "alias");
+    }
+
+    /**
+     * @return whether any limit is set
+     */
+    public boolean any() {
+      return requestsPerMin.isPresent() || tokensPerMin.isPresent() || costPerDay.isPresent();
+    }
+  }
+
+  /**
+   * A request's admission: the headers to send and what is left of the day's cost.
+   *
+   * @param headers the {@code x-ratelimit-*} headers
+   * @param costLeft cost units left today, if the key has a daily cost limit
+   */
+  public record Admission(Map<String, String> headers, OptionalDouble costLeft) {}
+
+  /**
+   * A refusal.
+   *
+   * @param limit which limit: {@code requests}, {@code tokens} or {@code cost}
+   * @param message what was reached, naming the key's alias and the limit
+   * @param retryAfterS seconds until the window resets
+   * @param headers the {@code x-ratelimit-*} headers
+   */
+  public record Refusal(
+      String limit, String message, long retryAfterS, Map<String, String> headers) {}
+
+  /** Thrown when a key is over one of its limits. */
+  public static final class LimitExceeded extends RuntimeException {
+    private final Refusal refusal;
+
+    LimitExceeded(Refusal refusal) {
+      super(refusal.message(), null, false, false);
+      this.refusal = refusal;
+    }
+
+    /**
+     * @return what was refused and when to retry
+     */
+    public Refusal refusal() {
+      return refusal;
+    }
+  }
+
+  private final LimitStore store;
+  private final InstantSource clock;
+
+  /**
+   * @param store where the counters are kept
+   * @param clock the time windows are measured with
+   */
+  public KeyLimits(LimitStore store, InstantSource clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Admits a request, counting it against the requests-per-minute limit.
+   *
+   * @param l the key's limits
+   * @return the admission
+   * @throws LimitExceeded when the key is over a limit
+   */
+  public Admission admit(Limits l) {
+    long now = clock.millis();
+    long minute = now - now % MINUTE;
+    long day = now - now % DAY;
+    long resetMinS = Math.max(1, (minute + MINUTE - now + 999) / 1000);
+    Map<String, String> h = new LinkedHashMap<>();
+    if (l.tokensPerMin().isPresent()) {
+      long limit = l.tokensPerMin().getAsLong();
+      double used = store.get(l.alias() + "/tokens", minute);
+      h.put("x-ratelimit-limit-tokens", Long.toString(limit));
+      h.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, limit - (long) used)));
+      h.put("x-ratelimit-reset-tokens", resetMinS + "s");
+      if (used >= limit) {
+        throw refuse(
+            "tokens",
+            "key '" + l.alias() + "' used its " + limit + " tokens per minute",
+            resetMinS,
+            h);
+      }
+    }
+    OptionalDouble costLeft = OptionalDouble.empty();
+    if (l.costPerDay().isPresent()) {
+      double limit = l.costPerDay().getAsDouble();
+      double used = store.get(l.alias() + "/cost", day);
+      if (used >= limit) {
+        long resetDayS = Math.max(1, (day + DAY - now + 999) / 1000);
+        throw refuse(
+            "cost",
+            "key '" + l.alias() + "' spent its " + limit + " cost units for today (UTC)",
+            resetDayS,
+            h);
+      }
+      costLeft = OptionalDouble.of(limit - used);
+    }
+    if (l.requestsPerMin().isPresent()) {
+      long limit = l.requestsPerMin().getAsLong();
+      double used = store.add(l.alias() + "/requests", minute, MINUTE, 1);
+      h.put("x-ratelimit-limit-requests", Long.toString(limit));
+      h.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, limit - (long) used)));
+      h.put("x-ratelimit-reset-requests", resetMinS + "s");
+      if (used > limit) {
+        throw refuse(
+            "requests",
+            "key '" + l.alias() + "' made its " + limit + " requests per minute",
+            resetMinS,
+            h);
+      }
+    }
+    return new Admission(Map.copyOf(h), costLeft);
+  }
+
+  /**
+   * Counts what an admitted request used.
+   *
+   * @param l the key's limits
+   * @param tokens prompt plus completion tokens
+   * @param costUnits the cost it spent
+   */
+  public void settle(Limits l, long tokens, double costUnits) {
+    long now = clock.millis();
+    if (l.tokensPerMin().isPresent() && tokens > 0) {
+      store.add(l.alias() + "/tokens", now - now % MINUTE, MINUTE, tokens);
+    }
+    if (l.costPerDay().isPresent() && costUnits > 0) {
+      store.add(l.alias() + "/cost", now - now % DAY, DAY, costUnits);
+    }
+  }
+
+  private static LimitExceeded refuse(
+      String limit, String message, long retryAfterS, Map<String, String> headers) {
+    return new LimitExceeded(
+        new Refusal(
+            limit, message + "; retry in " + retryAfterS + " s", retryAfterS, Map.copyOf(headers)));
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Per-key limits (requests and tokens per minute, cost per day) and the store of their counters:
+ * {@link io.himoe.server.limits.LimitStore#inMemory()} on one node; a shared implementation (e.g.
+ * PostgreSQL) makes the limits hold across replicas.
+ */
+package io.himoe.server.limits;
