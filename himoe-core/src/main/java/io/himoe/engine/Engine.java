@@ -44,7 +44,7 @@ public final class Engine implements AutoCloseable {
     RateLimitedLog log =
         new RateLimitedLog(LoggerFactory.getLogger(Engine.class), b.clock, Duration.ofMinutes(1));
     this.listeners = new Listeners(b.listeners, log);
-    this.pipeline = new RequestPipeline(b.orchestrator, b.maxStageRounds);
+    this.pipeline = new RequestPipeline(b.orchestrator, b.maxStageRounds, b.onStepFailure);
     this.shadows =
         new ShadowRunner(
             b.orchestrator,
@@ -213,6 +213,7 @@ public final class Engine implements AutoCloseable {
     private long decisionMaxBytes = 64L << 20;
     private Duration decisionTtl = Duration.ofHours(1);
     private int maxStageRounds = 4;
+    private OnStepFailure onStepFailure = OnStepFailure.PARTIAL;
     private Duration defaultBudget = Duration.ofSeconds(2);
     private final List<EngineListener> listeners = new ArrayList<>();
 
@@ -339,6 +340,17 @@ public final class Engine implements AutoCloseable {
         throw new IllegalArgumentException("max stage rounds must be >= 0, got " + rounds);
       }
       this.maxStageRounds = rounds;
+      return this;
+    }
+
+    /**
+     * @param policy what a request does when a later stage (a plan step, a chained router) still
+     *     fails after its router re-routed it (default {@link OnStepFailure#PARTIAL}: answer with
+     *     the completed stages, the failed one marked)
+     * @return this
+     */
+    public Builder onStepFailure(OnStepFailure policy) {
+      this.onStepFailure = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -3,10 +3,12 @@ package io.himoe.engine;
 import io.himoe.orchestrator.Orchestrator;
 import io.himoe.orchestrator.RouterRef;
 import io.himoe.orchestrator.Stage;
+import io.himoe.orchestrator.StageFailure;
 import io.himoe.router.RouteResult;
 import io.himoe.router.Router;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
 import io.himoe.shared.Value;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,12 @@ import java.util.List;
  * One request's path through the orchestrator (seed 001 §5): choose the primary router, route,
  * chain the further stages the orchestrator asks for (plan steps, chained routers), synthesize.
  * Checks the deadline and the cancel token before each step.
+ *
+ * <p>Each stage's router re-routes a failing call itself. A later stage that still fails ends the
+ * request with its error under {@link OnStepFailure#FAIL}; under {@link OnStepFailure#PARTIAL} it
+ * is kept as a {@link StageFailure}, the other stages of its round still run, no further round is
+ * chained, and the orchestrator synthesizes the answer from what completed. The first stage's
+ * failure, and a cancel, always end the request.
  */
 final class RequestPipeline {
 
@@ -27,6 +35,7 @@ final class RequestPipeline {
    * @param labels each stage's label ({@code main}, {@code step 2/3}, ...)
    * @param gateVersions each stage's router's learned-state version when it decided (empty for a
    *     router that does not learn)
+   * @param failures the later stages that failed (with {@link OnStepFailure#PARTIAL})
    * @param value the synthesized answer
    */
   record Routed(
@@ -35,6 +44,7 @@ final class RequestPipeline {
       List<Router> routers,
       List<String> labels,
       List<String> gateVersions,
+      List<StageFailure> failures,
       Value value) {
 
     double costUnits() {
@@ -48,10 +58,12 @@ final class RequestPipeline {
 
   private final Orchestrator orchestrator;
   private final int maxStageRounds;
+  private final OnStepFailure onStepFailure;
 
-  RequestPipeline(Orchestrator orchestrator, int maxStageRounds) {
+  RequestPipeline(Orchestrator orchestrator, int maxStageRounds, OnStepFailure onStepFailure) {
     this.orchestrator = orchestrator;
     this.maxStageRounds = maxStageRounds;
+    this.onStepFailure = onStepFailure;
   }
 
   Routed run(InputData input, Context ctx) {
@@ -65,28 +77,41 @@ final class RequestPipeline {
     results.add(primary.router().route(input, ctx));
     routers.add(primary.router());
     labels.add("main");
-    for (int round = 0; round < maxStageRounds; round++) {
+    List<StageFailure> failures = new ArrayList<>(0);
+    for (int round = 0; round < maxStageRounds && failures.isEmpty(); round++) {
       List<Stage> next = orchestrator.nextStages(input, List.copyOf(results), ctx);
       if (next.isEmpty()) {
         break;
       }
       for (Stage s : next) {
-        ctx.checkAlive(s.label());
-        // Only the first stage streams: later stages answer parts, not the whole.
-        versions.add(s.router().router().gateVersion().orElse(""));
-        results.add(s.router().router().route(s.input(), ctx.withoutTokens()));
-        routers.add(s.router().router());
-        labels.add(s.label());
+        int position = results.size() + failures.size();
+        try {
+          ctx.checkAlive(s.label());
+          String version = s.router().router().gateVersion().orElse("");
+          // Only the first stage streams: later stages answer parts, not the whole.
+          results.add(s.router().router().route(s.input(), ctx.withoutTokens()));
+          versions.add(version);
+          routers.add(s.router().router());
+          labels.add(s.label());
+        } catch (MoeError e) {
+          if (onStepFailure == OnStepFailure.FAIL || e instanceof MoeError.Cancelled) {
+            throw e;
+          }
+          failures.add(new StageFailure(s, position, e));
+        }
       }
     }
     ctx.cancel().throwIfCancelled("synthesize");
-    Value value = orchestrator.synthesize(input, List.copyOf(results), ctx.withoutTokens());
+    Value value =
+        orchestrator.synthesize(
+            input, List.copyOf(results), List.copyOf(failures), ctx.withoutTokens());
     return new Routed(
         primary,
         List.copyOf(results),
         List.copyOf(routers),
         List.copyOf(labels),
         List.copyOf(versions),
+        List.copyOf(failures),
         value);
   }
 }

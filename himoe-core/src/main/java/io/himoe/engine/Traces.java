@@ -3,10 +3,12 @@ package io.himoe.engine;
 import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertOutcome;
 import io.himoe.experts.ExpertRef;
+import io.himoe.orchestrator.StageFailure;
 import io.himoe.router.GateScores;
 import io.himoe.router.RoutePlan;
 import io.himoe.router.RouteResult;
 import io.himoe.router.Router;
+import io.himoe.router.aggregation.MixMeta;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +26,7 @@ final class Traces {
       Instant startedAt,
       long latencyMs,
       List<String> scheduledShadows) {
-    List<StageTrace> stages = new ArrayList<>(routed.results().size());
+    List<StageTrace> stages = new ArrayList<>(routed.results().size() + routed.failures().size());
     for (int i = 0; i < routed.results().size(); i++) {
       RouteResult r = routed.results().get(i);
       Router router = routed.routers().get(i);
@@ -39,6 +41,23 @@ final class Traces {
               r.value().render(),
               r.out().mix(),
               routed.gateVersions().get(i)));
+    }
+    // Failed later stages go back in the order the stages ran.
+    for (StageFailure f : routed.failures()) {
+      Router router = f.stage().router().router();
+      stages.add(
+          Math.min(f.position(), stages.size()),
+          new StageTrace(
+              f.stage().label(),
+              f.stage().router().id(),
+              f.stage().input().describe(),
+              router.config().aggregator().id(),
+              List.of(),
+              "",
+              "",
+              MixMeta.EMPTY,
+              f.stage().router().router().gateVersion().orElse(""),
+              f.error().code() + ": " + f.error().getMessage()));
     }
     return new DecisionTrace(
         traceId,

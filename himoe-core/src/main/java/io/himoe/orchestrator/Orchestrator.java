@@ -54,6 +54,22 @@ public interface Orchestrator {
   }
 
   /**
+   * Turns the stages' results into the answer when some later stages failed (and the engine answers
+   * with what completed). By default the failures are left out: {@link #synthesize(InputData, List,
+   * Context)} of the completed stages.
+   *
+   * @param input the original request
+   * @param stages the completed stages' results, in order (at least the first)
+   * @param failed the later stages that failed, each with its position among all stages
+   * @param ctx the request context
+   * @return the answer
+   */
+  default Value synthesize(
+      InputData input, List<RouteResult> stages, List<StageFailure> failed, Context ctx) {
+    return synthesize(input, stages, ctx);
+  }
+
+  /**
    * @param input the request
    * @param primary the router that answers it
    * @return routers to run as shadows after the answer, budget permitting; none by default

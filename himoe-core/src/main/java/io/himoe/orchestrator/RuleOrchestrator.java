@@ -133,27 +133,55 @@ public final class RuleOrchestrator implements Orchestrator {
 
   @Override
   public Value synthesize(InputData input, List<RouteResult> stages, Context ctx) {
-    if (stages.size() == 1
+    return synthesize(input, stages, List.of(), ctx);
+  }
+
+  /**
+   * A plan's answer lists each step with its status: {@code already done}, {@code answered} (with
+   * the router and the answer), {@code failed} (with the router, the error and its code: the step's
+   * router re-routed it as far as it could) or {@code not reached}; {@code failed_steps} counts the
+   * failed ones. Other requests answer with the last completed stage's value.
+   */
+  @Override
+  public Value synthesize(
+      InputData input, List<RouteResult> stages, List<StageFailure> failed, Context ctx) {
+    if (stages.size() + failed.size() == 1
         || !(stages.getFirst().value() instanceof Value.Plan(int s, Plan plan))) {
       return stages.getLast().value();
     }
+    Map<Integer, StageFailure> failedAt = new java.util.HashMap<>();
+    failed.forEach(f -> failedAt.put(f.position(), f));
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("goal", plan.goal());
     ArrayNode arr = root.putArray("steps");
-    int next = 1;
+    int position = 1;
+    int nextResult = 1;
     for (PlanStep step : plan.steps()) {
       ObjectNode o = arr.addObject();
       o.put("step", step.description());
       if (step.done()) {
         o.put("status", "already done");
-      } else if (next < stages.size()) {
-        RouteResult r = stages.get(next++);
+        continue;
+      }
+      StageFailure f = failedAt.get(position);
+      if (f != null) {
+        o.put("status", "failed");
+        o.put("router", f.stage().router().id());
+        o.put("error", f.error().getMessage());
+        o.put("code", f.error().code());
+        position++;
+      } else if (nextResult < stages.size()) {
+        RouteResult r = stages.get(nextResult++);
         o.put("status", "answered");
         o.put("router", r.routerId());
         o.put("answer", r.value().render());
+        position++;
       } else {
         o.put("status", "not reached");
       }
+    }
+    if (!failed.isEmpty()) {
+      root.put("failed_steps", failed.size());
     }
     return Value.json(Value.CURRENT_SCHEMA, root);
   }

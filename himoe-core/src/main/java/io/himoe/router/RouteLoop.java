@@ -146,7 +146,7 @@ final class RouteLoop {
     StringBuilder trace = new StringBuilder();
     List<ExpertOutcome> last = List.copyOf(called);
     for (int n = 1; n <= rr.max() && !hasUsable(called, rr.confidenceFloor()); n++) {
-      if (ctx.isExpired() || ctx.cancel().isCancelled() || clientMistakesOnly(last)) {
+      if (ctx.isExpired() || ctx.cancel().isCancelled()) {
         break;
       }
       var next = BudgetedPicks.next(router, weights, tried, input, ctx);
@@ -203,21 +203,6 @@ final class RouteLoop {
     return false;
   }
 
-  /**
-   * A client mistake (a division by zero, an input over a limit) would be the same for any expert:
-   * it is not re-routed, and comes back to the client as such.
-   */
-  private static boolean clientMistakesOnly(List<ExpertOutcome> outcomes) {
-    boolean any = false;
-    for (ExpertOutcome o : outcomes) {
-      if (!(o instanceof ExpertOutcome.Failed f) || clientMistake(f.error()) == null) {
-        return false;
-      }
-      any = true;
-    }
-    return any;
-  }
-
   private static String why(List<ExpertOutcome> outcomes, double floor) {
     StringBuilder sb = new StringBuilder();
     for (ExpertOutcome o : outcomes) {
@@ -226,7 +211,8 @@ final class RouteLoop {
       }
       sb.append(o.expert().name());
       switch (o) {
-        case ExpertOutcome.Failed f -> sb.append(" failed");
+        case ExpertOutcome.Failed f ->
+            sb.append(clientMistake(f.error()) == null ? " failed" : " cannot process the input");
         case ExpertOutcome.Dropped d -> sb.append(" dropped (").append(d.reason()).append(')');
         case ExpertOutcome.Answered a ->
             sb.append(
@@ -336,7 +322,7 @@ final class RouteLoop {
       return new MoeError.Cancelled("experts");
     }
     boolean allLate = true;
-    MoeError clientMistake = null;
+    List<ExpertOutcome.Failed> mistakes = new ArrayList<>(outcomes.size());
     boolean onlyClientMistakes = true;
     StringBuilder why = new StringBuilder("router '").append(router.id()).append("': ");
     for (int i = 0; i < outcomes.size(); i++) {
@@ -351,10 +337,11 @@ final class RouteLoop {
           MoeError mistake = clientMistake(f.error());
           if (mistake == null) {
             onlyClientMistakes = false;
-          } else if (clientMistake == null) {
-            clientMistake = mistake;
+            why.append("failed (").append(f.error().getMessage()).append(')');
+          } else {
+            mistakes.add(f);
+            why.append("cannot process the input (").append(MoeError.reasonOf(mistake)).append(')');
           }
-          why.append("failed (").append(f.error().getMessage()).append(')');
         }
         case ExpertOutcome.Dropped d -> {
           onlyClientMistakes = false;
@@ -365,14 +352,42 @@ final class RouteLoop {
         case ExpertOutcome.Answered a -> why.append("answered");
       }
     }
-    if (clientMistake != null && onlyClientMistakes) {
-      // Every expert that tried said the request itself is at fault: that is the answer (a 4xx),
-      // not a failure of the experts.
-      return clientMistake;
+    if (!mistakes.isEmpty() && onlyClientMistakes) {
+      // Every expert tried said it cannot process this input: that is the answer (a 4xx naming
+      // each one's reason), not a failure of the experts.
+      return rejected(router, mistakes);
     }
     return allLate
         ? new MoeError.DeadlineExceeded("experts (" + why + ")")
         : new MoeError.NoExpertAnswered(why.toString());
+  }
+
+  /**
+   * The client mistake of a request every tried expert rejected: an {@link MoeError.InvalidInput}
+   * when all said so (the first), else an {@link MoeError.Unprocessable} naming each expert and its
+   * reason (with the limit it exceeded, when that was the reason).
+   */
+  private static MoeError rejected(Router router, List<ExpertOutcome.Failed> mistakes) {
+    List<MoeError> errors = new ArrayList<>(mistakes.size());
+    for (ExpertOutcome.Failed f : mistakes) {
+      errors.add(clientMistake(f.error()));
+    }
+    if (errors.stream().allMatch(e -> e instanceof MoeError.InvalidInput)) {
+      return errors.getFirst();
+    }
+    StringBuilder detail = new StringBuilder();
+    if (mistakes.size() > 1) {
+      detail.append("no expert of router '").append(router.id()).append("' could process it: ");
+    }
+    for (int i = 0; i < mistakes.size(); i++) {
+      if (i > 0) {
+        detail.append("; ");
+      }
+      String reason = MoeError.reasonOf(errors.get(i));
+      String name = mistakes.get(i).expert().name();
+      detail.append(reason.startsWith(name + ":") ? reason : name + ": " + reason);
+    }
+    return new MoeError.Unprocessable(detail.toString());
   }
 
   /** The client mistake behind an expert's failure, if that is what it was. */

@@ -169,16 +169,28 @@ public abstract sealed class MoeError extends RuntimeException {
   }
 
   /**
-   * A client mistake in a well-formed request: the input cannot be processed as asked (an
-   * expression that divides by zero, a text without the expression a math expert needs, an input
-   * longer than an expert's limit). Retrying the same request cannot help; servers answer 422.
+   * An expert cannot process this input (an expression that divides by zero, a text without the
+   * expression a math expert needs, an input longer than the expert's limit). Inside a request it
+   * is an expert's outcome like any failure: the router re-routes to the next-best expert. When
+   * every expert tried rejected the input this way, the request ends with it as a client mistake,
+   * naming each expert's reason: retrying the same request cannot help; servers answer 422.
    */
   public static final class Unprocessable extends MoeError {
+    private final String detail;
+
     /**
      * @param detail what cannot be processed and why, naming the limit when one was exceeded
      */
     public Unprocessable(String detail) {
       super("unprocessable input: " + detail, null);
+      this.detail = detail;
+    }
+
+    /**
+     * @return what cannot be processed and why, without the {@code unprocessable input: } prefix
+     */
+    public String detail() {
+      return detail;
     }
 
     @Override
@@ -189,11 +201,26 @@ public abstract sealed class MoeError extends RuntimeException {
 
   /**
    * @param e an error
-   * @return whether it is the client's mistake ({@link InvalidInput} or {@link Unprocessable}),
-   *     which says nothing about the expert that reported it
+   * @return whether it is the client's mistake ({@link InvalidInput}, {@link Unprocessable}, or an
+   *     {@link EncodeError} of an expert that cannot encode this input, such as a text sent to an
+   *     image expert), which says nothing about the expert that reported it
    */
   public static boolean isClientMistake(Throwable e) {
-    return e instanceof InvalidInput || e instanceof Unprocessable;
+    return e instanceof InvalidInput || e instanceof Unprocessable || e instanceof EncodeError;
+  }
+
+  /**
+   * @param e a client mistake
+   * @return its reason without the kind's prefix ({@code unprocessable input: }, {@code invalid
+   *     input: }, {@code encode error: })
+   */
+  public static String reasonOf(MoeError e) {
+    return switch (e) {
+      case Unprocessable u -> u.detail();
+      case InvalidInput i -> i.getMessage().substring("invalid input: ".length());
+      case EncodeError x -> x.getMessage().substring("encode error: ".length());
+      default -> e.getMessage();
+    };
   }
 
   /** The request named a router that does not exist. */

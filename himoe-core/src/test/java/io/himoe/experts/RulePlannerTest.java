@@ -58,6 +58,20 @@ class RulePlannerTest {
   }
 
   @Test
+  void aSingleSentenceWithoutAnyPlanningCueIsNoPlan() {
+    RulePlanner planner = new RulePlanner();
+    Context ctx = Context.of(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> planner.infer(InputData.text("what is 1/0"), ctx))
+        .isInstanceOf(MoeError.Unprocessable.class)
+        .hasMessageContaining("planning: no plan in the text");
+    // One step is still a plan when it is announced as one.
+    assertThat(planner.infer(InputData.text("Plan: launch the website"), ctx).value())
+        .isInstanceOf(Value.Plan.class);
+    assertThat(planner.infer(InputData.text("Write it. Then send it."), ctx).value())
+        .isInstanceOf(Value.Plan.class);
+  }
+
+  @Test
   void badInputIsRefused() {
     assertThatThrownBy(() -> RulePlanner.plan("  ")).isInstanceOf(MoeError.InvalidInput.class);
     assertThatThrownBy(

@@ -130,17 +130,85 @@ class RerouteTest {
   }
 
   @Test
-  void aClientMistakeIsNotReroutedAndComesBackAsSuch() {
-    var math = new Throwing("math", new MoeError.Unprocessable("math: division by zero"));
-    var other = new TestExperts.Constant("other", Value.text("?"), 0.9, 0, null);
+  void anExpertThatCannotProcessTheInputIsReroutedLikeAnyFailure() {
+    var math = new Throwing("math", new MoeError.Unprocessable("math: no expression found"));
+    var other = new TestExperts.Constant("other", Value.text("light is fast"), 0.9, 0, null);
 
+    RouteResult res =
+        router(Reroute.ofDefaults(), math, other)
+            .route(InputData.text("go"), Context.of(Duration.ofSeconds(1)));
+
+    assertThat(res.value()).isEqualTo(Value.text("light is fast"));
+    assertThat(res.shrink()).contains("re-route 1: math cannot process the input -> other");
+  }
+
+  @Test
+  void whenEveryExpertTriedRejectsTheInputTheRequestIsUnprocessableNamingEachReason() {
+    var math = new Throwing("math", new MoeError.Unprocessable("math: division by zero"));
+    var tagger =
+        new Throwing(
+            "tagger",
+            new MoeError.Unprocessable(
+                "tagger: input of 150000 characters is over its limit max_input_chars 20000"));
+    var third = new TestExperts.Constant("third", Value.text("?"), 0.9, 0, null);
+
+    // One re-route at most: math, then tagger; the third is never reached.
     assertThatThrownBy(
             () ->
-                router(Reroute.ofDefaults(), math, other)
+                router(new Reroute(1, 0.05), math, tagger, third)
                     .route(InputData.text("go 1/0"), Context.of(Duration.ofSeconds(1))))
         .isInstanceOf(MoeError.Unprocessable.class)
-        .hasMessageContaining("division by zero");
-    assertThat(other.calls.get()).isZero();
+        .hasMessage(
+            "unprocessable input: no expert of router 'main' could process it: math: division by"
+                + " zero; tagger: input of 150000 characters is over its limit max_input_chars"
+                + " 20000");
+    assertThat(math.calls.get()).isEqualTo(1);
+    assertThat(tagger.calls.get()).isEqualTo(1);
+    assertThat(third.calls.get()).isZero();
+  }
+
+  @Test
+  void aSingleExpertsRejectionComesBackAsItsOwnReason() {
+    var math = new Throwing("math", new MoeError.Unprocessable("math: division by zero"));
+    assertThatThrownBy(
+            () ->
+                router(Reroute.ofDefaults(), math)
+                    .route(InputData.text("go 1/0"), Context.of(Duration.ofSeconds(1))))
+        .isInstanceOf(MoeError.Unprocessable.class)
+        .hasMessage("unprocessable input: math: division by zero");
+  }
+
+  @Test
+  void anExpertThatCannotEncodeTheInputIsReroutedAndAloneIsTheClientsMistake() {
+    var vision =
+        new Throwing(
+            "vision", new MoeError.EncodeError("vision: the message holds no image", null));
+    var text = new TestExperts.Constant("text", Value.text("a text answer"), 0.9, 0, null);
+
+    assertThat(
+            router(Reroute.ofDefaults(), vision, text)
+                .route(InputData.text("go"), Context.of(Duration.ofSeconds(1)))
+                .value())
+        .isEqualTo(Value.text("a text answer"));
+    assertThatThrownBy(
+            () ->
+                router(Reroute.ofDefaults(), vision)
+                    .route(InputData.text("go"), Context.of(Duration.ofSeconds(1))))
+        .isInstanceOf(MoeError.Unprocessable.class)
+        .hasMessage("unprocessable input: vision: the message holds no image");
+  }
+
+  @Test
+  void aRejectionBesideAServerSideFailureIsNotTheClientsMistake() {
+    var math = new Throwing("math", new MoeError.Unprocessable("math: division by zero"));
+    var down = new TestExperts.Failing("down");
+    assertThatThrownBy(
+            () ->
+                router(Reroute.ofDefaults(), math, down)
+                    .route(InputData.text("go 1/0"), Context.of(Duration.ofSeconds(1))))
+        .isInstanceOf(MoeError.NoExpertAnswered.class)
+        .hasMessageContaining("math cannot process the input (math: division by zero)")
+        .hasMessageContaining("down failed");
   }
 
   @Test

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * lists ({@code 1.}, {@code 2)}), bullets ({@code -}, {@code *}, {@code •}) and checkboxes ({@code
  * [ ]}, {@code [x]} for a step already done); without a list, it splits sentences and sequencing
  * words ("then", "puis", "ensuite", ";"). The line before a list, or the first sentence when it
- * announces the goal, is the goal. English and French.
+ * announces the goal, is the goal. English and French. A text that yields a single step and has no
+ * list, prefix or planning cue ("what is 1/0") is no plan: {@link MoeError.Unprocessable}, so the
+ * router re-routes it.
  */
 public final class RulePlanner implements Expert {
 
@@ -47,6 +49,7 @@ public final class RulePlanner implements Expert {
           "strategy",
           "todo",
           "to-do",
+          "checklist",
           "steps",
           "step by step",
           "roadmap",
@@ -110,6 +113,12 @@ public final class RulePlanner implements Expert {
                     new MoeError.InvalidInput(
                         "planning needs text input, got " + input.describe()));
     ParsedPlan p = parse(text);
+    if (p.plan.steps().size() < 2 && canHandle(text) == 0) {
+      // A single sentence with no list, prefix or planning cue: restating it as a one-step plan
+      // answers nothing, so the router re-routes it to an expert that can.
+      throw new MoeError.Unprocessable(
+          name + ": no plan in the text (one step, no list, no 'plan:' prefix, no planning cue)");
+    }
     return new ExpertOut(Value.plan(p.plan), ExpertAux.of(0, p.confidence));
   }
 

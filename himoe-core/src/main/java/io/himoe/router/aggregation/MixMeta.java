@@ -26,6 +26,9 @@ public record MixMeta(
     double costTotal,
     double confidence) {
 
+  /** Nothing mixed: a stage that failed before any answer. */
+  public static final MixMeta EMPTY = new MixMeta(0, 0, 0, 0, Map.of(), 0, 0, 0);
+
   /** Copies the map. */
   public MixMeta {
     utilByExpert = Map.copyOf(utilByExpert);

@@ -15,9 +15,10 @@ import java.util.Optional;
  * The {@code math} expert: finds the arithmetic expression in a text (English or French phrasing:
  * "combien font 12*(3+4) ?", "what is 2^10", "racine carrée de 144", "15% of 80") and evaluates it
  * exactly with {@link MathEvaluator}. The answer is the number as text ({@code "84"}), so numeric
- * aggregators can combine it. A text without an expression gives {@link Value.None} with confidence
- * 0; a malformed expression is an {@link MoeError.InvalidInput} naming the position and the
- * problem.
+ * aggregators can combine it. A text without an expression, or one that cannot be computed (a
+ * division by zero, a malformed expression), is a {@link MoeError.Unprocessable} naming the
+ * problem: the router re-routes the request to the next-best expert, and answers 422 only when no
+ * expert could process it.
  *
  * <p>Confidence: 0.99 when the expression holds every number of the text and was computed exactly,
  * 0.85 when other numbers in the text were left out (the question may be about something else), 0.7
@@ -102,15 +103,15 @@ public final class MathExpert implements Expert {
     }
     Optional<ExpressionFinder.Found> found = ExpressionFinder.find(input.toText());
     if (found.isEmpty()) {
-      // Not a client mistake: the request may be for another expert. The zero confidence makes
-      // the router re-route it (its confidence floor).
-      return new ExpertOut(Value.none("no arithmetic expression found in the text"), aux(start, 0));
+      // This expert cannot process it: the router re-routes it to the next-best expert, and the
+      // client gets a 422 only when no expert could.
+      throw new MoeError.Unprocessable(name + ": no arithmetic expression found in the text");
     }
     MathEvaluator.Result r;
     try {
       r = evaluator.evaluate(found.get().expression(), () -> checkAlive(ctx));
     } catch (MathException e) {
-      throw new MoeError.Unprocessable("math: " + e.getMessage());
+      throw new MoeError.Unprocessable(name + ": " + e.getMessage());
     }
     double confidence = !r.exact() ? 0.7 : found.get().coversText() ? 0.99 : 0.85;
     return new ExpertOut(Value.text(r.formatted()), aux(start, confidence));

@@ -8,7 +8,6 @@ import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
-import io.himoe.shared.Value;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,16 +60,14 @@ class MathExpertTest {
   }
 
   @Test
-  void noExpressionIsNoneWithZeroConfidence() {
-    ExpertOut out = ask("Quelle est la capitale de la France ?");
-    assertThat(out.value()).isInstanceOf(Value.None.class);
-    assertThat(out.aux().confidence()).isZero();
+  void noExpressionIsUnprocessableByThisExpert() {
+    assertThatThrownBy(() -> ask("Quelle est la capitale de la France ?"))
+        .isInstanceOf(MoeError.Unprocessable.class)
+        .hasMessage("unprocessable input: math: no arithmetic expression found in the text");
     // A date is not a subtraction.
     for (String text :
         List.of("rendez-vous le 2024-05-12", "né le 12/05/1990", "appelle le 06-12-34-56-78")) {
-      ExpertOut none = ask(text);
-      assertThat(none.value().isNone()).isTrue();
-      assertThat(none.aux().confidence()).isZero();
+      assertThatThrownBy(() -> ask(text)).as(text).isInstanceOf(MoeError.Unprocessable.class);
     }
   }
 

@@ -67,9 +67,9 @@ class MonitoredExpert implements Expert {
       ExpertOut out = call.run();
       ok = true;
       return out;
-    } catch (MoeError.Cancelled | MoeError.InvalidInput | MoeError.Unprocessable e) {
+    } catch (MoeError e) {
       // A cancel by the caller or a client mistake says nothing about the expert.
-      cancelled = true;
+      cancelled = e instanceof MoeError.Cancelled || MoeError.isClientMistake(e);
       throw e;
     } finally {
       inFlight.decrementAndGet();

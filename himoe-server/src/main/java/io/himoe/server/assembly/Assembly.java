@@ -2,6 +2,7 @@ package io.himoe.server.assembly;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.himoe.engine.Engine;
+import io.himoe.engine.OnStepFailure;
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.management.ExpertManager;
@@ -141,7 +142,9 @@ public final class Assembly implements AutoCloseable {
             .shadowMinRemaining(Duration.ofMillis(config.shadows().minRemainingMs()))
             .shadowSampleRate(config.shadows().sampleRate())
             .shadowCpuShare(config.shadows().maxCpuShare())
-            .decisions(config.server().traceCapacity(), Duration.ofHours(1));
+            .decisions(config.server().traceCapacity(), Duration.ofHours(1))
+            .onStepFailure(
+                "fail".equals(oc.onStepFailure()) ? OnStepFailure.FAIL : OnStepFailure.PARTIAL);
     // Learned state is also saved while serving (every 50 feedbacks, off the feedback path), so a
     // crash loses at most the last few updates; close() saves the rest.
     learners

@@ -6,6 +6,7 @@ import io.himoe.orchestrator.RouterRef;
 import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.orchestrator.ShadowJudge;
 import io.himoe.orchestrator.Stage;
+import io.himoe.orchestrator.StageFailure;
 import io.himoe.router.RouteResult;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
@@ -62,6 +63,12 @@ final class ModelOrchestrator implements Orchestrator {
   @Override
   public Value synthesize(InputData input, List<RouteResult> stages, Context ctx) {
     return rules.synthesize(input, stages, ctx);
+  }
+
+  @Override
+  public Value synthesize(
+      InputData input, List<RouteResult> stages, List<StageFailure> failed, Context ctx) {
+    return rules.synthesize(input, stages, failed, ctx);
   }
 
   @Override

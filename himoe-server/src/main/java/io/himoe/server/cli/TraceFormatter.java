@@ -29,6 +29,10 @@ public final class TraceFormatter {
           f(
               "  stage %s via %s (aggregator %s), input \"%s\"%n",
               s.label(), s.routerId(), s.aggregator(), shorten(s.input(), 70)));
+      if (s.failed()) {
+        sb.append("    failed: ").append(s.error()).append('\n');
+        continue;
+      }
       experts(sb, s.experts(), "    ");
       if (!s.shrink().isEmpty()) {
         sb.append("    top-k shrank: ").append(s.shrink()).append('\n');

@@ -87,6 +87,15 @@ final class ConfigValidator {
           "a non-empty key (is its variable set?)",
           "''");
     }
+    List<String> keyEnv = s.auth().expertKeyEnv();
+    for (int i = 0; i < keyEnv.size(); i++) {
+      String name = keyEnv.get(i);
+      check(
+          name != null && KeyEnvPolicy.NAME.matcher(name).matches(),
+          "server.auth.expert_key_env[" + i + "]",
+          "an environment variable name, '*' matching any characters",
+          name == null ? null : "'" + name + "'");
+    }
   }
 
   private void budgets(HimoeConfig.Budgets b) {
@@ -245,6 +254,10 @@ final class ConfigValidator {
     if (o.planSteps() != null) {
       oneOf("orchestrator.plan_steps", o.planSteps(), routers);
     }
+    oneOf(
+        "orchestrator.on_step_failure",
+        o.onStepFailure(),
+        new LinkedHashSet<>(List.of("partial", "fail")));
     for (int i = 0; i < o.rules().size(); i++) {
       HimoeConfig.Rule r = o.rules().get(i);
       String p = "orchestrator.rules[" + i + "]";

@@ -98,7 +98,7 @@ public record HimoeConfig(
     aggregation = aggregation == null ? new Aggregation(null, null, null) : aggregation;
     experts = experts == null ? List.of() : List.copyOf(experts);
     routers = routers == null ? List.of() : List.copyOf(routers);
-    orchestrator = orchestrator == null ? new Orchestrator(null, null, null) : orchestrator;
+    orchestrator = orchestrator == null ? new Orchestrator(null, null, null, null) : orchestrator;
     shadows = shadows == null ? new Shadows(null, null, null, null, null) : shadows;
     learning = learning == null ? new Learning(null, null, null, null, null) : learning;
     management = management == null ? new Management(null, null, null, null) : management;
@@ -161,7 +161,7 @@ public record HimoeConfig(
       host = host == null ? "127.0.0.1" : host;
       port = port == null ? 8080 : port;
       maxBodyBytes = maxBodyBytes == null ? 1_048_576L : maxBodyBytes;
-      auth = auth == null ? new Auth(null, null, null, null) : auth;
+      auth = auth == null ? new Auth(null, null, null, null, null) : auth;
       feedbackDb = feedbackDb == null ? "himoe-feedback.db" : feedbackDb;
       traceCapacity = traceCapacity == null ? 10_000 : traceCapacity;
     }
@@ -178,14 +178,24 @@ public record HimoeConfig(
    * @param keys named keys with their limits (tenants)
    * @param protect the routes that need a key: any of {@code chat}, {@code embeddings}, {@code
    *     route}, {@code feedback}, {@code admin}; default {@code [feedback, admin]}
+   * @param expertKeyEnv the environment variables an expert added at run time may name in {@code
+   *     api_key_env}: names, {@code *} matching any characters; default {@code [*_API_KEY]}; the
+   *     server's own ({@code HIMOE_*}, the store's {@code password_env}) are never allowed ({@link
+   *     KeyEnvPolicy})
    */
-  public record Auth(Boolean enabled, List<String> apiKeys, List<Key> keys, List<String> protect) {
+  public record Auth(
+      Boolean enabled,
+      List<String> apiKeys,
+      List<Key> keys,
+      List<String> protect,
+      List<String> expertKeyEnv) {
     /** Applies defaults. */
     public Auth {
       enabled = enabled == null || enabled;
       apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
       keys = keys == null ? List.of() : List.copyOf(keys);
       protect = protect == null ? List.of("feedback", "admin") : List.copyOf(protect);
+      expertKeyEnv = expertKeyEnv == null ? List.of("*_API_KEY") : List.copyOf(expertKeyEnv);
     }
   }
 
@@ -479,11 +489,16 @@ public record HimoeConfig(
    * @param rules ordered rules
    * @param planSteps when set, a plan answered by the first stage has each step routed by this
    *     router
+   * @param onStepFailure a plan step (or chained stage) that still fails after its router re-routed
+   *     it: {@code partial} (default) answers with the completed steps and marks the failed one,
+   *     {@code fail} fails the request
    */
-  public record Orchestrator(String defaultRouter, List<Rule> rules, String planSteps) {
+  public record Orchestrator(
+      String defaultRouter, List<Rule> rules, String planSteps, String onStepFailure) {
     /** Applies defaults. */
     public Orchestrator {
       rules = rules == null ? List.of() : List.copyOf(rules);
+      onStepFailure = onStepFailure == null ? "partial" : onStepFailure;
     }
   }
 

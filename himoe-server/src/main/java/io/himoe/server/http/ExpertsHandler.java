@@ -3,6 +3,7 @@ package io.himoe.server.http;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.assembly.ExpertKinds;
 import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.config.KeyEnvPolicy;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -24,12 +25,14 @@ final class ExpertsHandler {
   private final JsonBodies bodies;
   private final ApiKeys keys;
   private final Map<String, String> env;
+  private final KeyEnvPolicy keyEnv;
 
   ExpertsHandler(Assembly assembly, JsonBodies bodies, ApiKeys keys, Map<String, String> env) {
     this.assembly = assembly;
     this.bodies = bodies;
     this.keys = keys;
     this.env = env;
+    this.keyEnv = KeyEnvPolicy.of(assembly.config());
   }
 
   void list(Context ctx) throws IOException {
@@ -44,6 +47,16 @@ final class ExpertsHandler {
     ExpertRequest b = bodies.read(ctx, ExpertRequest.class);
     String apiKey = null;
     if (b.apiKeyEnv() != null) {
+      // Checked before the variable is read, so a refusal says nothing about what is set.
+      if (!keyEnv.allows(b.apiKeyEnv())) {
+        throw ApiError.invalid(
+            "api_key_env",
+            "environment variable "
+                + b.apiKeyEnv()
+                + " may not hold an expert's key: allowed are "
+                + String.join(", ", keyEnv.patterns())
+                + " (server.auth.expert_key_env), never the server's own HIMOE_* variables");
+      }
       apiKey = env.get(b.apiKeyEnv());
       if (apiKey == null) {
         throw ApiError.invalid(

@@ -96,6 +96,9 @@ public final class MetricsListener implements EngineListener {
     lastEntropy = main.mix().entropy();
     drift.observe(main.mix().utilByExpert());
     for (StageTrace stage : trace.stages()) {
+      if (stage.failed()) {
+        continue;
+      }
       DistributionSummary.builder("himoe.gate.entropy")
           .tag("router", stage.routerId())
           .baseUnit("nats")

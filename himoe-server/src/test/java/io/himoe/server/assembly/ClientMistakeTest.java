@@ -2,10 +2,14 @@ package io.himoe.server.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.himoe.server.ServerFixtures;
 import io.himoe.server.config.ConfigLoader;
 import io.himoe.server.http.HimoeServer;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,12 +37,74 @@ class ClientMistakeTest {
       """;
 
   @Test
-  void divisionByZeroIsA422NamingTheProblem() throws Exception {
+  void divisionByZeroIsA422NamingEachExpertsReason() throws Exception {
     try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(CONFIG, "t"));
         HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+      // Math cannot divide by zero; re-routed, the planner finds no plan in it either.
       HttpResponse<String> r = ServerFixtures.chat(s, "main", "what is 1/0");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
-      assertThat(r.body()).contains("unprocessable_input").contains("division by zero");
+      assertThat(r.body())
+          .startsWith("{\"error\":")
+          .contains("\"code\":\"unprocessable_input\"")
+          .contains("math: at position 3 of '1/0': division by zero")
+          .contains("planning: no plan in the text");
+    }
+  }
+
+  @Test
+  void aMathOnlyRouterAnswers422WithAJsonErrorForTextWithoutArithmetic() throws Exception {
+    String mathOnly =
+        """
+        experts:
+          - name: math
+            kind: math
+        routers:
+          - id: main
+            type: keyword
+        """;
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(mathOnly, "t"));
+        HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+      HttpResponse<String> r = ServerFixtures.chat(s, "main", "what is foo");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+      assertThat(r.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+      assertThat(r.body())
+          .contains("\"code\":\"unprocessable_input\"")
+          .contains("math: no arithmetic expression found in the text");
+    }
+  }
+
+  @Test
+  void aQuestionMisroutedToMathReachesTheKnowledgeExpertByReroute() throws Exception {
+    // "what" leads to math; the knowledge expert comes second. Its index is built by the first
+    // call: the deadline leaves room for it on a loaded machine.
+    String config =
+        """
+        budgets:
+          deadline_ms: 60000
+        experts:
+          - name: math
+            kind: math
+            keywords: [what, speed, light]
+          - name: knowledge
+            kind: knowledge
+        routers:
+          - id: main
+            type: keyword
+            top_k: 1
+        """;
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(config, "t"));
+        HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+      HttpResponse<String> r = ServerFixtures.chat(s, "main", "What is the speed of light?");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("299,792,458");
+      String traceId = new ObjectMapper().readTree(r.body()).path("trace_id").asText();
+      HttpResponse<String> trace =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(s.url() + "/v1/traces/" + traceId)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(trace.body()).contains("re-route 1: math cannot process the input -> knowledge");
     }
   }
 
@@ -56,7 +122,7 @@ class ClientMistakeTest {
   void aRequestTheFirstExpertCannotHandleIsReroutedToTheNextBest() throws Exception {
     try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(CONFIG, "t"));
         HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
-      // "what" sends it to math, which finds no expression (confidence 0): re-routed to planning.
+      // "what" sends it to math, which finds no expression: re-routed to planning.
       HttpResponse<String> r = ServerFixtures.chat(s, "main", "what to plan: wash; dry");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       assertThat(r.body()).contains("wash").contains("dry");

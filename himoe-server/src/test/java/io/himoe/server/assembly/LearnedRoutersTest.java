@@ -269,7 +269,8 @@ class LearnedRoutersTest {
           .anySatisfy(
               action -> assertThat(action.toString()).contains("Removed").contains("broken"));
       assertThat(a.experts()).extracting(Assembly.ExpertInfo::name).containsExactly("planning");
-      Answer after = a.engine().ask(InputData.text("broken again"), a.newContext(null, null));
+      Answer after =
+          a.engine().ask(InputData.text("broken again: pack; leave"), a.newContext(null, null));
       assertThat(firstExpert(after)).isEqualTo("planning");
     }
   }

@@ -63,7 +63,7 @@ class LearnReplayTest {
                     .POST(
                         HttpRequest.BodyPublishers.ofString(
                             "{\"model\":\"main\",\"messages\":[{\"role\":\"user\",\"content\":"
-                                + "\"multiply 6 by "
+                                + "\"compute 6 * "
                                 + i
                                 + "\"}]}"))
                     .build(),
@@ -88,7 +88,7 @@ class LearnReplayTest {
     try (FeedbackStore store = FeedbackStore.open(db)) {
       var entries = store.forRouter("main");
       assertThat(entries).hasSize(3);
-      assertThat(entries.getFirst().decision().orElseThrow().input()).isEqualTo("multiply 6 by 0");
+      assertThat(entries.getFirst().decision().orElseThrow().input()).isEqualTo("compute 6 * 0");
       assertThat(entries.getFirst().decision().orElseThrow().chosen()).hasSize(1);
     }
 

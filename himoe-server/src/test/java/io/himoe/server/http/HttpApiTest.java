@@ -481,10 +481,33 @@ class HttpApiTest {
         post(
             "/v1/experts",
             "{\"name\": \"x\", \"kind\": \"openai\", \"endpoint\": \"http://h/v1\","
-                + " \"models\": [\"m\"], \"api_key_env\": \"NOT_SET_ANYWHERE\"}",
+                + " \"models\": [\"m\"], \"api_key_env\": \"NOT_SET_ANYWHERE_API_KEY\"}",
             KEY);
     assertThat(json(r).path("error").path("message").asText())
-        .contains("NOT_SET_ANYWHERE is not set");
+        .contains("NOT_SET_ANYWHERE_API_KEY is not set");
+  }
+
+  @Test
+  void anAddedExpertMayReadItsKeyOnlyFromAllowedVariables() throws Exception {
+    // PATH is set on every server, HIMOE_API_KEY is the server's own: neither may leave it.
+    for (String name : new String[] {"PATH", "HIMOE_API_KEY", "HIMOE_API_KEYS"}) {
+      HttpResponse<String> r =
+          post(
+              "/v1/experts",
+              "{\"name\": \"x\", \"kind\": \"llm\", \"endpoint\": \"http://127.0.0.1:9/v1\","
+                  + " \"models\": [\"m\"], \"api_key_env\": \""
+                  + name
+                  + "\"}",
+              KEY);
+      assertThat(r.statusCode()).as(name).isEqualTo(400);
+      JsonNode error = json(r).path("error");
+      assertThat(error.path("param").asText()).isEqualTo("api_key_env");
+      assertThat(error.path("message").asText())
+          .contains(name + " may not hold an expert's key")
+          .contains("*_API_KEY");
+    }
+    assertThat(json(get("/v1/experts")).path("experts").findValuesAsText("name"))
+        .doesNotContain("x");
   }
 
   @Test

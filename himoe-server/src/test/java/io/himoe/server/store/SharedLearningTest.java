@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedLearningTest {
 
-  static final String TEXT = "tell me something about penguins";
+  // Both experts can answer it (math finds 2 + 2, the planner two steps); a text neither can
+  // process is a 422 since math and the planner say so.
+  static final String TEXT = "tell me something about penguins, then 2 + 2";
 
   @TempDir Path dir;
   final List<HimoeServer> servers = new ArrayList<>();
