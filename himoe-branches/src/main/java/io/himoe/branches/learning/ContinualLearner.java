@@ -80,6 +80,34 @@ public final class ContinualLearner {
     return LearnerFile.load(file);
   }
 
+  /**
+   * This learner in the format of {@link #save} (configuration, network, memory, protection state,
+   * events, random streams; CRC-checked), for a caller that keeps it elsewhere than in a file.
+   *
+   * @return the bytes
+   */
+  public byte[] toBytes() {
+    try {
+      return LearnerFile.toBytes(this);
+    } catch (java.io.IOException e) {
+      // written to memory: only a bug gets here
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads a learner from the bytes of {@link #toBytes} (or of a file written by {@link #save}).
+   *
+   * @param bytes the bytes
+   * @param source where they come from, for messages
+   * @return the learner (close its network when done)
+   * @throws java.io.IOException naming the source and the problem: not a learner state, a newer
+   *     format version, corrupt or truncated
+   */
+  public static ContinualLearner fromBytes(byte[] bytes, String source) throws java.io.IOException {
+    return LearnerFile.fromBytes(bytes, source);
+  }
+
   Random random() {
     return random;
   }

@@ -40,6 +40,11 @@ final class LearnerFile {
   private LearnerFile() {}
 
   static void save(ContinualLearner learner, Path file) throws IOException {
+    AtomicFiles.write(file, toBytes(learner));
+  }
+
+  /** The file's bytes, for callers that keep them elsewhere (a router's saved state). */
+  static byte[] toBytes(ContinualLearner learner) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.write(MAGIC);
@@ -69,7 +74,7 @@ final class LearnerFile {
     crc.update(bytes.toByteArray());
     out.writeLong(crc.getValue());
     out.flush();
-    AtomicFiles.write(file, bytes.toByteArray());
+    return bytes.toByteArray();
   }
 
   static ContinualLearner load(Path file) throws IOException {
@@ -79,6 +84,16 @@ final class LearnerFile {
     } catch (NoSuchFileException e) {
       throw new IOException(file + ": no such learner state file", e);
     }
+    return fromBytes(all, file.toString());
+  }
+
+  /**
+   * Reads bytes written by {@link #toBytes}.
+   *
+   * @param all the bytes
+   * @param file where they come from, for messages
+   */
+  static ContinualLearner fromBytes(byte[] all, String file) throws IOException {
     if (all.length < MAGIC.length + 4 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
       throw new IOException(file + ": not a himoe branches learner state file (bad header)");
     }

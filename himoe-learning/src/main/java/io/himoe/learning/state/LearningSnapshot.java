@@ -6,7 +6,9 @@ import io.himoe.learning.router.BanditRouter;
 import io.himoe.learning.router.HybridRouter;
 import io.himoe.learning.router.NeuralRouter;
 import io.himoe.learning.router.Provenance;
+import io.himoe.router.PersistentRouter;
 import io.himoe.router.Router;
+import io.himoe.router.RouterState;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -15,18 +17,22 @@ import java.util.TreeMap;
 
 /**
  * Everything learned that must survive a restart: neural gates and bandits by router id, each with
- * its {@link Provenance} (encoder, experts in output order, configuration hash, counts, digests).
+ * its {@link Provenance} (encoder, experts in output order, configuration hash, counts, digests),
+ * and the opaque states of {@link PersistentRouter}s (router types from modules this one does not
+ * know, e.g. {@code branched}).
  *
  * @param savedAt when the snapshot was taken
  * @param gates router id to its neural gate's state
  * @param bandits router id to its bandit's state
  * @param provenance router id to where its state comes from (empty for version-1 snapshots)
+ * @param routerStates router id to a persistent router's own state (empty before version 3)
  */
 public record LearningSnapshot(
     Instant savedAt,
     Map<String, GateState> gates,
     Map<String, BanditState> bandits,
-    Map<String, Provenance> provenance) {
+    Map<String, Provenance> provenance,
+    Map<String, RouterState> routerStates) {
 
   /** Validates and copies (sorted by id, so the file is stable). */
   public LearningSnapshot {
@@ -34,6 +40,23 @@ public record LearningSnapshot(
     gates = java.util.Collections.unmodifiableMap(new TreeMap<>(gates));
     bandits = java.util.Collections.unmodifiableMap(new TreeMap<>(bandits));
     provenance = java.util.Collections.unmodifiableMap(new TreeMap<>(provenance));
+    routerStates = java.util.Collections.unmodifiableMap(new TreeMap<>(routerStates));
+  }
+
+  /**
+   * A snapshot without persistent routers' states.
+   *
+   * @param savedAt when it was taken
+   * @param gates neural gates by router id
+   * @param bandits bandits by router id
+   * @param provenance where each router's state comes from
+   */
+  public LearningSnapshot(
+      Instant savedAt,
+      Map<String, GateState> gates,
+      Map<String, BanditState> bandits,
+      Map<String, Provenance> provenance) {
+    this(savedAt, gates, bandits, provenance, Map.of());
   }
 
   /**
@@ -45,12 +68,13 @@ public record LearningSnapshot(
    */
   public LearningSnapshot(
       Instant savedAt, Map<String, GateState> gates, Map<String, BanditState> bandits) {
-    this(savedAt, gates, bandits, Map.of());
+    this(savedAt, gates, bandits, Map.of(), Map.of());
   }
 
   /**
-   * Captures the learned state of the learning routers among {@code routers} (neural, bandit, and
-   * hybrid through their inner router); other routers are skipped.
+   * Captures the learned state of the learning routers among {@code routers} (neural, bandit,
+   * hybrid through their inner router, and any {@link PersistentRouter}); other routers are
+   * skipped.
    *
    * @param at the time to record
    * @param routers routers of an orchestrator
@@ -60,6 +84,7 @@ public record LearningSnapshot(
     Map<String, GateState> gates = new TreeMap<>();
     Map<String, BanditState> bandits = new TreeMap<>();
     Map<String, Provenance> provenance = new TreeMap<>();
+    Map<String, RouterState> states = new TreeMap<>();
     for (Router r : routers) {
       Router learner = r instanceof HybridRouter h ? h.inner() : r;
       switch (learner) {
@@ -78,9 +103,10 @@ public record LearningSnapshot(
           bandits.put(r.id(), saved.state());
           provenance.put(r.id(), saved.provenance());
         }
+        case PersistentRouter p -> states.put(r.id(), p.saveState());
         default -> {}
       }
     }
-    return new LearningSnapshot(at, gates, bandits, provenance);
+    return new LearningSnapshot(at, gates, bandits, provenance, states);
   }
 }

@@ -6,6 +6,7 @@ import io.himoe.learning.gate.GateConfig;
 import io.himoe.learning.gate.GateState;
 import io.himoe.learning.nn.Adam;
 import io.himoe.learning.router.Provenance;
+import io.himoe.router.RouterState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,11 +21,12 @@ import java.util.Map;
  * is bounded by the bytes left, so a corrupted length fails cleanly instead of allocating
  * gigabytes. Version 2 adds, per gate, the per-output feedback counts and added-at-run-time flags,
  * and, after the bandits, each router's {@link Provenance}; version 1 files are still read (no
- * provenance, no per-output counts).
+ * provenance, no per-output counts). Version 3 adds, at the end, the persistent routers' states
+ * (router id, format, length-prefixed bytes); versions 1 and 2 read as having none.
  */
 final class SnapshotCodec {
 
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final int OLDEST_READABLE = 1;
 
   private SnapshotCodec() {}
@@ -46,6 +48,13 @@ final class SnapshotCodec {
     for (Map.Entry<String, Provenance> e : s.provenance().entrySet()) {
       out.writeUTF(e.getKey());
       writeProvenance(out, e.getValue());
+    }
+    out.writeInt(s.routerStates().size());
+    for (Map.Entry<String, RouterState> e : s.routerStates().entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue().format());
+      out.writeInt(e.getValue().bytes().length);
+      out.write(e.getValue().bytes());
     }
   }
 
@@ -69,7 +78,18 @@ final class SnapshotCodec {
         ps.put(in.readUTF(), readProvenance(in, b));
       }
     }
-    return new LearningSnapshot(at, gs, bs, ps);
+    Map<String, RouterState> rs = new LinkedHashMap<>();
+    if (version >= 3) {
+      int n = b.count(in.readInt(), "router state count", 8);
+      for (int i = 0; i < n; i++) {
+        String id = in.readUTF();
+        String format = in.readUTF();
+        byte[] bytes = new byte[b.count(in.readInt(), "router state length", 1)];
+        in.readFully(bytes);
+        rs.put(id, new RouterState(format, bytes));
+      }
+    }
+    return new LearningSnapshot(at, gs, bs, ps, rs);
   }
 
   private static void writeProvenance(DataOutputStream out, Provenance p) throws IOException {

@@ -119,10 +119,10 @@ class SnapshotStoreTest {
     Files.write(store.file(), java.util.Arrays.copyOf(good, good.length - 100));
     assertThatThrownBy(store::load).hasMessageContaining("truncated");
 
-    byte[] v3 = good.clone();
-    v3[11] = 3;
-    Files.write(store.file(), v3);
-    assertThatThrownBy(store::load).hasMessageContaining("version 3 is not supported");
+    byte[] v4 = good.clone();
+    v4[11] = 4;
+    Files.write(store.file(), v4);
+    assertThatThrownBy(store::load).hasMessageContaining("version 4 is not supported");
 
     Files.writeString(store.file(), "hello");
     assertThatThrownBy(store::load).hasMessageContaining("bad magic");
@@ -130,25 +130,109 @@ class SnapshotStoreTest {
 
   @Test
   void aVersionOneSnapshotStillLoads() throws Exception {
-    // Version 1 = version 2 without the trailing provenance count (here 0, no gate).
-    SnapshotStore store = SnapshotStore.of(dir.resolve("v1.snap"));
+    // Version 1 = version 3 without the trailing provenance and router-state counts (here 0, 0).
+    LearningSnapshot loaded = loadAsOlderVersion(1, 8);
+    assertThat(loaded.bandits().get("r")).isEqualTo(banditState());
+    assertThat(loaded.provenance()).isEmpty();
+    assertThat(loaded.routerStates()).isEmpty();
+  }
+
+  @Test
+  void aVersionTwoSnapshotStillLoads() throws Exception {
+    // Version 2 = version 3 without the trailing router-state count (here 0).
+    LearningSnapshot loaded = loadAsOlderVersion(2, 4);
+    assertThat(loaded.bandits().get("r")).isEqualTo(banditState());
+    assertThat(loaded.routerStates()).isEmpty();
+  }
+
+  private static io.himoe.learning.bandit.BanditState banditState() {
     io.himoe.learning.bandit.Bandit b = io.himoe.learning.bandit.Bandit.ucb1(3, 1);
     b.update(1, java.util.Optional.empty(), 0.7);
+    return b.state();
+  }
+
+  /** Saves a one-bandit snapshot, then rewrites it as {@code version}, dropping trailing bytes. */
+  private LearningSnapshot loadAsOlderVersion(int version, int trailingBytes) throws Exception {
+    SnapshotStore store = SnapshotStore.of(dir.resolve("v" + version + ".snap"));
     store.save(
         new LearningSnapshot(
-            java.time.Instant.EPOCH, java.util.Map.of(), java.util.Map.of("r", b.state())));
-    byte[] v2 = Files.readAllBytes(store.file());
+            java.time.Instant.EPOCH, java.util.Map.of(), java.util.Map.of("r", banditState())));
+    byte[] now = Files.readAllBytes(store.file());
     int head = 8 + 4 + 8;
-    int body = v2.length - head - 8 - 4;
-    java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(head + body + 8);
-    v1.put(v2, 0, 8).putInt(1).putLong(body).put(v2, head, body);
+    int body = now.length - head - 8 - trailingBytes;
+    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(head + body + 8);
+    old.put(now, 0, 8).putInt(version).putLong(body).put(now, head, body);
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(v2, head, body);
-    v1.putLong(crc.getValue());
-    Files.write(store.file(), v1.array());
-    LearningSnapshot loaded = store.load().orElseThrow();
-    assertThat(loaded.bandits().get("r")).isEqualTo(b.state());
-    assertThat(loaded.provenance()).isEmpty();
+    crc.update(now, head, body);
+    old.putLong(crc.getValue());
+    Files.write(store.file(), old.array());
+    return store.load().orElseThrow();
+  }
+
+  /** A router of a type this module does not know, whose state is a few bytes of its own. */
+  private record OpaqueRouter(String id, ExpertRegistry experts, byte[][] state)
+      implements io.himoe.router.PersistentRouter {
+
+    @Override
+    public RouterConfig config() {
+      return RouterConfig.of(1);
+    }
+
+    @Override
+    public io.himoe.router.GateScores gate(io.himoe.shared.RouterInput input, Context ctx) {
+      throw new UnsupportedOperationException("not routed in this test");
+    }
+
+    @Override
+    public io.himoe.router.RouterState saveState() {
+      return new io.himoe.router.RouterState("opaque/1", state[0].clone());
+    }
+
+    @Override
+    public void restoreState(io.himoe.router.RouterState saved) {
+      if (!saved.format().equals("opaque/1")) {
+        throw new IllegalArgumentException("format " + saved.format());
+      }
+      state[0] = saved.bytes().clone();
+    }
+  }
+
+  @Test
+  void aPersistentRoutersOwnStateIsSavedAndGivenBack() {
+    byte[][] learned = {{1, 2, 3, 42}};
+    OpaqueRouter router = new OpaqueRouter("provided", registry(), learned);
+    SnapshotStore store = SnapshotStore.of(dir.resolve("opaque.snap"));
+    store.save(LearningSnapshot.capture(Instant.ofEpochSecond(9), List.of(router)));
+
+    // also through the byte form a shared (database) store keeps
+    LearningSnapshot back =
+        SnapshotStore.fromBytes(SnapshotStore.toBytes(store.load().orElseThrow()), "test snapshot");
+    assertThat(back.routerStates()).containsOnlyKeys("provided");
+    assertThat(back.routerStates().get("provided"))
+        .isEqualTo(new io.himoe.router.RouterState("opaque/1", new byte[] {1, 2, 3, 42}));
+    assertThat(back.gates()).isEmpty();
+    byte[][] fresh = {{}};
+    new OpaqueRouter("provided", registry(), fresh)
+        .restoreState(back.routerStates().get("provided"));
+    assertThat(fresh[0]).containsExactly(1, 2, 3, 42);
+  }
+
+  @Test
+  void aCorruptRouterStateLengthIsRefusedNotAllocated() {
+    byte[][] learned = {{7, 7}};
+    byte[] good =
+        SnapshotStore.toBytes(
+            LearningSnapshot.capture(
+                Instant.EPOCH, List.of(new OpaqueRouter("provided", registry(), learned))));
+    // the state's length sits right before its 2 bytes, ahead of the CRC
+    int lengthAt = good.length - 8 - 2 - 4;
+    java.nio.ByteBuffer.wrap(good).putInt(lengthAt, Integer.MAX_VALUE);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(good, 20, good.length - 28);
+    java.nio.ByteBuffer.wrap(good).putLong(good.length - 8, crc.getValue());
+    assertThatThrownBy(() -> SnapshotStore.fromBytes(good, "test snapshot"))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("router state length");
   }
 
   @Test

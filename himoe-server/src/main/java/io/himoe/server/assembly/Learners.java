@@ -10,7 +10,9 @@ import io.himoe.learning.router.Provenance;
 import io.himoe.learning.router.ReplayEvent;
 import io.himoe.learning.state.LearningSnapshot;
 import io.himoe.learning.state.SnapshotStore;
+import io.himoe.router.PersistentRouter;
 import io.himoe.router.Router;
+import io.himoe.router.RouterState;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -91,6 +93,41 @@ final class Learners {
   }
 
   /**
+   * @param routerId a router
+   * @return the saved state of a persistent router (a provided type, e.g. {@code branched}), if the
+   *     snapshot has one
+   */
+  Optional<RouterState> savedState(String routerId) {
+    return snapshot.map(s -> s.routerStates().get(routerId));
+  }
+
+  /**
+   * Gives a persistent router the state the snapshot saved for it, if any; a state that no longer
+   * fits (other experts, another encoder) is left aside with a warning and the router keeps what it
+   * was built with.
+   *
+   * @param router a router just built
+   * @return whether saved state was restored
+   */
+  boolean restoreSaved(PersistentRouter router) {
+    Optional<RouterState> saved = savedState(router.id());
+    if (saved.isEmpty()) {
+      return false;
+    }
+    try {
+      router.restoreState(saved.get());
+      return true;
+    } catch (IllegalArgumentException stale) {
+      LOG.warn(
+          "router '{}': learned state in the snapshot does not fit this configuration ({});"
+              + " starting from the examples",
+          router.id(),
+          stale.getMessage());
+      return false;
+    }
+  }
+
+  /**
    * Retrains a learning router from stored feedback events.
    *
    * @param routerId a router
@@ -113,7 +150,10 @@ final class Learners {
                             + "' is not a router of this configuration (known: "
                             + String.join(", ", known)
                             + ")"));
-    if (!(r instanceof NeuralRouter || r instanceof BanditRouter || r instanceof HybridRouter)) {
+    if (!(r instanceof NeuralRouter
+        || r instanceof BanditRouter
+        || r instanceof HybridRouter
+        || r instanceof PersistentRouter)) {
       throw new IllegalArgumentException(
           "router '"
               + routerId
@@ -158,6 +198,12 @@ final class Learners {
               b.restore(st, p);
             } else if (st != null) {
               b.restore(st);
+            }
+          }
+          case PersistentRouter p -> {
+            RouterState st = saved.routerStates().get(r.id());
+            if (st != null) {
+              p.restoreState(st);
             }
           }
           default -> {}

@@ -20,6 +20,7 @@ import io.himoe.learning.router.NeuralRouter;
 import io.himoe.learning.router.Provenance;
 import io.himoe.router.GatingPolicy;
 import io.himoe.router.KeywordRouter;
+import io.himoe.router.PersistentRouter;
 import io.himoe.router.Router;
 import io.himoe.router.RouterConfig;
 import io.himoe.router.RouterProvider;
@@ -141,7 +142,8 @@ final class RouterFactory {
   /**
    * A router type built by a module on the class path ({@code branched}: himoe-branches, with
    * {@code ./himoe serve --with branches}), over the router's encoder, fitted from the experts'
-   * examples.
+   * examples, then given back what it learned before a restart when it is a {@link
+   * PersistentRouter} and the snapshot holds its state.
    */
   private Router providedRouter(
       int index,
@@ -168,11 +170,17 @@ final class RouterFactory {
     for (String n : names) {
       examples.put(n, spec(n).common().examples());
     }
-    return provider.create(
-        rc.id(),
-        reg,
-        new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc)),
-        examples);
+    Router router =
+        provider.create(
+            rc.id(),
+            reg,
+            new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc)),
+            examples);
+    // what it learned before a restart, from the learning snapshot (its own opaque state)
+    if (router instanceof PersistentRouter p && learners.restoreSaved(p)) {
+      LOG.info("routers[{}] '{}': learned state restored from the snapshot", index, rc.id());
+    }
+    return router;
   }
 
   private ExpertSpec spec(String name) {
