@@ -6,6 +6,7 @@ import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,14 +55,27 @@ public final class PooledEncoder implements Encoder {
     }
   }
 
+  /**
+   * Encodes in batches whose working memory fits the pool's capacity (a long list of examples is
+   * not refused for being larger than the whole pool), each batch under its own lease.
+   */
   @Override
   public List<Encoded> encodeAll(List<? extends InputData> inputs) {
-    try (MemoryPool.Lease _ = pool.acquire(bytesPerInput * inputs.size(), maxWait)) {
-      return inner.encodeAll(inputs);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MoeError.Cancelled("encoder " + inner.id() + " waiting for memory");
+    int batch =
+        bytesPerInput == 0
+            ? Math.max(1, inputs.size())
+            : (int) Math.max(1, Math.min(inputs.size(), pool.capacityBytes() / bytesPerInput));
+    List<Encoded> out = new ArrayList<>(inputs.size());
+    for (int from = 0; from < inputs.size(); from += batch) {
+      List<? extends InputData> part = inputs.subList(from, Math.min(inputs.size(), from + batch));
+      try (MemoryPool.Lease _ = pool.acquire(bytesPerInput * part.size(), maxWait)) {
+        out.addAll(inner.encodeAll(part));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MoeError.Cancelled("encoder " + inner.id() + " waiting for memory");
+      }
     }
+    return out;
   }
 
   @Override

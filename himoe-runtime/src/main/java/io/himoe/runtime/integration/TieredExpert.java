@@ -2,10 +2,14 @@ package io.himoe.runtime.integration;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.StreamingExpert;
+import io.himoe.runtime.RuntimeDecision;
 import io.himoe.runtime.mode.ModelTier;
+import io.himoe.runtime.mode.PerformanceMode;
 import io.himoe.runtime.mode.PerformanceProfile;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.TokenListener;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +19,13 @@ import java.util.Objects;
  * ModelTier} (e.g. a small and a large LLM endpoint of the same provider). When the tier asked for
  * has no model, the nearest smaller one answers, else the nearest larger one. Wrap it in a {@link
  * RuntimeExpert} so that the tier comes from the request's mode.
+ *
+ * <p>When every tier's model streams (LLM experts do), the tiered expert is a {@link
+ * StreamingExpert} too: a streamed call goes to the model of the tier of the request's decision
+ * (stored in the context by {@link ModeCappedRouter} or {@link RuntimeExpert}; BALANCED's without
+ * one), and its tokens pass through as they come.
  */
-public final class TieredExpert implements ModeAwareExpert {
+public sealed class TieredExpert implements ModeAwareExpert permits TieredExpert.Streaming {
 
   private final String name;
   private final EnumMap<ModelTier, Expert> byTier;
@@ -39,7 +48,26 @@ public final class TieredExpert implements ModeAwareExpert {
    * @return the expert
    */
   public static TieredExpert of(String name, Map<ModelTier, ? extends Expert> byTier) {
-    return new TieredExpert(name, byTier);
+    boolean allStream =
+        !byTier.isEmpty() && byTier.values().stream().allMatch(e -> e instanceof StreamingExpert);
+    return allStream ? new Streaming(name, byTier) : new TieredExpert(name, byTier);
+  }
+
+  /** The form whose tiers all stream. */
+  static final class Streaming extends TieredExpert implements StreamingExpert {
+
+    private Streaming(String name, Map<ModelTier, ? extends Expert> byTier) {
+      super(name, byTier);
+    }
+
+    @Override
+    public ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception {
+      PerformanceProfile profile =
+          RuntimeDecision.of(ctx)
+              .map(RuntimeDecision::profile)
+              .orElseGet(() -> PerformanceProfile.ofDefaults(PerformanceMode.BALANCED));
+      return ((StreamingExpert) modelFor(profile.tier())).stream(input, ctx, listener);
+    }
   }
 
   @Override

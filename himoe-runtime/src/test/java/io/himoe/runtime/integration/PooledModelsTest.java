@@ -159,15 +159,37 @@ class PooledModelsTest {
             batch.encodeAll(List.of(InputData.text("a"), InputData.text("b"), InputData.text("c"))))
         .hasSize(3);
     assertThat(seen.get()).isEqualTo(3_072);
-    assertThatThrownBy(
-            () ->
-                batch.encodeAll(
+    // five inputs need more than the whole pool: two batches (4 + 1), each under its own lease
+    List<Long> leased = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Encoder recording =
+        new Encoder() {
+          @Override
+          public Encoded encode(InputData input) {
+            return inner.encode(input);
+          }
+
+          @Override
+          public List<Encoded> encodeAll(List<? extends InputData> inputs) {
+            leased.add(pool.usedBytes());
+            return inputs.stream().map(i -> new Encoded(new float[] {0f, 1f})).toList();
+          }
+        };
+    assertThat(
+            PooledEncoder.wrap(recording, pool, 1_024, Duration.ofMillis(10))
+                .encodeAll(
                     List.of(
                         InputData.text("a"),
                         InputData.text("b"),
                         InputData.text("c"),
                         InputData.text("d"),
                         InputData.text("e"))))
+        .hasSize(5);
+    assertThat(leased).containsExactly(4_096L, 1_024L);
+    // one input larger than the pool can never be encoded
+    assertThatThrownBy(
+            () ->
+                PooledEncoder.wrap(inner, pool, 8_192, Duration.ofMillis(10))
+                    .encode(InputData.text("x")))
         .isInstanceOf(MemoryExhaustedException.class);
     assertThat(pool.usedBytes()).isZero();
   }

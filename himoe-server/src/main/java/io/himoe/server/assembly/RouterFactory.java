@@ -28,11 +28,14 @@ import io.himoe.router.aggregation.Aggregator;
 import io.himoe.router.aggregation.Aggregators;
 import io.himoe.runtime.RuntimeManager;
 import io.himoe.runtime.integration.ModeCappedRouter;
+import io.himoe.runtime.integration.PooledEncoder;
+import io.himoe.runtime.memory.MemoryPool;
 import io.himoe.server.config.ConfigException;
 import io.himoe.server.config.ExpertSpec;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +112,7 @@ final class RouterFactory {
                       rc.topK(),
                       policy,
                       aggregator,
-                      Optional.of(SharedEncoders.byName(rc.encoder())),
+                      Optional.of(routingEncoder(rc.encoder())),
                       reroute(rc)),
                   this::spec);
           case "branched" -> providedRouter(index, rc, reg, names, policy, aggregator);
@@ -165,7 +168,7 @@ final class RouterFactory {
                                 + rc.type()
                                 + "' needs himoe-branches on the class path: start the server"
                                 + " with './himoe serve --with branches'")));
-    Encoder encoder = SharedEncoders.byName(rc.encoder());
+    Encoder encoder = routingEncoder(rc.encoder());
     Map<String, List<String>> examples = new java.util.LinkedHashMap<>();
     for (String n : names) {
       examples.put(n, spec(n).common().examples());
@@ -181,6 +184,24 @@ final class RouterFactory {
       LOG.info("routers[{}] '{}': learned state restored from the snapshot", index, rc.id());
     }
     return router;
+  }
+
+  /**
+   * The router's encoder as requests use it: when the runtime is on and the encoder runs a model in
+   * process, each call leases {@link EncoderMemory#bytesPerInput} per input from the runtime's
+   * {@code activations} pool, waiting at most the default request deadline ({@code
+   * budgets.deadline_ms}; an encoder does not see the request's own), then failing with {@code
+   * memory_exhausted}. The id stays the encoder's, so saved gates still match it.
+   */
+  private Encoder routingEncoder(String name) {
+    Encoder bare = SharedEncoders.byName(name);
+    long bytes = EncoderMemory.bytesPerInput(name);
+    Optional<MemoryPool> pool = StackBuilder.activations(runtime);
+    if (bytes == 0 || pool.isEmpty()) {
+      return bare;
+    }
+    return PooledEncoder.wrap(
+        bare, pool.get(), bytes, Duration.ofMillis(config.budgets().deadlineMs()));
   }
 
   private ExpertSpec spec(String name) {
@@ -212,7 +233,7 @@ final class RouterFactory {
       List<String> names,
       GatingPolicy policy,
       Aggregator aggregator) {
-    Encoder encoder = SharedEncoders.byName(rc.encoder());
+    Encoder encoder = routingEncoder(rc.encoder());
     RouterConfig cfg =
         new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc));
     HimoeConfig.Learning l = config.learning();
@@ -229,7 +250,9 @@ final class RouterFactory {
       spec(n).common().examples().forEach(e -> examples.add(new LabelledText(e, n)));
     }
     FittedRoutes fitted =
-        RouteFitter.of(encoder, FitOptions.ofDefaults().withSeed(rc.seed()))
+        // start-up work, not request traffic: the fitter encodes all examples outside the pool
+        RouteFitter.of(
+                SharedEncoders.byName(rc.encoder()), FitOptions.ofDefaults().withSeed(rc.seed()))
             .fit(examples, List.of(), Optional.empty(), FitProgress.none());
     String fallback = rc.fallback() != null ? rc.fallback() : fitted.labels().getFirst();
     // Every expert of the router gets an output (those without examples warm-started from their
@@ -274,7 +297,7 @@ final class RouterFactory {
       Aggregator aggregator) {
     boolean contextual = rc.bandit().equals("linucb");
     Optional<Encoder> encoder =
-        contextual ? Optional.of(SharedEncoders.byName(rc.encoder())) : Optional.empty();
+        contextual ? Optional.of(routingEncoder(rc.encoder())) : Optional.empty();
     RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder, reroute(rc));
     BanditState saved = learners.savedBandit(rc.id()).orElse(null);
     Provenance provenance = learners.savedProvenance(rc.id()).orElse(null);

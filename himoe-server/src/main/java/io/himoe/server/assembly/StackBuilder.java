@@ -110,11 +110,26 @@ final class StackBuilder {
   /** The bare expert under the runtime's memory pools when it runs a model in process. */
   private Expert pooled(ExpertSpec spec, Expert bare) {
     long[] wm = workingMemory(spec.kind());
-    if (wm == null || runtime.isEmpty() || runtime.get().pools().isEmpty()) {
+    Optional<MemoryPool> activations = activations(runtime);
+    if (wm == null || activations.isEmpty()) {
       return bare;
     }
-    MemoryPool activations = runtime.get().pools().get().pool(MemoryPools.ACTIVATIONS);
-    return PooledExpert.wrap(bare, activations, PooledExpert.linear(wm[0], wm[1]));
+    return PooledExpert.wrap(bare, activations.get(), PooledExpert.linear(wm[0], wm[1]));
+  }
+
+  /**
+   * @param runtime the runtime, when {@code runtime.enabled}
+   * @return its {@code activations} pool, which in-process model work leases from (absent without
+   *     the runtime, or when {@code runtime.memory_pools} names other pools only)
+   */
+  static Optional<MemoryPool> activations(Optional<RuntimeManager> runtime) {
+    return runtime
+        .flatMap(RuntimeManager::pools)
+        .flatMap(
+            ps ->
+                ps.all().stream()
+                    .filter(p -> p.name().equals(MemoryPools.ACTIVATIONS))
+                    .findFirst());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.himoe.runtime.memory.MemoryExhaustedException;
 import io.himoe.shared.MoeError;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -60,6 +61,15 @@ final class ErrorMapper {
     cfg.routes.exception(
         MoeError.class, (e, ctx) -> write(ctx, statusOf(e), e.code(), null, e.getMessage()));
     cfg.routes.exception(HttpResponseException.class, this::httpError);
+    // A router's in-process encoder found no working memory in the runtime's pool within the wait
+    // (an expert's own lease failing is an expert failure the router re-routes around instead):
+    // the server is busy, not broken; the client may retry.
+    cfg.routes.exception(
+        MemoryExhaustedException.class,
+        (e, ctx) -> {
+          ctx.header("Retry-After", "1");
+          write(ctx, 503, e.code(), null, e.getMessage());
+        });
     cfg.routes.exception(
         Exception.class,
         (e, ctx) -> {

@@ -48,6 +48,10 @@ class ModeLlmTrafficTest {
         ex -> {
           JsonNode req = JSON.readTree(ex.getRequestBody());
           requests.add(req);
+          if (req.path("stream").asBoolean()) {
+            streamAnswer(ex, req.path("model").asText());
+            return;
+          }
           byte[] body =
               JSON.writeValueAsBytes(
                   Map.of(
@@ -77,6 +81,49 @@ class ModeLlmTrafficTest {
           }
         });
     upstream.start();
+  }
+
+  /** OpenAI's SSE chunks: one per word of "an answer from MODEL", then usage and [DONE]. */
+  static void streamAnswer(com.sun.net.httpserver.HttpExchange ex, String model)
+      throws java.io.IOException {
+    ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    try (OutputStream os = ex.getResponseBody()) {
+      for (String word : List.of("an ", "answer ", "from ", model)) {
+        sse(
+            os,
+            Map.of(
+                "id",
+                "chatcmpl-1",
+                "object",
+                "chat.completion.chunk",
+                "created",
+                0,
+                "model",
+                model,
+                "choices",
+                List.of(Map.of("index", 0, "delta", Map.of("content", word)))));
+      }
+      sse(
+          os,
+          Map.of(
+              "id",
+              "chatcmpl-1",
+              "object",
+              "chat.completion.chunk",
+              "created",
+              0,
+              "model",
+              model,
+              "choices",
+              List.of(Map.of("index", 0, "delta", Map.of(), "finish_reason", "stop"))));
+      os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  static void sse(OutputStream os, Object chunk) throws java.io.IOException {
+    os.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    os.flush();
   }
 
   @AfterEach
@@ -147,6 +194,49 @@ class ModeLlmTrafficTest {
     assertThat(requests).extracting(r -> r.path("model").asText()).containsOnly("big");
     assertThat(requests.get(0).path("max_tokens").asInt()).isEqualTo(512);
     assertThat(requests.get(1).path("max_tokens").asInt()).isEqualTo(512);
+  }
+
+  @Test
+  void aStreamedChatStreamsFromTheModelOfTheModesTier() throws Exception {
+    try (Assembly a = Assembly.build(config("eco"));
+        HimoeServer server = ServerFixtures.serve(a, dir.resolve("stream.db"))) {
+      HttpResponse<java.util.stream.Stream<String>> res =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.url() + "/v1/chat/completions"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"model\": \"main\", \"stream\": true, \"max_tokens\": 1000,"
+                                  + " \"messages\": [{\"role\": \"user\", \"content\":"
+                                  + " \"write a long story about a robot\"}]}",
+                              StandardCharsets.UTF_8))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofLines());
+      assertThat(res.statusCode()).isEqualTo(200);
+      List<JsonNode> chunks = new java.util.ArrayList<>();
+      for (String line : (Iterable<String>) res.body()::iterator) {
+        if (line.startsWith("data: {")) {
+          chunks.add(JSON.readTree(line.substring(6)));
+        }
+      }
+      StringBuilder text = new StringBuilder();
+      int contentChunks = 0;
+      for (JsonNode c : chunks) {
+        if (c.at("/choices/0/delta/content").isTextual()) {
+          text.append(c.at("/choices/0/delta/content").asText());
+          contentChunks++;
+        }
+      }
+      // the small model's own tokens, one chunk each as they came, under the mode's token cap
+      assertThat(text.toString()).isEqualTo("an answer from mini");
+      assertThat(contentChunks).isEqualTo(4);
+      assertThat(chunks.getLast().at("/himoe/streamed_tokens").asInt()).isEqualTo(4);
+    }
+    assertThat(requests).hasSize(1);
+    assertThat(requests.getFirst().path("stream").asBoolean()).isTrue();
+    assertThat(requests.getFirst().path("model").asText()).isEqualTo("mini");
+    assertThat(requests.getFirst().path("max_tokens").asInt()).isEqualTo(64);
   }
 
   @Test
