@@ -60,6 +60,21 @@ public final class LocalUpstream implements AutoCloseable {
    */
   public record Hang(List<String> first) implements Behaviour {}
 
+  /**
+   * Answers every request with this HTTP status and an OpenAI-shaped error body.
+   *
+   * @param status the status, e.g. 500
+   */
+  public record Fail(int status) implements Behaviour {}
+
+  /**
+   * Chooses what to do for each request from its body.
+   *
+   * @param pick the behaviour for a request body (not itself a {@code Choose})
+   */
+  public record Choose(java.util.function.Function<JsonNode, Behaviour> pick)
+      implements Behaviour {}
+
   private final HttpServer server;
   private volatile Behaviour behaviour = new Tokens(List.of("hello"), 0, 10);
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
@@ -131,7 +146,11 @@ public final class LocalUpstream implements AutoCloseable {
       arrived.release();
       boolean stream = body.path("stream").asBoolean(false);
       String model = body.path("model").asText();
-      switch (behaviour) {
+      Behaviour b = behaviour;
+      if (b instanceof Choose c) {
+        b = c.pick().apply(body);
+      }
+      switch (b) {
         case Tokens t -> {
           if (stream) {
             stream(ex, model, t);
@@ -142,6 +161,15 @@ public final class LocalUpstream implements AutoCloseable {
         }
         case CallTool c -> send(ex, toolCall(model, c));
         case Hang h -> hang(ex, model, stream, h.first());
+        case Fail f -> {
+          byte[] err =
+              "{\"error\":{\"message\":\"upstream failure\",\"type\":\"server_error\"}}"
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(f.status(), err.length);
+          ex.getResponseBody().write(err);
+        }
+        case Choose c -> throw new IllegalStateException("Choose must pick another behaviour");
       }
     } finally {
       open.decrementAndGet();

@@ -55,10 +55,19 @@ final class RequestMapping {
    *
    * @param request the request to send
    * @param droppedMessages conversation messages left out to fit the budget
-   * @param promptTokens the request's prompt tokens, counted here (for when the upstream reports no
-   *     usage)
+   * @param messages the messages sent (counted only when the upstream reports no usage)
+   * @param tokens the tokenizer they are counted with
    */
-  record Mapped(ChatRequest request, int droppedMessages, int promptTokens) {}
+  record Mapped(
+      ChatRequest request, int droppedMessages, List<Message> messages, TokenCounter tokens) {
+
+    /**
+     * @return the request's prompt tokens, counted here
+     */
+    int promptTokens() {
+      return tokens.count(messages);
+    }
+  }
 
   private final String systemPrompt;
   private final int contextTokens;
@@ -109,7 +118,7 @@ final class RequestMapping {
     }
     ChatRequest request =
         ChatRequest.builder().messages(messages).parameters(parameters(params)).build();
-    return new Mapped(request, before - kept.size(), tokens.count(kept));
+    return new Mapped(request, before - kept.size(), kept, tokens);
   }
 
   /** Drops the oldest droppable turns until the conversation fits the budget. */

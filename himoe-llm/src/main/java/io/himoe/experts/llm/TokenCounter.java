@@ -24,10 +24,27 @@ public final class TokenCounter {
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
   private static final TokenCounter DEFAULT = of(DEFAULT_ENCODING);
 
-  private final Encoding encoding;
+  private final EncodingType type;
+  // Loaded on first use: reading a vocabulary takes a noticeable time, which a request that
+  // never needs a count (the upstream reported usage) should not pay.
+  private volatile Encoding encoding;
 
-  private TokenCounter(Encoding encoding) {
-    this.encoding = encoding;
+  private TokenCounter(EncodingType type) {
+    this.type = type;
+  }
+
+  private Encoding encoding() {
+    Encoding e = encoding;
+    if (e == null) {
+      synchronized (this) {
+        e = encoding;
+        if (e == null) {
+          e = REGISTRY.getEncoding(type);
+          encoding = e;
+        }
+      }
+    }
+    return e;
   }
 
   /**
@@ -51,7 +68,7 @@ public final class TokenCounter {
                                     .map(EncodingType::getName)
                                     .toList())
                             + ")"));
-    return new TokenCounter(REGISTRY.getEncoding(type));
+    return new TokenCounter(type);
   }
 
   /**
@@ -64,8 +81,8 @@ public final class TokenCounter {
   /**
    * @return the encoding's name
    */
-  public String encoding() {
-    return encoding.getName();
+  public String encodingName() {
+    return type.getName();
   }
 
   /**
@@ -73,7 +90,7 @@ public final class TokenCounter {
    * @return its tokens (0 for the empty text)
    */
   public int count(String text) {
-    return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    return text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
   }
 
   /**
@@ -82,8 +99,8 @@ public final class TokenCounter {
    * @return the text's first {@code maxTokens} tokens (the text itself when it is shorter)
    */
   public String truncate(String text, int maxTokens) {
-    var r = encoding.encodeOrdinary(text, maxTokens);
-    return r.isTruncated() ? encoding.decode(r.getTokens()) : text;
+    var r = encoding().encodeOrdinary(text, maxTokens);
+    return r.isTruncated() ? encoding().decode(r.getTokens()) : text;
   }
 
   /**

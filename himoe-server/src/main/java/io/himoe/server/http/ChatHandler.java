@@ -3,6 +3,7 @@ package io.himoe.server.http;
 import io.himoe.engine.Answer;
 import io.himoe.experts.llm.TokenCounter;
 import io.himoe.server.assembly.Assembly;
+import io.himoe.server.metrics.GatewayMetrics;
 import io.himoe.server.telemetry.Tracing;
 import io.himoe.shared.ContentPart;
 import io.himoe.shared.InputData;
@@ -21,6 +22,7 @@ import java.util.Optional;
 final class ChatHandler {
 
   private static final String SPAN = "POST /v1/chat/completions";
+  private static final String ENGINE_CONTEXT = "himoe.engine-context";
 
   private final Assembly assembly;
   private final JsonBodies bodies;
@@ -33,6 +35,7 @@ final class ChatHandler {
   private final Tracing tracing;
   private final InstantSource clock;
   private final boolean dropUnknown;
+  private final GatewayMetrics metrics;
 
   ChatHandler(
       Assembly assembly,
@@ -45,7 +48,9 @@ final class ChatHandler {
       TokenCounter tokens,
       Tracing tracing,
       InstantSource clock,
-      boolean dropUnknown) {
+      boolean dropUnknown,
+      GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.keys = keys;
     this.quotas = quotas;
     this.sessions = sessions;
@@ -61,7 +66,29 @@ final class ChatHandler {
 
   void handle(Context ctx) throws IOException {
     Caller caller = keys.check(ctx, ApiKeys.Route.CHAT);
-    Quotas.Ticket ticket = quotas.admit(ctx, caller);
+    Quotas.Ticket ticket;
+    try {
+      ticket = quotas.admit(ctx, caller);
+    } catch (ApiError e) {
+      metrics.key(caller.label(), "rate_limited", 0);
+      throw e;
+    }
+    try {
+      serve(ctx, caller, ticket);
+    } catch (MoeError e) {
+      // Counted here, not by the engine listener: the edge knows the router that handled it.
+      metrics.failed(routerOf(ctx), e.code());
+      metrics.key(caller.label(), e.code(), 0);
+      throw e;
+    }
+  }
+
+  private String routerOf(Context ctx) {
+    io.himoe.shared.Context mctx = ctx.attribute(ENGINE_CONTEXT);
+    return mctx == null ? "none" : assembly.chosenRouter(mctx).orElse("none");
+  }
+
+  private void serve(Context ctx, Caller caller, Quotas.Ticket ticket) throws IOException {
     ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
     InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
@@ -81,6 +108,7 @@ final class ChatHandler {
               + model
               + "' calls tools (an llm expert needs options.tools: true)");
     }
+    ctx.attribute(ENGINE_CONTEXT, mctx);
     Optional<ChatSessions.Begun> session = sessions.begin(ctx, req, input, caller, mctx);
     long created = clock.millis() / 1000;
     String id = "chatcmpl-" + tid;
@@ -88,11 +116,13 @@ final class ChatHandler {
     try {
       if (req.streams()) {
         stream(ctx, req, input, mctx, id, created, ticket, session);
+        metrics.key(caller.label(), "ok", 0);
         return;
       }
       Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
       ChatResult r = ChatResult.of(a, input, tokens);
       quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
+      metrics.key(caller.label(), "ok", r.totalTokens());
       ChatCompletion.Summary summary = summary(a, r, session);
       Responses.json(
           ctx,
@@ -141,6 +171,15 @@ final class ChatHandler {
             () -> assembly.chosenRouter(mctx).orElse(Assembly.AUTO_MODEL),
             mctx.traceId(),
             usage);
+    long start =
+        ctx.attribute("himoe.start") == null
+            ? System.nanoTime()
+            : ctx.<Long>attribute("himoe.start");
+    sse.onFirstToken(
+        () ->
+            metrics.firstToken(
+                assembly.chosenRouter(mctx).orElse(Assembly.AUTO_MODEL),
+                java.time.Duration.ofNanos(System.nanoTime() - start)));
     Answer a;
     try {
       a =
@@ -152,6 +191,7 @@ final class ChatHandler {
       if (!sse.started()) {
         throw e;
       }
+      metrics.failed(assembly.chosenRouter(mctx).orElse("none"), e.code());
       sse.fail(e.code(), e.getMessage());
       return;
     }

@@ -1,6 +1,7 @@
 package io.himoe.server.http;
 
 import io.himoe.server.config.GatewayConfig;
+import io.himoe.server.metrics.GatewayMetrics;
 import io.javalin.http.Context;
 import java.util.Set;
 import java.util.UUID;
@@ -30,10 +31,12 @@ final class Edge {
 
   private final GatewayConfig.Cors cors;
   private final Set<String> origins;
+  private final GatewayMetrics metrics;
 
-  Edge(GatewayConfig.Cors cors) {
+  Edge(GatewayConfig.Cors cors, GatewayMetrics metrics) {
     this.cors = cors;
     this.origins = Set.copyOf(cors.origins());
+    this.metrics = metrics;
   }
 
   void before(Context ctx) {
@@ -70,6 +73,15 @@ final class Edge {
     ctx.header("Access-Control-Expose-Headers", EXPOSED);
   }
 
+  private static String route(Context ctx) {
+    try {
+      io.javalin.router.Endpoint e = ctx.endpoints().lastHttpEndpoint();
+      return e == null ? "unmatched" : e.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
   /** Answers a CORS preflight request. */
   void preflight(Context ctx) {
     ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
@@ -85,6 +97,8 @@ final class Edge {
     Long t0 = ctx.attribute("himoe.start");
     long ms = t0 == null ? 0 : (System.nanoTime() - t0) / 1_000_000;
     String path = ctx.path();
+    // The route pattern, not the path: ids in paths would make a label per request.
+    metrics.http(ctx.method().name(), route(ctx), ctx.statusCode());
     if (!path.equals("/metrics") && !path.endsWith("/dashboard") && !path.startsWith("/health")) {
       Caller c = ctx.attribute(Caller.ATTRIBUTE);
       LOG.info(

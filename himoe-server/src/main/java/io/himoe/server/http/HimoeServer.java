@@ -9,7 +9,9 @@ import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.limits.KeyLimits;
 import io.himoe.server.limits.LimitStore;
 import io.himoe.server.metrics.DashboardState;
+import io.himoe.server.metrics.GatewayMetrics;
 import io.himoe.server.metrics.MetricsListener;
+import io.himoe.server.metrics.ServerMetrics;
 import io.himoe.server.sessions.SessionStore;
 import io.himoe.server.store.FeedbackIntake;
 import io.himoe.server.store.FeedbackStore;
@@ -18,7 +20,6 @@ import io.himoe.server.store.SharedStore;
 import io.himoe.server.store.StoreHealth;
 import io.himoe.server.telemetry.Tracing;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,7 @@ public final class HimoeServer implements AutoCloseable {
   private final Tracing tracing;
   private final PrometheusMeterRegistry registry;
   private final Edge edge;
+  private final ServerMetrics serverMetrics;
   private final ErrorMapper errors;
   private final ChatHandler chat;
   private final RouteHandler route;
@@ -74,34 +76,10 @@ public final class HimoeServer implements AutoCloseable {
     assembly.engine().addListener(metrics);
     assembly.engine().addListener(dashboard);
     assembly.engine().addListener(traces);
-    // Each expert's circuit breaker (state, calls, failure rate), also for experts added later.
-    io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(
-            assembly.circuitBreakers())
-        .bindTo(registry);
-    // Seed 000's guardrails (calibration, drift, contradictions) from himoe-learning, exported as
-    // gauges read at scrape time.
     GuardrailMonitor guardrails = GuardrailMonitor.ofDefaults();
     assembly.engine().addListener(guardrails);
-    Gauge.builder("himoe.calibration.ece", guardrails, g -> g.report().ece())
-        .description("expected calibration error of answer confidence against feedback")
-        .register(registry);
-    Gauge.builder("himoe.drift.psi", guardrails, g -> g.report().driftPsi())
-        .description("PSI between the gate distributions of the last two windows")
-        .register(registry);
-    Gauge.builder("himoe.drift.alert", guardrails, g -> g.report().driftAlert() ? 1 : 0)
-        .description("1 when the gate drift is over the alert threshold")
-        .register(registry);
-    Gauge.builder("himoe.contradiction.rate", guardrails, g -> g.report().contradictionRate())
-        .description("share of requests whose answering experts disagreed")
-        .register(registry);
-    // Seed 003's performance mode of the latest request (0 eco, 1 balanced, 2 performance, 3 max).
-    assembly
-        .runtime()
-        .ifPresent(
-            rt ->
-                Gauge.builder("himoe.runtime.mode", rt, r -> r.currentMode().ordinal())
-                    .description("performance mode: 0 eco, 1 balanced, 2 performance, 3 maximum")
-                    .register(registry));
+    this.serverMetrics = ServerMetrics.bind(registry, assembly, guardrails);
+    GatewayMetrics gatewayMetrics = new GatewayMetrics(registry);
     HimoeConfig.Store storeConfig = b.storeConfig();
     FeedbackIntake intake;
     if (storeConfig.shared()) {
@@ -131,13 +109,13 @@ public final class HimoeServer implements AutoCloseable {
           FeedbackStore.open(b.feedbackDb != null ? b.feedbackDb : Path.of(sc.feedbackDb()));
       intake = FeedbackIntake.local(store, assembly.engine());
     }
-    storeGauges(intake);
+    ServerMetrics.store(registry, intake::health);
     GatewayConfig gw = assembly.config().gateway();
     JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
     ApiKeys keys = new ApiKeys(sc.auth(), b.env);
     TokenCounter tokens = TokenCounter.of(gw.tokenizer());
     Conversations conversations = new Conversations(gw.remoteImages(), gw.routeTurns());
-    this.edge = new Edge(gw.cors());
+    this.edge = new Edge(gw.cors(), gatewayMetrics);
     this.errors = new ErrorMapper(sc.maxBodyBytes());
     this.chat =
         new ChatHandler(
@@ -158,13 +136,16 @@ public final class HimoeServer implements AutoCloseable {
             tokens,
             tracing,
             b.clock,
-            gw.dropUnknownParams());
+            gw.dropUnknownParams(),
+            gatewayMetrics);
     this.route = new RouteHandler(assembly, bodies, conversations, keys, tracing);
     this.feedback = new FeedbackHandler(assembly, intake, traces, bodies, keys, b.clock);
     this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);
     this.tracesApi = new TracesHandler(traces, store, keys);
     this.models = new ModelsHandler(assembly);
-    this.ops = new OpsHandler(assembly, dashboard, registry, intake::health, keys);
+    this.ops =
+        new OpsHandler(
+            assembly, dashboard, registry, intake::health, keys, serverMetrics::beforeScrape);
     String host = b.host != null ? b.host : sc.host();
     int port = b.port != null ? b.port : sc.port();
     this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
@@ -250,23 +231,8 @@ public final class HimoeServer implements AutoCloseable {
     ops.ready(false);
     app.stop();
     closeStores();
+    serverMetrics.close();
     tracing.close();
-  }
-
-  /** The store's state for Prometheus (read at scrape time; cheap: no database access). */
-  private void storeGauges(FeedbackIntake intake) {
-    Gauge.builder("himoe.store.up", intake, i -> i.health().up() ? 1 : 0)
-        .description("1 when the feedback store answered its latest use, 0 while it is down")
-        .register(registry);
-    Gauge.builder("himoe.store.queued.feedback", intake, i -> i.health().queuedFeedback())
-        .description("feedback waiting on local disk for the shared database to come back")
-        .register(registry);
-    Gauge.builder("himoe.store.log.position", intake, i -> i.health().position())
-        .description("id of the last shared feedback log entry this replica has trained on")
-        .register(registry);
-    Gauge.builder("himoe.store.state.version", intake, i -> i.health().stateVersion())
-        .description("version of the shared learned state this replica's state descends from")
-        .register(registry);
   }
 
   private void closeStores() {

@@ -33,6 +33,7 @@ final class OpsHandler {
   private final PrometheusMeterRegistry registry;
   private final Supplier<StoreHealth> storeHealth;
   private final ApiKeys keys;
+  private final Runnable beforeScrape;
   private volatile boolean ready;
 
   OpsHandler(
@@ -40,8 +41,10 @@ final class OpsHandler {
       DashboardState dashboard,
       PrometheusMeterRegistry registry,
       Supplier<StoreHealth> storeHealth,
-      ApiKeys keys) {
+      ApiKeys keys,
+      Runnable beforeScrape) {
     this.keys = keys;
+    this.beforeScrape = beforeScrape;
     this.assembly = assembly;
     this.dashboard = dashboard;
     this.registry = registry;
@@ -53,6 +56,7 @@ final class OpsHandler {
   }
 
   void metrics(Context ctx) {
+    beforeScrape.run();
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
     ctx.result(registry.scrape());
   }

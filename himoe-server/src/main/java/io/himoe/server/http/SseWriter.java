@@ -30,6 +30,7 @@ final class SseWriter {
   private int tokens;
   private OutputStream os;
   private boolean closed;
+  private Runnable firstToken = () -> {};
 
   /**
    * @param ctx the request
@@ -69,6 +70,19 @@ final class SseWriter {
     return tokens;
   }
 
+  /**
+   * @param action run once, when the first content chunk is sent (time to first token)
+   */
+  synchronized void onFirstToken(Runnable action) {
+    this.firstToken = action;
+  }
+
+  private void firstTokenSent() {
+    Runnable r = firstToken;
+    firstToken = () -> {};
+    r.run();
+  }
+
   /** Sends one token as it comes from a streaming expert. */
   synchronized void token(String token) {
     if (closed || token.isEmpty()) {
@@ -76,6 +90,7 @@ final class SseWriter {
     }
     try {
       begin();
+      firstTokenSent();
       streamed.append(token);
       tokens++;
       send(chunk(ChatChunk.Delta.text(token), null, null, null));
@@ -104,6 +119,7 @@ final class SseWriter {
     String answer = result.content() == null ? "" : result.content();
     String replaced = null;
     if (streamed.isEmpty()) {
+      firstTokenSent();
       for (String piece : answer.split("(?<=\\s)")) {
         if (!piece.isEmpty()) {
           send(chunk(ChatChunk.Delta.text(piece), null, null, null));

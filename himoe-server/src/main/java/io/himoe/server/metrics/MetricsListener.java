@@ -7,7 +7,6 @@ import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.ShadowReport;
 import io.himoe.engine.StageTrace;
-import io.himoe.shared.MoeError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -51,6 +50,7 @@ public final class MetricsListener implements EngineListener {
         .description("total-variation distance between recent and long-run routing, in [0, 1]")
         .register(registry);
     Gauge.builder("himoe.gate.entropy.last", this, l -> l.lastEntropy)
+        .baseUnit("nats")
         .description("gate entropy of the latest request, nats")
         .register(registry);
   }
@@ -59,7 +59,8 @@ public final class MetricsListener implements EngineListener {
   public void on(EngineEvent event) {
     switch (event) {
       case EngineEvent.Answered a -> answered(a.answer());
-      case EngineEvent.Failed f -> failed(f.error());
+      // The edge counts failed requests: it knows the router that handled them.
+      case EngineEvent.Failed f -> {}
       case EngineEvent.ShadowRan s -> shadowRan(s.report());
       case EngineEvent.ShadowsSkipped s -> shadowsSkipped(s);
       case EngineEvent.FeedbackApplied f -> feedback(f.routerId());
@@ -69,26 +70,26 @@ public final class MetricsListener implements EngineListener {
   private void answered(Answer answer) {
     var trace = answer.trace();
     requests.incrementAndGet();
-    Counter.builder("himoe.requests")
-        .tag("router", trace.routerId())
-        .tag("outcome", "answered")
-        .register(registry)
-        .increment();
+    RequestMeters.outcome(registry, trace.routerId(), "answered").increment();
     Timer.builder("himoe.request.latency")
+        .description("time from a request's start to its answer, by router")
         .tag("router", trace.routerId())
         .publishPercentileHistogram()
         .register(registry)
         .record(Duration.ofMillis(trace.latencyMs()));
-    Counter.builder("himoe.budget.spent.cost")
+    Counter.builder("himoe.spent")
+        .description("cost units spent by the experts of answered requests")
         .baseUnit("cost_units")
         .register(registry)
         .increment(trace.costUnits());
     DistributionSummary.builder("himoe.budget.time.used")
-        .description("share of the request's time budget used")
+        .description("share of the request's time budget used, in [0, 1]")
+        .baseUnit("ratio")
         .register(registry)
         .record(deadlineMs > 0 ? (double) trace.latencyMs() / deadlineMs : 0);
     if (!trace.shadows().isEmpty()) {
       Counter.builder("himoe.shadow.scheduled")
+          .description("shadow router runs scheduled after answers")
           .register(registry)
           .increment(trace.shadows().size());
     }
@@ -100,6 +101,7 @@ public final class MetricsListener implements EngineListener {
         continue;
       }
       DistributionSummary.builder("himoe.gate.entropy")
+          .description("entropy of the gate's weights per stage, by router")
           .tag("router", stage.routerId())
           .baseUnit("nats")
           .register(registry)
@@ -116,15 +118,23 @@ public final class MetricsListener implements EngineListener {
       return;
     }
     Counter.builder("himoe.expert.calls")
+        .description("expert calls of answered requests by status (answered, failed, dropped, ...)")
         .tag("expert", e.name())
         .tag("status", e.status().label())
         .register(registry)
         .increment();
+    e.generation()
+        .ifPresent(
+            g -> {
+              tokens(e.name(), "prompt").increment(g.promptTokens());
+              tokens(e.name(), "completion").increment(g.completionTokens());
+            });
     if (!e.status().called()) {
       return;
     }
     calls.computeIfAbsent(e.name(), k -> new AtomicLong()).incrementAndGet();
     Timer.builder("himoe.expert.latency")
+        .description("latency of expert calls, by expert")
         .tag("expert", e.name())
         .publishPercentileHistogram()
         .register(registry)
@@ -132,16 +142,57 @@ public final class MetricsListener implements EngineListener {
     switch (e.status()) {
       case DROPPED ->
           Counter.builder("himoe.expert.drops")
+              .description("expert calls dropped at a deadline, by expert")
               .tag("expert", e.name())
               .register(registry)
               .increment();
       case FAILED ->
           Counter.builder("himoe.expert.errors")
+              .description("failed expert calls, by expert and reason")
               .tag("expert", e.name())
+              .tag("reason", reason(e.detail()))
               .register(registry)
               .increment();
       default -> {}
     }
+  }
+
+  private Counter tokens(String expert, String kind) {
+    return Counter.builder("himoe.expert.tokens")
+        .description("tokens sent to (prompt) and generated by (completion) each expert")
+        .tag("expert", expert)
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  /** A failure's reason as a small label set (never the message itself). */
+  static String reason(String detail) {
+    String d = detail.toLowerCase(java.util.Locale.ROOT);
+    if (d.contains("timeout") || d.contains("deadline") || d.contains("timed out")) {
+      return "timeout";
+    }
+    if (d.contains("cancel")) {
+      return "cancelled";
+    }
+    if (d.contains("circuit") || d.contains("not permitted")) {
+      return "circuit_open";
+    }
+    if (d.contains("rate") && (d.contains("limit") || d.contains("429"))) {
+      return "rate_limited";
+    }
+    if (d.contains("authentication") || d.contains("http 401") || d.contains("http 403")) {
+      return "auth";
+    }
+    if (d.contains("bulkhead") || d.contains("full")) {
+      return "overloaded";
+    }
+    if (d.contains("http 5") || d.contains("server_error") || d.contains("unavailable")) {
+      return "upstream_error";
+    }
+    if (d.contains("bad_response") || d.contains("empty answer") || d.contains("malformed")) {
+      return "bad_response";
+    }
+    return "error";
   }
 
   private DoubleAdder shareOf(String name) {
@@ -151,6 +202,7 @@ public final class MetricsListener implements EngineListener {
           DoubleAdder a = new DoubleAdder();
           Gauge.builder("himoe.expert.utilisation", a, x -> utilisation(x))
               .tag("expert", n)
+              .baseUnit("ratio")
               .description("share of requests routed to this expert")
               .register(registry);
           return a;
@@ -160,14 +212,6 @@ public final class MetricsListener implements EngineListener {
   private double utilisation(DoubleAdder a) {
     long r = requests.get();
     return r == 0 ? 0 : a.sum() / r;
-  }
-
-  private void failed(MoeError error) {
-    Counter.builder("himoe.requests")
-        .tag("router", "none")
-        .tag("outcome", error.code())
-        .register(registry)
-        .increment();
   }
 
   private void shadowsSkipped(EngineEvent.ShadowsSkipped s) {
@@ -185,7 +229,9 @@ public final class MetricsListener implements EngineListener {
             id,
             k -> {
               long[] r = new long[2];
-              Gauge.builder("himoe.shadow.win.rate", r, x -> rate(x))
+              Gauge.builder("himoe.shadow.win", r, x -> rate(x))
+                  .description("share of a shadow router's runs whose answer beat the primary's")
+                  .baseUnit("ratio")
                   .tag("shadow", k)
                   .register(registry);
               return r;
@@ -197,12 +243,17 @@ public final class MetricsListener implements EngineListener {
       }
     }
     Counter.builder("himoe.shadow.runs")
+        .description("shadow router runs, by shadow and outcome")
         .tag("shadow", id)
         .tag("outcome", report.error().isPresent() ? "failed" : "compared")
         .register(registry)
         .increment();
     if (report.shadowBetter()) {
-      Counter.builder("himoe.shadow.wins").tag("shadow", id).register(registry).increment();
+      Counter.builder("himoe.shadow.wins")
+          .description("shadow runs whose answer beat the primary's")
+          .tag("shadow", id)
+          .register(registry)
+          .increment();
     }
   }
 
@@ -213,7 +264,11 @@ public final class MetricsListener implements EngineListener {
   }
 
   private void feedback(String routerId) {
-    Counter.builder("himoe.feedback").tag("router", routerId).register(registry).increment();
+    Counter.builder("himoe.feedback")
+        .description("feedback applied to routers")
+        .tag("router", routerId)
+        .register(registry)
+        .increment();
   }
 
   /**

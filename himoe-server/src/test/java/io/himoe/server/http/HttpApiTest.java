@@ -522,11 +522,11 @@ class HttpApiTest {
         .contains("himoe_load_balance_cv")
         .contains("himoe_routing_drift")
         .contains("himoe_expert_utilisation")
-        .contains("himoe_budget_spent_cost")
+        .contains("himoe_spent_cost_units_total")
         .contains("himoe_calibration_ece")
         .contains("himoe_drift_psi")
         .contains("himoe_drift_alert")
-        .contains("himoe_contradiction_rate");
+        .contains("himoe_contradiction_ratio");
     assertThat(json(get("/healthz")).path("status").asText()).isEqualTo("ok");
     assertThat(json(get("/readyz")).path("status").asText()).isEqualTo("ready");
     assertThat(json(get("/v1/models")).path("data").findValuesAsText("id"))
