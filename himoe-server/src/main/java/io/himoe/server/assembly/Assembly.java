@@ -12,6 +12,7 @@ import io.himoe.experts.management.ScoreWeights;
 import io.himoe.learning.router.ReplayEvent;
 import io.himoe.learning.state.AutoSnapshot;
 import io.himoe.learning.state.LearningSnapshot;
+import io.himoe.orchestrator.RouterRef;
 import io.himoe.orchestrator.RuleOrchestrator;
 import io.himoe.orchestrator.ShadowJudge;
 import io.himoe.runtime.RuntimeManager;
@@ -25,6 +26,8 @@ import io.himoe.server.config.ConfigException;
 import io.himoe.server.config.ExpertSpec;
 import io.himoe.server.config.ExpertSpecs;
 import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.loop.Assignments;
+import io.himoe.server.loop.LearningLoop;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
@@ -93,6 +96,7 @@ public final class Assembly implements AutoCloseable {
   private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
   private final Optional<RuntimeManager> runtime;
   private final ModelOrchestrator orchestrator;
+  private final LearningLoop loop;
   private final Engine engine;
 
   private Assembly(
@@ -134,7 +138,18 @@ public final class Assembly implements AutoCloseable {
     if (oc.planSteps() != null) {
       ob.planSteps(oc.planSteps());
     }
-    this.orchestrator = new ModelOrchestrator(ob.build());
+    RuleOrchestrator rules = ob.build();
+    this.loop =
+        new LearningLoop(
+            config,
+            id ->
+                rules.routers().stream()
+                    .filter(r -> r.id().equals(id))
+                    .findFirst()
+                    .map(RouterRef::router),
+            Assignments.inMemory(100_000),
+            clock);
+    this.orchestrator = new ModelOrchestrator(rules, loop);
     Engine.Builder eb =
         Engine.builder(orchestrator)
             .clock(clock)
@@ -150,7 +165,15 @@ public final class Assembly implements AutoCloseable {
     learners
         .store()
         .ifPresent(store -> eb.listener(AutoSnapshot.of(store, learners::routers, 50, clock)));
+    loop.listeners().forEach(eb::listener);
     this.engine = eb.build();
+  }
+
+  /**
+   * @return the learning loop: promotions, shadow credit, experiments
+   */
+  public LearningLoop loop() {
+    return loop;
   }
 
   private static ManagementPolicy managementPolicy(HimoeConfig.Management mc) {
@@ -514,6 +537,7 @@ public final class Assembly implements AutoCloseable {
     try {
       learners.save(clock);
     } finally {
+      loop.close();
       engine.close();
       catalog.close();
     }

@@ -8,15 +8,19 @@ import io.himoe.orchestrator.ShadowJudge;
 import io.himoe.orchestrator.Stage;
 import io.himoe.orchestrator.StageFailure;
 import io.himoe.router.RouteResult;
+import io.himoe.server.loop.LearningLoop;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.Value;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The configured rule orchestrator, plus one thing clients need: when the request's context names a
- * router (the {@code model} field of an OpenAI-style request), that router handles the first stage
- * instead of the rules' choice. Everything else is the rule orchestrator's.
+ * The configured rule orchestrator, plus two things: when the request's context names a router (the
+ * {@code model} field of an OpenAI-style request), that router handles the first stage instead of
+ * the rules' choice; otherwise the learning loop may redirect the rules' choice (a promoted router,
+ * an experiment's arm), and the routers demoted in favour of a primary shadow it. Everything else
+ * is the rule orchestrator's.
  */
 final class ModelOrchestrator implements Orchestrator {
 
@@ -30,9 +34,11 @@ final class ModelOrchestrator implements Orchestrator {
   static final String CHOSEN_ROUTER = "himoe.chosen-router";
 
   private final RuleOrchestrator rules;
+  private final LearningLoop loop;
 
-  ModelOrchestrator(RuleOrchestrator rules) {
+  ModelOrchestrator(RuleOrchestrator rules, LearningLoop loop) {
     this.rules = rules;
+    this.loop = loop;
   }
 
   RuleOrchestrator rules() {
@@ -45,7 +51,12 @@ final class ModelOrchestrator implements Orchestrator {
         ctx.memory()
             .get(FORCED_ROUTER)
             .map(id -> rules.lookup((String) id))
-            .orElseGet(() -> rules.chooseRouter(input, ctx));
+            .orElseGet(
+                () -> {
+                  RouterRef byRules = rules.chooseRouter(input, ctx);
+                  String served = loop.direct(byRules.id(), input, ctx);
+                  return served.equals(byRules.id()) ? byRules : rules.lookup(served);
+                });
     ctx.memory().put(CHOSEN_ROUTER, chosen.id());
     return chosen;
   }
@@ -73,7 +84,18 @@ final class ModelOrchestrator implements Orchestrator {
 
   @Override
   public List<RouterRef> shadows(InputData input, RouterRef primary) {
-    return rules.shadows(input, primary);
+    List<RouterRef> configured = rules.shadows(input, primary);
+    List<String> demoted = loop.promotions().demotedFor(primary.id());
+    if (demoted.isEmpty()) {
+      return configured;
+    }
+    List<RouterRef> out = new ArrayList<>(configured);
+    for (String d : demoted) {
+      if (out.stream().noneMatch(r -> r.id().equals(d))) {
+        out.add(rules.lookup(d));
+      }
+    }
+    return out;
   }
 
   @Override

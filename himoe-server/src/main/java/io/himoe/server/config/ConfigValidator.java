@@ -49,6 +49,7 @@ final class ConfigValidator {
     Set<String> routers = v.routers(c.routers(), experts, written);
     v.orchestrator(c.orchestrator(), routers);
     v.shadows(c.shadows(), routers);
+    v.experiments(c.experiments(), routers);
     v.learning(c.learning());
     v.management(c.management());
     v.oneOf("telemetry.exporter", c.telemetry().exporter(), EXPORTERS);
@@ -299,6 +300,55 @@ final class ConfigValidator {
         "a rate in [0, 1]",
         s.sampleRate());
     check(positive(s.maxCpuShare()), "shadows.max_cpu_share", "a share > 0", s.maxCpuShare());
+    HimoeConfig.Shadows.Credit c = s.credit();
+    check(c.alpha() > 0 && c.alpha() < 1, "shadows.credit.alpha", "a level in (0, 1)", c.alpha());
+    check(
+        c.minComparisons() >= 1,
+        "shadows.credit.min_comparisons",
+        "a count >= 1",
+        c.minComparisons());
+    check(
+        c.margin() >= 0 && c.margin() < 1,
+        "shadows.credit.margin",
+        "a margin in [0, 1)",
+        c.margin());
+    check(c.minSamples() >= 1, "shadows.credit.min_samples", "a count >= 1", c.minSamples());
+    check(c.queue() >= 1, "shadows.credit.queue", "a count >= 1", c.queue());
+    check(c.budgetMs() >= 1, "shadows.credit.budget_ms", "a time in ms >= 1", c.budgetMs());
+  }
+
+  private void experiments(List<HimoeConfig.Experiment> es, Set<String> routers) {
+    Set<String> names = new HashSet<>();
+    Map<String, String> experimentOf = new java.util.HashMap<>();
+    for (int i = 0; i < es.size(); i++) {
+      HimoeConfig.Experiment e = es.get(i);
+      String p = "experiments[" + i + "]";
+      check(e.name() != null && !e.name().isBlank(), p + ".name", "a name", e.name());
+      check(e.name() == null || names.add(e.name()), p + ".name", "a unique name", e.name());
+      oneOf(p + ".unit", e.unit(), ordered("session", "user", "request"));
+      check(e.arms().size() >= 2, p + ".arms", "at least two arms", e.arms().size());
+      check(e.alpha() > 0 && e.alpha() < 1, p + ".alpha", "a level in (0, 1)", e.alpha());
+      check(e.minFeedback() >= 1, p + ".min_feedback", "a count >= 1", e.minFeedback());
+      double total = 0;
+      for (int j = 0; j < e.arms().size(); j++) {
+        HimoeConfig.Experiment.Arm a = e.arms().get(j);
+        String ap = p + ".arms[" + j + "]";
+        if (a == null) {
+          problems.add(ap + ": expected an arm {router, weight}");
+          continue;
+        }
+        oneOf(ap + ".router", a.router(), routers);
+        check(nonNegative(a.weight()), ap + ".weight", "a weight >= 0", a.weight());
+        total += a.weight() >= 0 ? a.weight() : 0;
+        String before = a.router() == null ? null : experimentOf.putIfAbsent(a.router(), p);
+        check(
+            before == null,
+            ap + ".router",
+            "a router in one experiment only (also in " + before + ")",
+            a.router());
+      }
+      check(total > 0, p + ".arms", "weights that sum to more than 0", total);
+    }
   }
 
   private void learning(HimoeConfig.Learning l) {

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param gateway how the OpenAI-compatible edge treats requests (unknown parameters, tokenizer,
  *     CORS, image URLs, routing window)
  * @param sessions conversation stickiness across turns
+ * @param experiments A/B rollouts between routers
  */
 public record HimoeConfig(
     Server server,
@@ -43,10 +44,11 @@ public record HimoeConfig(
     Runtime runtime,
     Store store,
     GatewayConfig gateway,
-    SessionsConfig sessions) {
+    SessionsConfig sessions,
+    List<Experiment> experiments) {
 
   /**
-   * A configuration with the gateway's and sessions' defaults.
+   * A configuration with the gateway's and sessions' defaults and no experiments.
    *
    * @param server HTTP server settings
    * @param budgets budgets
@@ -88,7 +90,8 @@ public record HimoeConfig(
         runtime,
         store,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** Applies defaults and copies. */
@@ -99,7 +102,7 @@ public record HimoeConfig(
     experts = experts == null ? List.of() : List.copyOf(experts);
     routers = routers == null ? List.of() : List.copyOf(routers);
     orchestrator = orchestrator == null ? new Orchestrator(null, null, null, null) : orchestrator;
-    shadows = shadows == null ? new Shadows(null, null, null, null, null) : shadows;
+    shadows = shadows == null ? new Shadows(null, null, null, null, null, null) : shadows;
     learning = learning == null ? new Learning(null, null, null, null, null) : learning;
     management = management == null ? new Management(null, null, null, null) : management;
     telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
@@ -107,6 +110,7 @@ public record HimoeConfig(
     store = store == null ? Store.EMBEDDED : store;
     gateway = gateway == null ? GatewayConfig.DEFAULTS : gateway;
     sessions = sessions == null ? SessionsConfig.DEFAULTS : sessions;
+    experiments = experiments == null ? List.of() : List.copyOf(experiments);
   }
 
   /**
@@ -128,7 +132,8 @@ public record HimoeConfig(
         runtime,
         store,
         gateway,
-        sessions);
+        sessions,
+        experiments);
   }
 
   /**
@@ -528,13 +533,15 @@ public record HimoeConfig(
    *     0.1
    * @param maxCpuShare the most CPU time shadows may use per unit of CPU time the rest of the
    *     server uses, &gt; 0, default 0.25
+   * @param credit how feedback credits the shadows
    */
   public record Shadows(
       List<String> routers,
       Long minRemainingMs,
       Double margin,
       Double sampleRate,
-      Double maxCpuShare) {
+      Double maxCpuShare,
+      Credit credit) {
     /** Applies defaults. */
     public Shadows {
       routers = routers == null ? List.of() : List.copyOf(routers);
@@ -542,6 +549,78 @@ public record HimoeConfig(
       margin = margin == null ? 0.05 : margin;
       sampleRate = sampleRate == null ? 0.1 : sampleRate;
       maxCpuShare = maxCpuShare == null ? 0.25 : maxCpuShare;
+      credit = credit == null ? new Credit(null, null, null, null, null, null, null, null) : credit;
+    }
+
+    /**
+     * Shadow credit from feedback: each feedback on a primary's answer is replayed through its
+     * shadows' gates (off the request path) and scored for both.
+     *
+     * @param enabled whether feedback credits shadows, default true
+     * @param promote whether a shadow that wins significantly replaces its primary, default false
+     * @param alpha significance level of the always-valid test, in (0, 1), default 0.05
+     * @param minComparisons decisive comparisons needed before a promotion, default 30
+     * @param margin how far an estimated score must be from the reward to decide, in [0, 1),
+     *     default 0.1
+     * @param minSamples rewards an expert needs before its mean stands for it, default 5
+     * @param queue feedbacks waiting for credit at most (beyond, skipped and counted), default 1000
+     * @param budgetMs time one replay may take, in ms, default 200
+     */
+    public record Credit(
+        Boolean enabled,
+        Boolean promote,
+        Double alpha,
+        Integer minComparisons,
+        Double margin,
+        Integer minSamples,
+        Integer queue,
+        Long budgetMs) {
+      /** Applies defaults. */
+      public Credit {
+        enabled = enabled == null ? Boolean.TRUE : enabled;
+        promote = promote == null ? Boolean.FALSE : promote;
+        alpha = alpha == null ? 0.05 : alpha;
+        minComparisons = minComparisons == null ? 30 : minComparisons;
+        margin = margin == null ? 0.1 : margin;
+        minSamples = minSamples == null ? 5 : minSamples;
+        queue = queue == null ? 1000 : queue;
+        budgetMs = budgetMs == null ? 200L : budgetMs;
+      }
+    }
+  }
+
+  /**
+   * An A/B rollout between routers: requests the orchestrator sends to one of its routers go to the
+   * arm of their unit.
+   *
+   * @param name its name (unique)
+   * @param unit what is assigned to an arm and stays in it: {@code session}, {@code user} or {@code
+   *     request} (default)
+   * @param arms the routers and their shares, the control first (at least two)
+   * @param alpha significance level of the sequential test, in (0, 1), default 0.05
+   * @param minFeedback rewards each of two arms needs before a decision is suggested, default 50
+   */
+  public record Experiment(
+      String name, String unit, List<Arm> arms, Double alpha, Integer minFeedback) {
+    /** Applies defaults. */
+    public Experiment {
+      unit = unit == null ? "request" : unit;
+      arms = arms == null ? List.of() : List.copyOf(arms);
+      alpha = alpha == null ? 0.05 : alpha;
+      minFeedback = minFeedback == null ? 50 : minFeedback;
+    }
+
+    /**
+     * One arm.
+     *
+     * @param router a router id
+     * @param weight its share of the units, &gt;= 0 (the shares are normalised), default 1
+     */
+    public record Arm(String router, Double weight) {
+      /** Applies defaults. */
+      public Arm {
+        weight = weight == null ? 1.0 : weight;
+      }
     }
   }
 

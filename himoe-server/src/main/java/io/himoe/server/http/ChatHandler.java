@@ -3,6 +3,7 @@ package io.himoe.server.http;
 import io.himoe.engine.Answer;
 import io.himoe.experts.llm.TokenCounter;
 import io.himoe.server.assembly.Assembly;
+import io.himoe.server.loop.Experiments;
 import io.himoe.server.metrics.GatewayMetrics;
 import io.himoe.server.telemetry.Tracing;
 import io.himoe.shared.ContentPart;
@@ -110,6 +111,14 @@ final class ChatHandler {
     }
     ctx.attribute(ENGINE_CONTEXT, mctx);
     Optional<ChatSessions.Begun> session = sessions.begin(ctx, req, input, caller, mctx);
+    String sessionId = ctx.header("X-Session-Id");
+    if (sessionId == null && req.himoe() != null) {
+      sessionId = req.himoe().sessionId();
+    }
+    if (sessionId != null) {
+      // An experiment with unit: session keeps the session in one arm.
+      mctx.memory().put(Experiments.SESSION_KEY, sessionId);
+    }
     long created = clock.millis() / 1000;
     String id = "chatcmpl-" + tid;
     DisconnectWatch watch = DisconnectWatch.start(ctx, () -> mctx.cancel().cancel());

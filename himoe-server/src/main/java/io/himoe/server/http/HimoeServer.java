@@ -63,6 +63,7 @@ public final class HimoeServer implements AutoCloseable {
   private final TracesHandler tracesApi;
   private final ModelsHandler models;
   private final OpsHandler ops;
+  private final LoopHandler loop;
 
   private HimoeServer(Builder b) {
     this.assembly = b.assembly;
@@ -146,6 +147,8 @@ public final class HimoeServer implements AutoCloseable {
     this.ops =
         new OpsHandler(
             assembly, dashboard, registry, intake::health, keys, serverMetrics::beforeScrape);
+    this.loop = new LoopHandler(assembly.loop(), bodies, keys);
+    assembly.loop().bindTo(registry);
     String host = b.host != null ? b.host : sc.host();
     int port = b.port != null ? b.port : sc.port();
     this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
@@ -176,6 +179,11 @@ public final class HimoeServer implements AutoCloseable {
     t.api(RouteTable.Method.GET, "/traces/{id}", tracesApi::get);
     t.api(RouteTable.Method.GET, "/models", models::list);
     t.api(RouteTable.Method.GET, "/models/{id}", models::get);
+    t.api(RouteTable.Method.GET, "/experiments", loop::experiments);
+    t.api(RouteTable.Method.GET, "/experiments/{name}", loop::experiment);
+    t.api(RouteTable.Method.POST, "/experiments/{name}/stop", loop::stop);
+    t.api(RouteTable.Method.POST, "/experiments/{name}/promote", loop::promote);
+    t.api(RouteTable.Method.GET, "/shadows", loop::shadows);
     t.api(RouteTable.Method.GET, "/dashboard", ops::dashboard);
     t.add(RouteTable.Method.GET, "/metrics", ops::metrics);
     t.add(RouteTable.Method.GET, "/healthz", ops::health);

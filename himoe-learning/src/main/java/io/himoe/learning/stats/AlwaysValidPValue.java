@@ -1,0 +1,69 @@
+package io.himoe.learning.stats;
+
+/**
+ * An always-valid p-value (Johari, Pekelis and Walsh, 2017): the running minimum of {@code 1/Λ_n},
+ * where {@code Λ_n} is a mixture likelihood ratio of the data against the null hypothesis. By
+ * Ville's inequality the chance that it ever drops to α under the null is at most α, so it can be
+ * looked at after every observation and a decision taken the first time it is under α, without the
+ * inflation of false positives that repeated looks at a fixed-sample test cause. Thread-safe.
+ */
+public final class AlwaysValidPValue {
+
+  private double p = 1;
+
+  /**
+   * Log of the mixture likelihood ratio for "wins happen with probability 1/2" against a uniform
+   * prior on that probability, after {@code wins} and {@code losses} (ties left out): {@code
+   * log(B(W+1, L+1)·2^(W+L))}. Counts may be fractional.
+   *
+   * @param wins wins, &gt;= 0
+   * @param losses losses, &gt;= 0
+   * @return log Λ
+   */
+  public static double bernoulliLogRatio(double wins, double losses) {
+    return LogGamma.logBeta(wins + 1, losses + 1) + (wins + losses) * Math.log(2);
+  }
+
+  /**
+   * Log of the mixture likelihood ratio (mSPRT) for "the difference of two means is 0" against a
+   * normal mixture {@code N(0, τ²)} of alternatives, given the observed difference and its
+   * variance: {@code log Λ = ½·log(V/(V+τ²)) + τ²·Δ²/(2V(V+τ²))}.
+   *
+   * @param difference the observed difference of the means
+   * @param variance the variance of that difference (e.g. {@code s₁²/n₁ + s₂²/n₂}), &gt; 0
+   * @param tau2 the mixture variance τ², &gt; 0, of the order of the squared effect worth finding
+   * @return log Λ (0 when the variance is not positive yet)
+   */
+  public static double meanDifferenceLogRatio(double difference, double variance, double tau2) {
+    if (!(variance > 0) || !(tau2 > 0)) {
+      return 0;
+    }
+    double v = variance;
+    return 0.5 * Math.log(v / (v + tau2)) + tau2 * difference * difference / (2 * v * (v + tau2));
+  }
+
+  /**
+   * Takes the latest log likelihood ratio into account.
+   *
+   * @param logRatio log Λ_n after the newest observation
+   * @return the p-value now
+   */
+  public synchronized double observe(double logRatio) {
+    if (Double.isFinite(logRatio) || logRatio == Double.POSITIVE_INFINITY) {
+      p = Math.min(p, Math.min(1, Math.exp(-logRatio)));
+    }
+    return p;
+  }
+
+  /**
+   * @return the p-value now (1 before any evidence)
+   */
+  public synchronized double value() {
+    return p;
+  }
+
+  /** Starts again (a new experiment, a reset comparison). */
+  public synchronized void reset() {
+    p = 1;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Statistics for judging learned choices while they run: confidence intervals and always-valid
+ * (anytime) p-values that stay valid however often they are looked at.
+ */
+package io.himoe.learning.stats;

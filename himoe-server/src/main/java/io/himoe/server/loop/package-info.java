@@ -1,0 +1,6 @@
+/**
+ * The learning loop of the server: shadow routers credited from feedback (and promoted when they
+ * win significantly), A/B experiments between routers with sticky assignment and a sequential test,
+ * and the promotions both can make.
+ */
+package io.himoe.server.loop;
