@@ -13,8 +13,8 @@ import io.himoe.learning.stats.ConfidenceInterval;
  * @param ties comparisons neither won
  * @param winRate the shadow's share of the decisive comparisons (0.5 before any)
  * @param winRate95 the 95% Wilson interval of that share
- * @param pValue always-valid p-value of "the shadow wins as often as it loses" (1 before any
- *     evidence); it may be checked after every comparison
+ * @param pValue one-sided always-valid p-value of "the shadow wins at most as often as it loses" (1
+ *     before any evidence); it may be checked after every comparison
  */
 public record PairRecord(
     String primary,

@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * Win records of shadow routers against primaries, one per (primary, shadow) pair: counts, the
- * shadow's win rate over decisive comparisons with its Wilson interval, and an always-valid p-value
- * ({@link AlwaysValidPValue#bernoulliLogRatio}) so that a promotion rule can look after every
- * comparison without inflating false promotions. Thread-safe.
+ * shadow's win rate over decisive comparisons with its Wilson interval, and a one-sided
+ * always-valid p-value of "it wins at most as often as it loses" ({@link
+ * AlwaysValidPValue#winsOverHalfLogRatio}) so that a promotion rule can look after every comparison
+ * without inflating false promotions. Thread-safe.
  */
 public final class ShadowLedger {
 
@@ -40,7 +41,7 @@ public final class ShadowLedger {
       case PRIMARY_BETTER -> p.losses++;
       case TIE -> p.ties++;
     }
-    p.p.observe(AlwaysValidPValue.bernoulliLogRatio(p.wins, p.losses));
+    p.p.observe(AlwaysValidPValue.winsOverHalfLogRatio(p.wins, p.losses));
     return view(c.primary(), c.shadow(), p);
   }
 

@@ -25,6 +25,47 @@ public final class AlwaysValidPValue {
   }
 
   /**
+   * One-sided version of {@link #bernoulliLogRatio}: "wins happen with probability at most 1/2"
+   * against a uniform prior on (1/2, 1]: {@code log(2^(n+1)·B(W+1, L+1)·I_{1/2}(L+1, W+1))}, with
+   * {@code I} the regularised incomplete beta function. Under any win probability up to 1/2 it is a
+   * supermartingale, so a p-value from it supports "the shadow wins more often than it loses" and
+   * nothing else — an early run of losses gives it no evidence.
+   *
+   * @param wins wins, &gt;= 0
+   * @param losses losses, &gt;= 0
+   * @return log Λ
+   */
+  public static double winsOverHalfLogRatio(double wins, double losses) {
+    double n = wins + losses;
+    return (n + 1) * Math.log(2)
+        + LogGamma.logBeta(wins + 1, losses + 1)
+        + IncompleteBeta.logRegularized(0.5, losses + 1, wins + 1);
+  }
+
+  /**
+   * One-sided mSPRT: "the difference of two means is at most 0" against the normal mixture {@code
+   * N(0, τ²)} restricted to positive differences: {@code log Λ = log 2 + ½·log(V/(V+τ²)) +
+   * τ²·Δ²/(2V(V+τ²)) + log Φ(Δτ/√(V(V+τ²)))}. Negate the difference for "at least 0".
+   *
+   * @param difference the observed difference of the means
+   * @param variance the variance of that difference, &gt; 0
+   * @param tau2 the mixture variance τ², &gt; 0
+   * @return log Λ (0 when the variance is not positive yet)
+   */
+  public static double meanDifferenceAboveZeroLogRatio(
+      double difference, double variance, double tau2) {
+    if (!(variance > 0) || !(tau2 > 0)) {
+      return 0;
+    }
+    double v = variance;
+    double z = difference * Math.sqrt(tau2) / Math.sqrt(v * (v + tau2));
+    return Math.log(2)
+        + 0.5 * Math.log(v / (v + tau2))
+        + tau2 * difference * difference / (2 * v * (v + tau2))
+        + IncompleteBeta.logNormalCdf(z);
+  }
+
+  /**
    * Log of the mixture likelihood ratio (mSPRT) for "the difference of two means is 0" against a
    * normal mixture {@code N(0, τ²)} of alternatives, given the observed difference and its
    * variance: {@code log Λ = ½·log(V/(V+τ²)) + τ²·Δ²/(2V(V+τ²))}.

@@ -125,6 +125,14 @@ class ShadowCreditTest {
     // Λ after 8 wins and no loss: 2^8 / 9.
     assertThat(Math.exp(AlwaysValidPValue.bernoulliLogRatio(8, 0)))
         .isCloseTo(256.0 / 9, within(1e-9));
+    // One-sided: 8 wins, no loss: 2^9·B(9, 1)·I_{1/2}(1, 9) = 511/9; ten losses: no evidence.
+    assertThat(Math.exp(AlwaysValidPValue.winsOverHalfLogRatio(8, 0)))
+        .isCloseTo(511.0 / 9, within(1e-6));
+    assertThat(AlwaysValidPValue.winsOverHalfLogRatio(0, 10))
+        .isCloseTo(Math.log(1 / 11.0), within(1e-9));
+    assertThat(Math.exp(AlwaysValidPValue.winsOverHalfLogRatio(3000, 2900))).isLessThan(20);
+    // Φ in log space: log Φ(0) = log 1/2, far tails finite.
+    assertThat(AlwaysValidPValue.meanDifferenceAboveZeroLogRatio(-5, 0.01, 0.01)).isFinite();
     // Λ of an even record falls below 1: it never argues for a difference.
     assertThat(AlwaysValidPValue.bernoulliLogRatio(10, 10)).isNegative();
     AlwaysValidPValue p = new AlwaysValidPValue();

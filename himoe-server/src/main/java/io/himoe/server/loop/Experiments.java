@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * its user, or the request itself): the arm is chosen once per unit by a hash of the experiment's
  * name and the unit's id over the arms' weights, and kept in {@link Assignments}, so a unit stays
  * in its arm. Each arm's requests, answers, cost, latency and the rewards of the feedback on them
- * are counted; a sequential test compares each arm with the control (the first arm): an
- * always-valid p-value of the mSPRT for the difference of mean rewards, valid however often it is
- * looked at, and the posterior probability that each arm is best. Stop and promote are actions of
- * the admin API. Thread-safe.
+ * are counted; a sequential test compares each arm with the control (the first arm): two one-sided
+ * mSPRTs for the difference of mean rewards (better, worse), combined into an always-valid
+ * two-sided p-value valid however often it is looked at, and the posterior probability that each
+ * arm is best. Stop and promote are actions of the admin API. Thread-safe.
  */
 public final class Experiments implements EngineListener {
 
@@ -57,18 +59,26 @@ public final class Experiments implements EngineListener {
   private static final class Experiment {
     final HimoeConfig.Experiment spec;
     final ArmStats[] stats;
-    final AlwaysValidPValue[] pValues;
+    final AlwaysValidPValue[] better;
+    final AlwaysValidPValue[] worse;
     volatile String state = "running";
     volatile String winner;
 
     Experiment(HimoeConfig.Experiment spec) {
       this.spec = spec;
       this.stats = new ArmStats[spec.arms().size()];
-      this.pValues = new AlwaysValidPValue[spec.arms().size()];
+      this.better = new AlwaysValidPValue[spec.arms().size()];
+      this.worse = new AlwaysValidPValue[spec.arms().size()];
       for (int i = 0; i < stats.length; i++) {
         stats[i] = new ArmStats();
-        pValues[i] = new AlwaysValidPValue();
+        better[i] = new AlwaysValidPValue();
+        worse[i] = new AlwaysValidPValue();
       }
+    }
+
+    /** Two-sided always-valid p-value of arm i against the control (both one-sided tests). */
+    double pValue(int i) {
+      return Math.min(1, 2 * Math.min(better[i].value(), worse[i].value()));
     }
 
     int armOf(String router) {
@@ -82,9 +92,10 @@ public final class Experiments implements EngineListener {
   }
 
   private final Map<String, Experiment> experiments = new LinkedHashMap<>();
-  private final Assignments assignments;
+  private volatile Assignments assignments;
   private final Promotions promotions;
   private final TtlLruCache<String, Assigned> byTrace;
+  private final LongAdder storeFailures = new LongAdder();
 
   /**
    * @param specs the configured experiments (validated: at least two arms, known routers, a router
@@ -109,6 +120,34 @@ public final class Experiments implements EngineListener {
   }
 
   /**
+   * Keeps the units' arms in {@code store} from now on, e.g. a store shared by the replicas so that
+   * a unit keeps its arm whichever replica serves it. Units assigned before keep their arm through
+   * the hash unless the weights changed since.
+   *
+   * @param store the assignment store
+   */
+  public void useAssignments(Assignments store) {
+    this.assignments = Objects.requireNonNull(store, "store");
+  }
+
+  /**
+   * The stored arm of a unit; when the store fails (a database down), the hash's arm, which is the
+   * stored one unless the weights changed: a request is never refused for an assignment.
+   */
+  private String assigned(Experiment e, String unit) {
+    try {
+      return assignments.assign(e.spec.name(), unit, () -> pick(e, unit));
+    } catch (RuntimeException failed) {
+      storeFailures.increment();
+      LOG.warn(
+          "experiment '{}': assignment store failed, arm by hash: {}",
+          e.spec.name(),
+          failed.toString());
+      return pick(e, unit);
+    }
+  }
+
+  /**
    * The router of a request in a running experiment.
    *
    * @param chosen the router the orchestrator chose (after promotions)
@@ -122,10 +161,7 @@ public final class Experiments implements EngineListener {
         continue;
       }
       String unit = unitId(e.spec.unit(), input, ctx);
-      String router =
-          e.spec.unit().equals("request")
-              ? pick(e, unit)
-              : assignments.assign(e.spec.name(), unit, () -> pick(e, unit));
+      String router = e.spec.unit().equals("request") ? pick(e, unit) : assigned(e, unit);
       int arm = e.armOf(router);
       if (arm < 0) {
         arm = 0; // the store remembers an arm the configuration no longer has
@@ -232,8 +268,9 @@ public final class Experiments implements EngineListener {
         continue;
       }
       double v = s.variance() / s.feedbacks() + control.variance() / control.feedbacks();
-      e.pValues[i].observe(
-          AlwaysValidPValue.meanDifferenceLogRatio(s.mean() - control.mean(), v, TAU2));
+      double d = s.mean() - control.mean();
+      e.better[i].observe(AlwaysValidPValue.meanDifferenceAboveZeroLogRatio(d, v, TAU2));
+      e.worse[i].observe(AlwaysValidPValue.meanDifferenceAboveZeroLogRatio(-d, v, TAU2));
     }
   }
 
@@ -335,7 +372,7 @@ public final class Experiments implements EngineListener {
                   : ConfidenceInterval.ofMean(s.mean(), s.variance(), n, ConfidenceInterval.Z95),
               answered == 0 ? null : s.cost.sum() / answered,
               answered == 0 ? null : s.latencyMs.sum() / answered,
-              i == 0 ? null : e.pValues[i].value(),
+              i == 0 ? null : e.pValue(i),
               best == null ? null : best[i]));
     }
     return new ExperimentView(
@@ -357,15 +394,16 @@ public final class Experiments implements EngineListener {
     double bestP = 1;
     for (int i = 1; i < e.stats.length; i++) {
       ArmStats s = e.stats[i];
-      double p = e.pValues[i].value();
+      double p = e.pValue(i);
       if (p <= e.spec.alpha()
           && s.feedbacks() >= e.spec.minFeedback()
           && control.feedbacks() >= e.spec.minFeedback()
           && p < bestP) {
         bestP = p;
         String r = e.spec.arms().get(i).router();
+        // The direction is that of the one-sided test that crossed, not of the current means.
         out =
-            s.mean() > control.mean()
+            e.better[i].value() <= e.worse[i].value()
                 ? String.format(
                     "'%s' is better than '%s' (mean reward %.3f vs %.3f, p = %.2g): promote it",
                     r, c, s.mean(), control.mean(), p)
@@ -423,11 +461,17 @@ public final class Experiments implements EngineListener {
    * Exports per experiment and arm {@code himoe_experiment_requests_total}, {@code
    * himoe_experiment_answers_total}, {@code himoe_experiment_feedback_total}, {@code
    * himoe_experiment_reward_total} (sum of rewards), {@code himoe_experiment_cost_units_total} and
-   * {@code himoe_experiment_latency_seconds_total} (divide by the answers for the means).
+   * {@code himoe_experiment_latency_seconds_total} (divide by the answers for the means), and
+   * {@code himoe_experiment_assignment_failures_total} (assignments the store failed, made by
+   * hash).
    *
    * @param m the registry
    */
   public void bindTo(MeterRegistry m) {
+    FunctionCounter.builder(
+            "himoe.experiment.assignment.failures", storeFailures, LongAdder::doubleValue)
+        .description("assignments the store failed to keep, made by hash instead")
+        .register(m);
     for (Experiment e : experiments.values()) {
       for (int i = 0; i < e.stats.length; i++) {
         ArmStats s = e.stats[i];

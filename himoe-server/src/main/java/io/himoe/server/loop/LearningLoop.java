@@ -119,6 +119,16 @@ public final class LearningLoop implements AutoCloseable {
   }
 
   /**
+   * Keeps the A/B experiments' assignments in {@code store} from now on (see {@link
+   * Experiments#useAssignments}); the default is {@link Assignments#inMemory} in this process.
+   *
+   * @param store the assignment store, e.g. one shared by the replicas
+   */
+  public void useAssignments(Assignments store) {
+    experiments.useAssignments(store);
+  }
+
+  /**
    * @param m the registry to export the loop's metrics to
    */
   public void bindTo(MeterRegistry m) {

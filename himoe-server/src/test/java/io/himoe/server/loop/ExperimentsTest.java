@@ -65,6 +65,36 @@ class ExperimentsTest {
   }
 
   @Test
+  void aPluggedStoreKeepsTheArmsAndAFailingOneFallsBackToTheHash() {
+    Experiments e =
+        new Experiments(
+            List.of(split("user", 0.5, 0.5)),
+            Assignments.inMemory(10),
+            new Promotions(),
+            InstantSource.system(),
+            1000);
+    // A store that remembers "candidate" for everyone (as if weights had changed since).
+    e.useAssignments((experiment, unit, chooser) -> "candidate");
+    for (int u = 0; u < 20; u++) {
+      assertThat(e.direct("main", fromUser("user-" + u), ctx("t" + u))).isEqualTo("candidate");
+    }
+    // A store that is down: requests still get an arm, the hash's, and the failure is counted.
+    e.useAssignments(
+        (experiment, unit, chooser) -> {
+          throw new IllegalStateException("database down");
+        });
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    e.bindTo(registry);
+    for (int u = 0; u < 20; u++) {
+      String unit = "u:user-" + u;
+      assertThat(e.direct("main", fromUser("user-" + u), ctx("f" + u)))
+          .isEqualTo(Experiments.pick(split("user", 0.5, 0.5), unit));
+    }
+    assertThat(registry.get("himoe.experiment.assignment.failures").functionCounter().count())
+        .isEqualTo(20);
+  }
+
+  @Test
   void theSameUnitGetsTheSameArmOnAnotherReplicaWithoutSharedState() {
     HimoeConfig.Experiment spec = split("session", 0.5, 0.5);
     for (int s = 0; s < 200; s++) {
@@ -85,7 +115,8 @@ class ExperimentsTest {
     SplittableRandom rnd = new SplittableRandom(7);
     int falseAlarms = 0;
     for (int run = 0; run < 200; run++) {
-      AlwaysValidPValue p = new AlwaysValidPValue();
+      AlwaysValidPValue up = new AlwaysValidPValue();
+      AlwaysValidPValue down = new AlwaysValidPValue();
       double[] sum = new double[2];
       double[] sq = new double[2];
       int[] n = new int[2];
@@ -103,11 +134,14 @@ class ExperimentsTest {
         double m1 = sum[1] / n[1];
         double v0 = (sq[0] - n[0] * m0 * m0) / (n[0] - 1);
         double v1 = (sq[1] - n[1] * m1 * m1) / (n[1] - 1);
-        double pv =
-            p.observe(
-                AlwaysValidPValue.meanDifferenceLogRatio(
-                    m1 - m0, v0 / n[0] + v1 / n[1], Experiments.TAU2));
-        alarmed = pv <= 0.05;
+        double v = v0 / n[0] + v1 / n[1];
+        double pUp =
+            up.observe(
+                AlwaysValidPValue.meanDifferenceAboveZeroLogRatio(m1 - m0, v, Experiments.TAU2));
+        double pDown =
+            down.observe(
+                AlwaysValidPValue.meanDifferenceAboveZeroLogRatio(m0 - m1, v, Experiments.TAU2));
+        alarmed = 2 * Math.min(pUp, pDown) <= 0.05;
       }
       falseAlarms += alarmed ? 1 : 0;
     }
