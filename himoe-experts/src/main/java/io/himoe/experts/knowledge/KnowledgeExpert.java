@@ -47,12 +47,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Confidence: {@code 0.6 * termCoverage + 0.4 * max(0, cosine)} of the best passage; {@link
  * Value.None} with confidence 0 when nothing matches. Cost: 0 cost units (local).
  *
- * <p>It learns which passages help ({@link LearningExpert}): the feedback on an answer credits the
- * passages it returned (the top one most), and each passage's prior quality (see {@code
- * PassagePriors}, 0.5 until rated) is mixed into the ranking: {@code score = fused + priorWeight ·
- * (prior − 0.5)} over the 20 best fused hits, so a passage that keeps helping rises and one that
- * keeps failing sinks. The priors are saved next to the index ({@code <indexDir>.priors.json})
- * every {@value #SAVE_EVERY} rated answers and on {@link #close()}, and loaded on open.
+ * <p>It learns which passages help with which questions ({@link LearningExpert}): the feedback on
+ * an answer credits the passages it returned (the top one most) for the query's terms, and each
+ * passage's prior for a query (see {@code PassagePriors}: pooled over its terms, 0.5 until rated)
+ * is mixed into the ranking: {@code score = fused + priorWeight · (prior − 0.5)} over the 20 best
+ * fused hits, so a passage that keeps helping with such questions rises and one that keeps failing
+ * them sinks. The priors are saved next to the index ({@code <indexDir>.priors.json}) every {@value
+ * #SAVE_EVERY} rated answers and on {@link #close()}, and loaded on open.
  */
 public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
 
@@ -62,11 +63,20 @@ public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
   /** How many passages an answer holds by default. */
   public static final int DEFAULT_PASSAGES = 3;
 
-  /** Default weight of a passage's learned prior in its score (fused RRF scores are ~0.016). */
-  public static final double DEFAULT_PRIOR_WEIGHT = 0.02;
+  /**
+   * Default weight of a passage's learned prior in its score: fused RRF scores are ~0.016 at rank 1
+   * and ~0.0003 apart between neighbouring ranks, so one rating (which moves a prior by 0.1 at
+   * most) moves a passage by about a rank or two. Larger weights let a few ratings override the
+   * retrieval (on the CLINC150 stream of docs/learning.md, 0.02 lost about 3 points, 0.005 gained
+   * 1.5).
+   */
+  public static final double DEFAULT_PRIOR_WEIGHT = 0.005;
 
   /** Rated answers between two saves of the passage priors. */
-  static final int SAVE_EVERY = 16;
+  static final int SAVE_EVERY = 64;
+
+  /** The passages of one answer and the query's terms, kept for the feedback that may follow. */
+  private record Answered(List<String> keys, List<String> terms) {}
 
   private static final int DEPTH = 20;
   private static final List<String> CUES =
@@ -110,7 +120,7 @@ public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
   private final double priorWeight;
   private final PassagePriors priors;
   // The passages of each recent answer, by trace id, for the feedback that may follow it.
-  private final TtlLruCache<String, List<String>> answered =
+  private final TtlLruCache<String, Answered> answered =
       new TtlLruCache<>(10_000, Duration.ofHours(1), InstantSource.system());
 
   private KnowledgeExpert(
@@ -308,18 +318,20 @@ public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
     float[] qv = encoder.encode(InputData.text(query)).vector();
     ctx.checkAlive(name);
     List<Hit> found;
+    List<String> terms;
     LuceneIndex idx = acquire();
     try {
       found = idx.search(query, qv, priorWeight > 0 ? DEPTH : passages, DEPTH);
+      terms = idx.terms(query);
     } finally {
       release(idx);
     }
     if (found.isEmpty()) {
       return new ExpertOut(Value.none("no passage matches the question"), aux(start, 0));
     }
-    List<Ranked> ranked = rerank(found);
+    List<Ranked> ranked = rerank(found, terms);
     List<Hit> hits = ranked.stream().map(Ranked::hit).toList();
-    answered.put(ctx.traceId(), ranked.stream().map(Ranked::key).toList());
+    answered.put(ctx.traceId(), new Answered(ranked.stream().map(Ranked::key).toList(), terms));
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("schema", SCHEMA).put("query", query);
     ArrayNode arr = root.putArray("passages");
@@ -347,11 +359,11 @@ public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
   private record Ranked(Hit hit, String key, double prior, double score) {}
 
   /** Mixes each hit's learned prior into its fused score and keeps the best {@code passages}. */
-  private List<Ranked> rerank(List<Hit> hits) {
+  private List<Ranked> rerank(List<Hit> hits, List<String> terms) {
     List<Ranked> out = new ArrayList<>(hits.size());
     for (Hit h : hits) {
       String key = PassagePriors.key(h.passage());
-      double prior = priors.prior(key);
+      double prior = priors.prior(key, terms);
       out.add(new Ranked(h, key, prior, h.fused() + priorWeight * (prior - 0.5)));
     }
     out.sort(
@@ -363,19 +375,24 @@ public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
   }
 
   /**
-   * Credits the passages of the answer given under {@code feedback.traceId()} with the reward this
-   * expert earned ({@link ExpertFeedback#rewardFor}), weighted by its share of the answer. Feedback
-   * on an answer this expert no longer remembers (over an hour old, or beyond the last 10,000) or
-   * without a reward for it is ignored.
+   * Credits the passages of the answer given under {@code feedback.traceId()}, for the query's
+   * terms, with the reward this expert earned ({@link ExpertFeedback#rewardFor}), weighted by its
+   * share of the answer: a good reward for the passages, a bad one against them. Ignored: feedback
+   * naming another expert as the one that should have answered (the routing failed, not the
+   * passages), on an answer this expert no longer remembers (over an hour old, or beyond the last
+   * 10,000), or without a reward for it.
    */
   @Override
   public void learn(ExpertFeedback feedback) {
     var reward = feedback.rewardFor(name);
-    var keys = answered.get(feedback.traceId());
-    if (reward.isEmpty() || keys.isEmpty() || feedback.share() == 0) {
+    var seen = answered.get(feedback.traceId());
+    if (reward.isEmpty()
+        || seen.isEmpty()
+        || feedback.share() == 0
+        || feedback.bestExpert().filter(b -> !b.equals(name)).isPresent()) {
       return;
     }
-    priors.credit(keys.get(), reward.getAsDouble(), feedback.share());
+    priors.credit(seen.get().keys(), seen.get().terms(), reward.getAsDouble(), feedback.share());
     if (priors.unsaved() >= SAVE_EVERY) {
       priors.save();
     }

@@ -142,7 +142,12 @@ public final class ExpertKinds {
       return KnowledgeExpert.builtIn(spec.name(), index, SharedEncoders.byName(encoder));
     }
     return KnowledgeExpert.open(
-        spec.name(), index, spec.docs().get(), SharedEncoders.byName(encoder), spec.passages());
+        spec.name(),
+        index,
+        spec.docs().get(),
+        SharedEncoders.byName(encoder),
+        spec.passages(),
+        spec.priorWeight());
   }
 
   private static Expert llm(ExpertSpec.Llm spec) {

@@ -132,7 +132,12 @@ public sealed interface ExpertSpec {
    * @param passages passages per answer, &gt;= 1
    */
   record Knowledge(
-      Common common, Optional<Path> docs, Optional<Path> index, String encoder, int passages)
+      Common common,
+      Optional<Path> docs,
+      Optional<Path> index,
+      String encoder,
+      int passages,
+      double priorWeight)
       implements ExpertSpec {
     @Override
     public ExpertKind kind() {

@@ -1,5 +1,6 @@
 package io.himoe.server.config;
 
+import io.himoe.experts.knowledge.KnowledgeExpert;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,7 +152,7 @@ public final class ExpertSpecs {
 
   private ExpertSpec knowledge(HimoeConfig.Expert e, ExpertSpec.Common common) {
     Map<String, String> o = e.options();
-    knownOptions(o, Set.of("docs", "index", "encoder", "passages"));
+    knownOptions(o, Set.of("docs", "index", "encoder", "passages", "prior_weight"));
     String encoder = o.getOrDefault("encoder", "minilm").strip();
     if (encoder.isEmpty()) {
       problem("options.encoder", "expected an encoder name (e.g. minilm, hashing)");
@@ -172,12 +173,27 @@ public final class ExpertSpecs {
         problem("options.passages", "expected a whole number, got '" + p + "'");
       }
     }
+    double priorWeight = KnowledgeExpert.DEFAULT_PRIOR_WEIGHT;
+    String w = o.get("prior_weight");
+    if (w != null) {
+      try {
+        priorWeight = Double.parseDouble(w.strip());
+        check(
+            priorWeight >= 0 && Double.isFinite(priorWeight),
+            "options.prior_weight",
+            "a weight >= 0",
+            priorWeight);
+      } catch (NumberFormatException bad) {
+        problem("options.prior_weight", "expected a number, got '" + w + "'");
+      }
+    }
     return new ExpertSpec.Knowledge(
         common,
         path(o.get("docs"), "options.docs"),
         path(o.get("index"), "options.index"),
         encoder,
-        passages);
+        passages,
+        priorWeight);
   }
 
   private ExpertSpec llm(HimoeConfig.Expert e, ExpertSpec.Common common) {

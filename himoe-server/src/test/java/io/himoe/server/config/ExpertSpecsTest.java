@@ -122,7 +122,7 @@ class ExpertSpecsTest {
                         "experts[0].endpoint: only an 'llm' expert has this key",
                         "experts[0].options.precision: this kind has no options",
                         "experts[1].options.colour: unknown option (expected one of: docs,"
-                            + " encoder, index, passages)",
+                            + " encoder, index, passages, prior_weight)",
                         "experts[1].options.encoder: expected an encoder name (e.g. minilm,"
                             + " hashing)",
                         "experts[1].options.passages: expected a whole number, got 'many'",
