@@ -2,11 +2,14 @@ package io.himoe.experts.llm;
 
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.github.resilience4j.retry.Retry;
+import io.himoe.experts.ExpertFeedback;
 import io.himoe.experts.ExpertOut;
+import io.himoe.experts.LearningExpert;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.experts.management.Scalable;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.Message;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * reported with an answer is that score for the input (or {@code baseConfidence} without a skill),
  * halved when the answer was cut at the output token limit.
  */
-public final class LlmExpert implements StreamingExpert, Scalable {
+public final class LlmExpert implements StreamingExpert, Scalable, LearningExpert {
 
   private final String name;
   private final ClientPool pool;
@@ -50,13 +54,25 @@ public final class LlmExpert implements StreamingExpert, Scalable {
   private final ModelCall modelCall;
   private final AtomicLong started = new AtomicLong();
   private final boolean tools;
+  private final FewShotMemory fewShot;
 
   private LlmExpert(Builder b) {
     this.name = b.name;
     this.pool = new ClientPool(b.clients, b.minInstances, b.maxInstances, b.clock);
     this.skill = b.skill;
     this.maxLoadPerInstance = b.maxLoadPerInstance;
-    this.requests = new RequestMapping(b.systemPrompt, b.contextTokens, b.tools, b.tokens);
+    this.fewShot =
+        b.fewShotExamples > 0
+            ? new FewShotMemory(b.fewShotExamples, b.fewShotMinReward, b.clock)
+            : null;
+    FewShotMemory examples = fewShot;
+    this.requests =
+        new RequestMapping(
+            b.systemPrompt,
+            b.contextTokens,
+            b.tools,
+            b.tokens,
+            examples == null ? List::of : examples::messages);
     this.answers =
         new AnswerMapping(b.skill, b.baseConfidence, b.fixedConfidence, b.format, b.tokens);
     this.tools = b.tools;
@@ -84,12 +100,50 @@ public final class LlmExpert implements StreamingExpert, Scalable {
 
   @Override
   public ExpertOut infer(InputData input, Context ctx) {
-    return answers.toOut(complete(input, ctx), input, ctx);
+    return answers.toOut(remembered(complete(input, ctx), input, ctx), input, ctx);
   }
 
   @Override
   public ExpertOut stream(InputData input, Context ctx, TokenListener listener) {
-    return answers.toOut(streamAnswer(input, ctx, listener), input, ctx);
+    return answers.toOut(remembered(streamAnswer(input, ctx, listener), input, ctx), input, ctx);
+  }
+
+  /** Keeps a text answer for the feedback that may make it a few-shot example. */
+  private LlmAnswer remembered(LlmAnswer a, InputData input, Context ctx) {
+    if (fewShot != null && a.toolCalls().isEmpty()) {
+      fewShot.answered(ctx.traceId(), input.toText(), a.text());
+    }
+    return a;
+  }
+
+  /**
+   * With few-shot examples on ({@link Builder#fewShot}), an answer rated at least the configured
+   * reward becomes an example sent with later requests; otherwise feedback is ignored.
+   *
+   * @param feedback the feedback on one of this expert's answers
+   */
+  @Override
+  public void learn(ExpertFeedback feedback) {
+    if (fewShot == null || feedback.share() == 0) {
+      return;
+    }
+    feedback.rewardFor(name).ifPresent(r -> fewShot.rated(feedback.traceId(), r));
+  }
+
+  /**
+   * @return this expert when it keeps few-shot examples, else empty (feedback has nothing to teach
+   *     it)
+   */
+  @Override
+  public Optional<LearningExpert> asLearning() {
+    return fewShot == null ? Optional.empty() : Optional.of(this);
+  }
+
+  /**
+   * @return the few-shot examples sent now, as user and assistant turns (empty when off)
+   */
+  public List<Message> fewShotExamples() {
+    return fewShot == null ? List.of() : fewShot.messages();
   }
 
   /**
@@ -235,6 +289,8 @@ public final class LlmExpert implements StreamingExpert, Scalable {
     private int contextTokens;
     private boolean tools;
     private TokenCounter tokens = TokenCounter.defaults();
+    private int fewShotExamples;
+    private double fewShotMinReward = 0.8;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -394,6 +450,30 @@ public final class LlmExpert implements StreamingExpert, Scalable {
      */
     public Builder tokens(TokenCounter counter) {
       this.tokens = Objects.requireNonNull(counter, "counter");
+      return this;
+    }
+
+    /**
+     * Keeps well-rated exchanges as few-shot examples (off by default): an answer whose feedback
+     * rewards it at least {@code minReward} (its question and text, each at most 2,000 characters)
+     * is sent with later requests as a user and an assistant turn after the system prompt; at most
+     * {@code examples} are kept, the oldest dropped first, and they are the first turns dropped
+     * when a request is over the context budget. Kept in memory only.
+     *
+     * @param examples examples kept, 0 (off) to 64
+     * @param minReward the least reward that makes an answer an example, in [0, 1]
+     * @return this builder
+     */
+    public Builder fewShot(int examples, double minReward) {
+      if (examples < 0 || examples > 64) {
+        throw new IllegalArgumentException("few-shot examples must be in [0, 64], got " + examples);
+      }
+      if (!(minReward >= 0 && minReward <= 1)) {
+        throw new IllegalArgumentException(
+            "few-shot min reward must be in [0, 1], got " + minReward);
+      }
+      this.fewShotExamples = examples;
+      this.fewShotMinReward = minReward;
       return this;
     }
 

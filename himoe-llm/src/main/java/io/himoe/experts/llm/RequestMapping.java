@@ -34,12 +34,15 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What an LLM expert sends upstream: the request's input as a LangChain4j {@link ChatRequest}. The
  * expert's configured system prompt goes first, then the client's conversation (its own system
  * messages, user turns with their images, assistant turns with their tool calls, tool results),
- * then the client's generation parameters, tools and response format.
+ * then the client's generation parameters, tools and response format. An expert with few-shot
+ * examples ({@link FewShotMemory}) sends them as user and assistant turns between its system prompt
+ * and the conversation.
  *
  * <p>When the conversation is over the expert's context budget (in tokens, counted with {@link
  * TokenCounter}), the oldest turns are dropped first, never a system message nor the last user turn
@@ -73,18 +76,27 @@ final class RequestMapping {
   private final int contextTokens;
   private final boolean tools;
   private final TokenCounter tokens;
+  private final Supplier<List<Message>> examples;
 
   /**
    * @param systemPrompt sent first with every request, or {@code null} for none
    * @param contextTokens the most prompt tokens sent upstream, 0 for no limit
    * @param tools whether the expert's models call tools
    * @param tokens the tokenizer budgets are counted with
+   * @param examples few-shot turns sent after the system prompt (the first to go when over the
+   *     context budget)
    */
-  RequestMapping(String systemPrompt, int contextTokens, boolean tools, TokenCounter tokens) {
+  RequestMapping(
+      String systemPrompt,
+      int contextTokens,
+      boolean tools,
+      TokenCounter tokens,
+      Supplier<List<Message>> examples) {
     this.systemPrompt = systemPrompt;
     this.contextTokens = contextTokens;
     this.tools = tools;
     this.tokens = tokens;
+    this.examples = examples;
   }
 
   /**
@@ -108,6 +120,7 @@ final class RequestMapping {
     if (systemPrompt != null) {
       all.add(Message.system(systemPrompt));
     }
+    all.addAll(examples.get());
     all.addAll(conversation);
     int before = all.size();
     List<Message> kept = fit(all);

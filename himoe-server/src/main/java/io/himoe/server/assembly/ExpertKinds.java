@@ -204,7 +204,8 @@ public final class ExpertKinds {
             .policy(policy)
             .fixedConfidence(spec.confidence())
             .tools(spec.tools())
-            .contextTokens(spec.contextTokens());
+            .contextTokens(spec.contextTokens())
+            .fewShot(spec.fewShot(), spec.fewShotMinReward());
     if (!spec.common().keywords().isEmpty()) {
       b.skill(new KeywordSkill(spec.common().keywords(), 0.3, List.of(), 0, 0, 0));
     }

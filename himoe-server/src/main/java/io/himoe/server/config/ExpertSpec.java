@@ -204,6 +204,10 @@ public sealed interface ExpertSpec {
    * @param tiers the model of each declared tier (option {@code tiers}, e.g. {@code "small: mini,
    *     large: big"}); when set, each call goes to the model of the performance mode's tier (the
    *     nearest smaller tier when that one has no model); empty: every model serves every call
+   * @param fewShot well-rated exchanges kept as few-shot examples ({@code options.few_shot}, 0 to
+   *     64, default 0 = off; plain endpoints only)
+   * @param fewShotMinReward the least reward that makes an answer an example ({@code
+   *     options.few_shot_min_reward}, default 0.8)
    */
   record Llm(
       Common common,
@@ -216,7 +220,9 @@ public sealed interface ExpertSpec {
       double confidence,
       boolean tools,
       int contextTokens,
-      Map<ModelTier, String> tiers)
+      Map<ModelTier, String> tiers,
+      int fewShot,
+      double fewShotMinReward)
       implements ExpertSpec {
     /** Copies. */
     public Llm {

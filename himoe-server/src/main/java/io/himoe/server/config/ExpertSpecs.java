@@ -224,7 +224,16 @@ public final class ExpertSpecs {
     check(timeoutMs > 0, "timeout_ms", "a time in ms > 0", timeoutMs);
     Map<String, String> o = e.options();
     knownOptions(
-        o, Set.of("preset", "system_prompt", "confidence", "tools", "context_tokens", "tiers"));
+        o,
+        Set.of(
+            "preset",
+            "system_prompt",
+            "confidence",
+            "tools",
+            "context_tokens",
+            "tiers",
+            "few_shot",
+            "few_shot_min_reward"));
     Map<io.himoe.runtime.mode.ModelTier, String> tiers = tiers(o.get("tiers"), e.models());
     Optional<ExpertSpec.LlmPreset> preset = Optional.empty();
     String ps = o.get("preset");
@@ -257,6 +266,32 @@ public final class ExpertSpecs {
         problem("options.context_tokens", "expected a token count >= 0, got '" + ct + "'");
       }
     }
+    int fewShot = 0;
+    String fs = o.get("few_shot");
+    if (fs != null) {
+      if (fs.strip().matches("\\d{1,2}") && Integer.parseInt(fs.strip()) <= 64) {
+        fewShot = Integer.parseInt(fs.strip());
+        if (fewShot > 0 && o.get("preset") != null) {
+          problem("options.few_shot", "few-shot examples are for plain endpoints, not presets");
+        }
+      } else {
+        problem("options.few_shot", "expected a number of examples from 0 to 64, got '" + fs + "'");
+      }
+    }
+    double fewShotMinReward = 0.8;
+    String fr = o.get("few_shot_min_reward");
+    if (fr != null) {
+      try {
+        fewShotMinReward = Double.parseDouble(fr.strip());
+        check(
+            fewShotMinReward >= 0 && fewShotMinReward <= 1,
+            "options.few_shot_min_reward",
+            "a reward in [0, 1]",
+            fr);
+      } catch (NumberFormatException bad) {
+        problem("options.few_shot_min_reward", "expected a number in [0, 1], got '" + fr + "'");
+      }
+    }
     if (endpoint == null || e.models().isEmpty()) {
       return null;
     }
@@ -271,7 +306,9 @@ public final class ExpertSpecs {
         confidence,
         ts.equals("true"),
         contextTokens,
-        tiers);
+        tiers,
+        fewShot,
+        fewShotMinReward);
   }
 
   /** {@code "small: mini, large: big"}: each tier's model, one of {@code models}. */
