@@ -62,6 +62,7 @@ public final class HimoeServer implements AutoCloseable {
   private final ExpertsHandler experts;
   private final TracesHandler tracesApi;
   private final ModelsHandler models;
+  private final EmbeddingsHandler embeddings;
   private final OpsHandler ops;
   private final LoopHandler loop;
 
@@ -144,6 +145,7 @@ public final class HimoeServer implements AutoCloseable {
     this.experts = new ExpertsHandler(assembly, bodies, keys, b.env);
     this.tracesApi = new TracesHandler(traces, store, keys);
     this.models = new ModelsHandler(assembly);
+    this.embeddings = new EmbeddingsHandler(keys, bodies, tokens);
     this.ops =
         new OpsHandler(
             assembly, dashboard, registry, intake::health, keys, serverMetrics::beforeScrape);
@@ -171,6 +173,7 @@ public final class HimoeServer implements AutoCloseable {
     cfg.routes.after(edge::after);
     RouteTable t = new RouteTable(cfg);
     t.api(RouteTable.Method.POST, "/chat/completions", chat::handle);
+    t.api(RouteTable.Method.POST, "/embeddings", embeddings::handle);
     t.api(RouteTable.Method.POST, "/route", route::handle);
     t.api(RouteTable.Method.POST, "/feedback", feedback::handle);
     t.api(RouteTable.Method.GET, "/experts", experts::list);
