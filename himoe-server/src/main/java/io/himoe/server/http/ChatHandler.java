@@ -89,69 +89,76 @@ final class ChatHandler {
     return mctx == null ? "none" : assembly.chosenRouter(mctx).orElse("none");
   }
 
-  private void serve(Context ctx, Caller caller, Quotas.Ticket ticket) throws IOException {
+  private void serve(Context ctx, Caller caller, Quotas.Ticket admitted) throws IOException {
     ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
     InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     String tid = RequestContexts.traceId(ctx);
-    io.himoe.shared.Context mctx =
-        ticket.capped(
-            RequestContexts.withClientLimits(
-                RequestContexts.of(assembly, tid, model), ctx, req.himoe(), clock));
-    traces.claim(
-        tid,
-        new TraceLog.Claim(
-            caller.alias(), java.util.Optional.ofNullable(ctx.attribute(Edge.CORRELATION))));
-    if (input.params().usesTools() && !assembly.callsTools(model)) {
-      throw ApiError.invalid(
-          "tools",
-          "no expert behind model '"
-              + model
-              + "' calls tools (an llm expert needs options.tools: true)");
-    }
-    ctx.attribute(ENGINE_CONTEXT, mctx);
-    Optional<ChatSessions.Begun> session = sessions.begin(ctx, req, input, caller, mctx);
-    String sessionId = ctx.header("X-Session-Id");
-    if (sessionId == null && req.himoe() != null) {
-      sessionId = req.himoe().sessionId();
-    }
-    if (sessionId != null) {
-      // An experiment with unit: session keeps the session in one arm.
-      mctx.memory().put(Experiments.SESSION_KEY, sessionId);
-    }
-    long created = clock.millis() / 1000;
-    String id = "chatcmpl-" + tid;
-    DisconnectWatch watch = DisconnectWatch.start(ctx, () -> mctx.cancel().cancel());
+    io.himoe.shared.Context limited =
+        RequestContexts.withClientLimits(
+            RequestContexts.of(assembly, tid, model), ctx, req.himoe(), clock);
+    Quotas.Ticket ticket = quotas.hold(ctx, admitted, limited);
+    io.himoe.shared.Context mctx = ticket.capped(limited);
     try {
-      if (req.streams()) {
-        stream(ctx, req, input, mctx, id, created, ticket, session);
-        metrics.key(caller.label(), "ok", 0);
-        return;
+      traces.claim(
+          tid,
+          new TraceLog.Claim(
+              caller.alias(), java.util.Optional.ofNullable(ctx.attribute(Edge.CORRELATION))));
+      if (input.params().usesTools() && !assembly.callsTools(model)) {
+        throw ApiError.invalid(
+            "tools",
+            "no expert behind model '"
+                + model
+                + "' calls tools (an llm expert needs options.tools: true)");
       }
-      Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
-      ChatResult r = ChatResult.of(a, input, tokens);
-      quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
-      metrics.key(caller.label(), "ok", r.totalTokens());
-      ChatCompletion.Summary summary = summary(a, r, session);
-      Responses.json(
-          ctx,
-          200,
-          new ChatCompletion(
-              id,
-              "chat.completion",
-              created,
-              r.router(),
-              List.of(
-                  new ChatCompletion.Choice(
-                      0,
-                      new ChatCompletion.Message("assistant", r.content(), toolCalls(r)),
-                      r.finishReason(),
-                      r.logprobs().orElse(null))),
-              ChatCompletion.Usage.of(r.promptTokens(), r.completionTokens()),
-              tid,
-              summary));
+      ctx.attribute(ENGINE_CONTEXT, mctx);
+      Optional<ChatSessions.Begun> session = sessions.begin(ctx, req, input, caller, mctx);
+      String sessionId = ctx.header("X-Session-Id");
+      if (sessionId == null && req.himoe() != null) {
+        sessionId = req.himoe().sessionId();
+      }
+      if (sessionId != null) {
+        // An experiment with unit: session keeps the session in one arm.
+        mctx.memory().put(Experiments.SESSION_KEY, sessionId);
+      }
+      long created = clock.millis() / 1000;
+      String id = "chatcmpl-" + tid;
+      DisconnectWatch watch = DisconnectWatch.start(ctx, () -> mctx.cancel().cancel());
+      try {
+        if (req.streams()) {
+          stream(ctx, req, input, mctx, id, created, ticket, session);
+          metrics.key(caller.label(), "ok", 0);
+          return;
+        }
+        Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
+        ChatResult r = ChatResult.of(a, input, tokens);
+        quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
+        metrics.key(caller.label(), "ok", r.totalTokens());
+        ChatCompletion.Summary summary = summary(a, r, session);
+        Responses.json(
+            ctx,
+            200,
+            new ChatCompletion(
+                id,
+                "chat.completion",
+                created,
+                r.router(),
+                List.of(
+                    new ChatCompletion.Choice(
+                        0,
+                        new ChatCompletion.Message("assistant", r.content(), toolCalls(r)),
+                        r.finishReason(),
+                        r.logprobs().orElse(null))),
+                ChatCompletion.Usage.of(r.promptTokens(), r.completionTokens()),
+                tid,
+                summary));
+      } finally {
+        watch.close();
+      }
     } finally {
-      watch.close();
+      // A request that failed or was cancelled counts what it spent (and gives back the rest of
+      // what was held for it); one that answered was counted already.
+      quotas.settleUnfinished(ticket, mctx);
     }
   }
 

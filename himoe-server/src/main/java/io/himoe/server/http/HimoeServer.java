@@ -112,6 +112,14 @@ public final class HimoeServer implements AutoCloseable {
       intake = FeedbackIntake.local(store, assembly.engine());
     }
     ServerMetrics.store(registry, intake::health);
+    shared.ifPresent(
+        db ->
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                    "himoe.store.local.answers", db, SharedStore::localAnswers)
+                .description(
+                    "per-key limit and session look-ups answered locally because the"
+                        + " shared database was down")
+                .register(registry));
     GatewayConfig gw = assembly.config().gateway();
     JsonBodies bodies = new JsonBodies(sc.maxBodyBytes());
     ApiKeys keys = new ApiKeys(sc.auth(), b.env);
@@ -125,15 +133,8 @@ public final class HimoeServer implements AutoCloseable {
             bodies,
             conversations,
             keys,
-            new Quotas(new KeyLimits(b.limitStore, b.clock)),
-            new ChatSessions(
-                b.sessionStore != null
-                    ? b.sessionStore
-                    : SessionStore.inMemory(
-                        assembly.config().sessions().ttlDuration(),
-                        assembly.config().sessions().max()),
-                assembly.config().sessions(),
-                b.clock),
+            new Quotas(new KeyLimits(limitStore(b), b.clock)),
+            new ChatSessions(sessionStore(b), assembly.config().sessions(), b.clock),
             traces,
             tokens,
             tracing,
@@ -161,6 +162,21 @@ public final class HimoeServer implements AutoCloseable {
       throw e;
     }
     ops.ready(true);
+  }
+
+  /** Per-key limit counters: shared by the replicas with {@code store.kind: postgres}. */
+  private LimitStore limitStore(Builder b) {
+    return shared.map(db -> db.limitStore(b.limitStore)).orElse(b.limitStore);
+  }
+
+  /** Sessions: shared by the replicas with {@code store.kind: postgres}. */
+  private SessionStore sessionStore(Builder b) {
+    java.time.Duration ttl = assembly.config().sessions().ttlDuration();
+    SessionStore local =
+        b.sessionStore != null
+            ? b.sessionStore
+            : SessionStore.inMemory(ttl, assembly.config().sessions().max());
+    return shared.map(db -> db.sessionStore(local, ttl)).orElse(local);
   }
 
   private void configure(io.javalin.config.JavalinConfig cfg, long maxBody) {

@@ -8,11 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Applies the caller's key limits to a request: admission (429 with {@code Retry-After} and
  * OpenAI's {@code x-ratelimit-*} headers when over a limit), the day's remaining cost as a ceiling
- * on the request's cost budget, and the count of what it used once it ends.
+ * on the request's cost budget (held in the limit store when the request has a ceiling of its own,
+ * so concurrent requests cannot together pass the limit), and the count of what it used once it
+ * ends (also when it fails).
  */
 final class Quotas {
 
@@ -21,14 +24,24 @@ final class Quotas {
    *
    * @param limits the key's limits (empty for a caller without limits)
    * @param costLeft the key's cost units left today, if limited
+   * @param hold the cost units held for it against the key's daily cost limit, if any
+   * @param settled whether what it used was counted (it is counted once)
    */
-  record Ticket(Optional<KeyLimits.Limits> limits, OptionalDouble costLeft) {
+  record Ticket(
+      Optional<KeyLimits.Limits> limits,
+      OptionalDouble costLeft,
+      Optional<KeyLimits.CostHold> hold,
+      AtomicBoolean settled) {
 
     /**
      * @param mctx the request's context
-     * @return the context, its cost budget capped by what the key has left today
+     * @return the context, its cost budget capped by what is held for it, else by what the key has
+     *     left today
      */
     io.himoe.shared.Context capped(io.himoe.shared.Context mctx) {
+      if (hold.isPresent()) {
+        return mctx.withCostBudget(CostBudget.of(hold.get().units()));
+      }
       if (costLeft.isEmpty()) {
         return mctx;
       }
@@ -40,8 +53,6 @@ final class Quotas {
       return mctx.withCostBudget(CostBudget.of(cap));
     }
   }
-
-  private static final Ticket FREE = new Ticket(Optional.empty(), OptionalDouble.empty());
 
   private final KeyLimits limits;
 
@@ -58,18 +69,60 @@ final class Quotas {
   Ticket admit(Context ctx, Caller caller) {
     Optional<KeyLimits.Limits> l = caller.key().map(Quotas::limitsOf).filter(KeyLimits.Limits::any);
     if (l.isEmpty()) {
-      return FREE;
+      return new Ticket(l, OptionalDouble.empty(), Optional.empty(), new AtomicBoolean());
     }
     try {
       KeyLimits.Admission a = limits.admit(l.get());
       headers(ctx, a.headers());
-      return new Ticket(l, a.costLeft());
+      return new Ticket(l, a.costLeft(), Optional.empty(), new AtomicBoolean());
     } catch (KeyLimits.LimitExceeded e) {
-      KeyLimits.Refusal r = e.refusal();
-      headers(ctx, r.headers());
-      ctx.header("Retry-After", Long.toString(r.retryAfterS()));
-      throw new ApiError(429, "rate_limit_exceeded", null, r.message());
+      throw refused(ctx, e);
     }
+  }
+
+  /**
+   * Holds the request's cost ceiling against its key's daily cost limit, when both exist, so that
+   * the requests in flight on every replica together stay within the limit (the request's budget
+   * becomes what was held). A request without a cost ceiling ({@code budgets.cost}, {@code
+   * X-Himoe-Max-Cost}) is only checked at admission.
+   *
+   * @param ctx the request (headers of a refusal)
+   * @param t its admission
+   * @param mctx its context (its cost budget is the ceiling)
+   * @return the admission with what was held
+   * @throws ApiError 429 when nothing is left of the key's daily cost limit
+   */
+  Ticket hold(Context ctx, Ticket t, io.himoe.shared.Context mctx) {
+    if (t.limits().isEmpty() || t.costLeft().isEmpty() || mctx.costBudget().isUnlimited()) {
+      return t;
+    }
+    try {
+      return new Ticket(
+          t.limits(),
+          t.costLeft(),
+          limits.hold(t.limits().get(), mctx.costBudget().remaining()),
+          t.settled());
+    } catch (KeyLimits.LimitExceeded e) {
+      throw refused(ctx, e);
+    }
+  }
+
+  /**
+   * Counts what a request that failed or was cancelled used: what its context's budget recorded
+   * when something was held for it (its budget is its own then), nothing otherwise.
+   *
+   * @param t its admission
+   * @param mctx its context
+   */
+  void settleUnfinished(Ticket t, io.himoe.shared.Context mctx) {
+    settle(t, 0, t.hold().isPresent() ? mctx.costBudget().used() : 0);
+  }
+
+  private static ApiError refused(Context ctx, KeyLimits.LimitExceeded e) {
+    KeyLimits.Refusal r = e.refusal();
+    headers(ctx, r.headers());
+    ctx.header("Retry-After", Long.toString(r.retryAfterS()));
+    return new ApiError(429, "rate_limit_exceeded", null, r.message());
   }
 
   /**
@@ -80,7 +133,9 @@ final class Quotas {
    * @param costUnits what it spent
    */
   void settle(Ticket t, long tokens, double costUnits) {
-    t.limits().ifPresent(l -> limits.settle(l, tokens, costUnits));
+    if (t.limits().isPresent() && t.settled().compareAndSet(false, true)) {
+      limits.settle(t.limits().get(), tokens, costUnits, t.hold());
+    }
   }
 
   private static void headers(Context ctx, Map<String, String> h) {

@@ -4,6 +4,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -17,6 +18,9 @@ public final class KeyLimits {
 
   private static final long MINUTE = 60_000;
   private static final long DAY = 86_400_000;
+
+  /** A millionth of a cost unit: a smaller hold is no hold (the day's limit is spent). */
+  private static final double MIN_HOLD = 1e-6;
 
   /**
    * One key's limits.
@@ -79,6 +83,16 @@ public final class KeyLimits {
       return refusal;
     }
   }
+
+  /**
+   * Cost units held for a request in flight against its key's daily cost limit, settled when the
+   * request ends.
+   *
+   * @param counter the day's cost counter
+   * @param windowStartMs the start of the day it was held in (epoch ms)
+   * @param units the units held, &gt; 0
+   */
+  public record CostHold(String counter, long windowStartMs, double units) {}
 
   private final LimitStore store;
   private final InstantSource clock;
@@ -151,6 +165,49 @@ public final class KeyLimits {
   }
 
   /**
+   * Holds up to {@code ceiling} cost units of the key's daily cost limit for one request before it
+   * runs, so that requests in flight together (on every replica sharing the store) cannot spend
+   * past the limit: the units are added to the day's count at once (one atomic addition) and what
+   * passes the limit is given back. The request must then spend at most what was held.
+   *
+   * @param l the key's limits
+   * @param ceiling the most the request may spend, in cost units (finite, &gt; 0)
+   * @return the units held (at most {@code ceiling}), or empty when the key has no daily cost limit
+   * @throws LimitExceeded when nothing is left of the day's limit
+   */
+  public Optional<CostHold> hold(Limits l, double ceiling) {
+    if (l.costPerDay().isEmpty() || !(ceiling > 0) || Double.isInfinite(ceiling)) {
+      return Optional.empty();
+    }
+    long now = clock.millis();
+    long day = now - now % DAY;
+    double limit = l.costPerDay().getAsDouble();
+    String counter = l.alias() + "/cost";
+    double total = store.add(counter, day, DAY, ceiling);
+    // Sums of decimal prices carry binary rounding (10 x 0.2 = 2.0000000000000004): within a
+    // millionth of a unit (CostBudget's precision) is within the limit.
+    double over = total - limit > MIN_HOLD ? total - limit : 0;
+    double held = ceiling - over;
+    if (held <= MIN_HOLD) {
+      store.add(counter, day, DAY, -ceiling);
+      long resetDayS = Math.max(1, (day + DAY - now + 999) / 1000);
+      throw refuse(
+          "cost",
+          "key '"
+              + l.alias()
+              + "' spent (or holds for requests in flight) its "
+              + limit
+              + " cost units for today (UTC)",
+          resetDayS,
+          Map.of());
+    }
+    if (over > 0) {
+      store.add(counter, day, DAY, -over);
+    }
+    return Optional.of(new CostHold(counter, day, held));
+  }
+
+  /**
    * Counts what an admitted request used.
    *
    * @param l the key's limits
@@ -158,11 +215,29 @@ public final class KeyLimits {
    * @param costUnits the cost it spent
    */
   public void settle(Limits l, long tokens, double costUnits) {
+    settle(l, tokens, costUnits, Optional.empty());
+  }
+
+  /**
+   * Counts what an admitted request used, giving back what it held and did not spend.
+   *
+   * @param l the key's limits
+   * @param tokens prompt plus completion tokens
+   * @param costUnits the cost it spent
+   * @param hold what was held for it ({@link #hold}), if anything
+   */
+  public void settle(Limits l, long tokens, double costUnits, Optional<CostHold> hold) {
     long now = clock.millis();
     if (l.tokensPerMin().isPresent() && tokens > 0) {
       store.add(l.alias() + "/tokens", now - now % MINUTE, MINUTE, tokens);
     }
-    if (l.costPerDay().isPresent() && costUnits > 0) {
+    if (hold.isPresent()) {
+      CostHold h = hold.get();
+      double correction = Math.max(0, costUnits) - h.units();
+      if (correction != 0) {
+        store.add(h.counter(), h.windowStartMs(), DAY, correction);
+      }
+    } else if (l.costPerDay().isPresent() && costUnits > 0) {
       store.add(l.alias() + "/cost", now - now % DAY, DAY, costUnits);
     }
   }

@@ -122,6 +122,9 @@ final class LogFollower implements AutoCloseable {
         signals.clear();
         step(s != null && s.equals(SharedStore.STATE_CHANNEL));
         up = true;
+        // The database answered: the request path may use it again without waiting for a
+        // request to try (with no traffic its breaker would stay open, and /readyz degraded).
+        store.reachable();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -167,7 +167,11 @@ public final class SharedLearning implements FeedbackIntake, AutoCloseable {
   @Override
   public StoreHealth health() {
     return new StoreHealth(
-        "postgres", follower.up(), follower.queued(), follower.cursor(), follower.stateVersion());
+        "postgres",
+        follower.up() && store.upOnRequestPath(),
+        follower.queued(),
+        follower.cursor(),
+        follower.stateVersion());
   }
 
   /**

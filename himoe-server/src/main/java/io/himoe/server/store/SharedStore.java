@@ -3,22 +3,33 @@ package io.himoe.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.limits.LimitStore;
+import io.himoe.server.sessions.SessionStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL database that several replicas share ({@code store.kind: postgres}): a HikariCP
  * pool, the schema brought up to date by Flyway's versioned migrations ({@code
  * db/himoe/postgres/V*.sql}; concurrent starts are serialised by Flyway's lock), and the stores
- * built on it: the feedback log, the decisions kept for late feedback, the learned state and the
- * replicas' cursors. Thread-safe.
+ * built on it: the feedback log, the decisions kept for late feedback, the learned state, the
+ * replicas' cursors, and the request path's shared state (per-key limit counters, conversation
+ * sessions; each with a local answer while the database is down, see {@link #upOnRequestPath()}).
+ * Thread-safe.
  */
 public final class SharedStore implements AutoCloseable {
 
@@ -28,20 +39,36 @@ public final class SharedStore implements AutoCloseable {
   /** Notification channel: the learned state was saved (payload: its version). */
   static final String STATE_CHANNEL = "himoe_state";
 
+  private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
+
+  /** How long the request path answers locally after a database failure before trying again. */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  private static final long PURGE_EVERY_S = 60;
+
   private final HikariDataSource pool;
   private final String url;
   private final Properties credentials;
   private final PostgresFeedbackStore feedback;
   private final PostgresDecisions decisions;
   private final PostgresLearnedState learnedState;
+  private final DatabaseGuard guard;
+  private final InstantSource clock;
+  private final ScheduledExecutorService purger;
 
   private SharedStore(HikariDataSource pool, String url, Properties credentials, InstantSource c) {
     this.pool = pool;
     this.url = url;
     this.credentials = credentials;
+    this.clock = c;
     this.feedback = new PostgresFeedbackStore(pool);
     this.decisions = new PostgresDecisions(pool, c);
     this.learnedState = new PostgresLearnedState(pool, c);
+    this.guard = new DatabaseGuard(pool, RETRY_AFTER, c);
+    this.purger =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("himoe-store-purge").factory());
+    purger.scheduleWithFixedDelay(this::purgeQuietly, 1, PURGE_EVERY_S, TimeUnit.SECONDS);
   }
 
   /**
@@ -135,6 +162,71 @@ public final class SharedStore implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Per-key limit counters shared by every replica (one atomic upsert per addition).
+   *
+   * @param local the counters of this process, answering while the database is down
+   * @return the shared counters
+   */
+  public LimitStore limitStore(LimitStore local) {
+    return new PostgresLimitStore(guard, Objects.requireNonNull(local, "local"));
+  }
+
+  /**
+   * Conversation sessions shared by every replica.
+   *
+   * @param local the sessions of this process, answering while the database is down
+   * @param ttl how long an unused session is kept
+   * @return the shared sessions
+   */
+  public SessionStore sessionStore(SessionStore local, Duration ttl) {
+    return new PostgresSessionStore(
+        guard, Objects.requireNonNull(local, "local"), Objects.requireNonNull(ttl, "ttl"), clock);
+  }
+
+  /**
+   * @return whether the request path's latest use of the database (limits, sessions, A/B
+   *     assignments) reached it; false while it is answered locally
+   */
+  public boolean upOnRequestPath() {
+    return guard.up();
+  }
+
+  /** Tells the request path that the database answered (its follower reached it). */
+  void reachable() {
+    guard.reachable();
+  }
+
+  /**
+   * @return request-path calls answered locally because the database was down or failing
+   */
+  public long localAnswers() {
+    return guard.localAnswers();
+  }
+
+  /** Deletes ended limit windows and expired sessions (runs every minute). */
+  void purge() throws SQLException {
+    long now = clock.millis();
+    try (Connection c = pool.getConnection();
+        PreparedStatement windows =
+            c.prepareStatement("DELETE FROM limit_counter WHERE window_end < ?");
+        PreparedStatement sessions =
+            c.prepareStatement("DELETE FROM chat_session WHERE expires_at_ms < ?")) {
+      windows.setLong(1, now);
+      windows.executeUpdate();
+      sessions.setLong(1, now);
+      sessions.executeUpdate();
+    }
+  }
+
+  private void purgeQuietly() {
+    try {
+      purge();
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("purge of ended limit windows and expired sessions skipped: {}", e.getMessage());
+    }
+  }
+
   /** A connection outside the pool, for LISTEN (it stays open and idle between notifications). */
   Connection listenConnection() throws SQLException {
     return DriverManager.getConnection(url, credentials);
@@ -151,6 +243,7 @@ public final class SharedStore implements AutoCloseable {
   /** Closes the pool. */
   @Override
   public void close() {
+    purger.shutdownNow();
     decisions.close();
     pool.close();
   }

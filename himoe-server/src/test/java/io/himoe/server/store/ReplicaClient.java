@@ -28,6 +28,12 @@ final class ReplicaClient {
 
   /** A chat answer's trace id. */
   String ask(String text) throws IOException, InterruptedException {
+    return ask(text, java.util.Map.of());
+  }
+
+  /** A chat answer's trace id, the request sent with {@code headers}. */
+  String ask(String text, java.util.Map<String, String> headers)
+      throws IOException, InterruptedException {
     HttpResponse<String> r =
         post(
             "/v1/chat/completions",
@@ -37,7 +43,8 @@ final class ReplicaClient {
                     "messages",
                     JSON.createArrayNode()
                         .add(JSON.createObjectNode().put("role", "user").put("content", text)))
-                .toString());
+                .toString(),
+            headers);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("chat: " + r.statusCode() + " " + r.body());
     }
@@ -84,6 +91,23 @@ final class ReplicaClient {
         JSON.createObjectNode().put("trace_id", traceId).put("reward", reward).toString());
   }
 
+  /** The value of a Prometheus sample in {@code /metrics} (the first line starting with it). */
+  double metric(String sample) throws IOException, InterruptedException {
+    String body =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(sample + " ") || line.startsWith(sample + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new IllegalStateException("no " + sample + " in /metrics of " + url);
+  }
+
   JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(
@@ -93,12 +117,17 @@ final class ReplicaClient {
   }
 
   HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-    return HTTP.send(
+    return post(path, body, java.util.Map.of());
+  }
+
+  HttpResponse<String> post(String path, String body, java.util.Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url + path))
-            .timeout(Duration.ofSeconds(10))
+            .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

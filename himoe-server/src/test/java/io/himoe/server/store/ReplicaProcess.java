@@ -16,6 +16,7 @@ final class ReplicaProcess implements AutoCloseable {
   private final Path config;
   private final int port;
   private final Path log;
+  private final java.util.Map<String, String> env = new java.util.HashMap<>();
   private Process process;
 
   ReplicaProcess(Path config, int port, Path log) {
@@ -30,13 +31,19 @@ final class ReplicaProcess implements AutoCloseable {
     }
   }
 
+  /** Adds an environment variable of the process (before {@link #start}). */
+  ReplicaProcess env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
   /** Starts the process (does not wait for it to be ready). */
   ReplicaProcess start() throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     // Tests want a quick start (C1 only); the benchmark wants the optimising compiler.
     String jit =
         Boolean.getBoolean("himoe.bench") ? "-XX:+TieredCompilation" : "-XX:TieredStopAtLevel=1";
-    process =
+    ProcessBuilder pb =
         new ProcessBuilder(
                 List.of(
                     java,
@@ -53,8 +60,9 @@ final class ReplicaProcess implements AutoCloseable {
                     "--port",
                     Integer.toString(port)))
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    process = pb.start();
     return this;
   }
 

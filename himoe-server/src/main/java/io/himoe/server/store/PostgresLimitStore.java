@@ -1,0 +1,66 @@
+package io.himoe.server.store;
+
+import io.himoe.server.limits.LimitStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+
+/**
+ * Per-key limit counters in PostgreSQL, shared by every replica. An addition is one atomic upsert
+ * that returns the new total ({@code INSERT ... ON CONFLICT DO UPDATE SET total = total + n
+ * RETURNING total}): concurrent requests on any replica each see a distinct running total, so a
+ * requests-per-window limit admits exactly its limit however the requests are spread. Counters are
+ * also kept in this process ({@code local}): while the database is down they answer, and each
+ * replica then holds the limits on its own (at most replicas x limit in all, see docs/deploy.md).
+ * Ended windows are deleted by {@link SharedStore}'s purge.
+ */
+final class PostgresLimitStore implements LimitStore {
+
+  private final DatabaseGuard guard;
+  private final LimitStore local;
+
+  PostgresLimitStore(DatabaseGuard guard, LimitStore local) {
+    this.guard = guard;
+    this.local = local;
+  }
+
+  @Override
+  public double add(String name, long windowStartMs, long windowMs, double amount) {
+    double here = local.add(name, windowStartMs, windowMs, amount);
+    return guard.call(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO limit_counter(name, window_start, window_end, total)"
+                      + " VALUES (?, ?, ?, ?) ON CONFLICT (name, window_start)"
+                      + " DO UPDATE SET total = limit_counter.total + EXCLUDED.total"
+                      + " RETURNING total")) {
+            ps.setString(1, name);
+            ps.setLong(2, windowStartMs);
+            ps.setLong(3, windowStartMs + windowMs);
+            ps.setDouble(4, amount);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getDouble(1);
+            }
+          }
+        },
+        () -> here);
+  }
+
+  @Override
+  public double get(String name, long windowStartMs) {
+    return guard.call(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT total FROM limit_counter WHERE name = ? AND window_start = ?")) {
+            ps.setString(1, name);
+            ps.setLong(2, windowStartMs);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getDouble(1) : 0.0;
+            }
+          }
+        },
+        () -> local.get(name, windowStartMs));
+  }
+}

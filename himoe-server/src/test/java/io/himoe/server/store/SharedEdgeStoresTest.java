@@ -1,0 +1,262 @@
+package io.himoe.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.himoe.server.config.HimoeConfig;
+import io.himoe.server.limits.KeyLimits;
+import io.himoe.server.limits.LimitStore;
+import io.himoe.server.sessions.Session;
+import io.himoe.server.sessions.SessionStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The request path's shared state (per-key limit counters, sessions, A/B assignments) on a real
+ * PostgreSQL server, with three {@link SharedStore}s standing for three replicas.
+ */
+class SharedEdgeStoresTest {
+
+  @TempDir Path dir;
+
+  /** A clock the test moves by hand (epoch ms). */
+  private final AtomicLong now =
+      new AtomicLong(Instant.parse("2026-12-07T05:00:10Z").toEpochMilli());
+
+  private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+
+  private List<SharedStore> replicas(String url, int n) {
+    List<SharedStore> r = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      r.add(SharedStore.open(SharedStoreTest.config(url), Map.of(), clock));
+    }
+    return r;
+  }
+
+  private static void closeAll(List<SharedStore> stores) {
+    stores.forEach(SharedStore::close);
+  }
+
+  @Test
+  void aRequestLimitAdmitsExactlyItsLimitOverThreeReplicas() throws Exception {
+    List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 3);
+    try {
+      KeyLimits.Limits limits =
+          new KeyLimits.Limits(
+              "team-a", OptionalLong.of(100), OptionalLong.empty(), OptionalDouble.empty());
+      List<KeyLimits> gates = new ArrayList<>();
+      for (SharedStore s : stores) {
+        gates.add(new KeyLimits(s.limitStore(LimitStore.inMemory()), clock));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(30);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        KeyLimits gate = gates.get(i % 3);
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    gate.admit(limits);
+                    return true;
+                  } catch (KeyLimits.LimitExceeded e) {
+                    return false;
+                  }
+                }));
+      }
+      go.countDown();
+      int admitted = 0;
+      for (Future<Boolean> f : results) {
+        admitted += f.get() ? 1 : 0;
+      }
+      pool.shutdown();
+      assertThat(admitted).isEqualTo(100);
+      // The next minute's window starts afresh on every replica.
+      now.addAndGet(60_000);
+      gates.get(2).admit(limits);
+      assertThat(stores.getFirst().localAnswers()).isZero();
+    } finally {
+      closeAll(stores);
+    }
+  }
+
+  @Test
+  void aDailyCostLimitHeldByRequestsInFlightIsNeverPassedOverThreeReplicas() throws Exception {
+    List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 3);
+    try {
+      KeyLimits.Limits limits =
+          new KeyLimits.Limits(
+              "team-b", OptionalLong.empty(), OptionalLong.empty(), OptionalDouble.of(2.0));
+      List<KeyLimits> gates = new ArrayList<>();
+      for (SharedStore s : stores) {
+        gates.add(new KeyLimits(s.limitStore(LimitStore.inMemory()), clock));
+      }
+      // 60 requests at once, each with a ceiling of 0.2 units, all held before any ends: exactly
+      // 10 fit in the day's 2.0, and each then spends its 0.2.
+      ExecutorService pool = Executors.newFixedThreadPool(30);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Optional<KeyLimits.CostHold>>> holds = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        KeyLimits gate = gates.get(i % 3);
+        holds.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    return gate.hold(limits, 0.2);
+                  } catch (KeyLimits.LimitExceeded e) {
+                    assertThat(e.refusal().limit()).isEqualTo("cost");
+                    return Optional.empty();
+                  }
+                }));
+      }
+      go.countDown();
+      int held = 0;
+      for (int i = 0; i < holds.size(); i++) {
+        Optional<KeyLimits.CostHold> h = holds.get(i).get();
+        if (h.isPresent()) {
+          held++;
+          assertThat(h.get().units()).isEqualTo(0.2);
+          gates.get(i % 3).settle(limits, 0, 0.2, h);
+        }
+      }
+      pool.shutdown();
+      assertThat(held).isEqualTo(10);
+      // A request that spends less than it held gives the rest back; a ceiling larger than what
+      // is left holds what is left.
+      now.addAndGet(86_400_000);
+      KeyLimits a = gates.get(0);
+      Optional<KeyLimits.CostHold> big = a.hold(limits, 1.5);
+      a.settle(limits, 0, 0.5, big);
+      assertThat(gates.get(1).hold(limits, 5.0).orElseThrow().units())
+          .isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
+    } finally {
+      closeAll(stores);
+    }
+  }
+
+  @Test
+  void aSessionWrittenOnOneReplicaIsReadOnAnotherUntilItIsIdleForItsTtl() {
+    List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 2);
+    try {
+      Duration ttl = Duration.ofMinutes(30);
+      SessionStore a = stores.get(0).sessionStore(SessionStore.inMemory(ttl, 100), ttl);
+      SessionStore b = stores.get(1).sessionStore(SessionStore.inMemory(ttl, 100), ttl);
+      Session s = new Session("math", "main", 3, now.get());
+      a.put("s:key:conv-1", s);
+      assertThat(b.get("s:key:conv-1")).contains(s);
+      assertThat(b.get("s:key:other")).isEmpty();
+      // A read 29 minutes later extends the session; 31 idle minutes after that, it is gone.
+      now.addAndGet(Duration.ofMinutes(29).toMillis());
+      assertThat(a.get("s:key:conv-1")).contains(s);
+      now.addAndGet(Duration.ofMinutes(29).toMillis());
+      assertThat(b.get("s:key:conv-1")).contains(s);
+      now.addAndGet(Duration.ofMinutes(31).toMillis());
+      assertThat(b.get("s:key:conv-1")).isEmpty();
+      // A later turn overwrites it.
+      Session next = new Session("knowledge", "main", 4, now.get());
+      b.put("s:key:conv-1", next);
+      assertThat(a.get("s:key:conv-1")).contains(next);
+    } finally {
+      closeAll(stores);
+    }
+  }
+
+  @Test
+  void whileTheDatabaseIsDownEachReplicaAnswersLocallyAndWithoutWaiting() throws Exception {
+    try (TestPostgres pg = TestPostgres.own(dir.resolve("pg"))) {
+      String url = pg.newDatabase();
+      HimoeConfig.Store config =
+          new HimoeConfig.Store(
+              "postgres", url, "postgres", null, new HimoeConfig.Pool(4, 500L), "r1", null);
+      try (SharedStore s = SharedStore.open(config, Map.of(), clock)) {
+        LimitStore limits = s.limitStore(LimitStore.inMemory());
+        Duration ttl = Duration.ofMinutes(30);
+        SessionStore sessions = s.sessionStore(SessionStore.inMemory(ttl, 100), ttl);
+        long window = now.get() - now.get() % 60_000;
+        assertThat(limits.add("k/requests", window, 60_000, 1)).isEqualTo(1);
+        Session kept = new Session("math", "main", 1, now.get());
+        sessions.put("s:k:c", kept);
+        assertThat(s.upOnRequestPath()).isTrue();
+
+        pg.stop();
+        // Calls after the database went down fail (each within the pool's 500 ms connect
+        // timeout) and are answered locally; once half of the last calls failed, the breaker
+        // opens and the next ones are answered locally at once.
+        int failing = 0;
+        double counted = 1;
+        while (s.upOnRequestPath() && failing < 10) {
+          counted = limits.add("k/requests", window, 60_000, 1);
+          failing++;
+        }
+        assertThat(s.upOnRequestPath()).isFalse();
+        assertThat(failing).isEqualTo(2); // 2 successes then 2 failures in the window of 10
+        assertThat(counted).isEqualTo(1 + failing); // this replica's own count
+        long t0 = System.nanoTime();
+        assertThat(limits.add("k/requests", window, 60_000, 1)).isEqualTo(2 + failing);
+        assertThat(sessions.get("s:k:c")).contains(kept);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
+        assertThat(s.localAnswers()).isGreaterThanOrEqualTo(2 + 2);
+
+        pg.start();
+        // One second later (the guard's clock), a call tries the database again; the pool may
+        // need a try or two to replace its broken connections.
+        for (int i = 0; i < 20 && !s.upOnRequestPath(); i++) {
+          now.addAndGet(1_000);
+          limits.get("k/requests", window);
+        }
+        assertThat(s.upOnRequestPath()).isTrue();
+        // What reached the database before the outage is there; what was counted during it
+        // stayed local.
+        assertThat(limits.get("k/requests", window)).isEqualTo(1);
+        assertThat(sessions.get("s:k:c")).contains(kept);
+      }
+    }
+  }
+
+  @Test
+  void thePurgeDeletesEndedWindowsAndExpiredSessions() throws Exception {
+    List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 1);
+    try {
+      SharedStore s = stores.getFirst();
+      LimitStore limits = s.limitStore(LimitStore.inMemory());
+      Duration ttl = Duration.ofMinutes(1);
+      SessionStore sessions = s.sessionStore(SessionStore.inMemory(ttl, 100), ttl);
+      long window = now.get() - now.get() % 60_000;
+      limits.add("k/requests", window, 60_000, 5);
+      sessions.put("s:k:c", new Session("math", "main", 1, now.get()));
+      s.purge();
+      assertThat(limits.get("k/requests", window)).isEqualTo(5);
+      now.addAndGet(120_000);
+      s.purge();
+      assertThat(rows(s, "limit_counter") + rows(s, "chat_session")).isZero();
+      assertThat(limits.get("k/requests", window)).isZero();
+    } finally {
+      closeAll(stores);
+    }
+  }
+
+  private static long rows(SharedStore s, String table) throws Exception {
+    try (var c = s.pool().getConnection();
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
