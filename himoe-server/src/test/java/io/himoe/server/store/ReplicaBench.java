@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The replicas benchmark (not a test; {@code himoe-server/bench-replicas.sh} runs it): chat
- * requests/s and latency for one replica on the embedded SQLite store, one replica on PostgreSQL
- * and three replicas on PostgreSQL (the client spreads requests round robin, as a load balancer
- * would), feedback acknowledgements, and how long a feedback sent to one replica takes to be
- * trained on by another. Every server is a {@code himoe serve} process on loopback; PostgreSQL is
- * the embedded one of the tests. Prints a Markdown table with the machine's load average.
+ * requests/s and latency (anonymous, and with a key whose request limit is counted) for one replica
+ * on the embedded SQLite store, one replica on PostgreSQL and three replicas on PostgreSQL (the
+ * client spreads requests round robin, as a load balancer would), feedback acknowledgements, and
+ * how long a feedback sent to one replica takes to be trained on by another. Every server is a
+ * {@code himoe serve} process on loopback; PostgreSQL is the embedded one of the tests. Prints a
+ * Markdown table with the machine's load average.
  *
  * <p>Arguments: {@code [seconds per phase, default 10] [concurrency, default 32]}.
  */
@@ -62,6 +63,22 @@ public final class ReplicaBench {
     rows.forEach(System.out::println);
   }
 
+  /** The key of the "limited key" workload, given to the processes in their environment. */
+  static final String KEY = "bench-key-0123456789";
+
+  /**
+   * Auth on, but only the admin routes need a key: anonymous requests have no limits; requests with
+   * {@link #KEY} count against a request limit too high to be reached, so that the workload
+   * measures what counting costs.
+   */
+  static final String AUTH =
+      """
+      server:
+        auth:
+          protect: [admin]
+          keys: [{alias: bench, key: "${HIMOE_BENCH_KEY}", requests_per_min: 1000000000}]
+      """;
+
   static List<String> phase(
       String name, Path dir, String url, int replicas, int seconds, int concurrency)
       throws Exception {
@@ -70,18 +87,17 @@ public final class ReplicaBench {
         dir.resolve("himoe-" + replicas + "-" + (url == null ? "sqlite" : "pg") + ".yaml");
     String store =
         url == null
-            ? "server:\n  auth: {enabled: false}\n  feedback_db: \"%s\"\n"
+            ? (AUTH + "  feedback_db: \"%s\"\n")
                 .formatted(dir.resolve("fb-" + System.nanoTime() + ".db").toString())
-            : """
-              server:
-                auth: {enabled: false}
+            : AUTH
+                + """
               store:
                 kind: postgres
                 url: %s
                 user: postgres
                 outbox_dir: "%s"
               """
-                .formatted(url, dir.resolve("outbox").toString());
+                    .formatted(url, dir.resolve("outbox").toString());
     Files.writeString(
         config,
         ServerFixtures.TWO_EXPERTS_WITH_EXAMPLES
@@ -97,18 +113,23 @@ public final class ReplicaBench {
                     config,
                     ReplicaProcess.freePort(),
                     dir.resolve("replica-" + replicas + "-" + i + ".log"))
+                .env("HIMOE_BENCH_KEY", KEY)
                 .start());
       }
       List<ReplicaClient> clients = new ArrayList<>();
       for (ReplicaProcess p : procs) {
         clients.add(p.awaitReady(120_000));
       }
-      run(clients, 5, concurrency, true); // warm-up (both paths)
+      run(clients, 5, concurrency, Workload.FEEDBACK); // warm-up (every path)
+      run(clients, 2, concurrency, Workload.LIMITED);
       String l = load();
-      Result chat = run(clients, seconds, concurrency, false);
+      Result chat = run(clients, seconds, concurrency, Workload.CHAT);
       rows.add(row(name, "chat", chat, l));
       l = load();
-      Result feedback = run(clients, seconds, concurrency, true);
+      Result limited = run(clients, seconds, concurrency, Workload.LIMITED);
+      rows.add(row(name, "chat with a key that has a request limit", limited, l));
+      l = load();
+      Result feedback = run(clients, seconds, concurrency, Workload.FEEDBACK);
       rows.add(row(name, "chat + feedback (feedback timed)", feedback, l));
       if (replicas > 1) {
         l = load();
@@ -142,9 +163,24 @@ public final class ReplicaBench {
         load);
   }
 
+  /** What each request of a closed loop does. */
+  enum Workload {
+    /** An anonymous chat completion. */
+    CHAT,
+    /** A chat completion with {@link #KEY}: its limit is counted (in the shared store with PG). */
+    LIMITED,
+    /** A chat on one replica, its feedback sent to the next (only the feedback timed). */
+    FEEDBACK
+  }
+
   /** Closed loop: {@code concurrency} clients, round robin over the replicas. */
-  static Result run(List<ReplicaClient> clients, int seconds, int concurrency, boolean feedback)
+  static Result run(List<ReplicaClient> clients, int seconds, int concurrency, Workload work)
       throws InterruptedException {
+    boolean feedback = work == Workload.FEEDBACK;
+    java.util.Map<String, String> headers =
+        work == Workload.LIMITED
+            ? java.util.Map.of("Authorization", "Bearer " + KEY)
+            : java.util.Map.of();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     AtomicLong next = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -165,7 +201,7 @@ public final class ReplicaBench {
                       ReplicaClient r = clients.get((int) (i % clients.size()));
                       try {
                         long s = System.nanoTime();
-                        String trace = r.ask("compute " + (i % 1000) + " * 3");
+                        String trace = r.ask("compute " + (i % 1000) + " * 3", headers);
                         if (feedback) {
                           ReplicaClient other = clients.get((int) ((i + 1) % clients.size()));
                           s = System.nanoTime();
