@@ -18,6 +18,17 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionCommand.Provider.class,
     description =
         "Hi-MoE: a hierarchical mixture of experts. Run a command with --help for details.",
+    footer = {
+      "",
+      "Commands the ./himoe launcher runs on their own class path (not in the jar):",
+      "  cl        Continual-learning bench of himoe-branches (DJL + PyTorch):",
+      "              ./himoe cl run --help",
+      "  quantum   Simulated quantum gate against the classical gate:",
+      "              ./himoe quantum --help",
+      "  tune      Fine-tune an ONNX sentence encoder: ./himoe tune --help",
+      "  --with branches  Adds himoe-branches to serve, ask and route (the",
+      "              'branched' expert kind): ./himoe serve --with branches"
+    },
     subcommands = {
       DemoCommand.class,
       AskCommand.class,
@@ -30,6 +41,9 @@ import picocli.CommandLine.Spec;
       VersionCommand.class
     })
 public final class Cli implements Runnable {
+
+  /** Commands the launcher runs itself, on their module's class path. */
+  static final java.util.Set<String> LAUNCHER_COMMANDS = java.util.Set.of("cl", "quantum", "tune");
 
   private final PrintStream out;
   private final PrintStream err;
@@ -62,6 +76,15 @@ public final class Cli implements Runnable {
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setParameterExceptionHandler(
         (ex, args1) -> {
+          if (args1.length > 0 && LAUNCHER_COMMANDS.contains(args1[0])) {
+            err.println(
+                "himoe: '"
+                    + args1[0]
+                    + "' runs through the ./himoe launcher on its own class path: ./himoe "
+                    + args1[0]
+                    + " --help");
+            return ExitCodes.USAGE;
+          }
           String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
           err.println("himoe: " + ex.getMessage() + " (see '" + cmd + " --help')");
           return ExitCodes.USAGE;

@@ -4,6 +4,10 @@ import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.http.HimoeServer;
 import io.himoe.server.telemetry.Tracing;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,6 +76,9 @@ final class ServeCommand implements Callable<Integer> {
               + " learning.snapshot_path from the configuration",
           ExitCodes.CONFIG);
     }
+    // Say so now, not after seconds of loading models: the port must be free.
+    requireFreePort(
+        host != null ? host : cfg.server().host(), port != null ? port : cfg.server().port());
     Assembly assembly = Assembly.build(cfg);
     assembly.warmUp(cli.err());
     HimoeServer.Builder b =
@@ -154,5 +161,30 @@ final class ServeCommand implements Callable<Integer> {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /**
+   * Binds the address for a moment, so that a port in use is reported before models load (the
+   * server binds again when it starts; a port taken in between is still reported then).
+   */
+  static void requireFreePort(String host, int port) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (BindException e) {
+      throw new CliFailure(
+          "port "
+              + port
+              + " on "
+              + host
+              + " is already in use: stop the program using it, or choose another with --port",
+          ExitCodes.FAILED);
+    } catch (IOException e) {
+      throw new CliFailure(
+          "cannot bind " + host + ":" + port + ": " + e.getMessage(), ExitCodes.FAILED);
+    }
   }
 }

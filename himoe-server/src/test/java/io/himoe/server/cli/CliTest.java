@@ -67,6 +67,16 @@ class CliTest {
     }
     assertThat(run("experts", "add", "--help").out()).contains("--api-key-env");
     assertThat(run("--help").out()).contains("demo").contains("serve").contains("eval");
+    // The launcher's own commands are in the help too, and named when called here.
+    assertThat(run("--help").out())
+        .contains("./himoe cl run --help")
+        .contains("quantum")
+        .contains("--with branches");
+    Run cl = run("cl", "run");
+    assertThat(cl.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(cl.err())
+        .contains("runs through the ./himoe launcher")
+        .contains("./himoe cl --help");
   }
 
   @Test
@@ -197,6 +207,24 @@ class CliTest {
           .contains("math");
     } finally {
       a.close();
+    }
+  }
+
+  @Test
+  void aPortInUseIsReportedBeforeAnyModelLoads() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      long t0 = System.nanoTime();
+      Run r = run("serve", "--port", String.valueOf(taken.getLocalPort()));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.code()).isEqualTo(ExitCodes.FAILED);
+      assertThat(r.err())
+          .contains("port " + taken.getLocalPort())
+          .contains("already in use")
+          .contains("--port");
+      // No model was loaded: warm-up prints what it loads, and none of it is here.
+      assertThat(r.err()).doesNotContain("loaded ");
+      assertThat(ms).as("ms before the refusal").isLessThan(3_000);
     }
   }
 }
