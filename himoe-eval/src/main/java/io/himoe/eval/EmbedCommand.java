@@ -7,6 +7,7 @@ import io.himoe.experts.encoders.Encoders;
 import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
+import io.himoe.shared.Progress;
 import io.himoe.shared.VectorFile;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -83,6 +84,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
     Encoder encoder = Encoders.byName(encoderName);
     List<float[]> vectors = new ArrayList<>(texts.size());
+    Progress progress = Progress.start(err, "embed", "rows", texts.size());
     for (int from = 0; from < texts.size(); from += BATCH) {
       List<InputData> batch =
           texts.subList(from, Math.min(texts.size(), from + BATCH)).stream()
@@ -91,10 +93,9 @@ final class EmbedCommand implements Callable<Integer> {
       for (Encoded e : encoder.encodeAll(batch)) {
         vectors.add(e.vector());
       }
-      if (vectors.size() % (BATCH * 8) == 0 || vectors.size() == texts.size()) {
-        err.printf("embed: %d/%d rows%n", vectors.size(), texts.size());
-      }
+      progress.advance(batch.size());
     }
+    progress.finish();
     VectorFile file = new VectorFile(encoder.id(), vectors);
     file.write(target);
     ObjectNode o = Json.object();

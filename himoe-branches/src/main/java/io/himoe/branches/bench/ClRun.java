@@ -16,6 +16,7 @@ import io.himoe.branches.model.GateMode;
 import io.himoe.branches.model.NetworkConfig;
 import io.himoe.branches.model.Prediction;
 import io.himoe.branches.model.Verifier;
+import io.himoe.shared.Progress;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.BitSet;
@@ -127,9 +128,17 @@ public final class ClRun {
         }
         last = evaluate(learner, net, i);
         r[i] = last.accuracy;
+        double perTask = (clock.millis() - start) / 1000.0 / (i + 1);
         progress.printf(
-            "[%s/%s] after task %d/%d (%s): %s%n",
-            protocol.name(), opts.method(), i + 1, t, task.name(), format(r[i]));
+            "[%s/%s] after task %d/%d (%s): %s  (%s a task%s)%n",
+            protocol.name(),
+            opts.method(),
+            i + 1,
+            t,
+            task.name(),
+            format(r[i]),
+            Progress.duration(perTask),
+            i + 1 < t ? ", ETA " + Progress.duration(perTask * (t - i - 1)) : "");
       }
       if (saveTo != null) {
         learner.save(saveTo);

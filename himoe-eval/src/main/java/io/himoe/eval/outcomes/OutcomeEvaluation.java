@@ -15,6 +15,7 @@ import io.himoe.learning.fit.OutcomeFitter;
 import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
+import io.himoe.shared.Progress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -363,12 +364,19 @@ public final class OutcomeEvaluation {
 
   private static float[][] encode(Encoder encoder, List<Outcome> rows, PrintStream progress) {
     float[][] x = new float[rows.size()][];
-    List<Encoded> encoded =
-        encoder.encodeAll(rows.stream().map(o -> InputData.text(o.query())).toList());
-    for (int i = 0; i < x.length; i++) {
-      x[i] = encoded.get(i).vector();
+    Progress bar = Progress.start(progress, "encode", "queries", rows.size());
+    int batch = 256; // small enough for the progress to move
+    for (int from = 0; from < x.length; from += batch) {
+      int to = Math.min(x.length, from + batch);
+      List<Encoded> encoded =
+          encoder.encodeAll(
+              rows.subList(from, to).stream().map(o -> InputData.text(o.query())).toList());
+      for (int i = from; i < to; i++) {
+        x[i] = encoded.get(i - from).vector();
+      }
+      bar.advance(to - from);
     }
-    progress.printf(Locale.ROOT, "encoded %d queries%n", rows.size());
+    bar.finish();
     return x;
   }
 

@@ -13,6 +13,7 @@ import io.himoe.learning.fit.LabelledText;
 import io.himoe.learning.fit.RouteFitter;
 import io.himoe.learning.fit.RouteGuess;
 import io.himoe.shared.Encoder;
+import io.himoe.shared.Progress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,7 +213,7 @@ public final class RouteEvaluation {
     long[] nanos = new long[test.size() - warm];
     double[] conf = new double[test.size()];
     boolean[] right = new boolean[test.size()];
-    int step = Math.max(1, test.size() / 10);
+    Progress bar = Progress.start(progress, "route", "queries", test.size());
     for (int i = 0; i < test.size(); i++) {
       Labelled row = test.get(i);
       long start = ticker.getAsLong();
@@ -226,10 +227,9 @@ public final class RouteEvaluation {
       routed.add(new Routed(row.label(), g.label(), g.topLabel(), c));
       conf[i] = c;
       right[i] = g.topLabel().equals(row.label());
-      if ((i + 1) % step == 0 || i + 1 == test.size()) {
-        progress.printf(Locale.ROOT, "route: %d/%d%n", i + 1, test.size());
-      }
+      bar.advance(1);
     }
+    bar.finish();
     return new Result(
         nTrain,
         test.size(),

@@ -3,6 +3,7 @@ package io.himoe.eval.routes;
 import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
+import io.himoe.shared.Progress;
 import io.himoe.shared.VectorFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +29,9 @@ import java.util.Map;
  * encoded for real (their latency is the encoder's).
  */
 final class StoredVectors implements Encoder {
+
+  /** Texts encoded per call while building the file: small enough for progress to move. */
+  private static final int BATCH = 256;
 
   private final Encoder encoder;
   private final Map<String, float[]> known;
@@ -56,10 +60,16 @@ final class StoredVectors implements Encoder {
         progress.println("vectors: " + distinct.size() + " texts read from " + file);
       } else {
         progress.println("vectors: encoding " + distinct.size() + " texts with " + encoder.id());
-        rows =
-            encoder.encodeAll(distinct.stream().map(InputData::text).toList()).stream()
-                .map(Encoded::vector)
-                .toList();
+        rows = new ArrayList<>(distinct.size());
+        Progress bar = Progress.start(progress, "vectors", "texts", distinct.size());
+        for (int from = 0; from < distinct.size(); from += BATCH) {
+          List<String> batch = distinct.subList(from, Math.min(distinct.size(), from + BATCH));
+          for (Encoded e : encoder.encodeAll(batch.stream().map(InputData::text).toList())) {
+            rows.add(e.vector());
+          }
+          bar.advance(batch.size());
+        }
+        bar.finish();
         Files.createDirectories(dir);
         new VectorFile(encoder.id(), rows).write(file);
         progress.println("vectors: stored in " + file);
