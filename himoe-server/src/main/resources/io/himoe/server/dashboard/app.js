@@ -5,20 +5,76 @@ function text(id, value) {
   document.getElementById(id).textContent = value;
 }
 
-function line(id, values) {
+const SVG = "http://www.w3.org/2000/svg";
+// Plot area inside each chart's 320 x 130 view box: room on the left for the value axis and
+// below for the time axis.
+const PLOT = {left: 52, right: 312, top: 8, bottom: 98};
+
+function svgEl(name, attrs, content) {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) {
+    e.setAttribute(k, v);
+  }
+  if (content !== undefined) {
+    e.textContent = content;
+  }
+  return e;
+}
+
+// The smallest of 1, 2, 5 times a power of ten at or above v (v > 0).
+function niceCeil(v) {
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) {
+    if (m * p >= v * (1 - 1e-9)) {
+      return m * p;
+    }
+  }
+  return 10 * p;
+}
+
+function clock(ms) {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+// A line chart of points[field] over time, with a value axis (0, half, top; in the chart's unit),
+// a time axis (first and last point's local time) and the current value in the caption.
+// spec: {unit, digits, max (a fixed top, or undefined to fit the data)}
+function chart(id, points, field, spec) {
   const svg = document.getElementById(id);
-  const max = Math.max(1e-9, ...values);
+  const values = points.map(p => p[field]);
   const n = values.length;
+  const top = spec.max !== undefined ? spec.max : niceCeil(Math.max(1e-9, ...values));
+  const w = PLOT.right - PLOT.left;
+  const h = PLOT.bottom - PLOT.top;
+  const t0 = n > 0 ? points[0].at : 0;
+  const span = n > 1 ? Math.max(1, points[n - 1].at - t0) : 1;
+  svg.innerHTML = "";
+  for (const f of [0, 0.5, 1]) {
+    const y = (PLOT.bottom - f * h).toFixed(1);
+    svg.appendChild(svgEl("line", {class: f === 0 ? "axis" : "grid", x1: PLOT.left, x2: PLOT.right, y1: y, y2: y}));
+    svg.appendChild(svgEl("text", {class: "y-tick", x: PLOT.left - 4, y: y, "text-anchor": "end", "dominant-baseline": "middle"},
+        (f * top).toFixed(spec.digits)));
+  }
+  svg.appendChild(svgEl("line", {class: "axis", x1: PLOT.left, x2: PLOT.left, y1: PLOT.top, y2: PLOT.bottom}));
+  svg.appendChild(svgEl("text", {class: "unit", x: 10, y: (PLOT.top + h / 2).toFixed(1), "text-anchor": "middle",
+      transform: "rotate(-90 10 " + (PLOT.top + h / 2).toFixed(1) + ")"}, spec.unit));
+  if (n > 0) {
+    svg.appendChild(svgEl("text", {class: "x-tick", x: PLOT.left, y: PLOT.bottom + 14, "text-anchor": "start"}, clock(t0)));
+    svg.appendChild(svgEl("text", {class: "x-tick", x: PLOT.right, y: PLOT.bottom + 14, "text-anchor": "end"},
+        clock(points[n - 1].at)));
+  }
+  svg.appendChild(svgEl("text", {class: "x-title", x: PLOT.left + w / 2, y: PLOT.bottom + 28, "text-anchor": "middle"},
+      "time (local), one point a request"));
   const pts = values.map((v, i) => {
-    const x = n <= 1 ? 0 : (i / (n - 1)) * 300;
-    const y = 78 - (v / max) * 74;
+    const x = n <= 1 ? PLOT.right : PLOT.left + ((points[i].at - t0) / span) * w;
+    const y = PLOT.bottom - (Math.min(v, top) / top) * h;
     return x.toFixed(1) + "," + y.toFixed(1);
   });
-  svg.innerHTML = "";
-  const pl = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-  pl.setAttribute("points", pts.join(" "));
-  svg.appendChild(pl);
+  svg.appendChild(svgEl("polyline", {points: pts.join(" ")}));
   svg.dataset.points = String(n);
+  svg.dataset.yMax = String(top);
+  const now = document.getElementById(id + "-now");
+  now.textContent = n > 0 ? "now " + values[n - 1].toFixed(spec.digits) + " " + spec.unit : "no requests yet";
 }
 
 function cell(tr, value) {
@@ -46,10 +102,10 @@ function render(s) {
   text("errors", s.budget.errors);
   text("cost", s.budget.cost_units.toFixed(3));
   text("timeused", (s.budget.mean_time_used * 100).toFixed(1) + "%");
-  line("chart-entropy", s.series.map(p => p.entropy));
-  line("chart-drift", s.series.map(p => p.drift));
-  line("chart-cv", s.series.map(p => p.load_balance_cv));
-  line("chart-latency", s.series.map(p => p.latency_ms));
+  chart("chart-entropy", s.series, "entropy", {unit: "nats", digits: 2});
+  chart("chart-drift", s.series, "drift", {unit: "TV distance", digits: 2, max: 1});
+  chart("chart-cv", s.series, "load_balance_cv", {unit: "σ/μ", digits: 2});
+  chart("chart-latency", s.series, "latency_ms", {unit: "ms", digits: 0});
 
   const eb = document.querySelector("#experts tbody");
   eb.innerHTML = "";

@@ -3,6 +3,8 @@ package io.himoe.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.ConfigLoader;
 import java.io.IOException;
@@ -77,6 +79,32 @@ class DashboardBrowserTest {
         assertThat(m.find()).as(chart + " drawn").isTrue();
         assertThat(Integer.parseInt(m.group(1))).as(chart + " points").isGreaterThanOrEqualTo(1);
       }
+      // Each chart has a value axis in its unit, a time axis and the current value, which is the
+      // last point the server reported.
+      JsonNode series =
+          new ObjectMapper()
+              .readTree(
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(server.url() + "/v1/dashboard"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .get("series");
+      JsonNode last = series.get(series.size() - 1);
+      assertChart(after, "chart-entropy", "nats", last.get("entropy").asDouble(), 2);
+      assertChart(after, "chart-drift", "TV distance", last.get("drift").asDouble(), 2);
+      assertChart(after, "chart-cv", "σ/μ", last.get("load_balance_cv").asDouble(), 2);
+      assertChart(after, "chart-latency", "ms", last.get("latency_ms").asDouble(), 0);
+      // Drift is a distance in [0, 1]: its axis is that range, whatever the data.
+      assertThat(svg(after, "chart-drift"))
+          .contains(">0.00</text>")
+          .contains(">0.50</text>")
+          .contains(">1.00</text>");
+      // The latency axis' top is a round number above every point, so no point is cut off.
+      double topMs = Double.parseDouble(attr(svg(after, "chart-latency"), "data-y-max"));
+      for (JsonNode p : series) {
+        assertThat(topMs).isGreaterThanOrEqualTo(p.get("latency_ms").asDouble());
+      }
       // The expert table and the decision list show what was sent, with the explanation.
       assertThat(after).contains("<td>planning</td>");
       for (String goal : goals) {
@@ -84,6 +112,42 @@ class DashboardBrowserTest {
       }
       assertThat(after).contains("live · updated");
     }
+  }
+
+  private static void assertChart(
+      String dom, String chart, String unit, double current, int digits) {
+    String svg = svg(dom, chart);
+    // Three value ticks (0, half, top), the unit on the value axis, two times on the time axis.
+    assertThat(Pattern.compile("class=\"y-tick\"").matcher(svg).results().count())
+        .as(chart + " value ticks")
+        .isEqualTo(3);
+    assertThat(svg).as(chart + " unit").contains("class=\"unit\"").contains(">" + unit + "<");
+    assertThat(
+            Pattern.compile("class=\"x-tick\"[^>]*>\\d\\d:\\d\\d:\\d\\d<")
+                .matcher(svg)
+                .results()
+                .count())
+        .as(chart + " time ticks")
+        .isEqualTo(2);
+    // Rounded as JavaScript's toFixed does: on the double's exact binary value, half up.
+    String now =
+        "now "
+            + new java.math.BigDecimal(current).setScale(digits, java.math.RoundingMode.HALF_UP)
+            + " "
+            + unit;
+    assertThat(dom).as(chart + " current value").contains("id=\"" + chart + "-now\">" + now + "<");
+  }
+
+  private static String svg(String dom, String chart) {
+    Matcher m = Pattern.compile("<svg id=\"" + chart + "\".*?</svg>", Pattern.DOTALL).matcher(dom);
+    assertThat(m.find()).as(chart + " in the page").isTrue();
+    return m.group();
+  }
+
+  private static String attr(String element, String name) {
+    Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(element);
+    assertThat(m.find()).as(name).isTrue();
+    return m.group(1);
   }
 
   /** Loads a page in headless Chromium, lets its script run, and returns the rendered DOM. */
