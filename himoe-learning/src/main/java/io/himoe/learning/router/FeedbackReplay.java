@@ -10,6 +10,7 @@ import io.himoe.shared.RouterInput;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Retrains a router offline from stored feedback (for example after a restart, or to build a new
@@ -27,6 +28,20 @@ public final class FeedbackReplay {
    * @return the number of feedbacks given
    */
   public static long replay(Router router, List<ReplayEvent> events, int passes) {
+    return replay(router, events, passes, n -> {});
+  }
+
+  /**
+   * Like {@link #replay(Router, List, int)}, telling {@code progress} after each event.
+   *
+   * @param router the router to train
+   * @param events the stored events, oldest first
+   * @param passes passes over the events, &gt;= 1
+   * @param progress receives 1 after each feedback given (for a progress bar)
+   * @return the number of feedbacks given
+   */
+  public static long replay(
+      Router router, List<ReplayEvent> events, int passes, LongConsumer progress) {
     if (passes < 1) {
       throw new IllegalArgumentException("replay passes must be >= 1, got " + passes);
     }
@@ -35,6 +50,7 @@ public final class FeedbackReplay {
       for (ReplayEvent e : events) {
         router.trainSignal(feedback(router, e));
         n++;
+        progress.accept(1);
       }
     }
     return n;

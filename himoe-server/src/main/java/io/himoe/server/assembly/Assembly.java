@@ -412,7 +412,26 @@ public final class Assembly implements AutoCloseable {
    * @throws IllegalArgumentException if the router is unknown or does not learn
    */
   public synchronized long replay(String routerId, List<ReplayEvent> events, int passes) {
-    return learners.replay(routerId, routerIds(), events, passes);
+    return replay(routerId, events, passes, n -> {});
+  }
+
+  /**
+   * Retrains a learning router offline from stored feedback events (the feedback log), then the
+   * learned state is saved with the rest when the assembly closes.
+   *
+   * @param routerId a router of this assembly
+   * @param events the events, oldest first
+   * @param passes passes over them, at least 1
+   * @param progress receives 1 after each feedback given (for a progress bar)
+   * @return the number of feedbacks given
+   * @throws IllegalArgumentException if the router is unknown or does not learn
+   */
+  public synchronized long replay(
+      String routerId,
+      List<ReplayEvent> events,
+      int passes,
+      java.util.function.LongConsumer progress) {
+    return learners.replay(routerId, routerIds(), events, passes, progress);
   }
 
   /**

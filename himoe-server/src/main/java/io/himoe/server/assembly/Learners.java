@@ -137,7 +137,12 @@ final class Learners {
    * @return the number of feedbacks given
    * @throws IllegalArgumentException if the router is unknown or does not learn
    */
-  long replay(String routerId, List<String> known, List<ReplayEvent> events, int passes) {
+  long replay(
+      String routerId,
+      List<String> known,
+      List<ReplayEvent> events,
+      int passes,
+      java.util.function.LongConsumer progress) {
     Router r =
         routers.stream()
             .filter(l -> l.id().equals(routerId))
@@ -160,7 +165,7 @@ final class Learners {
               + "' keeps no learned state in snapshots (only neural, hybrid and bandit routers"
               + " do): nothing to replay into");
     }
-    return FeedbackReplay.replay(r, events, passes);
+    return FeedbackReplay.replay(r, events, passes, progress);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.himoe.learning.router.ReplayEvent;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.store.FeedbackStore;
 import io.himoe.server.store.StoreException;
+import io.himoe.shared.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +105,11 @@ final class LearnCommand {
             continue;
           }
           try {
-            long n = a.replay(router, events, passes);
+            Progress bar =
+                Progress.start(
+                    cli.err(), "router " + router, "events", (long) events.size() * passes);
+            long n = a.replay(router, events, passes, bar::advance);
+            bar.finish();
             total += n;
             cli.err().printf("router %s: %d feedback events replayed%n", router, n);
           } catch (IllegalArgumentException notLearning) {
