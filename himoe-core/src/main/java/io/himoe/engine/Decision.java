@@ -12,6 +12,7 @@ import io.himoe.shared.RouterInput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored decision, kept under its trace id so that late feedback can be joined to it. It keeps
@@ -37,7 +38,7 @@ record Decision(String primaryRouter, List<Stage> stages, List<Router> routers) 
    */
   record Stage(
       InputData source,
-      PackedVector vector,
+      @Nullable PackedVector vector,
       ExpertId[] weightIds,
       double[] weightValues,
       List<ExpertRef> picked,

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -207,7 +208,7 @@ public final class Engine implements AutoCloseable {
     private double shadowCpuShare = Double.POSITIVE_INFINITY;
     private long shadowCpuBurstNanos = 100_000_000L;
     private LongSupplier processCpuNanos = ShadowCpuBudget.systemProcessCpu();
-    private ExecutorService shadowExecutor;
+    private @Nullable ExecutorService shadowExecutor;
     private int maxConcurrentShadows = 64;
     private int decisionCapacity = 10_000;
     private long decisionMaxBytes = 64L << 20;

@@ -1,6 +1,7 @@
 package io.himoe.engine;
 
 import io.himoe.shared.Encoded;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An encoder's vector kept for later feedback in as few bytes as it allows, without loss: sparse
@@ -12,11 +13,11 @@ final class PackedVector {
 
   private final int dimension;
   // Sparse: the non-zero indices, ascending; null when dense.
-  private final int[] indices;
+  private final int @Nullable [] indices;
   // Sparse: the non-zero values; dense: every value.
   private final float[] values;
 
-  private PackedVector(int dimension, int[] indices, float[] values) {
+  private PackedVector(int dimension, int @Nullable [] indices, float[] values) {
     this.dimension = dimension;
     this.indices = indices;
     this.values = values;

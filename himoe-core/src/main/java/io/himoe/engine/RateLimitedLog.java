@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
 final class RateLimitedLog {
 
   private static final class Window {
-    Instant lastLogged;
+    @Nullable Instant lastLogged;
     long suppressed;
   }
 
@@ -36,7 +37,7 @@ final class RateLimitedLog {
    * @param message the warning, built only when it is logged
    * @param error its cause, or null
    */
-  void warn(String kind, Supplier<String> message, Throwable error) {
+  void warn(String kind, Supplier<String> message, @Nullable Throwable error) {
     Window w = windows.computeIfAbsent(kind, k -> new Window());
     Instant now = clock.instant();
     long suppressed;

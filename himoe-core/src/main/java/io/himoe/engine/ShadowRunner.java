@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the shadow routers of a request after its answer, off the critical path, and only when they
@@ -75,7 +76,7 @@ final class ShadowRunner implements AutoCloseable {
       Duration minRemaining,
       ShadowCpuBudget cpu,
       int maxConcurrent,
-      ExecutorService executor) {
+      @Nullable ExecutorService executor) {
     this.orchestrator = orchestrator;
     this.listeners = listeners;
     this.log = log;
@@ -84,7 +85,7 @@ final class ShadowRunner implements AutoCloseable {
     this.cpu = cpu;
     this.permits = new Semaphore(maxConcurrent);
     this.ownsExecutor = executor == null;
-    this.executor = ownsExecutor ? platformPool(maxConcurrent) : executor;
+    this.executor = executor == null ? platformPool(maxConcurrent) : executor;
   }
 
   // Threads are kept 30 s for the next shadows; there are never more than permits, so it never

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Builds the traces a caller reads: a request's {@link DecisionTrace} and a route preview's. */
 final class Traces {
@@ -123,7 +124,17 @@ final class Traces {
               a.out().aux().generation());
       case ExpertOutcome.Failed f ->
           new ExpertTrace(
-              name, id, score, weight, status, f.latencyMs(), 0, 0, f.error().getMessage());
+              name,
+              id,
+              score,
+              weight,
+              status,
+              f.latencyMs(),
+              0,
+              0,
+              // An error without a message still says what it was.
+              Objects.requireNonNullElse(
+                  f.error().getMessage(), f.error().getClass().getSimpleName()));
       case ExpertOutcome.Dropped d ->
           new ExpertTrace(name, id, score, weight, status, d.latencyMs(), 0, 0, d.reason());
       case ExpertOutcome.Skipped s ->

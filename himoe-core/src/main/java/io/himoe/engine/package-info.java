@@ -5,4 +5,7 @@
  * routers off the critical path, counting what it skips) and the decision store (what late feedback
  * needs, bounded in bytes) — and the events it reports ({@link io.himoe.engine.EngineEvent}).
  */
+@NullMarked
 package io.himoe.engine;
+
+import org.jspecify.annotations.NullMarked;

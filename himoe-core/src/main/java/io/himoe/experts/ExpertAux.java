@@ -2,6 +2,7 @@ package io.himoe.experts;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an expert reports beside its answer.
@@ -16,7 +17,7 @@ public record ExpertAux(
     long latencyMs,
     double costUnits,
     double confidence,
-    String traceId,
+    @Nullable String traceId,
     Optional<Generation> generation) {
   /** Validates. */
   public ExpertAux {
@@ -40,7 +41,7 @@ public record ExpertAux(
    * @param confidence confidence in [0, 1]
    * @param traceId the trace id, or null for the router to fill in
    */
-  public ExpertAux(long latencyMs, double costUnits, double confidence, String traceId) {
+  public ExpertAux(long latencyMs, double costUnits, double confidence, @Nullable String traceId) {
     this(latencyMs, costUnits, confidence, traceId, Optional.empty());
   }
 

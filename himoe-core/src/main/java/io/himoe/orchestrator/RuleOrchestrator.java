@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default orchestrator: ordered rules (a predicate on the input names a router), a default
@@ -36,14 +37,15 @@ public final class RuleOrchestrator implements Orchestrator {
   private final String defaultRouter;
   private final List<String> shadowIds;
   private final ShadowJudge judge;
-  private final String stepRouter;
+  private final @Nullable String stepRouter;
   private final Map<String, String> chains;
   private final Map<String, AtomicLong[]> shadowStats = new ConcurrentHashMap<>();
 
   private RuleOrchestrator(Builder b) {
     this.routers = Map.copyOf(b.routers);
     this.rules = List.copyOf(b.rules);
-    this.defaultRouter = b.defaultRouter;
+    // The first router added is the default unless one was named: never null once built.
+    this.defaultRouter = Objects.requireNonNull(b.defaultRouter, "defaultRouter");
     this.shadowIds = List.copyOf(b.shadows);
     this.judge = b.judge;
     this.stepRouter = b.stepRouter;
@@ -212,10 +214,10 @@ public final class RuleOrchestrator implements Orchestrator {
   public static final class Builder {
     private final Map<String, RouterRef> routers = new LinkedHashMap<>();
     private final List<Rule> rules = new ArrayList<>();
-    private String defaultRouter;
+    private @Nullable String defaultRouter;
     private final List<String> shadows = new ArrayList<>();
     private ShadowJudge judge = ShadowJudge.byConfidence(0.05);
-    private String stepRouter;
+    private @Nullable String stepRouter;
     private final Map<String, String> chains = new LinkedHashMap<>();
 
     private Builder() {}
@@ -312,7 +314,7 @@ public final class RuleOrchestrator implements Orchestrator {
       }
       List<String> named = new ArrayList<>();
       rules.forEach(r -> named.add(r.routerId()));
-      named.add(defaultRouter);
+      named.add(Objects.requireNonNull(defaultRouter, "defaultRouter"));
       named.addAll(shadows);
       Optional.ofNullable(stepRouter).ifPresent(named::add);
       chains.forEach(

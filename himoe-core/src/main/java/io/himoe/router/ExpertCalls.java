@@ -13,9 +13,11 @@ import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parallel expert calls: one virtual thread per expert, each with its own cancel token; the caller
@@ -43,13 +45,13 @@ final class ExpertCalls {
     final Context ctx;
     final CountDownLatch done;
     // Where to stream, when this is the request's only call to a streaming expert; else null.
-    final TokenListener streamTo;
+    final @Nullable TokenListener streamTo;
     final AtomicBoolean finished = new AtomicBoolean();
     final long startNanos = System.nanoTime();
-    volatile ExpertOutcome outcome;
+    volatile @Nullable ExpertOutcome outcome;
     // An Error (out of memory, stack overflow, linkage) the expert threw: not an expert failure.
-    volatile Error fatal;
-    Thread thread;
+    volatile @Nullable Error fatal;
+    @Nullable Thread thread;
 
     Call(
         ExpertRef ref,
@@ -57,7 +59,7 @@ final class ExpertCalls {
         InputData input,
         Context ctx,
         CountDownLatch done,
-        TokenListener streamTo) {
+        @Nullable TokenListener streamTo) {
       this.ref = ref;
       this.stats = stats;
       this.input = input;
@@ -137,7 +139,10 @@ final class ExpertCalls {
         stats.recordDrop(ms);
         stats.observedAt(ctx.clock().millis());
         ctx.cancel().cancel();
-        thread.interrupt();
+        Thread t = thread;
+        if (t != null) {
+          t.interrupt();
+        }
       }
     }
   }
@@ -195,7 +200,7 @@ final class ExpertCalls {
         calls.add(c);
       }
       for (Call c : calls) {
-        c.thread.start();
+        Objects.requireNonNull(c.thread, "set above").start();
       }
       try {
         spinBriefly(done, stats);

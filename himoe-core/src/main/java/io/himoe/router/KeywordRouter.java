@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A symbolic router: an expert's score is its own {@code canHandle} confidence for the input text,
@@ -26,7 +27,7 @@ public final class KeywordRouter implements Router {
   private final Map<String, Map<String, Double>> keywords;
   private final double hintWeight;
   private final double sharpness;
-  private final String fallback;
+  private final @Nullable String fallback;
 
   private KeywordRouter(Builder b) {
     this.id = b.id;
@@ -132,7 +133,7 @@ public final class KeywordRouter implements Router {
     private final Map<String, Map<String, Double>> keywords = new HashMap<>();
     private double hintWeight = 1.0;
     private double sharpness = 4.0;
-    private String fallback;
+    private @Nullable String fallback;
 
     private Builder(String id, ExpertRegistry experts) {
       if (id == null || id.isBlank()) {

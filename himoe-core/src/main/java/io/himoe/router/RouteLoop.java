@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The routing loop of seed 001 §5 for one router: encode, gate, policy, top-k within the budget,
@@ -391,7 +392,7 @@ final class RouteLoop {
   }
 
   /** The client mistake behind an expert's failure, if that is what it was. */
-  private static MoeError clientMistake(Throwable error) {
+  private static @Nullable MoeError clientMistake(Throwable error) {
     for (Throwable c = error; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (MoeError.isClientMistake(c)) {
         return (MoeError) c;

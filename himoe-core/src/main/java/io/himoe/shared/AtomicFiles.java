@@ -33,7 +33,7 @@ public final class AtomicFiles {
    *     intact and no temporary file is left behind
    */
   public static void write(Path file, byte[] data) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
+    Path dir = directoryOf(file);
     Files.createDirectories(dir);
     removeStaleTemporaries(dir, file.getFileName().toString());
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
@@ -56,6 +56,15 @@ public final class AtomicFiles {
       Files.deleteIfExists(tmp);
     }
     syncDirectory(dir);
+  }
+
+  /** The directory holding {@code file}; a file system root holds no file to replace. */
+  private static Path directoryOf(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IOException(file + ": not a file (a file system root)");
+    }
+    return dir;
   }
 
   /** A write takes milliseconds: a temporary file older than this was left by a crash. */

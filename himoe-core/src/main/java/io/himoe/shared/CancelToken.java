@@ -2,6 +2,7 @@ package io.himoe.shared;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cooperative, thread-safe cancellation signal propagated through the pipeline (orchestrator,
@@ -16,8 +17,8 @@ public final class CancelToken {
   private List<Runnable> callbacks = new ArrayList<>(2);
 
   // Set on tokens made by child(), so that they can be detached from their parent.
-  private CancelToken parent;
-  private Runnable parentCallback;
+  private @Nullable CancelToken parent;
+  private @Nullable Runnable parentCallback;
 
   private CancelToken() {}
 
@@ -96,8 +97,9 @@ public final class CancelToken {
    */
   public void detach() {
     CancelToken p = parent;
-    if (p != null) {
-      p.removeCallback(parentCallback);
+    Runnable callback = parentCallback;
+    if (p != null && callback != null) {
+      p.removeCallback(callback);
       parent = null;
     }
   }

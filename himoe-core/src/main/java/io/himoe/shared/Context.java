@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable context of one request: its time budget and deadline, its cost budget, its trace
@@ -183,8 +184,8 @@ public record Context(
   public static final class Builder {
     private Duration budget = Duration.ofSeconds(1);
     private CostBudget costBudget = CostBudget.unlimited();
-    private String traceId;
-    private CancelToken cancel;
+    private @Nullable String traceId;
+    private @Nullable CancelToken cancel;
     private InstantSource clock = InstantSource.system();
     private int memorySize = 64;
     private Duration memoryTtl = Duration.ofMinutes(5);

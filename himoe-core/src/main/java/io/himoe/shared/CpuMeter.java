@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adds up the CPU time of a piece of work, including the expert calls it starts. The JVM measures
@@ -34,7 +35,7 @@ public final class CpuMeter {
    * @return the meter bound to the work running on this thread, or {@code null} when none is (the
    *     request path)
    */
-  public static CpuMeter current() {
+  public static @Nullable CpuMeter current() {
     return CURRENT.isBound() ? CURRENT.get() : null;
   }
 

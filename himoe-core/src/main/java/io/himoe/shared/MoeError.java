@@ -1,5 +1,7 @@
 package io.himoe.shared;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The family of errors a Hi-MoE request can end with. Each variant has a stable {@link #code()}
  * that servers and logs can rely on. Per-expert failures inside a request are values ({@code
@@ -8,7 +10,7 @@ package io.himoe.shared;
  */
 public abstract sealed class MoeError extends RuntimeException {
 
-  private MoeError(String message, Throwable cause) {
+  private MoeError(String message, @Nullable Throwable cause) {
     super(message, cause, cause != null, false);
   }
 
@@ -55,7 +57,7 @@ public abstract sealed class MoeError extends RuntimeException {
      * @param detail what went wrong
      * @param cause the underlying failure, or {@code null}
      */
-    public EncodeError(String detail, Throwable cause) {
+    public EncodeError(String detail, @Nullable Throwable cause) {
       super("encode error: " + detail, cause);
     }
 
@@ -73,7 +75,7 @@ public abstract sealed class MoeError extends RuntimeException {
      * @param expert the expert's name
      * @param cause what it threw
      */
-    public ExpertFailed(String expert, Throwable cause) {
+    public ExpertFailed(String expert, @Nullable Throwable cause) {
       super("expert " + expert + " failed: " + describe(cause), cause);
       this.expert = expert;
     }
@@ -99,7 +101,7 @@ public abstract sealed class MoeError extends RuntimeException {
       return "expert_failed";
     }
 
-    private static String describe(Throwable cause) {
+    private static String describe(@Nullable Throwable cause) {
       if (cause == null) {
         return "unknown cause";
       }

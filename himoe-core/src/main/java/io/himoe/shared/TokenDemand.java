@@ -5,6 +5,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demand side of a token publisher with one subscriber and one producing thread (a streaming
@@ -37,8 +38,8 @@ public final class TokenDemand implements Flow.Subscription {
   private final AtomicLong demand = new AtomicLong();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private volatile boolean cancelled;
-  private volatile IllegalArgumentException protocolError;
-  private volatile Thread waiter;
+  private volatile @Nullable IllegalArgumentException protocolError;
+  private volatile @Nullable Thread waiter;
 
   /**
    * @param onStop run once, on the first cancel or protocol error
@@ -145,7 +146,7 @@ public final class TokenDemand implements Flow.Subscription {
   /**
    * @return the subscriber's protocol error ({@code request(n <= 0)}), or {@code null}
    */
-  public IllegalArgumentException protocolError() {
+  public @Nullable IllegalArgumentException protocolError() {
     return protocolError;
   }
 }

@@ -7,6 +7,7 @@ import io.himoe.shared.InputData;
 import io.himoe.shared.Value;
 import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mixes answers by the gate's weights: the weighted mean for embeddings (of one dimension) and
@@ -36,7 +37,7 @@ final class GateWeightedAggregator implements Aggregator {
         mixed, MixMeta.ofAggregate(w.disagreement(eq), w.confidence()), w.ranked);
   }
 
-  private static Value meanEmbedding(WeightedAnswers w) {
+  private static @Nullable Value meanEmbedding(WeightedAnswers w) {
     int dim = -1;
     for (AggregatedOut.Alternative a : w.ranked) {
       if (!(a.value() instanceof Value.Embedding e) || (dim >= 0 && e.data().length != dim)) {
@@ -54,7 +55,7 @@ final class GateWeightedAggregator implements Aggregator {
     return Value.embedding(mean);
   }
 
-  private static Value meanNumber(WeightedAnswers w) {
+  private static @Nullable Value meanNumber(WeightedAnswers w) {
     double mean = 0;
     boolean allJson = true;
     for (AggregatedOut.Alternative a : w.ranked) {
@@ -71,7 +72,7 @@ final class GateWeightedAggregator implements Aggregator {
     return Value.text(BigDecimal.valueOf(mean).stripTrailingZeros().toPlainString());
   }
 
-  private static Double number(Value v) {
+  private static @Nullable Double number(Value v) {
     return switch (v) {
       case Value.Json j when j.data().isNumber() -> j.data().doubleValue();
       case Value.Text t -> parse(t.data());
@@ -79,7 +80,7 @@ final class GateWeightedAggregator implements Aggregator {
     };
   }
 
-  private static Double parse(String s) {
+  private static @Nullable Double parse(String s) {
     String t = s.strip();
     if (t.isEmpty() || !t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
       return null;
