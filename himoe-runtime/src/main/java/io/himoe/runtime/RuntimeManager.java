@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class RuntimeManager {
   private final InstantSource clock;
   private final Optional<MemoryPools> pools;
   // The reading the pools were last budgeted from, to rebudget once per fresh reading.
-  private volatile Instant budgetedAt;
+  private volatile @Nullable Instant budgetedAt;
 
   private RuntimeManager(Builder b) {
     this.assessor = b.assessor;
@@ -56,7 +57,7 @@ public final class RuntimeManager {
     this.matrix = b.matrix;
     this.profiles = new PerformanceProfile[PerformanceMode.values().length];
     for (PerformanceMode m : PerformanceMode.values()) {
-      profiles[m.ordinal()] = b.profiles.get(m);
+      profiles[m.ordinal()] = Objects.requireNonNull(b.profiles.get(m), "every mode has a profile");
     }
     this.tracker = new ModeTracker(b.initialMode, b.clock, b.historySize);
     this.pools = Optional.ofNullable(b.pools);
@@ -120,7 +121,7 @@ public final class RuntimeManager {
    * @param reason why, recorded with the change
    * @return the change, or {@code null} when already in that mode
    */
-  public ModeChange switchTo(PerformanceMode mode, String reason) {
+  public @Nullable ModeChange switchTo(PerformanceMode mode, String reason) {
     return tracker.switchTo(mode, reason);
   }
 
@@ -185,7 +186,7 @@ public final class RuntimeManager {
   /** Builds a {@link RuntimeManager}. */
   public static final class Builder {
     private ComplexityAssessor assessor = ComplexityAssessor.ofDefaults();
-    private DeviceProbe probe;
+    private @Nullable DeviceProbe probe;
     private Duration probeMaxAge = Duration.ofMillis(250);
     private ModeMatrix matrix = ModeMatrix.ofDefaults();
     private final Map<PerformanceMode, PerformanceProfile> profiles =
@@ -193,7 +194,7 @@ public final class RuntimeManager {
     private InstantSource clock = InstantSource.system();
     private PerformanceMode initialMode = PerformanceMode.BALANCED;
     private int historySize = 100;
-    private MemoryPools pools;
+    private @Nullable MemoryPools pools;
 
     private Builder() {
       for (PerformanceMode m : PerformanceMode.values()) {

@@ -4,4 +4,7 @@
  * (performance modes chosen from both, applied to experts and routers), {@code memory} (byte pools
  * with backpressure) and {@code generation} (token streaming from a local n-gram model).
  */
+@NullMarked
 package io.himoe.runtime;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import io.himoe.shared.InputData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Several encoders side by side: each part's vector is scaled to unit length, the parts are
@@ -23,7 +24,7 @@ public final class ConcatEncoder implements Encoder {
   static final int CACHE_SIZE = 1024;
 
   private final List<Encoder> parts;
-  private final com.github.benmanes.caffeine.cache.Cache<String, float[]> cache;
+  private final com.github.benmanes.caffeine.cache.@Nullable Cache<String, float[]> cache;
 
   private ConcatEncoder(List<Encoder> parts) {
     this.parts = parts;
@@ -66,8 +67,9 @@ public final class ConcatEncoder implements Encoder {
   @Override
   public Encoded encode(InputData input) {
     Objects.requireNonNull(input, "input");
+    var cache = this.cache;
     String key = cache != null && input instanceof InputData.Text t ? t.text() : null;
-    if (key != null) {
+    if (cache != null && key != null) {
       float[] hit = cache.getIfPresent(key);
       if (hit != null) {
         return new Encoded(hit);
@@ -78,7 +80,7 @@ public final class ConcatEncoder implements Encoder {
       vectors.add(e.encode(input).vector());
     }
     Encoded joined = join(vectors);
-    if (key != null) {
+    if (cache != null && key != null) {
       cache.put(key, joined.vector());
     }
     return joined;

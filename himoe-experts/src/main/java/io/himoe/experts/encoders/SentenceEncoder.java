@@ -225,7 +225,7 @@ public final class SentenceEncoder implements Encoder {
     }
     List<Encoded> out = new ArrayList<>(texts.size());
     for (String t : texts) {
-      out.add(new Encoded(known.get(t)));
+      out.add(new Encoded(Objects.requireNonNull(known.get(t), "encoded above")));
     }
     return out;
   }

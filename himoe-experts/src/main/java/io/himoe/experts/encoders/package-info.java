@@ -5,4 +5,7 @@
  * graph, run by ONNX Runtime), their concatenation and a lookup by name ({@link
  * io.himoe.experts.encoders.Encoders}).
  */
+@NullMarked
 package io.himoe.experts.encoders;
+
+import org.jspecify.annotations.NullMarked;

@@ -24,6 +24,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the passage index: its fields, its key and its codec. The commit carries a key (document
@@ -57,7 +58,7 @@ final class IndexBuilder {
         + FORMAT_VERSION;
   }
 
-  static String currentKey(Directory dir) throws IOException {
+  static @Nullable String currentKey(Directory dir) throws IOException {
     if (!DirectoryReader.indexExists(dir)) {
       return null;
     }
@@ -95,7 +96,7 @@ final class IndexBuilder {
     }
   }
 
-  private static Document document(Passage p, float[] vec) {
+  private static Document document(Passage p, float @Nullable [] vec) {
     Document d = new Document();
     d.add(new StringField(F_ID, p.source() + "#" + p.ordinal(), Field.Store.YES));
     d.add(new StoredField(F_SOURCE, p.source()));
@@ -130,7 +131,7 @@ final class IndexBuilder {
   }
 
   /** Scales to unit length; null for the zero vector (such a passage is found by BM25 only). */
-  static float[] unit(float[] v) {
+  static float @Nullable [] unit(float[] v) {
     double s = 0;
     for (float x : v) {
       s += (double) x * x;

@@ -29,6 +29,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Lucene index of passages: BM25 over an analysed text field and HNSW kNN over unit vectors (dot
@@ -175,7 +176,8 @@ final class LuceneIndex implements Closeable {
     return hits.size() > limit ? List.copyOf(hits.subList(0, limit)) : hits;
   }
 
-  private static void rank(ScoreDoc[] docs, Map<Integer, Double> fused, Map<Integer, Double> raw) {
+  private static void rank(
+      ScoreDoc[] docs, Map<Integer, Double> fused, @Nullable Map<Integer, Double> raw) {
     for (int r = 0; r < docs.length; r++) {
       fused.merge(docs[r].doc, 1.0 / (RRF_K + r + 1), Double::sum);
       if (raw != null) {

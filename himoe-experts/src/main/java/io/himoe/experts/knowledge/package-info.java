@@ -3,4 +3,7 @@
  * documents with Lucene, BM25 and vector kNN fused by reciprocal rank, index persisted on disk and
  * rebuilt only when the documents change ({@link io.himoe.experts.knowledge.KnowledgeExpert}).
  */
+@NullMarked
 package io.himoe.experts.knowledge;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * recursive-descent parser over {@link java.math.BigDecimal} ({@link
  * io.himoe.experts.math.MathEvaluator}).
  */
+@NullMarked
 package io.himoe.experts.math;
+
+import org.jspecify.annotations.NullMarked;

@@ -91,6 +91,6 @@ public record ComplexityConfig(
    * @return its weight
    */
   public double weight(ComplexityFactor factor) {
-    return weights.get(factor);
+    return Objects.requireNonNull(weights.get(factor), "every factor has a weight");
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A complexity assessor whose weights are learned: softmax (multinomial logistic) regression over
@@ -34,7 +35,7 @@ public final class LearnedComplexityAssessor implements ComplexityAssessor {
   private final int epochs;
   private final Random random;
   // [level][feature]; replaced whole on every update so readers need no lock.
-  private volatile double[][] weights;
+  private volatile double @Nullable [][] weights;
   private volatile int seen;
 
   private LearnedComplexityAssessor(Builder b) {
@@ -212,7 +213,7 @@ public final class LearnedComplexityAssessor implements ComplexityAssessor {
   /** Builds a {@link LearnedComplexityAssessor}. */
   public static final class Builder {
     private ComplexityAssessor prior = ComplexityAssessor.ofDefaults();
-    private Encoder encoder;
+    private @Nullable Encoder encoder;
     private double learningRate = 0.5;
     private double l2 = 1e-4;
     private int epochs = 200;

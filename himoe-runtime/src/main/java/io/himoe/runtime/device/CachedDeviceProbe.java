@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@link DeviceProbe#cached}: sysfs reads cost tens of microseconds, a decision must cost less. */
 final class CachedDeviceProbe implements DeviceProbe {
@@ -13,7 +14,7 @@ final class CachedDeviceProbe implements DeviceProbe {
   private final DeviceProbe delegate;
   private final Duration maxAge;
   private final InstantSource clock;
-  private volatile Entry entry;
+  private volatile @Nullable Entry entry;
 
   CachedDeviceProbe(DeviceProbe delegate, Duration maxAge, InstantSource clock) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /** {@link MemoryProbe#cgroup}. */
 final class CgroupMemoryProbe implements MemoryProbe {
@@ -14,7 +15,7 @@ final class CgroupMemoryProbe implements MemoryProbe {
   private final Path root;
   private final Path selfCgroup;
   // The files are located once: a process does not change cgroup in practice.
-  private volatile Optional<Path[]> files;
+  private volatile @Nullable Optional<Path[]> files;
 
   CgroupMemoryProbe(Path root, Path selfCgroup) {
     this.root = root;

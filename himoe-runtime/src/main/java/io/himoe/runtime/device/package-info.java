@@ -4,4 +4,7 @@
  * system bean). {@link io.himoe.runtime.device.DeviceProbe} is the seam: tests inject a status,
  * platforms add their own probes.
  */
+@NullMarked
 package io.himoe.runtime.device;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import io.himoe.runtime.memory.MemoryPools;
 import io.himoe.shared.CancelToken;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token generation under the runtime's control: each {@link #stream} reads a {@link TokenSource}
@@ -31,7 +32,11 @@ public final class LocalGenerator {
   private final Duration leaseTimeout;
 
   private LocalGenerator(Builder b) {
-    this.source = b.source != null ? b.source : TokenSource.ngram(b.model, b.seed);
+    // One of the two is set, by the builder method used.
+    this.source =
+        b.source != null
+            ? b.source
+            : TokenSource.ngram(Objects.requireNonNull(b.model, "model"), b.seed);
     this.runtime = b.runtime;
     this.pools = b.pools;
     this.reassessEvery = b.reassessEvery;
@@ -102,8 +107,8 @@ public final class LocalGenerator {
 
   /** Builds a {@link LocalGenerator}. */
   public static final class Builder {
-    private final NgramModel model;
-    private final TokenSource source;
+    private final @Nullable NgramModel model;
+    private final @Nullable TokenSource source;
     private final RuntimeManager runtime;
     private final MemoryPools pools;
     private int reassessEvery = 10;
@@ -111,7 +116,10 @@ public final class LocalGenerator {
     private Duration leaseTimeout = Duration.ofMillis(500);
 
     private Builder(
-        NgramModel model, TokenSource source, RuntimeManager runtime, MemoryPools pools) {
+        @Nullable NgramModel model,
+        @Nullable TokenSource source,
+        RuntimeManager runtime,
+        MemoryPools pools) {
       this.model = model;
       this.source = source;
       this.runtime = Objects.requireNonNull(runtime, "runtime");

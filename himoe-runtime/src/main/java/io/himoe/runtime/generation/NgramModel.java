@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -110,7 +111,7 @@ public final class NgramModel {
     int[] c = new int[t.length];
     long total = 0;
     for (int i = 0; i < t.length; i++) {
-      c[i] = m.get(t[i]);
+      c[i] = Objects.requireNonNull(m.get(t[i]), "a key of m");
       total += c[i];
     }
     return new Candidates(t, c, total);

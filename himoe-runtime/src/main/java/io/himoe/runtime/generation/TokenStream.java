@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One generation, published to a single subscriber. Tokens are produced only when the subscriber
@@ -77,7 +78,7 @@ public final class TokenStream implements Flow.Publisher<String> {
     private final Flow.Subscriber<? super String> sub;
     // A cancel or a bad request(n) interrupts a source blocked inside next() (a remote stream).
     final TokenDemand demand = new TokenDemand(this::interruptNext);
-    private volatile Thread worker;
+    private volatile @Nullable Thread worker;
     private volatile boolean inNext;
 
     Run(Flow.Subscriber<? super String> sub) {

@@ -5,4 +5,7 @@
  * demand-driven backpressure, working memory leased from the runtime's pools, the mode re-read
  * every N tokens, and cancellation that stops generation and frees its leases.
  */
+@NullMarked
 package io.himoe.runtime.generation;
+
+import org.jspecify.annotations.NullMarked;

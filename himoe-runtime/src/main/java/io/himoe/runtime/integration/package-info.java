@@ -5,4 +5,7 @@
  * hands {@link io.himoe.runtime.integration.ModeAwareExpert}s the mode's token budget and model
  * tier.
  */
+@NullMarked
 package io.himoe.runtime.integration;
+
+import org.jspecify.annotations.NullMarked;

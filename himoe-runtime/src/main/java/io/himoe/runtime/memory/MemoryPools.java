@@ -109,7 +109,9 @@ public final class MemoryPools {
     }
     long total = (long) (status.memory().availableBytes() * fraction);
     for (var e : pools.entrySet()) {
-      e.getValue().resize((long) (total * shares.get(e.getKey())));
+      e.getValue()
+          .resize(
+              (long) (total * Objects.requireNonNull(shares.get(e.getKey()), "a pool's share")));
     }
   }
 

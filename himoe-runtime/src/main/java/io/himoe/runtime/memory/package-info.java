@@ -6,4 +6,7 @@
  * io.himoe.runtime.memory.MemoryExhaustedException}. {@link io.himoe.runtime.memory.MemoryPools}
  * derives the budgets from the device's free memory.
  */
+@NullMarked
 package io.himoe.runtime.memory;
+
+import org.jspecify.annotations.NullMarked;

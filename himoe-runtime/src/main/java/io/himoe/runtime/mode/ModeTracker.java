@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class ModeTracker {
    * @param reason why
    * @return the change, or {@code null} when the mode was already {@code to}
    */
-  public ModeChange switchTo(PerformanceMode to, String reason) {
+  public @Nullable ModeChange switchTo(PerformanceMode to, String reason) {
     Objects.requireNonNull(to, "to");
     ModeChange change;
     synchronized (this) {

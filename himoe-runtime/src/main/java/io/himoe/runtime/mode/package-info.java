@@ -4,4 +4,7 @@
  * ({@link io.himoe.runtime.mode.ModeMatrix}) and tracked mode changes announced to listeners (the
  * server resizes each expert's resilience4j bulkhead to the profile's concurrency on a change).
  */
+@NullMarked
 package io.himoe.runtime.mode;
+
+import org.jspecify.annotations.NullMarked;
