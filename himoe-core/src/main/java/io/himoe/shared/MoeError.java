@@ -1,5 +1,6 @@
 package io.himoe.shared;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +13,14 @@ public abstract sealed class MoeError extends RuntimeException {
 
   private MoeError(String message, @Nullable Throwable cause) {
     super(message, cause, cause != null, false);
+  }
+
+  /**
+   * @return the message; never null, since every kind is made with one
+   */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "message");
   }
 
   /**
