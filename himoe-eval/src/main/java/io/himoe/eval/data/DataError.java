@@ -2,6 +2,7 @@ package io.himoe.eval.data;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bad input data: names the file, the line (1-based; 0 when the problem concerns the whole file)
@@ -11,7 +12,7 @@ public final class DataError extends RuntimeException {
 
   private final transient Path file;
   private final int line;
-  private final String field;
+  private final @Nullable String field;
 
   /**
    * @param file the file at fault
@@ -19,14 +20,14 @@ public final class DataError extends RuntimeException {
    * @param field the field at fault, or {@code null}
    * @param problem what is wrong, in plain words
    */
-  public DataError(Path file, int line, String field, String problem) {
+  public DataError(Path file, int line, @Nullable String field, String problem) {
     super(format(file, line, field, problem), null, false, false);
     this.file = file;
     this.line = line;
     this.field = field;
   }
 
-  private static String format(Path file, int line, String field, String problem) {
+  private static String format(Path file, int line, @Nullable String field, String problem) {
     StringBuilder b = new StringBuilder().append(file);
     if (line > 0) {
       b.append(", line ").append(line);

@@ -3,6 +3,7 @@ package io.himoe.eval.metrics;
 import io.himoe.eval.data.Outcome;
 import io.himoe.eval.data.Prices;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -75,7 +76,7 @@ public record OutcomeMetrics(
         n,
         quality / n,
         cost / n * 1000,
-        best,
+        Objects.requireNonNull(best, "an outcome scores at least one model"),
         bestQ / n,
         bestC / n * 1000,
         oracle / n,

@@ -6,4 +6,7 @@
  * io.himoe.eval.metrics.Percentiles}), and quality, cost and gap closed for model choice ({@link
  * io.himoe.eval.metrics.OutcomeMetrics}).
  */
+@NullMarked
 package io.himoe.eval.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,7 +5,9 @@ import io.himoe.learning.bandit.Bandit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trains a bandit over the models online, with bandit feedback (only the played model's reward is
@@ -40,12 +42,16 @@ final class BanditChoice {
       long seed,
       List<Outcome> train,
       List<Map<String, Double>> trainCost,
-      float[][] trainX,
+      float @Nullable [][] trainX,
       List<Map<String, Double>> testCost,
-      float[][] testX) {
+      float @Nullable [][] testX) {
     Bandit bandit =
         switch (learner) {
-          case LINUCB -> Bandit.linUcb(models.size(), trainX[0].length, exploration);
+          case LINUCB ->
+              Bandit.linUcb(
+                  models.size(),
+                  Objects.requireNonNull(trainX, "LinUCB learns on query vectors")[0].length,
+                  exploration);
           case UCB1 -> Bandit.ucb1(models.size(), exploration);
           case THOMPSON -> Bandit.thompson(models.size(), exploration, seed);
           case GATE -> throw new IllegalArgumentException("the gate is not a bandit");
@@ -54,7 +60,10 @@ final class BanditChoice {
       Optional<float[]> x = trainX == null ? Optional.empty() : Optional.of(trainX[i]);
       int arm = argmax(bandit.scores(x));
       String m = models.get(arm);
-      double reward = train.get(i).scores().get(m) - costWeight * trainCost.get(i).get(m);
+      // Every outcome scores every model (Outcome validates it), and prices cover them all.
+      double reward =
+          Objects.requireNonNull(train.get(i).scores().get(m), m)
+              - costWeight * Objects.requireNonNull(trainCost.get(i).get(m), m);
       bandit.update(arm, x, reward);
     }
     List<String> chosen = new ArrayList<>(testCost.size());

@@ -4,4 +4,7 @@
  * in a temporary directory and moves them into place only when all are written, so a failed run
  * never leaves a half-written report.
  */
+@NullMarked
 package io.himoe.eval.report;
+
+import org.jspecify.annotations.NullMarked;

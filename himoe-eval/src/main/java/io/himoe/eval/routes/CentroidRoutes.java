@@ -9,6 +9,7 @@ import io.himoe.shared.InputData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -48,7 +49,7 @@ record CentroidRoutes(
     List<String> labels = List.copyOf(sums.keySet());
     float[][] centroids = new float[labels.size()][];
     for (int k = 0; k < labels.size(); k++) {
-      double[] s = sums.get(labels.get(k));
+      double[] s = Objects.requireNonNull(sums.get(labels.get(k)), "a key of sums");
       float[] c = new float[s.length];
       for (int i = 0; i < s.length; i++) {
         c[i] = (float) s[i];

@@ -3,4 +3,7 @@
  * threshold on validation rows), routes every test row and scores it ({@link
  * io.himoe.eval.routes.RouteEvaluation}).
  */
+@NullMarked
 package io.himoe.eval.routes;
+
+import org.jspecify.annotations.NullMarked;

@@ -61,7 +61,7 @@ class ModuleBoundariesTest {
 
   /** Modules whose every package is null-checked by NullAway in the build. */
   static final java.util.List<String> NULL_MARKED_MODULES =
-      java.util.List.of("himoe-core", "himoe-experts", "himoe-runtime");
+      java.util.List.of("himoe-core", "himoe-experts", "himoe-runtime", "himoe-eval");
 
   @Test
   void everyPackageOfTheNullCheckedModulesIsNullMarked() {
