@@ -6,12 +6,14 @@ import io.himoe.server.config.HimoeConfig;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The server's learning loop around the orchestrator: promotions (a router replaced by a better
@@ -21,7 +23,7 @@ import java.util.function.Function;
  */
 public final class LearningLoop implements AutoCloseable {
 
-  private final Promotions promotions = new Promotions();
+  private final Promotions promotions;
   private final List<String> configuredShadows;
   private final ShadowCredits shadows;
   private final Experiments experiments;
@@ -37,6 +39,16 @@ public final class LearningLoop implements AutoCloseable {
       Function<String, Optional<Router>> routers,
       Assignments assignments,
       InstantSource clock) {
+    // Promotions are learned state: saved beside the snapshot when there is one.
+    String snapshot = config.learning().snapshotPath();
+    this.promotions =
+        snapshot == null
+            ? new Promotions()
+            : Promotions.savedIn(
+                Path.of(snapshot + ".promotions.json"),
+                config.routers().stream()
+                    .map(HimoeConfig.Router::id)
+                    .collect(Collectors.toUnmodifiableSet()));
     this.configuredShadows = config.shadows().routers();
     HimoeConfig.Shadows.Credit c = config.shadows().credit();
     this.shadows =

@@ -90,7 +90,10 @@ class LearningLoopHttpTest {
         .formatted(upstream.url());
   }
 
+  private String lastYaml;
+
   private void serve(String yaml) {
+    lastYaml = yaml;
     assembly = Assembly.build(ConfigLoader.of(Map.of("TEST_KEY", KEY)).parse(yaml, "test"));
     server = ServerFixtures.serve(assembly, dir.resolve("fb.db"));
   }
@@ -136,7 +139,8 @@ class LearningLoopHttpTest {
 
   @Test
   void aShadowThatIsBetterOnFeedbackIsCreditedAndPromoted() throws Exception {
-    // main sends arithmetic to the planner (a bad keyword rule); the neural shadow has learned
+    // main sends arithmetic to the French tagger (a bad keyword rule); the neural shadow has
+    // learned
     // from the experts' examples that arithmetic is math's.
     serve(
         experts()
@@ -153,7 +157,10 @@ class LearningLoopHttpTest {
               routers: [candidate]
               sample_rate: 0
               credit: {promote: true, min_comparisons: 10}
-            """);
+            learning:
+              snapshot_path: "%s"
+            """
+                .formatted(dir.resolve("learned.snap").toString().replace('\\', '/')));
     ShadowCredits credits = assembly.loop().shadows();
     int n = 0;
     String served = "main";
@@ -191,6 +198,13 @@ class LearningLoopHttpTest {
         .containsPattern(
             "himoe_shadow_credit_total\\{outcome=\"shadow\",primary=\"main\",shadow=\"candidate\"\\}"
                 + " 1\\d\\.0");
+    // The promotion is learned state: a restarted server keeps serving through the candidate.
+    server.close();
+    assembly.close();
+    server = null;
+    serve(lastYaml);
+    assertThat(chat("himoe", "compute 5 + 5", null).path("himoe").path("router").asText())
+        .isEqualTo("candidate");
   }
 
   @Test
