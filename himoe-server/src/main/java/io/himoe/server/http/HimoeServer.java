@@ -8,6 +8,7 @@ import io.himoe.server.config.GatewayConfig;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.limits.KeyLimits;
 import io.himoe.server.limits.LimitStore;
+import io.himoe.server.loop.Assignments;
 import io.himoe.server.metrics.DashboardState;
 import io.himoe.server.metrics.GatewayMetrics;
 import io.himoe.server.metrics.MetricsListener;
@@ -102,6 +103,8 @@ public final class HimoeServer implements AutoCloseable {
         throw e;
       }
       this.shared = Optional.of(db);
+      // A/B units keep their arm whichever replica serves them.
+      assembly.loop().useAssignments(db.assignments(Assignments.inMemory(100_000), replica));
       this.store = db.feedback();
       intake = sharedLearning.get();
     } else {
@@ -117,7 +120,7 @@ public final class HimoeServer implements AutoCloseable {
             io.micrometer.core.instrument.FunctionCounter.builder(
                     "himoe.store.local.answers", db, SharedStore::localAnswers)
                 .description(
-                    "per-key limit and session look-ups answered locally because the"
+                    "per-key limit, session and A/B assignment look-ups answered locally because the"
                         + " shared database was down")
                 .register(registry));
     GatewayConfig gw = assembly.config().gateway();

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Database calls made on the request path (per-key limits, sessions), each with a local answer for
- * when the database cannot give one (a failed call takes the local answer too). A circuit breaker
- * (resilience4j) opens when half of the last 10 calls failed, so while the database is down
- * requests take the local answer at once instead of each waiting the pool's connect timeout; after
- * {@code retryAfter} one call tries the database again. Thread-safe.
+ * Database calls made on the request path (per-key limits, sessions, A/B assignments), each with a
+ * local answer for when the database cannot give one (a failed call takes the local answer too). A
+ * circuit breaker (resilience4j) opens when half of the last 10 calls failed, so while the database
+ * is down requests take the local answer at once instead of each waiting the pool's connect
+ * timeout; after {@code retryAfter} one call tries the database again. Thread-safe.
  */
 final class DatabaseGuard {
 
@@ -62,7 +62,7 @@ final class DatabaseGuard {
               switch (e.getStateTransition().getToState()) {
                 case OPEN ->
                     LOG.warn(
-                        "shared store unreachable: per-key limits and sessions are answered"
+                        "shared store unreachable: per-key limits, sessions and A/B assignments are answered"
                             + " locally until it is back");
                 case CLOSED -> LOG.info("shared store reachable again");
                 default -> {}

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.limits.LimitStore;
+import io.himoe.server.loop.Assignments;
 import io.himoe.server.sessions.SessionStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * db/himoe/postgres/V*.sql}; concurrent starts are serialised by Flyway's lock), and the stores
  * built on it: the feedback log, the decisions kept for late feedback, the learned state, the
  * replicas' cursors, and the request path's shared state (per-key limit counters, conversation
- * sessions; each with a local answer while the database is down, see {@link #upOnRequestPath()}).
- * Thread-safe.
+ * sessions, A/B assignments; each with a local answer while the database is down, see {@link
+ * #upOnRequestPath()}). Thread-safe.
  */
 public final class SharedStore implements AutoCloseable {
 
@@ -182,6 +183,21 @@ public final class SharedStore implements AutoCloseable {
   public SessionStore sessionStore(SessionStore local, Duration ttl) {
     return new PostgresSessionStore(
         guard, Objects.requireNonNull(local, "local"), Objects.requireNonNull(ttl, "ttl"), clock);
+  }
+
+  /**
+   * A/B assignments shared by every replica (the first replica to assign a unit wins).
+   *
+   * @param local the assignments of this process, answering while the database is down
+   * @param replicaId this replica's name (recorded with the assignments it makes)
+   * @return the shared assignments
+   */
+  public Assignments assignments(Assignments local, String replicaId) {
+    return new PostgresAssignments(
+        guard,
+        Objects.requireNonNull(local, "local"),
+        Objects.requireNonNull(replicaId, "replicaId"),
+        clock);
   }
 
   /**

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three Hi-MoE server processes on loopback sharing one real PostgreSQL, as behind a load balancer
- * that spreads requests without affinity: a key's request limit holds over the three together, and
- * a conversation keeps its expert when its next turn lands on another replica.
+ * that spreads requests without affinity: a key's request and daily cost limits hold over the three
+ * together, a conversation keeps its expert when its next turn lands on another replica, and an A/B
+ * unit keeps its arm on every replica.
  */
 class SharedEdgeProcessesTest {
 
@@ -38,7 +39,7 @@ class SharedEdgeProcessesTest {
   static final List<ReplicaProcess> replicas = new ArrayList<>();
 
   /** Two planners: "plan" favours planning, "checklist" favours checklist (as in SessionsTest). */
-  static String config(String url) {
+  static String config(String url, double altWeight) {
     return """
         experts:
           - name: planning
@@ -52,6 +53,12 @@ class SharedEdgeProcessesTest {
         routers:
           - id: main
             top_k: 1
+          - id: alt
+            top_k: 1
+        experiments:
+          - name: rollout
+            unit: user
+            arms: [{router: main, weight: 1.0}, {router: alt, weight: %s}]
         # Routers read the last user turn only, so that only the session ties turns together.
         gateway:
           route_turns: 0
@@ -75,18 +82,25 @@ class SharedEdgeProcessesTest {
           pool: {max: 16, connect_timeout_ms: 10000}
           outbox_dir: "%s"
         """
-        .formatted(LIMIT, url, dir.resolve("outbox").toString().replace("\\", "/"));
+        .formatted(altWeight, LIMIT, url, dir.resolve("outbox").toString().replace("\\", "/"));
   }
 
   @BeforeAll
   static void startReplicas() throws Exception {
     pg = TestPostgres.own(dir.resolve("pg"));
     String url = pg.newDatabase();
+    // a and b split users 50/50 between main and alt; c runs the next configuration, where alt
+    // takes no new users (as during a rolling update).
     Path config = dir.resolve("himoe.yaml");
-    Files.writeString(config, config(url), StandardCharsets.UTF_8);
+    Files.writeString(config, config(url, 1.0), StandardCharsets.UTF_8);
+    Path next = dir.resolve("himoe-next.yaml");
+    Files.writeString(next, config(url, 0.0), StandardCharsets.UTF_8);
     for (String name : List.of("a", "b", "c")) {
       replicas.add(
-          new ReplicaProcess(config, ReplicaProcess.freePort(), dir.resolve(name + ".log"))
+          new ReplicaProcess(
+                  name.equals("c") ? next : config,
+                  ReplicaProcess.freePort(),
+                  dir.resolve(name + ".log"))
               .env("TEAM_A_KEY", KEY)
               .env("TEAM_B_KEY", COST_KEY)
               .start());
@@ -232,5 +246,37 @@ class SharedEdgeProcessesTest {
         assertThat(two.path("himoe").path("experts").get(0).asText()).isEqualTo("planning");
       }
     }
+  }
+
+  @Test
+  void anExperimentUnitGetsTheSameArmOnEveryReplicaEvenWhereTheWeightsDiffer() throws Exception {
+    // Replicas a and b split users 50/50 between the routers main and alt; replica c runs the
+    // next configuration, where alt gets no new users (weight 0). A user assigned on a or b keeps
+    // its arm on c: the assignment is in the shared store (by hash alone, c would send every
+    // user to main).
+    Map<String, String> armOf = new TreeMap<>();
+    for (int u = 0; u < 40; u++) {
+      ReplicaClient first = replicas.get(u % 2).client();
+      armOf.put("user-" + u, router(first, "user-" + u, "plan: step " + u));
+    }
+    assertThat(armOf.values()).contains("main", "alt");
+    for (int u = 0; u < 40; u++) {
+      for (ReplicaProcess p : replicas) {
+        assertThat(router(p.client(), "user-" + u, "plan: again " + u))
+            .as("user-%d on %s", u, p.client().url())
+            .isEqualTo(armOf.get("user-" + u));
+      }
+    }
+    // A user seen first on c goes where c's weights send it.
+    assertThat(router(replicas.get(2).client(), "newcomer", "plan: hello")).isEqualTo("main");
+  }
+
+  /** The router that answered a chat of {@code user}. */
+  static String router(ReplicaClient r, String user, String text) throws Exception {
+    ObjectNode body = turn(ReplicaClient.JSON.createArrayNode(), text);
+    body.put("user", user);
+    HttpResponse<String> resp = chat(r, body, Map.of());
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+    return ReplicaClient.JSON.readTree(resp.body()).path("himoe").path("router").asText();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.limits.KeyLimits;
 import io.himoe.server.limits.LimitStore;
+import io.himoe.server.loop.Assignments;
 import io.himoe.server.sessions.Session;
 import io.himoe.server.sessions.SessionStore;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +180,61 @@ class SharedEdgeStoresTest {
   }
 
   @Test
+  void theFirstReplicaToAssignAUnitWinsOnEveryReplica() throws Exception {
+    List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 3);
+    try {
+      List<Assignments> replicas = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        replicas.add(stores.get(i).assignments(Assignments.inMemory(1_000), "r" + i));
+      }
+      // 60 units, each assigned at once by the three replicas whose choosers disagree (as when
+      // an experiment's weights change while a unit is being assigned): one arm per unit.
+      ExecutorService pool = Executors.newFixedThreadPool(12);
+      AtomicInteger chosen = new AtomicInteger();
+      List<List<Future<String>>> byUnit = new ArrayList<>();
+      for (int u = 0; u < 60; u++) {
+        String unit = "s:user-" + u;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> arms = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+          Assignments a = replicas.get(r);
+          String arm = "arm-" + r;
+          arms.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return a.assign(
+                        "exp",
+                        unit,
+                        () -> {
+                          chosen.incrementAndGet();
+                          return arm;
+                        });
+                  }));
+        }
+        go.countDown();
+        byUnit.add(arms);
+      }
+      for (List<Future<String>> arms : byUnit) {
+        String first = arms.getFirst().get();
+        for (Future<String> f : arms) {
+          assertThat(f.get()).isEqualTo(first);
+        }
+      }
+      pool.shutdown();
+      // A unit assigned before keeps its arm without asking the chooser again.
+      int before = chosen.get();
+      String arm = replicas.get(1).assign("exp", "s:user-7", () -> "arm-new");
+      assertThat(arm).isEqualTo(byUnit.get(7).getFirst().get());
+      assertThat(chosen.get()).isEqualTo(before);
+      // Another experiment is another assignment.
+      assertThat(replicas.get(1).assign("exp-2", "s:user-7", () -> "arm-new")).isEqualTo("arm-new");
+    } finally {
+      closeAll(stores);
+    }
+  }
+
+  @Test
   void whileTheDatabaseIsDownEachReplicaAnswersLocallyAndWithoutWaiting() throws Exception {
     try (TestPostgres pg = TestPostgres.own(dir.resolve("pg"))) {
       String url = pg.newDatabase();
@@ -192,6 +249,8 @@ class SharedEdgeStoresTest {
         assertThat(limits.add("k/requests", window, 60_000, 1)).isEqualTo(1);
         Session kept = new Session("math", "main", 1, now.get());
         sessions.put("s:k:c", kept);
+        Assignments arms = s.assignments(Assignments.inMemory(100), "r1");
+        assertThat(arms.assign("exp", "u1", () -> "a")).isEqualTo("a");
         assertThat(s.upOnRequestPath()).isTrue();
 
         pg.stop();
@@ -205,13 +264,15 @@ class SharedEdgeStoresTest {
           failing++;
         }
         assertThat(s.upOnRequestPath()).isFalse();
-        assertThat(failing).isEqualTo(2); // 2 successes then 2 failures in the window of 10
+        assertThat(failing).isEqualTo(3); // 3 successes then 3 failures in the window of 10
         assertThat(counted).isEqualTo(1 + failing); // this replica's own count
         long t0 = System.nanoTime();
         assertThat(limits.add("k/requests", window, 60_000, 1)).isEqualTo(2 + failing);
         assertThat(sessions.get("s:k:c")).contains(kept);
+        assertThat(arms.assign("exp", "u1", () -> "b")).isEqualTo("a");
+        assertThat(arms.assign("exp", "u2", () -> "b")).isEqualTo("b");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
-        assertThat(s.localAnswers()).isGreaterThanOrEqualTo(2 + 2);
+        assertThat(s.localAnswers()).isGreaterThanOrEqualTo(3 + 4);
 
         pg.start();
         // One second later (the guard's clock), a call tries the database again; the pool may
