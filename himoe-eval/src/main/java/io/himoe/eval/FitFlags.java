@@ -14,7 +14,8 @@ final class FitFlags {
       defaultValue = Encoders.DEFAULT_ROUTING,
       description =
           "Text encoder: hashing or hashing-N (feature hashing, no model), minilm (int8"
-              + " all-MiniLM-L6-v2), minilm-full, bge-small, bge-small-q, e5-small-q, any ONNX"
+              + " all-MiniLM-L6-v2), minilm-full, bge-small, bge-small-q, e5-small-q (these four need"
+              + " './himoe --with models'), any ONNX"
               + " sentence encoder (onnx:FILE[,tokenizer=FILE][,pooling=mean|cls]), or several"
               + " side by side joined by '+' (e.g. bge-small+hashing-16384). Default:"
               + " ${DEFAULT-VALUE}.")

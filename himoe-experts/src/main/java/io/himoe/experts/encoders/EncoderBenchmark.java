@@ -134,7 +134,8 @@ public final class EncoderBenchmark {
     return switch (e) {
       case SentenceEncoder s -> s.withCacheSize(0);
       case ConcatEncoder c ->
-          ConcatEncoder.of(c.parts().stream().map(EncoderBenchmark::uncached).toList());
+          ConcatEncoder.of(c.parts().stream().map(EncoderBenchmark::uncached).toList())
+              .withCacheSize(0);
       default -> e;
     };
   }

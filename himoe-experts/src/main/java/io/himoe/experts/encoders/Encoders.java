@@ -63,7 +63,7 @@ public final class Encoders {
       return HashingEncoder.ofDefaults();
     }
     return SentenceModel.byName(key)
-        .<Encoder>map(SentenceEncoder::of)
+        .<Encoder>map(Encoders::sentence)
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
@@ -73,6 +73,11 @@ public final class Encoders {
                         + NAMES
                         + ", hashing-<dimension>, onnx:FILE[,tokenizer=FILE][,pooling=mean|cls]"
                         + " or several joined by '+'"));
+  }
+
+  private static Encoder sentence(SentenceModel m) {
+    m.requireAvailable();
+    return SentenceEncoder.of(m);
   }
 
   private static Encoder onnx(String spec) {

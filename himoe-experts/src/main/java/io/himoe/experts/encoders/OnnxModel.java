@@ -58,6 +58,7 @@ final class OnnxModel {
   }
 
   static OnnxModel fromClassPath(SentenceModel m) {
+    m.requireAvailable();
     byte[] graph = resource(m.onnxResource());
     try (InputStream tok = stream(m.tokenizerResource())) {
       return load(graph, tokenizer(tok), m.pooling());

@@ -27,6 +27,18 @@ class EncodersTest {
   }
 
   @Test
+  void everyModelNamesTheJarThatCarriesIt() {
+    // himoe-experts has them all (the four beyond the default as optional dependencies)
+    for (SentenceModel m : SentenceModel.values()) {
+      assertThat(m.available()).as(m.configName()).isTrue();
+      String url = SentenceModel.class.getClassLoader().getResource(m.onnxResource()).toString();
+      assertThat(url)
+          .as("the message naming the Maven artifact is right")
+          .contains("/" + m.artifactId() + "/" + SentenceModel.MODELS_VERSION + "/");
+    }
+  }
+
+  @Test
   void onnxSpecsNameTheirFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path graph = java.nio.file.Files.writeString(dir.resolve("m.onnx"), "x");
@@ -132,5 +144,10 @@ class EncodersTest {
     ConcatEncoder hashesOnly = (ConcatEncoder) Encoders.byName("hashing-64+hashing-32");
     hashesOnly.encode(text);
     assertThat(hashesOnly.cachedTexts()).isZero();
+    // EncoderBenchmark's "no cache" rows turn it off
+    ConcatEncoder uncached = withModel.withCacheSize(0);
+    assertThat(uncached.encode(text).vector()).containsExactly(withModel.encode(text).vector());
+    assertThat(uncached.cachedTexts()).isZero();
+    assertThatThrownBy(() -> withModel.withCacheSize(-1)).hasMessageContaining(">= 0");
   }
 }
