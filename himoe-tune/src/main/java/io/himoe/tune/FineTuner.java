@@ -58,6 +58,8 @@ public final class FineTuner {
   private final NDArray headW;
   private final NDArray headB;
   private final Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
+  // Null when every layer trains; else the states entering the first trained layer, per text.
+  private final FrozenStates frozen;
   private long steps;
 
   /**
@@ -89,6 +91,23 @@ public final class FineTuner {
     }
     this.headW = manager.create(w, new Shape(h, classes));
     this.headB = manager.zeros(new Shape(classes));
+    int first = encoder.firstTrained(options.topLayers());
+    this.frozen = first > 0 ? new FrozenStates(encoder, tokenizer, first) : null;
+  }
+
+  /**
+   * When only the top layers train, computes once the hidden states below them for these texts
+   * (training rows are added by {@link #train} itself; call this for rows {@link #predict} will
+   * score, e.g. the validation set). A no-op when every layer trains.
+   *
+   * @param texts texts (prefix applied)
+   * @param log progress
+   * @param nanos a nanosecond clock
+   */
+  public void precompute(List<String> texts, PrintStream log, LongSupplier nanos) {
+    if (frozen != null) {
+      frozen.add(texts, manager, log, nanos);
+    }
   }
 
   /**
@@ -113,6 +132,7 @@ public final class FineTuner {
     int perEpoch = (examples.size() + options.batchSize() - 1) / options.batchSize();
     int total = (int) Math.min(options.maxSteps(), (long) perEpoch * options.epochs());
     int warm = (int) Math.round(total * options.warmup());
+    precompute(examples.stream().map(Example::text).toList(), log, nanos);
     long t0 = nanos.getAsLong();
     int step = 0;
     double epochLoss = 0;
@@ -152,7 +172,7 @@ public final class FineTuner {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = manager;
-      TokenBatch tb = TokenBatch.of(tokenizer, batch.stream().map(Example::text).toList());
+      List<String> texts = batch.stream().map(Example::text).toList();
       float[] target = new float[batch.size() * classes];
       for (int i = 0; i < batch.size(); i++) {
         int y = batch.get(i).label();
@@ -161,12 +181,9 @@ public final class FineTuner {
         }
       }
       NDArray t = m.create(target, new Shape(batch.size(), classes));
-      NDArray ids = TokenBatch.array(m, tb.ids());
-      NDArray mask = TokenBatch.array(m, tb.mask());
-      NDArray types = TokenBatch.array(m, tb.types());
       float loss;
       try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-        NDArray logits = logits(ids, mask, types);
+        NDArray logits = logits(texts);
         NDArray l = logits.logSoftmax(-1).mul(t).sum(new int[] {1}).neg().mean();
         gc.backward(l);
         loss = l.getFloat();
@@ -196,8 +213,22 @@ public final class FineTuner {
     return new NDArray[] {a, b};
   }
 
-  private NDArray logits(NDArray ids, NDArray mask, NDArray types) {
-    NDArray u = BertEncoder.pool(encoder.forward(ids, mask, types), mask, pooling);
+  /** The head's logits for texts, from their frozen states when every text has them. */
+  private NDArray logits(List<String> texts) {
+    NDArray hidden;
+    NDArray mask;
+    if (frozen != null && frozen.hasAll(texts)) {
+      NDArray[] xm = frozen.batch(texts, manager);
+      mask = xm[1];
+      hidden = encoder.layers(xm[0], mask, frozen.upTo(), encoder.layout().layers());
+    } else {
+      TokenBatch tb = TokenBatch.of(tokenizer, texts);
+      mask = TokenBatch.array(manager, tb.mask());
+      hidden =
+          encoder.forward(
+              TokenBatch.array(manager, tb.ids()), mask, TokenBatch.array(manager, tb.types()));
+    }
+    NDArray u = BertEncoder.pool(hidden, mask, pooling);
     return u.matMul(headW).mul(HEAD_SCALE).add(headB);
   }
 
@@ -231,12 +262,7 @@ public final class FineTuner {
       List<String> part = texts.subList(from, Math.min(texts.size(), from + 64));
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        TokenBatch tb = TokenBatch.of(tokenizer, part);
-        NDArray logits =
-            logits(
-                TokenBatch.array(manager, tb.ids()),
-                TokenBatch.array(manager, tb.mask()),
-                TokenBatch.array(manager, tb.types()));
+        NDArray logits = logits(part);
         long[] arg = logits.argMax(1).toLongArray();
         for (int i = 0; i < arg.length; i++) {
           out[from + i] = (int) arg[i];

@@ -228,6 +228,13 @@ final class TuneCommand implements Callable<Integer> {
       FineTuner tuner =
           new FineTuner(nd, encoder, src.pooling(), tokenizer, labels.size(), options);
       ArrayNode valAcc = result.putArray("val_accuracy");
+      tuner.precompute(
+          valRows.stream()
+              .filter(r -> index.containsKey(r.label()))
+              .map(r -> src.prefix() + r.text())
+              .toList(),
+          err,
+          nanos);
       tuner.train(
           examples,
           err,

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole tuning path on the real all-MiniLM-L6-v2 graph, a few steps only: training moves the
- * loss, and the graph written back serves, through the project's own ONNX encoder, exactly the
- * vectors the tuned DJL model computes.
+ * The whole tuning path on the real all-MiniLM-L6-v2 graph (the point is that a real Hugging Face
+ * export is read right, so no made-up model), a few steps of its top two layers only: training
+ * moves the loss, and the graph written back serves, through the project's own ONNX encoder,
+ * exactly the vectors the tuned DJL model computes.
  */
 class FineTunerTest {
 
@@ -68,6 +69,10 @@ class FineTunerTest {
               "2",
               "--learning-rate",
               "1e-4",
+              // the top two layers train over states kept for the four below (the cached path;
+              // FrozenStatesTest checks it equals the full pass): a third of the full cost
+              "--train-layers",
+              "2",
               "--threads",
               "1"
             },
@@ -84,6 +89,10 @@ class FineTunerTest {
     assertThat(out.resolve("tokenizer.json")).exists();
     assertThat(out.resolve("tune.json")).exists();
     assertThat(log).contains("DJL vs ONNX Runtime before training");
+    // the validation rows' states first (16 in scope), then the training rows not among them
+    assertThat(log)
+        .contains("frozen layers 0-3 computed for 16/16 texts")
+        .contains("frozen layers 0-3 computed for 1/1 texts");
 
     // The tuned graph differs from the original, and the project's encoder reads it.
     SentenceEncoder tuned =

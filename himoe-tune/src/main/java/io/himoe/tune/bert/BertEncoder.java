@@ -61,7 +61,7 @@ public final class BertEncoder implements AutoCloseable {
    * @return the parameters to train, with gradients attached
    */
   public List<NDArray> trainable(boolean includeWordEmbeddings, int topLayers) {
-    int firstTrained = Math.max(0, weights.layers() - topLayers);
+    int firstTrained = firstTrained(topLayers);
     List<NDArray> out = new ArrayList<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       String n = e.getKey();
@@ -105,20 +105,46 @@ public final class BertEncoder implements AutoCloseable {
    * @return the last hidden states {@code [batch, tokens, hidden]}
    */
   public NDArray forward(NDArray ids, NDArray mask, NDArray types) {
+    return layers(embed(ids, types), mask, 0, weights.layers());
+  }
+
+  /**
+   * @param ids token ids {@code [batch, tokens]}, int64
+   * @param types token type ids {@code [batch, tokens]}, int64
+   * @return the embeddings after their layer norm {@code [batch, tokens, hidden]}, the first
+   *     layer's input
+   */
+  public NDArray embed(NDArray ids, NDArray types) {
     long b = ids.getShape().get(0);
     long len = ids.getShape().get(1);
     int h = weights.hidden();
-    int d = h / heads;
     NDArray word = p("embeddings.word_embeddings.weight").get(ids.flatten()).reshape(b, len, h);
     NDArray pos = p("embeddings.position_embeddings.weight").get("0:" + len).expandDims(0);
     NDArray type =
         p("embeddings.token_type_embeddings.weight").get(types.flatten()).reshape(b, len, h);
-    NDArray x = norm(word.add(pos).add(type), "embeddings.LayerNorm");
+    return norm(word.add(pos).add(type), "embeddings.LayerNorm");
+  }
+
+  /**
+   * Runs transformer layers {@code from} (inclusive) to {@code to} (exclusive) over hidden states.
+   * Padding positions may hold anything: the mask keeps them out of every real token's attention.
+   *
+   * @param x the hidden states entering layer {@code from}, {@code [batch, tokens, hidden]}
+   * @param mask attention mask {@code [batch, tokens]}, 1 for tokens and 0 for padding, int64
+   * @param from the first layer to run, in [0, to]
+   * @param to one past the last layer to run, at most {@link BertWeights#layers()}
+   * @return the hidden states leaving layer {@code to - 1}
+   */
+  public NDArray layers(NDArray x, NDArray mask, int from, int to) {
+    long b = x.getShape().get(0);
+    long len = x.getShape().get(1);
+    int h = weights.hidden();
+    int d = h / heads;
     // Padding gets a large negative score before the softmax, as in the exported graph.
     NDArray ext =
         mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-1e9f).reshape(b, 1, 1, len);
     double scale = 1 / Math.sqrt(d);
-    for (int l = 0; l < weights.layers(); l++) {
+    for (int l = from; l < to; l++) {
       String pre = "encoder.layer." + l + ".";
       NDArray q = heads(dense(x, pre + "attention.self.query"), b, len, d);
       NDArray k = heads(dense(x, pre + "attention.self.key"), b, len, d);
@@ -133,6 +159,14 @@ public final class BertEncoder implements AutoCloseable {
       x = norm(dense(inner, pre + "output.dense").add(x), pre + "output.LayerNorm");
     }
     return x;
+  }
+
+  /**
+   * @param topLayers how many of the last layers train
+   * @return the first trained layer (0 when all of them, and the embeddings, train)
+   */
+  public int firstTrained(int topLayers) {
+    return Math.max(0, weights.layers() - topLayers);
   }
 
   /**
