@@ -69,6 +69,8 @@ class RoutesCommandTest {
             "train_seconds",
             "p50_ms",
             "p99_ms",
+            "repeat_p50_us",
+            "repeat_p99_us",
             "val_in_scope_accuracy",
             "val_oos_recall");
     assertThat(j.get("n_train").asInt()).isEqualTo(140);
@@ -81,6 +83,9 @@ class RoutesCommandTest {
     // (percentiles by HdrHistogram: within its 0.1 %).
     assertThat(j.get("p50_ms").asDouble()).isCloseTo(1.0, within(0.001));
     assertThat(j.get("p99_ms").asDouble()).isCloseTo(1.0, within(0.001));
+    // each timed query is routed a second time, timed the same way (in µs)
+    assertThat(j.get("repeat_p50_us").asDouble()).isCloseTo(1000.0, within(1.0));
+    assertThat(j.get("repeat_p99_us").asDouble()).isCloseTo(1000.0, within(1.0));
     assertThat(j.get("train_seconds").asDouble()).isCloseTo(0.001, within(1e-9));
     assertThat(r.err()).contains("fit: epoch 30/30").contains("route: 35/35");
 
