@@ -47,7 +47,13 @@ final class EmbeddingsHandler {
           "embedding model '" + req.model() + "' does not exist; expected one of " + MODELS);
     }
     List<String> texts = req.texts();
-    Encoder encoder = encoders.computeIfAbsent(req.model(), Encoders::byName);
+    Encoder encoder;
+    try {
+      encoder = encoders.computeIfAbsent(req.model(), Encoders::byName);
+    } catch (IllegalArgumentException e) {
+      // A built-in model this server was started without (the jar carries only minilm's).
+      throw ApiError.notFound("model_not_found", e.getMessage());
+    }
     List<Encoded> vectors = encoder.encodeAll(texts.stream().map(InputData::text).toList());
     int dimension = vectors.getFirst().dimension();
     if (req.dimensions() != null && req.dimensions() != dimension) {

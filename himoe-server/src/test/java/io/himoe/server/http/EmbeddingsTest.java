@@ -136,5 +136,12 @@ class EmbeddingsTest {
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(r.body()).path("error").path("code").asText())
         .isEqualTo("model_not_found");
+    // a built-in model left out of the server jar: a 404 saying how to add it, not a 500
+    HttpResponse<String> missing =
+        post("/v1/embeddings", "{\"model\": \"bge-small\", \"input\": \"x\"}");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    JsonNode error = JSON.readTree(missing.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo("model_not_found");
+    assertThat(error.path("message").asText()).contains("'bge-small'").contains("--with models");
   }
 }
