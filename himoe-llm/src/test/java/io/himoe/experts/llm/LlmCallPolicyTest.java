@@ -94,22 +94,44 @@ class LlmCallPolicyTest {
 
   @Test
   void aHangingModelLeavesTheOtherModelItsShareOfTheDeadline() throws Exception {
+    // The hand-over from the cut attempt to the next model has the minimum attempt time as slack;
+    // 500 ms of it keeps the test about the mechanism on a loaded machine, not about its speed.
+    LlmPolicy roomy =
+        new LlmPolicy(
+            3,
+            Duration.ofMillis(10),
+            2.0,
+            Duration.ofMillis(500),
+            50f,
+            20,
+            5,
+            Duration.ofSeconds(30));
     a.always(new Hang());
     b.always(new Ok("from b", 1, 1, "stop"));
-    LlmClient other = client("b", b);
+    LlmClient hanging =
+        LlmClient.openAi(
+            OpenAiEndpoint.of("a", a.baseUrl(), "a"), roomy, k -> null, Clock.systemUTC());
+    LlmClient other =
+        LlmClient.openAi(
+            OpenAiEndpoint.of("b", b.baseUrl(), "b"), roomy, k -> null, Clock.systemUTC());
     other.recordLatency(TimeUnit.MILLISECONDS.toNanos(100));
-    LlmExpert e = expert(client("a", a), other);
+    LlmExpert e = LlmExpert.builder("x").clients(List.of(hanging, other)).policy(roomy).build();
+    Duration deadline = Duration.ofMillis(2500);
 
     long t0 = System.nanoTime();
-    LlmAnswer answer = e.complete(InputData.text("hi"), Context.of(Duration.ofMillis(800)));
+    LlmAnswer answer = e.complete(InputData.text("hi"), Context.of(deadline));
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
+    // a was cut short while b's share (backoff + 500 ms expected + 500 ms hand-over) was left:
+    // b answered, within the request's deadline (plus slack for the measurement itself).
     assertThat(answer.endpoint()).isEqualTo("b");
     assertThat(answer.attempts()).isEqualTo(2);
-    assertThat(tookMs).isLessThan(800);
-    assertThat(a.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(a.requestCount()).isEqualTo(1);
+    assertThat(b.requestCount()).isEqualTo(1);
+    assertThat(tookMs).isLessThan(deadline.toMillis() + 1_000);
+    assertThat(a.awaitClientClosed(Duration.ofSeconds(10))).isTrue();
     // Cutting an attempt short to keep another model's share says nothing about a's health.
-    assertThat(e.clients().getFirst().circuitState())
+    assertThat(hanging.circuitState())
         .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
   }
 

@@ -178,8 +178,14 @@ public final class OpenAiTestServer implements AutoCloseable {
           ex.getResponseHeaders().add("Content-Type", "text/event-stream");
           ex.sendResponseHeaders(200, 0);
           OutputStream out = ex.getResponseBody();
-          for (String t : s.tokens()) {
-            event(out, chunk(model, t, null).toString());
+          try {
+            for (String t : s.tokens()) {
+              event(out, chunk(model, t, null).toString());
+            }
+          } catch (IOException e) {
+            // A client that cancels after its first token may be gone before the last is written.
+            clientClosed.countDown();
+            return;
           }
           heartbeatUntilClosed(out, true);
         }
