@@ -255,7 +255,7 @@ public final class OpenAiTestServer implements AutoCloseable {
     return List.of(parts);
   }
 
-  private static ObjectNode base(String model, String object) {
+  static ObjectNode base(String model, String object) {
     ObjectNode n = JSON.createObjectNode();
     n.put("id", "chatcmpl-test");
     n.put("object", object);
@@ -264,7 +264,7 @@ public final class OpenAiTestServer implements AutoCloseable {
     return n;
   }
 
-  private static ObjectNode completion(String model, Ok ok) {
+  static ObjectNode completion(String model, Ok ok) {
     ObjectNode n = base(model, "chat.completion");
     ObjectNode choice = n.putArray("choices").addObject();
     choice.put("index", 0);
@@ -276,7 +276,7 @@ public final class OpenAiTestServer implements AutoCloseable {
     return n;
   }
 
-  private static ObjectNode chunk(String model, String token, String finish) {
+  static ObjectNode chunk(String model, String token, String finish) {
     ObjectNode n = base(model, "chat.completion.chunk");
     ArrayNode choices = n.putArray("choices");
     ObjectNode c = choices.addObject();
@@ -293,7 +293,7 @@ public final class OpenAiTestServer implements AutoCloseable {
     return n;
   }
 
-  private static ObjectNode usage(Ok ok) {
+  static ObjectNode usage(Ok ok) {
     ObjectNode u = JSON.createObjectNode();
     u.put("prompt_tokens", ok.promptTokens());
     u.put("completion_tokens", ok.completionTokens());
