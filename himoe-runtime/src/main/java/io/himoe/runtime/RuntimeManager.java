@@ -156,6 +156,13 @@ public final class RuntimeManager {
   }
 
   /**
+   * @return mode listeners registered now
+   */
+  public int modeListenerCount() {
+    return tracker.listenerCount();
+  }
+
+  /**
    * @return recent mode changes, oldest first
    */
   public List<ModeChange> modeHistory() {

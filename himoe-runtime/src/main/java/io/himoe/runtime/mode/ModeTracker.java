@@ -92,6 +92,13 @@ public final class ModeTracker {
   }
 
   /**
+   * @return listeners registered now (an expert removed at run time takes its listener with it)
+   */
+  public int listenerCount() {
+    return listeners.size();
+  }
+
+  /**
    * @return how many times a listener threw on a change, since this tracker was made
    */
   public long listenerFailures() {

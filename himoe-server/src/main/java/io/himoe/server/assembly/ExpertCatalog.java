@@ -212,6 +212,7 @@ final class ExpertCatalog {
     }
     registries.values().forEach(reg -> reg.remove(name));
     ExpertStack gone = stacks.remove(name);
+    gone.detach().run();
     manager.remove(name);
     closeQuietly(gone.bare());
     return true;
@@ -227,6 +228,7 @@ final class ExpertCatalog {
 
   /** Closes every expert that holds resources (indexes, model sessions). */
   void close() {
+    stacks.values().forEach(s -> s.detach().run());
     stacks.values().forEach(s -> closeQuietly(s.bare()));
     stacks.clear();
   }

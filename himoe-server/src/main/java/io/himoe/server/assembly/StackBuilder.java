@@ -79,11 +79,21 @@ final class StackBuilder {
             .orElse(OptionalInt.empty());
     ExpertGuard guard =
         ExpertGuard.create(spec.name(), spec.common().guard(), breakers, clock, modeLimit, maxWait);
-    runtime.ifPresent(
-        rt -> rt.onModeChange(c -> guard.resize(rt.profile(c.to()).maxConcurrency())));
+    // Undone when the expert is removed: the mode listener would otherwise keep the dead guard (and
+    // through it the expert) reachable for the server's lifetime, and an expert added again under
+    // the same name would get the old circuit breaker, state and settings included.
+    Runnable unlisten =
+        runtime
+            .map(rt -> rt.onModeChange(c -> guard.resize(rt.profile(c.to()).maxConcurrency())))
+            .orElse(() -> {});
+    Runnable detach =
+        () -> {
+          unlisten.run();
+          breakers.remove(spec.name());
+        };
     ResilientExpert guarded =
         ResilientExpert.of(moded, guard, spec.common().cost().perCall(), costBound(spec));
-    return new ExpertStack(spec, bare, guarded, guarded);
+    return new ExpertStack(spec, bare, guarded, guarded, detach);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.himoe.runtime.mode.PerformanceMode;
 import io.himoe.server.ServerFixtures;
 import io.himoe.server.config.ConfigException;
 import io.himoe.server.config.ConfigLoader;
+import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.http.HimoeServer;
 import io.himoe.shared.InputData;
 import java.net.URI;
@@ -104,6 +105,36 @@ class RuntimeWiringTest {
           .isEqualTo(3);
       a.engine().ask(InputData.text("plan: wash; dry"), a.newContext(null, null));
       assertThat(upstreamCalls(up)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void anExpertRemovedAtRunTimeTakesItsModeListenerWithIt() {
+    String yaml =
+        """
+        runtime:
+          enabled: true
+        experts:
+          - name: planning
+            kind: planner
+          - name: extra
+            kind: math
+        routers:
+          - id: main
+        """;
+    HimoeConfig.Expert extra =
+        new HimoeConfig.Expert(
+            "extra", "math", null, null, null, null, null, null, null, null, null, null, null);
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(yaml, "t"))) {
+      var rt = a.runtime().orElseThrow();
+      assertThat(a.removeExpert("extra")).isTrue();
+      int before = rt.modeListenerCount();
+      for (int i = 0; i < 3; i++) {
+        a.addExpert(extra, java.util.List.of());
+        assertThat(rt.modeListenerCount()).isEqualTo(before + 1);
+        assertThat(a.removeExpert("extra")).isTrue();
+        assertThat(rt.modeListenerCount()).isEqualTo(before);
+      }
     }
   }
 
