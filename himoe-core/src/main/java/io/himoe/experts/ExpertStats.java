@@ -1,7 +1,9 @@
 package io.himoe.experts;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Live observations of one expert: exponentially weighted mean latency and cost of its answers,
@@ -13,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ms since the last observation, and an expert skipped for its expected latency gets a trial call
  * at most every {@value #PROBE_INTERVAL_MS} ms ({@link #tryProbe}); a trial that answers replaces
  * the latency mean ({@link #resetLatency}), as a half-open circuit closes.
+ *
+ * <p>The latencies of the last {@value #RECENT} answers are kept for percentiles ({@link
+ * #recentLatencyPercentileMs}), which hedged calls wait for before calling a second expert.
  */
 public final class ExpertStats {
 
@@ -27,6 +32,11 @@ public final class ExpertStats {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastObservedMs = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong lastProbeMs = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLongArray recent = new AtomicLongArray(RECENT);
+  private final AtomicLong answers = new AtomicLong();
+
+  /** How many of the latest answers' latencies are kept for percentiles. */
+  public static final int RECENT = 64;
 
   /** Half-life of the means' decay since the last observation, in ms. */
   public static final long HALF_LIFE_MS = 30_000;
@@ -45,6 +55,8 @@ public final class ExpertStats {
    */
   public void recordAnswer(long latencyMs, double costUnits) {
     calls.incrementAndGet();
+    long n = answers.getAndIncrement();
+    recent.set((int) (n % RECENT), latencyMs);
     ewma(latencyBits, latencyMs);
     ewma(costBits, costUnits);
   }
@@ -135,6 +147,31 @@ public final class ExpertStats {
    */
   public void resetLatency(long latencyMs) {
     latencyBits.set(Double.doubleToRawLongBits(latencyMs));
+  }
+
+  /**
+   * A percentile of the latencies of the last {@value #RECENT} answers (failures and drops are not
+   * answers: a hedge waits for how long a good answer usually takes).
+   *
+   * @param percentile in (0, 100]
+   * @param minAnswers answers needed before the percentile is trusted, &gt;= 1
+   * @return the latency in ms at that percentile (nearest rank), or NaN with fewer answers
+   */
+  public double recentLatencyPercentileMs(double percentile, int minAnswers) {
+    if (!(percentile > 0 && percentile <= 100)) {
+      throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
+    }
+    int n = (int) Math.min(answers.get(), RECENT);
+    if (n < Math.max(1, minAnswers)) {
+      return Double.NaN;
+    }
+    long[] v = new long[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = recent.get(i);
+    }
+    Arrays.sort(v);
+    int rank = (int) Math.ceil(percentile / 100.0 * n);
+    return v[Math.max(0, rank - 1)];
   }
 
   /** Marks a call as started; pair with {@link #exit()}. */

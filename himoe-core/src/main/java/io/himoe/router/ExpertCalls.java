@@ -43,7 +43,8 @@ final class ExpertCalls {
     final ExpertStats stats;
     final InputData input;
     final Context ctx;
-    final CountDownLatch done;
+    // Told once, when the call's outcome is set (answered, failed or dropped).
+    final Runnable done;
     // Where to stream, when this is the request's only call to a streaming expert; else null.
     final @Nullable TokenListener streamTo;
     final AtomicBoolean finished = new AtomicBoolean();
@@ -58,7 +59,7 @@ final class ExpertCalls {
         ExpertStats stats,
         InputData input,
         Context ctx,
-        CountDownLatch done,
+        Runnable done,
         @Nullable TokenListener streamTo) {
       this.ref = ref;
       this.stats = stats;
@@ -115,7 +116,7 @@ final class ExpertCalls {
           stats.recordFailure(o.latencyMs());
         }
         stats.observedAt(ctx.clock().millis());
-        done.countDown();
+        done.run();
       }
       if (fatal != null) {
         // Also seen by this thread's uncaught-exception handler, should the request have left.
@@ -144,6 +145,26 @@ final class ExpertCalls {
           t.interrupt();
         }
       }
+    }
+
+    /**
+     * Cancels a hedged call whose rival answered first. Its statistics are left alone: being outrun
+     * says nothing about the expert's latency or health.
+     */
+    void lose(String winner) {
+      if (finished.compareAndSet(false, true)) {
+        outcome =
+            new ExpertOutcome.Dropped(ref, "hedge: " + winner + " answered first", elapsedMs());
+        ctx.cancel().cancel();
+        Thread t = thread;
+        if (t != null) {
+          t.interrupt();
+        }
+      }
+    }
+
+    boolean isFinished() {
+      return finished.get();
     }
   }
 
@@ -194,7 +215,7 @@ final class ExpertCalls {
         // The expert's own context does not stream: only this call forwards tokens, and only
         // when it is the request's single call.
         Context callCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
-        Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done, streamTo);
+        Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done::countDown, streamTo);
         c.stats.enter();
         c.thread = meter == null ? THREADS.unstarted(c) : meter.unstartedCallThread(c);
         calls.add(c);
@@ -228,5 +249,115 @@ final class ExpertCalls {
       out.add(c.outcome);
     }
     return out;
+  }
+
+  /**
+   * The second call of a hedge: an expert whose cost is already reserved, started only when the
+   * first call is late.
+   *
+   * @param ref the expert
+   * @param stats its statistics
+   */
+  record HedgePick(ExpertRef ref, ExpertStats stats) {}
+
+  /**
+   * A hedged call: calls {@code first}; when it has not finished after {@code hedgeAfterNanos},
+   * asks {@code hedge} for a second expert (which reserves its cost) and calls it too. The first
+   * answer with at least {@code floor} confidence wins and the other call is cancelled (reported as
+   * dropped, "hedge: X answered first"); a failure or a low-confidence answer waits for the other.
+   * Calls still running at the deadline or on a cancel are dropped as in {@link #parallel}.
+   *
+   * @param stats the first expert's statistics
+   * @param first the first expert
+   * @param input the input
+   * @param ctx the request (not streaming: a stream cannot change experts once tokens flowed)
+   * @param hedgeAfterNanos how long the first call runs alone
+   * @param floor the confidence of a good answer
+   * @param hedge the second expert when one fits, asked at most once
+   * @return the first call's outcome, then the hedge's when one was started
+   */
+  static List<ExpertOutcome> hedged(
+      ExpertStats stats,
+      ExpertRef first,
+      InputData input,
+      Context ctx,
+      long hedgeAfterNanos,
+      double floor,
+      java.util.function.Supplier<java.util.Optional<HedgePick>> hedge) {
+    java.util.concurrent.LinkedBlockingQueue<Object> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Object cancelled = new Object();
+    CancelToken parent = ctx.cancel();
+    Runnable unregister = parent.onCancel(() -> events.add(cancelled));
+    CpuMeter meter = CpuMeter.current();
+    List<Call> calls = new ArrayList<>(2);
+    long deadline = System.nanoTime() + ctx.remaining().toNanos();
+    try {
+      start(calls, first, stats, input, ctx, events, meter);
+      boolean hedging = false;
+      boolean over = false;
+      while (!over) {
+        long now = System.nanoTime();
+        long until = hedging ? deadline : Math.min(deadline, now + hedgeAfterNanos);
+        Object e = events.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
+        if (e == cancelled || (e == null && System.nanoTime() >= deadline)) {
+          over = true;
+        } else if (e == null) {
+          // The first call is late: hedge once, if another expert fits.
+          hedging = true;
+          java.util.Optional<HedgePick> second = hedge.get();
+          if (second.isPresent()) {
+            start(calls, second.get().ref(), second.get().stats(), input, ctx, events, meter);
+          }
+        } else {
+          Call c = (Call) e;
+          if (c.outcome instanceof ExpertOutcome.Answered a
+              && a.out().aux().confidence() >= floor) {
+            for (Call other : calls) {
+              other.lose(c.ref.name());
+            }
+            over = true;
+          } else {
+            // A failure or a weak answer: wait for the other call, if one is still running (when
+            // the first call ends so before any hedge, re-route takes over).
+            over = calls.stream().allMatch(Call::isFinished);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      String reason = parent.isCancelled() ? "cancelled" : "deadline";
+      for (Call c : calls) {
+        c.drop(reason);
+      }
+      unregister.run();
+    }
+    List<ExpertOutcome> out = new ArrayList<>(calls.size());
+    for (Call c : calls) {
+      if (c.fatal != null) {
+        throw c.fatal;
+      }
+      out.add(c.outcome);
+    }
+    return out;
+  }
+
+  private static void start(
+      List<Call> calls,
+      ExpertRef ref,
+      ExpertStats stats,
+      InputData input,
+      Context ctx,
+      java.util.concurrent.BlockingQueue<Object> events,
+      @Nullable CpuMeter meter) {
+    Context callCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
+    Call[] self = new Call[1];
+    Call c = new Call(ref, stats, input, callCtx, () -> events.add(self[0]), null);
+    self[0] = c;
+    c.stats.enter();
+    c.thread = meter == null ? THREADS.unstarted(c) : meter.unstartedCallThread(c);
+    calls.add(c);
+    Objects.requireNonNull(c.thread, "set above").start();
   }
 }

@@ -54,22 +54,36 @@ final class RouteLoop {
     router.onRouted(picks.picked());
     long t0 = System.nanoTime();
     List<ExpertOutcome> called;
+    List<BudgetedPicks> hedges = new ArrayList<>(1);
+    long hedgeAfterMs = hedgeAfterMs(router, picks, ctx);
     try {
       called =
           switch (cfg.aggregator().callMode()) {
-            case CallMode.Parallel p -> callParallel(router, picks.picked(), input, ctx);
+            case CallMode.Parallel p ->
+                hedgeAfterMs < 0
+                    ? callParallel(router, picks.picked(), input, ctx)
+                    : callHedged(router, weights, picks, input, ctx, hedgeAfterMs, hedges);
             case CallMode.Cascade c ->
                 callCascade(router, picks.picked(), input, ctx, c.threshold());
           };
       picks.settleWith(called);
+      for (BudgetedPicks h : hedges) {
+        h.settleWith(called.subList(1, called.size()));
+      }
     } finally {
       // If the call stage threw, what was reserved is charged rather than lost or leaked.
       picks.settleUnsettled();
+      hedges.forEach(BudgetedPicks::settleUnsettled);
     }
     closeProbes(router, picks, called);
     List<ExpertRef> pickedAll = new ArrayList<>(picks.picked());
+    hedges.forEach(h -> pickedAll.addAll(h.picked()));
     called = new ArrayList<>(called);
+    String hedged = hedgeTrace(called, hedgeAfterMs, cfg.hedge());
     String rerouted = reroute(router, weights, picks, input, ctx, called, pickedAll);
+    if (!hedged.isEmpty()) {
+      rerouted = rerouted.isEmpty() ? hedged : hedged + "; " + rerouted;
+    }
     long stageMs = (System.nanoTime() - t0) / 1_000_000;
     List<ExpertOutcome> outcomes = new ArrayList<>(called.size() + picks.skipped().size());
     outcomes.addAll(called);
@@ -106,6 +120,89 @@ final class RouteLoop {
             : rerouted.isEmpty() ? picks.shrink() : picks.shrink() + "; " + rerouted;
     return new RouteResult(
         router.id(), ri, raw, weights, pickedAll, outcomes, shrink, agg.withMix(mix));
+  }
+
+  /**
+   * How long the single picked expert runs alone before a hedge, in ms (its recent latency
+   * percentile, at least the hedge's minimum delay); -1 when the call is not hedged: hedging off,
+   * several picks, a streaming request, too few answers observed, or no time left for a hedge.
+   */
+  private static long hedgeAfterMs(Router router, BudgetedPicks picks, Context ctx) {
+    Hedge h = router.config().hedge();
+    if (!h.enabled() || picks.picked().size() != 1 || ctx.streaming()) {
+      return -1;
+    }
+    ExpertStats st = statsOf(router.experts(), picks.picked()).getFirst();
+    double p = st.recentLatencyPercentileMs(h.percentile(), h.minAnswers());
+    if (Double.isNaN(p)) {
+      return -1;
+    }
+    long after = Math.max(h.minDelayMs(), (long) Math.ceil(p));
+    return after < ctx.remainingMs() ? after : -1;
+  }
+
+  /** The single pick, hedged with the next-best expert that fits when it is late. */
+  private static List<ExpertOutcome> callHedged(
+      Router router,
+      GateScores weights,
+      BudgetedPicks picks,
+      InputData input,
+      Context ctx,
+      long afterMs,
+      List<BudgetedPicks> hedges) {
+    ExpertRef first = picks.picked().getFirst();
+    java.util.Set<io.himoe.experts.ExpertId> tried = new java.util.HashSet<>();
+    tried.add(first.id());
+    picks.skipped().forEach(o -> tried.add(o.expert().id()));
+    return ExpertCalls.hedged(
+        statsOf(router.experts(), List.of(first)).getFirst(),
+        first,
+        input,
+        ctx,
+        afterMs * 1_000_000L,
+        router.config().reroute().confidenceFloor(),
+        () -> {
+          var next = BudgetedPicks.next(router, weights, tried, input, ctx);
+          next.ifPresent(hedges::add);
+          return next.map(
+              n -> {
+                ExpertRef ref = n.picked().getFirst();
+                router.onRouted(List.of(ref));
+                return new ExpertCalls.HedgePick(
+                    ref, statsOf(router.experts(), List.of(ref)).getFirst());
+              });
+        });
+  }
+
+  /** What the hedge did, for the trace; empty when the call was not hedged. */
+  private static String hedgeTrace(List<ExpertOutcome> called, long afterMs, Hedge h) {
+    if (afterMs < 0 || called.size() < 2) {
+      return "";
+    }
+    ExpertOutcome first = called.getFirst();
+    ExpertOutcome second = called.get(1);
+    String result =
+        lost(second)
+            ? first.expert().name() + " answered first"
+            : lost(first) ? second.expert().name() + " answered first" : "no good answer first";
+    String pct =
+        h.percentile() == Math.rint(h.percentile())
+            ? String.valueOf((long) h.percentile())
+            : String.valueOf(h.percentile());
+    return "hedge: "
+        + first.expert().name()
+        + " had not answered after "
+        + afterMs
+        + " ms (its p"
+        + pct
+        + ") -> "
+        + second.expert().name()
+        + "; "
+        + result;
+  }
+
+  private static boolean lost(ExpertOutcome o) {
+    return o instanceof ExpertOutcome.Dropped d && d.reason().startsWith("hedge:");
   }
 
   /** A trial call that answered replaces its expert's latency mean (half-open -> closed). */

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What every router shares: how many experts to call, the gating policy, the aggregator and, for
- * routers that gate on vectors, the encoder.
+ * What every router shares: how many experts to call, the gating policy, the aggregator, for
+ * routers that gate on vectors the encoder, and when a request is re-routed or hedged.
  *
  * @param topK experts to call per request, &gt;= 1 (clamped to the number of candidates)
  * @param policy how raw scores become weights
@@ -16,13 +16,15 @@ import java.util.Optional;
  * @param encoder the encoder, when the router wants {@link io.himoe.shared.RouterInput.Encoded}
  *     input
  * @param reroute when and how often a request that got no good answer goes to the next-best expert
+ * @param hedge when a slow single call is hedged with a second expert (off by default)
  */
 public record RouterConfig(
     int topK,
     GatingPolicy policy,
     Aggregator aggregator,
     Optional<Encoder> encoder,
-    Reroute reroute) {
+    Reroute reroute,
+    Hedge hedge) {
 
   /** Validates. */
   public RouterConfig {
@@ -33,6 +35,25 @@ public record RouterConfig(
     Objects.requireNonNull(aggregator, "aggregator");
     Objects.requireNonNull(encoder, "encoder");
     Objects.requireNonNull(reroute, "reroute");
+    Objects.requireNonNull(hedge, "hedge");
+  }
+
+  /**
+   * A configuration without hedging.
+   *
+   * @param topK experts to call per request
+   * @param policy how raw scores become weights
+   * @param aggregator how answers are combined
+   * @param encoder the encoder, or empty
+   * @param reroute when to re-route
+   */
+  public RouterConfig(
+      int topK,
+      GatingPolicy policy,
+      Aggregator aggregator,
+      Optional<Encoder> encoder,
+      Reroute reroute) {
+    this(topK, policy, aggregator, encoder, reroute, Hedge.off());
   }
 
   /**
@@ -62,7 +83,7 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withTopK(int k) {
-    return new RouterConfig(k, policy, aggregator, encoder, reroute);
+    return new RouterConfig(k, policy, aggregator, encoder, reroute, hedge);
   }
 
   /**
@@ -70,7 +91,7 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withPolicy(GatingPolicy p) {
-    return new RouterConfig(topK, p, aggregator, encoder, reroute);
+    return new RouterConfig(topK, p, aggregator, encoder, reroute, hedge);
   }
 
   /**
@@ -78,7 +99,7 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withAggregator(Aggregator a) {
-    return new RouterConfig(topK, policy, a, encoder, reroute);
+    return new RouterConfig(topK, policy, a, encoder, reroute, hedge);
   }
 
   /**
@@ -86,7 +107,15 @@ public record RouterConfig(
    * @return a copy
    */
   public RouterConfig withReroute(Reroute r) {
-    return new RouterConfig(topK, policy, aggregator, encoder, r);
+    return new RouterConfig(topK, policy, aggregator, encoder, r, hedge);
+  }
+
+  /**
+   * @param h when to hedge
+   * @return a copy
+   */
+  public RouterConfig withHedge(Hedge h) {
+    return new RouterConfig(topK, policy, aggregator, encoder, reroute, h);
   }
 
   /**
@@ -94,6 +123,6 @@ public record RouterConfig(
    * @return a copy whose router receives encoded input
    */
   public RouterConfig withEncoder(Encoder e) {
-    return new RouterConfig(topK, policy, aggregator, Optional.of(e), reroute);
+    return new RouterConfig(topK, policy, aggregator, Optional.of(e), reroute, hedge);
   }
 }

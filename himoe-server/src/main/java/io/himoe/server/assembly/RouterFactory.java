@@ -90,7 +90,8 @@ final class RouterFactory {
                   rc,
                   reg,
                   names,
-                  new RouterConfig(rc.topK(), policy, aggregator, Optional.empty(), reroute(rc)));
+                  new RouterConfig(
+                      rc.topK(), policy, aggregator, Optional.empty(), reroute(rc), hedge(rc)));
           case "neural" -> neuralRouter(index, rc, reg, names, policy, aggregator);
           case "hybrid" -> {
             NeuralRouter inner = neuralRouter(index, rc, reg, names, policy, aggregator);
@@ -113,7 +114,8 @@ final class RouterFactory {
                       policy,
                       aggregator,
                       Optional.of(routingEncoder(rc.encoder())),
-                      reroute(rc)),
+                      reroute(rc),
+                      hedge(rc)),
                   this::spec);
           case "branched" -> providedRouter(index, rc, reg, names, policy, aggregator);
           default ->
@@ -140,6 +142,11 @@ final class RouterFactory {
 
   private static io.himoe.router.Reroute reroute(HimoeConfig.Router rc) {
     return new io.himoe.router.Reroute(rc.reroute().max(), rc.reroute().confidenceFloor());
+  }
+
+  private static io.himoe.router.Hedge hedge(HimoeConfig.Router rc) {
+    HimoeConfig.Hedge h = rc.hedge();
+    return new io.himoe.router.Hedge(h.enabled(), h.percentile(), h.minAnswers(), h.minDelayMs());
   }
 
   /**
@@ -177,7 +184,8 @@ final class RouterFactory {
         provider.create(
             rc.id(),
             reg,
-            new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc)),
+            new RouterConfig(
+                rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc), hedge(rc)),
             examples);
     // what it learned before a restart, from the learning snapshot (its own opaque state)
     if (router instanceof PersistentRouter p && learners.restoreSaved(p)) {
@@ -235,7 +243,8 @@ final class RouterFactory {
       Aggregator aggregator) {
     Encoder encoder = routingEncoder(rc.encoder());
     RouterConfig cfg =
-        new RouterConfig(rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc));
+        new RouterConfig(
+            rc.topK(), policy, aggregator, Optional.of(encoder), reroute(rc), hedge(rc));
     HimoeConfig.Learning l = config.learning();
     GateConfig gateConfig =
         GateConfig.ofDefaults()
@@ -298,7 +307,8 @@ final class RouterFactory {
     boolean contextual = rc.bandit().equals("linucb");
     Optional<Encoder> encoder =
         contextual ? Optional.of(routingEncoder(rc.encoder())) : Optional.empty();
-    RouterConfig cfg = new RouterConfig(rc.topK(), policy, aggregator, encoder, reroute(rc));
+    RouterConfig cfg =
+        new RouterConfig(rc.topK(), policy, aggregator, encoder, reroute(rc), hedge(rc));
     BanditState saved = learners.savedBandit(rc.id()).orElse(null);
     Provenance provenance = learners.savedProvenance(rc.id()).orElse(null);
     if (saved != null && provenance != null && saved.arms() == provenance.experts().size()) {

@@ -230,6 +230,21 @@ final class ConfigValidator {
       if (r.type().equals("cost-quality")) {
         costQuality(p + ".cost_quality", r.costQuality());
       }
+      check(
+          r.hedge().percentile() > 0 && r.hedge().percentile() <= 100,
+          p + ".hedge.percentile",
+          "a percentile in (0, 100]",
+          r.hedge().percentile());
+      check(
+          r.hedge().minAnswers() >= 1,
+          p + ".hedge.min_answers",
+          "a count >= 1",
+          r.hedge().minAnswers());
+      check(
+          r.hedge().minDelayMs() >= 0,
+          p + ".hedge.min_delay_ms",
+          "a time in ms >= 0",
+          r.hedge().minDelayMs());
       check(r.gateWeight() >= 0, p + ".gate_weight", "a weight >= 0", r.gateWeight());
       check(r.selfWeight() >= 0, p + ".self_weight", "a weight >= 0", r.selfWeight());
       if (r.type().equals("neural") || r.type().equals("hybrid")) {

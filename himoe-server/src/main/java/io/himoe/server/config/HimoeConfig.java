@@ -390,6 +390,7 @@ public record HimoeConfig(
    * @param reroute when a request that got no usable answer goes to the next-best expert
    * @param costQuality cost-quality routers: where the quality predictors learn and what the
    *     calibrated choice must reach
+   * @param hedge when a slow single call is hedged with the next-best expert (off by default)
    */
   public record Router(
       String id,
@@ -408,10 +409,12 @@ public record HimoeConfig(
       Double gateWeight,
       Double selfWeight,
       Reroute reroute,
-      CostQuality costQuality) {
+      CostQuality costQuality,
+      Hedge hedge) {
     /** Applies defaults. */
     public Router {
       reroute = reroute == null ? new Reroute(null, null) : reroute;
+      hedge = hedge == null ? new Hedge(null, null, null, null) : hedge;
       costQuality =
           costQuality == null ? new CostQuality(null, null, null, null, null, null) : costQuality;
       // Learned gates read sentence embeddings and hashed n-grams by default (issue 18); the
@@ -484,6 +487,26 @@ public record HimoeConfig(
     public Reroute {
       max = max == null ? 2 : max;
       confidenceFloor = confidenceFloor == null ? 0.05 : confidenceFloor;
+    }
+  }
+
+  /**
+   * Hedged calls ("The Tail at Scale"): a router that calls one expert also calls the next-best one
+   * when the first has not answered by its recent latency percentile; the first good answer wins,
+   * the other call is cancelled, and its reserved cost is charged.
+   *
+   * @param enabled {@code enabled}, default false
+   * @param percentile {@code percentile} of the expert's last 64 answer latencies, default 95
+   * @param minAnswers {@code min_answers} observed before hedging, default 20
+   * @param minDelayMs {@code min_delay_ms}, the least wait before a hedge, default 1
+   */
+  public record Hedge(Boolean enabled, Double percentile, Integer minAnswers, Long minDelayMs) {
+    /** Applies defaults. */
+    public Hedge {
+      enabled = enabled != null && enabled;
+      percentile = percentile == null ? 95.0 : percentile;
+      minAnswers = minAnswers == null ? 20 : minAnswers;
+      minDelayMs = minDelayMs == null ? 1L : minDelayMs;
     }
   }
 
