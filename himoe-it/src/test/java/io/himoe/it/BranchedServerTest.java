@@ -143,9 +143,9 @@ class BranchedServerTest {
   }
 
   /**
-   * The expert refuses the input with an {@code EncodeError} naming what is missing; the engine
-   * reports every called expert failing as {@code no_expert_answered} (HTTP 502 today, though the
-   * client's input is at fault: reported to the error mapping's owners).
+   * The expert refuses the input with an {@code EncodeError} naming what is missing: the client's
+   * mistake, so the router re-routes it, and with no other expert able to take it the request is a
+   * 422 naming the expert's reason (never a 5xx, which OpenAI SDKs would retry).
    */
   @Test
   void aTextOnlyMessageFailsNamingWhatIsMissing() throws Exception {
@@ -158,8 +158,11 @@ class BranchedServerTest {
                         "{\"model\":\"vision\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(res.statusCode()).as(res.body()).isNotEqualTo(200);
-    assertThat(res.body())
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(422);
+    JsonNode error = JSON.readTree(res.body()).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(error.get("code").asText()).isEqualTo("unprocessable_input");
+    assertThat(error.get("message").asText())
         .contains(
             "expected an image in the last user message (an image_url part with a data: URL)");
   }
