@@ -5,6 +5,7 @@ import io.himoe.experts.ExpertOut;
 import io.himoe.experts.StreamingExpert;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
+import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,16 +20,19 @@ class ResilientExpert implements Expert {
   private final ExpertGuard guard;
   private final double costPerCall;
   private final java.util.function.ToDoubleFunction<InputData> costBound;
+  private final int maxInputChars;
 
   ResilientExpert(
       Expert inner,
       ExpertGuard guard,
       double costPerCall,
-      java.util.function.ToDoubleFunction<InputData> costBound) {
+      java.util.function.ToDoubleFunction<InputData> costBound,
+      int maxInputChars) {
     this.inner = inner;
     this.guard = guard;
     this.costPerCall = costPerCall;
     this.costBound = costBound;
+    this.maxInputChars = maxInputChars;
   }
 
   /**
@@ -36,16 +40,39 @@ class ResilientExpert implements Expert {
    * @param guard its guard
    * @param costPerCall cost units added to each answer
    * @param costBound the most one call can cost, from the configured prices
+   * @param maxInputChars the longest text accepted, in characters ({@link Integer#MAX_VALUE}: no
+   *     limit of the guard's own)
    * @return the guarded expert; a {@link StreamingExpert} when {@code inner} is one
    */
   static ResilientExpert of(
       Expert inner,
       ExpertGuard guard,
       double costPerCall,
-      java.util.function.ToDoubleFunction<InputData> costBound) {
+      java.util.function.ToDoubleFunction<InputData> costBound,
+      int maxInputChars) {
     return inner instanceof StreamingExpert
-        ? new Streaming(inner, guard, costPerCall, costBound)
-        : new ResilientExpert(inner, guard, costPerCall, costBound);
+        ? new Streaming(inner, guard, costPerCall, costBound, maxInputChars)
+        : new ResilientExpert(inner, guard, costPerCall, costBound, maxInputChars);
+  }
+
+  /**
+   * Refuses a text over the limit before any work: the client's mistake, re-routed by the router
+   * and a 422 naming the limit when no expert takes the input.
+   */
+  void checkLength(InputData input) {
+    if (maxInputChars == Integer.MAX_VALUE || input instanceof InputData.Features) {
+      return;
+    }
+    int n = input.toText().length();
+    if (n > maxInputChars) {
+      throw new MoeError.Unprocessable(
+          inner.name()
+              + ": text is "
+              + n
+              + " chars, the limit is "
+              + maxInputChars
+              + " (guard.max_input_chars)");
+    }
   }
 
   /** From the configured prices: {@code cost_per_call} plus the token price times the ceiling. */
@@ -79,6 +106,7 @@ class ResilientExpert implements Expert {
 
   @Override
   public ExpertOut infer(InputData input, Context ctx) throws Exception {
+    checkLength(input);
     return charged(guard.call(ctx, c -> inner.infer(input, c), () -> true));
   }
 
@@ -102,12 +130,14 @@ class ResilientExpert implements Expert {
         Expert inner,
         ExpertGuard guard,
         double costPerCall,
-        java.util.function.ToDoubleFunction<InputData> costBound) {
-      super(inner, guard, costPerCall, costBound);
+        java.util.function.ToDoubleFunction<InputData> costBound,
+        int maxInputChars) {
+      super(inner, guard, costPerCall, costBound, maxInputChars);
     }
 
     @Override
     public ExpertOut stream(InputData input, Context ctx, TokenListener listener) throws Exception {
+      checkLength(input);
       AtomicBoolean started = new AtomicBoolean();
       TokenListener counting =
           token -> {

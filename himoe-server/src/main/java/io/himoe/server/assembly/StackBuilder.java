@@ -92,9 +92,28 @@ final class StackBuilder {
           breakers.remove(spec.name());
         };
     ResilientExpert guarded =
-        ResilientExpert.of(moded, guard, spec.common().cost().perCall(), costBound(spec));
+        ResilientExpert.of(
+            moded, guard, spec.common().cost().perCall(), costBound(spec), maxInputChars(spec));
     return new ExpertStack(spec, bare, guarded, guarded, detach);
   }
+
+  /**
+   * The longest text the expert is given, in characters: {@code guard.max_input_chars}, else the
+   * kind's default. A knowledge search's work grows with the query (every distinct word is a BM25
+   * clause, the whole text is encoded): 8,192 characters is some 1,500 words, far beyond a
+   * question, and a 1 MB body then costs no search at all instead of seconds of CPU. Kinds with
+   * their own limit ({@code fr-tagger}, {@code lang-detect}) or bounded work keep none here.
+   */
+  static int maxInputChars(ExpertSpec spec) {
+    return spec.common()
+        .guard()
+        .maxInputChars()
+        .orElse(
+            spec.kind() == ExpertKind.KNOWLEDGE ? KNOWLEDGE_MAX_INPUT_CHARS : Integer.MAX_VALUE);
+  }
+
+  /** The knowledge expert's default input limit, in characters. */
+  static final int KNOWLEDGE_MAX_INPUT_CHARS = 8_192;
 
   /**
    * Working memory one call of an in-process model takes from the runtime's {@code activations}

@@ -17,18 +17,31 @@ import java.util.OptionalInt;
  * @param retry retries of a failed call
  * @param timeLimit the longest one call may take, when shorter than the request's deadline
  * @param rateLimit calls allowed per period, or empty for no limit
+ * @param maxInputChars the longest text (characters of the text the expert reads: a conversation's
+ *     last user turn) accepted; a longer one is refused at once as the client's mistake (re-routed;
+ *     a 422 naming the limit when no expert takes it), or empty for the kind's default ({@code
+ *     knowledge}: 8,192; others: none of the guard's own)
  */
 public record GuardSpec(
     OptionalInt maxConcurrent,
     Breaker breaker,
     Retry retry,
     Optional<Duration> timeLimit,
-    Optional<RateLimit> rateLimit) {
+    Optional<RateLimit> rateLimit,
+    OptionalInt maxInputChars) {
 
-  /** The defaults: no bulkhead, a breaker with its defaults, no retry, no time or rate limit. */
+  /**
+   * The defaults: no bulkhead, a breaker with its defaults, no retry, no time or rate limit, the
+   * kind's input limit.
+   */
   public static final GuardSpec DEFAULT =
       new GuardSpec(
-          OptionalInt.empty(), Breaker.DEFAULT, Retry.NONE, Optional.empty(), Optional.empty());
+          OptionalInt.empty(),
+          Breaker.DEFAULT,
+          Retry.NONE,
+          Optional.empty(),
+          Optional.empty(),
+          OptionalInt.empty());
 
   /**
    * The YAML form (keys in snake_case; absent keys take the defaults).
@@ -37,6 +50,7 @@ public record GuardSpec(
    * @param retry {@code retry}
    * @param timeLimitMs {@code time_limit_ms}
    * @param rateLimit {@code rate_limit}
+   * @param maxInputChars {@code max_input_chars}
    * @return the guard (without {@code max_instances}, which sits on the expert)
    */
   @JsonCreator
@@ -44,13 +58,15 @@ public record GuardSpec(
       @JsonProperty("breaker") Breaker breaker,
       @JsonProperty("retry") Retry retry,
       @JsonProperty("time_limit_ms") Long timeLimitMs,
-      @JsonProperty("rate_limit") RateLimit rateLimit) {
+      @JsonProperty("rate_limit") RateLimit rateLimit,
+      @JsonProperty("max_input_chars") Integer maxInputChars) {
     return new GuardSpec(
         OptionalInt.empty(),
         breaker == null ? Breaker.DEFAULT : breaker,
         retry == null ? Retry.NONE : retry,
         Optional.ofNullable(timeLimitMs).map(Duration::ofMillis),
-        Optional.ofNullable(rateLimit));
+        Optional.ofNullable(rateLimit),
+        maxInputChars == null ? OptionalInt.empty() : OptionalInt.of(maxInputChars));
   }
 
   /**
@@ -58,7 +74,7 @@ public record GuardSpec(
    * @return a copy with that bulkhead size
    */
   public GuardSpec withMaxConcurrent(OptionalInt max) {
-    return new GuardSpec(max, breaker, retry, timeLimit, rateLimit);
+    return new GuardSpec(max, breaker, retry, timeLimit, rateLimit, maxInputChars);
   }
 
   /**
@@ -66,7 +82,7 @@ public record GuardSpec(
    * @return a copy with them
    */
   public GuardSpec withBreaker(Breaker b) {
-    return new GuardSpec(maxConcurrent, b, retry, timeLimit, rateLimit);
+    return new GuardSpec(maxConcurrent, b, retry, timeLimit, rateLimit, maxInputChars);
   }
 
   /**
@@ -74,7 +90,7 @@ public record GuardSpec(
    * @return a copy with them
    */
   public GuardSpec withRetry(Retry r) {
-    return new GuardSpec(maxConcurrent, breaker, r, timeLimit, rateLimit);
+    return new GuardSpec(maxConcurrent, breaker, r, timeLimit, rateLimit, maxInputChars);
   }
 
   /**
@@ -82,7 +98,7 @@ public record GuardSpec(
    * @return a copy with it
    */
   public GuardSpec withTimeLimit(Optional<Duration> t) {
-    return new GuardSpec(maxConcurrent, breaker, retry, t, rateLimit);
+    return new GuardSpec(maxConcurrent, breaker, retry, t, rateLimit, maxInputChars);
   }
 
   /**
@@ -90,7 +106,15 @@ public record GuardSpec(
    * @return a copy with it
    */
   public GuardSpec withRateLimit(Optional<RateLimit> r) {
-    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, r);
+    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, r, maxInputChars);
+  }
+
+  /**
+   * @param max the longest accepted text in characters, or empty for the kind's default
+   * @return a copy with it
+   */
+  public GuardSpec withMaxInputChars(OptionalInt max) {
+    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, rateLimit, max);
   }
 
   /**

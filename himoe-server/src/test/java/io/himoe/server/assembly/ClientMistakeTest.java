@@ -109,6 +109,40 @@ class ClientMistakeTest {
   }
 
   @Test
+  void aTextOverAnExpertsInputLimitIsA422NamingTheLimitWithoutTheWork() throws Exception {
+    String config =
+        """
+        budgets:
+          deadline_ms: 60000
+        experts:
+          - name: knowledge
+            kind: knowledge
+          - name: math
+            kind: math
+            guard: {max_input_chars: 40}
+        routers:
+          - id: main
+            type: keyword
+            top_k: 1
+        """;
+    // 20,000 characters of words (about what 1 MB bodies of word salad start with).
+    String text = "speed of light river mountain ".repeat(667).substring(0, 20_000);
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(config, "t"));
+        HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = ServerFixtures.chat(s, "main", text);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+      assertThat(r.body())
+          .contains("\"code\":\"unprocessable_input\"")
+          .contains("knowledge: text is 20000 chars, the limit is 8192 (guard.max_input_chars)")
+          .contains("math: text is 20000 chars, the limit is 40 (guard.max_input_chars)");
+      // Refused before any search: the knowledge index is not even built (that takes seconds).
+      assertThat(ms).isLessThan(5_000);
+    }
+  }
+
+  @Test
   void integersAreExactUpTo1000Digits() throws Exception {
     try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(CONFIG, "t"));
         HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
