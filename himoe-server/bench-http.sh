@@ -1,0 +1,61 @@
+#!/bin/sh
+# The HTTP benchmark of issue 16 (docs/BENCHMARKS.md, "Requests under load"): `himoe serve` on the
+# embedded default configuration, loaded with wrk (Debian package `wrk`) at 1/16/64/256
+# connections on /healthz, /v1/route and chat completions answered by in-process experts (math,
+# plan). Prints one Markdown row per run and the machine's load average before and after.
+# Usage: himoe-server/bench-http.sh [SECONDS] [CONNECTIONS...]   (default: 10 s; 1 16 64 256)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/.mvn/jdk25.sh"
+DURATION=${1:-10}
+[ $# -gt 0 ] && shift
+CONNS=${*:-1 16 64 256}
+command -v wrk >/dev/null || { echo "bench-http: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+JAR="$ROOT/himoe-server/target/himoe.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl himoe-server -am package)
+WORK=$(mktemp -d)
+PORT=${HIMOE_BENCH_PORT:-18916}
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar "$JAR" serve \
+  --port "$PORT" --feedback-db "$WORK/feedback.db" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+
+post() { # name body: a wrk script that POSTs this JSON body
+  cat >"$WORK/$1.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[$2]]
+EOF
+}
+post route '{"input": "What is 12 * (7 + 5) - 3?"}'
+post math '{"model": "main", "messages": [{"role": "user", "content": "What is 12 * (7 + 5) - 3?"}]}'
+post plan '{"model": "main", "messages": [{"role": "user", "content": "Plan: 1. write the report 2. review the code 3. call the client"}]}'
+
+echo "load before: $(uptime)"
+echo "| target | connections | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|"
+run() { # label path [script]
+  for c in $CONNS; do
+    # Two wrk threads (the machine has 2 cores); a connection per wrk thread at least.
+    t=$([ "$c" -ge 2 ] && echo 2 || echo 1)
+    # Warm-up (JIT, caches) is not counted.
+    wrk -t"$t" -c"$c" -d2s ${3:+-s "$WORK/$3.lua"} "http://127.0.0.1:$PORT$2" >/dev/null 2>&1
+    out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency ${3:+-s "$WORK/$3.lua"} \
+      "http://127.0.0.1:$PORT$2")
+    rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    bad=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+    echo "| $1 | $c | $rps | $p50 | $p99 | ${bad:-0} |"
+  done
+}
+run "GET /healthz" /healthz
+run "POST /v1/route" /v1/route route
+run "chat (math)" /v1/chat/completions math
+run "chat (plan)" /v1/chat/completions plan
+echo "load after: $(uptime)"
