@@ -160,8 +160,10 @@ public final class Experiments implements EngineListener {
       if (!e.state.equals("running") || e.armOf(chosen) < 0) {
         continue;
       }
-      String unit = unitId(e.spec.unit(), input, ctx);
-      String router = e.spec.unit().equals("request") ? pick(e, unit) : assigned(e, unit);
+      Optional<String> named = unitId(e.spec.unit(), input, ctx);
+      // A request without a session or user is its own unit: it is never seen again, so its arm
+      // is the hash's and nothing is stored for it (a shared store would grow by a row each).
+      String router = named.map(unit -> assigned(e, unit)).orElseGet(() -> pick(e, ctx.traceId()));
       int arm = e.armOf(router);
       if (arm < 0) {
         arm = 0; // the store remembers an arm the configuration no longer has
@@ -174,14 +176,14 @@ public final class Experiments implements EngineListener {
     return chosen;
   }
 
-  private static String unitId(String unit, InputData input, Context ctx) {
+  /** The unit a request belongs to, when it can be seen again (a session or a user). */
+  private static Optional<String> unitId(String unit, InputData input, Context ctx) {
     Optional<String> session =
         ctx.memory().get(SESSION_KEY).filter(String.class::isInstance).map(String.class::cast);
     return switch (unit) {
-      case "session" ->
-          session.or(() -> input.params().user()).map(s -> "s:" + s).orElse(ctx.traceId());
-      case "user" -> input.params().user().map(u -> "u:" + u).orElse(ctx.traceId());
-      default -> ctx.traceId();
+      case "session" -> session.or(() -> input.params().user()).map(s -> "s:" + s);
+      case "user" -> input.params().user().map(u -> "u:" + u);
+      default -> Optional.empty();
     };
   }
 

@@ -95,6 +95,32 @@ class ExperimentsTest {
   }
 
   @Test
+  void anAnonymousRequestIsItsOwnUnitAndLeavesNothingInTheStore() {
+    Experiments e =
+        new Experiments(
+            List.of(split("user", 0.5, 0.5)),
+            Assignments.inMemory(10),
+            new Promotions(),
+            InstantSource.system(),
+            1000);
+    List<String> stored = new java.util.ArrayList<>();
+    e.useAssignments(
+        (experiment, unit, chooser) -> {
+          stored.add(unit);
+          return chooser.get();
+        });
+    InputData anonymous =
+        new InputData.Conversation(List.of(Message.user("hello")), GenerationParams.DEFAULT);
+    for (int r = 0; r < 20; r++) {
+      assertThat(e.direct("main", anonymous, ctx("anon" + r)))
+          .isEqualTo(Experiments.pick(split("user", 0.5, 0.5), "anon" + r));
+    }
+    assertThat(stored).isEmpty();
+    e.direct("main", fromUser("ada"), ctx("named"));
+    assertThat(stored).containsExactly("u:ada");
+  }
+
+  @Test
   void theSameUnitGetsTheSameArmOnAnotherReplicaWithoutSharedState() {
     HimoeConfig.Experiment spec = split("session", 0.5, 0.5);
     for (int s = 0; s < 200; s++) {
