@@ -1,5 +1,6 @@
 package io.himoe.runtime.integration;
 
+import io.himoe.router.ForwardingRouter;
 import io.himoe.router.RouteResult;
 import io.himoe.router.Router;
 import io.himoe.router.RouterConfig;

@@ -1,15 +1,11 @@
 package io.himoe.server.assembly;
 
 import io.himoe.experts.ExpertId;
-import io.himoe.experts.ExpertRef;
-import io.himoe.experts.ExpertRegistry;
+import io.himoe.router.ForwardingRouter;
 import io.himoe.router.GateScores;
 import io.himoe.router.Router;
-import io.himoe.router.RouterConfig;
-import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
 import io.himoe.shared.RouterInput;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,34 +13,18 @@ import java.util.Map;
  * under the floor is excluded, so top-k calls only experts the gate is confident in; the best
  * expert always stays, so a request is never left without a candidate.
  */
-final class MinConfidenceRouter implements Router {
+final class MinConfidenceRouter extends ForwardingRouter {
 
-  private final Router inner;
   private final double floor;
 
   MinConfidenceRouter(Router inner, double floor) {
-    this.inner = inner;
+    super(inner);
     this.floor = floor;
   }
 
   @Override
-  public String id() {
-    return inner.id();
-  }
-
-  @Override
-  public ExpertRegistry experts() {
-    return inner.experts();
-  }
-
-  @Override
-  public RouterConfig config() {
-    return inner.config();
-  }
-
-  @Override
   public GateScores gate(RouterInput input, Context ctx) {
-    GateScores raw = inner.gate(input, ctx);
+    GateScores raw = delegate.gate(input, ctx);
     GateScores weights = config().policy().apply(raw);
     if (weights.size() == 0) {
       return raw;
@@ -59,20 +39,5 @@ final class MinConfidenceRouter implements Router {
       }
     }
     return GateScores.of(raw.ids(), values);
-  }
-
-  @Override
-  public void trainSignal(RouterFeedback feedback) {
-    inner.trainSignal(feedback);
-  }
-
-  @Override
-  public void onRouted(List<ExpertRef> called) {
-    inner.onRouted(called);
-  }
-
-  @Override
-  public java.util.Optional<String> gateVersion() {
-    return inner.gateVersion();
   }
 }

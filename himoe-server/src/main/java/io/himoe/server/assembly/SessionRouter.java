@@ -2,11 +2,9 @@ package io.himoe.server.assembly;
 
 import io.himoe.experts.ExpertId;
 import io.himoe.experts.ExpertRef;
-import io.himoe.experts.ExpertRegistry;
+import io.himoe.router.ForwardingRouter;
 import io.himoe.router.GateScores;
 import io.himoe.router.Router;
-import io.himoe.router.RouterConfig;
-import io.himoe.router.RouterFeedback;
 import io.himoe.server.config.SessionsConfig;
 import io.himoe.server.sessions.Session;
 import io.himoe.server.sessions.SessionHint;
@@ -25,9 +23,8 @@ import java.util.function.ToDoubleFunction;
  * the expert that called the tools. The request's {@link SessionHint} records what was decided and
  * why (weights compared), for the reply and the trace.
  */
-final class SessionRouter implements Router {
+final class SessionRouter extends ForwardingRouter {
 
-  private final Router inner;
   private final SessionsConfig config;
   private final ToDoubleFunction<String> costOf;
 
@@ -37,29 +34,14 @@ final class SessionRouter implements Router {
    * @param costOf an expert's configured cost (cost per call plus per 1k tokens), by name
    */
   SessionRouter(Router inner, SessionsConfig config, ToDoubleFunction<String> costOf) {
-    this.inner = inner;
+    super(inner);
     this.config = config;
     this.costOf = costOf;
   }
 
   @Override
-  public String id() {
-    return inner.id();
-  }
-
-  @Override
-  public ExpertRegistry experts() {
-    return inner.experts();
-  }
-
-  @Override
-  public RouterConfig config() {
-    return inner.config();
-  }
-
-  @Override
   public GateScores gate(RouterInput input, Context ctx) {
-    GateScores raw = inner.gate(input, ctx);
+    GateScores raw = delegate.gate(input, ctx);
     Optional<SessionHint> hint = ctx.memory().get(SessionHint.KEY).map(SessionHint.class::cast);
     if (hint.isEmpty() || hint.get().previous().isEmpty() || raw.size() == 0) {
       return raw;
@@ -141,20 +123,5 @@ final class SessionRouter implements Router {
 
   private String nameOf(ExpertId id) {
     return experts().byId(id).map(ExpertRef::name).orElse(id.toString());
-  }
-
-  @Override
-  public void trainSignal(RouterFeedback feedback) {
-    inner.trainSignal(feedback);
-  }
-
-  @Override
-  public void onRouted(List<ExpertRef> called) {
-    inner.onRouted(called);
-  }
-
-  @Override
-  public Optional<String> gateVersion() {
-    return inner.gateVersion();
   }
 }

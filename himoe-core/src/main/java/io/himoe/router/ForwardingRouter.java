@@ -1,23 +1,29 @@
-package io.himoe.runtime.integration;
+package io.himoe.router;
 
 import io.himoe.experts.ExpertOutcome;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
-import io.himoe.router.GateScores;
-import io.himoe.router.Router;
-import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.RouterInput;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
-/** A router that forwards everything but its configuration to another. */
-abstract class ForwardingRouter implements Router {
+/**
+ * A router that forwards every call to another: a decorator overrides only what it changes (its
+ * gate, its configuration), and the learning and load hooks ({@link #trainSignal}, {@link
+ * #onRouted}, {@link #gateVersion}) can never be forgotten on the way to the inner router.
+ */
+public abstract class ForwardingRouter implements Router {
 
-  final Router delegate;
+  /** The router every call goes to unless overridden. */
+  protected final Router delegate;
 
-  ForwardingRouter(Router delegate) {
+  /**
+   * @param delegate the router to forward to
+   */
+  protected ForwardingRouter(Router delegate) {
     this.delegate = Objects.requireNonNull(delegate, "router");
   }
 
@@ -29,6 +35,11 @@ abstract class ForwardingRouter implements Router {
   @Override
   public ExpertRegistry experts() {
     return delegate.experts();
+  }
+
+  @Override
+  public RouterConfig config() {
+    return delegate.config();
   }
 
   @Override
@@ -47,7 +58,7 @@ abstract class ForwardingRouter implements Router {
   }
 
   @Override
-  public java.util.Optional<String> gateVersion() {
+  public Optional<String> gateVersion() {
     return delegate.gateVersion();
   }
 
