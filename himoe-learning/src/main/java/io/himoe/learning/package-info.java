@@ -1,2 +1,5 @@
 /** Hi-MoE learning module. */
+@NullMarked
 package io.himoe.learning;
+
+import org.jspecify.annotations.NullMarked;

@@ -55,7 +55,8 @@ public record CostQualityPolicy(
    *     the target's)
    * @param target the target
    * @return the calibrated policy
-   * @throws IllegalArgumentException with no rows or mismatched lists
+   * @throws IllegalArgumentException with no rows, mismatched lists or a row without a model's
+   *     score or cost
    */
   public static CostQualityPolicy calibrate(
       List<Map<String, Double>> predicted,
@@ -77,20 +78,23 @@ public record CostQualityPolicy(
     for (String m : new java.util.TreeSet<>(scores.getFirst().keySet())) {
       double q = 0;
       for (Map<String, Double> s : scores) {
-        q += s.get(m) / n;
+        q += valueOf(s, m, "score") / n;
       }
       if (q > referenceQ) {
         referenceQ = q;
         reference = m;
       }
     }
+    if (reference == null) {
+      throw new IllegalArgumentException("calibration rows score no model");
+    }
     double[] quality = new double[GRID.size()];
     double[] cost = new double[GRID.size()];
     for (int k = 0; k < GRID.size(); k++) {
       for (int i = 0; i < n; i++) {
         String m = ModelChoice.choose(predicted.get(i), costs.get(i), GRID.get(k));
-        quality[k] += scores.get(i).get(m) / n;
-        cost[k] += costs.get(i).get(m) / n;
+        quality[k] += valueOf(scores.get(i), m, "score") / n;
+        cost[k] += valueOf(costs.get(i), m, "cost") / n;
       }
     }
     int best = -1;
@@ -124,6 +128,16 @@ public record CostQualityPolicy(
     }
     return new CostQualityPolicy(
         GRID.get(best), target, reached, quality[best], cost[best], reference, referenceQ);
+  }
+
+  /** A model's value in one calibration row; a row that lacks it is the caller's mistake. */
+  private static double valueOf(Map<String, Double> row, String model, String what) {
+    Double v = row.get(model);
+    if (v == null) {
+      throw new IllegalArgumentException(
+          "a calibration row has no " + what + " for '" + model + "'");
+    }
+    return v;
   }
 
   /** Lexicographic: first key lower, then second key lower. */

@@ -83,7 +83,7 @@ public final class CostQualityRouter implements Router {
     List<ToDoubleFunction<InputData>> c = new ArrayList<>();
     for (int k = 0; k < names.size(); k++) {
       out.put(ExpertId.of(names.get(k)), k);
-      c.add(b.costs.get(names.get(k)));
+      c.add(b.costOf(names.get(k)));
     }
     this.output = Map.copyOf(out);
     this.costs = List.copyOf(c);
@@ -377,9 +377,7 @@ public final class CostQualityRouter implements Router {
         throw new IllegalArgumentException("router '" + id + "': no expert to route to");
       }
       for (String n : names) {
-        if (!costs.containsKey(n)) {
-          throw new IllegalArgumentException("router '" + id + "': no cost for expert '" + n + "'");
-        }
+        costOf(n); // every expert needs a cost before any row is encoded
       }
       if (outcomes.size() < 5) {
         throw new IllegalArgumentException(
@@ -423,7 +421,7 @@ public final class CostQualityRouter implements Router {
           calY[j] = y;
           double[] c = new double[names.size()];
           for (int k = 0; k < c.length; k++) {
-            c[k] = costs.get(names.get(k)).applyAsDouble(inputs.get(i));
+            c[k] = costOf(names.get(k)).applyAsDouble(inputs.get(i));
           }
           calC[j] = c;
         } else {
@@ -441,6 +439,15 @@ public final class CostQualityRouter implements Router {
               });
       QualityPredictor predictor = QualityPredictor.fit(fitX, fitY, options);
       return new CostQualityRouter(this, encoder, predictor, new Split(calX, calY, calC));
+    }
+
+    private ToDoubleFunction<InputData> costOf(String expert) {
+      ToDoubleFunction<InputData> c = costs.get(expert);
+      if (c == null) {
+        throw new IllegalArgumentException(
+            "router '" + id + "': no cost for expert '" + expert + "'");
+      }
+      return c;
     }
   }
 }

@@ -29,9 +29,12 @@ public final class ModelChoice {
         throw new IllegalArgumentException("no cost for model '" + e.getKey() + "'");
       }
       double u = e.getValue() - costWeight * c;
+      // best is null only while bestU is still -infinity: a first model at -infinity takes it.
       boolean better =
           u > bestU
-              || (u == bestU && (c < bestC || (c == bestC && e.getKey().compareTo(best) < 0)));
+              || (u == bestU
+                  && (c < bestC
+                      || (c == bestC && (best == null || e.getKey().compareTo(best) < 0))));
       if (better) {
         best = e.getKey();
         bestU = u;

@@ -6,4 +6,7 @@
  * io.himoe.learning.costquality.CostTarget}), and the router that applies it to live traffic and
  * keeps learning from feedback ({@link io.himoe.learning.costquality.CostQualityRouter}).
  */
+@NullMarked
 package io.himoe.learning.costquality;
+
+import org.jspecify.annotations.NullMarked;

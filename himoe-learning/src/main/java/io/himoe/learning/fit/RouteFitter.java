@@ -70,7 +70,7 @@ public final class RouteFitter {
         MinibatchTrainer.encode(encoder, train.stream().map(LabelledText::text).toList());
     int[] ys = new int[train.size()];
     for (int i = 0; i < ys.length; i++) {
-      ys[i] = isOos(train.get(i), oosLabel) ? -1 : index.get(train.get(i).label());
+      ys[i] = isOos(train.get(i), oosLabel) ? -1 : classOf(index, train.get(i).label());
     }
     Mlp net = Mlp.create(xs[0].length, options.hidden(), labels.size(), options.seed());
     MinibatchTrainer.train(
@@ -108,9 +108,14 @@ public final class RouteFitter {
     int[] y = new int[xs.length];
     for (int i = 0; i < xs.length; i++) {
       z[i] = net.forward(xs[i]).logits();
-      y[i] = index.get(inScope.get(i).label());
+      y[i] = classOf(index, inScope.get(i).label());
     }
     return new Temperature.Rows(z, y);
+  }
+
+  /** The class of an in-scope label; every caller passes a label the index was built from. */
+  private static int classOf(Map<String, Integer> index, String label) {
+    return Objects.requireNonNull(index.get(label), "label outside the training set");
   }
 
   private static boolean isOos(LabelledText t, Optional<String> oos) {

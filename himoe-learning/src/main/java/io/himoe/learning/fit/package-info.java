@@ -3,4 +3,7 @@
  * utterances, with a calibrated out-of-scope threshold) and {@link
  * io.himoe.learning.fit.OutcomeFitter} (quality per model from observed outcomes).
  */
+@NullMarked
 package io.himoe.learning.fit;
+
+import org.jspecify.annotations.NullMarked;

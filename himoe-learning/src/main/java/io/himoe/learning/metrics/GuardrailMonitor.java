@@ -9,6 +9,7 @@ import io.himoe.router.RouterFeedback;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Computes the guardrail metrics from the engine's telemetry: register it as an {@link
@@ -25,7 +26,7 @@ public final class GuardrailMonitor implements EngineListener {
   private final Calibration calibration = Calibration.of(10);
   private final Map<String, Double> util = new TreeMap<>();
   private final Map<String, Double> gateNow = new TreeMap<>();
-  private Map<String, Double> gatePrev;
+  private @Nullable Map<String, Double> gatePrev; // null until the first window closes
   private int inWindow;
   private long requests;
   private long contradictions;

@@ -1,7 +1,9 @@
 package io.himoe.learning.nn;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small dense network giving one logit per output: linear ({@code z = W·x + b}) or with one tanh
@@ -181,11 +183,11 @@ public final class Mlp {
    *
    * @param x input, length {@link #inputs()}
    * @param dropout the probability of dropping each hidden unit, in [0, 1)
-   * @param rnd the source of the dropout masks (unused when the rate is 0)
+   * @param rnd the source of the dropout masks (unused, and may be null, when the rate is 0)
    * @return the pass
    * @throws IllegalArgumentException if the dimension does not match or the rate is out of range
    */
-  public Pass forward(float[] x, double dropout, Random rnd) {
+  public Pass forward(float[] x, double dropout, @Nullable Random rnd) {
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     }
@@ -203,11 +205,13 @@ public final class Mlp {
     double[] scale = new double[0];
     double[] h = pre;
     if (dropout > 0) {
+      Random masks =
+          Objects.requireNonNull(rnd, "rnd: a dropout rate above 0 needs a random source");
       scale = new double[hidden];
       h = new double[hidden];
       double keep = 1 / (1 - dropout);
       for (int j = 0; j < hidden; j++) {
-        scale[j] = rnd.nextDouble() < dropout ? 0 : keep;
+        scale[j] = masks.nextDouble() < dropout ? 0 : keep;
         h[j] = pre[j] * scale[j];
       }
     }

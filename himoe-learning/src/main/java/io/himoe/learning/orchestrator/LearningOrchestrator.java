@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An orchestrator that learns too (seed 001 §3). The choice of primary router is a bandit fed by
@@ -174,8 +175,13 @@ public final class LearningOrchestrator implements Orchestrator {
       }
       if (rate >= creditThreshold && credit.isEmpty()) {
         InputData input = inputs.get(f.traceId());
-        if (input != null) {
-          credit = Optional.of(() -> assignCredit(f.traceId(), f.primaryRouter(), s, rate, input));
+        Integer primary = arm.get(f.primaryRouter());
+        Integer shadow = arm.get(s);
+        // Feedback naming a router this orchestrator does not hold has nobody to credit.
+        if (input != null && primary != null && shadow != null) {
+          RouterRef p = routers.get(primary);
+          RouterRef sh = routers.get(shadow);
+          credit = Optional.of(() -> assignCredit(f.traceId(), p, sh, rate, input));
         }
       }
     }
@@ -183,9 +189,11 @@ public final class LearningOrchestrator implements Orchestrator {
   }
 
   private void assignCredit(
-      String traceId, String primaryId, String shadowId, double rate, InputData input) {
-    Router primary = routers.get(arm.get(primaryId)).router();
-    Router shadow = routers.get(arm.get(shadowId)).router();
+      String traceId, RouterRef primaryRef, RouterRef shadowRef, double rate, InputData input) {
+    String primaryId = primaryRef.id();
+    String shadowId = shadowRef.id();
+    Router primary = primaryRef.router();
+    Router shadow = shadowRef.router();
     Context ctx = Context.builder().budget(Duration.ofSeconds(5)).traceId(traceId).build();
     GateScores shadowWeights =
         shadow.config().policy().apply(shadow.gate(encode(shadow, input), ctx));
@@ -231,7 +239,7 @@ public final class LearningOrchestrator implements Orchestrator {
   public static final class Builder {
     private final Map<String, RouterRef> routers = new LinkedHashMap<>();
     private final Set<String> primaries = new LinkedHashSet<>();
-    private Bandit choice;
+    private @Nullable Bandit choice; // null: Thompson sampling over the routers
     private ShadowJudge judge = ShadowJudge.byConfidence(0.05);
     private double creditThreshold = 0.6;
     private double promoteThreshold = 0.8;

@@ -5,6 +5,7 @@ import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inputs a neural router keeps so that a new output can be warm-started without taking over the
@@ -22,12 +23,12 @@ final class Anchors {
    * @param vectors encoded inputs
    * @param experts per input, the expert that should answer it, or null for the gate's own choice
    */
-  record Sample(List<float[]> vectors, List<String> experts) {}
+  record Sample(List<float[]> vectors, List<@Nullable String> experts) {}
 
   private final List<LabelledText> fixed;
-  private List<float[]> fixedVectors;
-  private final float[][] recent = new float[RECENT][];
-  private final String[] recentExperts = new String[RECENT];
+  private @Nullable List<float[]> fixedVectors; // encoded on first use
+  private final float[] @Nullable [] recent = new float[RECENT][];
+  private final @Nullable String[] recentExperts = new String[RECENT];
   private int head;
 
   Anchors(List<LabelledText> examples) {
@@ -42,24 +43,28 @@ final class Anchors {
     }
   }
 
-  synchronized void remember(float[] x, String expertOrNull) {
+  synchronized void remember(float[] x, @Nullable String expertOrNull) {
     recent[head] = x;
     recentExperts[head] = expertOrNull;
     head = (head + 1) % RECENT;
   }
 
   synchronized Sample sample(Encoder encoder) {
-    if (fixedVectors == null) {
-      fixedVectors = new ArrayList<>(fixed.size());
+    List<float[]> encoded = fixedVectors;
+    if (encoded == null) {
+      encoded = new ArrayList<>(fixed.size());
       for (LabelledText t : fixed) {
-        fixedVectors.add(encoder.encode(InputData.text(t.text())).vector());
+        encoded.add(encoder.encode(InputData.text(t.text())).vector());
       }
+      fixedVectors = encoded;
     }
-    List<float[]> xs = new ArrayList<>(fixedVectors);
-    List<String> experts = new ArrayList<>(fixed.stream().map(LabelledText::label).toList());
+    List<float[]> xs = new ArrayList<>(encoded);
+    List<@Nullable String> experts =
+        new ArrayList<>(fixed.stream().map(LabelledText::label).toList());
     for (int i = 0; i < RECENT; i++) {
-      if (recent[i] != null) {
-        xs.add(recent[i]);
+      float[] x = recent[i];
+      if (x != null) {
+        xs.add(x);
         experts.add(recentExperts[i]);
       }
     }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A router whose gate is a {@link Bandit}: each expert is an arm, and feedback on a decision
@@ -44,7 +45,7 @@ public final class BanditRouter implements Router {
   private final String configHash;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile ExpertIndex index;
-  private volatile VersionBase versionCache;
+  private volatile @Nullable VersionBase versionCache;
   private volatile Bandit bandit;
   private volatile List<ExpertRef> seen = List.of();
   // Registered when the router was built without an arm, and not to be given one.

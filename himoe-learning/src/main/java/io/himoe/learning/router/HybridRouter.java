@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hybrid score of seed 002: {@code sharpness·(w_gate·gate + w_self·canHandle − penalty·[load ≥
@@ -136,7 +137,7 @@ public final class HybridRouter implements Router {
   public static final class Builder {
     private final String id;
     private final Router inner;
-    private RouterConfig config;
+    private @Nullable RouterConfig config; // null: the inner router's
     private double wGate = 0.7;
     private double wSelf = 0.3;
     private double penalty = 1.0;

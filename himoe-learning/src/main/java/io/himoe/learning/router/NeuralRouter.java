@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A router whose gate is a {@link NeuralGate} over the encoded input, learning online from {@link
@@ -54,11 +55,11 @@ public final class NeuralRouter implements Router {
   private final RouterConfig config;
   private final Encoder encoder;
   private final GateConfig gateConfig;
-  private final AtomicReference<NeuralGate> gate;
+  private final AtomicReference<@Nullable NeuralGate> gate; // null until the first input
   private final double rejectBelow;
   private final Optional<ExpertId> fallback;
-  private final String fallbackName;
-  private final AtomicReference<GateLoss> lastLoss = new AtomicReference<>();
+  private final @Nullable String fallbackName;
+  private final AtomicReference<@Nullable GateLoss> lastLoss = new AtomicReference<>();
   private final Function<String, ExpertHint> hints;
   private final double exploreBonus;
   private final int exploreFeedbacks;
@@ -68,7 +69,7 @@ public final class NeuralRouter implements Router {
   // Reads (decisions, feedback) share it; re-laying out the outputs takes it alone.
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile ExpertIndex index;
-  private volatile VersionBase versionCache;
+  private volatile @Nullable VersionBase versionCache;
   private volatile List<ExpertRef> seen = List.of();
   // Registered when the router was built without an output, and not to be given one.
   private final Set<String> ignored = new HashSet<>();
@@ -125,7 +126,8 @@ public final class NeuralRouter implements Router {
                 + "/"
                 + exploreFeedbacks);
     if (b.restored != null) {
-      checkRestorable(b.gate, b.restored);
+      // restored(gate, provenance) sets both: a restored router always has its gate.
+      checkRestorable(Objects.requireNonNull(b.gate, "restored gate"), b.restored);
       lineage.restore(b.restored);
     } else {
       for (LabelledText t : b.examples) {
@@ -483,9 +485,11 @@ public final class NeuralRouter implements Router {
     NeuralGate g = gate.get();
     if (g != null) {
       NeuralGate reshaped = g.reshaped(keep, add.size());
-      Anchors.Sample sample = add.isEmpty() ? null : anchors.sample(encoder);
-      for (int a = 0; a < add.size(); a++) {
-        warmStart(reshaped, keep.length + a, add.get(a), next, sample);
+      if (!add.isEmpty()) {
+        Anchors.Sample sample = anchors.sample(encoder);
+        for (int a = 0; a < add.size(); a++) {
+          warmStart(reshaped, keep.length + a, add.get(a), next, sample);
+        }
       }
       gate.set(reshaped);
     } else {
@@ -526,7 +530,8 @@ public final class NeuralRouter implements Router {
     NeuralGate g = gate.get();
     if (g == null) {
       gate.compareAndSet(null, NeuralGate.create(dim, index.size(), gateConfig));
-      g = gate.get();
+      // Set by this thread or a racing one; a gate is never unset.
+      g = Objects.requireNonNull(gate.get(), "gate");
     }
     if (g.inputs() != dim) {
       throw new IllegalArgumentException(
@@ -547,15 +552,15 @@ public final class NeuralRouter implements Router {
     private final Encoder encoder;
     private RouterConfig config = RouterConfig.of(1);
     private GateConfig gateConfig = GateConfig.ofDefaults();
-    private List<String> names;
-    private NeuralGate gate;
+    private @Nullable List<String> names; // null: the registry's experts
+    private @Nullable NeuralGate gate; // null: created on the first input
     private double rejectBelow;
-    private String fallback;
+    private @Nullable String fallback;
     private Function<String, ExpertHint> hints = ExpertHint.noHints();
     private double exploreBonus = 1.0;
     private int exploreFeedbacks = 20;
     private List<LabelledText> examples = List.of();
-    private Provenance restored;
+    private @Nullable Provenance restored;
     private boolean adoptRegistered;
 
     private Builder(String id, ExpertRegistry experts, Encoder encoder) {

@@ -4,4 +4,7 @@
  * confidence intervals and an always-valid p-value, and a shadow that wins significantly can be
  * promoted.
  */
+@NullMarked
 package io.himoe.learning.shadow;
+
+import org.jspecify.annotations.NullMarked;

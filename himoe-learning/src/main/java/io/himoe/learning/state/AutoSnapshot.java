@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Saves the learned state every N feedbacks: register it as an {@link EngineListener}. The save
@@ -28,8 +29,8 @@ public final class AutoSnapshot implements EngineListener {
   private final AtomicLong saves = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
-  private final AtomicReference<SnapshotException> lastError = new AtomicReference<>();
-  private volatile Thread worker;
+  private final AtomicReference<@Nullable SnapshotException> lastError = new AtomicReference<>();
+  private volatile @Nullable Thread worker; // null until the first background save
 
   private AutoSnapshot(
       SnapshotStore store,

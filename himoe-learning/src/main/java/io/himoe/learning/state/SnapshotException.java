@@ -1,5 +1,7 @@
 package io.himoe.learning.state;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot could not be read or written; the message names the file and the problem. The previous
  * snapshot, if any, is left untouched.
@@ -12,7 +14,7 @@ public final class SnapshotException extends RuntimeException {
    * @param message what went wrong, naming the file
    * @param cause the underlying error, may be null
    */
-  public SnapshotException(String message, Throwable cause) {
+  public SnapshotException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

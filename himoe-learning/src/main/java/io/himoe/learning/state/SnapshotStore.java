@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Saves and loads {@link LearningSnapshot}s in one file, atomically: the bytes go to a temporary
@@ -159,7 +160,7 @@ public final class SnapshotStore {
     }
   }
 
-  private static SnapshotException corrupted(String source, String why, Throwable cause) {
+  private static SnapshotException corrupted(String source, String why, @Nullable Throwable cause) {
     return new SnapshotException(source + " is corrupted: " + why, cause);
   }
 }

@@ -78,4 +78,25 @@ class CostQualityPolicyTest {
                     List.of(), List.of(), List.of(), new CostTarget.MaxCost(1)))
         .hasMessageContaining("calibration needs rows");
   }
+
+  @Test
+  void aRowWithoutAModelsScoreOrCostIsRefusedNamingTheModel() {
+    List<Map<String, Double>> noSmallScore =
+        List.of(SCORES.get(0), SCORES.get(1), SCORES.get(2), Map.of("big", 1.0));
+    assertThatThrownBy(
+            () ->
+                CostQualityPolicy.calibrate(
+                    PREDICTED, noSmallScore, COSTS, new CostTarget.Quality(1.0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no score for 'small'");
+    List<Map<String, Double>> noBigCost =
+        List.of(COSTS.get(0), COSTS.get(1), COSTS.get(2), Map.of("small", 1.0));
+    assertThatThrownBy(
+            () ->
+                CostQualityPolicy.calibrate(
+                    PREDICTED, SCORES, noBigCost, new CostTarget.Quality(1.0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no cost for")
+        .hasMessageContaining("'big'");
+  }
 }
