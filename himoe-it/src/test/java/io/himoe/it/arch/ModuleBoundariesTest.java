@@ -81,7 +81,13 @@ class ModuleBoundariesTest {
    * (not on this module's class path, which lacks himoe-quantum, himoe-tune and himoe-bench).
    */
   static final List<String> NULL_MARKED_MODULES =
-      List.of("himoe-core", "himoe-experts", "himoe-runtime", "himoe-eval", "himoe-learning");
+      List.of(
+          "himoe-core",
+          "himoe-experts",
+          "himoe-runtime",
+          "himoe-eval",
+          "himoe-learning",
+          "himoe-llm");
 
   private static final Pattern NULL_MARKED =
       Pattern.compile("(?m)^\\s*@(org\\.jspecify\\.annotations\\.)?NullMarked\\b");

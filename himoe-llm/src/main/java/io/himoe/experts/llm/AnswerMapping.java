@@ -20,6 +20,7 @@ import io.himoe.shared.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an LLM expert makes of an upstream answer: the accounting ({@link LlmAnswer}: tokens
@@ -30,7 +31,7 @@ import java.util.Optional;
  */
 final class AnswerMapping {
 
-  private final KeywordSkill skill;
+  private final @Nullable KeywordSkill skill;
   private final double baseConfidence;
   private final boolean fixedConfidence;
   private final AnswerFormat format;
@@ -44,7 +45,7 @@ final class AnswerMapping {
    * @param tokens counts tokens when the upstream reports no usage
    */
   AnswerMapping(
-      KeywordSkill skill,
+      @Nullable KeywordSkill skill,
       double baseConfidence,
       boolean fixedConfidence,
       AnswerFormat format,

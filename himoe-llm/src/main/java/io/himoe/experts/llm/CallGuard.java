@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The time limit of one model call, tied to its request: cancelling the request or reaching the
@@ -41,7 +42,7 @@ final class CallGuard implements AutoCloseable {
   private final CallScope scope;
   private final Thread caller;
   private Runnable unregister = () -> {};
-  private ScheduledFuture<?> deadlineTask;
+  private @Nullable ScheduledFuture<?> deadlineTask;
   private boolean closed;
   private boolean interruptedCaller;
 
@@ -58,7 +59,7 @@ final class CallGuard implements AutoCloseable {
    * @return the guard; the call is aborted with reason {@link #CANCELLED}, {@link #DEADLINE},
    *     {@link #TIMEOUT} or {@link #SHARE}, whichever limit comes first
    */
-  static CallGuard start(Context ctx, Duration callTimeout, Duration reserve) {
+  static CallGuard start(Context ctx, @Nullable Duration callTimeout, Duration reserve) {
     Duration left = ctx.remaining();
     Duration limit = left;
     String reason = DEADLINE;
@@ -107,7 +108,10 @@ final class CallGuard implements AutoCloseable {
       ours = interruptedCaller;
     }
     unregister.run();
-    deadlineTask.cancel(false);
+    ScheduledFuture<?> task = deadlineTask;
+    if (task != null) {
+      task.cancel(false);
+    }
     if (ours) {
       // Our own interrupt has done its job; the call's error already reports the abort.
       Thread.interrupted();

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an LLM expert's calls are retried, on one resilience4j {@link Retry} per expert (whose
@@ -130,7 +131,7 @@ final class CallPolicy {
   }
 
   /** The wait before the next attempt: the backoff, or longer when the endpoint asked. */
-  private Duration waitBefore(int attempt, Throwable failure) {
+  private Duration waitBefore(int attempt, @Nullable Throwable failure) {
     Duration backoff = policy.backoff(attempt);
     if (failure instanceof LlmException le
         && le.retryAfter().isPresent()

@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The models of one expert and how many of them are in use: the first {@link #instances()} clients
@@ -98,9 +99,9 @@ final class ClientPool {
    * @return the client {@link #acquire} would choose now, or {@code null} when every circuit in use
    *     refuses calls; starts no call
    */
-  synchronized LlmClient peek(Set<LlmClient> failed) {
+  synchronized @Nullable LlmClient peek(Set<LlmClient> failed) {
     int n = active.get();
-    LlmClient best = null;
+    @Nullable LlmClient best = null;
     for (int i = 0; i < n; i++) {
       LlmClient c = clients.get(i);
       if (c.available() && better(c, best, failed)) {
@@ -116,7 +117,7 @@ final class ClientPool {
    * @return another client in use that has not failed in this call and whose circuit lets calls
    *     through, or {@code null}
    */
-  LlmClient alternative(Set<LlmClient> failed, LlmClient except) {
+  @Nullable LlmClient alternative(Set<LlmClient> failed, LlmClient except) {
     int n = active.get();
     for (int i = 0; i < n; i++) {
       LlmClient c = clients.get(i);
@@ -132,7 +133,7 @@ final class ClientPool {
     return best != null ? best : clients.getFirst();
   }
 
-  private static boolean better(LlmClient c, LlmClient best, Set<LlmClient> failed) {
+  private static boolean better(LlmClient c, @Nullable LlmClient best, Set<LlmClient> failed) {
     if (best == null) {
       return true;
     }

@@ -14,6 +14,7 @@ import io.himoe.shared.MoeError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /** Turns whatever a model call threw into one clear error. */
 final class Failures {
@@ -78,7 +79,7 @@ final class Failures {
     return new LlmException(LlmException.Kind.BAD_RESPONSE, endpoint, client.redact(detail(t)), t);
   }
 
-  private static LlmException.Kind kindOf(Throwable c) {
+  private static LlmException.@Nullable Kind kindOf(Throwable c) {
     return switch (c) {
       case RateLimitException e -> LlmException.Kind.RATE_LIMITED;
       case InternalServerException e -> LlmException.Kind.SERVER_ERROR;

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One model behind an LLM expert: a LangChain4j {@link ChatModel} (and optionally its {@link
@@ -24,7 +25,7 @@ public final class LlmClient {
 
   private final String name;
   private final ChatModel chat;
-  private final StreamingChatModel streaming;
+  private final @Nullable StreamingChatModel streaming;
   private final ModelPrice price;
   private final CircuitBreaker breaker;
   private final Clock clock;
@@ -33,18 +34,18 @@ public final class LlmClient {
   private final java.util.concurrent.atomic.AtomicLong meanLatencyNanos =
       new java.util.concurrent.atomic.AtomicLong();
   private final AtomicReference<Instant> lastUsed;
-  private final Duration callTimeout;
-  private final String secret;
+  private final @Nullable Duration callTimeout;
+  private final @Nullable String secret;
 
   private LlmClient(
       String name,
       ChatModel chat,
-      StreamingChatModel streaming,
+      @Nullable StreamingChatModel streaming,
       ModelPrice price,
       LlmPolicy policy,
       Clock clock,
-      Duration callTimeout,
-      String secret) {
+      @Nullable Duration callTimeout,
+      @Nullable String secret) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("llm client name is empty");
     }
@@ -71,7 +72,7 @@ public final class LlmClient {
    * @return the client
    */
   public static LlmClient of(
-      String name, ChatModel chat, StreamingChatModel streaming, ModelPrice price) {
+      String name, ChatModel chat, @Nullable StreamingChatModel streaming, ModelPrice price) {
     return of(name, chat, streaming, price, LlmPolicy.ofDefaults(), Clock.systemUTC());
   }
 
@@ -87,7 +88,7 @@ public final class LlmClient {
   public static LlmClient of(
       String name,
       ChatModel chat,
-      StreamingChatModel streaming,
+      @Nullable StreamingChatModel streaming,
       ModelPrice price,
       LlmPolicy policy,
       Clock clock) {
@@ -118,7 +119,7 @@ public final class LlmClient {
    * @throws IllegalArgumentException if the endpoint names an API key variable that is not set
    */
   public static LlmClient openAi(
-      OpenAiEndpoint endpoint, LlmPolicy policy, UnaryOperator<String> env, Clock clock) {
+      OpenAiEndpoint endpoint, LlmPolicy policy, UnaryOperator<@Nullable String> env, Clock clock) {
     String key = null;
     if (endpoint.apiKeyEnv() != null) {
       key = env.apply(endpoint.apiKeyEnv());
@@ -202,7 +203,7 @@ public final class LlmClient {
    * @return the longest one call may take on this client even when the request allows more ({@link
    *     OpenAiEndpoint#timeout()}), or {@code null} when only the request deadline bounds it
    */
-  public Duration callTimeout() {
+  public @Nullable Duration callTimeout() {
     return callTimeout;
   }
 
@@ -221,14 +222,14 @@ public final class LlmClient {
 
   /** Removes the API key from a text that may echo it (an error body, an exception message). */
   String redact(String text) {
-    return secret == null || text == null ? text : text.replace(secret, "***");
+    return secret == null ? text : text.replace(secret, "***");
   }
 
   ChatModel chat() {
     return chat;
   }
 
-  StreamingChatModel streaming() {
+  @Nullable StreamingChatModel streaming() {
     return streaming;
   }
 

@@ -1,5 +1,7 @@
 package io.himoe.experts.llm;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A model call that failed for a reason on the model's side (HTTP status, unreadable response, open
  * circuit, ...). Deadline and caller cancellation are not reported with this type but with the core
@@ -55,7 +57,7 @@ public final class LlmException extends RuntimeException {
 
   private final Kind kind;
   private final String endpoint;
-  private final transient java.time.Duration retryAfter;
+  private final transient java.time.@Nullable Duration retryAfter;
 
   /**
    * @param kind the kind of failure
@@ -63,7 +65,7 @@ public final class LlmException extends RuntimeException {
    * @param detail what happened
    * @param cause the underlying failure, or {@code null}
    */
-  public LlmException(Kind kind, String endpoint, String detail, Throwable cause) {
+  public LlmException(Kind kind, String endpoint, String detail, @Nullable Throwable cause) {
     this(kind, endpoint, detail, cause, null);
   }
 
@@ -76,7 +78,11 @@ public final class LlmException extends RuntimeException {
    *     null}
    */
   public LlmException(
-      Kind kind, String endpoint, String detail, Throwable cause, java.time.Duration retryAfter) {
+      Kind kind,
+      String endpoint,
+      String detail,
+      @Nullable Throwable cause,
+      java.time.@Nullable Duration retryAfter) {
     super(
         "llm endpoint "
             + endpoint

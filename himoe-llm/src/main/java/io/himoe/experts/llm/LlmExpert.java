@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An expert answered by a large language model: one or several {@link LlmClient}s (models or
@@ -46,7 +47,7 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
 
   private final String name;
   private final ClientPool pool;
-  private final KeywordSkill skill;
+  private final @Nullable KeywordSkill skill;
   private final int maxLoadPerInstance;
   private final RequestMapping requests;
   private final AnswerMapping answers;
@@ -54,7 +55,7 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
   private final ModelCall modelCall;
   private final AtomicLong started = new AtomicLong();
   private final boolean tools;
-  private final FewShotMemory fewShot;
+  private final @Nullable FewShotMemory fewShot;
 
   private LlmExpert(Builder b) {
     this.name = b.name;
@@ -276,8 +277,8 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
   public static final class Builder {
     private final String name;
     private final List<LlmClient> clients = new ArrayList<>();
-    private String systemPrompt;
-    private KeywordSkill skill;
+    private @Nullable String systemPrompt;
+    private @Nullable KeywordSkill skill;
     private double baseConfidence = 0.7;
     private boolean fixedConfidence;
     private LlmPolicy policy = LlmPolicy.ofDefaults();
@@ -328,7 +329,7 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
      * @param prompt the system message sent before each input, or {@code null} for none
      * @return this builder
      */
-    public Builder systemPrompt(String prompt) {
+    public Builder systemPrompt(@Nullable String prompt) {
       this.systemPrompt = prompt == null || prompt.isBlank() ? null : prompt;
       return this;
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An LLM expert described as data, as a server configuration file would: its name, an optional
@@ -16,7 +17,8 @@ import java.util.function.UnaryOperator;
  * @param endpoints the models, in preference order, at least one
  * @param systemPrompt a system prompt for a plain expert ({@code null} for none); presets use their
  *     own
- * @param policy retry and circuit settings, or {@code null} for {@link LlmPolicy#ofDefaults()}
+ * @param policy retry and circuit settings ({@link LlmPolicy#ofDefaults()} in the shorter
+ *     constructors)
  * @param maxInstances the seed's {@code max_instances}, or {@code null} for the preset's (all
  *     endpoints without a preset)
  * @param maxLoad calls one instance carries at once, or {@code null} for the preset's (10 without a
@@ -24,12 +26,12 @@ import java.util.function.UnaryOperator;
  */
 public record LlmExpertSpec(
     String name,
-    String preset,
+    @Nullable String preset,
     List<OpenAiEndpoint> endpoints,
-    String systemPrompt,
+    @Nullable String systemPrompt,
     LlmPolicy policy,
-    Integer maxInstances,
-    Integer maxLoad) {
+    @Nullable Integer maxInstances,
+    @Nullable Integer maxLoad) {
 
   /** Validates; messages name the expert and the field. */
   public LlmExpertSpec {
@@ -75,11 +77,18 @@ public record LlmExpertSpec(
    */
   public LlmExpertSpec(
       String name,
-      String preset,
+      @Nullable String preset,
       List<OpenAiEndpoint> endpoints,
-      String systemPrompt,
-      LlmPolicy policy) {
-    this(name, preset, endpoints, systemPrompt, policy, null, null);
+      @Nullable String systemPrompt,
+      @Nullable LlmPolicy policy) {
+    this(
+        name,
+        preset,
+        endpoints,
+        systemPrompt,
+        policy == null ? LlmPolicy.ofDefaults() : policy,
+        null,
+        null);
   }
 
   /**
@@ -90,8 +99,9 @@ public record LlmExpertSpec(
    * @param endpoints the models
    * @return the spec
    */
-  public static LlmExpertSpec of(String name, String preset, List<OpenAiEndpoint> endpoints) {
-    return new LlmExpertSpec(name, preset, endpoints, null, null, null, null);
+  public static LlmExpertSpec of(
+      String name, @Nullable String preset, List<OpenAiEndpoint> endpoints) {
+    return new LlmExpertSpec(name, preset, endpoints, null, LlmPolicy.ofDefaults(), null, null);
   }
 
   /**
@@ -109,7 +119,7 @@ public record LlmExpertSpec(
    * @param clock the circuit breakers' clock
    * @return the expert
    */
-  public LlmExpert build(UnaryOperator<String> env, Clock clock) {
+  public LlmExpert build(UnaryOperator<@Nullable String> env, Clock clock) {
     List<LlmClient> clients =
         endpoints.stream().map(e -> LlmClient.openAi(e, policy, env, clock)).toList();
     LlmExpert.Builder b =

@@ -3,6 +3,7 @@ package io.himoe.experts.llm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenAI-compatible chat-completions endpoint: OpenAI itself, vLLM, llama.cpp's server, LM
@@ -25,10 +26,10 @@ public record OpenAiEndpoint(
     String name,
     String baseUrl,
     String model,
-    String apiKeyEnv,
+    @Nullable String apiKeyEnv,
     ModelPrice price,
-    Double temperature,
-    Integer maxOutputTokens,
+    @Nullable Double temperature,
+    @Nullable Integer maxOutputTokens,
     Duration timeout) {
 
   /** Validates; every message names the endpoint and the field. */
@@ -104,7 +105,7 @@ public record OpenAiEndpoint(
    * @param maxTokens the most output tokens
    * @return a copy with those sampling settings
    */
-  public OpenAiEndpoint withSampling(Double t, Integer maxTokens) {
+  public OpenAiEndpoint withSampling(@Nullable Double t, @Nullable Integer maxTokens) {
     return new OpenAiEndpoint(name, baseUrl, model, apiKeyEnv, price, t, maxTokens, timeout);
   }
 

@@ -5,6 +5,7 @@ import io.himoe.shared.PlanStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a plan out of a model's answer: each line that starts with a number ({@code 1.}, {@code
@@ -26,7 +27,7 @@ final class PlanParser {
     return steps.size() < 2 ? Optional.empty() : Optional.of(new Plan(goal, steps));
   }
 
-  private static String stepText(String line) {
+  private static @Nullable String stepText(String line) {
     if (line.isEmpty()) {
       return null;
     }

@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an LLM expert sends upstream: the request's input as a LangChain4j {@link ChatRequest}. The
@@ -72,7 +73,7 @@ final class RequestMapping {
     }
   }
 
-  private final String systemPrompt;
+  private final @Nullable String systemPrompt;
   private final int contextTokens;
   private final boolean tools;
   private final TokenCounter tokens;
@@ -87,7 +88,7 @@ final class RequestMapping {
    *     context budget)
    */
   RequestMapping(
-      String systemPrompt,
+      @Nullable String systemPrompt,
       int contextTokens,
       boolean tools,
       TokenCounter tokens,

@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.himoe.experts.llm.internal.CallScope;
 import io.himoe.shared.TokenListener;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,7 +74,7 @@ final class StreamCall {
     try {
       return done.get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
+      Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
       if (cause instanceof ListenerFailed lf) {
         throw lf;
       }

@@ -9,6 +9,7 @@ import io.himoe.shared.Message;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts tokens with a real BPE tokenizer (jtokkit: OpenAI's {@code o200k_base}, {@code
@@ -27,7 +28,7 @@ public final class TokenCounter {
   private final EncodingType type;
   // Loaded on first use: reading a vocabulary takes a noticeable time, which a request that
   // never needs a count (the upstream reported usage) should not pay.
-  private volatile Encoding encoding;
+  private volatile @Nullable Encoding encoding;
 
   private TokenCounter(EncodingType type) {
     this.type = type;

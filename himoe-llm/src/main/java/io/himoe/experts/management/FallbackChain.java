@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An ordered fallback chain presented as one expert: the first expert answers; when it fails before
@@ -124,7 +125,8 @@ public final class FallbackChain implements StreamingExpert {
     return run(input, ctx, listener);
   }
 
-  private ExpertOut run(InputData input, Context ctx, TokenListener listener) throws Exception {
+  private ExpertOut run(InputData input, Context ctx, @Nullable TokenListener listener)
+      throws Exception {
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < chain.size(); i++) {
       Expert e = chain.get(i);
@@ -169,7 +171,11 @@ public final class FallbackChain implements StreamingExpert {
   }
 
   private static ExpertOut call(
-      Expert e, InputData input, Context ctx, TokenListener listener, AtomicInteger delivered)
+      Expert e,
+      InputData input,
+      Context ctx,
+      @Nullable TokenListener listener,
+      AtomicInteger delivered)
       throws Exception {
     if (listener == null) {
       return e.infer(input, ctx);

@@ -3,4 +3,7 @@
  * rate, latency percentiles, load), a configurable ranking score, scaling of experts with several
  * instances, flagging or removal of under-performers, and ordered fallback chains.
  */
+@NullMarked
 package io.himoe.experts.management;
+
+import org.jspecify.annotations.NullMarked;

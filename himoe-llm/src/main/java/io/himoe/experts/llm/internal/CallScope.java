@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cancellation scope of one model call: its deadline and the actions that abort it (cancel the
@@ -19,10 +20,10 @@ public final class CallScope {
 
   private final Instant deadline;
   private final InstantSource clock;
-  private final String traceId;
+  private final @Nullable String traceId;
   private List<Runnable> onCancel = new ArrayList<>(4);
-  private volatile String cancelReason;
-  private volatile Duration retryAfter;
+  private volatile @Nullable String cancelReason;
+  private volatile @Nullable Duration retryAfter;
 
   /**
    * @param deadline when the call must be over
@@ -37,7 +38,7 @@ public final class CallScope {
    * @param clock the clock the deadline is measured with
    * @param traceId the request's trace id, sent as {@code X-Trace-Id}, or {@code null}
    */
-  public CallScope(Instant deadline, InstantSource clock, String traceId) {
+  public CallScope(Instant deadline, InstantSource clock, @Nullable String traceId) {
     this.deadline = deadline;
     this.clock = clock;
     this.traceId = traceId;
@@ -46,7 +47,7 @@ public final class CallScope {
   /**
    * @return the request's trace id, or {@code null}
    */
-  public String traceId() {
+  public @Nullable String traceId() {
     return traceId;
   }
 
@@ -62,7 +63,7 @@ public final class CallScope {
   /**
    * @return the wait the endpoint asked for, or {@code null}
    */
-  public Duration retryAfter() {
+  public @Nullable Duration retryAfter() {
     return retryAfter;
   }
 
@@ -117,7 +118,7 @@ public final class CallScope {
   /**
    * @return why the scope was cancelled, or {@code null} while it is live
    */
-  public String cancelReason() {
+  public @Nullable String cancelReason() {
     return cancelReason;
   }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A LangChain4j {@link HttpClient} over the JDK client whose calls obey the {@link CallScope} bound
@@ -64,7 +65,7 @@ public final class CancellableHttpClient implements HttpClient {
     } catch (CancellationException e) {
       throw e;
     } catch (ExecutionException e) {
-      throw translate(e.getCause());
+      throw translate(java.util.Objects.requireNonNullElse(e.getCause(), e));
     }
   }
 
@@ -104,7 +105,7 @@ public final class CancellableHttpClient implements HttpClient {
             });
   }
 
-  private java.net.http.HttpRequest toJdk(HttpRequest request, CallScope scope) {
+  private java.net.http.HttpRequest toJdk(HttpRequest request, @Nullable CallScope scope) {
     if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
       throw new UnsupportedOperationException("multipart requests are not supported");
     }
@@ -140,7 +141,7 @@ public final class CancellableHttpClient implements HttpClient {
   }
 
   /** On 429 and 503, records the endpoint's {@code Retry-After} in the scope. */
-  private static void noteRetryAfter(HttpResponse<?> response, CallScope scope) {
+  private static void noteRetryAfter(HttpResponse<?> response, @Nullable CallScope scope) {
     int code = response.statusCode();
     if (scope == null || (code != 429 && code != 503)) {
       return;
@@ -198,7 +199,8 @@ public final class CancellableHttpClient implements HttpClient {
     return new RuntimeException(t);
   }
 
-  private static SuccessfulHttpResponse toResponse(HttpResponse<?> response, byte[] body) {
+  private static SuccessfulHttpResponse toResponse(
+      HttpResponse<?> response, byte @Nullable [] body) {
     return SuccessfulHttpResponse.builder()
         .statusCode(response.statusCode())
         .headers(response.headers().map())
