@@ -1,2 +1,5 @@
 /** Hi-MoE branches module. */
+@NullMarked
 package io.himoe.branches;
+
+import org.jspecify.annotations.NullMarked;

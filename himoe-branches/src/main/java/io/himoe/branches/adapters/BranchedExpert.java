@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class BranchedExpert implements LearningExpert {
   private final GateMode mode;
   private final int batch;
   private final boolean probabilities;
-  private final Path saveTo;
+  private final @Nullable Path saveTo; // null: never saved
   private final List<float[]> pendingInputs = new ArrayList<>();
   private final List<Integer> pendingLabels = new ArrayList<>();
   private int feedbackTasks;
@@ -132,7 +133,7 @@ public final class BranchedExpert implements LearningExpert {
     private GateMode mode = GateMode.topK(1);
     private int batch = DEFAULT_BATCH;
     private boolean probabilities;
-    private Path saveTo;
+    private @Nullable Path saveTo;
 
     private Builder(String name, ContinualLearner learner, Encoder encoder, List<String> labels) {
       this.name = name;
@@ -173,7 +174,7 @@ public final class BranchedExpert implements LearningExpert {
      * @param file where the learner is saved after each learned task (null: never)
      * @return this
      */
-    public Builder saveTo(Path file) {
+    public Builder saveTo(@Nullable Path file) {
       this.saveTo = file;
       return this;
     }
@@ -268,12 +269,13 @@ public final class BranchedExpert implements LearningExpert {
 
   private BranchEvent learnEncoded(String task, float[][] x, int[] y) {
     BranchEvent e = learner.learn(task, new Dataset(x, y));
-    if (saveTo != null) {
+    Path file = saveTo;
+    if (file != null) {
       try {
-        learner.save(saveTo);
+        learner.save(file);
       } catch (IOException ex) {
         // the expert keeps serving what it learnt; the next learned task tries again
-        LOG.warn("expert '{}': learned '{}' but could not save to {}: {}", name, task, saveTo, ex);
+        LOG.warn("expert '{}': learned '{}' but could not save to {}: {}", name, task, file, ex);
       }
     }
     return e;
@@ -323,7 +325,7 @@ public final class BranchedExpert implements LearningExpert {
    *
    * @return the learner's decision, or null when nothing was buffered
    */
-  public BranchEvent flush() {
+  public @Nullable BranchEvent flush() {
     float[][] xs;
     int[] ys;
     int task;

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code branched} expert kind: a continual learner saved by {@code cl run --save FILE} (or
@@ -92,7 +93,7 @@ public final class BranchedExpertProvider implements ExpertProvider {
     }
   }
 
-  private static int batch(String v) {
+  private static int batch(@Nullable String v) { // null: not configured
     if (v == null) {
       return BranchedExpert.DEFAULT_BATCH;
     }
@@ -112,7 +113,7 @@ public final class BranchedExpertProvider implements ExpertProvider {
     return inputs == DigitImageEncoder.SIDE * DigitImageEncoder.SIDE ? "image" : "features";
   }
 
-  private static List<String> labels(String configured, int classes) {
+  private static List<String> labels(@Nullable String configured, int classes) {
     if (configured == null) {
       List<String> out = new ArrayList<>();
       for (int c = 0; c < classes; c++) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A router whose gate is a branched network: output class i scores the i-th registered expert.
@@ -149,7 +150,7 @@ public final class BranchedRouter implements PersistentRouter {
    *
    * @return the learner's decision, or null when nothing was buffered
    */
-  public synchronized BranchEvent flush() {
+  public synchronized @Nullable BranchEvent flush() {
     if (pendingX.isEmpty()) {
       return null;
     }

@@ -21,6 +21,8 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The continual-learning harness: trains a method on a protocol's tasks in order, fills the
@@ -79,7 +81,7 @@ public final class ClRun {
    * @return what the run measured
    * @throws java.io.IOException if the learner cannot be saved
    */
-  public RunResult run(java.nio.file.Path saveTo) throws java.io.IOException {
+  public RunResult run(java.nio.file.@Nullable Path saveTo) throws java.io.IOException {
     long start = clock.millis();
     List<ClTask> tasks = protocol.tasks();
     int t = tasks.size();
@@ -87,6 +89,7 @@ public final class ClRun {
     double[] initial = new double[t];
     Evaluation last = null;
     ContinualLearner learner = null;
+    // joint training makes a fresh network per task; every other method trains one throughout
     BranchedNetwork net = opts.method() == Method.JOINT ? null : network();
     try {
       if (net != null) {
@@ -96,27 +99,30 @@ public final class ClRun {
       }
       for (int i = 0; i < t; i++) {
         ClTask task = tasks.get(i);
+        ContinualLearner current;
         if (opts.method() == Method.JOINT) {
           if (net != null) {
             net.close();
           }
           net = network();
-          learner = new ContinualLearner(net, learnerConfig(), memory());
+          current = new ContinualLearner(net, learnerConfig(), memory());
+          learner = current;
           if (i == 0) {
-            System.arraycopy(evaluate(learner, net, -1).accuracy, 0, initial, 0, t);
+            System.arraycopy(evaluate(current, net, -1).accuracy, 0, initial, 0, t);
           }
           Dataset all = tasks.getFirst().train();
           for (int j = 1; j <= i; j++) {
             all = all.concat(tasks.get(j).train());
           }
-          learner.learn("joint 0.." + i, all);
+          current.learn("joint 0.." + i, all);
         } else {
-          BranchEvent e = learner.learn(task.name(), task.train());
+          current = Objects.requireNonNull(learner, "made before the first task");
+          BranchEvent e = current.learn(task.name(), task.train());
           progress.println(
               "[" + protocol.name() + "/" + opts.method() + "] " + task.name() + ": " + e.reason());
           if (opts.merge()) {
             for (BranchEvent c :
-                learner.consolidate(
+                current.consolidate(
                     new ConsolidationPolicy(
                         opts.mergeBudget(), 0.05, 2, 0.0, 0.02, opts.mergeMethod()))) {
               progress.println("  " + c.reason());
@@ -126,7 +132,7 @@ public final class ClRun {
         for (int c : task.classes()) {
           learnedClasses.set(c);
         }
-        last = evaluate(learner, net, i);
+        last = evaluate(current, current.network(), i);
         r[i] = last.accuracy;
         double perTask = (clock.millis() - start) / 1000.0 / (i + 1);
         progress.printf(
@@ -140,8 +146,12 @@ public final class ClRun {
             Progress.duration(perTask),
             i + 1 < t ? ", ETA " + Progress.duration(perTask * (t - i - 1)) : "");
       }
+      // A protocol has at least one task: the loop made (or kept) a learner and evaluated it.
+      ContinualLearner trained = Objects.requireNonNull(learner, "learner after the tasks");
+      Evaluation evaluated = Objects.requireNonNull(last, "evaluation after the tasks");
+      BranchedNetwork trainedNet = trained.network();
       if (saveTo != null) {
-        learner.save(saveTo);
+        trained.save(saveTo);
         progress.println(
             "["
                 + protocol.name()
@@ -150,11 +160,11 @@ public final class ClRun {
                 + "] learner saved to "
                 + saveTo
                 + " ("
-                + net.branches().size()
+                + trainedNet.branches().size()
                 + " branches, "
-                + net.config().inputs()
+                + trainedNet.config().inputs()
                 + " inputs, "
-                + net.config().classes()
+                + trainedNet.config().classes()
                 + " classes)");
       }
       AccuracyMatrix m = new AccuracyMatrix(r);
@@ -163,10 +173,12 @@ public final class ClRun {
       // gate for branches, one plain network otherwise) and the protection's anchors and
       // importances, over one plain network's weights.
       long weights =
-          opts.method() == Method.BRANCHES ? net.parameterCount() : net.singleNetworkParameters();
+          opts.method() == Method.BRANCHES
+              ? trainedNet.parameterCount()
+              : trainedNet.singleNetworkParameters();
       double params =
-          (double) (weights + learner.protectionFloats()) / net.singleNetworkParameters();
-      List<BranchEvent> events = learner.events();
+          (double) (weights + trained.protectionFloats()) / trainedNet.singleNetworkParameters();
+      List<BranchEvent> events = trained.events();
       return new RunResult(
           protocol.name(),
           protocol.scenario(),
@@ -177,12 +189,12 @@ public final class ClRun {
           // from a saved joint run (RunResult.withJointReference)
           ClMetrics.of(m, initial, opts.method() == Method.JOINT ? diagonal(r) : null),
           params,
-          (double) weights / net.singleNetworkParameters(),
-          last.computeRatio,
+          (double) weights / trainedNet.singleNetworkParameters(),
+          evaluated.computeRatio,
           (int) events.stream().filter(e -> e instanceof BranchEvent.Spawned).count(),
           (int) events.stream().filter(e -> e instanceof BranchEvent.Merged).count(),
           (int) events.stream().filter(e -> e instanceof BranchEvent.Collected).count(),
-          last.usage,
+          evaluated.usage,
           events,
           (clock.millis() - start) / 1000.0);
     } finally {

@@ -3,4 +3,7 @@
  * domain, a generated one for CI), methods (branches and the baselines), the {@code cl run} command
  * and its Markdown/PNG report.
  */
+@NullMarked
 package io.himoe.branches.bench;
+
+import org.jspecify.annotations.NullMarked;

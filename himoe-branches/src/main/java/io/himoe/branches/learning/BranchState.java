@@ -6,6 +6,7 @@ import io.himoe.branches.model.PenaltyState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the learner remembers about one branch: its gradient and Fisher diagonal at the end of its
@@ -14,15 +15,29 @@ import java.io.IOException;
  */
 final class BranchState {
 
+  /**
+   * A branch's conflict reference at the end of its last task.
+   *
+   * @param gradient the task's accumulated gradient
+   * @param fisher the Fisher diagonal measured on the task's probe, summed over its tasks
+   */
+  record Conflict(float[] gradient, float[] fisher) {}
+
   private final Protection protection;
   final PenaltyState penalty;
-  float[] gradient;
-  float[] fisher;
+  private @Nullable Conflict conflict; // null until the branch's first task ends
   boolean protecting;
 
   BranchState(Protection protection, PenaltyState penalty) {
     this.protection = protection;
     this.penalty = penalty;
+  }
+
+  /**
+   * @return the gradient and Fisher of the branch's last task, or null before its first task ends
+   */
+  @Nullable Conflict conflict() {
+    return conflict;
   }
 
   /** Called before training this branch on a task. */
@@ -35,8 +50,11 @@ final class BranchState {
    * probe, then sets the penalty's anchors to the current weights and grows the importances.
    */
   void endTask(float[] accumulatedGradient, float[] fisherOnProbe) {
-    gradient = accumulatedGradient;
-    fisher = fisher == null ? fisherOnProbe.clone() : add(fisher, fisherOnProbe);
+    Conflict before = conflict;
+    conflict =
+        new Conflict(
+            accumulatedGradient,
+            before == null ? fisherOnProbe.clone() : add(before.fisher(), fisherOnProbe));
     Importance update =
         switch (protection) {
           case Protection.None n -> null;
@@ -62,8 +80,9 @@ final class BranchState {
   /** Writes the conflict and protection state (the parameters themselves are the network's). */
   void writeTo(DataOutput out) throws IOException {
     out.writeBoolean(protecting);
-    writeFloats(out, gradient);
-    writeFloats(out, fisher);
+    Conflict c = conflict;
+    writeFloats(out, c == null ? null : c.gradient());
+    writeFloats(out, c == null ? null : c.fisher());
     penalty.writeTo(out);
   }
 
@@ -73,15 +92,17 @@ final class BranchState {
     boolean protecting = in.readBoolean();
     float[] gradient = readFloats(in);
     float[] fisher = readFloats(in);
+    if ((gradient == null) != (fisher == null)) {
+      throw new IOException("branch " + branch + " has a gradient or a Fisher diagonal alone");
+    }
     BranchState s =
         new BranchState(protection, net.readPenaltyState(branch, protection.strength(), in));
     s.protecting = protecting;
-    s.gradient = gradient;
-    s.fisher = fisher;
+    s.conflict = gradient == null || fisher == null ? null : new Conflict(gradient, fisher);
     return s;
   }
 
-  private static void writeFloats(DataOutput out, float[] v) throws IOException {
+  private static void writeFloats(DataOutput out, float @Nullable [] v) throws IOException {
     out.writeInt(v == null ? -1 : v.length);
     if (v != null) {
       for (float f : v) {
@@ -90,7 +111,7 @@ final class BranchState {
     }
   }
 
-  private static float[] readFloats(DataInput in) throws IOException {
+  private static float @Nullable [] readFloats(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < -1 || n > 100_000_000) {
       throw new IOException("implausible array length " + n);

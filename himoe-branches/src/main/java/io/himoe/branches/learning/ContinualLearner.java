@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,11 +256,14 @@ public final class ContinualLearner {
     double bestSim = Double.NEGATIVE_INFINITY;
     for (int b : live) {
       BranchState s = states.get(b);
-      if (s == null || s.gradient == null) {
+      BranchState.Conflict c = s == null ? null : s.conflict();
+      if (c == null) {
         continue;
       }
       double sim =
-          config.measure().similarity(net.gradient(b, probe.x(), probe.y()), s.gradient, s.fisher);
+          config
+              .measure()
+              .similarity(net.gradient(b, probe.x(), probe.y()), c.gradient(), c.fisher());
       if (sim > bestSim) {
         bestSim = sim;
         best = b;
@@ -389,7 +393,7 @@ public final class ContinualLearner {
    * training set: the classes stay balanced and the gate sees far more variety of the task it will
    * have to recognise from now on; earlier tasks keep only their remembered episodes.
    */
-  private void trainGate(Current current) {
+  private void trainGate(@Nullable Current current) { // null: only the remembered episodes
     List<Integer> live = net.branches();
     if (live.size() < 2 || config.gateEpochs() == 0) {
       return;
@@ -412,7 +416,7 @@ public final class ContinualLearner {
         x[i] = kept.get(i).embedding();
         y[i] = kept.get(i).branch();
       }
-      for (int i = 0; i < currentCount; i++) {
+      for (int i = 0; current != null && i < currentCount; i++) {
         int pick = random.nextInt(current.data().size());
         x[kept.size() + i] = current.data().x()[pick];
         y[kept.size() + i] = current.branch();

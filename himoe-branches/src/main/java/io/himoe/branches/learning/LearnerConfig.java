@@ -217,27 +217,30 @@ public record LearnerConfig(
     boolean gateFreshCurrent;
     Augmentation trainAugmentation;
     boolean cosineDecay;
+
+    Fields(LearnerConfig c) {
+      epochs = c.epochs;
+      batchSize = c.batchSize;
+      lr = c.lr;
+      measure = c.measure;
+      threshold = c.threshold;
+      protection = c.protection;
+      probeSize = c.probeSize;
+      replay = c.replay;
+      maxBranches = c.maxBranches;
+      gateEpochs = c.gateEpochs;
+      gateLr = c.gateLr;
+      seed = c.seed;
+      gateAugmentation = c.gateAugmentation;
+      optimizer = c.optimizer;
+      gateFreshCurrent = c.gateFreshCurrent;
+      trainAugmentation = c.trainAugmentation;
+      cosineDecay = c.cosineDecay;
+    }
   }
 
   private LearnerConfig edit(java.util.function.Consumer<Fields> change) {
-    Fields f = new Fields();
-    f.epochs = epochs;
-    f.batchSize = batchSize;
-    f.lr = lr;
-    f.measure = measure;
-    f.threshold = threshold;
-    f.protection = protection;
-    f.probeSize = probeSize;
-    f.replay = replay;
-    f.maxBranches = maxBranches;
-    f.gateEpochs = gateEpochs;
-    f.gateLr = gateLr;
-    f.seed = seed;
-    f.gateAugmentation = gateAugmentation;
-    f.optimizer = optimizer;
-    f.gateFreshCurrent = gateFreshCurrent;
-    f.trainAugmentation = trainAugmentation;
-    f.cosineDecay = cosineDecay;
+    Fields f = new Fields(this);
     change.accept(f);
     return new LearnerConfig(
         f.epochs,

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The versioned state file of a {@link ContinualLearner}: its configuration, its network (shared
@@ -155,7 +156,7 @@ final class LearnerFile {
     }
   }
 
-  private static void close(BranchedNetwork net) {
+  private static void close(@Nullable BranchedNetwork net) {
     if (net != null) {
       net.close();
     }

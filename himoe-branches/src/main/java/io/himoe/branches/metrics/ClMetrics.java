@@ -1,5 +1,7 @@
 package io.himoe.branches.metrics;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Continual-learning metrics computed from an {@link AccuracyMatrix}. All values are fractions
  * (multiply by 100 for points).
@@ -49,7 +51,8 @@ public record ClMetrics(
    * @return the metrics
    * @throws IllegalArgumentException if a vector's length is not the number of tasks
    */
-  public static ClMetrics of(AccuracyMatrix m, double[] initial, double[] joint) {
+  public static ClMetrics of(
+      AccuracyMatrix m, double @Nullable [] initial, double @Nullable [] joint) {
     int t = m.tasks();
     check("initial", initial, t);
     check("joint", joint, t);
@@ -143,7 +146,7 @@ public record ClMetrics(
     return s / t;
   }
 
-  private static void check(String name, double[] v, int t) {
+  private static void check(String name, double @Nullable [] v, int t) {
     if (v != null && v.length != t) {
       throw new IllegalArgumentException(
           name + " has " + v.length + " accuracies but the matrix has " + t + " tasks");

@@ -10,6 +10,8 @@ import io.himoe.branches.model.internal.Affine;
 import io.himoe.branches.model.internal.DjlRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bank of weight versions: the shared layers, each live branch slot's own layers (a full copy
@@ -22,7 +24,9 @@ final class BranchBank implements AutoCloseable {
   final NetworkConfig config;
   final NDManager manager;
   final Affine[] shared;
-  final Affine[][] branches;
+  // Per slot, null when the slot is empty; per layer of a slot, null when the layer is not branched
+  // (the shared layer serves it).
+  final @Nullable Affine[] @Nullable [] branches;
   final ContextGate gate;
   final long[] usage;
   boolean sharedFrozen;
@@ -44,9 +48,9 @@ final class BranchBank implements AutoCloseable {
   }
 
   /** A new slot's layers as they are at creation: a version of each branched layer. */
-  Affine[] firstVersions() {
+  @Nullable Affine[] firstVersions() {
     int layers = config.layers();
-    Affine[] first = new Affine[layers];
+    @Nullable Affine[] first = new Affine[layers];
     for (int l = 0; l < layers; l++) {
       if (config.granularity().branched(l, layers)) {
         first[l] = firstVersion(l);
@@ -79,11 +83,12 @@ final class BranchBank implements AutoCloseable {
     return out;
   }
 
-  Affine[] live(int id) {
-    if (id < 0 || id >= branches.length || branches[id] == null) {
+  @Nullable Affine[] live(int id) {
+    @Nullable Affine[] own = id < 0 || id >= branches.length ? null : branches[id];
+    if (own == null) {
       throw new IllegalArgumentException("branch " + id + " is not live (live: " + live() + ")");
     }
-    return branches[id];
+    return own;
   }
 
   boolean[] liveMask() {
@@ -95,7 +100,7 @@ final class BranchBank implements AutoCloseable {
   }
 
   int spawn(int parent) {
-    Affine[] src = live(parent);
+    @Nullable Affine[] src = live(parent);
     int slot = -1;
     for (int i = 0; i < branches.length && slot < 0; i++) {
       if (branches[i] == null) {
@@ -106,9 +111,10 @@ final class BranchBank implements AutoCloseable {
       throw new IllegalStateException(
           "all " + branches.length + " branch slots are taken (maxBranches)");
     }
-    Affine[] copy = new Affine[src.length];
+    @Nullable Affine[] copy = new Affine[src.length];
     for (int l = 0; l < src.length; l++) {
-      copy[l] = src[l] == null ? null : src[l].copy();
+      Affine layer = src[l];
+      copy[l] = layer == null ? null : layer.copy();
     }
     branches[slot] = copy;
     usage[slot] = 0;
@@ -122,12 +128,12 @@ final class BranchBank implements AutoCloseable {
    * @return the parameters it held (closed), so that state kept per parameter can be dropped
    */
   List<NDArray> remove(int id) {
-    live(id);
+    @Nullable Affine[] own = live(id);
     if (live().size() == 1) {
       throw new IllegalStateException("cannot remove branch " + id + ": it is the last one");
     }
     List<NDArray> gone = new ArrayList<>();
-    for (Affine a : branches[id]) {
+    for (@Nullable Affine a : own) {
       if (a != null) {
         gone.addAll(a.params());
       }
@@ -139,7 +145,7 @@ final class BranchBank implements AutoCloseable {
   /** A branch's own parameters (the ones a spawn copies and a protection anchors). Live. */
   List<NDArray> ownParams(int branch) {
     List<NDArray> out = new ArrayList<>();
-    for (Affine a : live(branch)) {
+    for (@Nullable Affine a : live(branch)) {
       if (a != null) {
         out.addAll(a.params());
       }
@@ -153,12 +159,13 @@ final class BranchBank implements AutoCloseable {
    */
   List<NDArray> trainable(int branch) {
     List<NDArray> out = new ArrayList<>();
-    Affine[] own = live(branch);
+    @Nullable Affine[] own = live(branch);
     for (int l = 0; l < own.length; l++) {
-      if (own[l] != null) {
-        out.addAll(own[l].params());
+      Affine layer = own[l];
+      if (layer != null) {
+        out.addAll(layer.params());
       }
-      if (!sharedFrozen && (own[l] == null || own[l].lowRank())) {
+      if (!sharedFrozen && (layer == null || layer.lowRank())) {
         out.addAll(shared[l].params());
       }
     }
@@ -166,10 +173,10 @@ final class BranchBank implements AutoCloseable {
   }
 
   NDArray logits(int branch, NDArray x) {
-    Affine[] own = branches[branch];
+    @Nullable Affine[] own = live(branch);
     NDArray h = x;
     for (int l = 0; l < shared.length; l++) {
-      h = (own[l] != null ? own[l] : shared[l]).forward(h);
+      h = Objects.requireNonNullElse(own[l], shared[l]).forward(h);
       if (l < shared.length - 1) {
         h = Activation.relu(h);
       }
@@ -205,9 +212,10 @@ final class BranchBank implements AutoCloseable {
 
   long parameterCount() {
     long n = gate.size();
-    Affine[] b0 = branches[live().getFirst()];
+    @Nullable Affine[] b0 = live(live().getFirst());
     for (int l = 0; l < shared.length; l++) {
-      if (b0[l] == null || b0[l].lowRank()) {
+      Affine layer = b0[l];
+      if (layer == null || layer.lowRank()) {
         n += shared[l].size();
       }
     }
@@ -219,7 +227,7 @@ final class BranchBank implements AutoCloseable {
 
   long branchParameterCount(int branch) {
     long n = 0;
-    for (Affine a : live(branch)) {
+    for (@Nullable Affine a : live(branch)) {
       if (a != null) {
         n += a.size();
       }

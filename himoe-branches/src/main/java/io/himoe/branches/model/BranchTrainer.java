@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trains one branch of a {@link BranchBank}: a step of the optimizer on the cross-entropy loss of a
@@ -34,7 +35,7 @@ final class BranchTrainer {
       int[] y,
       double lr,
       Optimizer optimizer,
-      PenaltyState penalty,
+      @Nullable PenaltyState penalty, // null: no protection
       boolean applyPenalty) {
     List<NDArray> params = bank.trainable(branch);
     try (NDScope scope = new NDScope()) {

@@ -6,6 +6,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The network's binary form (see {@link BranchedNetwork#writeTo}): configuration, shared layers,
@@ -34,10 +35,11 @@ final class NetworkCodec {
       writeValues(out, a.values());
     }
     for (int slot = 0; slot < bank.branches.length; slot++) {
-      out.writeBoolean(bank.branches[slot] != null);
-      if (bank.branches[slot] != null) {
+      @Nullable Affine[] own = bank.branches[slot];
+      out.writeBoolean(own != null);
+      if (own != null) {
         out.writeLong(bank.usage[slot]);
-        for (Affine a : bank.branches[slot]) {
+        for (@Nullable Affine a : own) {
           out.writeBoolean(a != null);
           if (a != null) {
             writeValues(out, a.values());
@@ -85,11 +87,13 @@ final class NetworkCodec {
           bank.branches[slot] = null;
           continue;
         }
-        if (bank.branches[slot] == null) {
-          bank.branches[slot] = bank.firstVersions();
+        @Nullable Affine[] own = bank.branches[slot];
+        if (own == null) {
+          own = bank.firstVersions();
+          bank.branches[slot] = own;
         }
         bank.usage[slot] = in.readLong();
-        for (Affine a : bank.branches[slot]) {
+        for (@Nullable Affine a : own) {
           boolean present = in.readBoolean();
           if (present != (a != null)) {
             throw new IOException("branch " + slot + " does not match the granularity");

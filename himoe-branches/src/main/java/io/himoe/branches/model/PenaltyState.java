@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a quadratic protection penalty {@code λ/2 Σ Ω_i (θ_i - θ*_i)²} over one branch's own
@@ -22,10 +23,12 @@ public final class PenaltyState implements AutoCloseable {
   private final List<NDArray> params;
   private final double strength;
   private final Map<NDArray, Integer> index = new IdentityHashMap<>();
-  private List<NDArray> anchors;
-  private List<NDArray> importance;
-  private List<NDArray> pathIntegral;
-  private List<NDArray> taskStart;
+  // Null until the first task ends (anchors, importance) or outside a task that gathers the path
+  // integral (pathIntegral, taskStart).
+  private @Nullable List<NDArray> anchors;
+  private @Nullable List<NDArray> importance;
+  private @Nullable List<NDArray> pathIntegral;
+  private @Nullable List<NDArray> taskStart;
 
   PenaltyState(List<NDArray> params, double strength) {
     this.params = List.copyOf(params);
@@ -52,6 +55,8 @@ public final class PenaltyState implements AutoCloseable {
    * Ends a task: updates the importances and sets the anchors to the current weights.
    *
    * @param update how the importances change
+   * @throws IllegalStateException for {@link Importance.PathIntegral} when the task was not started
+   *     with {@code integratePath}
    */
   public void endTask(Importance update) {
     List<NDArray> fresh =
@@ -60,17 +65,19 @@ public final class PenaltyState implements AutoCloseable {
           case Importance.Fisher f -> split(f.fisher());
           case Importance.PathIntegral s -> siImportance(s.xi());
         };
-    if (importance == null || update instanceof Importance.Ones) {
-      Tensors.closeAll(importance);
-      importance = fresh;
+    List<NDArray> kept = importance;
+    if (kept == null || update instanceof Importance.Ones) {
+      Tensors.closeAll(kept);
+      kept = fresh;
     } else {
-      for (int i = 0; i < importance.size(); i++) {
-        importance.get(i).addi(fresh.get(i));
+      for (int i = 0; i < kept.size(); i++) {
+        kept.get(i).addi(fresh.get(i));
       }
       Tensors.closeAll(fresh);
     }
+    importance = kept;
     if (update instanceof Importance.Fisher) {
-      rescaleToUnitMax(importance);
+      rescaleToUnitMax(kept);
     }
     Tensors.closeAll(anchors);
     anchors = persistentCopies();
@@ -82,7 +89,8 @@ public final class PenaltyState implements AutoCloseable {
    */
   public long floats() {
     long n = 0;
-    for (List<NDArray> l : java.util.Arrays.asList(anchors, importance, pathIntegral, taskStart)) {
+    for (@Nullable List<NDArray> l :
+        java.util.Arrays.asList(anchors, importance, pathIntegral, taskStart)) {
       if (l != null) {
         for (NDArray a : l) {
           n += a.size();
@@ -93,19 +101,22 @@ public final class PenaltyState implements AutoCloseable {
   }
 
   /** The penalty's gradient for {@code param}: {@code λ Ω (θ - θ*)}, or null for none. */
-  NDArray extra(NDArray param) {
+  @Nullable NDArray extra(NDArray param) {
     Integer i = index.get(param);
-    if (i == null || anchors == null || strength == 0) {
+    List<NDArray> anchor = anchors;
+    List<NDArray> weight = importance;
+    if (i == null || anchor == null || weight == null || strength == 0) {
       return null;
     }
-    return param.stopGradient().sub(anchors.get(i)).mul(importance.get(i)).mul(strength);
+    return param.stopGradient().sub(anchor.get(i)).mul(weight.get(i)).mul(strength);
   }
 
   /** Gathers synaptic intelligence's path integral {@code -Σ g·Δθ}, when a task gathers it. */
   void afterStep(NDArray param, NDArray lossGradient, NDArray delta) {
     Integer i = index.get(param);
-    if (pathIntegral != null && i != null) {
-      pathIntegral.get(i).subi(lossGradient.mul(delta));
+    List<NDArray> path = pathIntegral;
+    if (path != null && i != null) {
+      path.get(i).subi(lossGradient.mul(delta));
     }
   }
 
@@ -117,7 +128,8 @@ public final class PenaltyState implements AutoCloseable {
    * @throws IOException if writing fails
    */
   public void writeTo(DataOutput out) throws IOException {
-    for (List<NDArray> l : java.util.Arrays.asList(anchors, importance, pathIntegral, taskStart)) {
+    for (@Nullable List<NDArray> l :
+        java.util.Arrays.asList(anchors, importance, pathIntegral, taskStart)) {
       out.writeBoolean(l != null);
       if (l != null) {
         for (NDArray a : l) {
@@ -133,7 +145,7 @@ public final class PenaltyState implements AutoCloseable {
 
   /** Reads what {@link #writeTo} wrote into this (new) state. */
   void readFrom(DataInput in) throws IOException {
-    List<List<NDArray>> lists = new ArrayList<>();
+    List<@Nullable List<NDArray>> lists = new ArrayList<>();
     for (int k = 0; k < 4; k++) {
       if (!in.readBoolean()) {
         lists.add(null);
@@ -183,19 +195,25 @@ public final class PenaltyState implements AutoCloseable {
   }
 
   private List<NDArray> siImportance(double xi) {
+    List<NDArray> path = pathIntegral;
+    List<NDArray> start = taskStart;
+    if (path == null || start == null) {
+      throw new IllegalStateException(
+          "synaptic-intelligence importance needs a task started with integratePath");
+    }
     List<NDArray> out = new ArrayList<>();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       for (int i = 0; i < params.size(); i++) {
-        NDArray moved = params.get(i).stopGradient().sub(taskStart.get(i)).square().add(xi);
+        NDArray moved = params.get(i).stopGradient().sub(start.get(i)).square().add(xi);
         // negative path integrals (the loss went up along that weight) carry no importance
-        NDArray omega = pathIntegral.get(i).div(moved).maximum(0f);
+        NDArray omega = path.get(i).div(moved).maximum(0f);
         NDScope.unregister(omega);
         out.add(omega);
       }
     }
-    Tensors.closeAll(pathIntegral);
-    Tensors.closeAll(taskStart);
+    Tensors.closeAll(path);
+    Tensors.closeAll(start);
     pathIntegral = null;
     taskStart = null;
     return out;

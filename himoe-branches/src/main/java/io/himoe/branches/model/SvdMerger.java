@@ -2,6 +2,8 @@ package io.himoe.branches.model;
 
 import io.himoe.branches.model.internal.Affine;
 import io.himoe.branches.model.internal.TruncatedSvd;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Merges one branch into another by truncated SVD, without training (see {@link
@@ -15,23 +17,26 @@ final class SvdMerger {
    * @return the largest relative truncation error over layers
    */
   static double merge(BranchBank bank, int keep, int other) {
-    Affine[] k = bank.live(keep);
-    Affine[] o = bank.live(other);
+    @Nullable Affine[] k = bank.live(keep);
+    @Nullable Affine[] o = bank.live(other);
     if (keep == other) {
       throw new IllegalArgumentException("cannot merge branch " + keep + " into itself");
     }
     int rank = bank.config.rank();
     double worst = 0;
     for (int l = 0; l < k.length; l++) {
-      if (k[l] == null) {
+      Affine kl = k[l];
+      if (kl == null) {
         continue;
       }
-      float[][] kv = k[l].values();
-      float[][] ov = o[l].values();
-      long[][] shapes = k[l].shapes();
+      // Every branch is made with the same granularity: a layer branched in one is in the other.
+      Affine ol = Objects.requireNonNull(o[l], "layer branched in one branch only");
+      float[][] kv = kl.values();
+      float[][] ov = ol.values();
+      long[][] shapes = kl.shapes();
       float[][] merged = new float[kv.length][];
       TruncatedSvd.Factors f;
-      if (k[l].lowRank()) {
+      if (kl.lowRank()) {
         f = meanOfDeltas(kv, ov, shapes);
         merged[0] = flat(f.a());
         merged[1] = flat(f.b());
@@ -43,7 +48,7 @@ final class SvdMerger {
         merged[0] = moved(kv[0], f, in, out);
         merged[1] = average(kv[1], ov[1]);
       }
-      k[l].set(merged);
+      kl.set(merged);
       worst = Math.max(worst, droppedShare(f, f.a()[0].length));
     }
     return worst;

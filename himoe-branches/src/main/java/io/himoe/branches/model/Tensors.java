@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Small tensor helpers shared by the network's parts; DJL types stay in this package. */
 final class Tensors {
@@ -43,7 +44,7 @@ final class Tensors {
     return a;
   }
 
-  static void closeAll(List<NDArray> arrays) {
+  static void closeAll(@Nullable List<NDArray> arrays) {
     if (arrays != null) {
       arrays.forEach(NDArray::close);
     }

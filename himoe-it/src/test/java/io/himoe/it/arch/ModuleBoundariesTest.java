@@ -87,7 +87,8 @@ class ModuleBoundariesTest {
           "himoe-runtime",
           "himoe-eval",
           "himoe-learning",
-          "himoe-llm");
+          "himoe-llm",
+          "himoe-branches");
 
   private static final Pattern NULL_MARKED =
       Pattern.compile("(?m)^\\s*@(org\\.jspecify\\.annotations\\.)?NullMarked\\b");

@@ -13,17 +13,22 @@ import java.util.List;
  */
 public final class Affine {
 
-  private final NDArray w;
-  private final NDArray a;
-  private final NDArray b;
-  private final Affine base;
+  /** The weights: a layer's own full matrix, or a low-rank delta over a full base layer's. */
+  private sealed interface Weights {}
+
+  /** {@code W}, {@code [in, out]}. */
+  private record Full(NDArray w) implements Weights {}
+
+  /**
+   * {@code W = base + A·B}: A {@code [in, rank]}, B {@code [rank, out]}, base {@code [in, out]}.
+   */
+  private record Delta(NDArray a, NDArray b, Full base) implements Weights {}
+
+  private final Weights weights;
   private final NDArray bias;
 
-  private Affine(NDArray w, NDArray a, NDArray b, Affine base, NDArray bias) {
-    this.w = w;
-    this.a = a;
-    this.b = b;
-    this.base = base;
+  private Affine(Weights weights, NDArray bias) {
+    this.weights = weights;
     this.bias = bias;
     for (NDArray p : params()) {
       p.setRequiresGradient(true);
@@ -41,7 +46,7 @@ public final class Affine {
   public static Affine full(NDManager m, int in, int out) {
     NDArray w =
         m.randomNormal(0f, (float) Math.sqrt(2.0 / in), new Shape(in, out), DataType.FLOAT32);
-    return new Affine(w, null, null, null, m.zeros(new Shape(out), DataType.FLOAT32));
+    return new Affine(new Full(w), m.zeros(new Shape(out), DataType.FLOAT32));
   }
 
   /**
@@ -51,14 +56,18 @@ public final class Affine {
    * @param base the shared full layer
    * @param rank the delta's rank
    * @return the layer
+   * @throws IllegalArgumentException if {@code base} is itself a low-rank delta
    */
   public static Affine lowRank(NDManager m, Affine base, int rank) {
-    long in = base.w.getShape().get(0);
-    long out = base.w.getShape().get(1);
+    if (!(base.weights instanceof Full full)) {
+      throw new IllegalArgumentException("a low-rank delta needs a full base layer");
+    }
+    long in = full.w().getShape().get(0);
+    long out = full.w().getShape().get(1);
     NDArray a =
         m.randomNormal(0f, (float) (1.0 / Math.sqrt(in)), new Shape(in, rank), DataType.FLOAT32);
     NDArray b = m.zeros(new Shape(rank, out), DataType.FLOAT32);
-    return new Affine(null, a, b, base, base.bias.duplicate());
+    return new Affine(new Delta(a, b, full), base.bias.duplicate());
   }
 
   /**
@@ -66,7 +75,11 @@ public final class Affine {
    * @return {@code [n, out]}
    */
   public NDArray forward(NDArray x) {
-    NDArray y = base == null ? x.matMul(w) : x.matMul(base.w).add(x.matMul(a).matMul(b));
+    NDArray y =
+        switch (weights) {
+          case Full f -> x.matMul(f.w());
+          case Delta d -> x.matMul(d.base().w()).add(x.matMul(d.a()).matMul(d.b()));
+        };
     return y.add(bias);
   }
 
@@ -75,11 +88,12 @@ public final class Affine {
    */
   public List<NDArray> params() {
     List<NDArray> out = new ArrayList<>(3);
-    if (w != null) {
-      out.add(w);
-    } else {
-      out.add(a);
-      out.add(b);
+    switch (weights) {
+      case Full f -> out.add(f.w());
+      case Delta d -> {
+        out.add(d.a());
+        out.add(d.b());
+      }
     }
     out.add(bias);
     return out;
@@ -140,7 +154,7 @@ public final class Affine {
    * @return whether this layer is a low-rank delta
    */
   public boolean lowRank() {
-    return base != null;
+    return weights instanceof Delta;
   }
 
   /**
@@ -158,16 +172,22 @@ public final class Affine {
    * @return an independent copy (same base for a delta) in the same manager
    */
   public Affine copy() {
-    return base == null
-        ? new Affine(detachedCopy(w), null, null, null, detachedCopy(bias))
-        : new Affine(null, detachedCopy(a), detachedCopy(b), base, detachedCopy(bias));
+    Weights copied =
+        switch (weights) {
+          case Full f -> new Full(detachedCopy(f.w()));
+          case Delta d -> new Delta(detachedCopy(d.a()), detachedCopy(d.b()), d.base());
+        };
+    return new Affine(copied, detachedCopy(bias));
   }
 
   /**
    * @return the effective weight matrix {@code [in, out]} as a new array (W, or W_base + A·B)
    */
   public NDArray effectiveWeight() {
-    return base == null ? w.duplicate() : base.w.add(a.matMul(b));
+    return switch (weights) {
+      case Full f -> f.w().duplicate();
+      case Delta d -> d.base().w().add(d.a().matMul(d.b()));
+    };
   }
 
   private static NDArray detachedCopy(NDArray p) {
