@@ -111,6 +111,16 @@ public final class FineTuner {
   }
 
   /**
+   * How many epochs {@link #train} runs over {@code examples} rows: {@code options.epochs()}, or
+   * fewer when {@code options.maxSteps()} ends it early (the epoch it stops in counts).
+   */
+  static int epochsRun(int examples, TuneOptions options) {
+    long perEpoch = Math.max(1, (examples + options.batchSize() - 1) / options.batchSize());
+    long total = Math.min(options.maxSteps(), perEpoch * options.epochs());
+    return (int) Math.min(options.epochs(), (total + perEpoch - 1) / perEpoch);
+  }
+
+  /**
    * Trains for the configured epochs (or steps).
    *
    * @param examples the training rows

@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
           + " any encoder option reads as onnx:OUT/model.onnx,pooling=...",
       "The last stdout line is one JSON object: out, encoder, parity_max_diff (DJL vs ONNX"
           + " Runtime before training), written_max_diff (the written graph vs the tuned DJL"
-          + " model), val_accuracy (per epoch, the training head on --val), seconds."
+          + " model), val_accuracy (per epoch, the training head on --val), checkpoints (with"
+          + " --save-epochs), seconds."
     })
 final class TuneCommand implements Callable<Integer> {
 
@@ -95,10 +96,18 @@ final class TuneCommand implements Callable<Integer> {
       description = "Rows scored after each epoch (the calibration half, never the test set).")
   Path val;
 
-  @Option(names = "--text-field", defaultValue = "text", paramLabel = "NAME")
+  @Option(
+      names = "--text-field",
+      defaultValue = "text",
+      paramLabel = "NAME",
+      description = "JSON field of a row's text. Default: ${DEFAULT-VALUE}.")
   String textField;
 
-  @Option(names = "--label-field", defaultValue = "intent", paramLabel = "NAME")
+  @Option(
+      names = "--label-field",
+      defaultValue = "intent",
+      paramLabel = "NAME",
+      description = "JSON field of a row's label (its route). Default: ${DEFAULT-VALUE}.")
   String labelField;
 
   @Option(
@@ -110,22 +119,50 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path outDir;
 
-  @Option(names = "--epochs", defaultValue = "3", paramLabel = "N")
+  @Option(
+      names = "--epochs",
+      defaultValue = "3",
+      paramLabel = "N",
+      description = "Passes over the training rows. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "32",
+      paramLabel = "N",
+      description = "Texts per step. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "5e-5", paramLabel = "X")
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "5e-5",
+      paramLabel = "X",
+      description =
+          "Peak AdamW learning rate of the encoder's weights (linear warm-up, then linear decay"
+              + " to 0 at the last step). Default: ${DEFAULT-VALUE}.")
   double learningRate;
 
-  @Option(names = "--head-learning-rate", defaultValue = "3e-3", paramLabel = "X")
+  @Option(
+      names = "--head-learning-rate",
+      defaultValue = "3e-3",
+      paramLabel = "X",
+      description =
+          "Learning rate of the training head (a linear layer over the pooled vector, dropped"
+              + " afterwards). Default: ${DEFAULT-VALUE}.")
   double headLearningRate;
 
-  @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X")
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "0.01",
+      paramLabel = "X",
+      description = "AdamW weight decay. Default: ${DEFAULT-VALUE}.")
   double weightDecay;
 
-  @Option(names = "--warmup", defaultValue = "0.06", paramLabel = "SHARE")
+  @Option(
+      names = "--warmup",
+      defaultValue = "0.06",
+      paramLabel = "SHARE",
+      description = "Share of the steps with a rising learning rate. Default: ${DEFAULT-VALUE}.")
   double warmup;
 
   @Option(
@@ -154,8 +191,21 @@ final class TuneCommand implements Callable<Integer> {
       description = "PyTorch threads. Default: ${DEFAULT-VALUE}.")
   int threads;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "N")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "N",
+      description =
+          "Seed of the head's initial weights and the batch order. Default: ${DEFAULT-VALUE}.")
   long seed;
+
+  @Option(
+      names = "--save-epochs",
+      description =
+          "Also write the encoder after each epoch but the last to OUT/epoch-N/ (model.onnx,"
+              + " tokenizer.json), so that the epoch count can be chosen afterwards on a"
+              + " calibration set without training again.")
+  boolean saveEpochs;
 
   /** The graph, tokenizer, pooling and prefix to tune. */
   private record Source(
@@ -235,6 +285,8 @@ final class TuneCommand implements Callable<Integer> {
               .toList(),
           err,
           nanos);
+      ArrayNode checkpoints = result.putArray("checkpoints");
+      int lastEpoch = FineTuner.epochsRun(examples.size(), options);
       tuner.train(
           examples,
           err,
@@ -244,33 +296,24 @@ final class TuneCommand implements Callable<Integer> {
               err.printf(Locale.ROOT, "tune: epoch %d, --val in-scope accuracy %.4f%n", epoch, acc);
               valAcc.add(acc);
             }
+            if (saveEpochs && epoch < lastEpoch) {
+              Path dir = outDir.resolve("epoch-" + epoch);
+              try {
+                write(dir, graph, weights, encoder, src, tokenizer, probe, nd);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              } catch (ai.onnxruntime.OrtException e) {
+                throw new IllegalStateException("ONNX Runtime cannot load the written graph", e);
+              }
+              checkpoints.add(encoderSpec(dir, src));
+            }
           },
           nanos);
-      Files.createDirectories(outDir);
-      Path modelFile = outDir.resolve("model.onnx");
-      Map<String, float[]> tuned = new java.util.LinkedHashMap<>();
-      encoder.values().forEach((n, v) -> tuned.put(weights.onnxName(n), v));
-      byte[] written = graph.withFloats(tuned);
-      AtomicFiles.write(modelFile, written);
-      AtomicFiles.write(outDir.resolve("tokenizer.json"), src.tokenizer());
-      double after;
-      try (OrtReference check = new OrtReference(written)) {
-        after = Parity.maxDiff(encoder, check, TokenBatch.of(tokenizer, probe), nd);
-      }
-      err.printf(Locale.ROOT, "tune: written graph vs tuned DJL model: max |diff| %.2e%n", after);
-      if (!(after <= PARITY)) {
-        throw new IllegalStateException("the written graph does not reproduce the tuned model");
-      }
-      result.put("written_max_diff", after);
+      result.put(
+          "written_max_diff", write(outDir, graph, weights, encoder, src, tokenizer, probe, nd));
     }
-    String encoderSpec =
-        "onnx:"
-            + outDir.resolve("model.onnx").toAbsolutePath()
-            + ",pooling="
-            + src.pooling().label()
-            + (src.prefix().isEmpty() ? "" : ",prefix=" + src.prefix().strip());
     result.put("out", outDir.toAbsolutePath().toString());
-    result.put("encoder", encoderSpec);
+    result.put("encoder", encoderSpec(outDir, src));
     result.put("labels", labels.size());
     result.put("seconds", Math.round((nanos.getAsLong() - t0) / 1e8) / 10.0);
     ObjectNode record = result.deepCopy();
@@ -281,6 +324,46 @@ final class TuneCommand implements Callable<Integer> {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
     out.println(result);
     return TuneMain.OK;
+  }
+
+  /**
+   * Writes the tuned encoder into DIR (model.onnx, tokenizer.json) and checks that ONNX Runtime
+   * reproduces the tuned DJL model from the written graph; returns that largest difference.
+   */
+  private double write(
+      Path dir,
+      OnnxGraph graph,
+      BertWeights weights,
+      BertEncoder encoder,
+      Source src,
+      HuggingFaceTokenizer tokenizer,
+      List<String> probe,
+      NDManager nd)
+      throws IOException, ai.onnxruntime.OrtException {
+    Files.createDirectories(dir);
+    Map<String, float[]> tuned = new java.util.LinkedHashMap<>();
+    encoder.values().forEach((n, v) -> tuned.put(weights.onnxName(n), v));
+    byte[] written = graph.withFloats(tuned);
+    AtomicFiles.write(dir.resolve("model.onnx"), written);
+    AtomicFiles.write(dir.resolve("tokenizer.json"), src.tokenizer());
+    double after;
+    try (OrtReference check = new OrtReference(written)) {
+      after = Parity.maxDiff(encoder, check, TokenBatch.of(tokenizer, probe), nd);
+    }
+    err.printf(
+        Locale.ROOT, "tune: %s: written graph vs tuned DJL model: max |diff| %.2e%n", dir, after);
+    if (!(after <= PARITY)) {
+      throw new IllegalStateException("the written graph does not reproduce the tuned model");
+    }
+    return after;
+  }
+
+  private static String encoderSpec(Path dir, Source src) {
+    return "onnx:"
+        + dir.resolve("model.onnx").toAbsolutePath()
+        + ",pooling="
+        + src.pooling().label()
+        + (src.prefix().isEmpty() ? "" : ",prefix=" + src.prefix().strip());
   }
 
   private static double accuracy(

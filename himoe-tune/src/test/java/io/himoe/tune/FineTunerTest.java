@@ -74,7 +74,9 @@ class FineTunerTest {
               "--train-layers",
               "2",
               "--threads",
-              "1"
+              "1",
+              // the first epoch's encoder too, to choose the epoch count afterwards
+              "--save-epochs"
             },
             new PrintStream(stdout, true, StandardCharsets.UTF_8),
             new PrintStream(stderr, true, StandardCharsets.UTF_8));
@@ -107,8 +109,36 @@ class FineTunerTest {
       dot += a[i] * b[i];
     }
     assertThat(dot).isLessThan(0.9999).isGreaterThan(0.5);
+
+    // --save-epochs: the encoder after epoch 1 of 2 is written beside, differs from the final one
+    // (it trained one epoch less) and serves too; the last epoch is the main output, not repeated.
+    Path epoch1 = out.resolve("epoch-1");
+    assertThat(json.get("checkpoints")).hasSize(1);
+    assertThat(json.get("checkpoints").get(0).asText())
+        .isEqualTo("onnx:" + epoch1.resolve("model.onnx").toAbsolutePath() + ",pooling=mean");
+    assertThat(out.resolve("epoch-2")).doesNotExist();
+    SentenceEncoder first =
+        SentenceEncoder.fromFiles(
+            epoch1.resolve("model.onnx"), epoch1.resolve("tokenizer.json"), Pooling.MEAN, "", 0);
+    float[] c = first.encode(InputData.text("play some jazz")).vector();
+    assertThat(c).isNotEqualTo(a).isNotEqualTo(b);
+    assertThat(log).contains("epoch-1: written graph vs tuned DJL model");
     assertThat(json.get("encoder").asText())
         .isEqualTo("onnx:" + out.resolve("model.onnx").toAbsolutePath() + ",pooling=mean");
+  }
+
+  @Test
+  void aStepBudgetEndsTheEpochsEarlySoNoCheckpointRepeatsTheLastEpoch() {
+    // 640 rows in batches of 32: 20 steps per epoch; --save-epochs writes epochs before this one
+    assertThat(FineTuner.epochsRun(640, options(3, Integer.MAX_VALUE))).isEqualTo(3);
+    assertThat(FineTuner.epochsRun(640, options(3, 6))).isEqualTo(1);
+    assertThat(FineTuner.epochsRun(640, options(3, 20))).isEqualTo(1);
+    assertThat(FineTuner.epochsRun(640, options(3, 21))).isEqualTo(2);
+    assertThat(FineTuner.epochsRun(641, options(2, Integer.MAX_VALUE))).isEqualTo(2);
+  }
+
+  private static TuneOptions options(int epochs, int maxSteps) {
+    return new TuneOptions(epochs, 32, 1e-4, 3e-3, 0.01, 0.06, maxSteps, false, 1, 42);
   }
 
   @Test
