@@ -27,7 +27,10 @@ import picocli.CommandLine.Spec;
       "              ./himoe quantum --help",
       "  tune      Fine-tune an ONNX sentence encoder: ./himoe tune --help",
       "  --with branches  Adds himoe-branches to serve, ask and route (the",
-      "              'branched' expert kind): ./himoe serve --with branches"
+      "              'branched' expert kind): ./himoe serve --with branches",
+      "  --with models    Adds the sentence models the jar leaves out (bge-small,",
+      "              minilm-full, bge-small-q, e5-small-q), anywhere on the line:",
+      "              ./himoe --with models eval routes --encoder bge-small ..."
     },
     subcommands = {
       DemoCommand.class,

@@ -71,7 +71,8 @@ class CliTest {
     assertThat(run("--help").out())
         .contains("./himoe cl run --help")
         .contains("quantum")
-        .contains("--with branches");
+        .contains("--with branches")
+        .contains("--with models");
     Run cl = run("cl", "run");
     assertThat(cl.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(cl.err())
