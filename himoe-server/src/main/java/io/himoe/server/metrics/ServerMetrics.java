@@ -34,10 +34,13 @@ public final class ServerMetrics implements AutoCloseable {
 
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<String, List<FunctionCounter>> expertCounters = new ConcurrentHashMap<>();
-  private Assembly assembly;
-  private MeterRegistry registry;
+  private final Assembly assembly;
+  private final MeterRegistry registry;
 
-  private ServerMetrics() {}
+  private ServerMetrics(MeterRegistry registry, Assembly assembly) {
+    this.registry = registry;
+    this.assembly = assembly;
+  }
 
   /**
    * Registers the server's meters.
@@ -49,7 +52,7 @@ public final class ServerMetrics implements AutoCloseable {
    */
   public static ServerMetrics bind(
       MeterRegistry registry, Assembly assembly, GuardrailMonitor guardrails) {
-    ServerMetrics m = new ServerMetrics();
+    ServerMetrics m = new ServerMetrics(registry, assembly);
     // Two of Micrometer's names break Prometheus conventions (promtool says so): a counter of
     // "ns" (process_cpu_usage says the same) and a gauge ending in "_count".
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
@@ -97,8 +100,6 @@ public final class ServerMetrics implements AutoCloseable {
             assembly.circuitBreakers())
         .bindTo(registry);
     breakerRatios(registry, assembly.circuitBreakers());
-    m.assembly = assembly;
-    m.registry = registry;
     // Seed 000's guardrails (calibration, drift, contradictions), read at scrape time.
     Gauge.builder("himoe.calibration.ece", guardrails, g -> g.report().ece())
         .description("expected calibration error of answer confidence against feedback")
@@ -183,13 +184,13 @@ public final class ServerMetrics implements AutoCloseable {
       expertCounters.computeIfAbsent(e.name(), this::outcomeCounters);
     }
     expertCounters
-        .keySet()
+        .entrySet()
         .removeIf(
-            name -> {
-              if (names.contains(name)) {
+            e -> {
+              if (names.contains(e.getKey())) {
                 return false;
               }
-              expertCounters.get(name).forEach(registry::remove);
+              e.getValue().forEach(registry::remove);
               return true;
             });
   }

@@ -4,4 +4,7 @@
  * {@link io.himoe.server.sessions.SessionStore}: in memory (Caffeine, bounded, one node) by
  * default; a shared implementation keeps them across replicas.
  */
+@NullMarked
 package io.himoe.server.sessions;
+
+import org.jspecify.annotations.NullMarked;

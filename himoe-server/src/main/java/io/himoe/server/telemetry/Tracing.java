@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenTelemetry spans: one per HTTP request that reaches the engine, with one child span per expert
@@ -39,10 +40,11 @@ public final class Tracing implements AutoCloseable {
   private static final AttributeKey<String> STAGE = AttributeKey.stringKey("himoe.stage");
   private static final AttributeKey<Double> COST = AttributeKey.doubleKey("himoe.cost_units");
 
-  private final SdkTracerProvider provider;
-  private final Tracer tracer;
+  // Both null when tracing is disabled: nothing is recorded and nothing needs closing.
+  private final @Nullable SdkTracerProvider provider;
+  private final @Nullable Tracer tracer;
 
-  private Tracing(SdkTracerProvider provider) {
+  private Tracing(@Nullable SdkTracerProvider provider) {
     this.provider = provider;
     this.tracer = provider == null ? null : provider.get("io.himoe.server");
   }
@@ -116,6 +118,7 @@ public final class Tracing implements AutoCloseable {
    * @return its result
    */
   public <T> T request(String name, String traceId, Supplier<T> work) {
+    Tracer tracer = this.tracer;
     if (tracer == null) {
       return work.get();
     }
@@ -123,9 +126,9 @@ public final class Tracing implements AutoCloseable {
     try {
       T out = work.get();
       if (out instanceof DecisionTrace t) {
-        experts(span, t);
+        experts(tracer, span, t);
       } else if (out instanceof io.himoe.engine.Answer a) {
-        experts(span, a.trace());
+        experts(tracer, span, a.trace());
       }
       return out;
     } catch (RuntimeException e) {
@@ -136,7 +139,7 @@ public final class Tracing implements AutoCloseable {
     }
   }
 
-  private void experts(Span parent, DecisionTrace t) {
+  private static void experts(Tracer tracer, Span parent, DecisionTrace t) {
     parent.setAttribute(ROUTER, t.routerId());
     parent.setAttribute(COST, t.costUnits());
     Instant start = t.startedAt();
