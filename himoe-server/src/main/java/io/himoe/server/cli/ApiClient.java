@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Talks to a running Hi-MoE server for the CLI; server errors become one-line failures. */
 final class ApiClient {
@@ -17,11 +18,11 @@ final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
-  private final String apiKey;
+  private final @Nullable String apiKey;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ApiClient(String server, String apiKey) {
+  ApiClient(String server, @Nullable String apiKey) {
     String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     try {
       this.base = URI.create(s + "/");

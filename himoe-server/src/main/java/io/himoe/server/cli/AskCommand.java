@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ final class AskCommand implements Callable<Integer> {
     m.put("content", text);
     JsonNode resp = c.post("/v1/chat/completions", req);
     String answer = resp.path("choices").path(0).path("message").path("content").asText();
-    DecisionTrace trace = null;
+    @Nullable DecisionTrace trace = null;
     if (explain || json) {
       JsonNode t = c.get("/v1/traces/" + resp.path("trace_id").asText()).path("trace");
       trace = HimoeServer.json().treeToValue(t, DecisionTrace.class);
@@ -70,7 +71,7 @@ final class AskCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void print(String answer, DecisionTrace trace) throws Exception {
+  private void print(String answer, @Nullable DecisionTrace trace) throws Exception {
     if (json) {
       ObjectNode o = HimoeServer.json().createObjectNode();
       o.put("answer", answer);

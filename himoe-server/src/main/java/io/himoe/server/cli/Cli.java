@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +73,9 @@ public final class Cli implements Runnable {
   public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     CommandLine cl = new CommandLine(new Cli(out, err, env));
     // Delegating commands hand every argument, options included, to their module in order.
-    CommandLine eval = cl.getSubcommands().get("eval");
+    CommandLine eval =
+        Objects.requireNonNull(
+            cl.getSubcommands().get("eval"), "the eval subcommand is registered");
     eval.setUnmatchedOptionsArePositionalParams(true);
     eval.setStopAtPositional(true);
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package io.himoe.server.cli;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The options of commands that talk to a running server. */
@@ -10,7 +11,7 @@ final class ServerOption {
       names = "--server",
       paramLabel = "URL",
       description = "the Hi-MoE server (default: http://127.0.0.1:8080)")
-  String url;
+  @Nullable String url;
 
   @Option(
       names = "--api-key",
@@ -18,14 +19,14 @@ final class ServerOption {
       description =
           "bearer API key for protected routes (default: $HIMOE_API_KEY, else the first"
               + " of $HIMOE_API_KEYS)")
-  String apiKey;
+  @Nullable String apiKey;
 
   /**
    * @param url the server URL
    * @param apiKey the key given on the command line, or null
    * @return the option with those values
    */
-  static ServerOption of(String url, String apiKey) {
+  static ServerOption of(@Nullable String url, @Nullable String apiKey) {
     ServerOption o = new ServerOption();
     o.url = url;
     o.apiKey = apiKey;

@@ -2,6 +2,7 @@ package io.himoe.server.loop;
 
 import io.himoe.learning.stats.ConfidenceInterval;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An experiment as {@code /v1/experiments} shows it.
@@ -21,7 +22,7 @@ public record ExperimentView(
     String name,
     String unit,
     String state,
-    String winner,
+    @Nullable String winner,
     double alpha,
     int minFeedback,
     List<Arm> arms,
@@ -50,10 +51,10 @@ public record ExperimentView(
       long assigned,
       long answered,
       long feedbacks,
-      Double meanReward,
-      ConfidenceInterval reward95,
-      Double costPerRequest,
-      Double meanLatencyMs,
-      Double pValue,
-      Double probabilityBest) {}
+      @Nullable Double meanReward,
+      @Nullable ConfidenceInterval reward95,
+      @Nullable Double costPerRequest,
+      @Nullable Double meanLatencyMs,
+      @Nullable Double pValue,
+      @Nullable Double probabilityBest) {}
 }

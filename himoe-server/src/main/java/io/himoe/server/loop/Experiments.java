@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ public final class Experiments implements EngineListener {
     final AlwaysValidPValue[] better;
     final AlwaysValidPValue[] worse;
     volatile String state = "running";
-    volatile String winner;
+    volatile @Nullable String winner;
 
     Experiment(HimoeConfig.Experiment spec) {
       this.spec = spec;
@@ -420,7 +421,7 @@ public final class Experiments implements EngineListener {
   /**
    * Monte Carlo over normal posteriors of the mean rewards, seeded: the same figures every time.
    */
-  private static double[] probabilityBest(Experiment e) {
+  private static double @Nullable [] probabilityBest(Experiment e) {
     int k = e.stats.length;
     double[] mean = new double[k];
     double[] sd = new double[k];

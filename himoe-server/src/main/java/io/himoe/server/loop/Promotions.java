@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ public final class Promotions {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private volatile Map<String, String> replacedBy = Map.of();
-  private final Path file;
+  // Null when promotions are kept in memory only.
+  private final @Nullable Path file;
 
   /** Promotions kept in memory only. */
   public Promotions() {

@@ -27,6 +27,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class ShadowCredits implements EngineListener, AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final Object idle = new Object();
   private long pending;
-  private volatile MeterRegistry registry;
+  private volatile @Nullable MeterRegistry registry;
   private final Thread worker;
 
   /**

@@ -3,4 +3,7 @@
  * win significantly), A/B experiments between routers with sticky assignment and a sequential test,
  * and the promotions both can make.
  */
+@NullMarked
 package io.himoe.server.loop;
+
+import org.jspecify.annotations.NullMarked;

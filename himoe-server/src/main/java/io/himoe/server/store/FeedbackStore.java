@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable, append-only feedback log: each feedback is committed before the server answers
@@ -32,19 +33,19 @@ public interface FeedbackStore extends AutoCloseable {
       long id,
       String traceId,
       OptionalDouble reward,
-      String bestExpert,
-      String notes,
+      @Nullable String bestExpert,
+      @Nullable String notes,
       long receivedAtMs,
       Optional<Decision> decision,
-      String expected) {
+      @Nullable String expected) {
 
     /** An entry without an expected answer. */
     public Entry(
         long id,
         String traceId,
         OptionalDouble reward,
-        String bestExpert,
-        String notes,
+        @Nullable String bestExpert,
+        @Nullable String notes,
         long receivedAtMs,
         Optional<Decision> decision) {
       this(id, traceId, reward, bestExpert, notes, receivedAtMs, decision, null);

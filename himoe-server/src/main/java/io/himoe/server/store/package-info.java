@@ -6,4 +6,7 @@
  * Flyway migrations, LISTEN/NOTIFY, a local outbox while the database is down). The feedback
  * endpoint goes through {@link io.himoe.server.store.FeedbackIntake}.
  */
+@NullMarked
 package io.himoe.server.store;
+
+import org.jspecify.annotations.NullMarked;
