@@ -422,6 +422,7 @@ final class RouteLoop {
     boolean allLate = true;
     List<ExpertOutcome.Failed> mistakes = new ArrayList<>(outcomes.size());
     boolean onlyClientMistakes = true;
+    List<MoeError.ExpertMiss> misses = new ArrayList<>(outcomes.size());
     StringBuilder why = new StringBuilder("router '").append(router.id()).append("': ");
     for (int i = 0; i < outcomes.size(); i++) {
       ExpertOutcome o = outcomes.get(i);
@@ -436,6 +437,7 @@ final class RouteLoop {
           if (mistake == null) {
             onlyClientMistakes = false;
             why.append("failed (").append(f.error().getMessage()).append(')');
+            misses.add(new MoeError.ExpertMiss(o.expert().name(), false, f.error().getMessage()));
           } else {
             mistakes.add(f);
             why.append("cannot process the input (").append(MoeError.reasonOf(mistake)).append(')');
@@ -445,6 +447,7 @@ final class RouteLoop {
           onlyClientMistakes = false;
           allLate &= d.reason().startsWith("deadline");
           why.append("dropped (").append(d.reason()).append(')');
+          misses.add(new MoeError.ExpertMiss(o.expert().name(), true, d.reason()));
         }
         case ExpertOutcome.Skipped s -> why.append("skipped");
         case ExpertOutcome.Answered a -> why.append("answered");
@@ -456,8 +459,8 @@ final class RouteLoop {
       return rejected(router, mistakes);
     }
     return allLate
-        ? new MoeError.DeadlineExceeded("experts (" + why + ")")
-        : new MoeError.NoExpertAnswered(why.toString());
+        ? new MoeError.DeadlineExceeded("experts (" + why + ")", misses)
+        : new MoeError.NoExpertAnswered(why.toString(), misses);
   }
 
   /**

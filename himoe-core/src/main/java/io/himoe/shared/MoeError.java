@@ -1,5 +1,6 @@
 package io.himoe.shared;
 
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -11,8 +12,40 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract sealed class MoeError extends RuntimeException {
 
+  private final List<ExpertMiss> misses;
+
   private MoeError(String message, @Nullable Throwable cause) {
+    this(message, cause, List.of());
+  }
+
+  private MoeError(String message, @Nullable Throwable cause, List<ExpertMiss> misses) {
     super(message, cause, cause != null, false);
+    this.misses = List.copyOf(misses);
+  }
+
+  /**
+   * One expert call of a request that ended with this error, which failed or was dropped.
+   *
+   * @param expert the expert's name
+   * @param dropped true when the call was dropped (at a deadline), false when it failed
+   * @param detail the failure's message or the drop's reason
+   */
+  public record ExpertMiss(String expert, boolean dropped, String detail) {
+    /** Validates. */
+    public ExpertMiss {
+      Objects.requireNonNull(expert, "expert");
+      Objects.requireNonNull(detail, "detail");
+    }
+  }
+
+  /**
+   * The expert calls that failed or were dropped on the way to this error, so that a request that
+   * failed as a whole still reports why each of its calls did (metrics, logs).
+   *
+   * @return those calls in the order they were made; empty when no expert was called
+   */
+  public List<ExpertMiss> misses() {
+    return misses;
   }
 
   /**
@@ -37,6 +70,14 @@ public abstract sealed class MoeError extends RuntimeException {
      */
     public DeadlineExceeded(String stage) {
       super("deadline exceeded at " + stage, null);
+    }
+
+    /**
+     * @param stage where the deadline was noticed
+     * @param misses the expert calls dropped or failed before it
+     */
+    public DeadlineExceeded(String stage, List<ExpertMiss> misses) {
+      super("deadline exceeded at " + stage, null, misses);
     }
 
     @Override
@@ -85,7 +126,11 @@ public abstract sealed class MoeError extends RuntimeException {
      * @param cause what it threw
      */
     public ExpertFailed(String expert, @Nullable Throwable cause) {
-      super("expert " + expert + " failed: " + describe(cause), cause);
+      super(
+          "expert " + expert + " failed: " + describe(cause),
+          cause,
+          List.of(
+              new ExpertMiss(expert, false, "expert " + expert + " failed: " + describe(cause))));
       this.expert = expert;
     }
 
@@ -94,7 +139,10 @@ public abstract sealed class MoeError extends RuntimeException {
      * @param reason why it failed
      */
     public ExpertFailed(String expert, String reason) {
-      super("expert " + expert + " failed: " + reason, null);
+      super(
+          "expert " + expert + " failed: " + reason,
+          null,
+          List.of(new ExpertMiss(expert, false, "expert " + expert + " failed: " + reason)));
       this.expert = expert;
     }
 
@@ -126,6 +174,14 @@ public abstract sealed class MoeError extends RuntimeException {
      */
     public NoExpertAnswered(String detail) {
       super("no expert answered: " + detail, null);
+    }
+
+    /**
+     * @param detail each called expert and what happened to it
+     * @param misses the calls that failed or were dropped, as values
+     */
+    public NoExpertAnswered(String detail, List<ExpertMiss> misses) {
+      super("no expert answered: " + detail, null, misses);
     }
 
     @Override

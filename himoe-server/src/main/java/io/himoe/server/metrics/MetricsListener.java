@@ -7,6 +7,7 @@ import io.himoe.engine.ExpertStatus;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.ShadowReport;
 import io.himoe.engine.StageTrace;
+import io.himoe.shared.MoeError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -59,8 +60,9 @@ public final class MetricsListener implements EngineListener {
   public void on(EngineEvent event) {
     switch (event) {
       case EngineEvent.Answered a -> answered(a.answer());
-      // The edge counts failed requests: it knows the router that handled them.
-      case EngineEvent.Failed f -> {}
+      // The edge counts failed requests (it knows the router that handled them); here only why
+      // each of their expert calls failed or was dropped.
+      case EngineEvent.Failed f -> failed(f.error());
       case EngineEvent.ShadowRan s -> shadowRan(s.report());
       case EngineEvent.ShadowsSkipped s -> shadowsSkipped(s);
       case EngineEvent.FeedbackApplied f -> feedback(f.routerId());
@@ -140,21 +142,36 @@ public final class MetricsListener implements EngineListener {
         .register(registry)
         .record(Duration.ofMillis(e.latencyMs()));
     switch (e.status()) {
-      case DROPPED ->
-          Counter.builder("himoe.expert.drops")
-              .description("expert calls dropped at a deadline, by expert")
-              .tag("expert", e.name())
-              .register(registry)
-              .increment();
-      case FAILED ->
-          Counter.builder("himoe.expert.errors")
-              .description("failed expert calls, by expert and reason")
-              .tag("expert", e.name())
-              .tag("reason", reason(e.detail()))
-              .register(registry)
-              .increment();
+      case DROPPED -> drops(e.name()).increment();
+      case FAILED -> errors(e.name(), reason(e.detail())).increment();
       default -> {}
     }
+  }
+
+  private void failed(MoeError error) {
+    for (MoeError.ExpertMiss miss : error.misses()) {
+      if (miss.dropped()) {
+        drops(miss.expert()).increment();
+      } else {
+        errors(miss.expert(), reason(miss.detail())).increment();
+      }
+    }
+  }
+
+  private Counter drops(String expert) {
+    return Counter.builder("himoe.expert.drops")
+        .description(
+            "expert calls dropped at a deadline, by expert, in answered and failed requests")
+        .tag("expert", expert)
+        .register(registry);
+  }
+
+  private Counter errors(String expert, String reason) {
+    return Counter.builder("himoe.expert.errors")
+        .description("failed expert calls, by expert and reason, in answered and failed requests")
+        .tag("expert", expert)
+        .tag("reason", reason)
+        .register(registry);
   }
 
   private Counter tokens(String expert, String kind) {

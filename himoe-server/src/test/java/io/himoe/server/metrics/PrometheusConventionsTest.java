@@ -120,7 +120,7 @@ class PrometheusConventionsTest {
     assertThat(metrics)
         .containsPattern("himoe_requests_total\\{outcome=\"deadline_exceeded\",router=\"main\"}");
     assertThat(metrics).doesNotContain("cost_cost").doesNotContain("router=\"none\"");
-    // The expert call of the failed request is counted too (it was cut at the deadline).
+    // The expert call of the failed request (the 500) is counted too.
     assertThat(metrics)
         .containsPattern("himoe_expert_outcomes_total\\{expert=\"chat\",outcome=\"failed\"} [1-9]")
         .containsPattern("himoe_requests_total\\{outcome=\"no_expert_answered\",router=\"main\"} 1")
@@ -128,6 +128,18 @@ class PrometheusConventionsTest {
         .contains("resilience4j_circuitbreaker_failure_ratio{")
         .contains("process_files_open ")
         .contains("jvm_threads_live ");
+  }
+
+  /**
+   * The last chat request failed as a whole (its one expert call got a 500): the reason of that
+   * call is still counted, which the decision traces of answered requests alone could not give.
+   * (The request cut at its deadline before it called no expert: it was refused at the pick.)
+   */
+  @Test
+  void theExpertCallOfAFailedRequestIsCountedWithItsReason() {
+    assertThat(metrics)
+        .contains("himoe_expert_errors_total{expert=\"chat\",reason=\"upstream_error\"} 1.0")
+        .contains("himoe_expert_outcomes_total{expert=\"chat\",outcome=\"failed\"} 1.0");
   }
 
   /**
