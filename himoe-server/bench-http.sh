@@ -4,6 +4,8 @@
 # connections on /healthz, /v1/route and chat completions answered by in-process experts (math,
 # plan). Prints one Markdown row per run and the machine's load average before and after.
 # Usage: himoe-server/bench-http.sh [SECONDS] [CONNECTIONS...]   (default: 10 s; 1 16 64 256)
+# HIMOE_BENCH_TARGETS="healthz math" runs a subset (default: healthz route math plan);
+# HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/.mvn/jdk25.sh"
@@ -15,7 +17,7 @@ JAR="$ROOT/himoe-server/target/himoe.jar"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl himoe-server -am package)
 WORK=$(mktemp -d)
 PORT=${HIMOE_BENCH_PORT:-18916}
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar "$JAR" serve \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g ${HIMOE_BENCH_JAVA_OPTS:-} -jar "$JAR" serve \
   --port "$PORT" --feedback-db "$WORK/feedback.db" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
@@ -37,25 +39,42 @@ post math '{"model": "main", "messages": [{"role": "user", "content": "What is 1
 post plan '{"model": "main", "messages": [{"role": "user", "content": "Plan: 1. write the report 2. review the code 3. call the client"}]}'
 
 echo "load before: $(uptime)"
-echo "| target | connections | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| target | connections | requests/s | p50 | p99 | server CPU ms/request | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { # the server process's user + system CPU time, in clock ticks
+  awk '{print $14 + $15}' "/proc/$SERVER/stat"
+}
 run() { # label path [script]
   for c in $CONNS; do
     # Two wrk threads (the machine has 2 cores); a connection per wrk thread at least.
     t=$([ "$c" -ge 2 ] && echo 2 || echo 1)
     # Warm-up (JIT, caches) is not counted.
     wrk -t"$t" -c"$c" -d2s ${3:+-s "$WORK/$3.lua"} "http://127.0.0.1:$PORT$2" >/dev/null 2>&1
+    before=$(cpu_ticks)
     out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency ${3:+-s "$WORK/$3.lua"} \
       "http://127.0.0.1:$PORT$2")
+    after=$(cpu_ticks)
     rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
     bad=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-    echo "| $1 | $c | $rps | $p50 | $p99 | ${bad:-0} |"
+    total=$(echo "$out" | awk '/requests in/ {print $1}')
+    # CPU per request: the server's CPU time over the run / the requests wrk completed (holds
+    # better than requests/s on a machine shared with other work).
+    cpu=$(awk -v a="$after" -v b="$before" -v n="$total" -v t="$TICK" \
+      'BEGIN {printf "%.3f", (n > 0) ? (a - b) * 1000 / t / n : 0}')
+    echo "| $1 | $c | $rps | $p50 | $p99 | $cpu | ${bad:-0} |"
   done
 }
-run "GET /healthz" /healthz
-run "POST /v1/route" /v1/route route
-run "chat (math)" /v1/chat/completions math
-run "chat (plan)" /v1/chat/completions plan
+TARGETS=${HIMOE_BENCH_TARGETS:-healthz route math plan}
+for target in $TARGETS; do
+  case $target in
+    healthz) run "GET /healthz" /healthz ;;
+    route) run "POST /v1/route" /v1/route route ;;
+    math) run "chat (math)" /v1/chat/completions math ;;
+    plan) run "chat (plan)" /v1/chat/completions plan ;;
+    *) echo "bench-http: unknown target $target (healthz route math plan)" >&2; exit 1 ;;
+  esac
+done
 echo "load after: $(uptime)"
