@@ -323,6 +323,26 @@ public final class Assembly implements AutoCloseable {
   }
 
   /**
+   * The cost held against a key's daily cost limit for a request that names no cost ceiling: the
+   * most one call of an expert behind the model is expected to cost, times the most experts its
+   * router calls per request ({@code top_k}).
+   *
+   * @param model the requested model (a router id, or {@code himoe-auto} / null for any)
+   * @param input the request
+   * @return cost units, 0 when no expert behind it has a price or an observed cost
+   */
+  public double costBound(String model, io.himoe.shared.InputData input) {
+    String routerId = model == null || model.equals(AUTO_MODEL) ? null : model;
+    int calls =
+        config.routers().stream()
+            .filter(r -> routerId == null || r.id().equals(routerId))
+            .mapToInt(HimoeConfig.Router::topK)
+            .max()
+            .orElse(1);
+    return calls * catalog.costBound(routerId, input);
+  }
+
+  /**
    * @param ctx a request's context
    * @return the router the orchestrator chose for its first stage, once it has chosen
    */

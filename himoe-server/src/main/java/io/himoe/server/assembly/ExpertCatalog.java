@@ -126,6 +126,32 @@ final class ExpertCatalog {
   }
 
   /**
+   * @param routerId a router, or null for every router
+   * @param input a request
+   * @return the most one call of an expert behind it is expected to cost, in cost units: the
+   *     largest over its experts of their declared bound ({@link Expert#costBound}) and their
+   *     observed mean cost; 0 when no expert has a price or a cost observed
+   */
+  double costBound(String routerId, io.himoe.shared.InputData input) {
+    double most = 0;
+    for (Map.Entry<String, ExpertRegistry> e : registries.entrySet()) {
+      if (routerId != null && !e.getKey().equals(routerId)) {
+        continue;
+      }
+      for (ExpertRef ref : e.getValue().list()) {
+        double mean = e.getValue().findStats(ref.id()).map(ExpertStats::expectedCost).orElse(0.0);
+        double bound = ref.expert().costBound(input);
+        double call =
+            Double.isNaN(bound) || !(bound >= 0) || Double.isInfinite(bound)
+                ? mean
+                : Math.max(bound, mean);
+        most = Math.max(most, call);
+      }
+    }
+    return most;
+  }
+
+  /**
    * @return every expert with its live statistics, in name order
    */
   List<Assembly.ExpertInfo> list() {

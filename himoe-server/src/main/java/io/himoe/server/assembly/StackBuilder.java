@@ -2,6 +2,7 @@ package io.himoe.server.assembly;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.himoe.experts.Expert;
+import io.himoe.experts.llm.TokenCounter;
 import io.himoe.experts.management.ExpertManager;
 import io.himoe.experts.management.ManagementPolicy;
 import io.himoe.runtime.RuntimeManager;
@@ -12,6 +13,7 @@ import io.himoe.runtime.memory.MemoryPools;
 import io.himoe.server.config.ExpertKind;
 import io.himoe.server.config.ExpertSpec;
 import io.himoe.server.config.HimoeConfig;
+import io.himoe.shared.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -169,8 +171,9 @@ final class StackBuilder {
 
   /**
    * The most one call can cost, from the configuration: {@code cost_per_call}, plus for an {@code
-   * llm} expert {@code cost_per_1k_tokens} times the input's tokens (about 4 characters each) and
-   * {@link #OUTPUT_TOKEN_CEILING} output tokens.
+   * llm} expert {@code cost_per_1k_tokens} times the prompt's tokens (the client's messages counted
+   * with {@link TokenCounter}, framing included, plus the expert's system prompt) and the
+   * completion's bound (the request's {@code max_tokens}, else {@link #OUTPUT_TOKEN_CEILING}).
    */
   static java.util.function.ToDoubleFunction<io.himoe.shared.InputData> costBound(ExpertSpec spec) {
     double perCall = spec.common().cost().perCall();
@@ -178,7 +181,17 @@ final class StackBuilder {
     if (per1k == 0) {
       return input -> perCall;
     }
+    TokenCounter counter = TokenCounter.defaults();
+    int system =
+        spec instanceof ExpertSpec.Llm l && l.systemPrompt().isPresent()
+            ? counter.count(Message.system(l.systemPrompt().get()))
+            : 0;
     return input ->
-        perCall + per1k * ((input.toText().length() + 3) / 4 + OUTPUT_TOKEN_CEILING) / 1000.0;
+        perCall
+            + per1k
+                * (counter.prompt(input)
+                    + system
+                    + input.params().maxTokens().orElse(OUTPUT_TOKEN_CEILING))
+                / 1000.0;
   }
 }

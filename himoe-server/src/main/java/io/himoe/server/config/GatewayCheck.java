@@ -94,6 +94,16 @@ final class GatewayCheck {
       if (k.costPerDay() != null && !(k.costPerDay() > 0)) {
         out.add(p + ".cost_per_day: expected cost units > 0, got " + k.costPerDay());
       }
+      if (k.defaultMaxTokens() < 1) {
+        out.add(p + ".default_max_tokens: expected a count >= 1, got " + k.defaultMaxTokens());
+      } else if (k.tokensPerMin() != null && k.defaultMaxTokens() >= k.tokensPerMin()) {
+        out.add(
+            p
+                + ".default_max_tokens: expected fewer than tokens_per_min ("
+                + k.tokensPerMin()
+                + "), got "
+                + k.defaultMaxTokens());
+      }
     }
     return out;
   }

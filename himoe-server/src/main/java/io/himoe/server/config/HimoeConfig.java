@@ -215,6 +215,9 @@ public record HimoeConfig(
    * @param requestsPerMin requests per minute at most; absent means unlimited
    * @param tokensPerMin prompt plus completion tokens per minute at most; absent means unlimited
    * @param costPerDay cost units per day (UTC) at most; absent means unlimited
+   * @param defaultMaxTokens for a key with {@code tokens_per_min}: the completion tokens a request
+   *     that gives no {@code max_tokens} may produce (sent upstream as its {@code max_tokens} and
+   *     reserved with its prompt), default 1024 or half of {@code tokens_per_min} when that is less
    */
   public record Key(
       String alias,
@@ -222,10 +225,41 @@ public record HimoeConfig(
       Boolean admin,
       Integer requestsPerMin,
       Long tokensPerMin,
-      Double costPerDay) {
+      Double costPerDay,
+      Integer defaultMaxTokens) {
+    /** Completion tokens reserved for a request that names no {@code max_tokens}. */
+    public static final int DEFAULT_MAX_TOKENS = 1024;
+
     /** Applies defaults. */
     public Key {
       admin = admin != null && admin;
+      if (defaultMaxTokens == null) {
+        // A small tokens-per-minute limit must still fit a prompt beside the completion bound.
+        defaultMaxTokens =
+            tokensPerMin == null
+                ? DEFAULT_MAX_TOKENS
+                : (int) Math.max(1, Math.min(DEFAULT_MAX_TOKENS, tokensPerMin / 2));
+      }
+    }
+
+    /**
+     * A key with the default completion bound.
+     *
+     * @param alias its name
+     * @param key the key
+     * @param admin whether it is an admin key
+     * @param requestsPerMin requests per minute at most, or null
+     * @param tokensPerMin tokens per minute at most, or null
+     * @param costPerDay cost units per day at most, or null
+     */
+    public Key(
+        String alias,
+        String key,
+        Boolean admin,
+        Integer requestsPerMin,
+        Long tokensPerMin,
+        Double costPerDay) {
+      this(alias, key, admin, requestsPerMin, tokensPerMin, costPerDay, null);
     }
 
     @Override

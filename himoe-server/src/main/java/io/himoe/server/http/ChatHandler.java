@@ -91,13 +91,15 @@ final class ChatHandler {
 
   private void serve(Context ctx, Caller caller, Quotas.Ticket admitted) throws IOException {
     ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
-    InputData.Conversation input = conversations.from(req.messages(), ChatParams.from(req));
+    InputData.Conversation asked = conversations.from(req.messages(), ChatParams.from(req));
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     String tid = RequestContexts.traceId(ctx);
     io.himoe.shared.Context limited =
         RequestContexts.withClientLimits(
             RequestContexts.of(assembly, tid, model), ctx, req.himoe(), clock);
-    Quotas.Ticket ticket = quotas.hold(ctx, admitted, limited);
+    Quotas.Held held = quotas.hold(ctx, admitted, limited, asked, model);
+    Quotas.Ticket ticket = held.ticket();
+    InputData.Conversation input = held.input();
     io.himoe.shared.Context mctx = ticket.capped(limited);
     try {
       traces.claim(

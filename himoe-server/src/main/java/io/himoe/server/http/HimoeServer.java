@@ -136,7 +136,16 @@ public final class HimoeServer implements AutoCloseable {
             bodies,
             conversations,
             keys,
-            new Quotas(new KeyLimits(limitStore(b), b.clock)),
+            new Quotas(
+                new KeyLimits(limitStore(b), b.clock),
+                tokens,
+                assembly::costBound,
+                alias ->
+                    sc.auth().keys().stream()
+                        .filter(k -> k.alias().equals(alias))
+                        .findFirst()
+                        .map(HimoeConfig.Key::defaultMaxTokens)
+                        .orElse(HimoeConfig.Key.DEFAULT_MAX_TOKENS)),
             new ChatSessions(sessionStore(b), assembly.config().sessions(), b.clock),
             traces,
             tokens,

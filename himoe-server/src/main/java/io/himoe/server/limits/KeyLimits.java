@@ -85,14 +85,28 @@ public final class KeyLimits {
   }
 
   /**
-   * Cost units held for a request in flight against its key's daily cost limit, settled when the
-   * request ends.
+   * Part of a key's limit held for a request in flight, settled when the request ends: its upper
+   * bound was added to the window's counter before it ran, and the difference to what it used is
+   * added when it ends (to the same window, even if a later one has begun).
    *
-   * @param counter the day's cost counter
-   * @param windowStartMs the start of the day it was held in (epoch ms)
-   * @param units the units held, &gt; 0
+   * @param counter the counter, e.g. {@code team-a/tokens}
+   * @param windowStartMs the start of the window it was held in (epoch ms)
+   * @param windowMs the window's length in ms
+   * @param amount what was held (tokens or cost units), &gt; 0
    */
-  public record CostHold(String counter, long windowStartMs, double units) {}
+  public record Hold(String counter, long windowStartMs, long windowMs, double amount) {}
+
+  /**
+   * What was held for one request: tokens against the key's tokens per minute, cost units against
+   * its cost per day.
+   *
+   * @param tokens the tokens held, if the key has a tokens-per-minute limit
+   * @param cost the cost units held, if the key has a daily cost limit and the request a bound
+   */
+  public record Holds(Optional<Hold> tokens, Optional<Hold> cost) {
+    /** Nothing held. */
+    public static final Holds NONE = new Holds(Optional.empty(), Optional.empty());
+  }
 
   private final LimitStore store;
   private final InstantSource clock;
@@ -128,7 +142,11 @@ public final class KeyLimits {
       if (used >= limit) {
         throw refuse(
             "tokens",
-            "key '" + l.alias() + "' used its " + limit + " tokens per minute",
+            "key '"
+                + l.alias()
+                + "' used (or holds for requests in flight) its "
+                + limit
+                + " tokens per minute",
             resetMinS,
             h);
       }
@@ -165,17 +183,62 @@ public final class KeyLimits {
   }
 
   /**
+   * Holds a request's token bound (its prompt plus the completion tokens it may produce) against
+   * its key's tokens per minute before it runs, so that requests in flight together (on every
+   * replica sharing the store) cannot use more than the limit: the bound is added to the minute's
+   * count only if it fits (one atomic, conditional addition: a refused request leaves no trace).
+   *
+   * @param l the key's limits
+   * @param bound the most tokens the request may use (&gt; 0)
+   * @return the tokens held, or empty when the key has no tokens-per-minute limit
+   * @throws LimitExceeded when the bound does not fit in what is left of the minute's limit
+   */
+  public Optional<Hold> holdTokens(Limits l, long bound) {
+    if (l.tokensPerMin().isEmpty() || bound <= 0) {
+      return Optional.empty();
+    }
+    long now = clock.millis();
+    long minute = now - now % MINUTE;
+    long limit = l.tokensPerMin().getAsLong();
+    String counter = l.alias() + "/tokens";
+    LimitStore.Reservation r = store.reserve(counter, minute, MINUTE, bound, limit);
+    if (!r.taken()) {
+      long resetS = Math.max(1, (minute + MINUTE - now + 999) / 1000);
+      long left = Math.max(0, limit - (long) Math.ceil(r.total()));
+      Map<String, String> h = new LinkedHashMap<>();
+      h.put("x-ratelimit-limit-tokens", Long.toString(limit));
+      h.put("x-ratelimit-remaining-tokens", Long.toString(left));
+      h.put("x-ratelimit-reset-tokens", resetS + "s");
+      throw refuse(
+          "tokens",
+          "key '"
+              + l.alias()
+              + "' needs "
+              + bound
+              + " tokens (prompt + max_tokens) and has "
+              + left
+              + " of its "
+              + limit
+              + " tokens per minute left (counting requests in flight)",
+          resetS,
+          h);
+    }
+    return Optional.of(new Hold(counter, minute, MINUTE, bound));
+  }
+
+  /**
    * Holds up to {@code ceiling} cost units of the key's daily cost limit for one request before it
    * runs, so that requests in flight together (on every replica sharing the store) cannot spend
-   * past the limit: the units are added to the day's count at once (one atomic addition) and what
-   * passes the limit is given back. The request must then spend at most what was held.
+   * past the limit: the units are added to the day's count only if they fit (one atomic,
+   * conditional addition), else what is left of the day is held. The request must then spend at
+   * most what was held.
    *
    * @param l the key's limits
    * @param ceiling the most the request may spend, in cost units (finite, &gt; 0)
    * @return the units held (at most {@code ceiling}), or empty when the key has no daily cost limit
    * @throws LimitExceeded when nothing is left of the day's limit
    */
-  public Optional<CostHold> hold(Limits l, double ceiling) {
+  public Optional<Hold> hold(Limits l, double ceiling) {
     if (l.costPerDay().isEmpty() || !(ceiling > 0) || Double.isInfinite(ceiling)) {
       return Optional.empty();
     }
@@ -183,13 +246,17 @@ public final class KeyLimits {
     long day = now - now % DAY;
     double limit = l.costPerDay().getAsDouble();
     String counter = l.alias() + "/cost";
-    double total = store.add(counter, day, DAY, ceiling);
     // Sums of decimal prices carry binary rounding (10 x 0.2 = 2.0000000000000004): within a
     // millionth of a unit (CostBudget's precision) is within the limit.
-    double over = total - limit > MIN_HOLD ? total - limit : 0;
-    double held = ceiling - over;
-    if (held <= MIN_HOLD) {
-      store.add(counter, day, DAY, -ceiling);
+    double cap = limit + MIN_HOLD;
+    double held = ceiling;
+    LimitStore.Reservation r = store.reserve(counter, day, DAY, held, cap);
+    if (!r.taken()) {
+      // Not the whole ceiling: what is left of the day, if anything (the request's budget).
+      held = limit - r.total();
+      r = held > MIN_HOLD ? store.reserve(counter, day, DAY, held, cap) : r;
+    }
+    if (!r.taken()) {
       long resetDayS = Math.max(1, (day + DAY - now + 999) / 1000);
       throw refuse(
           "cost",
@@ -201,10 +268,7 @@ public final class KeyLimits {
           resetDayS,
           Map.of());
     }
-    if (over > 0) {
-      store.add(counter, day, DAY, -over);
-    }
-    return Optional.of(new CostHold(counter, day, held));
+    return Optional.of(new Hold(counter, day, DAY, held));
   }
 
   /**
@@ -215,30 +279,36 @@ public final class KeyLimits {
    * @param costUnits the cost it spent
    */
   public void settle(Limits l, long tokens, double costUnits) {
-    settle(l, tokens, costUnits, Optional.empty());
+    settle(l, tokens, costUnits, Holds.NONE);
   }
 
   /**
-   * Counts what an admitted request used, giving back what it held and did not spend.
+   * Counts what an admitted request used, giving back what it held and did not use (or adding what
+   * it used beyond its hold).
    *
    * @param l the key's limits
    * @param tokens prompt plus completion tokens
    * @param costUnits the cost it spent
-   * @param hold what was held for it ({@link #hold}), if anything
+   * @param holds what was held for it ({@link #holdTokens}, {@link #hold})
    */
-  public void settle(Limits l, long tokens, double costUnits, Optional<CostHold> hold) {
+  public void settle(Limits l, long tokens, double costUnits, Holds holds) {
     long now = clock.millis();
-    if (l.tokensPerMin().isPresent() && tokens > 0) {
+    if (holds.tokens().isPresent()) {
+      correct(holds.tokens().get(), Math.max(0, tokens));
+    } else if (l.tokensPerMin().isPresent() && tokens > 0) {
       store.add(l.alias() + "/tokens", now - now % MINUTE, MINUTE, tokens);
     }
-    if (hold.isPresent()) {
-      CostHold h = hold.get();
-      double correction = Math.max(0, costUnits) - h.units();
-      if (correction != 0) {
-        store.add(h.counter(), h.windowStartMs(), DAY, correction);
-      }
+    if (holds.cost().isPresent()) {
+      correct(holds.cost().get(), Math.max(0, costUnits));
     } else if (l.costPerDay().isPresent() && costUnits > 0) {
       store.add(l.alias() + "/cost", now - now % DAY, DAY, costUnits);
+    }
+  }
+
+  private void correct(Hold h, double used) {
+    double correction = used - h.amount();
+    if (correction != 0) {
+      store.add(h.counter(), h.windowStartMs(), h.windowMs(), correction);
     }
   }
 

@@ -19,6 +19,28 @@ public interface LimitStore {
   double add(String name, long windowStartMs, long windowMs, double amount);
 
   /**
+   * Adds to a counter only if it stays within a cap, atomically: concurrent reservations (on every
+   * replica sharing the store) never take the counter past the cap together, and a refused one
+   * leaves no trace (no addition given back later that another request could see meanwhile).
+   *
+   * @param name the counter, e.g. {@code team-a/tokens}
+   * @param windowStartMs the start of the window it counts in (epoch ms)
+   * @param windowMs the window's length in ms
+   * @param amount what to add, &gt; 0
+   * @param cap the most the counter may reach
+   * @return whether it was added, and the counter's value after (or, when refused, its value)
+   */
+  Reservation reserve(String name, long windowStartMs, long windowMs, double amount, double cap);
+
+  /**
+   * The outcome of {@link #reserve}.
+   *
+   * @param taken whether the amount was added
+   * @param total the counter's value after the addition, or its value when refused
+   */
+  record Reservation(boolean taken, double total) {}
+
+  /**
    * @param name the counter
    * @param windowStartMs the start of its window (epoch ms)
    * @return its value, 0 when nothing was counted

@@ -48,6 +48,59 @@ final class PostgresLimitStore implements LimitStore {
   }
 
   @Override
+  public Reservation reserve(
+      String name, long windowStartMs, long windowMs, double amount, double cap) {
+    if (amount > cap) {
+      // The insert of a new row below does not check the cap.
+      return new Reservation(false, get(name, windowStartMs));
+    }
+    java.util.Optional<Reservation> r =
+        guard.call(
+            c -> {
+              // One statement: the row's update runs only when the sum stays within the cap
+              // (a new row needs amount <= cap, checked above), so a refused reservation
+              // never shows in the counter.
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO limit_counter(name, window_start, window_end, total)"
+                          + " VALUES (?, ?, ?, ?) ON CONFLICT (name, window_start)"
+                          + " DO UPDATE SET total = limit_counter.total + EXCLUDED.total"
+                          + " WHERE limit_counter.total + EXCLUDED.total <= ?"
+                          + " RETURNING total")) {
+                ps.setString(1, name);
+                ps.setLong(2, windowStartMs);
+                ps.setLong(3, windowStartMs + windowMs);
+                ps.setDouble(4, amount);
+                ps.setDouble(5, cap);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next()) {
+                    return java.util.Optional.of(new Reservation(true, rs.getDouble(1)));
+                  }
+                }
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT total FROM limit_counter WHERE name = ? AND window_start = ?")) {
+                ps.setString(1, name);
+                ps.setLong(2, windowStartMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return java.util.Optional.of(
+                      new Reservation(false, rs.next() ? rs.getDouble(1) : 0.0));
+                }
+              }
+            },
+            java.util.Optional::empty);
+    if (r.isEmpty()) {
+      // The database is down: this replica holds the limit on its own.
+      return local.reserve(name, windowStartMs, windowMs, amount, cap);
+    }
+    if (r.get().taken()) {
+      local.add(name, windowStartMs, windowMs, amount);
+    }
+    return r.get();
+  }
+
+  @Override
   public double get(String name, long windowStartMs) {
     return guard.call(
         c -> {

@@ -52,6 +52,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeysCompletionBoundDefaultsToWhatFitsItsMinuteAndAnUnfitOneIsRefused() {
+    String keys =
+        MINIMAL
+            + "server:\n  auth:\n    keys:\n"
+            + "      - {alias: big, key: k-0123456789abcdef, tokens_per_min: 100000}\n"
+            + "      - {alias: small, key: k-0123456789abcdeg, tokens_per_min: 100}\n";
+    HimoeConfig c = loader.parse(keys, "t");
+    assertThat(c.server().auth().keys())
+        .extracting(HimoeConfig.Key::defaultMaxTokens)
+        .containsExactly(1024, 50);
+    assertThatThrownBy(
+            () ->
+                loader.parse(
+                    keys
+                        + "      - {alias: odd, key: k-0123456789abcdeh, tokens_per_min: 100,"
+                        + " default_max_tokens: 100}\n",
+                    "t"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "server.auth.keys[2].default_max_tokens: expected fewer than tokens_per_min (100), got"
+                + " 100");
+  }
+
+  @Test
   void unknownSectionIsRefused() {
     assertThatThrownBy(() -> loader.parse(MINIMAL + "routerz: []\n", "t"))
         .hasMessageContaining("routerz: unknown key");

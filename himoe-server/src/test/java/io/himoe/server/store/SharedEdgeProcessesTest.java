@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.experts.llm.TokenCounter;
+import io.himoe.server.http.HoldingUpstream;
+import io.himoe.shared.InputData;
+import io.himoe.shared.Message;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,10 +39,15 @@ class SharedEdgeProcessesTest {
 
   static final String KEY = "team-a-key-0123456789";
   static final String COST_KEY = "team-b-key-0123456789";
+  static final String TOKENS_KEY = "team-c-key-0123456789";
+  static final int TOKENS_PER_MIN = 1000;
   static final int LIMIT = 100;
 
   @TempDir static Path dir;
   static TestPostgres pg;
+  static final AtomicReference<CountDownLatch> arrivals =
+      new AtomicReference<>(new CountDownLatch(0));
+  static HoldingUpstream upstream;
   static final List<ReplicaProcess> replicas = new ArrayList<>();
 
   /** Two planners: "plan" favours planning, "checklist" favours checklist (as in SessionsTest). */
@@ -50,11 +62,19 @@ class SharedEdgeProcessesTest {
             kind: planner
             keywords: [checklist]
             cost_per_call: 0.1
+          - name: writer
+            kind: llm
+            endpoint: "%s"
+            models: [w]
         routers:
           - id: main
+            experts: [planning, checklist]
             top_k: 1
           - id: alt
+            experts: [planning, checklist]
             top_k: 1
+          - id: writing
+            experts: [writer]
         experiments:
           - name: rollout
             unit: user
@@ -63,7 +83,7 @@ class SharedEdgeProcessesTest {
         gateway:
           route_turns: 0
         # Each request may spend 0.2 units at most: a key's daily cost is held request by request.
-        budgets: {cost: 0.2}
+        budgets: {cost: 0.2, deadline_ms: 30000}
         sessions: {sticky: true, margin: 1.0}
         server:
           auth:
@@ -75,6 +95,9 @@ class SharedEdgeProcessesTest {
               - alias: team-b
                 key: ${TEAM_B_KEY}
                 cost_per_day: 2.0
+              - alias: team-c
+                key: ${TEAM_C_KEY}
+                tokens_per_min: %d
         store:
           kind: postgres
           url: %s
@@ -82,11 +105,18 @@ class SharedEdgeProcessesTest {
           pool: {max: 16, connect_timeout_ms: 10000}
           outbox_dir: "%s"
         """
-        .formatted(altWeight, LIMIT, url, dir.resolve("outbox").toString().replace("\\", "/"));
+        .formatted(
+            upstream.baseUrl(),
+            altWeight,
+            LIMIT,
+            TOKENS_PER_MIN,
+            url,
+            dir.resolve("outbox").toString().replace("\\", "/"));
   }
 
   @BeforeAll
   static void startReplicas() throws Exception {
+    upstream = new HoldingUpstream(() -> arrivals.get().countDown());
     pg = TestPostgres.own(dir.resolve("pg"));
     String url = pg.newDatabase();
     // a and b split users 50/50 between main and alt; c runs the next configuration, where alt
@@ -103,6 +133,7 @@ class SharedEdgeProcessesTest {
                   dir.resolve(name + ".log"))
               .env("TEAM_A_KEY", KEY)
               .env("TEAM_B_KEY", COST_KEY)
+              .env("TEAM_C_KEY", TOKENS_KEY)
               .start());
     }
     for (ReplicaProcess r : replicas) {
@@ -117,6 +148,9 @@ class SharedEdgeProcessesTest {
     }
     if (pg != null) {
       pg.close();
+    }
+    if (upstream != null) {
+      upstream.close();
     }
   }
 
@@ -215,6 +249,66 @@ class SharedEdgeProcessesTest {
     pool.shutdown();
     assertThat(answered).isEqualTo(10);
     assertThat(spent).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void concurrentRequestsOverThreeReplicasCannotTogetherPassAKeysTokensPerMinute()
+      throws Exception {
+    long msIntoMinute = System.currentTimeMillis() % 60_000;
+    if (msIntoMinute > 30_000) {
+      Thread.sleep(60_000 - msIntoMinute + 50); // the limit counts per UTC minute
+    }
+    long minute = System.currentTimeMillis() / 60_000;
+    // 60 requests at once over the three replicas, each holding its prompt + max_tokens (100) of
+    // team-c's 1000 tokens a minute; the upstream holds every admitted one until all 60 were
+    // admitted or refused, then writes each completion to its limit.
+    int burst = 60;
+    CountDownLatch decided = new CountDownLatch(burst);
+    arrivals.set(decided);
+    ExecutorService pool = Executors.newFixedThreadPool(burst);
+    List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+    for (int i = 0; i < burst; i++) {
+      ReplicaClient r = replicas.get(i % 3).client();
+      ObjectNode body = turn(ReplicaClient.JSON.createArrayNode(), "write: a story about the sea");
+      body.put("model", "writing").put("max_tokens", 100);
+      sent.add(
+          pool.submit(
+              () -> {
+                HttpResponse<String> resp =
+                    chat(r, body, Map.of("Authorization", "Bearer " + TOKENS_KEY));
+                if (resp.statusCode() != 200) {
+                  decided.countDown();
+                }
+                return resp;
+              }));
+    }
+    assertThat(decided.await(120, TimeUnit.SECONDS)).as("all admitted or refused").isTrue();
+    upstream.release();
+    long admitted = 0;
+    long used = 0;
+    for (Future<HttpResponse<String>> f : sent) {
+      HttpResponse<String> r = f.get();
+      if (r.statusCode() == 200) {
+        admitted++;
+        used += ReplicaClient.JSON.readTree(r.body()).path("usage").path("total_tokens").asLong();
+      } else {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+        assertThat(r.body()).contains("team-c").contains("requests in flight");
+      }
+    }
+    pool.shutdown();
+    assertThat(System.currentTimeMillis() / 60_000)
+        .as("the burst ended in its minute")
+        .isEqualTo(minute);
+    long bound =
+        TokenCounter.defaults()
+                .prompt(
+                    InputData.Conversation.of(
+                        List.of(Message.user("write: a story about the sea"))))
+            + 100;
+    assertThat(admitted).isEqualTo(TOKENS_PER_MIN / bound);
+    assertThat(used).isLessThanOrEqualTo(TOKENS_PER_MIN);
+    assertThat(upstream.maxTokens()).containsOnly(100);
   }
 
   @Test

@@ -112,7 +112,7 @@ class SharedEdgeStoresTest {
       // 10 fit in the day's 2.0, and each then spends its 0.2.
       ExecutorService pool = Executors.newFixedThreadPool(30);
       CountDownLatch go = new CountDownLatch(1);
-      List<Future<Optional<KeyLimits.CostHold>>> holds = new ArrayList<>();
+      List<Future<Optional<KeyLimits.Hold>>> holds = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         KeyLimits gate = gates.get(i % 3);
         holds.add(
@@ -130,11 +130,11 @@ class SharedEdgeStoresTest {
       go.countDown();
       int held = 0;
       for (int i = 0; i < holds.size(); i++) {
-        Optional<KeyLimits.CostHold> h = holds.get(i).get();
+        Optional<KeyLimits.Hold> h = holds.get(i).get();
         if (h.isPresent()) {
           held++;
-          assertThat(h.get().units()).isEqualTo(0.2);
-          gates.get(i % 3).settle(limits, 0, 0.2, h);
+          assertThat(h.get().amount()).isEqualTo(0.2);
+          gates.get(i % 3).settle(limits, 0, 0.2, new KeyLimits.Holds(Optional.empty(), h));
         }
       }
       pool.shutdown();
@@ -143,9 +143,9 @@ class SharedEdgeStoresTest {
       // is left holds what is left.
       now.addAndGet(86_400_000);
       KeyLimits a = gates.get(0);
-      Optional<KeyLimits.CostHold> big = a.hold(limits, 1.5);
-      a.settle(limits, 0, 0.5, big);
-      assertThat(gates.get(1).hold(limits, 5.0).orElseThrow().units())
+      Optional<KeyLimits.Hold> big = a.hold(limits, 1.5);
+      a.settle(limits, 0, 0.5, new KeyLimits.Holds(Optional.empty(), big));
+      assertThat(gates.get(1).hold(limits, 5.0).orElseThrow().amount())
           .isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
     } finally {
       closeAll(stores);
