@@ -64,29 +64,64 @@ class DeployFilesTest {
   }
 
   @Test
-  void theKubernetesManifestsHaveADeploymentServiceConfigMapAndSecret() throws Exception {
+  void theKubernetesManifestsRunAStatefulSetWithTheOutboxOnAClaimBehindAService() throws Exception {
     Map<String, JsonNode> byKind = new HashMap<>();
+    Map<String, JsonNode> services = new HashMap<>();
     try (MappingIterator<JsonNode> docs =
         YAML.readerFor(JsonNode.class).readValues(DEPLOY.resolve("k8s/himoe.yaml").toFile())) {
       while (docs.hasNext()) {
         JsonNode d = docs.next();
         byKind.put(d.get("kind").asText(), d);
+        if (d.get("kind").asText().equals("Service")) {
+          services.put(d.get("metadata").get("name").asText(), d);
+        }
       }
     }
-    assertThat(byKind).containsOnlyKeys("Secret", "ConfigMap", "Deployment", "Service");
-    JsonNode deployment = byKind.get("Deployment");
-    assertThat(deployment.get("spec").get("replicas").asInt()).isGreaterThan(1);
-    JsonNode container =
-        deployment.get("spec").get("template").get("spec").get("containers").get(0);
+    assertThat(byKind).containsOnlyKeys("Secret", "ConfigMap", "StatefulSet", "Service");
+    JsonNode set = byKind.get("StatefulSet");
+    assertThat(set.get("spec").get("replicas").asInt()).isGreaterThan(1);
+    JsonNode pod = set.get("spec").get("template").get("spec");
+    JsonNode container = pod.get("containers").get(0);
     assertThat(container.get("readinessProbe").get("httpGet").get("path").asText())
         .isEqualTo("/readyz");
     assertThat(container.get("envFrom").get(0).get("secretRef").get("name").asText())
         .isEqualTo(byKind.get("Secret").get("metadata").get("name").asText());
     assertThat(byKind.get("Secret").get("stringData").has("HIMOE_API_KEYS")).isTrue();
     assertThat(byKind.get("Secret").get("stringData").has("HIMOE_DB_PASSWORD")).isTrue();
-    assertThat(byKind.get("Service").get("spec").get("selector"))
-        .isEqualTo(deployment.get("spec").get("selector").get("matchLabels"));
+    // The outbox directory of the configuration is on a claim of the StatefulSet's own (no
+    // emptyDir: queued feedback survives the pod's deletion), and each replica is named by its pod.
     String config = byKind.get("ConfigMap").get("data").get("himoe.yaml").asText();
-    isAReplicaConfig(ConfigLoader.of(ENV).parse(config, "ConfigMap himoe-config"));
+    HimoeConfig c = ConfigLoader.of(ENV).parse(config, "ConfigMap himoe-config");
+    isAReplicaConfig(c);
+    String outboxVolume = null;
+    for (JsonNode m : container.get("volumeMounts")) {
+      if (c.store().outboxDir().startsWith(m.get("mountPath").asText() + "/")) {
+        outboxVolume = m.get("name").asText();
+      }
+    }
+    assertThat(outboxVolume).as("a volume mounted over store.outbox_dir").isNotNull();
+    assertThat(
+            set.get("spec").get("volumeClaimTemplates").get(0).get("metadata").get("name").asText())
+        .isEqualTo(outboxVolume);
+    for (JsonNode v : pod.get("volumes")) {
+      assertThat(v.get("name").asText()).isNotEqualTo(outboxVolume);
+    }
+    assertThat(config).contains("replica_id: ${HIMOE_REPLICA_ID}");
+    assertThat(
+            container.get("env").get(0).get("valueFrom").get("fieldRef").get("fieldPath").asText())
+        .isEqualTo("metadata.name");
+    // A headless Service names the pods; the other spreads the requests over them.
+    assertThat(services).containsOnlyKeys(set.get("spec").get("serviceName").asText(), "himoe");
+    assertThat(
+            services
+                .get(set.get("spec").get("serviceName").asText())
+                .get("spec")
+                .get("clusterIP")
+                .asText())
+        .isEqualTo("None");
+    for (JsonNode svc : services.values()) {
+      assertThat(svc.get("spec").get("selector"))
+          .isEqualTo(set.get("spec").get("selector").get("matchLabels"));
+    }
   }
 }

@@ -804,7 +804,7 @@ public record HimoeConfig(
     /** Applies defaults. */
     public Store {
       kind = kind == null ? "sqlite" : kind;
-      pool = pool == null ? new Pool(null, null) : pool;
+      pool = pool == null ? new Pool(null, null, null) : pool;
       outboxDir = outboxDir == null ? "himoe-outbox" : outboxDir;
     }
 
@@ -820,14 +820,28 @@ public record HimoeConfig(
    * The database connection pool (HikariCP).
    *
    * @param max connections at most, default 10
-   * @param connectTimeoutMs how long a request waits for a connection before the store counts as
-   *     down, in ms, default 2,000
+   * @param connectTimeoutMs how long a request waits for a connection (from the pool, or a new one:
+   *     TCP connect and login) before the store counts as down, in ms, default 2,000
+   * @param queryTimeoutMs how long one statement may run on the server ({@code statement_timeout})
+   *     and how long the replica waits for the database's answer (the socket's read timeout: a
+   *     frozen database or a stalled network fails the call after it), in ms, default 2,000
    */
-  public record Pool(Integer max, Long connectTimeoutMs) {
+  public record Pool(Integer max, Long connectTimeoutMs, Long queryTimeoutMs) {
     /** Applies defaults. */
     public Pool {
       max = max == null ? 10 : max;
       connectTimeoutMs = connectTimeoutMs == null ? 2_000L : connectTimeoutMs;
+      queryTimeoutMs = queryTimeoutMs == null ? 2_000L : queryTimeoutMs;
+    }
+
+    /**
+     * A pool with the default query timeout.
+     *
+     * @param max connections at most, or null
+     * @param connectTimeoutMs the connect timeout in ms, or null
+     */
+    public Pool(Integer max, Long connectTimeoutMs) {
+      this(max, connectTimeoutMs, null);
     }
   }
 }

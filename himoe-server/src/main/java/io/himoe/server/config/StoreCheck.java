@@ -59,6 +59,11 @@ final class StoreCheck {
           "store.pool.connect_timeout_ms: expected a time in ms >= 250, got "
               + s.pool().connectTimeoutMs());
     }
+    if (s.pool().queryTimeoutMs() < 100 || s.pool().queryTimeoutMs() > 3_600_000) {
+      out.add(
+          "store.pool.query_timeout_ms: expected a time in ms in [100, 3600000], got "
+              + s.pool().queryTimeoutMs());
+    }
     if (s.replicaId() != null && !REPLICA.matcher(s.replicaId()).matches()) {
       out.add(
           "store.replica_id: expected 1-64 letters, digits or ._:- , got '" + s.replicaId() + "'");

@@ -105,6 +105,7 @@ public final class HimoeServer implements AutoCloseable {
       this.shared = Optional.of(db);
       // A/B units keep their arm whichever replica serves them.
       assembly.loop().useAssignments(db.assignments(Assignments.inMemory(100_000), replica));
+      db.sharePromotions(assembly.loop().promotions(), replica);
       this.store = db.feedback();
       intake = sharedLearning.get();
     } else {

@@ -41,14 +41,14 @@ public final class LearningLoop implements AutoCloseable {
       InstantSource clock) {
     // Promotions are learned state: saved beside the snapshot when there is one.
     String snapshot = config.learning().snapshotPath();
+    java.util.Set<String> routerIds =
+        config.routers().stream()
+            .map(HimoeConfig.Router::id)
+            .collect(Collectors.toUnmodifiableSet());
     this.promotions =
         snapshot == null
-            ? new Promotions()
-            : Promotions.savedIn(
-                Path.of(snapshot + ".promotions.json"),
-                config.routers().stream()
-                    .map(HimoeConfig.Router::id)
-                    .collect(Collectors.toUnmodifiableSet()));
+            ? Promotions.of(routerIds)
+            : Promotions.savedIn(Path.of(snapshot + ".promotions.json"), routerIds);
     this.configuredShadows = config.shadows().routers();
     HimoeConfig.Shadows.Credit c = config.shadows().credit();
     this.shadows =
@@ -138,6 +138,16 @@ public final class LearningLoop implements AutoCloseable {
    */
   public void useAssignments(Assignments store) {
     experiments.useAssignments(store);
+  }
+
+  /**
+   * Shares the promotions with the other replicas through {@code store} from now on (see {@link
+   * Promotions#shareIn}); call {@link Promotions#refresh} periodically to adopt theirs.
+   *
+   * @param store the promotions store shared by the replicas
+   */
+  public void sharePromotions(Promotions.Shared store) {
+    promotions.shareIn(store);
   }
 
   /**

@@ -26,25 +26,111 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept in memory ({@link #Promotions()}) or also in a file ({@link #savedIn}): {@code
  * {"schema":1,"replaced_by":{"main":"candidate"}}}, written atomically after every promotion and
- * read back on start, so a promotion survives a restart.
+ * read back on start, so a promotion survives a restart. Replicas behind a load balancer share them
+ * through a {@link Shared} store ({@link #shareIn}): a promotion made on one replica is written
+ * there, and every replica adopts what the store holds when it {@link #refresh}es.
  */
 public final class Promotions {
 
   private static final Logger LOG = LoggerFactory.getLogger(Promotions.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Promotions kept in one place for several replicas (e.g. a table in a shared database). */
+  public interface Shared {
+    /**
+     * @return every promotion in force: demoted router to its replacement
+     * @throws RuntimeException when the store cannot be read
+     */
+    Map<String, String> read();
+
+    /**
+     * Records that {@code to} replaced {@code from} (and that {@code to} itself is no longer
+     * replaced), atomically.
+     *
+     * @param from the router demoted
+     * @param to the router promoted
+     * @throws RuntimeException when the store cannot be written
+     */
+    void promote(String from, String to);
+  }
+
   private volatile Map<String, String> replacedBy = Map.of();
   // Null when promotions are kept in memory only.
   private final @Nullable Path file;
+  // Null when any router may be named (promotions kept in memory only).
+  private final @Nullable Set<String> routers;
+  // Null until shareIn.
+  private volatile @Nullable Shared shared;
 
   /** Promotions kept in memory only. */
   public Promotions() {
     this.file = null;
+    this.routers = null;
   }
 
-  private Promotions(Path file, Map<String, String> loaded) {
+  private Promotions(@Nullable Path file, Map<String, String> loaded, Set<String> routers) {
     this.file = file;
     this.replacedBy = Map.copyOf(loaded);
+    this.routers = Set.copyOf(routers);
+  }
+
+  /**
+   * Promotions kept in memory, which {@link #shareIn} may share with other replicas.
+   *
+   * @param routers the configured routers' ids (a shared promotion naming others is ignored)
+   * @return the promotions (call {@link #shareIn} to connect them)
+   */
+  public static Promotions of(Set<String> routers) {
+    return new Promotions(null, Map.of(), routers);
+  }
+
+  /**
+   * Shares the promotions with other replicas from now on: what this process holds (from its file)
+   * and the store does not yet is written there, then the store's promotions are adopted.
+   *
+   * @param store where the replicas keep them
+   * @throws RuntimeException when the store cannot be reached
+   */
+  public synchronized void shareIn(Shared store) {
+    Map<String, String> there = store.read();
+    for (Map.Entry<String, String> e : replacedBy.entrySet()) {
+      if (!there.containsKey(e.getKey())) {
+        store.promote(e.getKey(), e.getValue());
+      }
+    }
+    this.shared = store;
+    refresh();
+  }
+
+  /**
+   * Adopts the promotions of the shared store (nothing without one); a store that cannot be read
+   * leaves the promotions as they are.
+   */
+  public synchronized void refresh() {
+    // Under the lock: a read that began before a promotion of this replica's must not undo it.
+    Shared s = shared;
+    if (s == null) {
+      return;
+    }
+    Map<String, String> read;
+    try {
+      read = s.read();
+    } catch (RuntimeException e) {
+      LOG.debug("shared promotions not read (kept as they are): {}", e.getMessage());
+      return;
+    }
+    Map<String, String> kept = new LinkedHashMap<>();
+    read.forEach(
+        (from, to) -> {
+          if (routers == null || (routers.contains(from) && routers.contains(to))) {
+            kept.put(from, to);
+          }
+        });
+    if (!kept.equals(replacedBy)) {
+      LOG.info("promotions adopted from the shared store: {}", kept);
+      replacedBy = Map.copyOf(kept);
+      save(kept);
+    }
   }
 
   /**
@@ -87,7 +173,7 @@ public final class Promotions {
     if (!loaded.isEmpty()) {
       LOG.info("promotions restored from {}: {}", file, loaded);
     }
-    return new Promotions(file, loaded);
+    return new Promotions(file, loaded, routers);
   }
 
   /**
@@ -125,11 +211,18 @@ public final class Promotions {
    * @param to the router promoted
    * @throws IllegalArgumentException if they are the same, or {@code to} was itself replaced by
    *     {@code from}
+   * @throws RuntimeException when shared and the shared store cannot be written (nothing changes)
    */
   public synchronized void promote(String from, String to) {
     if (from.equals(to) || resolve(to).equals(from)) {
       throw new IllegalArgumentException(
           "cannot promote '" + to + "' over '" + from + "': it would route back to itself");
+    }
+    Shared s = shared;
+    if (s != null) {
+      // The shared store first: a promotion only this replica knew would be undone by its next
+      // refresh.
+      s.promote(from, to);
     }
     Map<String, String> next = new LinkedHashMap<>(replacedBy);
     next.remove(to);

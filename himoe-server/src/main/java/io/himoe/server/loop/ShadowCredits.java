@@ -185,6 +185,15 @@ public final class ShadowCredits implements EngineListener, AutoCloseable {
         promotions.promote(r.primary(), r.shadow());
       } catch (IllegalArgumentException cycle) {
         return;
+      } catch (RuntimeException notShared) {
+        // The replicas' shared store could not be written: nothing changed; the record stands
+        // and the next comparison tries again.
+        LOG.warn(
+            "shadow '{}' not promoted over '{}': {}",
+            r.shadow(),
+            r.primary(),
+            notShared.getMessage());
+        return;
       }
       ledger.reset(r.primary(), r.shadow());
     }

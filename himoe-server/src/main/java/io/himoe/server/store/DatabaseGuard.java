@@ -17,9 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Database calls made on the request path (per-key limits, sessions, A/B assignments), each with a
  * local answer for when the database cannot give one (a failed call takes the local answer too). A
- * circuit breaker (resilience4j) opens when half of the last 10 calls failed, so while the database
- * is down requests take the local answer at once instead of each waiting the pool's connect
- * timeout; after {@code retryAfter} one call tries the database again. Thread-safe.
+ * call waits at most the pool's connect timeout for a connection and the query timeout for the
+ * answer, so a database that stops answering without closing its connections (a frozen process, a
+ * stalled network) costs a request a bounded wait, not a hang. A circuit breaker (resilience4j)
+ * opens when half of the last 10 calls failed, so while the database is down requests take the
+ * local answer at once instead of each waiting the pool's connect timeout; after {@code retryAfter}
+ * one call tries the database again. Thread-safe.
  */
 final class DatabaseGuard {
 
@@ -32,16 +35,20 @@ final class DatabaseGuard {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseGuard.class);
 
   private final DataSource ds;
+  private final int queryTimeoutMs;
   private final CircuitBreaker breaker;
   private final AtomicLong localAnswers = new AtomicLong();
 
   /**
    * @param ds the pool
    * @param retryAfter how long the database is left alone after a failure
+   * @param queryTimeoutMs how long a call waits for the database's answer (the connection's network
+   *     timeout), in ms
    * @param clock the breaker's clock
    */
-  DatabaseGuard(DataSource ds, Duration retryAfter, InstantSource clock) {
+  DatabaseGuard(DataSource ds, Duration retryAfter, long queryTimeoutMs, InstantSource clock) {
     this.ds = ds;
+    this.queryTimeoutMs = (int) Math.min(Integer.MAX_VALUE, queryTimeoutMs);
     this.breaker =
         CircuitBreaker.of(
             "himoe-store",
@@ -83,6 +90,9 @@ final class DatabaseGuard {
     long start = System.nanoTime();
     T value;
     try (Connection c = ds.getConnection()) {
+      // A frozen database answers nothing: the read times out (the pool resets the timeout when
+      // the connection comes back to it).
+      c.setNetworkTimeout(Runnable::run, queryTimeoutMs);
       value = db.run(c);
     } catch (SQLException e) {
       breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);

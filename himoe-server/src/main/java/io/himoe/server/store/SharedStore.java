@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.limits.LimitStore;
 import io.himoe.server.loop.Assignments;
+import io.himoe.server.loop.Promotions;
 import io.himoe.server.sessions.SessionStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,7 +58,12 @@ public final class SharedStore implements AutoCloseable {
   private final InstantSource clock;
   private final ScheduledExecutorService purger;
 
-  private SharedStore(HikariDataSource pool, String url, Properties credentials, InstantSource c) {
+  private SharedStore(
+      HikariDataSource pool,
+      String url,
+      Properties credentials,
+      long queryTimeoutMs,
+      InstantSource c) {
     this.pool = pool;
     this.url = url;
     this.credentials = credentials;
@@ -65,7 +71,7 @@ public final class SharedStore implements AutoCloseable {
     this.feedback = new PostgresFeedbackStore(pool);
     this.decisions = new PostgresDecisions(pool, c);
     this.learnedState = new PostgresLearnedState(pool, c);
-    this.guard = new DatabaseGuard(pool, RETRY_AFTER, c);
+    this.guard = new DatabaseGuard(pool, RETRY_AFTER, queryTimeoutMs, c);
     this.purger =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("himoe-store-purge").factory());
@@ -100,6 +106,7 @@ public final class SharedStore implements AutoCloseable {
       }
       credentials.setProperty("password", password);
     }
+    timeouts(credentials, store.pool());
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("himoe-store");
     hc.setJdbcUrl(store.url());
@@ -125,7 +132,26 @@ public final class SharedStore implements AutoCloseable {
       throw new StoreException(
           "store.url: cannot migrate the schema of " + store.url() + ": " + rootMessage(e), e);
     }
-    return new SharedStore(pool, store.url(), credentials, clock);
+    return new SharedStore(pool, store.url(), credentials, store.pool().queryTimeoutMs(), clock);
+  }
+
+  /**
+   * The driver's timeouts, so that a database that stops answering (a frozen process, a stalled
+   * network: TCP stays open, nothing comes back) fails each call within a bound instead of hanging
+   * the threads that wait on it: TCP connect and login within {@code connect_timeout_ms}, each
+   * answer within {@code query_timeout_ms} (the socket's read timeout; pgjdbc counts whole seconds,
+   * the request path sets it to the millisecond per call), and each statement cut by the server
+   * after {@code query_timeout_ms} ({@code statement_timeout}). Parameters written in the URL
+   * itself take precedence.
+   */
+  static void timeouts(Properties props, HimoeConfig.Pool pool) {
+    String connectS = Long.toString(Math.max(1, (pool.connectTimeoutMs() + 999) / 1000));
+    props.setProperty("connectTimeout", connectS);
+    props.setProperty("loginTimeout", connectS);
+    props.setProperty(
+        "socketTimeout", Long.toString(Math.max(1, (pool.queryTimeoutMs() + 999) / 1000)));
+    props.setProperty("options", "-c statement_timeout=" + pool.queryTimeoutMs());
+    props.setProperty("tcpKeepAlive", "true");
   }
 
   /**
@@ -198,6 +224,20 @@ public final class SharedStore implements AutoCloseable {
         Objects.requireNonNull(local, "local"),
         Objects.requireNonNull(replicaId, "replicaId"),
         clock);
+  }
+
+  /**
+   * Shares the routers' promotions with every replica: what {@code promotions} holds and the
+   * database does not is written there, the database's are adopted, and read again every second (a
+   * promotion made on one replica is in force on all within about a second).
+   *
+   * @param promotions this replica's promotions
+   * @param replicaId this replica's name (recorded with the promotions it makes)
+   * @throws StoreException when the database cannot be reached
+   */
+  public void sharePromotions(Promotions promotions, String replicaId) {
+    promotions.shareIn(new PostgresPromotions(pool, replicaId, clock));
+    purger.scheduleWithFixedDelay(promotions::refresh, 1, 1, TimeUnit.SECONDS);
   }
 
   /**

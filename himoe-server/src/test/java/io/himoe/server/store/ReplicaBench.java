@@ -58,13 +58,17 @@ public final class ReplicaBench {
     }
     System.out.println();
     System.out.println(
-        "| setup | workload | requests/s | p50 ms | p99 ms | errors | load (1/5/15 min) |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        "| setup | workload | requests/s | p50 ms | p99 ms | errors | replicas' CPU ms/request |"
+            + " load (1/5/15 min) |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
   }
 
   /** The key of the "limited key" workload, given to the processes in their environment. */
   static final String KEY = "bench-key-0123456789";
+
+  /** The key whose tokens per minute and cost per day are reserved while its requests run. */
+  static final String RESERVING_KEY = "bench-reserving-key-0123456789";
 
   /**
    * Auth on, but only the admin routes need a key: anonymous requests have no limits; requests with
@@ -76,7 +80,12 @@ public final class ReplicaBench {
       server:
         auth:
           protect: [admin]
-          keys: [{alias: bench, key: "${HIMOE_BENCH_KEY}", requests_per_min: 1000000000}]
+          keys:
+            - {alias: bench, key: "${HIMOE_BENCH_KEY}", requests_per_min: 1000000000}
+            - alias: bench-reserving
+              key: "${HIMOE_BENCH_RESERVING_KEY}"
+              tokens_per_min: 1000000000000
+              cost_per_day: 1000000000000
       """;
 
   static List<String> phase(
@@ -114,6 +123,7 @@ public final class ReplicaBench {
                     ReplicaProcess.freePort(),
                     dir.resolve("replica-" + replicas + "-" + i + ".log"))
                 .env("HIMOE_BENCH_KEY", KEY)
+                .env("HIMOE_BENCH_RESERVING_KEY", RESERVING_KEY)
                 .start());
       }
       List<ReplicaClient> clients = new ArrayList<>();
@@ -122,20 +132,18 @@ public final class ReplicaBench {
       }
       run(clients, 5, concurrency, Workload.FEEDBACK); // warm-up (every path)
       run(clients, 2, concurrency, Workload.LIMITED);
-      String l = load();
-      Result chat = run(clients, seconds, concurrency, Workload.CHAT);
-      rows.add(row(name, "chat", chat, l));
-      l = load();
-      Result limited = run(clients, seconds, concurrency, Workload.LIMITED);
-      rows.add(row(name, "chat with a key that has a request limit", limited, l));
-      l = load();
-      Result feedback = run(clients, seconds, concurrency, Workload.FEEDBACK);
-      rows.add(row(name, "chat + feedback (feedback timed)", feedback, l));
+      run(clients, 2, concurrency, Workload.RESERVED);
+      for (Workload w : Workload.values()) {
+        String l = load();
+        double cpu0 = cpuMs(procs);
+        Result r = run(clients, seconds, concurrency, w);
+        rows.add(row(name, w.label, r, (cpuMs(procs) - cpu0) / Math.max(1, r.requests()), l));
+      }
       if (replicas > 1) {
-        l = load();
+        String l = load();
         Result spread = propagation(clients.get(0), clients.get(replicas - 1), 50);
         rows.add(
-            "| %s | feedback on replica 1 trained on by replica %d (50 samples) | – | %.1f | %.1f | %d | %s |"
+            "| %s | feedback on replica 1 trained on by replica %d (50 samples) | – | %.1f | %.1f | %d | – | %s |"
                 .formatted(
                     name,
                     replicas,
@@ -150,27 +158,48 @@ public final class ReplicaBench {
     return rows;
   }
 
-  static String row(String name, String workload, Result r, String load) {
+  static String row(String name, String workload, Result r, double cpuMsPerRequest, String load) {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %.0f | %.1f | %.1f | %d | %s |",
+        "| %s | %s | %.0f | %.1f | %.1f | %d | %.2f | %s |",
         name,
         workload,
         r.perSecond(),
         r.percentileMs(0.5),
         r.percentileMs(0.99),
         r.errors(),
+        cpuMsPerRequest,
         load);
+  }
+
+  /** The replicas' CPU time so far, in ms (the database's processes are not counted). */
+  static double cpuMs(List<ReplicaProcess> procs) {
+    double ms = 0;
+    for (ReplicaProcess p : procs) {
+      ms += p.cpu().toNanos() / 1e6;
+    }
+    return ms;
   }
 
   /** What each request of a closed loop does. */
   enum Workload {
     /** An anonymous chat completion. */
-    CHAT,
+    CHAT("chat"),
     /** A chat completion with {@link #KEY}: its limit is counted (in the shared store with PG). */
-    LIMITED,
+    LIMITED("chat with a key that has a request limit"),
+    /**
+     * A chat completion with {@link #RESERVING_KEY}: its token bound (and cost bound, when an
+     * expert has a price) is reserved before it runs and settled after.
+     */
+    RESERVED("chat with a key whose tokens/min and cost/day are reserved in flight"),
     /** A chat on one replica, its feedback sent to the next (only the feedback timed). */
-    FEEDBACK
+    FEEDBACK("chat + feedback (feedback timed)");
+
+    final String label;
+
+    Workload(String label) {
+      this.label = label;
+    }
   }
 
   /** Closed loop: {@code concurrency} clients, round robin over the replicas. */
@@ -178,9 +207,11 @@ public final class ReplicaBench {
       throws InterruptedException {
     boolean feedback = work == Workload.FEEDBACK;
     java.util.Map<String, String> headers =
-        work == Workload.LIMITED
-            ? java.util.Map.of("Authorization", "Bearer " + KEY)
-            : java.util.Map.of();
+        switch (work) {
+          case LIMITED -> java.util.Map.of("Authorization", "Bearer " + KEY);
+          case RESERVED -> java.util.Map.of("Authorization", "Bearer " + RESERVING_KEY);
+          default -> java.util.Map.<String, String>of();
+        };
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     AtomicLong next = new AtomicLong();
     AtomicLong errors = new AtomicLong();

@@ -31,6 +31,13 @@ final class ReplicaProcess implements AutoCloseable {
     }
   }
 
+  /** The CPU time the process used so far (zero when the platform does not tell). */
+  java.time.Duration cpu() {
+    return process == null
+        ? java.time.Duration.ZERO
+        : process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** Adds an environment variable of the process (before {@link #start}). */
   ReplicaProcess env(String name, String value) {
     env.put(name, value);

@@ -291,6 +291,115 @@ class SharedEdgeStoresTest {
   }
 
   @Test
+  void aFrozenDatabaseIsAnsweredLocallyWithinTheTimeoutsInsteadOfHanging() throws Exception {
+    TestPostgres pg = TestPostgres.shared();
+    String direct = pg.newDatabase();
+    try (StallingProxy proxy = new StallingProxy(pg.port())) {
+      String url = direct.replace(":" + pg.port() + "/", ":" + proxy.port() + "/");
+      // 500 ms to get a connection, 500 ms for an answer.
+      HimoeConfig.Store config =
+          new HimoeConfig.Store(
+              "postgres", url, "postgres", null, new HimoeConfig.Pool(4, 500L, 500L), "r1", null);
+      ExecutorService caller = Executors.newSingleThreadExecutor();
+      try (SharedStore s = SharedStore.open(config, Map.of(), clock)) {
+        LimitStore limits = s.limitStore(LimitStore.inMemory());
+        Duration ttl = Duration.ofMinutes(30);
+        SessionStore sessions = s.sessionStore(SessionStore.inMemory(ttl, 100), ttl);
+        long window = now.get() - now.get() % 60_000;
+        assertThat(limits.add("k/tokens", window, 60_000, 10)).isEqualTo(10);
+        Session kept = new Session("math", "main", 1, now.get());
+        sessions.put("s:k:c", kept);
+
+        // The database stops answering; its connections stay open (as with SIGSTOP, or a network
+        // that drops packets). Without the driver's timeouts each call below would wait forever
+        // (the caller gives up after 20 s and the test fails); with them each one fails within
+        // the pool's connect timeout plus the query timeout (1 s here; 5 s allowed for a loaded
+        // machine) and is answered from this replica's memory, until the breaker opens and the
+        // calls are answered locally at once.
+        proxy.stall();
+        int calls = 0;
+        while (s.upOnRequestPath() && calls < 10) {
+          long t0 = System.nanoTime();
+          Future<LimitStore.Reservation> r =
+              caller.submit(() -> limits.reserve("k/tokens", window, 60_000, 5, 100));
+          assertThat(r.get(20, java.util.concurrent.TimeUnit.SECONDS).taken()).isTrue();
+          assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+          calls++;
+        }
+        assertThat(s.upOnRequestPath()).isFalse();
+        assertThat(s.localAnswers()).isEqualTo(calls);
+        long t0 = System.nanoTime();
+        Future<Optional<Session>> got = caller.submit(() -> sessions.get("s:k:c"));
+        assertThat(got.get(20, java.util.concurrent.TimeUnit.SECONDS)).contains(kept);
+        assertThat(limits.get("k/tokens", window)).isEqualTo(10 + 5 * calls);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
+
+        // The database answers again: a call a second later (the guard's clock) reaches it.
+        proxy.resume();
+        for (int i = 0; i < 20 && !s.upOnRequestPath(); i++) {
+          now.addAndGet(1_000);
+          caller
+              .submit(() -> limits.get("k/tokens", window))
+              .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(s.upOnRequestPath()).isTrue();
+        // What was counted during the freeze stayed local, except that a statement the database
+        // had received before the replica gave up on it runs when the database resumes: the
+        // shared counter may hold those too (a refusal too many later, never an overrun).
+        assertThat(limits.get("k/tokens", window)).isBetween(10.0, 10.0 + 5 * calls);
+      } finally {
+        caller.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aPromotionMadeOnOneReplicaIsInForceOnEveryReplicaWithinSeconds() throws Exception {
+    List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 3);
+    try {
+      java.util.Set<String> routers = java.util.Set.of("main", "alt", "next");
+      // Replica a had promoted alt over main before it shared its promotions (its file): sharing
+      // writes that to the database, and the others adopt it.
+      io.himoe.server.loop.Promotions a =
+          io.himoe.server.loop.Promotions.savedIn(dir.resolve("a.promotions.json"), routers);
+      a.promote("main", "alt");
+      List<io.himoe.server.loop.Promotions> all =
+          List.of(
+              a,
+              io.himoe.server.loop.Promotions.of(routers),
+              io.himoe.server.loop.Promotions.of(routers));
+      for (int i = 0; i < 3; i++) {
+        stores.get(i).sharePromotions(all.get(i), "r" + i);
+      }
+      for (io.himoe.server.loop.Promotions p : all) {
+        assertThat(p.resolve("main")).isEqualTo("alt");
+      }
+      // A promotion on c (next over alt, so main -> alt -> next) reaches a and b by their
+      // periodic read (every second; 10 s allowed on a loaded machine), and a's file follows.
+      all.get(2).promote("alt", "next");
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < deadline
+          && !(a.resolve("main").equals("next") && all.get(1).resolve("main").equals("next"))) {
+        Thread.sleep(50);
+      }
+      assertThat(all).allMatch(p -> p.resolve("main").equals("next"));
+      assertThat(all.get(1).demotedFor("next")).containsExactlyInAnyOrder("main", "alt");
+      assertThat(
+              io.himoe.server.loop.Promotions.savedIn(dir.resolve("a.promotions.json"), routers)
+                  .current())
+          .isEqualTo(Map.of("main", "alt", "alt", "next"));
+      // A later promotion of the same router replaces its row: one place, one answer.
+      all.get(1).promote("main", "next");
+      for (io.himoe.server.loop.Promotions p : all) {
+        p.refresh();
+        assertThat(p.current()).isEqualTo(Map.of("main", "next", "alt", "next"));
+      }
+    } finally {
+      closeAll(stores);
+    }
+  }
+
+  @Test
   void thePurgeDeletesEndedWindowsAndExpiredSessions() throws Exception {
     List<SharedStore> stores = replicas(TestPostgres.shared().newDatabase(), 1);
     try {
