@@ -151,7 +151,9 @@ class ModuleBoundariesTest {
           "himoe-server",
           List.of(
               "io.himoe.server",
+              "io.himoe.server.assembly",
               "io.himoe.server.cli",
+              "io.himoe.server.http",
               "io.himoe.server.limits",
               "io.himoe.server.loop",
               "io.himoe.server.metrics",

@@ -42,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,10 @@ public final class Assembly implements AutoCloseable {
   private final Engine engine;
 
   private Assembly(
-      HimoeConfig config, InstantSource clock, boolean restoreLearning, DeviceProbe device) {
+      HimoeConfig config,
+      InstantSource clock,
+      boolean restoreLearning,
+      @Nullable DeviceProbe device) {
     this.config = config;
     this.clock = clock;
     this.learners = new Learners(config.learning().snapshotPath(), restoreLearning);
@@ -292,12 +296,12 @@ public final class Assembly implements AutoCloseable {
    * @return the context
    * @throws MoeError.UnknownRouter if {@code model} names no router
    */
-  public Context newContext(String traceId, String model) {
+  public Context newContext(@Nullable String traceId, @Nullable String model) {
     Context.Builder b =
-        Context.builder()
-            .budget(Duration.ofMillis(config.budgets().deadlineMs()))
-            .clock(clock)
-            .traceId(traceId);
+        Context.builder().budget(Duration.ofMillis(config.budgets().deadlineMs())).clock(clock);
+    if (traceId != null) {
+      b.traceId(traceId);
+    }
     if (config.budgets().cost() != null) {
       b.costBudget(config.budgets().cost());
     }
@@ -318,7 +322,7 @@ public final class Assembly implements AutoCloseable {
    * @param model {@value #AUTO_MODEL} (or null) for every router, else a router id
    * @return whether a request with {@code tools} can reach an expert that calls tools
    */
-  public boolean callsTools(String model) {
+  public boolean callsTools(@Nullable String model) {
     return catalog.callsTools(model == null || model.equals(AUTO_MODEL) ? null : model);
   }
 
@@ -331,7 +335,7 @@ public final class Assembly implements AutoCloseable {
    * @param input the request
    * @return cost units, 0 when no expert behind it has a price or an observed cost
    */
-  public double costBound(String model, io.himoe.shared.InputData input) {
+  public double costBound(@Nullable String model, io.himoe.shared.InputData input) {
     String routerId = model == null || model.equals(AUTO_MODEL) ? null : model;
     int calls =
         config.routers().stream()
@@ -490,7 +494,7 @@ public final class Assembly implements AutoCloseable {
    * The runtime of {@code runtime:}: complexity rules and this machine's probes; a fixed mode is a
    * decision matrix with that mode in every cell.
    */
-  private static RuntimeManager newRuntime(HimoeConfig.Runtime rc, DeviceProbe device) {
+  private static RuntimeManager newRuntime(HimoeConfig.Runtime rc, @Nullable DeviceProbe device) {
     RuntimeManager.Builder b = RuntimeManager.builder();
     DeviceProbe probe = device != null ? device : DeviceProbe.linux();
     if (device != null) {

@@ -13,8 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +53,9 @@ final class ExpertCatalog {
       List<String> fallbacks = spec.common().fallbacks();
       if (!fallbacks.isEmpty()) {
         List<Expert> chain = new ArrayList<>();
-        chain.add(stacks.get(spec.name()).guarded());
-        fallbacks.forEach(f -> chain.add(stacks.get(f).guarded()));
+        chain.add(stack(spec.name()).guarded());
+        // The validator refused a fallback that names no expert.
+        fallbacks.forEach(f -> chain.add(stack(f).guarded()));
         stacks.computeIfPresent(
             spec.name(), (n, s) -> s.withRouted(FallbackChain.of(n, chain, this::expectedLatency)));
       }
@@ -86,7 +89,11 @@ final class ExpertCatalog {
    * @return what routers call for it
    */
   Expert routed(String name) {
-    return stacks.get(name).routed();
+    return stack(name).routed();
+  }
+
+  private ExpertStack stack(String name) {
+    return Objects.requireNonNull(stacks.get(name), () -> "no expert named " + name);
   }
 
   /**
@@ -117,7 +124,7 @@ final class ExpertCatalog {
    * @return whether an expert it gates over calls tools (an {@code llm} expert with {@code
    *     options.tools: true})
    */
-  boolean callsTools(String routerId) {
+  boolean callsTools(@Nullable String routerId) {
     return registries.entrySet().stream()
         .filter(e -> routerId == null || e.getKey().equals(routerId))
         .flatMap(e -> e.getValue().list().stream())
@@ -132,7 +139,7 @@ final class ExpertCatalog {
    *     largest over its experts of their declared bound ({@link Expert#costBound}) and their
    *     observed mean cost; 0 when no expert has a price or a cost observed
    */
-  double costBound(String routerId, io.himoe.shared.InputData input) {
+  double costBound(@Nullable String routerId, io.himoe.shared.InputData input) {
     double most = 0;
     for (Map.Entry<String, ExpertRegistry> e : registries.entrySet()) {
       if (routerId != null && !e.getKey().equals(routerId)) {
@@ -174,8 +181,10 @@ final class ExpertCatalog {
       }
     }
     List<Assembly.ExpertInfo> out = new ArrayList<>();
-    for (String name : stacks.keySet().stream().sorted().toList()) {
-      ExpertStack stack = stacks.get(name);
+    for (Map.Entry<String, ExpertStack> e :
+        stacks.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+      String name = e.getKey();
+      ExpertStack stack = e.getValue();
       long[] c = counts.getOrDefault(name, new long[4]);
       double[] x = expected.getOrDefault(name, new double[2]);
       out.add(
@@ -206,7 +215,8 @@ final class ExpertCatalog {
     ExpertStack stack = builder.build(spec);
     stacks.put(spec.name(), stack);
     for (String r : routers) {
-      registries.get(r).register(stack.routed());
+      Objects.requireNonNull(registries.get(r), () -> "no router named " + r)
+          .register(stack.routed());
     }
   }
 

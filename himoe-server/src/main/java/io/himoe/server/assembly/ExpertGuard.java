@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The resilience4j guard of one expert, applied to each call in a fixed order: {@link Bulkhead}
@@ -58,7 +59,8 @@ final class ExpertGuard {
   private final Optional<Retry> retry;
   private final Optional<TimeLimiter> timeLimiter;
   private final Optional<RateLimiter> rateLimiter;
-  private final Duration timeLimit;
+  // Null exactly when there is no time limiter.
+  private final @Nullable Duration timeLimit;
   private final Duration minAttempt;
   private final int maxConcurrent;
   private volatile Duration typicalLatency = Duration.ZERO;
@@ -277,19 +279,20 @@ final class ExpertGuard {
               + rateLimiter.get().getRateLimiterConfig().getLimitRefreshPeriod().toMillis()
               + " ms reached");
     }
-    if (timeLimiter.isEmpty() || ctx.remaining().compareTo(timeLimit) <= 0) {
+    Duration limit = timeLimit;
+    if (limit == null || timeLimiter.isEmpty() || ctx.remaining().compareTo(limit) <= 0) {
       return call.run(ctx);
     }
     // The expert sees the shorter deadline (cooperative experts stop themselves); the time
     // limiter interrupts one that does not.
-    Context limitedCtx = ctx.withDeadline(ctx.clock().instant().plus(timeLimit));
+    Context limitedCtx = ctx.withDeadline(ctx.clock().instant().plus(limit));
     FutureTask<ExpertOut> task = new FutureTask<>(() -> call.run(limitedCtx));
     Thread.ofVirtual().name("himoe-guard-" + expert).start(task);
     try {
       return timeLimiter.get().executeFutureSupplier(() -> task);
     } catch (TimeoutException e) {
       throw new MoeError.ExpertFailed(
-          expert, "no answer within its time limit of " + timeLimit.toMillis() + " ms");
+          expert, "no answer within its time limit of " + limit.toMillis() + " ms");
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : e;
     } catch (InterruptedException e) {
@@ -313,7 +316,7 @@ final class ExpertGuard {
   }
 
   /** The backoff (doubling per attempt), or the longer wait an endpoint asked for. */
-  private static Duration waitBefore(Duration backoff, int attempt, Throwable failure) {
+  private static Duration waitBefore(Duration backoff, int attempt, @Nullable Throwable failure) {
     Duration wait = backoff.multipliedBy(1L << Math.min(attempt - 1, 16));
     for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof LlmException le

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How each kind of expert is built from its typed {@link ExpertSpec} (the bare expert; its guard,
@@ -181,7 +182,7 @@ public final class ExpertKinds {
     String key = spec.apiKey().orElse(null);
     // The key was resolved from the environment by the config loader; hand it to the client
     // under a fixed variable name so it never appears in a spec or a log line.
-    UnaryOperator<String> env = name -> KEY_VARIABLE.equals(name) ? key : null;
+    UnaryOperator<@Nullable String> env = name -> KEY_VARIABLE.equals(name) ? key : null;
     LlmPolicy policy = LlmPolicy.ofDefaults();
     if (spec.preset().isPresent()) {
       return new LlmExpertSpec(

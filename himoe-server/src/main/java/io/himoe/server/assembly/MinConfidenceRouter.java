@@ -7,6 +7,7 @@ import io.himoe.router.Router;
 import io.himoe.shared.Context;
 import io.himoe.shared.RouterInput;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Applies a router's {@code min_confidence}: an expert whose gate weight (after the policy) is
@@ -33,7 +34,8 @@ final class MinConfidenceRouter extends ForwardingRouter {
     Map<ExpertId, Double> byId = weights.asMap();
     double[] values = raw.values();
     for (int i = 0; i < values.length; i++) {
-      double w = byId.get(raw.scores().get(i).id());
+      // The policy reorders and reweights the experts; it drops none.
+      double w = Objects.requireNonNull(byId.get(raw.scores().get(i).id()));
       if (w < floor && w < best) {
         values[i] = Double.NEGATIVE_INFINITY;
       }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one builder of expert stacks: from a typed {@link ExpertSpec}, the bare expert ({@link
@@ -126,7 +127,7 @@ final class StackBuilder {
    * @param kind the kind
    * @return {fixed, perChar}, or null when the kind runs no in-process model
    */
-  static long[] workingMemory(ExpertKind kind) {
+  static long @Nullable [] workingMemory(ExpertKind kind) {
     return switch (kind) {
       // the encoder's activations for a sentence (MiniLM: ~8 MiB) plus Lucene's per-query buffers
       case KNOWLEDGE -> new long[] {8L << 20, 2_048};

@@ -2,6 +2,7 @@ package io.himoe.server.cli;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,7 +19,7 @@ final class RequestOptions {
       names = "--model",
       paramLabel = "ROUTER",
       description = "force a router (default: the orchestrator chooses)")
-  String model;
+  @Nullable String model;
 
   @Option(
       names = "--server",

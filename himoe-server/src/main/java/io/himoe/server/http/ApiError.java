@@ -1,5 +1,8 @@
 package io.himoe.server.http;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request the API refuses: an HTTP status, a stable code, the parameter at fault (if any) and a
  * message naming the problem. Rendered by {@link ErrorMapper} in the OpenAI error shape.
@@ -8,17 +11,34 @@ final class ApiError extends RuntimeException {
 
   private final int status;
   private final String code;
-  private final String param;
+  private final @Nullable String param;
 
   ApiError(int status, String code, String message) {
     this(status, code, null, message);
   }
 
-  ApiError(int status, String code, String param, String message) {
+  ApiError(int status, String code, @Nullable String param, String message) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.param = param;
+  }
+
+  /**
+   * @return the message; never null, since every API error is made with one
+   */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "message");
+  }
+
+  /**
+   * @param t a failure
+   * @return its message, or its type's name when it has none
+   */
+  static String messageOf(Throwable t) {
+    String m = t.getMessage();
+    return m != null ? m : t.getClass().getSimpleName();
   }
 
   int status() {
@@ -32,7 +52,7 @@ final class ApiError extends RuntimeException {
   /**
    * @return the request field at fault (e.g. {@code messages[2].content}), or null
    */
-  String param() {
+  @Nullable String param() {
     return param;
   }
 

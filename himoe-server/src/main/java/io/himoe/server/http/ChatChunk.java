@@ -2,6 +2,7 @@ package io.himoe.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One server-sent event of a streaming chat completion ({@code chat.completion.chunk}), as OpenAI
@@ -22,9 +23,9 @@ record ChatChunk(
     long created,
     String model,
     List<Choice> choices,
-    @JsonInclude(JsonInclude.Include.NON_NULL) ChatCompletion.Usage usage,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ChatCompletion.@Nullable Usage usage,
     String traceId,
-    @JsonInclude(JsonInclude.Include.NON_NULL) ChatCompletion.Summary himoe) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) ChatCompletion.@Nullable Summary himoe) {
 
   /**
    * @param index the choice's index
@@ -32,7 +33,9 @@ record ChatChunk(
    * @param finishReason null until the last content chunk
    */
   record Choice(
-      int index, Delta delta, @JsonInclude(JsonInclude.Include.ALWAYS) String finishReason) {}
+      int index,
+      Delta delta,
+      @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String finishReason) {}
 
   /**
    * @param role {@code assistant} in the first chunk
@@ -40,7 +43,8 @@ record ChatChunk(
    * @param toolCalls tool calls (with their index)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Delta(String role, String content, List<ToolCallDelta> toolCalls) {
+  record Delta(
+      @Nullable String role, @Nullable String content, @Nullable List<ToolCallDelta> toolCalls) {
     static Delta first() {
       return new Delta("assistant", null, null);
     }

@@ -8,6 +8,7 @@ import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The body of a non-streaming chat completion, as OpenAI defines it, plus the trace id and a short
@@ -38,7 +39,7 @@ record ChatCompletion(
    * @param finishReason {@code stop}, {@code length}, {@code tool_calls} or {@code content_filter}
    * @param logprobs the answering model's token log-probabilities, when asked for and given
    */
-  record Choice(int index, Message message, String finishReason, JsonNode logprobs) {}
+  record Choice(int index, Message message, String finishReason, @Nullable JsonNode logprobs) {}
 
   /**
    * @param role always {@code assistant}
@@ -47,7 +48,7 @@ record ChatCompletion(
    */
   record Message(
       String role,
-      String content,
+      @Nullable String content,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ChatRequest.ToolCall> toolCalls) {}
 
   /**
@@ -81,9 +82,9 @@ record ChatCompletion(
       double costUnits,
       int dropCount,
       int droppedMessages,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String answer,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Integer streamedTokens,
-      @JsonInclude(JsonInclude.Include.NON_NULL) ChatSessions.Note session) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String answer,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer streamedTokens,
+      @JsonInclude(JsonInclude.Include.NON_NULL) ChatSessions.@Nullable Note session) {
 
     static Summary of(Answer a, ChatResult r) {
       List<String> answered = new ArrayList<>();
@@ -106,7 +107,7 @@ record ChatCompletion(
           null);
     }
 
-    Summary streamed(String finalAnswer, int tokens) {
+    Summary streamed(@Nullable String finalAnswer, int tokens) {
       return new Summary(
           router,
           experts,

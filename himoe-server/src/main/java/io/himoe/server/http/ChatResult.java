@@ -14,6 +14,7 @@ import io.himoe.shared.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a chat reply says, read from the engine's answer: the text, the tool calls, why generation
@@ -32,7 +33,7 @@ import java.util.Optional;
  */
 record ChatResult(
     String router,
-    String content,
+    @Nullable String content,
     List<ToolCall> toolCalls,
     String finishReason,
     long promptTokens,

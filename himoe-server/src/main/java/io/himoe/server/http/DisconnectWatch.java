@@ -2,11 +2,13 @@ package io.himoe.server.http;
 
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Notices when the client of a running request closes its connection, so that the request's work
@@ -21,13 +23,14 @@ import org.eclipse.jetty.util.thread.Invocable;
  */
 final class DisconnectWatch implements AutoCloseable {
 
-  private final AbstractEndPoint endPoint;
+  // Null when the connection cannot be watched: then the watch does nothing.
+  private final @Nullable AbstractEndPoint endPoint;
   private final Runnable onDisconnect;
   private final Context ctx;
   private boolean done;
   private boolean gone;
 
-  private DisconnectWatch(AbstractEndPoint endPoint, Runnable onDisconnect, Context ctx) {
+  private DisconnectWatch(@Nullable AbstractEndPoint endPoint, Runnable onDisconnect, Context ctx) {
     this.endPoint = endPoint;
     this.onDisconnect = onDisconnect;
     this.ctx = ctx;
@@ -52,11 +55,16 @@ final class DisconnectWatch implements AutoCloseable {
     return w;
   }
 
+  /** The endpoint; only armed (and so only read) when there is one. */
+  private AbstractEndPoint watched() {
+    return Objects.requireNonNull(endPoint, "armed with an endpoint");
+  }
+
   private synchronized void arm() {
     // Non-blocking callback: it only reads what is already there, then cancels or re-arms.
     Callback readable =
         Callback.from(Invocable.InvocationType.NON_BLOCKING, this::readable, x -> {});
-    if (!endPoint.tryFillInterested(readable)) {
+    if (!watched().tryFillInterested(readable)) {
       // Jetty itself is reading (e.g. an unread body): nothing to watch.
       done = true;
     }
@@ -69,7 +77,7 @@ final class DisconnectWatch implements AutoCloseable {
     int n;
     try {
       // Jetty fills buffers kept in flush mode (empty: limit 0), as BufferUtil allocates them.
-      n = endPoint.fill(BufferUtil.allocate(256));
+      n = watched().fill(BufferUtil.allocate(256));
     } catch (IOException e) {
       n = -1;
     }

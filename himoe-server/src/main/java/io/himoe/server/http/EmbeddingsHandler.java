@@ -52,7 +52,7 @@ final class EmbeddingsHandler {
       encoder = encoders.computeIfAbsent(req.model(), Encoders::byName);
     } catch (IllegalArgumentException e) {
       // A built-in model this server was started without (the jar carries only minilm's).
-      throw ApiError.notFound("model_not_found", e.getMessage());
+      throw ApiError.notFound("model_not_found", ApiError.messageOf(e));
     }
     List<Encoded> vectors = encoder.encodeAll(texts.stream().map(InputData::text).toList());
     int dimension = vectors.getFirst().dimension();

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,9 @@ final class ErrorMapper {
   record Detail(
       String message,
       String type,
-      String param,
+      @Nullable String param,
       String code,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String traceId) {}
 
   private final long maxBody;
 
@@ -51,7 +52,7 @@ final class ErrorMapper {
     this.maxBody = maxBody;
   }
 
-  private RouteTable routes;
+  private @Nullable RouteTable routes;
 
   /** Registers the exception handlers; a 404 on a known path with another method becomes 405. */
   void register(JavalinConfig cfg, RouteTable routes) {
@@ -68,7 +69,7 @@ final class ErrorMapper {
         MemoryExhaustedException.class,
         (e, ctx) -> {
           ctx.header("Retry-After", "1");
-          write(ctx, 503, e.code(), null, e.getMessage());
+          write(ctx, 503, e.code(), null, ApiError.messageOf(e));
         });
     cfg.routes.exception(
         Exception.class,
@@ -112,8 +113,9 @@ final class ErrorMapper {
   }
 
   /** Writes an error response (status, JSON body). */
-  static void write(Context ctx, int status, String code, String param, String message) {
-    String tid = ctx.attribute(HimoeServer.MDC_TRACE);
+  static void write(Context ctx, int status, String code, @Nullable String param, String message) {
+    // Null when the request failed before the server gave it a trace id.
+    @Nullable String tid = ctx.attribute(HimoeServer.MDC_TRACE);
     ErrorBody body = new ErrorBody(new Detail(message, typeOf(status), param, code, tid));
     ctx.status(status);
     ctx.contentType("application/json");
@@ -157,7 +159,7 @@ final class ErrorMapper {
           case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
           case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
           case 413 -> "request body is larger than the limit of " + maxBody + " bytes";
-          default -> e.getMessage();
+          default -> ApiError.messageOf(e);
         };
     write(ctx, s, code, null, msg);
   }

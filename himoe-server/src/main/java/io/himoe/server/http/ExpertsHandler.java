@@ -82,10 +82,11 @@ final class ExpertsHandler {
     try {
       info = assembly.addExpert(spec, b.routers());
     } catch (IllegalArgumentException e) {
-      if (e.getMessage().contains("already exists")) {
-        throw new ApiError(409, "expert_exists", "name", e.getMessage());
+      String message = ApiError.messageOf(e);
+      if (message.contains("already exists")) {
+        throw new ApiError(409, "expert_exists", "name", message);
       }
-      throw ApiError.badRequest(e.getMessage());
+      throw ApiError.badRequest(message);
     }
     Responses.json(ctx, 201, info);
   }
@@ -97,7 +98,7 @@ final class ExpertsHandler {
     try {
       removed = assembly.removeExpert(name);
     } catch (IllegalArgumentException e) {
-      throw new ApiError(409, "expert_in_use", e.getMessage());
+      throw new ApiError(409, "expert_in_use", ApiError.messageOf(e));
     }
     if (!removed) {
       throw ApiError.notFound("expert_not_found", "no expert named '" + name + "'");

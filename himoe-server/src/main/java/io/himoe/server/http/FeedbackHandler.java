@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.jspecify.annotations.Nullable;
 
 /** {@code POST /v1/feedback}: stores a judgement of a decision durably, then trains on it. */
 final class FeedbackHandler {
@@ -25,7 +26,7 @@ final class FeedbackHandler {
    * @param traceId the decision judged
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Accepted(String status, Long feedbackId, String traceId) {}
+  record Accepted(String status, @Nullable Long feedbackId, String traceId) {}
 
   private final Assembly assembly;
   private final FeedbackIntake intake;

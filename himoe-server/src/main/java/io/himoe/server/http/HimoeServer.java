@@ -29,6 +29,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Hi-MoE HTTP server (Javalin on virtual threads): the OpenAI-compatible chat endpoint, route
@@ -307,15 +308,16 @@ public final class HimoeServer implements AutoCloseable {
   /** Builds and starts a {@link HimoeServer}. */
   public static final class Builder {
     private final Assembly assembly;
-    private String host;
-    private Integer port;
-    private Path feedbackDb;
-    private String storeUrl;
+    // Unset (null): the configuration's.
+    private @Nullable String host;
+    private @Nullable Integer port;
+    private @Nullable Path feedbackDb;
+    private @Nullable String storeUrl;
     private Map<String, String> env = Map.of();
     private Tracing tracing = Tracing.disabled();
     private InstantSource clock = InstantSource.system();
     private LimitStore limitStore = LimitStore.inMemory();
-    private SessionStore sessionStore;
+    private @Nullable SessionStore sessionStore;
 
     private Builder(Assembly assembly) {
       this.assembly = Objects.requireNonNull(assembly, "assembly");

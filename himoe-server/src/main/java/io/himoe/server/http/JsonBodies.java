@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads request bodies into request records, strictly: a JSON object, no trailing data, no unknown
@@ -210,7 +211,7 @@ final class JsonBodies {
     return sb.toString();
   }
 
-  private static String describe(Class<?> t) {
+  private static String describe(@Nullable Class<?> t) {
     if (t == null) {
       return "another type";
     }

@@ -90,7 +90,7 @@ final class LoopHandler {
     try {
       Responses.json(ctx, 200, loop.experiments().promote(name, b.router()));
     } catch (IllegalArgumentException e) {
-      throw ApiError.invalid("router", e.getMessage().replaceFirst("^router: ", ""));
+      throw ApiError.invalid("router", ApiError.messageOf(e).replaceFirst("^router: ", ""));
     }
   }
 

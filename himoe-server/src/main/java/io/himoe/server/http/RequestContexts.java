@@ -5,6 +5,7 @@ import io.himoe.shared.Context;
 import io.himoe.shared.CostBudget;
 import io.himoe.shared.MoeError;
 import java.time.InstantSource;
+import java.util.Objects;
 
 /** Builds the engine context of an API request: its router (the {@code model}) and its budgets. */
 final class RequestContexts {
@@ -97,6 +98,7 @@ final class RequestContexts {
    * @return its trace id (set by the server before the handler runs)
    */
   static String traceId(io.javalin.http.Context ctx) {
-    return ctx.attribute(HimoeServer.MDC_TRACE);
+    return Objects.requireNonNull(
+        ctx.attribute(HimoeServer.MDC_TRACE), "the server sets the trace id before any handler");
   }
 }

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One OpenAI-style chat stream ({@code chat.completion.chunk} events, then {@code [DONE]}), written
@@ -26,9 +28,10 @@ final class SseWriter {
   private final String traceId;
   private final boolean includeUsage;
   private final StringBuilder streamed = new StringBuilder();
-  private String modelName;
+  // Both set when the stream begins.
+  private @Nullable String modelName;
   private int tokens;
-  private OutputStream os;
+  private @Nullable OutputStream os;
   private boolean closed;
   private Runnable firstToken = () -> {};
 
@@ -117,7 +120,7 @@ final class SseWriter {
     modelName = result.router();
     begin();
     String answer = result.content() == null ? "" : result.content();
-    String replaced = null;
+    @Nullable String replaced = null;
     if (streamed.isEmpty()) {
       firstTokenSent();
       for (String piece : answer.split("(?<=\\s)")) {
@@ -187,28 +190,36 @@ final class SseWriter {
   }
 
   private void done() throws IOException {
-    os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-    os.flush();
+    OutputStream out = stream();
+    out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    out.flush();
     closed = true;
   }
 
   private ChatChunk chunk(
       ChatChunk.Delta delta,
-      String finish,
-      ChatCompletion.Usage usage,
-      ChatCompletion.Summary summary) {
+      @Nullable String finish,
+      ChatCompletion.@Nullable Usage usage,
+      ChatCompletion.@Nullable Summary summary) {
     return new ChatChunk(
         id,
         "chat.completion.chunk",
         created,
-        modelName,
+        // Every chunk is sent after begin() named the model.
+        Objects.requireNonNull(modelName, "the model is named when the stream begins"),
         List.of(new ChatChunk.Choice(0, delta, finish)),
         usage,
         traceId,
         summary);
   }
 
+  /** The response stream; only written to once {@link #begin()} has opened it. */
+  private OutputStream stream() {
+    return Objects.requireNonNull(os, "the stream has begun");
+  }
+
   private void send(Object data) throws IOException {
+    OutputStream os = stream();
     os.write(
         ("data: " + JsonBodies.MAPPER.writeValueAsString(data) + "\n\n")
             .getBytes(StandardCharsets.UTF_8));
