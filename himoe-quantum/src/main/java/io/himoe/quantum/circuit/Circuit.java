@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parameterised circuit over a growing register, read from |0…0⟩. Its parameters are grouped in
@@ -250,7 +251,8 @@ public final class Circuit {
     }
     int n = ops.size();
     double[] angles = new double[n];
-    StateVector[] before = new StateVector[n];
+    // The state before each op whose slot trains; null for a frozen slot's op (no gradient).
+    @Nullable StateVector[] before = new StateVector[n];
     StateVector s = StateVector.zero(qubits);
     for (int i = 0; i < n; i++) {
       Op op = ops.get(i);
@@ -265,11 +267,12 @@ public final class Circuit {
     StateVector work = StateVector.zero(qubits);
     for (int i = 0; i < n; i++) {
       Op op = ops.get(i);
-      if (before[i] == null) {
+      StateVector in = before[i];
+      if (in == null) {
         continue;
       }
-      double plus = shifted(before[i], work, i, angles, +SHIFT).probability(target);
-      double minus = shifted(before[i], work, i, angles, -SHIFT).probability(target);
+      double plus = shifted(in, work, i, angles, +SHIFT).probability(target);
+      double minus = shifted(in, work, i, angles, -SHIFT).probability(target);
       double dAngle = -weight * (plus - minus) / 2 / p;
       int off = slotOffset[op.slot()];
       gradient[off] += dAngle;

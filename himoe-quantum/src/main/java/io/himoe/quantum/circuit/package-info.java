@@ -4,4 +4,7 @@
  * parameters; gradients come from the parameter-shift rule, two extra circuit runs per angle, as
  * they would on hardware.
  */
+@NullMarked
 package io.himoe.quantum.circuit;
+
+import org.jspecify.annotations.NullMarked;

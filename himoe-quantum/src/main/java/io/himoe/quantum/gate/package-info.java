@@ -5,4 +5,7 @@
  * (the classical context gate of {@code himoe-branches}, written out in plain Java for the
  * comparison), both behind {@link io.himoe.quantum.gate.TrainableGate}.
  */
+@NullMarked
 package io.himoe.quantum.gate;
+
+import org.jspecify.annotations.NullMarked;

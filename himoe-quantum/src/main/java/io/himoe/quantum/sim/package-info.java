@@ -7,4 +7,7 @@
  * <p>It is a classical simulation: memory and time grow as 2^n, which limits it to a few tens of
  * qubits at most (this project uses 2 to 5).
  */
+@NullMarked
 package io.himoe.quantum.sim;
+
+import org.jspecify.annotations.NullMarked;
