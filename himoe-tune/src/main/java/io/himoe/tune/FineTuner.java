@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fine-tunes a {@link BertEncoder} end to end on labelled texts: the pooled, unit-length sentence
@@ -59,7 +60,7 @@ public final class FineTuner {
   private final NDArray headB;
   private final Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
   // Null when every layer trains; else the states entering the first trained layer, per text.
-  private final FrozenStates frozen;
+  private final @Nullable FrozenStates frozen; // null: every layer trains
   private long steps;
 
   /**

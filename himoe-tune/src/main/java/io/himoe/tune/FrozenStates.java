@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -118,12 +119,12 @@ final class FrozenStates {
   NDArray[] batch(List<String> texts, NDManager manager) {
     int len = 1;
     for (String t : texts) {
-      len = Math.max(len, states.get(t).length / hidden);
+      len = Math.max(len, stateOf(t).length / hidden);
     }
     float[] x = new float[texts.size() * len * hidden];
     long[] mask = new long[texts.size() * len];
     for (int i = 0; i < texts.size(); i++) {
-      float[] s = states.get(texts.get(i));
+      float[] s = stateOf(texts.get(i));
       System.arraycopy(s, 0, x, i * len * hidden, s.length);
       java.util.Arrays.fill(mask, i * len, i * len + s.length / hidden, 1L);
     }
@@ -131,5 +132,10 @@ final class FrozenStates {
       manager.create(x, new Shape(texts.size(), len, hidden)),
       manager.create(mask, new Shape(texts.size(), len))
     };
+  }
+
+  /** A text's states; callers ask only for texts {@link #hasAll} vouched for. */
+  private float[] stateOf(String text) {
+    return Objects.requireNonNull(states.get(text), "no frozen states for a text");
   }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
@@ -243,7 +244,8 @@ final class TuneCommand implements Callable<Integer> {
     for (Labelled r : rows) {
       examples.add(
           new FineTuner.Example(
-              src.prefix() + r.text(), r.label().equals(oosLabel) ? -1 : index.get(r.label())));
+              src.prefix() + r.text(),
+              r.label().equals(oosLabel) ? -1 : classOf(index, r.label())));
     }
     long t0 = nanos.getAsLong();
     OnnxGraph graph = OnnxGraph.parse(src.graph());
@@ -372,9 +374,14 @@ final class TuneCommand implements Callable<Integer> {
     int[] pred = tuner.predict(inScope.stream().map(r -> prefix + r.text()).toList());
     int right = 0;
     for (int i = 0; i < pred.length; i++) {
-      right += pred[i] == index.get(inScope.get(i).label()) ? 1 : 0;
+      right += pred[i] == classOf(index, inScope.get(i).label()) ? 1 : 0;
     }
     return inScope.isEmpty() ? 0 : (double) right / inScope.size();
+  }
+
+  /** The class of an in-scope label; the index was built from the same rows' labels. */
+  private static int classOf(Map<String, Integer> index, String label) {
+    return Objects.requireNonNull(index.get(label), "label outside the index");
   }
 
   private Source source() throws IOException {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -131,7 +132,11 @@ public final class BertWeights {
       shapes.put(e.getKey(), t.dims());
       values.put(e.getKey(), graph.floats(e.getValue()));
     }
-    int hidden = (int) shapes.get("embeddings.word_embeddings.weight")[1];
+    // names always holds the word embeddings, and every name's initializer was found above
+    int hidden =
+        (int)
+            Objects.requireNonNull(shapes.get("embeddings.word_embeddings.weight"), "embeddings")[
+                1];
     return new BertWeights(names, shapes, values, layerIds.size(), hidden);
   }
 

@@ -3,4 +3,7 @@
  * io.himoe.tune.bert.BertWeights}) and the same transformer written with DJL operators ({@link
  * io.himoe.tune.bert.BertEncoder}).
  */
+@NullMarked
 package io.himoe.tune.bert;
+
+import org.jspecify.annotations.NullMarked;
