@@ -1,2 +1,5 @@
 /** JMH benchmarks of the engine's overhead. */
+@NullMarked
 package io.himoe.bench;
+
+import org.jspecify.annotations.NullMarked;
