@@ -88,7 +88,10 @@ class ModuleBoundariesTest {
           "himoe-eval",
           "himoe-learning",
           "himoe-llm",
-          "himoe-branches");
+          "himoe-branches",
+          "himoe-quantum",
+          "himoe-tune",
+          "himoe-bench");
 
   private static final Pattern NULL_MARKED =
       Pattern.compile("(?m)^\\s*@(org\\.jspecify\\.annotations\\.)?NullMarked\\b");
