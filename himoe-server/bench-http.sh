@@ -5,7 +5,8 @@
 # plan). Prints one Markdown row per run and the machine's load average before and after.
 # Usage: himoe-server/bench-http.sh [SECONDS] [CONNECTIONS...]   (default: 10 s; 1 16 64 256)
 # HIMOE_BENCH_TARGETS="healthz math" runs a subset (default: healthz route math plan);
-# HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording).
+# HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording); HIMOE_BENCH_JAR runs
+# another server jar (to compare two builds back to back on a shared machine).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/.mvn/jdk25.sh"
@@ -13,7 +14,7 @@ DURATION=${1:-10}
 [ $# -gt 0 ] && shift
 CONNS=${*:-1 16 64 256}
 command -v wrk >/dev/null || { echo "bench-http: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-JAR="$ROOT/himoe-server/target/himoe.jar"
+JAR=${HIMOE_BENCH_JAR:-"$ROOT/himoe-server/target/himoe.jar"}
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl himoe-server -am package)
 WORK=$(mktemp -d)
 PORT=${HIMOE_BENCH_PORT:-18916}

@@ -149,7 +149,9 @@ final class ChatSessions {
   /** A digest of the turns as the model saw them: roles, text, images and tool calls. */
   static String hash(List<Message> messages) {
     try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      // A clone of a ready digest: getInstance looks the algorithm up among the providers each
+      // time, twice per chat request.
+      MessageDigest d = (MessageDigest) SHA256.clone();
       for (Message m : messages) {
         d.update(m.role().name().getBytes(StandardCharsets.UTF_8));
         for (ContentPart p : m.content()) {
@@ -170,6 +172,16 @@ final class ChatSessions {
         d.update((byte) 1);
       }
       return HexFormat.of().formatHex(d.digest());
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("this JDK's SHA-256 cannot be cloned", e);
+    }
+  }
+
+  private static final MessageDigest SHA256 = sha256();
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }

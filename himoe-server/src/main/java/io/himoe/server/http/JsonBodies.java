@@ -50,6 +50,22 @@ final class JsonBodies {
 
   private static final ObjectMapper STRICT = strict();
 
+  // Readers are immutable and thread-safe; made once per body type instead of per request.
+  private static final ClassValue<ObjectReader> STRICT_READERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+          return STRICT.readerFor(type);
+        }
+      };
+  private static final ClassValue<ObjectReader> LENIENT_READERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+          return STRICT.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        }
+      };
+
   private final long maxBody;
 
   JsonBodies(long maxBody) {
@@ -89,10 +105,7 @@ final class JsonBodies {
     if (bytes.length == 0) {
       throw new ApiError(400, "invalid_json", "request body is empty; expected a JSON object");
     }
-    ObjectReader reader = STRICT.readerFor(type);
-    if (dropUnknown) {
-      reader = reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
+    ObjectReader reader = (dropUnknown ? LENIENT_READERS : STRICT_READERS).get(type);
     try (JsonParser p = STRICT.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new ApiError(400, "invalid_json", "request body must be a JSON object");

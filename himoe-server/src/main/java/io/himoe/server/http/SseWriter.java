@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class SseWriter {
 
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
   private final Context ctx;
   private final String id;
   private final long created;
@@ -186,7 +189,9 @@ final class SseWriter {
     ctx.header("X-Accel-Buffering", "no");
     // The servlet's stream, not ctx.outputStream(): Javalin's may compress and buffer.
     os = ctx.res().getOutputStream();
-    send(chunk(ChatChunk.Delta.first(), null, null, null));
+    // Not flushed alone: it leaves with the first content chunk (one write on the socket and one
+    // wake-up of the client for the headers, the role and the first token).
+    write(chunk(ChatChunk.Delta.first(), null, null, null));
   }
 
   private void done() throws IOException {
@@ -219,10 +224,14 @@ final class SseWriter {
   }
 
   private void send(Object data) throws IOException {
-    OutputStream os = stream();
-    os.write(
-        ("data: " + JsonBodies.MAPPER.writeValueAsString(data) + "\n\n")
-            .getBytes(StandardCharsets.UTF_8));
-    os.flush();
+    write(data);
+    stream().flush();
+  }
+
+  private void write(Object data) throws IOException {
+    OutputStream out = stream();
+    out.write(DATA);
+    out.write(JsonBodies.MAPPER.writeValueAsBytes(data));
+    out.write(END);
   }
 }

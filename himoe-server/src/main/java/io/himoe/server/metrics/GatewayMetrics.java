@@ -13,13 +13,51 @@ import java.util.Objects;
  */
 public final class GatewayMetrics {
 
-  private final MeterRegistry registry;
+  private final Meters<Counter> responses;
+  private final Meters<Counter> outcomes;
+  private final Meters<Timer> firstTokens;
+  private final Meters<Counter> keyRequests;
+  private final Meters<Counter> keyTokens;
 
   /**
    * @param registry where meters go
    */
   public GatewayMetrics(MeterRegistry registry) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(registry, "registry");
+    this.outcomes = RequestMeters.outcomes(registry);
+    this.responses =
+        new Meters<>(
+            t ->
+                Counter.builder("himoe.http.responses")
+                    .description("HTTP responses by method, route pattern and status code")
+                    .tag("method", t.get(0))
+                    .tag("route", t.get(1))
+                    .tag("status", t.get(2))
+                    .register(registry));
+    this.firstTokens =
+        new Meters<>(
+            t ->
+                Timer.builder("himoe.time.to.first.token")
+                    .description(
+                        "time from a streaming request's arrival to its first content chunk")
+                    .tag("router", t.get(0))
+                    .publishPercentileHistogram()
+                    .register(registry));
+    this.keyRequests =
+        new Meters<>(
+            t ->
+                Counter.builder("himoe.key.requests")
+                    .description("requests per API key alias and outcome")
+                    .tag("key", t.get(0))
+                    .tag("outcome", t.get(1))
+                    .register(registry));
+    this.keyTokens =
+        new Meters<>(
+            t ->
+                Counter.builder("himoe.key.tokens")
+                    .description("tokens used per API key alias")
+                    .tag("key", t.get(0))
+                    .register(registry));
   }
 
   /**
@@ -30,13 +68,7 @@ public final class GatewayMetrics {
    * @param status the status code
    */
   public void http(String method, String route, int status) {
-    Counter.builder("himoe.http.responses")
-        .description("HTTP responses by method, route pattern and status code")
-        .tag("method", method)
-        .tag("route", route)
-        .tag("status", Integer.toString(status))
-        .register(registry)
-        .increment();
+    responses.get(method, route, Integer.toString(status)).increment();
   }
 
   /**
@@ -46,7 +78,7 @@ public final class GatewayMetrics {
    * @param code the error's stable code
    */
   public void failed(String router, String code) {
-    RequestMeters.outcome(registry, router, code).increment();
+    outcomes.get(router, code).increment();
   }
 
   /**
@@ -56,12 +88,7 @@ public final class GatewayMetrics {
    * @param ttft from the request's arrival to the first content chunk
    */
   public void firstToken(String router, Duration ttft) {
-    Timer.builder("himoe.time.to.first.token")
-        .description("time from a streaming request's arrival to its first content chunk")
-        .tag("router", router)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(ttft);
+    firstTokens.get(router).record(ttft);
   }
 
   /**
@@ -72,18 +99,9 @@ public final class GatewayMetrics {
    * @param tokens prompt plus completion tokens it used
    */
   public void key(String alias, String outcome, long tokens) {
-    Counter.builder("himoe.key.requests")
-        .description("requests per API key alias and outcome")
-        .tag("key", alias)
-        .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+    keyRequests.get(alias, outcome).increment();
     if (tokens > 0) {
-      Counter.builder("himoe.key.tokens")
-          .description("tokens used per API key alias")
-          .tag("key", alias)
-          .register(registry)
-          .increment(tokens);
+      keyTokens.get(alias).increment(tokens);
     }
   }
 }

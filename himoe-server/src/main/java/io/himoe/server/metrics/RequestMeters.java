@@ -8,11 +8,17 @@ final class RequestMeters {
 
   private RequestMeters() {}
 
-  static Counter outcome(MeterRegistry registry, String router, String outcome) {
-    return Counter.builder("himoe.requests")
-        .description("requests by the router that handled them and their outcome")
-        .tag("router", router)
-        .tag("outcome", outcome)
-        .register(registry);
+  /**
+   * @param registry where the counters go
+   * @return {@code himoe.requests} by (router, outcome)
+   */
+  static Meters<Counter> outcomes(MeterRegistry registry) {
+    return new Meters<>(
+        t ->
+            Counter.builder("himoe.requests")
+                .description("requests by the router that handled them and their outcome")
+                .tag("router", t.get(0))
+                .tag("outcome", t.get(1))
+                .register(registry));
   }
 }
