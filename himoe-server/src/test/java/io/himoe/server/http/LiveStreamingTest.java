@@ -97,6 +97,27 @@ class LiveStreamingTest {
     }
   }
 
+  /**
+   * The role chunk is not sent alone: it leaves in the same HTTP chunk as the first token (one
+   * write and one client wake-up less before the first token), read from the chunked framing.
+   */
+  @Test
+  void theRoleChunkLeavesWithTheFirstTokenInOneHttpChunk() throws Exception {
+    upstream.behave(new LocalUpstream.Tokens(List.of("one ", "two"), 100, 12));
+    try (RawClient c = RawClient.post(server.port(), "/v1/chat/completions", chat(true, ""))) {
+      c.readUntil("data: [DONE]");
+      String all = c.all();
+      String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+      int eol = body.indexOf("\r\n");
+      int size = Integer.parseInt(body.substring(0, eol).strip(), 16);
+      String firstChunk = body.substring(eol + 2, eol + 2 + size);
+      assertThat(firstChunk)
+          .contains("\"role\":\"assistant\"")
+          .contains("\"content\":\"one \"")
+          .doesNotContain("\"content\":\"two\"");
+    }
+  }
+
   @Test
   void streamAndWholeRepliesNameTheSameModelAndStreamsCarryUsageWhenAsked() throws Exception {
     upstream.behave(new LocalUpstream.Tokens(List.of("a ", "b"), 0, 12));
