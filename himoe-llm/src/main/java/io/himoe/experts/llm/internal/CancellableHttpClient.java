@@ -9,35 +9,52 @@ import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A LangChain4j {@link HttpClient} over the JDK client whose calls obey the {@link CallScope} bound
- * on the calling thread: each HTTP request times out at the scope's deadline, and cancelling the
- * scope aborts the exchange (the connection is closed, the server sees it go).
+ * A LangChain4j {@link HttpClient} over Apache HttpClient 5 (classic, blocking sockets) whose calls
+ * obey the {@link CallScope} bound on the calling thread: each HTTP request's socket times out at
+ * the scope's deadline, and cancelling the scope closes the connection's socket at once (the server
+ * sees it go within milliseconds; the JDK client closed it from its selector thread, which
+ * sometimes noticed only at its 3 s wake-up).
  */
 public final class CancellableHttpClient implements HttpClient {
 
-  private final java.net.http.HttpClient delegate;
+  /** Headers the HTTP client sets itself from the entity and the URI. */
+  private static final Set<String> OWN_HEADERS =
+      Set.of("content-length", "transfer-encoding", "host", "connection");
+
+  private final CloseableHttpClient delegate;
   private final Duration readTimeout;
 
   /**
-   * @param delegate the JDK client
-   * @param readTimeout the longest a request may take when no scope is bound
+   * @param delegate the Apache client (its connection manager holds the pool and connect timeout)
+   * @param readTimeout the longest a request may wait for bytes when no scope is bound
    */
-  public CancellableHttpClient(java.net.http.HttpClient delegate, Duration readTimeout) {
+  public CancellableHttpClient(CloseableHttpClient delegate, Duration readTimeout) {
     this.delegate = delegate;
     this.readTimeout = readTimeout;
   }
@@ -45,27 +62,25 @@ public final class CancellableHttpClient implements HttpClient {
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
     CallScope scope = CallScope.CURRENT.isBound() ? CallScope.CURRENT.get() : null;
-    CompletableFuture<HttpResponse<byte[]>> cf =
-        delegate.sendAsync(toJdk(request, scope), BodyHandlers.ofByteArray());
+    HttpUriRequestBase http = toApache(request, scope);
     if (scope != null) {
-      scope.onCancel(() -> cf.cancel(true));
+      // cancel() closes the socket at once (CloseMode.IMMEDIATE); the blocked read then fails.
+      scope.onCancel(http::cancel);
     }
     try {
-      HttpResponse<byte[]> response = cf.get();
-      noteRetryAfter(response, scope);
-      if (response.statusCode() < 200 || response.statusCode() >= 300) {
-        throw new HttpException(
-            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-      }
-      return toResponse(response, response.body());
-    } catch (InterruptedException e) {
-      cf.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CancellationException("HTTP call interrupted");
-    } catch (CancellationException e) {
-      throw e;
-    } catch (ExecutionException e) {
-      throw translate(java.util.Objects.requireNonNullElse(e.getCause(), e));
+      return delegate.execute(
+          http,
+          response -> {
+            HttpEntity entity = response.getEntity();
+            byte[] body = entity == null ? new byte[0] : entity.getContent().readAllBytes();
+            noteRetryAfter(response, scope);
+            if (response.getCode() < 200 || response.getCode() >= 300) {
+              throw new HttpException(response.getCode(), new String(body, StandardCharsets.UTF_8));
+            }
+            return toResponse(response, new String(body, StandardCharsets.UTF_8));
+          });
+    } catch (IOException e) {
+      throw translate(e, http, scope);
     }
   }
 
@@ -73,64 +88,133 @@ public final class CancellableHttpClient implements HttpClient {
   public void execute(
       HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
     CallScope scope = CallScope.CURRENT.isBound() ? CallScope.CURRENT.get() : null;
-    CompletableFuture<HttpResponse<InputStream>> cf =
-        delegate.sendAsync(toJdk(request, scope), BodyHandlers.ofInputStream());
+    HttpUriRequestBase http = toApache(request, scope);
     if (scope != null) {
-      scope.onCancel(() -> cf.cancel(true));
+      scope.onCancel(http::cancel);
     }
-    cf.thenAccept(
-            response -> {
-              if (scope != null) {
-                // Closing the body stream aborts a response that is already flowing.
-                scope.onCancel(() -> closeQuietly(response.body()));
-              }
-              noteRetryAfter(response, scope);
-              if (response.statusCode() < 200 || response.statusCode() >= 300) {
-                HttpException error = new HttpException(response.statusCode(), readBody(response));
-                ignoringExceptions(() -> listener.onError(error));
-                return;
-              }
-              ignoringExceptions(() -> listener.onOpen(toResponse(response, null)));
-              try (InputStream in = response.body()) {
-                parser.parse(in, listener);
-                ignoringExceptions(listener::onClose);
+    // LangChain4j expects this call to return at once; the blocking read runs on a virtual thread.
+    Thread.ofVirtual()
+        .name("himoe-llm-sse")
+        .start(
+            () -> {
+              try {
+                stream(http, scope, parser, listener);
               } catch (IOException e) {
+                ignoringExceptions(() -> listener.onError(translate(e, http, scope)));
+              } catch (RuntimeException e) {
                 ignoringExceptions(() -> listener.onError(e));
               }
-            })
-        .exceptionally(
-            t -> {
-              ignoringExceptions(() -> listener.onError(translate(unwrap(t))));
-              return null;
             });
   }
 
-  private java.net.http.HttpRequest toJdk(HttpRequest request, @Nullable CallScope scope) {
+  private void stream(
+      HttpUriRequestBase http,
+      @Nullable CallScope scope,
+      ServerSentEventParser parser,
+      ServerSentEventListener listener)
+      throws IOException {
+    try (ClassicHttpResponse response = delegate.executeOpen(null, http, null)) {
+      noteRetryAfter(response, scope);
+      HttpEntity entity = response.getEntity();
+      if (response.getCode() < 200 || response.getCode() >= 300) {
+        String body =
+            entity == null
+                ? ""
+                : new String(entity.getContent().readAllBytes(), StandardCharsets.UTF_8);
+        ignoringExceptions(() -> listener.onError(new HttpException(response.getCode(), body)));
+        return;
+      }
+      ignoringExceptions(() -> listener.onOpen(toResponse(response, null)));
+      if (entity == null) {
+        ignoringExceptions(listener::onClose);
+        return;
+      }
+      try (EofWatch in = new EofWatch(entity.getContent(), http)) {
+        parser.parse(in, listener);
+      }
+      ignoringExceptions(listener::onClose);
+    }
+  }
+
+  private HttpUriRequestBase toApache(HttpRequest request, @Nullable CallScope scope) {
     if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
       throw new UnsupportedOperationException("multipart requests are not supported");
     }
-    var b = java.net.http.HttpRequest.newBuilder().uri(URI.create(request.url()));
-    request.headers().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+    HttpUriRequestBase http =
+        new HttpUriRequestBase(request.method().name(), URI.create(request.url()));
+    request
+        .headers()
+        .forEach(
+            (name, values) -> {
+              if (!OWN_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                values.forEach(v -> http.addHeader(name, v));
+              }
+            });
     if (scope != null && scope.traceId() != null && !hasHeader(request, TRACE_HEADER)) {
       // The request's trace id travels to the endpoint, so a chained Hi-MoE (or a proxy's logs)
       // can be followed from one server to the next.
-      b.header(TRACE_HEADER, scope.traceId());
+      http.addHeader(TRACE_HEADER, scope.traceId());
     }
-    b.method(
-        request.method().name(),
-        request.body() == null
-            ? java.net.http.HttpRequest.BodyPublishers.noBody()
-            : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
+    if (request.body() != null) {
+      http.setEntity(new StringEntity(request.body(), ContentType.APPLICATION_JSON));
+    }
     Duration timeout = readTimeout;
     if (scope != null) {
       Duration left = scope.remaining();
-      // A zero timeout is refused by the JDK; 1 ms fails at once, which is what we want.
+      // A zero timeout means "none" to sockets; 1 ms fails at once, which is what we want.
       timeout = left.compareTo(timeout) < 0 ? left : timeout;
       if (timeout.isZero()) {
         timeout = Duration.ofMillis(1);
       }
     }
-    return b.timeout(timeout).build();
+    Timeout t = Timeout.ofMilliseconds(Math.max(1, timeout.toMillis()));
+    http.setConfig(
+        RequestConfig.custom().setResponseTimeout(t).setConnectionRequestTimeout(t).build());
+    return http;
+  }
+
+  /**
+   * A response body that, closed before its end (the consumer stopped reading), drops the
+   * connection: closing the Apache stream normally would first read the rest of the response, which
+   * from a hanging or slow upstream never comes.
+   */
+  private static final class EofWatch extends FilterInputStream {
+    private final HttpUriRequestBase http;
+    private volatile boolean sawEof;
+
+    EofWatch(InputStream in, HttpUriRequestBase http) {
+      super(in);
+      this.http = http;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!sawEof) {
+        http.cancel();
+      }
+      try {
+        super.close();
+      } catch (IOException e) {
+        // The connection was dropped on purpose; nothing is left to read or release.
+        if (sawEof) {
+          throw e;
+        }
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      sawEof |= b < 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      sawEof |= n < 0;
+      return n;
+    }
   }
 
   /** The trace header, as Hi-MoE servers read and answer it. */
@@ -141,16 +225,15 @@ public final class CancellableHttpClient implements HttpClient {
   }
 
   /** On 429 and 503, records the endpoint's {@code Retry-After} in the scope. */
-  private static void noteRetryAfter(HttpResponse<?> response, @Nullable CallScope scope) {
-    int code = response.statusCode();
+  private static void noteRetryAfter(ClassicHttpResponse response, @Nullable CallScope scope) {
+    int code = response.getCode();
     if (scope == null || (code != 429 && code != 503)) {
       return;
     }
-    response
-        .headers()
-        .firstValue("Retry-After")
-        .flatMap(v -> retryAfter(v, scope.now()))
-        .ifPresent(scope::retryAfter);
+    Header h = response.getFirstHeader("Retry-After");
+    if (h != null && h.getValue() != null) {
+      retryAfter(h.getValue(), scope.now()).ifPresent(scope::retryAfter);
+    }
   }
 
   /**
@@ -176,51 +259,30 @@ public final class CancellableHttpClient implements HttpClient {
     }
   }
 
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
+  private static RuntimeException translate(
+      IOException e, HttpUriRequestBase http, @Nullable CallScope scope) {
+    if (http.isCancelled() || (scope != null && scope.cancelReason() != null)) {
+      CancellationException c = new CancellationException("HTTP call cancelled");
+      c.initCause(e);
+      return c;
     }
-    return t;
-  }
-
-  private static RuntimeException translate(Throwable t) {
-    t = unwrap(t);
-    if (t instanceof HttpTimeoutException) {
-      return new TimeoutException(t);
+    if (e instanceof InterruptedIOException) {
+      // A socket read timeout (SocketTimeoutException) or a connect timeout.
+      return new TimeoutException(e);
     }
-    if (t instanceof RuntimeException re) {
-      return re;
-    }
-    if (t instanceof IOException io) {
-      return new UncheckedIOException(io);
-    }
-    return new RuntimeException(t);
+    return new UncheckedIOException(e);
   }
 
   private static SuccessfulHttpResponse toResponse(
-      HttpResponse<?> response, byte @Nullable [] body) {
+      ClassicHttpResponse response, @Nullable String body) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Header h : response.getHeaders()) {
+      headers.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
+    }
     return SuccessfulHttpResponse.builder()
-        .statusCode(response.statusCode())
-        .headers(response.headers().map())
-        .body(body == null ? null : new String(body, StandardCharsets.UTF_8))
+        .statusCode(response.getCode())
+        .headers(headers)
+        .body(body)
         .build();
-  }
-
-  private static String readBody(HttpResponse<InputStream> response) {
-    try (InputStream in = response.body()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(error body unreadable: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // Already closed or broken: either way the exchange is over.
-    }
   }
 }

@@ -2,9 +2,20 @@ package io.himoe.experts.llm.internal;
 
 import dev.langchain4j.http.client.HttpClientBuilder;
 import java.time.Duration;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 
-/** Builds {@link CancellableHttpClient}s (HTTP/1.1, so that an abort closes the connection). */
+/**
+ * Builds {@link CancellableHttpClient}s: Apache HttpClient 5 classic (HTTP/1.1, blocking sockets,
+ * so that an abort closes the connection's socket at once), no automatic retries, redirects or
+ * content decompression (the expert retries within the deadline; SSE bytes pass as they come).
+ */
 public final class CancellableHttpClientBuilder implements HttpClientBuilder {
+
+  /** Connections kept per endpoint: far above one expert's concurrency, so no call waits. */
+  private static final int MAX_CONNECTIONS_PER_ROUTE = 512;
 
   private Duration connectTimeout = Duration.ofSeconds(10);
   private Duration readTimeout = Duration.ofSeconds(120);
@@ -40,11 +51,23 @@ public final class CancellableHttpClientBuilder implements HttpClientBuilder {
 
   @Override
   public CancellableHttpClient build() {
-    java.net.http.HttpClient jdk =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
+    var connections =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnPerRoute(MAX_CONNECTIONS_PER_ROUTE)
+            .setMaxConnTotal(4 * MAX_CONNECTIONS_PER_ROUTE)
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.ofMilliseconds(connectTimeout.toMillis()))
+                    .build())
             .build();
-    return new CancellableHttpClient(jdk, readTimeout);
+    var apache =
+        HttpClients.custom()
+            .setConnectionManager(connections)
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableContentCompression()
+            .disableCookieManagement()
+            .build();
+    return new CancellableHttpClient(apache, readTimeout);
   }
 }
