@@ -29,6 +29,8 @@ public final class ExpertStats {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong drops = new AtomicLong();
+  private final AtomicLong hedges = new AtomicLong();
+  private final AtomicLong hedgeWins = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastObservedMs = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong lastProbeMs = new AtomicLong(Long.MIN_VALUE);
@@ -220,6 +222,30 @@ public final class ExpertStats {
    */
   public long drops() {
     return drops.get();
+  }
+
+  /** Counts a hedged call started on this expert because another expert was late. */
+  public void recordHedge() {
+    hedges.incrementAndGet();
+  }
+
+  /** Counts a hedged call of this expert whose answer came first and was used. */
+  public void recordHedgeWin() {
+    hedgeWins.incrementAndGet();
+  }
+
+  /**
+   * @return hedged calls started on this expert (another expert was late)
+   */
+  public long hedges() {
+    return hedges.get();
+  }
+
+  /**
+   * @return hedged calls of this expert whose answer won (came first with enough confidence)
+   */
+  public long hedgeWins() {
+    return hedgeWins.get();
   }
 
   /**

@@ -307,6 +307,7 @@ final class ExpertCalls {
           hedging = true;
           java.util.Optional<HedgePick> second = hedge.get();
           if (second.isPresent()) {
+            second.get().stats().recordHedge();
             start(calls, second.get().ref(), second.get().stats(), input, ctx, events, meter);
           }
         } else {
@@ -315,6 +316,9 @@ final class ExpertCalls {
               && a.out().aux().confidence() >= floor) {
             for (Call other : calls) {
               other.lose(c.ref.name());
+            }
+            if (calls.indexOf(c) == 1) {
+              c.stats.recordHedgeWin();
             }
             over = true;
           } else {

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The routing loop of seed 001 §5 for one router: encode, gate, policy, top-k within the budget,
@@ -55,14 +54,14 @@ final class RouteLoop {
     long t0 = System.nanoTime();
     List<ExpertOutcome> called;
     List<BudgetedPicks> hedges = new ArrayList<>(1);
-    long hedgeAfterMs = hedgeAfterMs(router, picks, ctx);
+    long hedgeAfterMs = Hedging.afterMs(router, picks, ctx);
     try {
       called =
           switch (cfg.aggregator().callMode()) {
             case CallMode.Parallel p ->
                 hedgeAfterMs < 0
                     ? callParallel(router, picks.picked(), input, ctx)
-                    : callHedged(router, weights, picks, input, ctx, hedgeAfterMs, hedges);
+                    : Hedging.call(router, weights, picks, input, ctx, hedgeAfterMs, hedges);
             case CallMode.Cascade c ->
                 callCascade(router, picks.picked(), input, ctx, c.threshold());
           };
@@ -79,8 +78,8 @@ final class RouteLoop {
     List<ExpertRef> pickedAll = new ArrayList<>(picks.picked());
     hedges.forEach(h -> pickedAll.addAll(h.picked()));
     called = new ArrayList<>(called);
-    String hedged = hedgeTrace(called, hedgeAfterMs, cfg.hedge());
-    String rerouted = reroute(router, weights, picks, input, ctx, called, pickedAll);
+    String hedged = Hedging.trace(called, hedgeAfterMs, cfg.hedge());
+    String rerouted = Rerouting.run(router, weights, picks, input, ctx, called, pickedAll);
     if (!hedged.isEmpty()) {
       rerouted = rerouted.isEmpty() ? hedged : hedged + "; " + rerouted;
     }
@@ -88,9 +87,10 @@ final class RouteLoop {
     List<ExpertOutcome> outcomes = new ArrayList<>(called.size() + picks.skipped().size());
     outcomes.addAll(called);
     outcomes.addAll(picks.skipped());
-    List<ExpertOutcome.Answered> answered = usable(called, cfg.reroute().confidenceFloor());
+    List<ExpertOutcome.Answered> answered =
+        Rerouting.usable(called, cfg.reroute().confidenceFloor());
     if (answered.isEmpty()) {
-      throw noAnswer(router, outcomes, ctx);
+      throw NoAnswer.of(router, outcomes, ctx);
     }
     ctx.cancel().throwIfCancelled("aggregate");
     // A synthesizer reached through another router must not stream into this request's answer.
@@ -122,89 +122,6 @@ final class RouteLoop {
         router.id(), ri, raw, weights, pickedAll, outcomes, shrink, agg.withMix(mix));
   }
 
-  /**
-   * How long the single picked expert runs alone before a hedge, in ms (its recent latency
-   * percentile, at least the hedge's minimum delay); -1 when the call is not hedged: hedging off,
-   * several picks, a streaming request, too few answers observed, or no time left for a hedge.
-   */
-  private static long hedgeAfterMs(Router router, BudgetedPicks picks, Context ctx) {
-    Hedge h = router.config().hedge();
-    if (!h.enabled() || picks.picked().size() != 1 || ctx.streaming()) {
-      return -1;
-    }
-    ExpertStats st = statsOf(router.experts(), picks.picked()).getFirst();
-    double p = st.recentLatencyPercentileMs(h.percentile(), h.minAnswers());
-    if (Double.isNaN(p)) {
-      return -1;
-    }
-    long after = Math.max(h.minDelayMs(), (long) Math.ceil(p));
-    return after < ctx.remainingMs() ? after : -1;
-  }
-
-  /** The single pick, hedged with the next-best expert that fits when it is late. */
-  private static List<ExpertOutcome> callHedged(
-      Router router,
-      GateScores weights,
-      BudgetedPicks picks,
-      InputData input,
-      Context ctx,
-      long afterMs,
-      List<BudgetedPicks> hedges) {
-    ExpertRef first = picks.picked().getFirst();
-    java.util.Set<io.himoe.experts.ExpertId> tried = new java.util.HashSet<>();
-    tried.add(first.id());
-    picks.skipped().forEach(o -> tried.add(o.expert().id()));
-    return ExpertCalls.hedged(
-        statsOf(router.experts(), List.of(first)).getFirst(),
-        first,
-        input,
-        ctx,
-        afterMs * 1_000_000L,
-        router.config().reroute().confidenceFloor(),
-        () -> {
-          var next = BudgetedPicks.next(router, weights, tried, input, ctx);
-          next.ifPresent(hedges::add);
-          return next.map(
-              n -> {
-                ExpertRef ref = n.picked().getFirst();
-                router.onRouted(List.of(ref));
-                return new ExpertCalls.HedgePick(
-                    ref, statsOf(router.experts(), List.of(ref)).getFirst());
-              });
-        });
-  }
-
-  /** What the hedge did, for the trace; empty when the call was not hedged. */
-  private static String hedgeTrace(List<ExpertOutcome> called, long afterMs, Hedge h) {
-    if (afterMs < 0 || called.size() < 2) {
-      return "";
-    }
-    ExpertOutcome first = called.getFirst();
-    ExpertOutcome second = called.get(1);
-    String result =
-        lost(second)
-            ? first.expert().name() + " answered first"
-            : lost(first) ? second.expert().name() + " answered first" : "no good answer first";
-    String pct =
-        h.percentile() == Math.rint(h.percentile())
-            ? String.valueOf((long) h.percentile())
-            : String.valueOf(h.percentile());
-    return "hedge: "
-        + first.expert().name()
-        + " had not answered after "
-        + afterMs
-        + " ms (its p"
-        + pct
-        + ") -> "
-        + second.expert().name()
-        + "; "
-        + result;
-  }
-
-  private static boolean lost(ExpertOutcome o) {
-    return o instanceof ExpertOutcome.Dropped d && d.reason().startsWith("hedge:");
-  }
-
   /** A trial call that answered replaces its expert's latency mean (half-open -> closed). */
   private static void closeProbes(Router router, BudgetedPicks picks, List<ExpertOutcome> called) {
     if (picks.probes().isEmpty()) {
@@ -215,112 +132,6 @@ final class RouteLoop {
         statsOf(router.experts(), List.of(a.expert())).getFirst().resetLatency(a.latencyMs());
       }
     }
-  }
-
-  /**
-   * Seed 000's re-route: while no call gave a usable answer (each failed, was dropped or answered
-   * below the confidence floor), the next-best expert by weight that fits the time and budget left
-   * is called, up to {@link Reroute#max()} times. Re-routed calls do not stream (their answer
-   * arrives whole).
-   *
-   * @return what was re-routed and why, for the trace; empty when nothing was
-   */
-  private static String reroute(
-      Router router,
-      GateScores weights,
-      BudgetedPicks picks,
-      InputData input,
-      Context ctx,
-      List<ExpertOutcome> called,
-      List<ExpertRef> pickedAll) {
-    RouterConfig cfg = router.config();
-    Reroute rr = cfg.reroute();
-    if (rr.max() == 0 || !(cfg.aggregator().callMode() instanceof CallMode.Parallel)) {
-      return "";
-    }
-    java.util.Set<io.himoe.experts.ExpertId> tried = new java.util.HashSet<>();
-    pickedAll.forEach(r -> tried.add(r.id()));
-    picks.skipped().forEach(o -> tried.add(o.expert().id()));
-    StringBuilder trace = new StringBuilder();
-    List<ExpertOutcome> last = List.copyOf(called);
-    for (int n = 1; n <= rr.max() && !hasUsable(called, rr.confidenceFloor()); n++) {
-      if (ctx.isExpired() || ctx.cancel().isCancelled()) {
-        break;
-      }
-      var next = BudgetedPicks.next(router, weights, tried, input, ctx);
-      if (next.isEmpty()) {
-        trace.append(trace.isEmpty() ? "" : "; ").append("re-route: no other expert fits");
-        break;
-      }
-      ExpertRef ref = next.get().picked().getFirst();
-      tried.add(ref.id());
-      router.onRouted(List.of(ref));
-      List<ExpertOutcome> more;
-      try {
-        more = callParallel(router, List.of(ref), input, ctx.withoutTokens());
-        next.get().settleWith(more);
-      } finally {
-        next.get().settleUnsettled();
-      }
-      trace
-          .append(trace.isEmpty() ? "" : "; ")
-          .append("re-route ")
-          .append(n)
-          .append(": ")
-          .append(why(last, rr.confidenceFloor()))
-          .append(" -> ")
-          .append(ref.name());
-      called.addAll(more);
-      pickedAll.add(ref);
-      last = more;
-    }
-    return trace.toString();
-  }
-
-  /** The answers at or above the floor; all answers when none reaches it. */
-  private static List<ExpertOutcome.Answered> usable(List<ExpertOutcome> called, double floor) {
-    List<ExpertOutcome.Answered> all = new ArrayList<>(called.size());
-    List<ExpertOutcome.Answered> good = new ArrayList<>(called.size());
-    for (ExpertOutcome o : called) {
-      if (o instanceof ExpertOutcome.Answered a) {
-        all.add(a);
-        if (a.out().aux().confidence() >= floor) {
-          good.add(a);
-        }
-      }
-    }
-    return good.isEmpty() ? all : good;
-  }
-
-  private static boolean hasUsable(List<ExpertOutcome> called, double floor) {
-    for (ExpertOutcome o : called) {
-      if (o instanceof ExpertOutcome.Answered a && a.out().aux().confidence() >= floor) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String why(List<ExpertOutcome> outcomes, double floor) {
-    StringBuilder sb = new StringBuilder();
-    for (ExpertOutcome o : outcomes) {
-      if (!sb.isEmpty()) {
-        sb.append(", ");
-      }
-      sb.append(o.expert().name());
-      switch (o) {
-        case ExpertOutcome.Failed f ->
-            sb.append(clientMistake(f.error()) == null ? " failed" : " cannot process the input");
-        case ExpertOutcome.Dropped d -> sb.append(" dropped (").append(d.reason()).append(')');
-        case ExpertOutcome.Answered a ->
-            sb.append(
-                String.format(
-                    " answered below the confidence floor %.2f (%.2f)",
-                    floor, a.out().aux().confidence()));
-        case ExpertOutcome.Skipped s -> sb.append(" skipped");
-      }
-    }
-    return sb.toString();
   }
 
   /**
@@ -413,91 +224,5 @@ final class RouteLoop {
       util.put(r.name(), sum > 0 ? weights.valueOf(r.id()) / sum : 1.0 / picked.size());
     }
     return util;
-  }
-
-  private static MoeError noAnswer(Router router, List<ExpertOutcome> outcomes, Context ctx) {
-    if (ctx.cancel().isCancelled()) {
-      return new MoeError.Cancelled("experts");
-    }
-    boolean allLate = true;
-    List<ExpertOutcome.Failed> mistakes = new ArrayList<>(outcomes.size());
-    boolean onlyClientMistakes = true;
-    List<MoeError.ExpertMiss> misses = new ArrayList<>(outcomes.size());
-    StringBuilder why = new StringBuilder("router '").append(router.id()).append("': ");
-    for (int i = 0; i < outcomes.size(); i++) {
-      ExpertOutcome o = outcomes.get(i);
-      if (i > 0) {
-        why.append("; ");
-      }
-      why.append(o.expert().name()).append(' ');
-      switch (o) {
-        case ExpertOutcome.Failed f -> {
-          allLate = false;
-          MoeError mistake = clientMistake(f.error());
-          if (mistake == null) {
-            onlyClientMistakes = false;
-            why.append("failed (").append(f.error().getMessage()).append(')');
-            misses.add(new MoeError.ExpertMiss(o.expert().name(), false, f.error().getMessage()));
-          } else {
-            mistakes.add(f);
-            why.append("cannot process the input (").append(MoeError.reasonOf(mistake)).append(')');
-          }
-        }
-        case ExpertOutcome.Dropped d -> {
-          onlyClientMistakes = false;
-          allLate &= d.reason().startsWith("deadline");
-          why.append("dropped (").append(d.reason()).append(')');
-          misses.add(new MoeError.ExpertMiss(o.expert().name(), true, d.reason()));
-        }
-        case ExpertOutcome.Skipped s -> why.append("skipped");
-        case ExpertOutcome.Answered a -> why.append("answered");
-      }
-    }
-    if (!mistakes.isEmpty() && onlyClientMistakes) {
-      // Every expert tried said it cannot process this input: that is the answer (a 4xx naming
-      // each one's reason), not a failure of the experts.
-      return rejected(router, mistakes);
-    }
-    return allLate
-        ? new MoeError.DeadlineExceeded("experts (" + why + ")", misses)
-        : new MoeError.NoExpertAnswered(why.toString(), misses);
-  }
-
-  /**
-   * The client mistake of a request every tried expert rejected: an {@link MoeError.InvalidInput}
-   * when all said so (the first), else an {@link MoeError.Unprocessable} naming each expert and its
-   * reason (with the limit it exceeded, when that was the reason).
-   */
-  private static MoeError rejected(Router router, List<ExpertOutcome.Failed> mistakes) {
-    List<MoeError> errors = new ArrayList<>(mistakes.size());
-    for (ExpertOutcome.Failed f : mistakes) {
-      errors.add(clientMistake(f.error()));
-    }
-    if (errors.stream().allMatch(e -> e instanceof MoeError.InvalidInput)) {
-      return errors.getFirst();
-    }
-    StringBuilder detail = new StringBuilder();
-    if (mistakes.size() > 1) {
-      detail.append("no expert of router '").append(router.id()).append("' could process it: ");
-    }
-    for (int i = 0; i < mistakes.size(); i++) {
-      if (i > 0) {
-        detail.append("; ");
-      }
-      String reason = MoeError.reasonOf(errors.get(i));
-      String name = mistakes.get(i).expert().name();
-      detail.append(reason.startsWith(name + ":") ? reason : name + ": " + reason);
-    }
-    return new MoeError.Unprocessable(detail.toString());
-  }
-
-  /** The client mistake behind an expert's failure, if that is what it was. */
-  private static @Nullable MoeError clientMistake(Throwable error) {
-    for (Throwable c = error; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (MoeError.isClientMistake(c)) {
-        return (MoeError) c;
-      }
-    }
-    return null;
   }
 }

@@ -94,6 +94,11 @@ class HedgeTest {
     assertThat(slow.interrupted.await(10, TimeUnit.SECONDS)).isTrue();
     // Both calls are paid for: the winner's actual cost, the loser's reservation (1.0).
     assertThat(budget.used()).isEqualTo(1.5);
+    ExpertStats fastStats = r.experts().stats(r.experts().byName("fast").orElseThrow().id());
+    ExpertStats slowStats = r.experts().stats(r.experts().byName("slow").orElseThrow().id());
+    assertThat(fastStats.hedges()).isEqualTo(1);
+    assertThat(fastStats.hedgeWins()).isEqualTo(1);
+    assertThat(slowStats.hedges()).isZero();
   }
 
   @Test

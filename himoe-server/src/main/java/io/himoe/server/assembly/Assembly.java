@@ -74,6 +74,8 @@ public final class Assembly implements AutoCloseable {
    * @param expectedCost moving average of its cost in cost units (highest over its routers)
    * @param circuit its circuit breaker's state: {@code closed}, {@code open}, {@code half_open}
    *     (trial calls), or {@code none} when its breaker is disabled
+   * @param hedges hedged calls started on it because the expert picked first was late
+   * @param hedgeWins its hedged calls whose answer came first and was used
    */
   public record ExpertInfo(
       String name,
@@ -85,7 +87,9 @@ public final class Assembly implements AutoCloseable {
       int inFlight,
       double expectedLatencyMs,
       double expectedCost,
-      String circuit) {}
+      String circuit,
+      long hedges,
+      long hedgeWins) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 

@@ -170,11 +170,13 @@ final class ExpertCatalog {
       for (ExpertRef ref : reg.list()) {
         routersOf.computeIfAbsent(ref.name(), k -> new ArrayList<>()).add(e.getKey());
         ExpertStats s = reg.stats(ref.id());
-        long[] c = counts.computeIfAbsent(ref.name(), k -> new long[4]);
+        long[] c = counts.computeIfAbsent(ref.name(), k -> new long[6]);
         c[0] += s.calls();
         c[1] += s.failures();
         c[2] += s.drops();
         c[3] += s.inFlight();
+        c[4] += s.hedges();
+        c[5] += s.hedgeWins();
         double[] x = expected.computeIfAbsent(ref.name(), k -> new double[2]);
         x[0] = Math.max(x[0], s.expectedLatencyMs());
         x[1] = Math.max(x[1], s.expectedCost());
@@ -185,7 +187,7 @@ final class ExpertCatalog {
         stacks.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
       String name = e.getKey();
       ExpertStack stack = e.getValue();
-      long[] c = counts.getOrDefault(name, new long[4]);
+      long[] c = counts.getOrDefault(name, new long[6]);
       double[] x = expected.getOrDefault(name, new double[2]);
       out.add(
           new Assembly.ExpertInfo(
@@ -202,7 +204,9 @@ final class ExpertCatalog {
                   .guard()
                   .circuitState()
                   .map(s -> s.name().toLowerCase(Locale.ROOT))
-                  .orElse("none")));
+                  .orElse("none"),
+              c[4],
+              c[5]));
     }
     return out;
   }

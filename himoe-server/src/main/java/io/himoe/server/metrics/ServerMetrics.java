@@ -207,7 +207,30 @@ public final class ServerMetrics implements AutoCloseable {
               .tag("outcome", outcome)
               .register(registry));
     }
+    out.add(
+        FunctionCounter.builder("himoe.hedges.started", assembly, a -> hedges(a, name, false))
+            .description(
+                "hedged calls started on this expert because the expert picked first had not"
+                    + " answered by its latency percentile")
+            .tag("expert", name)
+            .register(registry));
+    out.add(
+        FunctionCounter.builder("himoe.hedges.won", assembly, a -> hedges(a, name, true))
+            .description(
+                "hedged calls of this expert whose answer came first (with the re-route"
+                    + " confidence floor) and was used; the late first call was cancelled")
+            .tag("expert", name)
+            .register(registry));
     return out;
+  }
+
+  private static double hedges(Assembly a, String name, boolean won) {
+    for (Assembly.ExpertInfo e : a.experts()) {
+      if (e.name().equals(name)) {
+        return won ? e.hedgeWins() : e.hedges();
+      }
+    }
+    return 0;
   }
 
   private static double outcome(Assembly a, String name, String outcome) {
