@@ -53,6 +53,10 @@ final class NoAnswer {
         case ExpertOutcome.Answered a -> why.append("answered");
       }
     }
+    MoeError.Overloaded full = overloaded(outcomes);
+    if (full != null) {
+      return full;
+    }
     if (!mistakes.isEmpty() && onlyClientMistakes) {
       // Every expert tried said it cannot process this input: that is the answer (a 4xx naming
       // each one's reason), not a failure of the experts.
@@ -89,6 +93,43 @@ final class NoAnswer {
       detail.append(reason.startsWith(name + ":") ? reason : name + ": " + reason);
     }
     return new MoeError.Unprocessable(detail.toString());
+  }
+
+  /**
+   * The request's error when every expert that did not answer refused it for a concurrency or rate
+   * limit (all {@link MoeError.Overloaded}): the server is busy, not broken; the longest wait asked
+   * for is the retry hint. {@code null} when any expert failed otherwise or was late.
+   */
+  private static MoeError.@Nullable Overloaded overloaded(List<ExpertOutcome> outcomes) {
+    MoeError.Overloaded longest = null;
+    for (ExpertOutcome o : outcomes) {
+      switch (o) {
+        case ExpertOutcome.Failed f -> {
+          MoeError.Overloaded x = causeOf(f.error());
+          if (x == null) {
+            return null;
+          }
+          if (longest == null || x.retryAfter().compareTo(longest.retryAfter()) > 0) {
+            longest = x;
+          }
+        }
+        case ExpertOutcome.Dropped d -> {
+          return null;
+        }
+        case ExpertOutcome.Skipped s -> {}
+        case ExpertOutcome.Answered a -> {}
+      }
+    }
+    return longest;
+  }
+
+  private static MoeError.@Nullable Overloaded causeOf(Throwable error) {
+    for (Throwable c = error; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof MoeError.Overloaded x) {
+        return x;
+      }
+    }
+    return null;
   }
 
   /** The client mistake behind an expert's failure, if that is what it was. */

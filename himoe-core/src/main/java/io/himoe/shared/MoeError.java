@@ -335,4 +335,34 @@ public abstract sealed class MoeError extends RuntimeException {
       return "cancelled";
     }
   }
+
+  /**
+   * The server is at capacity: every expert the request could use refused it for a concurrency or
+   * rate limit (a full bulkhead or rate limiter), not for a fault. The client may retry after
+   * {@link #retryAfter()}; an HTTP server answers 503 with {@code Retry-After}.
+   */
+  public static final class Overloaded extends MoeError {
+    private final java.time.Duration retryAfter;
+
+    /**
+     * @param detail which limit was reached
+     * @param retryAfter when a retry may find room, &gt;= 0
+     */
+    public Overloaded(String detail, java.time.Duration retryAfter) {
+      super("overloaded: " + detail, null);
+      this.retryAfter = retryAfter.isNegative() ? java.time.Duration.ZERO : retryAfter;
+    }
+
+    /**
+     * @return when a retry may find room
+     */
+    public java.time.Duration retryAfter() {
+      return retryAfter;
+    }
+
+    @Override
+    public String code() {
+      return "overloaded";
+    }
+  }
 }

@@ -63,6 +63,7 @@ final class ExpertGuard {
   private final @Nullable Duration timeLimit;
   private final Duration minAttempt;
   private final int maxConcurrent;
+  private final Duration maxWait;
   private volatile Duration typicalLatency = Duration.ZERO;
 
   private ExpertGuard(
@@ -74,6 +75,7 @@ final class ExpertGuard {
       Duration maxWait) {
     this.expert = expert;
     this.maxConcurrent = spec.maxConcurrent().orElse(Integer.MAX_VALUE);
+    this.maxWait = maxWait;
     this.bulkhead =
         spec.maxConcurrent().isEmpty() && modeLimit.isEmpty()
             ? Optional.empty()
@@ -83,7 +85,8 @@ final class ExpertGuard {
                     BulkheadConfig.custom()
                         .maxConcurrentCalls(
                             Math.min(maxConcurrent, modeLimit.orElse(Integer.MAX_VALUE)))
-                        .maxWaitDuration(maxWait)
+                        // Never blocks: acquireSlot waits, bounded by the request's deadline.
+                        .maxWaitDuration(Duration.ZERO)
                         .build()));
     GuardSpec.Breaker b = spec.breaker();
     this.breaker =
@@ -204,19 +207,61 @@ final class ExpertGuard {
    */
   ExpertOut call(Context ctx, GuardedCall call, java.util.function.BooleanSupplier retryAllowed)
       throws Exception {
-    if (bulkhead.isPresent() && !bulkhead.get().tryAcquirePermission()) {
+    if (bulkhead.isPresent() && !acquireSlot(bulkhead.get(), ctx)) {
       ctx.checkAlive("guard of " + expert);
       throw new MoeError.ExpertFailed(
           expert,
-          "at capacity ("
-              + concurrencyLimit()
-              + " calls in flight) until its wait for a slot ran out");
+          new MoeError.Overloaded(
+              "expert "
+                  + expert
+                  + " at capacity ("
+                  + concurrencyLimit()
+                  + " calls in flight) until its wait for a slot ran out",
+              Duration.ofSeconds(1)));
     }
     try {
-      return broken(ctx, call, retryAllowed);
+      long t0 = System.nanoTime();
+      ExpertOut out = broken(ctx, call, retryAllowed);
+      typicalLatency = Duration.ofNanos(System.nanoTime() - t0);
+      return out;
     } finally {
       bulkhead.ifPresent(Bulkhead::onComplete);
     }
+  }
+
+  /**
+   * The least time kept for the call after waiting for a slot (before the expert's latency is
+   * known): a request that waited that long is answered "busy" rather than cut at its deadline.
+   */
+  private static final Duration SLOT_SLACK = Duration.ofMillis(50);
+
+  /** Poll interval while waiting for a free slot of a full bulkhead. */
+  private static final long SLOT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  /**
+   * Takes a slot of the bulkhead, waiting while it is full at most {@code maxWait} and never so
+   * long that the call itself (its typical latency) no longer fits the request's deadline: a
+   * request that cannot be served in time is told at once that the server is busy (503, retry
+   * later) instead of waiting for its deadline (504).
+   */
+  private boolean acquireSlot(Bulkhead b, Context ctx) {
+    if (b.tryAcquirePermission()) {
+      return true;
+    }
+    Duration expected = typicalLatency.compareTo(SLOT_SLACK) > 0 ? typicalLatency : SLOT_SLACK;
+    Duration wait = ctx.remaining().minus(expected);
+    wait = wait.compareTo(maxWait) < 0 ? wait : maxWait;
+    long giveUpAt = System.nanoTime() + Math.max(0, wait.toNanos());
+    while (System.nanoTime() < giveUpAt && !ctx.cancel().isCancelled()) {
+      java.util.concurrent.locks.LockSupport.parkNanos(SLOT_POLL_NANOS);
+      if (Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+      if (b.tryAcquirePermission()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ExpertOut broken(
@@ -233,9 +278,7 @@ final class ExpertGuard {
     long t0 = System.nanoTime();
     try {
       ExpertOut out = retried(ctx, call, retryAllowed);
-      long took = System.nanoTime() - t0;
-      cb.onSuccess(took, TimeUnit.NANOSECONDS);
-      typicalLatency = Duration.ofNanos(took);
+      cb.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       return out;
     } catch (Exception e) {
       if (countsAgainst(e, ctx)) {
@@ -271,13 +314,18 @@ final class ExpertGuard {
 
   private ExpertOut limited(Context ctx, GuardedCall call) throws Exception {
     if (rateLimiter.isPresent() && !rateLimiter.get().acquirePermission()) {
+      var rl = rateLimiter.get().getRateLimiterConfig();
       throw new MoeError.ExpertFailed(
           expert,
-          "rate limit of "
-              + rateLimiter.get().getRateLimiterConfig().getLimitForPeriod()
-              + " calls per "
-              + rateLimiter.get().getRateLimiterConfig().getLimitRefreshPeriod().toMillis()
-              + " ms reached");
+          new MoeError.Overloaded(
+              "expert "
+                  + expert
+                  + " reached its rate limit of "
+                  + rl.getLimitForPeriod()
+                  + " calls per "
+                  + rl.getLimitRefreshPeriod().toMillis()
+                  + " ms",
+              rl.getLimitRefreshPeriod()));
     }
     Duration limit = timeLimit;
     if (limit == null || timeLimiter.isEmpty() || ctx.remaining().compareTo(limit) <= 0) {
@@ -334,6 +382,10 @@ final class ExpertGuard {
    */
   private static boolean countsAgainst(Throwable e, Context ctx) {
     if (MoeError.isClientMistake(e)) {
+      return false;
+    }
+    if (e.getCause() instanceof MoeError.Overloaded) {
+      // Our own rate limit refused the call: the expert did nothing wrong.
       return false;
     }
     if (e instanceof MoeError.Cancelled || e instanceof InterruptedException) {

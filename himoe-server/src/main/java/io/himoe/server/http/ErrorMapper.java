@@ -60,7 +60,14 @@ final class ErrorMapper {
     cfg.routes.exception(
         ApiError.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.param(), e.getMessage()));
     cfg.routes.exception(
-        MoeError.class, (e, ctx) -> write(ctx, statusOf(e), e.code(), null, e.getMessage()));
+        MoeError.class,
+        (e, ctx) -> {
+          if (e instanceof MoeError.Overloaded o) {
+            // Whole seconds (RFC 9110), at least 1: a client retrying at once finds no room.
+            ctx.header("Retry-After", String.valueOf(Math.max(1, ceilSeconds(o.retryAfter()))));
+          }
+          write(ctx, statusOf(e), e.code(), null, e.getMessage());
+        });
     cfg.routes.exception(HttpResponseException.class, this::httpError);
     // A router's in-process encoder found no working memory in the runtime's pool within the wait
     // (an expert's own lease failing is an expert failure the router re-routes around instead):
@@ -96,10 +103,15 @@ final class ErrorMapper {
       case MoeError.DeadlineExceeded x -> 504;
       case MoeError.NoExpertSelected x -> 503;
       case MoeError.Cancelled x -> 503;
+      case MoeError.Overloaded x -> 503;
       case MoeError.ExpertFailed x -> 502;
       case MoeError.NoExpertAnswered x -> 502;
       case MoeError.AggregationFailed x -> 502;
     };
+  }
+
+  private static long ceilSeconds(java.time.Duration d) {
+    return (d.toMillis() + 999) / 1000;
   }
 
   /** The OpenAI error type of a status. */
