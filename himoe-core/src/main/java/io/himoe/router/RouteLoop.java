@@ -10,6 +10,7 @@ import io.himoe.router.aggregation.MixMeta;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.RequestDeadline;
 import io.himoe.shared.RouterInput;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,9 @@ final class RouteLoop {
     ctx.checkAlive("encode");
     RouterInput ri =
         cfg.encoder().isPresent()
-            ? RouterInput.encode(input, cfg.encoder().get())
+            // An in-process encoder waiting for working memory waits at most the request's
+            // deadline.
+            ? RequestDeadline.during(ctx, () -> RouterInput.encode(input, cfg.encoder().get()))
             : RouterInput.raw(input);
     ctx.checkAlive("gate");
     GateScores raw = router.gate(ri, ctx);
@@ -146,7 +149,9 @@ final class RouteLoop {
     RouterConfig cfg = router.config();
     RouterInput ri =
         cfg.encoder().isPresent()
-            ? RouterInput.encode(input, cfg.encoder().get())
+            // An in-process encoder waiting for working memory waits at most the request's
+            // deadline.
+            ? RequestDeadline.during(ctx, () -> RouterInput.encode(input, cfg.encoder().get()))
             : RouterInput.raw(input);
     GateScores raw = router.gate(ri, ctx);
     if (raw == null || raw.size() == 0) {

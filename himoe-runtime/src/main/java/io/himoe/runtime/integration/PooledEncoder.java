@@ -5,6 +5,7 @@ import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.RequestDeadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * An in-process encoder (such as the MiniLM sentence encoder) that takes its working memory from a
  * {@link MemoryPool}: each call leases {@code bytesPerInput} per input (so a batch leases for all
  * its inputs at once), waiting at most {@code maxWait}; the lease is released when the vectors are
- * ready. An encoder has no request context, hence the fixed wait.
+ * ready. An encoder has no request context: the wait is also capped by the deadline of the request
+ * being routed ({@link RequestDeadline}), so a request never waits past its own deadline.
  */
 public final class PooledEncoder implements Encoder {
 
@@ -37,7 +39,8 @@ public final class PooledEncoder implements Encoder {
    * @param inner the encoder
    * @param pool the pool it takes memory from
    * @param bytesPerInput working memory per encoded input (activations, token buffers), bytes
-   * @param maxWait the longest a call waits for memory before failing
+   * @param maxWait the longest a call waits for memory before failing (shorter when the request
+   *     being routed has less time left)
    * @return the pooled encoder, with the inner encoder's id
    */
   public static PooledEncoder wrap(
@@ -47,7 +50,7 @@ public final class PooledEncoder implements Encoder {
 
   @Override
   public Encoded encode(InputData input) {
-    try (MemoryPool.Lease _ = pool.acquire(bytesPerInput, maxWait)) {
+    try (MemoryPool.Lease _ = pool.acquire(bytesPerInput, RequestDeadline.cap(maxWait))) {
       return inner.encode(input);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -68,7 +71,8 @@ public final class PooledEncoder implements Encoder {
     List<Encoded> out = new ArrayList<>(inputs.size());
     for (int from = 0; from < inputs.size(); from += batch) {
       List<? extends InputData> part = inputs.subList(from, Math.min(inputs.size(), from + batch));
-      try (MemoryPool.Lease _ = pool.acquire(bytesPerInput * part.size(), maxWait)) {
+      try (MemoryPool.Lease _ =
+          pool.acquire(bytesPerInput * part.size(), RequestDeadline.cap(maxWait))) {
         out.addAll(inner.encodeAll(part));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -197,9 +197,9 @@ final class RouterFactory {
   /**
    * The router's encoder as requests use it: when the runtime is on and the encoder runs a model in
    * process, each call leases {@link EncoderMemory#bytesPerInput} per input from the runtime's
-   * {@code activations} pool, waiting at most the default request deadline ({@code
-   * budgets.deadline_ms}; an encoder does not see the request's own), then failing with {@code
-   * memory_exhausted}. The id stays the encoder's, so saved gates still match it.
+   * {@code activations} pool, waiting at most the routed request's own deadline (bound by the
+   * router, {@code RequestDeadline}; {@code budgets.deadline_ms} outside a request), then failing
+   * with {@code memory_exhausted}. The id stays the encoder's, so saved gates still match it.
    */
   private Encoder routingEncoder(String name) {
     Encoder bare = SharedEncoders.byName(name);

@@ -113,4 +113,40 @@ class RouterEncoderMemoryTest {
       assertThat(pool.usedBytes()).isZero();
     }
   }
+
+  @Test
+  void anEncoderWaitsForMemoryAtMostTheRequestsOwnDeadline() throws Exception {
+    try (Assembly a =
+            Assembly.build(
+                config(8L << 20),
+                InstantSource.system(),
+                () -> RuntimeModelsTest.device(0.9, true));
+        HimoeServer server = ServerFixtures.serve(a, dir.resolve("dl.db"))) {
+      MemoryPool pool = activations(a);
+      try (MemoryPool.Lease _ = pool.acquire(8L << 20, Duration.ZERO);
+          java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+        long t0 = System.nanoTime();
+        // budgets.deadline_ms is 30 s; this request asks for 1 s.
+        HttpResponse<String> res =
+            client.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.url() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Himoe-Deadline-Ms", "1000")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"main\",\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"what is 6 + 5\"}]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(503);
+        assertThat(JSON.readTree(res.body()).path("error").path("code").asText())
+            .isEqualTo("memory_exhausted");
+        // Gave up at the request's 1 s deadline, not at budgets.deadline_ms (30 s).
+        assertThat(ms).isLessThan(15_000);
+        assertThat(pool.waiting()).isZero();
+      }
+    }
+  }
 }
