@@ -32,7 +32,9 @@ final class NoAnswer {
       why.append(o.expert().name()).append(' ');
       switch (o) {
         case ExpertOutcome.Failed f -> {
-          allLate = false;
+          // An expert that gave up at the request's deadline itself (an llm call's own deadline
+          // guard may fire just before the router's) was late, not broken.
+          allLate &= lateItself(f.error());
           MoeError mistake = clientMistake(f.error());
           if (mistake == null) {
             onlyClientMistakes = false;
@@ -121,6 +123,15 @@ final class NoAnswer {
       }
     }
     return longest;
+  }
+
+  private static boolean lateItself(Throwable error) {
+    for (Throwable c = error; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof MoeError.DeadlineExceeded) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static MoeError.@Nullable Overloaded causeOf(Throwable error) {

@@ -3,6 +3,7 @@ package io.himoe.server.assembly;
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertOut;
 import io.himoe.experts.StreamingExpert;
+import io.himoe.experts.llm.TokenCounter;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
@@ -20,19 +21,19 @@ class ResilientExpert implements Expert {
   private final ExpertGuard guard;
   private final double costPerCall;
   private final java.util.function.ToDoubleFunction<InputData> costBound;
-  private final int maxInputChars;
+  private final InputLimits limits;
 
   ResilientExpert(
       Expert inner,
       ExpertGuard guard,
       double costPerCall,
       java.util.function.ToDoubleFunction<InputData> costBound,
-      int maxInputChars) {
+      InputLimits limits) {
     this.inner = inner;
     this.guard = guard;
     this.costPerCall = costPerCall;
     this.costBound = costBound;
-    this.maxInputChars = maxInputChars;
+    this.limits = limits;
   }
 
   /**
@@ -40,8 +41,7 @@ class ResilientExpert implements Expert {
    * @param guard its guard
    * @param costPerCall cost units added to each answer
    * @param costBound the most one call can cost, from the configured prices
-   * @param maxInputChars the longest text accepted, in characters ({@link Integer#MAX_VALUE}: no
-   *     limit of the guard's own)
+   * @param limits the longest input accepted, in characters and prompt tokens
    * @return the guarded expert; a {@link StreamingExpert} when {@code inner} is one
    */
   static ResilientExpert of(
@@ -49,29 +49,57 @@ class ResilientExpert implements Expert {
       ExpertGuard guard,
       double costPerCall,
       java.util.function.ToDoubleFunction<InputData> costBound,
-      int maxInputChars) {
+      InputLimits limits) {
     return inner instanceof StreamingExpert
-        ? new Streaming(inner, guard, costPerCall, costBound, maxInputChars)
-        : new ResilientExpert(inner, guard, costPerCall, costBound, maxInputChars);
+        ? new Streaming(inner, guard, costPerCall, costBound, limits)
+        : new ResilientExpert(inner, guard, costPerCall, costBound, limits);
   }
 
   /**
-   * Refuses a text over the limit before any work: the client's mistake, re-routed by the router
-   * and a 422 naming the limit when no expert takes the input.
+   * The longest input an expert is given.
+   *
+   * @param chars characters of the text it reads ({@link Integer#MAX_VALUE}: no limit of the
+   *     guard's own)
+   * @param tokens prompt tokens, o200k_base ({@link Integer#MAX_VALUE}: no limit)
+   */
+  record InputLimits(int chars, int tokens) {
+    static final InputLimits NONE = new InputLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  private static final TokenCounter TOKENS = TokenCounter.defaults();
+
+  /**
+   * Refuses an input over a limit before any work: the client's mistake, re-routed by the router
+   * and a 422 naming the limit when no expert takes the input. Characters are checked first (cheap,
+   * and they bound the tokenizer's work); tokens are counted only when a token limit is set.
    */
   void checkLength(InputData input) {
-    if (maxInputChars == Integer.MAX_VALUE || input instanceof InputData.Features) {
+    if (input instanceof InputData.Features) {
       return;
     }
-    int n = input.toText().length();
-    if (n > maxInputChars) {
-      throw new MoeError.Unprocessable(
-          inner.name()
-              + ": text is "
-              + n
-              + " chars, the limit is "
-              + maxInputChars
-              + " (guard.max_input_chars)");
+    if (limits.chars() != Integer.MAX_VALUE) {
+      int n = input.toText().length();
+      if (n > limits.chars()) {
+        throw new MoeError.Unprocessable(
+            inner.name()
+                + ": text is "
+                + n
+                + " chars, the limit is "
+                + limits.chars()
+                + " (guard.max_input_chars)");
+      }
+    }
+    if (limits.tokens() != Integer.MAX_VALUE) {
+      int tokens = TOKENS.prompt(input);
+      if (tokens > limits.tokens()) {
+        throw new MoeError.Unprocessable(
+            inner.name()
+                + ": input is "
+                + tokens
+                + " tokens, the limit is "
+                + limits.tokens()
+                + " (guard.max_input_tokens)");
+      }
     }
   }
 
@@ -131,8 +159,8 @@ class ResilientExpert implements Expert {
         ExpertGuard guard,
         double costPerCall,
         java.util.function.ToDoubleFunction<InputData> costBound,
-        int maxInputChars) {
-      super(inner, guard, costPerCall, costBound, maxInputChars);
+        InputLimits limits) {
+      super(inner, guard, costPerCall, costBound, limits);
     }
 
     @Override

@@ -96,7 +96,13 @@ final class StackBuilder {
         };
     ResilientExpert guarded =
         ResilientExpert.of(
-            moded, guard, spec.common().cost().perCall(), costBound(spec), maxInputChars(spec));
+            moded,
+            guard,
+            spec.common().cost().perCall(),
+            costBound(spec),
+            new ResilientExpert.InputLimits(
+                maxInputChars(spec),
+                spec.common().guard().maxInputTokens().orElse(Integer.MAX_VALUE)));
     return new ExpertStack(spec, bare, guarded, guarded, detach);
   }
 

@@ -142,6 +142,7 @@ public final class ExpertSpecs {
     positive("guard.retry.backoff_ms", g.retry().backoff());
     g.timeLimit().ifPresent(t -> positive("guard.time_limit_ms", t));
     g.maxInputChars().ifPresent(m -> check(m >= 1, "guard.max_input_chars", "a count >= 1", m));
+    g.maxInputTokens().ifPresent(m -> check(m >= 1, "guard.max_input_tokens", "a count >= 1", m));
     g.rateLimit()
         .ifPresent(
             r -> {

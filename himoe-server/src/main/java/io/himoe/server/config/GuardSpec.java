@@ -21,6 +21,9 @@ import java.util.OptionalInt;
  *     last user turn) accepted; a longer one is refused at once as the client's mistake (re-routed;
  *     a 422 naming the limit when no expert takes it), or empty for the kind's default ({@code
  *     knowledge}: 8,192; others: none of the guard's own)
+ * @param maxInputTokens the most prompt tokens (counted with the o200k_base tokenizer over what the
+ *     expert reads: a conversation's messages, else the text) accepted; more is refused like {@code
+ *     maxInputChars}, or empty for no token limit
  */
 public record GuardSpec(
     OptionalInt maxConcurrent,
@@ -28,7 +31,28 @@ public record GuardSpec(
     Retry retry,
     Optional<Duration> timeLimit,
     Optional<RateLimit> rateLimit,
-    OptionalInt maxInputChars) {
+    OptionalInt maxInputChars,
+    OptionalInt maxInputTokens) {
+
+  /**
+   * Without a token limit (the form before {@code max_input_tokens}).
+   *
+   * @param maxConcurrent see the record
+   * @param breaker see the record
+   * @param retry see the record
+   * @param timeLimit see the record
+   * @param rateLimit see the record
+   * @param maxInputChars see the record
+   */
+  public GuardSpec(
+      OptionalInt maxConcurrent,
+      Breaker breaker,
+      Retry retry,
+      Optional<Duration> timeLimit,
+      Optional<RateLimit> rateLimit,
+      OptionalInt maxInputChars) {
+    this(maxConcurrent, breaker, retry, timeLimit, rateLimit, maxInputChars, OptionalInt.empty());
+  }
 
   /**
    * The defaults: no bulkhead, a breaker with its defaults, no retry, no time or rate limit, the
@@ -51,6 +75,7 @@ public record GuardSpec(
    * @param timeLimitMs {@code time_limit_ms}
    * @param rateLimit {@code rate_limit}
    * @param maxInputChars {@code max_input_chars}
+   * @param maxInputTokens {@code max_input_tokens}
    * @return the guard (without {@code max_instances}, which sits on the expert)
    */
   @JsonCreator
@@ -59,14 +84,16 @@ public record GuardSpec(
       @JsonProperty("retry") Retry retry,
       @JsonProperty("time_limit_ms") Long timeLimitMs,
       @JsonProperty("rate_limit") RateLimit rateLimit,
-      @JsonProperty("max_input_chars") Integer maxInputChars) {
+      @JsonProperty("max_input_chars") Integer maxInputChars,
+      @JsonProperty("max_input_tokens") Integer maxInputTokens) {
     return new GuardSpec(
         OptionalInt.empty(),
         breaker == null ? Breaker.DEFAULT : breaker,
         retry == null ? Retry.NONE : retry,
         Optional.ofNullable(timeLimitMs).map(Duration::ofMillis),
         Optional.ofNullable(rateLimit),
-        maxInputChars == null ? OptionalInt.empty() : OptionalInt.of(maxInputChars));
+        maxInputChars == null ? OptionalInt.empty() : OptionalInt.of(maxInputChars),
+        maxInputTokens == null ? OptionalInt.empty() : OptionalInt.of(maxInputTokens));
   }
 
   /**
@@ -74,7 +101,7 @@ public record GuardSpec(
    * @return a copy with that bulkhead size
    */
   public GuardSpec withMaxConcurrent(OptionalInt max) {
-    return new GuardSpec(max, breaker, retry, timeLimit, rateLimit, maxInputChars);
+    return new GuardSpec(max, breaker, retry, timeLimit, rateLimit, maxInputChars, maxInputTokens);
   }
 
   /**
@@ -82,7 +109,8 @@ public record GuardSpec(
    * @return a copy with them
    */
   public GuardSpec withBreaker(Breaker b) {
-    return new GuardSpec(maxConcurrent, b, retry, timeLimit, rateLimit, maxInputChars);
+    return new GuardSpec(
+        maxConcurrent, b, retry, timeLimit, rateLimit, maxInputChars, maxInputTokens);
   }
 
   /**
@@ -90,7 +118,8 @@ public record GuardSpec(
    * @return a copy with them
    */
   public GuardSpec withRetry(Retry r) {
-    return new GuardSpec(maxConcurrent, breaker, r, timeLimit, rateLimit, maxInputChars);
+    return new GuardSpec(
+        maxConcurrent, breaker, r, timeLimit, rateLimit, maxInputChars, maxInputTokens);
   }
 
   /**
@@ -98,7 +127,8 @@ public record GuardSpec(
    * @return a copy with it
    */
   public GuardSpec withTimeLimit(Optional<Duration> t) {
-    return new GuardSpec(maxConcurrent, breaker, retry, t, rateLimit, maxInputChars);
+    return new GuardSpec(
+        maxConcurrent, breaker, retry, t, rateLimit, maxInputChars, maxInputTokens);
   }
 
   /**
@@ -106,7 +136,8 @@ public record GuardSpec(
    * @return a copy with it
    */
   public GuardSpec withRateLimit(Optional<RateLimit> r) {
-    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, r, maxInputChars);
+    return new GuardSpec(
+        maxConcurrent, breaker, retry, timeLimit, r, maxInputChars, maxInputTokens);
   }
 
   /**
@@ -114,7 +145,15 @@ public record GuardSpec(
    * @return a copy with it
    */
   public GuardSpec withMaxInputChars(OptionalInt max) {
-    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, rateLimit, max);
+    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, rateLimit, max, maxInputTokens);
+  }
+
+  /**
+   * @param max the most prompt tokens accepted, or empty for no token limit
+   * @return a copy with it
+   */
+  public GuardSpec withMaxInputTokens(OptionalInt max) {
+    return new GuardSpec(maxConcurrent, breaker, retry, timeLimit, rateLimit, maxInputChars, max);
   }
 
   /**

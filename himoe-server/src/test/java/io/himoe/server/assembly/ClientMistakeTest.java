@@ -162,4 +162,57 @@ class ClientMistakeTest {
       assertThat(r.body()).contains("wash").contains("dry");
     }
   }
+
+  @Test
+  void aPromptOverAnExpertsTokenLimitIsA422NamingTheLimitAndNeverSentUpstream() throws Exception {
+    try (io.himoe.experts.llm.FaultyUpstream upstream =
+        new io.himoe.experts.llm.FaultyUpstream()
+            .always(new io.himoe.experts.llm.FaultyUpstream.Answer("short enough"))) {
+      String config =
+          """
+          experts:
+            - name: chat
+              kind: llm
+              endpoint: "%s"
+              models: [m]
+              guard: {max_input_tokens: 50}
+          routers:
+            - id: main
+              type: keyword
+              top_k: 1
+          """
+              .formatted(upstream.baseUrl());
+      try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(config, "t"));
+          HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+        HttpResponse<String> ok = ServerFixtures.chat(s, "main", "say hello");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(upstream.requests()).isEqualTo(1);
+
+        // 300 short words: about 300 tokens, far below any character limit (1,500 chars).
+        HttpResponse<String> r = ServerFixtures.chat(s, "main", "tell me more ".repeat(100));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        assertThat(r.body())
+            .contains("\"code\":\"unprocessable_input\"")
+            .containsPattern("chat: input is 3[0-9][0-9] tokens, the limit is 50")
+            .contains("(guard.max_input_tokens)");
+        assertThat(upstream.requests()).as("never sent upstream").isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aTokenLimitBelowOneIsRefusedNamingTheField() {
+    String config =
+        """
+        experts:
+          - name: math
+            kind: math
+            guard: {max_input_tokens: 0}
+        routers:
+          - id: main
+        """;
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Assembly.build(ConfigLoader.of(Map.of()).parse(config, "t")))
+        .hasMessageContaining("guard.max_input_tokens");
+  }
 }
