@@ -90,6 +90,28 @@ public record GenerationParams(
   }
 
   /**
+   * @param n the completion-token bound to set, at least 1
+   * @return these parameters with {@code max_tokens} set to {@code n}, every other value kept
+   */
+  public GenerationParams withMaxTokens(int n) {
+    return new GenerationParams(
+        temperature,
+        topP,
+        OptionalInt.of(n),
+        stop,
+        seed,
+        presencePenalty,
+        frequencyPenalty,
+        user,
+        tools,
+        toolChoice,
+        responseFormat,
+        logprobs,
+        topLogprobs,
+        parallelToolCalls);
+  }
+
+  /**
    * @return a builder with every value absent
    */
   public static Builder builder() {

@@ -123,4 +123,28 @@ class ConversationTest {
     assertThat(g.totalTokens()).isEqualTo(16);
     assertThat(g.finishReason().wireName()).isEqualTo("tool_calls");
   }
+
+  @Test
+  void withMaxTokensSetsTheBoundAndKeepsEveryOtherParameter() {
+    GenerationParams p =
+        GenerationParams.builder()
+            .temperature(0.3)
+            .topP(0.9)
+            .maxTokens(500)
+            .stop(List.of("END"))
+            .seed(7)
+            .presencePenalty(0.1)
+            .frequencyPenalty(0.2)
+            .user("ann")
+            .logprobs(true)
+            .topLogprobs(2)
+            .parallelToolCalls(false)
+            .build();
+
+    GenerationParams capped = p.withMaxTokens(64);
+
+    assertThat(capped.maxTokens()).hasValue(64);
+    assertThat(capped).usingRecursiveComparison().ignoringFields("maxTokens").isEqualTo(p);
+    assertThat(capped).isNotEqualTo(p);
+  }
 }

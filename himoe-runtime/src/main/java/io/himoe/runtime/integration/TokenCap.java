@@ -28,21 +28,6 @@ final class TokenCap {
     if (asked.isPresent() && asked.getAsInt() <= maxTokens) {
       return input;
     }
-    return c.withParams(
-        new GenerationParams(
-            p.temperature(),
-            p.topP(),
-            OptionalInt.of(maxTokens),
-            p.stop(),
-            p.seed(),
-            p.presencePenalty(),
-            p.frequencyPenalty(),
-            p.user(),
-            p.tools(),
-            p.toolChoice(),
-            p.responseFormat(),
-            p.logprobs(),
-            p.topLogprobs(),
-            p.parallelToolCalls()));
+    return c.withParams(p.withMaxTokens(maxTokens));
   }
 }

@@ -4,13 +4,11 @@ import io.himoe.experts.llm.TokenCounter;
 import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.limits.KeyLimits;
 import io.himoe.shared.CostBudget;
-import io.himoe.shared.GenerationParams;
 import io.himoe.shared.InputData;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleBiFunction;
@@ -154,7 +152,7 @@ final class Quotas {
           completion = input.params().maxTokens().getAsInt();
         } else {
           completion = defaultMaxTokens.applyAsInt(l.alias());
-          bounded = withMaxTokens(input, completion);
+          bounded = input.withParams(input.params().withMaxTokens(completion));
         }
         long bound = (long) tokens.prompt(input) + completion;
         long limit = l.tokensPerMin().getAsLong();
@@ -188,28 +186,6 @@ final class Quotas {
     return new Held(
         new Ticket(t.limits(), t.costLeft(), new KeyLimits.Holds(tokenHold, costHold), t.settled()),
         bounded);
-  }
-
-  private static InputData.Conversation withMaxTokens(InputData.Conversation c, int maxTokens) {
-    GenerationParams p = c.params();
-    return new InputData.Conversation(
-        c.messages(),
-        new GenerationParams(
-            p.temperature(),
-            p.topP(),
-            OptionalInt.of(maxTokens),
-            p.stop(),
-            p.seed(),
-            p.presencePenalty(),
-            p.frequencyPenalty(),
-            p.user(),
-            p.tools(),
-            p.toolChoice(),
-            p.responseFormat(),
-            p.logprobs(),
-            p.topLogprobs(),
-            p.parallelToolCalls()),
-        c.routeTurns());
   }
 
   /**
