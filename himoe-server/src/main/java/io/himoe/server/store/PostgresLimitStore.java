@@ -1,8 +1,11 @@
 package io.himoe.server.store;
 
 import io.himoe.server.limits.LimitStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Per-key limit counters in PostgreSQL, shared by every replica. An addition is one atomic upsert
@@ -14,6 +17,14 @@ import java.sql.ResultSet;
  * Ended windows are deleted by {@link SharedStore}'s purge.
  */
 final class PostgresLimitStore implements LimitStore {
+
+  /**
+   * Adds to a window's counter; {@link #add} returns the new total, {@link #reserve} adds a cap.
+   */
+  private static final String UPSERT =
+      "INSERT INTO limit_counter(name, window_start, window_end, total)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (name, window_start)"
+          + " DO UPDATE SET total = limit_counter.total + EXCLUDED.total";
 
   private final DatabaseGuard guard;
   private final LimitStore local;
@@ -28,12 +39,7 @@ final class PostgresLimitStore implements LimitStore {
     double here = local.add(name, windowStartMs, windowMs, amount);
     return guard.call(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO limit_counter(name, window_start, window_end, total)"
-                      + " VALUES (?, ?, ?, ?) ON CONFLICT (name, window_start)"
-                      + " DO UPDATE SET total = limit_counter.total + EXCLUDED.total"
-                      + " RETURNING total")) {
+          try (PreparedStatement ps = c.prepareStatement(UPSERT + " RETURNING total")) {
             ps.setString(1, name);
             ps.setLong(2, windowStartMs);
             ps.setLong(3, windowStartMs + windowMs);
@@ -54,7 +60,7 @@ final class PostgresLimitStore implements LimitStore {
       // The insert of a new row below does not check the cap.
       return new Reservation(false, get(name, windowStartMs));
     }
-    java.util.Optional<Reservation> r =
+    Optional<Reservation> r =
         guard.call(
             c -> {
               // One statement: the row's update runs only when the sum stays within the cap
@@ -62,9 +68,7 @@ final class PostgresLimitStore implements LimitStore {
               // never shows in the counter.
               try (PreparedStatement ps =
                   c.prepareStatement(
-                      "INSERT INTO limit_counter(name, window_start, window_end, total)"
-                          + " VALUES (?, ?, ?, ?) ON CONFLICT (name, window_start)"
-                          + " DO UPDATE SET total = limit_counter.total + EXCLUDED.total"
+                      UPSERT
                           + " WHERE limit_counter.total + EXCLUDED.total <= ?"
                           + " RETURNING total")) {
                 ps.setString(1, name);
@@ -74,22 +78,13 @@ final class PostgresLimitStore implements LimitStore {
                 ps.setDouble(5, cap);
                 try (ResultSet rs = ps.executeQuery()) {
                   if (rs.next()) {
-                    return java.util.Optional.of(new Reservation(true, rs.getDouble(1)));
+                    return Optional.of(new Reservation(true, rs.getDouble(1)));
                   }
                 }
               }
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT total FROM limit_counter WHERE name = ? AND window_start = ?")) {
-                ps.setString(1, name);
-                ps.setLong(2, windowStartMs);
-                try (ResultSet rs = ps.executeQuery()) {
-                  return java.util.Optional.of(
-                      new Reservation(false, rs.next() ? rs.getDouble(1) : 0.0));
-                }
-              }
+              return Optional.of(new Reservation(false, total(c, name, windowStartMs)));
             },
-            java.util.Optional::empty);
+            Optional::empty);
     if (r.isEmpty()) {
       // The database is down: this replica holds the limit on its own.
       return local.reserve(name, windowStartMs, windowMs, amount, cap);
@@ -102,18 +97,17 @@ final class PostgresLimitStore implements LimitStore {
 
   @Override
   public double get(String name, long windowStartMs) {
-    return guard.call(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT total FROM limit_counter WHERE name = ? AND window_start = ?")) {
-            ps.setString(1, name);
-            ps.setLong(2, windowStartMs);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getDouble(1) : 0.0;
-            }
-          }
-        },
-        () -> local.get(name, windowStartMs));
+    return guard.call(c -> total(c, name, windowStartMs), () -> local.get(name, windowStartMs));
+  }
+
+  private static double total(Connection c, String name, long windowStartMs) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT total FROM limit_counter WHERE name = ? AND window_start = ?")) {
+      ps.setString(1, name);
+      ps.setLong(2, windowStartMs);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getDouble(1) : 0.0;
+      }
+    }
   }
 }
