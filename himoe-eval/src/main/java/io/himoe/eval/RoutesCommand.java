@@ -1,23 +1,33 @@
 package io.himoe.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.himoe.eval.data.Labelled;
 import io.himoe.eval.metrics.RoutingMetrics;
 import io.himoe.eval.report.ConfusionSummary;
 import io.himoe.eval.report.LabelTables;
 import io.himoe.eval.report.ReliabilityDiagram;
 import io.himoe.eval.report.ReportDir;
+import io.himoe.eval.routes.Candidate;
+import io.himoe.eval.routes.KFoldSelection;
 import io.himoe.eval.routes.RouteEvaluation;
 import io.himoe.eval.routes.RouterKind;
+import io.himoe.eval.routes.ThresholdRule;
+import io.himoe.experts.encoders.Encoders;
+import io.himoe.learning.fit.FitOptions;
+import io.himoe.shared.Encoder;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code himoe eval routes}: fit a router on labelled rows and score it on test rows. */
 @Command(
@@ -112,31 +122,6 @@ final class RoutesCommand implements Callable<Integer> {
   Path report;
 
   @Option(
-      names = "--dropout",
-      defaultValue = "0",
-      paramLabel = "P",
-      description =
-          "Dropout of the gate's hidden units while training, in [0, 1) (needs --hidden)."
-              + " Default: ${DEFAULT-VALUE}.")
-  double dropout;
-
-  @Option(
-      names = "--label-smoothing",
-      defaultValue = "0",
-      paramLabel = "E",
-      description =
-          "Share of each training target spread over all routes, in [0, 1). Default:"
-              + " ${DEFAULT-VALUE}.")
-  double labelSmoothing;
-
-  @Option(
-      names = "--temperature",
-      description =
-          "Fit a softmax temperature on --val (by likelihood) before calibrating the"
-              + " out-of-scope threshold.")
-  boolean temperature;
-
-  @Option(
       names = "--vector-cache",
       paramLabel = "DIR",
       description =
@@ -144,10 +129,93 @@ final class RoutesCommand implements Callable<Integer> {
               + " always encoded for real).")
   Path vectorCache;
 
+  @Option(
+      names = "--select",
+      paramLabel = "kfold:K",
+      description =
+          "Choose the setting among --candidates by stratified K-fold cross-validation on"
+              + " --train (each fold's gate calibrated on --val by the candidate's"
+              + " --threshold-rule), then fit the chosen one and report --test once. The"
+              + " choice: the highest cross-validated in-scope accuracy among candidates whose"
+              + " cross-validated out-of-scope recall reaches --min-oos-recall and whose encoder"
+              + " was not fine-tuned (a tune.json beside an onnx: model). --seed is then the"
+              + " seed of the folds.")
+  String select;
+
+  @Option(
+      names = "--candidates",
+      paramLabel = "FILE",
+      description =
+          "With --select: one setting per line, as this command's flags (--encoder, --hidden,"
+              + " --epochs, --learning-rate, --seed, --dropout, --label-smoothing, --temperature,"
+              + " --threshold-rule), space-separated; blank lines and # comments skipped.")
+  Path candidates;
+
+  @Option(
+      names = "--min-oos-recall",
+      defaultValue = "0.6",
+      paramLabel = "R",
+      description =
+          "With --select: the cross-validated out-of-scope recall a candidate must reach to"
+              + " be chosen. Default: ${DEFAULT-VALUE}.")
+  double minOosRecall;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "With --select: folds fitted at once. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
   @Mixin FitFlags fit;
+
+  @Mixin HeadFlags head;
+
+  @Spec CommandSpec spec;
+
+  /** Flags that a candidate line gives instead, refused beside --select. */
+  private static final List<String> PER_CANDIDATE =
+      List.of(
+          "--encoder",
+          "--hidden",
+          "--epochs",
+          "--learning-rate",
+          "--dropout",
+          "--label-smoothing",
+          "--temperature",
+          "--threshold-rule",
+          "--router");
 
   @Override
   public Integer call() throws Exception {
+    Optional<KFoldSelection.Selection> selection = Optional.empty();
+    Encoder encoder;
+    FitOptions fitOptions;
+    ThresholdRule rule;
+    if (select != null || candidates != null) {
+      KFoldSelection.Options kfold = selectOptions();
+      List<Candidate> list = CandidateLine.read(candidates);
+      List<Labelled> trainRows = Labelled.read(train, textField, labelField);
+      List<Labelled> valRows = val == null ? List.of() : Labelled.read(val, textField, labelField);
+      KFoldSelection.Selection s =
+          KFoldSelection.run(
+              trainRows,
+              valRows,
+              Optional.ofNullable(oosLabel).map(String::strip),
+              list,
+              kfold,
+              Encoders::byName,
+              err,
+              ticker);
+      selection = Optional.of(s);
+      encoder = Encoders.byName(s.candidate().encoder());
+      fitOptions = s.candidate().fit();
+      rule = s.candidate().rule();
+    } else {
+      encoder = fit.encoder();
+      fitOptions = head.apply(fit.fitOptions());
+      rule = head.rule();
+    }
     RouteEvaluation.Options options =
         new RouteEvaluation.Options(
             train,
@@ -157,18 +225,16 @@ final class RoutesCommand implements Callable<Integer> {
             labelField,
             Optional.ofNullable(oosLabel).map(String::strip),
             RouterKind.parse(router),
-            fit.fitOptions()
-                .withDropout(dropout)
-                .withLabelSmoothing(labelSmoothing)
-                .withTemperature(temperature),
+            fitOptions,
             eceBins,
             warmup,
-            Optional.ofNullable(vectorCache));
-    var encoder = fit.encoder();
+            Optional.ofNullable(vectorCache),
+            rule);
     // Staged first, so that an unusable --report fails before minutes of training.
     try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
       RouteEvaluation.Result r = RouteEvaluation.run(options, encoder, err, ticker);
       ObjectNode json = json(r);
+      selection.ifPresent(sel -> json.set("selection", selectionJson(sel, select, minOosRecall)));
       if (dir != null) {
         ConfusionSummary.write(r.metrics(), 30, dir.file("confusion.txt"));
         ReliabilityDiagram.write(r.calibration(), dir.file("reliability.png"));
@@ -177,6 +243,7 @@ final class RoutesCommand implements Callable<Integer> {
         ObjectNode full = json.deepCopy();
         full.put("router", router);
         full.put("encoder", encoder.id());
+        full.put("threshold_rule", rule.toString());
         full.put("threshold", Json.round(r.threshold()));
         Files.writeString(dir.file("metrics.json"), Json.pretty(full));
         dir.commit().forEach(p -> err.println("report: " + p));
@@ -184,6 +251,52 @@ final class RoutesCommand implements Callable<Integer> {
       out.println(Json.line(json));
     }
     return EvalMain.OK;
+  }
+
+  /** Checks the --select flags; the fit flags belong in the candidates file then. */
+  private KFoldSelection.Options selectOptions() {
+    if (select == null || candidates == null) {
+      throw new IllegalArgumentException("--select and --candidates go together");
+    }
+    var parsed = spec.commandLine().getParseResult();
+    for (String flag : PER_CANDIDATE) {
+      if (parsed.hasMatchedOption(flag)) {
+        throw new IllegalArgumentException(
+            flag + " is given per candidate in --candidates when --select is used");
+      }
+    }
+    if (!select.startsWith("kfold:")) {
+      throw new IllegalArgumentException("--select must be kfold:K, got '" + select + "'");
+    }
+    int k;
+    try {
+      k = Integer.parseInt(select.substring("kfold:".length()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--select kfold:K needs an integer K, got '" + select + "'");
+    }
+    return new KFoldSelection.Options(
+        k, fit.seed, minOosRecall, threads, Optional.ofNullable(vectorCache));
+  }
+
+  static ObjectNode selectionJson(KFoldSelection.Selection sel, String method, double minRecall) {
+    ObjectNode o = Json.object();
+    o.put("method", method);
+    Json.put(o, "min_oos_recall", minRecall);
+    o.put("chosen", sel.chosen() + 1);
+    o.put("min_oos_recall_met", sel.minimumMet());
+    var list = o.putArray("candidates");
+    for (KFoldSelection.Score s : sel.scores()) {
+      ObjectNode c = list.addObject();
+      c.put("candidate", s.candidate().line());
+      c.put("tuned", s.candidate().tuned());
+      Json.put(c, "kfold_in_scope_accuracy", s.inScopeAccuracy());
+      Json.put(c, "kfold_oos_recall", s.oosRecall());
+      Json.put(c, "val_in_scope_accuracy", s.valInScopeAccuracy());
+      Json.put(c, "val_oos_recall", s.valOosRecall());
+      Json.put(c, "seconds", s.seconds());
+    }
+    return o;
   }
 
   static ObjectNode json(RouteEvaluation.Result r) {

@@ -49,6 +49,7 @@ public final class RouteEvaluation {
    * @param warmup test rows routed before latency is measured (at most half of the test rows)
    * @param vectorCache a directory where the training and validation rows' vectors are kept between
    *     runs (test rows are always encoded for real), if any
+   * @param threshold how the out-of-scope threshold is calibrated on the validation rows
    */
   public record Options(
       Path train,
@@ -61,7 +62,8 @@ public final class RouteEvaluation {
       FitOptions fit,
       int eceBins,
       int warmup,
-      Optional<Path> vectorCache) {
+      Optional<Path> vectorCache,
+      ThresholdRule threshold) {
 
     /** Validates. */
     public Options {
@@ -72,6 +74,7 @@ public final class RouteEvaluation {
       Objects.requireNonNull(router, "router");
       Objects.requireNonNull(fit, "fit");
       Objects.requireNonNull(vectorCache, "vectorCache");
+      Objects.requireNonNull(threshold, "threshold");
       if (eceBins < 1) {
         throw new IllegalArgumentException("--ece-bins must be at least 1, got " + eceBins);
       }
@@ -140,6 +143,13 @@ public final class RouteEvaluation {
     }
     requireKnown(test, known, options, "training");
     requireKnown(val, known, options, "training");
+    if (options.threshold() instanceof ThresholdRule.OosRecall
+        && val.stream().noneMatch(r -> options.oosLabel().filter(r.label()::equals).isPresent())) {
+      throw new IllegalArgumentException(
+          "--threshold-rule "
+              + options.threshold()
+              + " needs --oos-label and out-of-scope rows in --val; there are none");
+    }
     progress.printf(
         Locale.ROOT,
         "eval routes: %d training rows (%d labels), %d validation rows, %d test rows, encoder %s%n",
@@ -176,6 +186,9 @@ public final class RouteEvaluation {
                               Locale.ROOT, "fit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
           case CENTROID -> CentroidRoutes.fit(fitEncoder, train, val, options.oosLabel());
         };
+    if (!val.isEmpty()) {
+      routes = options.threshold().apply(routes, val, options.oosLabel());
+    }
     double trainSeconds = (ticker.getAsLong() - t0) / 1e9;
     progress.printf(
         Locale.ROOT,

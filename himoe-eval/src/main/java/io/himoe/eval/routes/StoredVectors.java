@@ -60,16 +60,7 @@ final class StoredVectors implements Encoder {
         progress.println("vectors: " + distinct.size() + " texts read from " + file);
       } else {
         progress.println("vectors: encoding " + distinct.size() + " texts with " + encoder.id());
-        rows = new ArrayList<>(distinct.size());
-        Progress bar = Progress.start(progress, "vectors", "texts", distinct.size());
-        for (int from = 0; from < distinct.size(); from += BATCH) {
-          List<String> batch = distinct.subList(from, Math.min(distinct.size(), from + BATCH));
-          for (Encoded e : encoder.encodeAll(batch.stream().map(InputData::text).toList())) {
-            rows.add(e.vector());
-          }
-          bar.advance(batch.size());
-        }
-        bar.finish();
+        rows = encode(encoder, distinct, progress);
         Files.createDirectories(dir);
         new VectorFile(encoder.id(), rows).write(file);
         progress.println("vectors: stored in " + file);
@@ -86,6 +77,39 @@ final class StoredVectors implements Encoder {
     } catch (IOException e) {
       throw new UncheckedIOException("--vector-cache: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The same without a file: the texts are encoded now and kept in memory for this run.
+   *
+   * @param encoder the real encoder
+   * @param texts the texts to keep (duplicates once)
+   * @param progress where progress goes
+   * @return the encoder, serving those texts
+   */
+  static StoredVectors inMemory(Encoder encoder, List<String> texts, PrintStream progress) {
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(texts));
+    progress.println("vectors: encoding " + distinct.size() + " texts with " + encoder.id());
+    List<float[]> rows = encode(encoder, distinct, progress);
+    Map<String, float[]> known = new HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      known.put(distinct.get(i), rows.get(i));
+    }
+    return new StoredVectors(encoder, known);
+  }
+
+  private static List<float[]> encode(Encoder encoder, List<String> texts, PrintStream progress) {
+    List<float[]> rows = new ArrayList<>(texts.size());
+    Progress bar = Progress.start(progress, "vectors", "texts", texts.size());
+    for (int from = 0; from < texts.size(); from += BATCH) {
+      List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
+      for (Encoded e : encoder.encodeAll(batch.stream().map(InputData::text).toList())) {
+        rows.add(e.vector());
+      }
+      bar.advance(batch.size());
+    }
+    bar.finish();
+    return rows;
   }
 
   private static String key(String encoderId, List<String> texts) {

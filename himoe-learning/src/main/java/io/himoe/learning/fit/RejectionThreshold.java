@@ -55,4 +55,53 @@ public final class RejectionThreshold {
     }
     return bestT;
   }
+
+  /**
+   * The threshold that rejects at least a share of the out-of-scope rows and as few rows as
+   * possible besides: just above the confidence of the {@code ceil(target * n_oos)}-th least
+   * confident out-of-scope row (midway to the next higher confidence of any row). Unlike {@link
+   * #calibrate}, which weighs a wrongly rejected in-scope row against an accepted out-of-scope one,
+   * this fixes the out-of-scope recall and so keeps every in-scope row it can.
+   *
+   * @param conf each row's top confidence
+   * @param oos whether each row is out of scope
+   * @param target the share of out-of-scope rows to reject, in (0, 1]
+   * @return the threshold (a row is accepted iff its confidence is at least it)
+   * @throws IllegalArgumentException if the arrays differ in length, the target is out of range or
+   *     no row is out of scope
+   */
+  public static double forOosRecall(double[] conf, boolean[] oos, double target) {
+    if (conf.length != oos.length) {
+      throw new IllegalArgumentException(
+          "threshold calibration: "
+              + conf.length
+              + " confidences and "
+              + oos.length
+              + " out-of-scope flags");
+    }
+    if (!(target > 0 && target <= 1)) {
+      throw new IllegalArgumentException(
+          "out-of-scope recall target must be in (0, 1], got " + target);
+    }
+    double[] outOfScope =
+        java.util.stream.IntStream.range(0, conf.length)
+            .filter(i -> oos[i])
+            .mapToDouble(i -> conf[i])
+            .sorted()
+            .toArray();
+    if (outOfScope.length == 0) {
+      throw new IllegalArgumentException(
+          "an out-of-scope recall target needs out-of-scope validation rows; there are none");
+    }
+    // The small slack keeps 0.6 * 50 at 30 rows despite floating-point rounding.
+    int rejected = (int) Math.ceil(target * outOfScope.length - 1e-9);
+    double last = outOfScope[Math.max(0, rejected - 1)];
+    double next = Double.POSITIVE_INFINITY;
+    for (double c : conf) {
+      if (c > last && c < next) {
+        next = c;
+      }
+    }
+    return next == Double.POSITIVE_INFINITY ? Math.nextUp(last) : (last + next) / 2;
+  }
 }
