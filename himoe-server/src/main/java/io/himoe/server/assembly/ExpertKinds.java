@@ -183,7 +183,11 @@ public final class ExpertKinds {
     // The key was resolved from the environment by the config loader; hand it to the client
     // under a fixed variable name so it never appears in a spec or a log line.
     UnaryOperator<@Nullable String> env = name -> KEY_VARIABLE.equals(name) ? key : null;
-    LlmPolicy policy = LlmPolicy.ofDefaults();
+    LlmPolicy defaults = LlmPolicy.ofDefaults();
+    LlmPolicy policy =
+        spec.attempts() == defaults.maxAttempts()
+            ? defaults
+            : defaults.withRetries(spec.attempts(), defaults.initialBackoff());
     if (spec.preset().isPresent()) {
       return new LlmExpertSpec(
               spec.name(),

@@ -208,6 +208,8 @@ public sealed interface ExpertSpec {
    *     64, default 0 = off; plain endpoints only)
    * @param fewShotMinReward the least reward that makes an answer an example ({@code
    *     options.few_shot_min_reward}, default 0.8)
+   * @param attempts attempts per model and call, the first included ({@code options.attempts}, 1 to
+   *     10, default 3; 1 = no retry, e.g. when the router re-routes or hedges instead)
    */
   record Llm(
       Common common,
@@ -222,7 +224,8 @@ public sealed interface ExpertSpec {
       int contextTokens,
       Map<ModelTier, String> tiers,
       int fewShot,
-      double fewShotMinReward)
+      double fewShotMinReward,
+      int attempts)
       implements ExpertSpec {
     /** Copies. */
     public Llm {

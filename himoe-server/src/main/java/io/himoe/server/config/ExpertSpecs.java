@@ -235,7 +235,8 @@ public final class ExpertSpecs {
             "context_tokens",
             "tiers",
             "few_shot",
-            "few_shot_min_reward"));
+            "few_shot_min_reward",
+            "attempts"));
     Map<io.himoe.runtime.mode.ModelTier, String> tiers = tiers(o.get("tiers"), e.models());
     Optional<ExpertSpec.LlmPreset> preset = Optional.empty();
     String ps = o.get("preset");
@@ -294,6 +295,15 @@ public final class ExpertSpecs {
         problem("options.few_shot_min_reward", "expected a number in [0, 1], got '" + fr + "'");
       }
     }
+    int attempts = 3;
+    String as = o.get("attempts");
+    if (as != null) {
+      if (as.strip().matches("\\d{1,2}") && inRange(Integer.parseInt(as.strip()), 1, 10)) {
+        attempts = Integer.parseInt(as.strip());
+      } else {
+        problem("options.attempts", "expected attempts per model from 1 to 10, got '" + as + "'");
+      }
+    }
     if (endpoint == null || e.models().isEmpty()) {
       return null;
     }
@@ -310,7 +320,12 @@ public final class ExpertSpecs {
         contextTokens,
         tiers,
         fewShot,
-        fewShotMinReward);
+        fewShotMinReward,
+        attempts);
+  }
+
+  private static boolean inRange(int v, int lo, int hi) {
+    return v >= lo && v <= hi;
   }
 
   /** {@code "small: mini, large: big"}: each tier's model, one of {@code models}. */

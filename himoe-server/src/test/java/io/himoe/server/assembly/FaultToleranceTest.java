@@ -64,6 +64,11 @@ class FaultToleranceTest {
    * call at 400 ms, and its breaker opens after 4 failures for 500 ms.
    */
   private String config() {
+    return config("{}");
+  }
+
+  /** The same, with these options for the primary ({@code options.attempts}). */
+  private String config(String primaryOptions) {
     return """
         budgets: {deadline_ms: %d}
         experts:
@@ -72,6 +77,7 @@ class FaultToleranceTest {
             endpoint: "%s"
             models: [p]
             keywords: [go, fault]
+            options: %s
             guard:
               time_limit_ms: 400
               breaker: {window: 4, min_calls: 4, open_ms: 500, half_open_calls: 1}
@@ -85,7 +91,7 @@ class FaultToleranceTest {
             type: keyword
             top_k: 1
         """
-        .formatted(DEADLINE_MS, primary.baseUrl(), backup.baseUrl());
+        .formatted(DEADLINE_MS, primary.baseUrl(), primaryOptions, backup.baseUrl());
   }
 
   /** One client's request: status, answer text (or error), and how long it took. */
@@ -215,6 +221,34 @@ class FaultToleranceTest {
       assertThat(r.text()).isEqualTo("from backup");
       assertThat(r.ms()).isLessThan(DEADLINE_MS);
       assertThat(primary.requests()).isEqualTo(before + 1);
+    }
+  }
+
+  @Test
+  void oneAttemptPerModelSendsAFailedCallToTheNextExpertAtOnceThreeRetryIt() throws Exception {
+    // options.attempts: "1": the primary's 500 is not retried, the router re-routes to the backup.
+    try (Assembly a =
+            Assembly.build(ConfigLoader.of(Map.of()).parse(config("{attempts: \"1\"}"), "t"));
+        HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+      primary.always(new FaultyUpstream.Answer("from primary"));
+      warmUp(s);
+      int before = primary.requests();
+      primary.then(new FaultyUpstream.Status(500));
+      Reply r = ask(s);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("from backup");
+      assertThat(primary.requests()).isEqualTo(before + 1);
+    }
+    // The default (3 attempts per model): the same 500 is retried on the primary, which answers.
+    try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(config(), "t"));
+        HimoeServer s = ServerFixtures.serve(a, dir.resolve("g.db"))) {
+      warmUp(s);
+      int before = primary.requests();
+      primary.then(new FaultyUpstream.Status(500));
+      Reply r = ask(s);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("from primary");
+      assertThat(primary.requests()).isEqualTo(before + 2);
     }
   }
 

@@ -109,7 +109,7 @@ class ExpertSpecsTest {
                         kind: llm
                         endpoint: http://h/v1
                         models: [m]
-                        options: {preset: poet, confidence: "2", few_shot: "65", few_shot_min_reward: "2"}
+                        options: {preset: poet, confidence: "2", few_shot: "65", few_shot_min_reward: "2", attempts: "0"}
                         guard:
                           breaker: {failure_rate: 0}
                           retry: {max_attempts: 0}
@@ -133,6 +133,8 @@ class ExpertSpecsTest {
                             + " got '65'",
                         "experts[2].options.few_shot_min_reward: expected a reward in [0, 1], got"
                             + " 2",
+                        "experts[2].options.attempts: expected attempts per model from 1 to 10,"
+                            + " got '0'",
                         "experts[2].guard.breaker.failure_rate: expected a percentage in (0,"
                             + " 100], got 0.0",
                         "experts[2].guard.retry.max_attempts: expected a count >= 1, got 0"));
