@@ -6,7 +6,9 @@
 # Usage: himoe-server/bench-http.sh [SECONDS] [CONNECTIONS...]   (default: 10 s; 1 16 64 256)
 # HIMOE_BENCH_TARGETS="healthz math" runs a subset (default: healthz route math plan);
 # HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording); HIMOE_BENCH_JAR runs
-# another server jar (to compare two builds back to back on a shared machine).
+# another server jar (to compare two builds back to back on a shared machine);
+# HIMOE_BENCH_CPU_MS=N serves the default configuration with `budgets.cpu_ms: N` (every request
+# metered on platform threads, docs/BENCHMARKS.md §14.5).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/.mvn/jdk25.sh"
@@ -18,8 +20,15 @@ JAR=${HIMOE_BENCH_JAR:-"$ROOT/himoe-server/target/himoe.jar"}
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl himoe-server -am package)
 WORK=$(mktemp -d)
 PORT=${HIMOE_BENCH_PORT:-18916}
+CONFIG=""
+if [ -n "${HIMOE_BENCH_CPU_MS:-}" ]; then
+  unzip -p "$JAR" io/himoe/server/default-config.yaml |
+    sed "s/^  deadline_ms: 2000\$/  deadline_ms: 2000\n  cpu_ms: $HIMOE_BENCH_CPU_MS/" >"$WORK/config.yaml"
+  grep -q "cpu_ms: $HIMOE_BENCH_CPU_MS" "$WORK/config.yaml" || { echo "bench-http: no budgets in the default config" >&2; exit 1; }
+  CONFIG="--config $WORK/config.yaml"
+fi
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g ${HIMOE_BENCH_JAVA_OPTS:-} -jar "$JAR" serve \
-  --port "$PORT" --feedback-db "$WORK/feedback.db" >"$WORK/server.log" 2>&1 &
+  --port "$PORT" --feedback-db "$WORK/feedback.db" $CONFIG >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
 for _ in $(seq 1 120); do

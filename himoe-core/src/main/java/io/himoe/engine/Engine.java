@@ -116,7 +116,8 @@ public final class Engine implements AutoCloseable {
     long t0 = System.nanoTime();
     RequestPipeline.Routed routed;
     try {
-      routed = pipeline.run(input, ctx);
+      // Under a CPU budget the pipeline runs metered and is stopped when the budget is spent.
+      routed = CpuBudgetedRun.run(ctx, c -> pipeline.run(input, c));
     } catch (MoeError e) {
       listeners.emit(new EngineEvent.Failed(input, ctx.traceId(), e));
       throw e;

@@ -7,6 +7,7 @@ import io.himoe.orchestrator.StageFailure;
 import io.himoe.router.RouteResult;
 import io.himoe.router.Router;
 import io.himoe.shared.Context;
+import io.himoe.shared.CpuMeter;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.Value;
@@ -87,6 +88,7 @@ final class RequestPipeline {
         int position = results.size() + failures.size();
         try {
           ctx.checkAlive(s.label());
+          CpuMeter.checkBudget(s.label());
           String version = s.router().router().gateVersion().orElse("");
           // Only the first stage streams: later stages answer parts, not the whole.
           results.add(s.router().router().route(s.input(), ctx.withoutTokens()));
@@ -94,7 +96,10 @@ final class RequestPipeline {
           routers.add(s.router().router());
           labels.add(s.label());
         } catch (MoeError e) {
-          if (onStepFailure == OnStepFailure.FAIL || e instanceof MoeError.Cancelled) {
+          // A spent CPU budget or a cancel ends the request, not just this step.
+          if (onStepFailure == OnStepFailure.FAIL
+              || e instanceof MoeError.Cancelled
+              || e instanceof MoeError.CpuBudgetExceeded) {
             throw e;
           }
           failures.add(new StageFailure(s, position, e));
@@ -102,6 +107,7 @@ final class RequestPipeline {
       }
     }
     ctx.cancel().throwIfCancelled("synthesize");
+    CpuMeter.checkBudget("synthesize");
     Value value =
         orchestrator.synthesize(
             input, List.copyOf(results), List.copyOf(failures), ctx.withoutTokens());

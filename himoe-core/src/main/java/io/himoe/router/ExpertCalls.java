@@ -208,8 +208,10 @@ final class ExpertCalls {
                 done.countDown();
               }
             });
-    // Under a CPU meter (shadow routers), calls run on platform threads that count their CPU time.
+    // Under a CPU meter (shadow routers, requests with a CPU budget), calls run on platform threads
+    // that count their CPU time; a request whose budget is spent calls no more experts.
     CpuMeter meter = CpuMeter.current();
+    CpuMeter.checkBudget("call");
     try {
       for (int i = 0; i < n; i++) {
         // The expert's own context does not stream: only this call forwards tokens, and only
@@ -248,6 +250,7 @@ final class ExpertCalls {
       }
       out.add(c.outcome);
     }
+    CpuMeter.checkBudget("call");
     return out;
   }
 
@@ -293,6 +296,7 @@ final class ExpertCalls {
     List<Call> calls = new ArrayList<>(2);
     long deadline = System.nanoTime() + ctx.remaining().toNanos();
     try {
+      CpuMeter.checkBudget("call");
       start(calls, first, stats, input, ctx, events, meter);
       boolean hedging = false;
       boolean over = false;
@@ -344,6 +348,7 @@ final class ExpertCalls {
       }
       out.add(c.outcome);
     }
+    CpuMeter.checkBudget("call");
     return out;
   }
 

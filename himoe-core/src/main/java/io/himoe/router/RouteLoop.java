@@ -8,6 +8,7 @@ import io.himoe.router.aggregation.AggregatedOut;
 import io.himoe.router.aggregation.CallMode;
 import io.himoe.router.aggregation.MixMeta;
 import io.himoe.shared.Context;
+import io.himoe.shared.CpuMeter;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.RequestDeadline;
@@ -46,12 +47,14 @@ final class RouteLoop {
             ? RequestDeadline.during(ctx, () -> RouterInput.encode(input, cfg.encoder().get()))
             : RouterInput.raw(input);
     ctx.checkAlive("gate");
+    CpuMeter.checkBudget("gate");
     GateScores raw = router.gate(ri, ctx);
     if (raw == null || raw.size() == 0) {
       throw new MoeError.NoExpertSelected("router '" + router.id() + "' scored no expert");
     }
     GateScores weights = cfg.policy().apply(raw);
     ctx.checkAlive("pick");
+    CpuMeter.checkBudget("pick");
     BudgetedPicks picks = BudgetedPicks.plan(router, weights, cfg.topK(), input, ctx);
     router.onRouted(picks.picked());
     long t0 = System.nanoTime();
@@ -96,6 +99,7 @@ final class RouteLoop {
       throw NoAnswer.of(router, outcomes, ctx);
     }
     ctx.cancel().throwIfCancelled("aggregate");
+    CpuMeter.checkBudget("aggregate");
     // A synthesizer reached through another router must not stream into this request's answer.
     AggregatedOut agg = cfg.aggregator().combine(input, answered, weights, ctx.withoutTokens());
     int drops = 0;

@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param clock the time source deadlines are measured with
  * @param tokens where a streaming answer's tokens go as they come; {@link TokenListener#NONE} when
  *     the request does not stream
+ * @param cpuBudget the CPU time its routing and expert calls may use ({@link CpuBudget#unlimited()}
+ *     by default)
  */
 public record Context(
     String traceId,
@@ -31,11 +33,13 @@ public record Context(
     CancelToken cancel,
     TtlLruCache<String, Object> memory,
     InstantSource clock,
-    TokenListener tokens) {
+    TokenListener tokens,
+    CpuBudget cpuBudget) {
 
   /** Validates. */
   public Context {
     tokens = tokens == null ? TokenListener.NONE : tokens;
+    cpuBudget = cpuBudget == null ? CpuBudget.unlimited() : cpuBudget;
     if (traceId == null || traceId.isBlank()) {
       throw new IllegalArgumentException("traceId is empty");
     }
@@ -111,7 +115,7 @@ public record Context(
    */
   public Context withDeadline(Instant newDeadline) {
     Instant d = newDeadline.isBefore(deadline) ? newDeadline : deadline;
-    return new Context(traceId, budgetMs, d, costBudget, cancel, memory, clock, tokens);
+    return new Context(traceId, budgetMs, d, costBudget, cancel, memory, clock, tokens, cpuBudget);
   }
 
   /**
@@ -119,7 +123,8 @@ public record Context(
    * @return a copy with that cancel token
    */
   public Context withCancel(CancelToken token) {
-    return new Context(traceId, budgetMs, deadline, costBudget, token, memory, clock, tokens);
+    return new Context(
+        traceId, budgetMs, deadline, costBudget, token, memory, clock, tokens, cpuBudget);
   }
 
   /**
@@ -128,7 +133,18 @@ public record Context(
    */
   public Context withCostBudget(CostBudget budget) {
     Objects.requireNonNull(budget, "budget");
-    return new Context(traceId, budgetMs, deadline, budget, cancel, memory, clock, tokens);
+    return new Context(
+        traceId, budgetMs, deadline, budget, cancel, memory, clock, tokens, cpuBudget);
+  }
+
+  /**
+   * @param budget the CPU-time budget (e.g. a client's, capped by the server's)
+   * @return a copy with that CPU-time budget
+   */
+  public Context withCpuBudget(CpuBudget budget) {
+    Objects.requireNonNull(budget, "budget");
+    return new Context(
+        traceId, budgetMs, deadline, costBudget, cancel, memory, clock, tokens, budget);
   }
 
   /**
@@ -136,7 +152,8 @@ public record Context(
    * @return a copy with that trace id
    */
   public Context withTraceId(String id) {
-    return new Context(id, budgetMs, deadline, costBudget, cancel, memory, clock, tokens);
+    return new Context(
+        id, budgetMs, deadline, costBudget, cancel, memory, clock, tokens, cpuBudget);
   }
 
   /**
@@ -148,7 +165,8 @@ public record Context(
    */
   public Context withTokens(TokenListener listener) {
     Objects.requireNonNull(listener, "listener");
-    return new Context(traceId, budgetMs, deadline, costBudget, cancel, memory, clock, listener);
+    return new Context(
+        traceId, budgetMs, deadline, costBudget, cancel, memory, clock, listener, cpuBudget);
   }
 
   /**
@@ -157,7 +175,15 @@ public record Context(
   public Context withoutTokens() {
     return streaming()
         ? new Context(
-            traceId, budgetMs, deadline, costBudget, cancel, memory, clock, TokenListener.NONE)
+            traceId,
+            budgetMs,
+            deadline,
+            costBudget,
+            cancel,
+            memory,
+            clock,
+            TokenListener.NONE,
+            cpuBudget)
         : this;
   }
 
@@ -189,8 +215,18 @@ public record Context(
     private InstantSource clock = InstantSource.system();
     private int memorySize = 64;
     private Duration memoryTtl = Duration.ofMinutes(5);
+    private CpuBudget cpuBudget = CpuBudget.unlimited();
 
     private Builder() {}
+
+    /**
+     * @param cpuBudget the request's CPU-time budget
+     * @return this builder
+     */
+    public Builder cpuBudget(CpuBudget cpuBudget) {
+      this.cpuBudget = Objects.requireNonNull(cpuBudget, "cpuBudget");
+      return this;
+    }
 
     /**
      * @param budget the time budget, positive
@@ -273,7 +309,8 @@ public record Context(
           cancel != null ? cancel : CancelToken.create(),
           new TtlLruCache<>(memorySize, memoryTtl, clock),
           clock,
-          TokenListener.NONE);
+          TokenListener.NONE,
+          cpuBudget);
     }
   }
 }

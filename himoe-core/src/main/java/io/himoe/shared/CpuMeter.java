@@ -2,7 +2,9 @@ package io.himoe.shared;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +14,13 @@ import org.jspecify.annotations.Nullable;
  * CPU time per platform thread only (a virtual thread reports none), so work measured with {@link
  * #measure} has its expert calls run on platform threads that add their own CPU time here; the
  * binding is a {@link ScopedValue}, so it follows the work into nested routers. The engine uses it
- * to keep shadow routers under a share of the primaries' CPU; the request path never binds one.
+ * to keep shadow routers under a share of the primaries' CPU, and to hold a request to its {@link
+ * CpuBudget} (the request path binds one only then).
+ *
+ * <p>{@link #liveNanos()} also counts the work still running on a platform thread (read through
+ * {@link ThreadMXBean#getThreadCpuTime(long)}), so a watchdog sees a budget run out during a long
+ * call, not after it; {@link #checkBudget(String)} is the check made at the pipeline's stage and
+ * expert-call boundaries.
  *
  * <p>Where the current thread's CPU time cannot be read (a virtual thread, a JVM without thread CPU
  * time), its wall time stands in: an upper bound for work on one thread.
@@ -27,9 +35,79 @@ public final class CpuMeter {
       Thread.ofPlatform().daemon().name("himoe-metered-expert");
 
   private final LongAdder nanos = new LongAdder();
+  // Platform threads measuring now -> their CPU time when they started, in ns.
+  private final Map<Thread, Long> running = new ConcurrentHashMap<>();
+  private final CpuBudget budget;
 
-  /** A meter at zero. */
-  public CpuMeter() {}
+  /** A meter at zero, without a budget. */
+  public CpuMeter() {
+    this(CpuBudget.unlimited());
+  }
+
+  /**
+   * A meter at zero that holds work to a budget ({@link #checkBudget(String)}).
+   *
+   * @param budget the budget
+   */
+  public CpuMeter(CpuBudget budget) {
+    this.budget = Objects.requireNonNull(budget, "budget");
+  }
+
+  /**
+   * @return the budget this meter holds work to
+   */
+  public CpuBudget budget() {
+    return budget;
+  }
+
+  /**
+   * Throws when the meter bound to this thread has a budget and its work has spent it: called at
+   * stage and expert-call boundaries so that a request over its budget stops there.
+   *
+   * @param stage where the check is made, for the error
+   * @throws MoeError.CpuBudgetExceeded when the budget is spent
+   */
+  public static void checkBudget(String stage) {
+    CpuMeter m = current();
+    if (m != null && m.budget.isLimited()) {
+      long used = m.liveNanos();
+      if (used > m.budget.limitNanos()) {
+        throw m.exceeded(used, stage);
+      }
+    }
+  }
+
+  /**
+   * @param usedNanos the CPU time spent, in ns
+   * @param stage where it was noticed
+   * @return the error that refuses the request
+   */
+  public MoeError.CpuBudgetExceeded exceeded(long usedNanos, String stage) {
+    return new MoeError.CpuBudgetExceeded(
+        budget.name(), budget.limitMs(), usedNanos / 1_000_000, stage);
+  }
+
+  /**
+   * @return the CPU time measured so far plus what the platform threads still measuring have spent
+   *     until now, in ns
+   */
+  public long liveNanos() {
+    long sum = nanos.sum();
+    for (Map.Entry<Thread, Long> e : running.entrySet()) {
+      long now = THREADS.getThreadCpuTime(e.getKey().threadId());
+      if (now >= 0) {
+        sum += Math.max(0, now - e.getValue());
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * @return how many platform threads are measuring now (each spends at most 1 ns of CPU per ns)
+   */
+  public int runningThreads() {
+    return running.size();
+  }
 
   /**
    * @return the meter bound to the work running on this thread, or {@code null} when none is (the
@@ -50,9 +128,16 @@ public final class CpuMeter {
     Objects.requireNonNull(work, "work");
     long cpu0 = threadCpuNanos();
     long wall0 = System.nanoTime();
+    Thread self = Thread.currentThread();
+    if (cpu0 >= 0) {
+      running.put(self, cpu0);
+    }
     try {
       return ScopedValue.where(CURRENT, this).call(work::get);
     } finally {
+      // Removed before it is added: a live reading in between misses this thread's time rather
+      // than counting it twice.
+      running.remove(self);
       add(cpu0, wall0);
     }
   }

@@ -101,6 +101,65 @@ public abstract sealed class MoeError extends RuntimeException {
     }
   }
 
+  /**
+   * The request used more CPU time than its {@link CpuBudget}: its work was stopped. Retrying the
+   * same request would cost the same: servers answer 422 naming the limit.
+   */
+  public static final class CpuBudgetExceeded extends MoeError {
+    private final String limit;
+    private final long limitMs;
+    private final long usedMs;
+
+    /**
+     * @param limit the limit's name (e.g. {@code budgets.cpu_ms})
+     * @param limitMs the limit, in ms of CPU
+     * @param usedMs the CPU time the request had used when it was stopped, in ms
+     * @param stage where it was stopped
+     */
+    public CpuBudgetExceeded(String limit, long limitMs, long usedMs, String stage) {
+      super(
+          "CPU budget exceeded: the request used "
+              + usedMs
+              + " ms of CPU, over "
+              + limit
+              + " = "
+              + limitMs
+              + " ms (stopped at "
+              + stage
+              + ")",
+          null);
+      this.limit = limit;
+      this.limitMs = limitMs;
+      this.usedMs = usedMs;
+    }
+
+    /**
+     * @return the limit's name, e.g. {@code budgets.cpu_ms}
+     */
+    public String limit() {
+      return limit;
+    }
+
+    /**
+     * @return the limit, in ms of CPU
+     */
+    public long limitMs() {
+      return limitMs;
+    }
+
+    /**
+     * @return the CPU time used when the request was stopped, in ms
+     */
+    public long usedMs() {
+      return usedMs;
+    }
+
+    @Override
+    public String code() {
+      return "cpu_budget_exceeded";
+    }
+  }
+
   /** An encoder could not turn the input into a vector. */
   public static final class EncodeError extends MoeError {
     /**

@@ -62,4 +62,44 @@ class CpuMeterTest {
     router.route(InputData.text("burn"), Context.of(Duration.ofSeconds(30)));
     assertThat(burner.ranOnVirtualThread).isTrue();
   }
+
+  @Test
+  void liveNanosCountsWorkStillRunningOnAPlatformThread() throws Exception {
+    CpuMeter meter = new CpuMeter(new CpuBudget(10, "budgets.cpu_ms"));
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread t =
+        meter.unstartedCallThread(
+            () -> {
+              double x = 0;
+              while (!stop.get()) {
+                x += Math.sqrt(x + 1);
+              }
+            });
+    t.start();
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (meter.liveNanos() < 20_000_000L && System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
+      // Seen while the work still runs: nothing has been added at its end yet.
+      assertThat(meter.liveNanos()).isGreaterThanOrEqualTo(20_000_000L);
+      assertThat(meter.nanos()).isZero();
+      assertThat(meter.runningThreads()).isEqualTo(1);
+    } finally {
+      stop.set(true);
+      t.join();
+    }
+    assertThat(meter.runningThreads()).isZero();
+    assertThat(meter.nanos()).isGreaterThanOrEqualTo(20_000_000L);
+    // Bound on this thread, the spent budget stops work at its next boundary.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                meter.measure(
+                    () -> {
+                      CpuMeter.checkBudget("gate");
+                      return null;
+                    }))
+        .isInstanceOf(MoeError.CpuBudgetExceeded.class)
+        .hasMessageContaining("budgets.cpu_ms = 10 ms (stopped at gate)");
+  }
 }

@@ -68,8 +68,12 @@ class MonitoredExpert implements Expert {
       ok = true;
       return out;
     } catch (MoeError e) {
-      // A cancel by the caller or a client mistake says nothing about the expert.
-      cancelled = e instanceof MoeError.Cancelled || MoeError.isClientMistake(e);
+      // A cancel by the caller, a spent CPU budget or a client mistake says nothing about the
+      // expert.
+      cancelled =
+          e instanceof MoeError.Cancelled
+              || e instanceof MoeError.CpuBudgetExceeded
+              || MoeError.isClientMistake(e);
       throw e;
     } finally {
       inFlight.decrementAndGet();

@@ -29,6 +29,7 @@ import io.himoe.server.config.HimoeConfig;
 import io.himoe.server.loop.Assignments;
 import io.himoe.server.loop.LearningLoop;
 import io.himoe.shared.Context;
+import io.himoe.shared.CpuBudget;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import java.time.Clock;
@@ -308,6 +309,10 @@ public final class Assembly implements AutoCloseable {
     }
     if (config.budgets().cost() != null) {
       b.costBudget(config.budgets().cost());
+    }
+    Long cpuMs = config.budgets().cpuMs();
+    if (cpuMs != null) {
+      b.cpuBudget(new CpuBudget(cpuMs, "budgets.cpu_ms"));
     }
     Context ctx = b.build();
     if (model != null && !model.equals(AUTO_MODEL)) {

@@ -381,7 +381,8 @@ final class ExpertGuard {
    * deadline, nor a client mistake.
    */
   private static boolean countsAgainst(Throwable e, Context ctx) {
-    if (MoeError.isClientMistake(e)) {
+    if (MoeError.isClientMistake(e) || e instanceof MoeError.CpuBudgetExceeded) {
+      // The request's input or its CPU budget, not the expert.
       return false;
     }
     if (e.getCause() instanceof MoeError.Overloaded) {

@@ -104,6 +104,9 @@ final class ConfigValidator {
     if (b.cost() != null) {
       check(positive(b.cost()), "budgets.cost", "a cost in units > 0", b.cost());
     }
+    if (b.cpuMs() != null) {
+      check(b.cpuMs() > 0, "budgets.cpu_ms", "a CPU time in ms > 0", b.cpuMs());
+    }
   }
 
   private Set<String> experts(List<HimoeConfig.Expert> list) {

@@ -97,7 +97,7 @@ public record HimoeConfig(
   /** Applies defaults and copies. */
   public HimoeConfig {
     server = server == null ? new Server(null, null, null, null, null, null) : server;
-    budgets = budgets == null ? new Budgets(null, null) : budgets;
+    budgets = budgets == null ? new Budgets(null, null, null) : budgets;
     aggregation = aggregation == null ? new Aggregation(null, null, null) : aggregation;
     experts = experts == null ? List.of() : List.copyOf(experts);
     routers = routers == null ? List.of() : List.copyOf(routers);
@@ -274,8 +274,11 @@ public record HimoeConfig(
    *
    * @param deadlineMs time budget of a request in ms, default 2000
    * @param cost cost budget of a request in cost units; absent means unlimited
+   * @param cpuMs CPU-time budget of a request in ms (its routing and expert calls, summed over
+   *     threads); absent means unmetered (the default: metering runs the request and its expert
+   *     calls on platform threads, see docs/server.md "CPU budget")
    */
-  public record Budgets(Long deadlineMs, Double cost) {
+  public record Budgets(Long deadlineMs, Double cost, Long cpuMs) {
     /** Applies defaults. */
     public Budgets {
       deadlineMs = deadlineMs == null ? 2000L : deadlineMs;

@@ -66,7 +66,9 @@ final class ErrorMapper {
             // Whole seconds (RFC 9110), at least 1: a client retrying at once finds no room.
             ctx.header("Retry-After", String.valueOf(Math.max(1, ceilSeconds(o.retryAfter()))));
           }
-          write(ctx, statusOf(e), e.code(), null, e.getMessage());
+          // A request over its CPU budget names the limit it passed (budgets.cpu_ms).
+          String param = e instanceof MoeError.CpuBudgetExceeded c ? c.limit() : null;
+          write(ctx, statusOf(e), e.code(), param, e.getMessage());
         });
     cfg.routes.exception(HttpResponseException.class, this::httpError);
     // A router's in-process encoder found no working memory in the runtime's pool within the wait
@@ -97,6 +99,9 @@ final class ErrorMapper {
       case MoeError.InvalidInput x -> 400;
       case MoeError.EncodeError x -> 422;
       case MoeError.Unprocessable x -> 422;
+      // Not 429: OpenAI SDKs retry a 429 (and a 5xx) by themselves, and the same request would
+      // cost the same CPU again.
+      case MoeError.CpuBudgetExceeded x -> 422;
       case MoeError.UnknownRouter x -> 404;
       case MoeError.UnknownTrace x -> 404;
       case MoeError.BudgetExceeded x -> 402;

@@ -94,6 +94,7 @@ class ConfigLoaderTest {
         """
         budgets:
           deadline_ms: 0
+          cpu_ms: 0
         experts:
           - name: planning
             kind: planner
@@ -115,6 +116,7 @@ class ConfigLoaderTest {
             e ->
                 assertThat(((ConfigException) e).problems())
                     .anyMatch(p -> p.startsWith("budgets.deadline_ms: expected a time in ms > 0"))
+                    .anyMatch(p -> p.startsWith("budgets.cpu_ms: expected a CPU time in ms > 0"))
                     .anyMatch(p -> p.startsWith("experts[1].name: duplicate expert name"))
                     .anyMatch(p -> p.startsWith("experts[1].kind: expected one of"))
                     .anyMatch(p -> p.startsWith("routers[0].top_k: expected a count >= 1"))
