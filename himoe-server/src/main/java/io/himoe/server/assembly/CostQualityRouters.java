@@ -15,6 +15,7 @@ import io.himoe.server.config.HimoeConfig;
 import io.himoe.shared.InputData;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -71,10 +72,12 @@ final class CostQualityRouters {
                   + " but not the router's experts "
                   + missing));
     }
+    // The record sets target_quality whenever max_cost is absent (the loader refuses both).
     CostTarget target =
         cq.maxCost() != null
             ? new CostTarget.MaxCost(cq.maxCost())
-            : new CostTarget.Quality(cq.targetQuality());
+            : new CostTarget.Quality(
+                Objects.requireNonNull(cq.targetQuality(), "cost_quality.target_quality"));
     CostQualityRouter.Builder b =
         CostQualityRouter.builder(rc.id(), reg, cfg)
             .target(target)

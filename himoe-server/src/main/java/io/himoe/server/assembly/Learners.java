@@ -18,6 +18,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The routers of an assembly and what they learned: the learning snapshot they start from ({@code
@@ -36,7 +37,7 @@ final class Learners {
    * @param restore whether the routers start from the saved snapshot (false: from the
    *     configuration, the snapshot being overwritten on save)
    */
-  Learners(String snapshotPath, boolean restore) {
+  Learners(@Nullable String snapshotPath, boolean restore) {
     this.store =
         snapshotPath == null
             ? Optional.empty()

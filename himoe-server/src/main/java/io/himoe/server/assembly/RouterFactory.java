@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -342,7 +343,9 @@ final class RouterFactory {
     return switch (a.strategy()) {
       case "cascade" -> Aggregators.cascade(a.cascadeThreshold());
       case "synthesis" -> {
-        ExpertRegistry one = ExpertRegistry.of(catalog.routed(a.synthesisExpert()));
+        // The loader refuses strategy synthesis without synthesis_expert.
+        String merger = Objects.requireNonNull(a.synthesisExpert(), "synthesis_expert");
+        ExpertRegistry one = ExpertRegistry.of(catalog.routed(merger));
         yield Aggregators.synthesis(
             KeywordRouter.builder(routerId + ".synthesis", one).build().asSynthesizer());
       }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@link HimoeConfig} from YAML, strictly: unknown keys, wrong types and invalid values are
@@ -146,11 +148,12 @@ public final class ConfigLoader {
     } catch (JacksonException e) {
       throw new ConfigException(source, List.of(mapping(e, "")));
     }
-    List<HimoeConfig.Expert> entries = entries(expertsNode, problems);
+    List<HimoeConfig.@Nullable Expert> entries = entries(expertsNode, problems);
     List<ExpertSpec> specs = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
-      if (entries.get(i) != null) {
-        ExpertSpecs.convert(entries.get(i), "experts[" + i + "]", problems).ifPresent(specs::add);
+      HimoeConfig.Expert entry = entries.get(i);
+      if (entry != null) {
+        ExpertSpecs.convert(entry, "experts[" + i + "]", problems).ifPresent(specs::add);
       }
     }
     config = config.withExperts(specs);
@@ -162,8 +165,9 @@ public final class ConfigLoader {
   }
 
   /** The experts in their YAML form; an entry that cannot be read is null, its problem added. */
-  private static List<HimoeConfig.Expert> entries(JsonNode node, List<String> problems) {
-    List<HimoeConfig.Expert> out = new ArrayList<>();
+  private static List<HimoeConfig.@Nullable Expert> entries(
+      @Nullable JsonNode node, List<String> problems) {
+    List<HimoeConfig.@Nullable Expert> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
     }
@@ -198,7 +202,13 @@ public final class ConfigLoader {
     if (node instanceof ArrayNode arr) {
       ArrayNode out = arr.arrayNode();
       for (int i = 0; i < arr.size(); i++) {
-        out.add(substitute(arr.get(i), path + "[" + i + "]", problems, secret));
+        String child = path + "[" + i + "]";
+        if (arr.get(i).isNull()) {
+          // No list of the schema has room for one: it was dropped (experts) or failed deep in a
+          // record's constructor, naming a class instead of the field.
+          problems.add(child + ": expected a value, got an empty entry (~ or null)");
+        }
+        out.add(substitute(arr.get(i), child, problems, secret));
       }
       return out;
     }
@@ -264,6 +274,13 @@ public final class ConfigLoader {
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       return path + ": expected " + describe(m.getTargetType());
+    }
+    if (e instanceof ValueInstantiationException v
+        && v.getCause() instanceof IllegalArgumentException bad
+        && bad.getMessage() != null) {
+      // A record refused a value (HimoeConfig.valuesOf: an empty value in a mapping), naming the
+      // key under it.
+      return (path.equals("(root)") ? "" : path + ".") + bad.getMessage();
     }
     return path + ": " + e.getOriginalMessage();
   }

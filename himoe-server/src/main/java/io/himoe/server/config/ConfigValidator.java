@@ -5,10 +5,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /** Checks the values of a parsed configuration; every problem names its field's path. */
 final class ConfigValidator {
@@ -39,11 +39,16 @@ final class ConfigValidator {
    *     references; {@link ExpertSpecs} has checked each one's own fields
    * @return the problems, each starting with its field's path
    */
-  static List<String> validate(HimoeConfig c, List<HimoeConfig.Expert> entries) {
+  static List<String> validate(HimoeConfig c, List<HimoeConfig.@Nullable Expert> entries) {
     ConfigValidator v = new ConfigValidator();
     v.server(c.server());
     v.budgets(c.budgets());
-    List<HimoeConfig.Expert> written = entries.stream().filter(Objects::nonNull).toList();
+    List<HimoeConfig.Expert> written = new ArrayList<>();
+    for (HimoeConfig.Expert e : entries) {
+      if (e != null) {
+        written.add(e);
+      }
+    }
     Set<String> experts = v.experts(entries);
     v.aggregation("aggregation", c.aggregation(), experts);
     Set<String> routers = v.routers(c.routers(), experts, written);
@@ -92,10 +97,10 @@ final class ConfigValidator {
     for (int i = 0; i < keyEnv.size(); i++) {
       String name = keyEnv.get(i);
       check(
-          name != null && KeyEnvPolicy.NAME.matcher(name).matches(),
+          KeyEnvPolicy.NAME.matcher(name).matches(),
           "server.auth.expert_key_env[" + i + "]",
           "an environment variable name, '*' matching any characters",
-          name == null ? null : "'" + name + "'");
+          "'" + name + "'");
     }
   }
 
@@ -109,7 +114,7 @@ final class ConfigValidator {
     }
   }
 
-  private Set<String> experts(List<HimoeConfig.Expert> list) {
+  private Set<String> experts(List<HimoeConfig.@Nullable Expert> list) {
     Set<String> names = new LinkedHashSet<>();
     if (list.isEmpty()) {
       problems.add("experts: expected at least one expert");
@@ -122,7 +127,10 @@ final class ConfigValidator {
     }
     for (int i = 0; i < list.size(); i++) {
       HimoeConfig.Expert e = list.get(i);
-      for (int f = 0; e != null && f < e.fallbacks().size(); f++) {
+      if (e == null) {
+        continue;
+      }
+      for (int f = 0; f < e.fallbacks().size(); f++) {
         String fb = e.fallbacks().get(f);
         String p = "experts[" + i + "].fallbacks[" + f + "]";
         if (fb.equals(e.name())) {
@@ -341,8 +349,8 @@ final class ConfigValidator {
     for (int i = 0; i < es.size(); i++) {
       HimoeConfig.Experiment e = es.get(i);
       String p = "experiments[" + i + "]";
-      check(e.name() != null && !e.name().isBlank(), p + ".name", "a name", e.name());
-      check(e.name() == null || names.add(e.name()), p + ".name", "a unique name", e.name());
+      check(!e.name().isBlank(), p + ".name", "a name", "'" + e.name() + "'");
+      check(e.name().isBlank() || names.add(e.name()), p + ".name", "a unique name", e.name());
       oneOf(p + ".unit", e.unit(), ordered("session", "user", "request"));
       check(e.arms().size() >= 2, p + ".arms", "at least two arms", e.arms().size());
       check(e.alpha() > 0 && e.alpha() < 1, p + ".alpha", "a level in (0, 1)", e.alpha());
@@ -351,14 +359,10 @@ final class ConfigValidator {
       for (int j = 0; j < e.arms().size(); j++) {
         HimoeConfig.Experiment.Arm a = e.arms().get(j);
         String ap = p + ".arms[" + j + "]";
-        if (a == null) {
-          problems.add(ap + ": expected an arm {router, weight}");
-          continue;
-        }
         oneOf(ap + ".router", a.router(), routers);
         check(nonNegative(a.weight()), ap + ".weight", "a weight >= 0", a.weight());
         total += a.weight() >= 0 ? a.weight() : 0;
-        String before = a.router() == null ? null : experimentOf.putIfAbsent(a.router(), p);
+        String before = a.router().isEmpty() ? null : experimentOf.putIfAbsent(a.router(), p);
         check(
             before == null,
             ap + ".router",
@@ -395,7 +399,7 @@ final class ConfigValidator {
           e.getKey(),
           new LinkedHashSet<>(List.of("kv-cache", "activations", "uniforms")));
       check(
-          e.getValue() != null && e.getValue() >= 1,
+          e.getValue() >= 1,
           "runtime.memory_pools." + e.getKey(),
           "a size in bytes >= 1",
           e.getValue());
@@ -404,13 +408,14 @@ final class ConfigValidator {
 
   /** The file's rows are read when the router is built (each bad row named there). */
   private void costQuality(String p, HimoeConfig.CostQuality c) {
-    if (blank(c.outcomes())) {
+    String outcomes = c.outcomes();
+    if (outcomes == null || outcomes.isBlank()) {
       problems.add(
           p
               + ".outcomes: expected a JSONL file of {\"query\", \"scores\": {expert: quality}}"
               + " rows for a 'cost-quality' router");
-    } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(c.outcomes()))) {
-      problems.add(p + ".outcomes: no readable file '" + c.outcomes() + "'");
+    } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(outcomes))) {
+      problems.add(p + ".outcomes: no readable file '" + outcomes + "'");
     }
     if (c.targetQuality() != null && c.maxCost() != null) {
       problems.add(p + ": expected target_quality or max_cost, not both");
@@ -448,24 +453,24 @@ final class ConfigValidator {
     }
   }
 
-  private void oneOf(String path, String value, Set<String> allowed) {
+  private void oneOf(String path, @Nullable String value, Set<String> allowed) {
     if (value == null || !allowed.contains(value)) {
       problems.add(
           path
               + ": expected one of "
               + String.join(", ", allowed)
               + ", got "
-              + (value == null ? "nothing" : "'" + value + "'"));
+              + (value == null || value.isEmpty() ? "nothing" : "'" + value + "'"));
     }
   }
 
-  private void check(boolean ok, String path, String expected, Object got) {
+  private void check(boolean ok, String path, String expected, @Nullable Object got) {
     if (!ok) {
       problems.add(path + ": expected " + expected + ", got " + got);
     }
   }
 
-  private static boolean blank(String s) {
+  private static boolean blank(@Nullable String s) {
     return s == null || s.isBlank();
   }
 

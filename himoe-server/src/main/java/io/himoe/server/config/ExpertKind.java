@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /** The kinds of expert a configuration can name; each has one {@link ExpertSpec} variant. */
 public enum ExpertKind {
@@ -47,10 +48,10 @@ public enum ExpertKind {
   }
 
   /**
-   * @param name a kind as written in a configuration (its id or an older alias)
+   * @param name a kind as written in a configuration (its id or an older alias), or null
    * @return the kind, or empty when no kind has that name
    */
-  public static Optional<ExpertKind> byId(String name) {
+  public static Optional<ExpertKind> byId(@Nullable String name) {
     if (name == null) {
       return Optional.empty();
     }

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the YAML (or JSON) form of an expert, {@link HimoeConfig.Expert}, into its typed {@link
@@ -58,8 +60,8 @@ public final class ExpertSpecs {
     return problems.size() == before ? Optional.ofNullable(spec) : Optional.empty();
   }
 
-  private ExpertSpec spec(HimoeConfig.Expert e) {
-    if (e.name() == null || e.name().isBlank()) {
+  private @Nullable ExpertSpec spec(HimoeConfig.Expert e) {
+    if (e.name().isBlank()) {
       problem("name", "expected a non-empty name");
     }
     Optional<ExpertKind> kind = ExpertKind.byId(e.kind());
@@ -95,7 +97,7 @@ public final class ExpertSpecs {
     };
   }
 
-  private ExpertSpec.Common common(HimoeConfig.Expert e) {
+  private ExpertSpec.@Nullable Common common(HimoeConfig.Expert e) {
     nonNegative("cost_per_call", e.costPerCall());
     nonNegative("cost_per_1k_tokens", e.costPer1kTokens());
     for (int k = 0; k < e.keywords().size(); k++) {
@@ -109,7 +111,7 @@ public final class ExpertSpecs {
       check(e.maxInstances() >= 1, "max_instances", "a count >= 1", e.maxInstances());
       max = OptionalInt.of(e.maxInstances());
     }
-    GuardSpec guard = guard(e.guard() == null ? GuardSpec.DEFAULT : e.guard());
+    GuardSpec guard = guard(e.guard());
     if (blank(e.name())) {
       return null;
     }
@@ -152,7 +154,7 @@ public final class ExpertSpecs {
     return g;
   }
 
-  private ExpertSpec knowledge(HimoeConfig.Expert e, ExpertSpec.Common common) {
+  private @Nullable ExpertSpec knowledge(HimoeConfig.Expert e, ExpertSpec.Common common) {
     Map<String, String> o = e.options();
     knownOptions(o, Set.of("docs", "index", "encoder", "passages", "prior_weight"));
     String encoder = o.getOrDefault("encoder", "minilm").strip();
@@ -162,7 +164,9 @@ public final class ExpertSpecs {
       try {
         io.himoe.experts.encoders.Encoders.byName(encoder);
       } catch (IllegalArgumentException ex) {
-        problem("options.encoder", ex.getMessage());
+        problem(
+            "options.encoder",
+            Objects.requireNonNullElse(ex.getMessage(), "unknown encoder '" + encoder + "'"));
       }
     }
     int passages = 3;
@@ -198,7 +202,7 @@ public final class ExpertSpecs {
         priorWeight);
   }
 
-  private ExpertSpec llm(HimoeConfig.Expert e, ExpertSpec.Common common) {
+  private @Nullable ExpertSpec llm(HimoeConfig.Expert e, ExpertSpec.Common common) {
     URI endpoint = null;
     if (blank(e.endpoint())) {
       problem("endpoint", "expected an http(s) URL for kind 'llm'");
@@ -329,7 +333,8 @@ public final class ExpertSpecs {
   }
 
   /** {@code "small: mini, large: big"}: each tier's model, one of {@code models}. */
-  private Map<io.himoe.runtime.mode.ModelTier, String> tiers(String value, List<String> models) {
+  private Map<io.himoe.runtime.mode.ModelTier, String> tiers(
+      @Nullable String value, List<String> models) {
     Map<io.himoe.runtime.mode.ModelTier, String> out =
         new java.util.EnumMap<>(io.himoe.runtime.mode.ModelTier.class);
     if (value == null) {
@@ -359,7 +364,7 @@ public final class ExpertSpecs {
     return out;
   }
 
-  private ExpertSpec branched(HimoeConfig.Expert e, ExpertSpec.Common common) {
+  private @Nullable ExpertSpec branched(HimoeConfig.Expert e, ExpertSpec.Common common) {
     if (io.himoe.experts.ExpertProvider.find(ExpertKind.BRANCHED.id()).isEmpty()) {
       problem(
           "kind",
@@ -395,7 +400,7 @@ public final class ExpertSpecs {
     return new ExpertSpec.Branched(common, learner.get(), o);
   }
 
-  private ExpertSpec generator(HimoeConfig.Expert e, ExpertSpec.Common common) {
+  private @Nullable ExpertSpec generator(HimoeConfig.Expert e, ExpertSpec.Common common) {
     Map<String, String> o = e.options();
     knownOptions(o, Set.of("reassess_every", "seed"));
     int every = 10;
@@ -450,7 +455,7 @@ public final class ExpertSpecs {
     return ok;
   }
 
-  private Optional<Path> path(String value, String field) {
+  private Optional<Path> path(@Nullable String value, String field) {
     if (value == null) {
       return Optional.empty();
     }
@@ -485,7 +490,7 @@ public final class ExpertSpecs {
     problems.add((path.isEmpty() ? field : path + "." + field) + ": " + what);
   }
 
-  private static boolean blank(String s) {
+  private static boolean blank(@Nullable String s) {
     return s == null || s.isBlank();
   }
 }

@@ -1,6 +1,7 @@
 package io.himoe.server.config;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the OpenAI-compatible edge treats requests (the {@code gateway} section).
@@ -20,13 +21,26 @@ public record GatewayConfig(
   /** Every default. */
   public static final GatewayConfig DEFAULTS = new GatewayConfig(null, null, null, null, null);
 
-  /** Applies defaults. */
-  public GatewayConfig {
-    unknownParams = unknownParams == null ? "error" : unknownParams;
-    tokenizer = tokenizer == null ? "o200k_base" : tokenizer;
-    routeTurns = routeTurns == null ? 2 : routeTurns;
-    remoteImages = remoteImages != null && remoteImages;
-    cors = cors == null ? new Cors(null, null) : cors;
+  /**
+   * Applies defaults: each null (an absent key) takes the default above.
+   *
+   * @param unknownParams {@code error} or {@code drop}, or null for {@code error}
+   * @param tokenizer the encoding, or null for {@code o200k_base}
+   * @param routeTurns earlier turns routers read, or null for 2
+   * @param remoteImages whether image URLs are accepted, or null for false
+   * @param cors cross-origin access, or null for off
+   */
+  public GatewayConfig(
+      @Nullable String unknownParams,
+      @Nullable String tokenizer,
+      @Nullable Integer routeTurns,
+      @Nullable Boolean remoteImages,
+      @Nullable Cors cors) {
+    this.unknownParams = unknownParams == null ? "error" : unknownParams;
+    this.tokenizer = tokenizer == null ? "o200k_base" : tokenizer;
+    this.routeTurns = routeTurns == null ? 2 : routeTurns;
+    this.remoteImages = remoteImages != null && remoteImages;
+    this.cors = cors == null ? Cors.OFF : cors;
   }
 
   /**
@@ -44,10 +58,19 @@ public record GatewayConfig(
    * @param maxAgeS how long a browser may cache a preflight answer, in seconds, default 600
    */
   public record Cors(List<String> origins, Long maxAgeS) {
-    /** Applies defaults. */
-    public Cors {
-      origins = origins == null ? List.of() : List.copyOf(origins);
-      maxAgeS = maxAgeS == null ? 600L : maxAgeS;
+
+    /** Every default: off. */
+    public static final Cors OFF = new Cors(null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param origins allowed origins, or null for none
+     * @param maxAgeS preflight cache time in seconds, or null for 600
+     */
+    public Cors(@Nullable List<String> origins, @Nullable Long maxAgeS) {
+      this.origins = origins == null ? List.of() : List.copyOf(origins);
+      this.maxAgeS = maxAgeS == null ? 600L : maxAgeS;
     }
 
     /**

@@ -4,12 +4,20 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole Hi-MoE configuration, as read from one YAML file (keys in {@code snake_case}). Every
  * section is optional except {@code experts} and {@code routers}; absent values take the defaults
  * documented on each record. Parse it with {@link ConfigLoader}, which refuses unknown keys and
  * names the path of any bad field.
+ *
+ * <p>Nullness: every record's constructor takes {@code null} for an absent key (that is how the
+ * YAML reader passes one) and puts the documented default in its place, so a component with a
+ * default is never null. Only a component whose absence means something of its own (an optional
+ * setting with no default, such as {@link Budgets#cost()}) is {@link Nullable}. A required text
+ * left out of the file (a router's {@code id}) is read as empty, which {@link ConfigLoader} refuses
+ * naming the field. Each section record has a {@code DEFAULTS} constant.
  *
  * @param server HTTP server settings
  * @param budgets per-request deadline and cost budget
@@ -64,18 +72,18 @@ public record HimoeConfig(
    * @param store store
    */
   public HimoeConfig(
-      Server server,
-      Budgets budgets,
-      Aggregation aggregation,
-      List<ExpertSpec> experts,
-      List<Router> routers,
-      Orchestrator orchestrator,
-      Shadows shadows,
-      Learning learning,
-      Management management,
-      Telemetry telemetry,
-      Runtime runtime,
-      Store store) {
+      @Nullable Server server,
+      @Nullable Budgets budgets,
+      @Nullable Aggregation aggregation,
+      @Nullable List<ExpertSpec> experts,
+      @Nullable List<Router> routers,
+      @Nullable Orchestrator orchestrator,
+      @Nullable Shadows shadows,
+      @Nullable Learning learning,
+      @Nullable Management management,
+      @Nullable Telemetry telemetry,
+      @Nullable Runtime runtime,
+      @Nullable Store store) {
     this(
         server,
         budgets,
@@ -89,28 +97,85 @@ public record HimoeConfig(
         telemetry,
         runtime,
         store,
-        null,
-        null,
+        GatewayConfig.DEFAULTS,
+        SessionsConfig.DEFAULTS,
         List.of());
   }
 
-  /** Applies defaults and copies. */
-  public HimoeConfig {
-    server = server == null ? new Server(null, null, null, null, null, null) : server;
-    budgets = budgets == null ? new Budgets(null, null, null) : budgets;
-    aggregation = aggregation == null ? new Aggregation(null, null, null) : aggregation;
-    experts = experts == null ? List.of() : List.copyOf(experts);
-    routers = routers == null ? List.of() : List.copyOf(routers);
-    orchestrator = orchestrator == null ? new Orchestrator(null, null, null, null) : orchestrator;
-    shadows = shadows == null ? new Shadows(null, null, null, null, null, null) : shadows;
-    learning = learning == null ? new Learning(null, null, null, null, null) : learning;
-    management = management == null ? new Management(null, null, null, null) : management;
-    telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
-    runtime = runtime == null ? new Runtime(null, null, null, null, null) : runtime;
-    store = store == null ? Store.EMBEDDED : store;
-    gateway = gateway == null ? GatewayConfig.DEFAULTS : gateway;
-    sessions = sessions == null ? SessionsConfig.DEFAULTS : sessions;
-    experiments = experiments == null ? List.of() : List.copyOf(experiments);
+  /**
+   * Applies defaults (each null, an absent section, becomes that section's {@code DEFAULTS}; an
+   * absent list becomes empty) and copies.
+   *
+   * @param server HTTP server settings
+   * @param budgets budgets
+   * @param aggregation default aggregation
+   * @param experts the experts
+   * @param routers the routers
+   * @param orchestrator the orchestrator
+   * @param shadows shadows
+   * @param learning learning
+   * @param management management
+   * @param telemetry telemetry
+   * @param runtime runtime
+   * @param store store
+   * @param gateway gateway
+   * @param sessions sessions
+   * @param experiments experiments
+   */
+  public HimoeConfig(
+      @Nullable Server server,
+      @Nullable Budgets budgets,
+      @Nullable Aggregation aggregation,
+      @Nullable List<ExpertSpec> experts,
+      @Nullable List<Router> routers,
+      @Nullable Orchestrator orchestrator,
+      @Nullable Shadows shadows,
+      @Nullable Learning learning,
+      @Nullable Management management,
+      @Nullable Telemetry telemetry,
+      @Nullable Runtime runtime,
+      @Nullable Store store,
+      @Nullable GatewayConfig gateway,
+      @Nullable SessionsConfig sessions,
+      @Nullable List<Experiment> experiments) {
+    this.server = server == null ? Server.DEFAULTS : server;
+    this.budgets = budgets == null ? Budgets.DEFAULTS : budgets;
+    this.aggregation = aggregation == null ? Aggregation.DEFAULTS : aggregation;
+    this.experts = experts == null ? List.of() : List.copyOf(experts);
+    this.routers = routers == null ? List.of() : List.copyOf(routers);
+    this.orchestrator = orchestrator == null ? Orchestrator.DEFAULTS : orchestrator;
+    this.shadows = shadows == null ? Shadows.DEFAULTS : shadows;
+    this.learning = learning == null ? Learning.DEFAULTS : learning;
+    this.management = management == null ? Management.DEFAULTS : management;
+    this.telemetry = telemetry == null ? Telemetry.DEFAULTS : telemetry;
+    this.runtime = runtime == null ? Runtime.DEFAULTS : runtime;
+    this.store = store == null ? Store.EMBEDDED : store;
+    this.gateway = gateway == null ? GatewayConfig.DEFAULTS : gateway;
+    this.sessions = sessions == null ? SessionsConfig.DEFAULTS : sessions;
+    this.experiments = experiments == null ? List.of() : List.copyOf(experiments);
+  }
+
+  /**
+   * A copy of a mapping of the configuration (an expert's {@code options}, a router's {@code
+   * keywords}, the runtime's {@code memory_pools}) whose every value is given.
+   *
+   * @param field the mapping's key in the file, for the message
+   * @param map the mapping, or null for an empty one
+   * @return an immutable copy
+   * @throws IllegalArgumentException naming {@code field.key} of an empty value ({@code ~})
+   */
+  static <V> Map<String, V> valuesOf(String field, @Nullable Map<String, V> map) {
+    if (map == null) {
+      return Map.of();
+    }
+    for (Map.Entry<String, V> e : map.entrySet()) {
+      // Null from the YAML reader only: its type says no value is null.
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException(
+            field + "." + e.getKey() + ": expected a value, got an empty one (~ or null)");
+      }
+    }
+    return Map.copyOf(map);
   }
 
   /**
@@ -161,14 +226,33 @@ public record HimoeConfig(
       Auth auth,
       String feedbackDb,
       Integer traceCapacity) {
-    /** Applies defaults. */
-    public Server {
-      host = host == null ? "127.0.0.1" : host;
-      port = port == null ? 8080 : port;
-      maxBodyBytes = maxBodyBytes == null ? 1_048_576L : maxBodyBytes;
-      auth = auth == null ? new Auth(null, null, null, null, null) : auth;
-      feedbackDb = feedbackDb == null ? "himoe-feedback.db" : feedbackDb;
-      traceCapacity = traceCapacity == null ? 10_000 : traceCapacity;
+
+    /** Every default. */
+    public static final Server DEFAULTS = new Server(null, null, null, null, null, null);
+
+    /**
+     * Applies defaults: each null (an absent key) takes the default above.
+     *
+     * @param host the interface, or null
+     * @param port the port, or null
+     * @param maxBodyBytes the body limit in bytes, or null
+     * @param auth the keys, or null
+     * @param feedbackDb the SQLite file, or null
+     * @param traceCapacity traces kept, or null
+     */
+    public Server(
+        @Nullable String host,
+        @Nullable Integer port,
+        @Nullable Long maxBodyBytes,
+        @Nullable Auth auth,
+        @Nullable String feedbackDb,
+        @Nullable Integer traceCapacity) {
+      this.host = host == null ? "127.0.0.1" : host;
+      this.port = port == null ? 8080 : port;
+      this.maxBodyBytes = maxBodyBytes == null ? 1_048_576L : maxBodyBytes;
+      this.auth = auth == null ? Auth.DEFAULTS : auth;
+      this.feedbackDb = feedbackDb == null ? "himoe-feedback.db" : feedbackDb;
+      this.traceCapacity = traceCapacity == null ? 10_000 : traceCapacity;
     }
   }
 
@@ -194,13 +278,30 @@ public record HimoeConfig(
       List<Key> keys,
       List<String> protect,
       List<String> expertKeyEnv) {
-    /** Applies defaults. */
-    public Auth {
-      enabled = enabled == null || enabled;
-      apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
-      keys = keys == null ? List.of() : List.copyOf(keys);
-      protect = protect == null ? List.of("feedback", "admin") : List.copyOf(protect);
-      expertKeyEnv = expertKeyEnv == null ? List.of("*_API_KEY") : List.copyOf(expertKeyEnv);
+
+    /** Every default. */
+    public static final Auth DEFAULTS = new Auth(null, null, null, null, null);
+
+    /**
+     * Applies defaults: each null (an absent key) takes the default above.
+     *
+     * @param enabled whether keys are required, or null
+     * @param apiKeys admin keys, or null
+     * @param keys named keys, or null
+     * @param protect protected routes, or null
+     * @param expertKeyEnv allowed key variables, or null
+     */
+    public Auth(
+        @Nullable Boolean enabled,
+        @Nullable List<String> apiKeys,
+        @Nullable List<Key> keys,
+        @Nullable List<String> protect,
+        @Nullable List<String> expertKeyEnv) {
+      this.enabled = enabled == null || enabled;
+      this.apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+      this.keys = keys == null ? List.of() : List.copyOf(keys);
+      this.protect = protect == null ? List.of("feedback", "admin") : List.copyOf(protect);
+      this.expertKeyEnv = expertKeyEnv == null ? List.of("*_API_KEY") : List.copyOf(expertKeyEnv);
     }
   }
 
@@ -208,8 +309,9 @@ public record HimoeConfig(
    * One named API key (a tenant) and its limits; metrics and logs name it by its alias, never by
    * the key.
    *
-   * @param alias the key's name in metrics and traces
-   * @param key the key; write it as {@code ${ENV_VAR}}, never literally
+   * @param alias the key's name in metrics and traces; required (absent reads as empty, refused)
+   * @param key the key; write it as {@code ${ENV_VAR}}, never literally; required (absent reads as
+   *     empty, refused)
    * @param admin whether it may add and remove experts and give feedback on any decision, default
    *     false
    * @param requestsPerMin requests per minute at most; absent means unlimited
@@ -223,23 +325,46 @@ public record HimoeConfig(
       String alias,
       String key,
       Boolean admin,
-      Integer requestsPerMin,
-      Long tokensPerMin,
-      Double costPerDay,
+      @Nullable Integer requestsPerMin,
+      @Nullable Long tokensPerMin,
+      @Nullable Double costPerDay,
       Integer defaultMaxTokens) {
     /** Completion tokens reserved for a request that names no {@code max_tokens}. */
     public static final int DEFAULT_MAX_TOKENS = 1024;
 
-    /** Applies defaults. */
-    public Key {
-      admin = admin != null && admin;
-      if (defaultMaxTokens == null) {
-        // A small tokens-per-minute limit must still fit a prompt beside the completion bound.
-        defaultMaxTokens =
-            tokensPerMin == null
-                ? DEFAULT_MAX_TOKENS
-                : (int) Math.max(1, Math.min(DEFAULT_MAX_TOKENS, tokensPerMin / 2));
-      }
+    /**
+     * Applies defaults: each null (an absent key) takes the default above.
+     *
+     * @param alias its name, or null (refused by the loader)
+     * @param key the key, or null (refused by the loader)
+     * @param admin whether it is an admin key, or null for false
+     * @param requestsPerMin requests per minute at most, or null for unlimited
+     * @param tokensPerMin tokens per minute at most, or null for unlimited
+     * @param costPerDay cost units per day at most, or null for unlimited
+     * @param defaultMaxTokens the completion bound of a request without {@code max_tokens}, or null
+     *     for the default
+     */
+    public Key(
+        @Nullable String alias,
+        @Nullable String key,
+        @Nullable Boolean admin,
+        @Nullable Integer requestsPerMin,
+        @Nullable Long tokensPerMin,
+        @Nullable Double costPerDay,
+        @Nullable Integer defaultMaxTokens) {
+      this.alias = alias == null ? "" : alias;
+      this.key = key == null ? "" : key;
+      this.admin = admin != null && admin;
+      this.requestsPerMin = requestsPerMin;
+      this.tokensPerMin = tokensPerMin;
+      this.costPerDay = costPerDay;
+      // A small tokens-per-minute limit must still fit a prompt beside the completion bound.
+      this.defaultMaxTokens =
+          defaultMaxTokens != null
+              ? defaultMaxTokens
+              : tokensPerMin == null
+                  ? DEFAULT_MAX_TOKENS
+                  : (int) Math.max(1, Math.min(DEFAULT_MAX_TOKENS, tokensPerMin / 2));
     }
 
     /**
@@ -253,12 +378,12 @@ public record HimoeConfig(
      * @param costPerDay cost units per day at most, or null
      */
     public Key(
-        String alias,
-        String key,
-        Boolean admin,
-        Integer requestsPerMin,
-        Long tokensPerMin,
-        Double costPerDay) {
+        @Nullable String alias,
+        @Nullable String key,
+        @Nullable Boolean admin,
+        @Nullable Integer requestsPerMin,
+        @Nullable Long tokensPerMin,
+        @Nullable Double costPerDay) {
       this(alias, key, admin, requestsPerMin, tokensPerMin, costPerDay, null);
     }
 
@@ -278,10 +403,22 @@ public record HimoeConfig(
    *     threads); absent means unmetered (the default: metering runs the request and its expert
    *     calls on platform threads, see docs/server.md "CPU budget")
    */
-  public record Budgets(Long deadlineMs, Double cost, Long cpuMs) {
-    /** Applies defaults. */
-    public Budgets {
-      deadlineMs = deadlineMs == null ? 2000L : deadlineMs;
+  public record Budgets(Long deadlineMs, @Nullable Double cost, @Nullable Long cpuMs) {
+
+    /** Every default: 2 s, no cost limit, unmetered. */
+    public static final Budgets DEFAULTS = new Budgets(null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param deadlineMs the deadline in ms, or null for 2000
+     * @param cost the cost budget in cost units, or null for unlimited
+     * @param cpuMs the CPU-time budget in ms, or null for unmetered
+     */
+    public Budgets(@Nullable Long deadlineMs, @Nullable Double cost, @Nullable Long cpuMs) {
+      this.deadlineMs = deadlineMs == null ? 2000L : deadlineMs;
+      this.cost = cost;
+      this.cpuMs = cpuMs;
     }
   }
 
@@ -293,11 +430,26 @@ public record HimoeConfig(
    * @param synthesisExpert for {@code synthesis}: the expert that merges the answers
    * @param cascadeThreshold for {@code cascade}: confidence in [0, 1] that stops it, default 0.8
    */
-  public record Aggregation(String strategy, String synthesisExpert, Double cascadeThreshold) {
-    /** Applies defaults. */
-    public Aggregation {
-      strategy = strategy == null ? "best-score" : strategy;
-      cascadeThreshold = cascadeThreshold == null ? 0.8 : cascadeThreshold;
+  public record Aggregation(
+      String strategy, @Nullable String synthesisExpert, Double cascadeThreshold) {
+
+    /** Every default: best score. */
+    public static final Aggregation DEFAULTS = new Aggregation(null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param strategy the strategy, or null for {@code best-score}
+     * @param synthesisExpert the merging expert, or null for none
+     * @param cascadeThreshold the cascade's stopping confidence, or null for 0.8
+     */
+    public Aggregation(
+        @Nullable String strategy,
+        @Nullable String synthesisExpert,
+        @Nullable Double cascadeThreshold) {
+      this.strategy = strategy == null ? "best-score" : strategy;
+      this.synthesisExpert = synthesisExpert;
+      this.cascadeThreshold = cascadeThreshold == null ? 0.8 : cascadeThreshold;
     }
   }
 
@@ -305,18 +457,20 @@ public record HimoeConfig(
    * One expert as written in a configuration file or an add-expert request; {@link ExpertSpecs}
    * turns it into its typed {@link ExpertSpec}, checking each field for its kind.
    *
-   * @param name unique name
+   * @param name unique name; required (absent reads as empty, refused)
    * @param kind what it is: {@code planner}, {@code openai} (an OpenAI-compatible chat endpoint),
-   *     or a kind contributed by the experts module
+   *     or a kind contributed by the experts module; required (null when absent, refused by {@link
+   *     ExpertSpecs})
    * @param models for endpoint kinds: the model names, tried in order
-   * @param endpoint for endpoint kinds: the base URL (e.g. {@code https://api.example.com/v1})
-   * @param apiKey for endpoint kinds: the key, always as {@code ${ENV_VAR}}
+   * @param endpoint for endpoint kinds: the base URL (e.g. {@code https://api.example.com/v1}),
+   *     else null
+   * @param apiKey for endpoint kinds: the key, always as {@code ${ENV_VAR}}, or null for none
    * @param costPerCall cost units charged per call, default 0
    * @param costPer1kTokens cost units per 1,000 tokens, default 0
-   * @param maxInstances calls in flight at once, default unbounded
+   * @param maxInstances calls in flight at once; null (the default) means unbounded
    * @param fallbacks experts tried in order when this one fails
    * @param keywords words that make keyword routers favour this expert
-   * @param timeoutMs for endpoint kinds: HTTP timeout in ms, default 30,000
+   * @param timeoutMs for endpoint kinds: HTTP timeout in ms; null means the kind's default (30,000)
    * @param options kind-specific settings (strings)
    * @param examples example requests this expert should get: learned routers ({@code neural},
    *     {@code hybrid}) fit their gate from them at start-up, as routes defined by utterances
@@ -325,29 +479,69 @@ public record HimoeConfig(
    */
   public record Expert(
       String name,
-      String kind,
+      @Nullable String kind,
       List<String> models,
-      String endpoint,
-      String apiKey,
+      @Nullable String endpoint,
+      @Nullable String apiKey,
       Double costPerCall,
       // SNAKE_CASE would spell it cost_per1k_tokens.
       @JsonProperty("cost_per_1k_tokens") Double costPer1kTokens,
-      Integer maxInstances,
+      @Nullable Integer maxInstances,
       List<String> fallbacks,
       List<String> keywords,
-      Long timeoutMs,
+      @Nullable Long timeoutMs,
       Map<String, String> options,
       List<String> examples,
       GuardSpec guard) {
-    /** Applies defaults (the kind-specific ones are applied by {@link ExpertSpecs}). */
-    public Expert {
-      examples = examples == null ? List.of() : List.copyOf(examples);
-      models = models == null ? List.of() : List.copyOf(models);
-      costPerCall = costPerCall == null ? 0.0 : costPerCall;
-      costPer1kTokens = costPer1kTokens == null ? 0.0 : costPer1kTokens;
-      fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
-      keywords = keywords == null ? List.of() : List.copyOf(keywords);
-      options = options == null ? Map.of() : Map.copyOf(options);
+    /**
+     * Applies defaults (the kind-specific ones are applied by {@link ExpertSpecs}): each null (an
+     * absent key) takes its default, a list or the options empty, the guard {@link
+     * GuardSpec#DEFAULT}.
+     *
+     * @param name unique name, or null (refused)
+     * @param kind the kind, or null (refused)
+     * @param models endpoint models, or null
+     * @param endpoint endpoint URL, or null
+     * @param apiKey the key, or null
+     * @param costPerCall cost per call, or null for 0
+     * @param costPer1kTokens cost per 1,000 tokens, or null for 0
+     * @param maxInstances calls in flight at once, or null for unbounded
+     * @param fallbacks fallback experts, or null
+     * @param keywords keyword hints, or null
+     * @param timeoutMs HTTP timeout in ms, or null for the kind's default
+     * @param options kind-specific settings, or null
+     * @param examples example requests, or null
+     * @param guard the guard, or null for the defaults
+     */
+    public Expert(
+        @Nullable String name,
+        @Nullable String kind,
+        @Nullable List<String> models,
+        @Nullable String endpoint,
+        @Nullable String apiKey,
+        @Nullable Double costPerCall,
+        @JsonProperty("cost_per_1k_tokens") @Nullable Double costPer1kTokens,
+        @Nullable Integer maxInstances,
+        @Nullable List<String> fallbacks,
+        @Nullable List<String> keywords,
+        @Nullable Long timeoutMs,
+        @Nullable Map<String, String> options,
+        @Nullable List<String> examples,
+        @Nullable GuardSpec guard) {
+      this.name = name == null ? "" : name;
+      this.kind = kind;
+      this.models = models == null ? List.of() : List.copyOf(models);
+      this.endpoint = endpoint;
+      this.apiKey = apiKey;
+      this.costPerCall = costPerCall == null ? 0.0 : costPerCall;
+      this.costPer1kTokens = costPer1kTokens == null ? 0.0 : costPer1kTokens;
+      this.maxInstances = maxInstances;
+      this.fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+      this.keywords = keywords == null ? List.of() : List.copyOf(keywords);
+      this.timeoutMs = timeoutMs;
+      this.options = valuesOf("options", options);
+      this.examples = examples == null ? List.of() : List.copyOf(examples);
+      this.guard = guard == null ? GuardSpec.DEFAULT : guard;
     }
 
     /**
@@ -368,19 +562,19 @@ public record HimoeConfig(
      * @param examples example requests
      */
     public Expert(
-        String name,
-        String kind,
-        List<String> models,
-        String endpoint,
-        String apiKey,
-        Double costPerCall,
-        Double costPer1kTokens,
-        Integer maxInstances,
-        List<String> fallbacks,
-        List<String> keywords,
-        Long timeoutMs,
-        Map<String, String> options,
-        List<String> examples) {
+        @Nullable String name,
+        @Nullable String kind,
+        @Nullable List<String> models,
+        @Nullable String endpoint,
+        @Nullable String apiKey,
+        @Nullable Double costPerCall,
+        @Nullable Double costPer1kTokens,
+        @Nullable Integer maxInstances,
+        @Nullable List<String> fallbacks,
+        @Nullable List<String> keywords,
+        @Nullable Long timeoutMs,
+        @Nullable Map<String, String> options,
+        @Nullable List<String> examples) {
       this(
           name,
           kind,
@@ -402,10 +596,11 @@ public record HimoeConfig(
   /**
    * One router.
    *
-   * @param id unique id (also the {@code model} name clients use to force it)
+   * @param id unique id (also the {@code model} name clients use to force it); required (absent
+   *     reads as empty, refused)
    * @param type {@code keyword} (default), {@code neural}, {@code bandit}, {@code hybrid}, {@code
    *     cost-quality} or a type a module on the class path provides ({@code branched})
-   * @param experts the experts it gates over; absent means all
+   * @param experts the experts it gates over; null (absent) means all
    * @param topK experts called per request, default 1
    * @param minConfidence experts whose gate weight is under this are not called (the best one
    *     always is), in [0, 1], default 0
@@ -413,8 +608,8 @@ public record HimoeConfig(
    * @param epsilon exploration floor in [0, 1], default 0
    * @param seed tie-break seed, default 0
    * @param keywords per expert name, extra keywords for this router
-   * @param fallback the expert that leads when nothing matches
-   * @param aggregation overrides the default aggregation
+   * @param fallback the expert that leads when nothing matches, or null for none
+   * @param aggregation overrides the default aggregation; null (absent) means the default one
    * @param encoder learned routers: the text encoder, any name {@code Encoders.byName} reads
    *     ({@code hashing}, {@code minilm}, {@code bge-small}, {@code onnx:FILE,...}, or several
    *     joined by {@code +}); default {@code minilm+hashing} for neural, hybrid and cost-quality
@@ -432,15 +627,15 @@ public record HimoeConfig(
   public record Router(
       String id,
       String type,
-      List<String> experts,
+      @Nullable List<String> experts,
       Integer topK,
       Double minConfidence,
       Double temperature,
       Double epsilon,
       Long seed,
       Map<String, List<String>> keywords,
-      String fallback,
-      Aggregation aggregation,
+      @Nullable String fallback,
+      @Nullable Aggregation aggregation,
       String encoder,
       String bandit,
       Double gateWeight,
@@ -448,30 +643,72 @@ public record HimoeConfig(
       Reroute reroute,
       CostQuality costQuality,
       Hedge hedge) {
-    /** Applies defaults. */
-    public Router {
-      reroute = reroute == null ? new Reroute(null, null) : reroute;
-      hedge = hedge == null ? new Hedge(null, null, null, null) : hedge;
-      costQuality =
-          costQuality == null ? new CostQuality(null, null, null, null, null, null) : costQuality;
+    /**
+     * Applies defaults: each null (an absent key) takes the default above.
+     *
+     * @param id unique id, or null (refused)
+     * @param type the type, or null
+     * @param experts its experts, or null for all (kept as null)
+     * @param topK experts per request, or null
+     * @param minConfidence gate weight floor, or null
+     * @param temperature softmax temperature, or null
+     * @param epsilon exploration floor, or null
+     * @param seed tie-break seed, or null
+     * @param keywords extra keywords, or null
+     * @param fallback fallback expert, or null for none
+     * @param aggregation its aggregation, or null for the default one
+     * @param encoder the encoder, or null for its type's default
+     * @param bandit the bandit, or null
+     * @param gateWeight hybrid gate weight, or null
+     * @param selfWeight hybrid self weight, or null
+     * @param reroute re-routing, or null
+     * @param costQuality cost-quality settings, or null
+     * @param hedge hedging, or null (off)
+     */
+    public Router(
+        @Nullable String id,
+        @Nullable String type,
+        @Nullable List<String> experts,
+        @Nullable Integer topK,
+        @Nullable Double minConfidence,
+        @Nullable Double temperature,
+        @Nullable Double epsilon,
+        @Nullable Long seed,
+        @Nullable Map<String, List<String>> keywords,
+        @Nullable String fallback,
+        @Nullable Aggregation aggregation,
+        @Nullable String encoder,
+        @Nullable String bandit,
+        @Nullable Double gateWeight,
+        @Nullable Double selfWeight,
+        @Nullable Reroute reroute,
+        @Nullable CostQuality costQuality,
+        @Nullable Hedge hedge) {
+      this.id = id == null ? "" : id;
+      this.type = type == null ? "keyword" : type;
+      this.experts = experts == null ? null : List.copyOf(experts);
+      this.topK = topK == null ? 1 : topK;
+      this.minConfidence = minConfidence == null ? 0.0 : minConfidence;
+      this.temperature = temperature == null ? 1.0 : temperature;
+      this.epsilon = epsilon == null ? 0.0 : epsilon;
+      this.seed = seed == null ? 0L : seed;
+      this.keywords = valuesOf("keywords", keywords);
+      this.fallback = fallback;
+      this.aggregation = aggregation;
       // Learned gates read sentence embeddings and hashed n-grams by default (issue 18); the
       // other kinds only read an encoder when told to (LinUCB), so theirs stays the cheap one.
-      encoder =
+      this.encoder =
           encoder != null
               ? encoder
               : "neural".equals(type) || "hybrid".equals(type) || "cost-quality".equals(type)
                   ? io.himoe.experts.encoders.Encoders.DEFAULT_ROUTING
                   : "hashing";
-      bandit = bandit == null ? "ucb1" : bandit;
-      gateWeight = gateWeight == null ? 0.7 : gateWeight;
-      selfWeight = selfWeight == null ? 0.3 : selfWeight;
-      type = type == null ? "keyword" : type;
-      topK = topK == null ? 1 : topK;
-      minConfidence = minConfidence == null ? 0.0 : minConfidence;
-      temperature = temperature == null ? 1.0 : temperature;
-      epsilon = epsilon == null ? 0.0 : epsilon;
-      seed = seed == null ? 0L : seed;
-      keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
+      this.bandit = bandit == null ? "ucb1" : bandit;
+      this.gateWeight = gateWeight == null ? 0.7 : gateWeight;
+      this.selfWeight = selfWeight == null ? 0.3 : selfWeight;
+      this.reroute = reroute == null ? Reroute.DEFAULTS : reroute;
+      this.costQuality = costQuality == null ? CostQuality.DEFAULTS : costQuality;
+      this.hedge = hedge == null ? Hedge.DEFAULTS : hedge;
     }
   }
 
@@ -483,11 +720,12 @@ public record HimoeConfig(
    * @param outcomes a JSONL file of {@code {"query": ..., "scores": {expert: quality in [0, 1]}}}
    *     rows scoring every expert of the router (e.g. graded answers of each model to past
    *     queries), at least 5: four fifths fit one quality predictor per expert, every fifth row
-   *     calibrates {@code w}; required
+   *     calibrates {@code w}; required for a {@code cost-quality} router (null when absent)
    * @param targetQuality the cheapest choice reaching this share of the best single expert's
-   *     quality on the held-out rows, in (0, 1.5]; default 1.0 unless {@code max_cost} is set
+   *     quality on the held-out rows, in (0, 1.5]; default 1.0 unless {@code max_cost} is set (then
+   *     null)
    * @param maxCost instead: the best quality whose mean expected cost per request stays under this,
-   *     in cost units, &gt;= 0
+   *     in cost units, &gt;= 0; null when absent
    * @param outputTokens output tokens assumed per answer when pricing an expert by the token
    *     ({@code cost_per_1k_tokens}), &gt;= 0, default 256
    * @param learningRate step of a feedback's reward on the answering expert's predictor, &gt;= 0
@@ -495,19 +733,40 @@ public record HimoeConfig(
    * @param recalibrateEvery rewards between two calibrations of {@code w}, &gt;= 1, default 50
    */
   public record CostQuality(
-      String outcomes,
-      Double targetQuality,
-      Double maxCost,
+      @Nullable String outcomes,
+      @Nullable Double targetQuality,
+      @Nullable Double maxCost,
       Integer outputTokens,
       Double learningRate,
       Integer recalibrateEvery) {
-    /** Applies defaults. */
-    public CostQuality {
-      targetQuality =
+
+    /** Every default (no outcomes: only valid for routers of other types). */
+    public static final CostQuality DEFAULTS = new CostQuality(null, null, null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param outcomes the outcomes file, or null
+     * @param targetQuality the target share, or null (1.0 unless {@code maxCost} is given)
+     * @param maxCost the mean cost bound, or null
+     * @param outputTokens assumed output tokens, or null for 256
+     * @param learningRate feedback step, or null for 0.1
+     * @param recalibrateEvery rewards between calibrations, or null for 50
+     */
+    public CostQuality(
+        @Nullable String outcomes,
+        @Nullable Double targetQuality,
+        @Nullable Double maxCost,
+        @Nullable Integer outputTokens,
+        @Nullable Double learningRate,
+        @Nullable Integer recalibrateEvery) {
+      this.outcomes = outcomes;
+      this.targetQuality =
           targetQuality == null && maxCost == null ? Double.valueOf(1.0) : targetQuality;
-      outputTokens = outputTokens == null ? 256 : outputTokens;
-      learningRate = learningRate == null ? 0.1 : learningRate;
-      recalibrateEvery = recalibrateEvery == null ? 50 : recalibrateEvery;
+      this.maxCost = maxCost;
+      this.outputTokens = outputTokens == null ? 256 : outputTokens;
+      this.learningRate = learningRate == null ? 0.1 : learningRate;
+      this.recalibrateEvery = recalibrateEvery == null ? 50 : recalibrateEvery;
     }
   }
 
@@ -520,10 +779,19 @@ public record HimoeConfig(
    * @param confidenceFloor an answer below this confidence counts as none, default 0.05
    */
   public record Reroute(Integer max, Double confidenceFloor) {
-    /** Applies defaults. */
-    public Reroute {
-      max = max == null ? 2 : max;
-      confidenceFloor = confidenceFloor == null ? 0.05 : confidenceFloor;
+
+    /** Every default: up to 2 re-routes under 0.05. */
+    public static final Reroute DEFAULTS = new Reroute(null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param max re-routes per request, or null for 2
+     * @param confidenceFloor the confidence floor, or null for 0.05
+     */
+    public Reroute(@Nullable Integer max, @Nullable Double confidenceFloor) {
+      this.max = max == null ? 2 : max;
+      this.confidenceFloor = confidenceFloor == null ? 0.05 : confidenceFloor;
     }
   }
 
@@ -538,32 +806,68 @@ public record HimoeConfig(
    * @param minDelayMs {@code min_delay_ms}, the least wait before a hedge, default 1
    */
   public record Hedge(Boolean enabled, Double percentile, Integer minAnswers, Long minDelayMs) {
-    /** Applies defaults. */
-    public Hedge {
-      enabled = enabled != null && enabled;
-      percentile = percentile == null ? 95.0 : percentile;
-      minAnswers = minAnswers == null ? 20 : minAnswers;
-      minDelayMs = minDelayMs == null ? 1L : minDelayMs;
+
+    /** Every default: off. */
+    public static final Hedge DEFAULTS = new Hedge(null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param enabled whether it hedges, or null for false
+     * @param percentile the latency percentile, or null for 95
+     * @param minAnswers answers before hedging, or null for 20
+     * @param minDelayMs least wait in ms, or null for 1
+     */
+    public Hedge(
+        @Nullable Boolean enabled,
+        @Nullable Double percentile,
+        @Nullable Integer minAnswers,
+        @Nullable Long minDelayMs) {
+      this.enabled = enabled != null && enabled;
+      this.percentile = percentile == null ? 95.0 : percentile;
+      this.minAnswers = minAnswers == null ? 20 : minAnswers;
+      this.minDelayMs = minDelayMs == null ? 1L : minDelayMs;
     }
   }
 
   /**
    * Which router handles which request.
    *
-   * @param defaultRouter the router for requests no rule matches; default the first router
+   * @param defaultRouter the router for requests no rule matches; null (absent) means the first
+   *     router
    * @param rules ordered rules
    * @param planSteps when set, a plan answered by the first stage has each step routed by this
-   *     router
+   *     router; null when absent
    * @param onStepFailure a plan step (or chained stage) that still fails after its router re-routed
    *     it: {@code partial} (default) answers with the completed steps and marks the failed one,
    *     {@code fail} fails the request
    */
   public record Orchestrator(
-      String defaultRouter, List<Rule> rules, String planSteps, String onStepFailure) {
-    /** Applies defaults. */
-    public Orchestrator {
-      rules = rules == null ? List.of() : List.copyOf(rules);
-      onStepFailure = onStepFailure == null ? "partial" : onStepFailure;
+      @Nullable String defaultRouter,
+      List<Rule> rules,
+      @Nullable String planSteps,
+      String onStepFailure) {
+
+    /** Every default: the first router, no rules. */
+    public static final Orchestrator DEFAULTS = new Orchestrator(null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param defaultRouter the default router, or null for the first one
+     * @param rules the rules, or null for none
+     * @param planSteps the plan steps' router, or null for none
+     * @param onStepFailure {@code partial} or {@code fail}, or null for {@code partial}
+     */
+    public Orchestrator(
+        @Nullable String defaultRouter,
+        @Nullable List<Rule> rules,
+        @Nullable String planSteps,
+        @Nullable String onStepFailure) {
+      this.defaultRouter = defaultRouter;
+      this.rules = rules == null ? List.of() : List.copyOf(rules);
+      this.planSteps = planSteps;
+      this.onStepFailure = onStepFailure == null ? "partial" : onStepFailure;
     }
   }
 
@@ -571,15 +875,30 @@ public record HimoeConfig(
    * A rule: when the request text matches, the named router handles it. A rule with several
    * conditions needs all of them.
    *
-   * @param router the router
+   * @param router the router; required (absent reads as empty, refused)
    * @param contains any of these words or phrases (case-insensitive)
-   * @param regex a Java regular expression found in the text
-   * @param minLength the text has at least this many characters
+   * @param regex a Java regular expression found in the text, or null for no such condition
+   * @param minLength the text has at least this many characters, or null for no such condition
    */
-  public record Rule(String router, List<String> contains, String regex, Integer minLength) {
-    /** Applies defaults. */
-    public Rule {
-      contains = contains == null ? List.of() : List.copyOf(contains);
+  public record Rule(
+      String router, List<String> contains, @Nullable String regex, @Nullable Integer minLength) {
+    /**
+     * Applies defaults.
+     *
+     * @param router the router, or null (refused)
+     * @param contains the words, or null for none
+     * @param regex the expression, or null
+     * @param minLength the least length, or null
+     */
+    public Rule(
+        @Nullable String router,
+        @Nullable List<String> contains,
+        @Nullable String regex,
+        @Nullable Integer minLength) {
+      this.router = router == null ? "" : router;
+      this.contains = contains == null ? List.of() : List.copyOf(contains);
+      this.regex = regex;
+      this.minLength = minLength;
     }
   }
 
@@ -602,14 +921,33 @@ public record HimoeConfig(
       Double sampleRate,
       Double maxCpuShare,
       Credit credit) {
-    /** Applies defaults. */
-    public Shadows {
-      routers = routers == null ? List.of() : List.copyOf(routers);
-      minRemainingMs = minRemainingMs == null ? 50L : minRemainingMs;
-      margin = margin == null ? 0.05 : margin;
-      sampleRate = sampleRate == null ? 0.1 : sampleRate;
-      maxCpuShare = maxCpuShare == null ? 0.25 : maxCpuShare;
-      credit = credit == null ? new Credit(null, null, null, null, null, null, null, null) : credit;
+
+    /** Every default: no shadows. */
+    public static final Shadows DEFAULTS = new Shadows(null, null, null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param routers shadow routers, or null for none
+     * @param minRemainingMs budget left in ms, or null for 50
+     * @param margin win margin, or null for 0.05
+     * @param sampleRate sampled share, or null for 0.1
+     * @param maxCpuShare CPU share, or null for 0.25
+     * @param credit feedback credit, or null for its defaults
+     */
+    public Shadows(
+        @Nullable List<String> routers,
+        @Nullable Long minRemainingMs,
+        @Nullable Double margin,
+        @Nullable Double sampleRate,
+        @Nullable Double maxCpuShare,
+        @Nullable Credit credit) {
+      this.routers = routers == null ? List.of() : List.copyOf(routers);
+      this.minRemainingMs = minRemainingMs == null ? 50L : minRemainingMs;
+      this.margin = margin == null ? 0.05 : margin;
+      this.sampleRate = sampleRate == null ? 0.1 : sampleRate;
+      this.maxCpuShare = maxCpuShare == null ? 0.25 : maxCpuShare;
+      this.credit = credit == null ? Credit.DEFAULTS : credit;
     }
 
     /**
@@ -635,16 +973,40 @@ public record HimoeConfig(
         Integer minSamples,
         Integer queue,
         Long budgetMs) {
-      /** Applies defaults. */
-      public Credit {
-        enabled = enabled == null ? Boolean.TRUE : enabled;
-        promote = promote == null ? Boolean.FALSE : promote;
-        alpha = alpha == null ? 0.05 : alpha;
-        minComparisons = minComparisons == null ? 30 : minComparisons;
-        margin = margin == null ? 0.1 : margin;
-        minSamples = minSamples == null ? 5 : minSamples;
-        queue = queue == null ? 1000 : queue;
-        budgetMs = budgetMs == null ? 200L : budgetMs;
+
+      /** Every default. */
+      public static final Credit DEFAULTS =
+          new Credit(null, null, null, null, null, null, null, null);
+
+      /**
+       * Applies defaults.
+       *
+       * @param enabled whether feedback credits shadows, or null for true
+       * @param promote whether a winner is promoted, or null for false
+       * @param alpha significance level, or null for 0.05
+       * @param minComparisons comparisons before a promotion, or null for 30
+       * @param margin decision margin, or null for 0.1
+       * @param minSamples rewards per expert, or null for 5
+       * @param queue queued feedbacks at most, or null for 1000
+       * @param budgetMs replay time in ms, or null for 200
+       */
+      public Credit(
+          @Nullable Boolean enabled,
+          @Nullable Boolean promote,
+          @Nullable Double alpha,
+          @Nullable Integer minComparisons,
+          @Nullable Double margin,
+          @Nullable Integer minSamples,
+          @Nullable Integer queue,
+          @Nullable Long budgetMs) {
+        this.enabled = enabled == null ? Boolean.TRUE : enabled;
+        this.promote = promote == null ? Boolean.FALSE : promote;
+        this.alpha = alpha == null ? 0.05 : alpha;
+        this.minComparisons = minComparisons == null ? 30 : minComparisons;
+        this.margin = margin == null ? 0.1 : margin;
+        this.minSamples = minSamples == null ? 5 : minSamples;
+        this.queue = queue == null ? 1000 : queue;
+        this.budgetMs = budgetMs == null ? 200L : budgetMs;
       }
     }
   }
@@ -653,7 +1015,7 @@ public record HimoeConfig(
    * An A/B rollout between routers: requests the orchestrator sends to one of its routers go to the
    * arm of their unit.
    *
-   * @param name its name (unique)
+   * @param name its name (unique); required (absent reads as empty, refused)
    * @param unit what is assigned to an arm and stays in it: {@code session}, {@code user} or {@code
    *     request} (default)
    * @param arms the routers and their shares, the control first (at least two)
@@ -662,24 +1024,44 @@ public record HimoeConfig(
    */
   public record Experiment(
       String name, String unit, List<Arm> arms, Double alpha, Integer minFeedback) {
-    /** Applies defaults. */
-    public Experiment {
-      unit = unit == null ? "request" : unit;
-      arms = arms == null ? List.of() : List.copyOf(arms);
-      alpha = alpha == null ? 0.05 : alpha;
-      minFeedback = minFeedback == null ? 50 : minFeedback;
+    /**
+     * Applies defaults.
+     *
+     * @param name its name, or null (refused)
+     * @param unit the unit, or null for {@code request}
+     * @param arms the arms, or null for none (refused)
+     * @param alpha significance level, or null for 0.05
+     * @param minFeedback rewards per arm, or null for 50
+     */
+    public Experiment(
+        @Nullable String name,
+        @Nullable String unit,
+        @Nullable List<Arm> arms,
+        @Nullable Double alpha,
+        @Nullable Integer minFeedback) {
+      this.name = name == null ? "" : name;
+      this.unit = unit == null ? "request" : unit;
+      this.arms = arms == null ? List.of() : List.copyOf(arms);
+      this.alpha = alpha == null ? 0.05 : alpha;
+      this.minFeedback = minFeedback == null ? 50 : minFeedback;
     }
 
     /**
      * One arm.
      *
-     * @param router a router id
+     * @param router a router id; required (absent reads as empty, refused)
      * @param weight its share of the units, &gt;= 0 (the shares are normalised), default 1
      */
     public record Arm(String router, Double weight) {
-      /** Applies defaults. */
-      public Arm {
-        weight = weight == null ? 1.0 : weight;
+      /**
+       * Applies defaults.
+       *
+       * @param router the router, or null (refused)
+       * @param weight its share, or null for 1
+       */
+      public Arm(@Nullable String router, @Nullable Double weight) {
+        this.router = router == null ? "" : router;
+        this.weight = weight == null ? 1.0 : weight;
       }
     }
   }
@@ -694,13 +1076,35 @@ public record HimoeConfig(
    * @param snapshotPath where learned state is saved; absent means not saved
    */
   public record Learning(
-      Double lambda, Double mu, String optimiser, Double learningRate, String snapshotPath) {
-    /** Applies defaults. */
-    public Learning {
-      lambda = lambda == null ? 0.01 : lambda;
-      mu = mu == null ? 0.001 : mu;
-      optimiser = optimiser == null ? "adam" : optimiser;
-      learningRate = learningRate == null ? 0.01 : learningRate;
+      Double lambda,
+      Double mu,
+      String optimiser,
+      Double learningRate,
+      @Nullable String snapshotPath) {
+
+    /** Every default: learned state not saved. */
+    public static final Learning DEFAULTS = new Learning(null, null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param lambda load-balance weight, or null for 0.01
+     * @param mu entropy weight, or null for 0.001
+     * @param optimiser the optimiser, or null for {@code adam}
+     * @param learningRate the step size, or null for 0.01
+     * @param snapshotPath where learned state is saved, or null for nowhere
+     */
+    public Learning(
+        @Nullable Double lambda,
+        @Nullable Double mu,
+        @Nullable String optimiser,
+        @Nullable Double learningRate,
+        @Nullable String snapshotPath) {
+      this.lambda = lambda == null ? 0.01 : lambda;
+      this.mu = mu == null ? 0.001 : mu;
+      this.optimiser = optimiser == null ? "adam" : optimiser;
+      this.learningRate = learningRate == null ? 0.01 : learningRate;
+      this.snapshotPath = snapshotPath;
     }
   }
 
@@ -718,12 +1122,27 @@ public record HimoeConfig(
       Double performanceThreshold,
       Boolean removeUnderperforming,
       Integer minCalls) {
-    /** Applies defaults. */
-    public Management {
-      autoScale = autoScale != null && autoScale;
-      performanceThreshold = performanceThreshold == null ? 0.85 : performanceThreshold;
-      removeUnderperforming = removeUnderperforming != null && removeUnderperforming;
-      minCalls = minCalls == null ? 20 : minCalls;
+
+    /** Every default: no scaling, no removal. */
+    public static final Management DEFAULTS = new Management(null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param autoScale whether it scales, or null for false
+     * @param performanceThreshold the success-rate floor, or null for 0.85
+     * @param removeUnderperforming whether it removes, or null for false
+     * @param minCalls calls before judging, or null for 20
+     */
+    public Management(
+        @Nullable Boolean autoScale,
+        @Nullable Double performanceThreshold,
+        @Nullable Boolean removeUnderperforming,
+        @Nullable Integer minCalls) {
+      this.autoScale = autoScale != null && autoScale;
+      this.performanceThreshold = performanceThreshold == null ? 0.85 : performanceThreshold;
+      this.removeUnderperforming = removeUnderperforming != null && removeUnderperforming;
+      this.minCalls = minCalls == null ? 20 : minCalls;
     }
   }
 
@@ -736,11 +1155,22 @@ public record HimoeConfig(
    * @param endpoint the OTLP traces URL, default {@code http://localhost:4318/v1/traces}
    */
   public record Telemetry(String exporter, String serviceName, String endpoint) {
-    /** Applies defaults. */
-    public Telemetry {
-      exporter = exporter == null ? "none" : exporter;
-      serviceName = serviceName == null ? "himoe" : serviceName;
-      endpoint = endpoint == null ? "http://localhost:4318/v1/traces" : endpoint;
+
+    /** Every default: no export. */
+    public static final Telemetry DEFAULTS = new Telemetry(null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param exporter the exporter, or null for {@code none}
+     * @param serviceName the service name, or null for {@code himoe}
+     * @param endpoint the OTLP URL, or null for the local collector's
+     */
+    public Telemetry(
+        @Nullable String exporter, @Nullable String serviceName, @Nullable String endpoint) {
+      this.exporter = exporter == null ? "none" : exporter;
+      this.serviceName = serviceName == null ? "himoe" : serviceName;
+      this.endpoint = endpoint == null ? "http://localhost:4318/v1/traces" : endpoint;
     }
   }
 
@@ -764,13 +1194,30 @@ public record HimoeConfig(
       Integer cacheSize,
       Long cacheTtlMs,
       Map<String, Long> memoryPools) {
-    /** Applies defaults. */
-    public Runtime {
-      enabled = enabled != null && enabled;
-      mode = mode == null ? "auto" : mode;
-      cacheSize = cacheSize == null ? 256 : cacheSize;
-      cacheTtlMs = cacheTtlMs == null ? 300_000L : cacheTtlMs;
-      memoryPools = memoryPools == null ? Map.of() : Map.copyOf(memoryPools);
+
+    /** Every default: off. */
+    public static final Runtime DEFAULTS = new Runtime(null, null, null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param enabled whether it is on, or null for false
+     * @param mode the mode, or null for {@code auto}
+     * @param cacheSize cache entries per expert, or null for 256
+     * @param cacheTtlMs cache lifetime in ms, or null for 300,000
+     * @param memoryPools pool budgets in bytes, or null to derive them
+     */
+    public Runtime(
+        @Nullable Boolean enabled,
+        @Nullable String mode,
+        @Nullable Integer cacheSize,
+        @Nullable Long cacheTtlMs,
+        @Nullable Map<String, Long> memoryPools) {
+      this.enabled = enabled != null && enabled;
+      this.mode = mode == null ? "auto" : mode;
+      this.cacheSize = cacheSize == null ? 256 : cacheSize;
+      this.cacheTtlMs = cacheTtlMs == null ? 300_000L : cacheTtlMs;
+      this.memoryPools = valuesOf("memory_pools", memoryPools);
     }
   }
 
@@ -781,7 +1228,8 @@ public record HimoeConfig(
    * behind a load balancer.
    *
    * @param kind {@code sqlite} (default) or {@code postgres}
-   * @param url for {@code postgres}: the JDBC URL, {@code jdbc:postgresql://HOST:PORT/DB}
+   * @param url for {@code postgres}: the JDBC URL, {@code jdbc:postgresql://HOST:PORT/DB}; null
+   *     when absent
    * @param user for {@code postgres}: the database user; absent means the URL's or the driver's
    *     default
    * @param passwordEnv for {@code postgres}: the name of the environment variable holding the
@@ -794,21 +1242,42 @@ public record HimoeConfig(
    */
   public record Store(
       String kind,
-      String url,
-      String user,
-      String passwordEnv,
+      @Nullable String url,
+      @Nullable String user,
+      @Nullable String passwordEnv,
       Pool pool,
-      String replicaId,
+      @Nullable String replicaId,
       String outboxDir) {
 
     /** The default: embedded SQLite. */
     public static final Store EMBEDDED = new Store(null, null, null, null, null, null, null);
 
-    /** Applies defaults. */
-    public Store {
-      kind = kind == null ? "sqlite" : kind;
-      pool = pool == null ? new Pool(null, null, null) : pool;
-      outboxDir = outboxDir == null ? "himoe-outbox" : outboxDir;
+    /**
+     * Applies defaults.
+     *
+     * @param kind {@code sqlite} or {@code postgres}, or null for {@code sqlite}
+     * @param url the JDBC URL, or null
+     * @param user the database user, or null
+     * @param passwordEnv the password's variable, or null
+     * @param pool the pool, or null for its defaults
+     * @param replicaId this replica's name, or null
+     * @param outboxDir the outbox directory, or null for {@code himoe-outbox}
+     */
+    public Store(
+        @Nullable String kind,
+        @Nullable String url,
+        @Nullable String user,
+        @Nullable String passwordEnv,
+        @Nullable Pool pool,
+        @Nullable String replicaId,
+        @Nullable String outboxDir) {
+      this.kind = kind == null ? "sqlite" : kind;
+      this.url = url;
+      this.user = user;
+      this.passwordEnv = passwordEnv;
+      this.pool = pool == null ? Pool.DEFAULTS : pool;
+      this.replicaId = replicaId;
+      this.outboxDir = outboxDir == null ? "himoe-outbox" : outboxDir;
     }
 
     /**
@@ -830,11 +1299,22 @@ public record HimoeConfig(
    *     frozen database or a stalled network fails the call after it), in ms, default 2,000
    */
   public record Pool(Integer max, Long connectTimeoutMs, Long queryTimeoutMs) {
-    /** Applies defaults. */
-    public Pool {
-      max = max == null ? 10 : max;
-      connectTimeoutMs = connectTimeoutMs == null ? 2_000L : connectTimeoutMs;
-      queryTimeoutMs = queryTimeoutMs == null ? 2_000L : queryTimeoutMs;
+
+    /** Every default. */
+    public static final Pool DEFAULTS = new Pool(null, null, null);
+
+    /**
+     * Applies defaults.
+     *
+     * @param max connections at most, or null for 10
+     * @param connectTimeoutMs the connect timeout in ms, or null for 2,000
+     * @param queryTimeoutMs the query timeout in ms, or null for 2,000
+     */
+    public Pool(
+        @Nullable Integer max, @Nullable Long connectTimeoutMs, @Nullable Long queryTimeoutMs) {
+      this.max = max == null ? 10 : max;
+      this.connectTimeoutMs = connectTimeoutMs == null ? 2_000L : connectTimeoutMs;
+      this.queryTimeoutMs = queryTimeoutMs == null ? 2_000L : queryTimeoutMs;
     }
 
     /**
@@ -843,7 +1323,7 @@ public record HimoeConfig(
      * @param max connections at most, or null
      * @param connectTimeoutMs the connect timeout in ms, or null
      */
-    public Pool(Integer max, Long connectTimeoutMs) {
+    public Pool(@Nullable Integer max, @Nullable Long connectTimeoutMs) {
       this(max, connectTimeoutMs, null);
     }
   }

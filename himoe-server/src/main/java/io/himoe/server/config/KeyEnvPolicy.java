@@ -3,6 +3,7 @@ package io.himoe.server.config;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which server environment variables an expert added at run time ({@code POST /v1/experts}) may
@@ -19,9 +20,9 @@ public final class KeyEnvPolicy {
 
   private final List<String> patterns;
   private final List<Pattern> compiled;
-  private final String storePasswordEnv;
+  private final @Nullable String storePasswordEnv;
 
-  private KeyEnvPolicy(List<String> patterns, String storePasswordEnv) {
+  private KeyEnvPolicy(List<String> patterns, @Nullable String storePasswordEnv) {
     this.patterns = List.copyOf(patterns);
     this.compiled = this.patterns.stream().map(KeyEnvPolicy::glob).toList();
     this.storePasswordEnv = storePasswordEnv;

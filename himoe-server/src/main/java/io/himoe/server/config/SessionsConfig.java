@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Conversation sessions (the {@code sessions} section): which expert answered a conversation's
@@ -26,13 +27,26 @@ public record SessionsConfig(
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-  /** Applies defaults. */
-  public SessionsConfig {
-    sticky = sticky == null || sticky;
-    escalateOnly = escalateOnly != null && escalateOnly;
-    margin = margin == null ? 0.2 : margin;
-    ttl = ttl == null ? "30m" : ttl.strip();
-    max = max == null ? 100_000L : max;
+  /**
+   * Applies defaults: each null (an absent key) takes the default above.
+   *
+   * @param sticky whether sessions stick, or null for true
+   * @param escalateOnly whether sessions only move up, or null for false
+   * @param margin the take-over margin, or null for 0.2
+   * @param ttl the idle time, or null for 30m
+   * @param max sessions kept at most, or null for 100,000
+   */
+  public SessionsConfig(
+      @Nullable Boolean sticky,
+      @Nullable Boolean escalateOnly,
+      @Nullable Double margin,
+      @Nullable String ttl,
+      @Nullable Long max) {
+    this.sticky = sticky == null || sticky;
+    this.escalateOnly = escalateOnly != null && escalateOnly;
+    this.margin = margin == null ? 0.2 : margin;
+    this.ttl = ttl == null ? "30m" : ttl.strip();
+    this.max = max == null ? 100_000L : max;
   }
 
   /**

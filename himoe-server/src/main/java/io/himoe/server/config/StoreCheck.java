@@ -3,6 +3,7 @@ package io.himoe.server.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Checks the {@code store} section; every problem names its field's path. */
 final class StoreCheck {
@@ -18,14 +19,9 @@ final class StoreCheck {
     List<String> out = new ArrayList<>();
     switch (s.kind()) {
       case "sqlite" -> {
-        for (String[] f :
-            new String[][] {
-              {"url", s.url()}, {"user", s.user()}, {"password_env", s.passwordEnv()}
-            }) {
-          if (f[1] != null) {
-            out.add("store." + f[0] + ": only for kind postgres (kind is sqlite)");
-          }
-        }
+        onlyForPostgres("url", s.url(), out);
+        onlyForPostgres("user", s.user(), out);
+        onlyForPostgres("password_env", s.passwordEnv(), out);
       }
       case "postgres" -> {
         if (s.url() == null || !URL.matcher(s.url()).matches()) {
@@ -72,5 +68,11 @@ final class StoreCheck {
       out.add("store.outbox_dir: expected a directory path, got ''");
     }
     return out;
+  }
+
+  private static void onlyForPostgres(String field, @Nullable String value, List<String> out) {
+    if (value != null) {
+      out.add("store." + field + ": only for kind postgres (kind is sqlite)");
+    }
   }
 }

@@ -93,6 +93,11 @@ public final class SharedStore implements AutoCloseable {
     if (!store.shared()) {
       throw new IllegalArgumentException("store.kind is " + store.kind() + ", not postgres");
     }
+    String url = store.url();
+    if (url == null) {
+      // The loader refuses kind postgres without a url; a store built in code may still omit it.
+      throw new IllegalArgumentException("store.url: expected jdbc:postgresql://HOST:PORT/DB");
+    }
     Properties credentials = new Properties();
     if (store.user() != null) {
       credentials.setProperty("user", store.user());
@@ -109,7 +114,7 @@ public final class SharedStore implements AutoCloseable {
     timeouts(credentials, store.pool());
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("himoe-store");
-    hc.setJdbcUrl(store.url());
+    hc.setJdbcUrl(url);
     hc.setDataSourceProperties(credentials);
     hc.setMaximumPoolSize(store.pool().max());
     hc.setMinimumIdle(Math.min(2, store.pool().max()));
@@ -122,17 +127,16 @@ public final class SharedStore implements AutoCloseable {
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new StoreException(
-          "store.url: cannot connect to " + store.url() + ": " + rootMessage(e), e);
+      throw new StoreException("store.url: cannot connect to " + url + ": " + rootMessage(e), e);
     }
     try {
       migrate(pool);
     } catch (RuntimeException e) {
       pool.close();
       throw new StoreException(
-          "store.url: cannot migrate the schema of " + store.url() + ": " + rootMessage(e), e);
+          "store.url: cannot migrate the schema of " + url + ": " + rootMessage(e), e);
     }
-    return new SharedStore(pool, store.url(), credentials, store.pool().queryTimeoutMs(), clock);
+    return new SharedStore(pool, url, credentials, store.pool().queryTimeoutMs(), clock);
   }
 
   /**
