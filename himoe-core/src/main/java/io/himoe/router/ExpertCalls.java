@@ -13,7 +13,6 @@ import io.himoe.shared.MoeError;
 import io.himoe.shared.TokenListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +51,11 @@ final class ExpertCalls {
     volatile @Nullable ExpertOutcome outcome;
     // An Error (out of memory, stack overflow, linkage) the expert threw: not an expert failure.
     volatile @Nullable Error fatal;
-    @Nullable Thread thread;
+    // The thread running the call while it runs (guarded by this): a call dropped or outrun is
+    // interrupted only then, so a pooled thread never gets an interrupt meant for an ended call.
+    private @Nullable Thread runner;
+    // The meter of the work that made this call (a shadow router's), or null (the request path).
+    private @Nullable CpuMeter meter;
 
     Call(
         ExpertRef ref,
@@ -86,6 +89,39 @@ final class ExpertCalls {
 
     @Override
     public void run() {
+      synchronized (this) {
+        runner = Thread.currentThread();
+        if (finished.get()) {
+          // Dropped before it started: it starts interrupted, as a thread interrupted early would.
+          runner.interrupt();
+        }
+      }
+      try {
+        call();
+      } finally {
+        synchronized (this) {
+          runner = null;
+          // An interrupt aimed at this call must not reach the thread's next task (pooled).
+          Thread.interrupted();
+        }
+      }
+    }
+
+    private synchronized void interrupt() {
+      if (runner != null) {
+        runner.interrupt();
+      }
+    }
+
+    private void call() {
+      // Under a meter, the expert's CPU time is counted before the outcome is told (a budget read
+      // right after the call sees it).
+      CpuMeter m = meter;
+      ExpertOutcome o = m == null ? outcome() : m.measure(this::outcome);
+      publish(o);
+    }
+
+    private ExpertOutcome outcome() {
       ExpertOutcome o;
       try {
         ExpertOut out = answer();
@@ -108,6 +144,10 @@ final class ExpertCalls {
       } finally {
         stats.exit();
       }
+      return o;
+    }
+
+    private void publish(ExpertOutcome o) {
       if (finished.compareAndSet(false, true)) {
         outcome = o;
         if (o instanceof ExpertOutcome.Answered a) {
@@ -140,10 +180,7 @@ final class ExpertCalls {
         stats.recordDrop(ms);
         stats.observedAt(ctx.clock().millis());
         ctx.cancel().cancel();
-        Thread t = thread;
-        if (t != null) {
-          t.interrupt();
-        }
+        interrupt();
       }
     }
 
@@ -156,15 +193,22 @@ final class ExpertCalls {
         outcome =
             new ExpertOutcome.Dropped(ref, "hedge: " + winner + " answered first", elapsedMs());
         ctx.cancel().cancel();
-        Thread t = thread;
-        if (t != null) {
-          t.interrupt();
-        }
+        interrupt();
       }
     }
 
     boolean isFinished() {
       return finished.get();
+    }
+
+    /** On a virtual thread; under a meter, on one of its pooled platform threads. */
+    void start(@Nullable CpuMeter meter) {
+      this.meter = meter;
+      if (meter == null) {
+        THREADS.start(this);
+      } else {
+        CpuMeter.startCall(this);
+      }
     }
   }
 
@@ -219,11 +263,10 @@ final class ExpertCalls {
         Context callCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
         Call c = new Call(picked.get(i), stats.get(i), input, callCtx, done::countDown, streamTo);
         c.stats.enter();
-        c.thread = meter == null ? THREADS.unstarted(c) : meter.unstartedCallThread(c);
         calls.add(c);
       }
       for (Call c : calls) {
-        Objects.requireNonNull(c.thread, "set above").start();
+        c.start(meter);
       }
       try {
         spinBriefly(done, stats);
@@ -365,8 +408,7 @@ final class ExpertCalls {
     Call c = new Call(ref, stats, input, callCtx, () -> events.add(self[0]), null);
     self[0] = c;
     c.stats.enter();
-    c.thread = meter == null ? THREADS.unstarted(c) : meter.unstartedCallThread(c);
     calls.add(c);
-    Objects.requireNonNull(c.thread, "set above").start();
+    c.start(meter);
   }
 }

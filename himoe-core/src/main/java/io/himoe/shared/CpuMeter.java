@@ -5,6 +5,8 @@ import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -12,10 +14,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Adds up the CPU time of a piece of work, including the expert calls it starts. The JVM measures
  * CPU time per platform thread only (a virtual thread reports none), so work measured with {@link
- * #measure} has its expert calls run on platform threads that add their own CPU time here; the
- * binding is a {@link ScopedValue}, so it follows the work into nested routers. The engine uses it
- * to keep shadow routers under a share of the primaries' CPU, and to hold a request to its {@link
- * CpuBudget} (the request path binds one only then).
+ * #measure} has its expert calls run on platform threads ({@link #startCall}) that add their own
+ * CPU time here; the binding is a {@link ScopedValue}, so it follows the work into nested routers.
+ * The engine uses it to keep shadow routers under a share of the primaries' CPU, and to hold a
+ * request to its {@link CpuBudget} (the request path binds one only then).
  *
  * <p>{@link #liveNanos()} also counts the work still running on a platform thread (read through
  * {@link ThreadMXBean#getThreadCpuTime(long)}), so a watchdog sees a budget run out during a long
@@ -25,14 +27,18 @@ import org.jspecify.annotations.Nullable;
  * <p>Where the current thread's CPU time cannot be read (a virtual thread, a JVM without thread CPU
  * time), its wall time stands in: an upper bound for work on one thread.
  *
+ * <p>The platform threads of metered calls are pooled (idle ones end after a minute): starting a
+ * platform thread per call cost more than many of the calls it ran.
+ *
  * <p>Thread-safe.
  */
 public final class CpuMeter {
 
   private static final ScopedValue<CpuMeter> CURRENT = ScopedValue.newInstance();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final Thread.Builder.OfPlatform CALL_THREADS =
-      Thread.ofPlatform().daemon().name("himoe-metered-expert");
+  private static final ExecutorService CALL_THREADS =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("himoe-metered-expert-", 0).factory());
 
   private final LongAdder nanos = new LongAdder();
   // Platform threads measuring now -> their CPU time when they started, in ns.
@@ -143,21 +149,15 @@ public final class CpuMeter {
   }
 
   /**
-   * An unstarted platform thread that runs a call under this meter and adds its CPU time here.
-   * Expert calls made while a meter is bound use it instead of a virtual thread.
+   * Starts a call on a pooled platform thread, whose CPU time can be read (a virtual thread's
+   * cannot): expert calls made while a meter is bound run there instead of on a virtual thread, and
+   * count their time with {@link #measure}. The call starts at once (the pool grows while every
+   * thread is busy; idle threads end after a minute).
    *
    * @param call the call
-   * @return the thread, not started
    */
-  public Thread unstartedCallThread(Runnable call) {
-    Objects.requireNonNull(call, "call");
-    return CALL_THREADS.unstarted(
-        () ->
-            measure(
-                () -> {
-                  call.run();
-                  return null;
-                }));
+  public static void startCall(Runnable call) {
+    CALL_THREADS.execute(Objects.requireNonNull(call, "call"));
   }
 
   /**
