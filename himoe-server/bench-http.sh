@@ -8,11 +8,14 @@
 # HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording); HIMOE_BENCH_JAR runs
 # another server jar (to compare two builds back to back on a shared machine);
 # HIMOE_BENCH_CPU_MS=N serves the default configuration with `budgets.cpu_ms: N` (every request
-# metered on platform threads, docs/BENCHMARKS.md §14.5).
+# metered on platform threads, docs/BENCHMARKS.md §14.5);
+# HIMOE_BENCH_WARMUP sets the uncounted warm-up before each run (default 15 s: the chat path needs
+# its C2 compilations done before the measured run, or the CPU figure counts the JIT's work).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/.mvn/jdk25.sh"
 DURATION=${1:-10}
+WARMUP=${HIMOE_BENCH_WARMUP:-15}
 [ $# -gt 0 ] && shift
 CONNS=${*:-1 16 64 256}
 command -v wrk >/dev/null || { echo "bench-http: wrk is missing (apt-get install wrk)" >&2; exit 1; }
@@ -60,7 +63,7 @@ run() { # label path [script]
     # Two wrk threads (the machine has 2 cores); a connection per wrk thread at least.
     t=$([ "$c" -ge 2 ] && echo 2 || echo 1)
     # Warm-up (JIT, caches) is not counted.
-    wrk -t"$t" -c"$c" -d2s ${3:+-s "$WORK/$3.lua"} "http://127.0.0.1:$PORT$2" >/dev/null 2>&1
+    wrk -t"$t" -c"$c" -d"${WARMUP}s" ${3:+-s "$WORK/$3.lua"} "http://127.0.0.1:$PORT$2" >/dev/null 2>&1
     before=$(cpu_ticks)
     out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency ${3:+-s "$WORK/$3.lua"} \
       "http://127.0.0.1:$PORT$2")

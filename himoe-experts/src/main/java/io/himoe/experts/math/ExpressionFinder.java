@@ -17,39 +17,71 @@ final class ExpressionFinder {
   /** An expression and whether it holds every number of the text (the question is all maths). */
   record Found(String expression, boolean coversText) {}
 
-  private record Rewrite(Pattern pattern, String replacement) {}
+  /**
+   * A rewrite, tried only when the lower-cased text contains one of its triggers: a literal that
+   * every match of the pattern contains. Most texts hold none of the operator words, so the cheap
+   * {@code contains} spares the regex scans.
+   */
+  private record Rewrite(Pattern pattern, String replacement, List<String> triggers) {
+    boolean mayMatch(String lowerCased) {
+      for (String t : triggers) {
+        if (lowerCased.contains(t)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   private static final String W = "(?<![\\p{L}])";
   private static final String WE = "(?![\\p{L}])";
   private static final List<Rewrite> REWRITES =
       List.of(
-          rw("\\*\\*", "^"),
-          rw("[×·∙✕]", "*"),
-          rw("÷", "/"),
-          rw("[−–]", "-"),
-          rw("²", "^2"),
-          rw("³", "^3"),
-          rw("π", " pi "),
-          rw("√", " sqrt "),
-          rw("(\\d+(?:\\.\\d+)?)\\s*%\\s*(?:of|de|des|du)" + WE, "($1/100)*"),
+          rw("\\*\\*", "^", "**"),
+          rw("[×·∙✕]", "*", "×", "·", "∙", "✕"),
+          rw("÷", "/", "÷"),
+          rw("[−–]", "-", "−", "–"),
+          rw("²", "^2", "²"),
+          rw("³", "^3", "³"),
+          rw("π", " pi ", "π"),
+          rw("√", " sqrt ", "√"),
+          rw("(\\d+(?:\\.\\d+)?)\\s*%\\s*(?:of|de|des|du)" + WE, "($1/100)*", "%"),
           rw(
               W + "(?:square root of|the square root of|racine carr[ée]e de|racine de)" + WE,
-              " sqrt "),
+              " sqrt ",
+              "square root",
+              "racine"),
           rw(
               W
                   + "(?:to the power of|raised to the power of|raised to|à la puissance|a la puissance|puissance)"
                   + WE,
-              " ^ "),
-          rw(W + "(?:squared|au carr[ée])" + WE, " ^2 "),
-          rw(W + "(?:cubed|au cube)" + WE, " ^3 "),
-          rw(W + "(?:multiplied by|multipli[ée] par|times|fois)" + WE, " * "),
-          rw(W + "(?:divided by|divis[ée] par)" + WE, " / "),
-          rw("(\\d)\\s*sur\\s*(?=[\\d(])", "$1 / "),
-          rw(W + "plus" + WE, " + "),
-          rw(W + "(?:minus|moins)" + WE, " - "),
-          rw(W + "(?:modulo|mod)" + WE, " % "),
-          rw("(\\d)\\s*[x]\\s*(?=\\d)", "$1*"),
-          rw(W + "(sqrt|abs|floor|ceil|trunc|fact)\\s+(-?\\d+(?:[.,]\\d+)?)", "$1($2)"));
+              " ^ ",
+              "power",
+              "raised",
+              "puissance"),
+          rw(W + "(?:squared|au carr[ée])" + WE, " ^2 ", "squared", "carr"),
+          rw(W + "(?:cubed|au cube)" + WE, " ^3 ", "cube"),
+          rw(
+              W + "(?:multiplied by|multipli[ée] par|times|fois)" + WE,
+              " * ",
+              "multipli",
+              "times",
+              "fois"),
+          rw(W + "(?:divided by|divis[ée] par)" + WE, " / ", "divi"),
+          rw("(\\d)\\s*sur\\s*(?=[\\d(])", "$1 / ", "sur"),
+          rw(W + "plus" + WE, " + ", "plus"),
+          rw(W + "(?:minus|moins)" + WE, " - ", "minus", "moins"),
+          rw(W + "(?:modulo|mod)" + WE, " % ", "mod"),
+          rw("(\\d)\\s*[x]\\s*(?=\\d)", "$1*", "x"),
+          rw(
+              W + "(sqrt|abs|floor|ceil|trunc|fact)\\s+(-?\\d+(?:[.,]\\d+)?)",
+              "$1($2)",
+              "sqrt",
+              "abs",
+              "floor",
+              "ceil",
+              "trunc",
+              "fact"));
 
   private static final Pattern DECIMAL_COMMA = Pattern.compile("(\\d),(\\d)");
   private static final Pattern CALL = Pattern.compile("\\p{L}\\s*\\(");
@@ -68,9 +100,11 @@ final class ExpressionFinder {
 
   private ExpressionFinder() {}
 
-  private static Rewrite rw(String regex, String replacement) {
+  private static Rewrite rw(String regex, String replacement, String... triggers) {
     return new Rewrite(
-        Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), replacement);
+        Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+        replacement,
+        List.of(triggers));
   }
 
   static Optional<Found> find(String text) {
@@ -96,12 +130,26 @@ final class ExpressionFinder {
   }
 
   static String normalize(String text) {
+    return normalize(text, false);
+  }
+
+  /**
+   * @param text a sentence
+   * @param everyRewrite try every rewrite, triggered or not (the reference the triggers must match)
+   * @return the text with operator words and symbols rewritten
+   */
+  static String normalize(String text, boolean everyRewrite) {
     String s = text.toLowerCase(Locale.ROOT);
+    // The patterns ignore case the Unicode way: after lower-casing, only the dotless i and the
+    // long s still match a letter of a trigger case-insensitively without containing it.
+    boolean all = everyRewrite || s.indexOf('\u0131') >= 0 || s.indexOf('\u017f') >= 0;
     for (Rewrite r : REWRITES) {
-      s = r.pattern().matcher(s).replaceAll(r.replacement());
+      if (all || r.mayMatch(s)) {
+        s = r.pattern().matcher(s).replaceAll(r.replacement());
+      }
     }
     // Outside function calls, "3,5" is the French decimal comma; inside, commas split arguments.
-    if (!CALL.matcher(s).find()) {
+    if (s.indexOf(',') >= 0 && !CALL.matcher(s).find()) {
       s = DECIMAL_COMMA.matcher(s).replaceAll("$1.$2");
     }
     return s;

@@ -30,8 +30,22 @@ public final class TokenCounter {
   // never needs a count (the upstream reported usage) should not pay.
   private volatile @Nullable Encoding encoding;
 
+  // Each role's name in tokens, counted once per counter (every message's framing holds one).
+  private final int[] roleTokens = new int[Message.Role.values().length];
+
   private TokenCounter(EncodingType type) {
     this.type = type;
+    Arrays.fill(roleTokens, -1);
+  }
+
+  private int roleTokens(Message.Role role) {
+    int n = roleTokens[role.ordinal()];
+    if (n < 0) {
+      // A benign race: two threads may both count it, and store the same number.
+      n = count(role.name().toLowerCase(Locale.ROOT));
+      roleTokens[role.ordinal()] = n;
+    }
+    return n;
   }
 
   private Encoding encoding() {
@@ -109,7 +123,7 @@ public final class TokenCounter {
    * @return its tokens with the message framing
    */
   public int count(Message m) {
-    int n = 3 + count(m.text()) + count(m.role().name().toLowerCase(Locale.ROOT));
+    int n = 3 + count(m.text()) + roleTokens(m.role());
     if (m.name().isPresent()) {
       n += 1 + count(m.name().get());
     }

@@ -133,7 +133,7 @@ final class ChatHandler {
           return;
         }
         Answer a = tracing.request(SPAN, tid, () -> assembly.engine().ask(input, mctx));
-        ChatResult r = ChatResult.of(a, input, tokens);
+        ChatResult r = ChatResult.of(a, input, tokens, ticket.promptTokens());
         quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
         metrics.key(caller.label(), "ok", r.totalTokens());
         ChatCompletion.Summary summary = summary(a, r, session);
@@ -213,7 +213,7 @@ final class ChatHandler {
       sse.fail(e.code(), e.getMessage());
       return;
     }
-    ChatResult r = ChatResult.of(a, input, tokens);
+    ChatResult r = ChatResult.of(a, input, tokens, ticket.promptTokens());
     quotas.settle(ticket, r.totalTokens(), a.trace().costUnits());
     sse.finish(r, summary(a, r, session));
   }

@@ -45,9 +45,11 @@ record ChatResult(
    * @param a the engine's answer
    * @param input the request
    * @param tokens the server's tokenizer
+   * @param promptTokens the prompt's tokens when they were counted already (at admission)
    * @return the reply's content and accounting
    */
-  static ChatResult of(Answer a, InputData input, TokenCounter tokens) {
+  static ChatResult of(
+      Answer a, InputData input, TokenCounter tokens, java.util.OptionalInt promptTokens) {
     List<Generation> gens = new ArrayList<>();
     for (StageTrace s : a.trace().stages()) {
       for (ExpertTrace e : s.experts()) {
@@ -59,7 +61,7 @@ record ChatResult(
     Value v = a.value();
     String router = a.trace().routerId();
     if (v instanceof Value.ToolCalls tc) {
-      Usage u = usage(gens, input, tc.render(), tokens);
+      Usage u = usage(gens, input, tc.render(), tokens, promptTokens);
       return new ChatResult(
           router,
           tc.text().isEmpty() ? null : tc.text(),
@@ -81,7 +83,7 @@ record ChatResult(
       }
       text = stopped;
     }
-    Usage u = usage(gens, input, text, tokens);
+    Usage u = usage(gens, input, text, tokens, promptTokens);
     return new ChatResult(
         router, text, List.of(), finish, u.prompt, u.completion, logprobs(gens), dropped(gens));
   }
@@ -96,9 +98,14 @@ record ChatResult(
   private record Usage(long prompt, long completion) {}
 
   private static Usage usage(
-      List<Generation> gens, InputData input, String text, TokenCounter tokens) {
+      List<Generation> gens,
+      InputData input,
+      String text,
+      TokenCounter tokens,
+      java.util.OptionalInt promptTokens) {
     if (gens.isEmpty()) {
-      return new Usage(tokens.prompt(input), tokens.count(text));
+      int prompt = promptTokens.isPresent() ? promptTokens.getAsInt() : tokens.prompt(input);
+      return new Usage(prompt, tokens.count(text));
     }
     long p = 0;
     long c = 0;

@@ -79,7 +79,7 @@ final class ChatSessions {
     String scope = caller.label();
     Optional<String> explicit = explicitId(http, req).map(id -> "s:" + scope + ":" + id);
     String lookup =
-        explicit.orElseGet(() -> "p:" + scope + ":" + hash(upToLastAssistant(c.messages())));
+        explicit.orElseGet(() -> "p:" + scope + ":" + prefixHash(upToLastAssistant(c.messages())));
     boolean continues = explicit.isPresent() || hasAssistant(c.messages());
     Optional<Session> previous = continues ? store.get(lookup) : Optional.empty();
     boolean pinned = c.messages().getLast().role() == Message.Role.TOOL;
@@ -97,13 +97,15 @@ final class ChatSessions {
    * @return what the reply and the trace say about the session
    */
   Note end(Begun b, Answer a, Message reply) {
-    Optional<String> expert =
-        a.trace().stages().isEmpty()
-            ? Optional.empty()
-            : a.trace().stages().getFirst().experts().stream()
-                .filter(e -> e.status() == ExpertStatus.ANSWERED)
-                .map(ExpertTrace::name)
-                .findFirst();
+    Optional<String> expert = Optional.empty();
+    if (!a.trace().stages().isEmpty()) {
+      for (ExpertTrace e : a.trace().stages().getFirst().experts()) {
+        if (e.status() == ExpertStatus.ANSWERED) {
+          expert = Optional.of(e.name());
+          break;
+        }
+      }
+    }
     String next =
         b.explicitId()
             .orElseGet(
@@ -146,6 +148,10 @@ final class ChatSessions {
     return List.of();
   }
 
+  private static String prefixHash(List<Message> prefix) {
+    return prefix.isEmpty() ? EMPTY_PREFIX : hash(prefix);
+  }
+
   /** A digest of the turns as the model saw them: roles, text, images and tool calls. */
   static String hash(List<Message> messages) {
     try {
@@ -156,8 +162,12 @@ final class ChatSessions {
         d.update(m.role().name().getBytes(StandardCharsets.UTF_8));
         for (ContentPart p : m.content()) {
           switch (p) {
-            case ContentPart.Text t ->
-                d.update(("\u0000t" + t.text()).getBytes(StandardCharsets.UTF_8));
+            case ContentPart.Text t -> {
+              // The bytes of "\u0000t" + text, without building that string.
+              d.update((byte) 0);
+              d.update((byte) 't');
+              d.update(t.text().getBytes(StandardCharsets.UTF_8));
+            }
             case ContentPart.Image i -> d.update(i.bytes());
             case ContentPart.ImageUrl u ->
                 d.update(("\u0000u" + u.url()).getBytes(StandardCharsets.UTF_8));
@@ -178,6 +188,9 @@ final class ChatSessions {
   }
 
   private static final MessageDigest SHA256 = sha256();
+
+  // After SHA256, which it needs. The digest of no turn at all: what a first turn looks up.
+  private static final String EMPTY_PREFIX = hash(List.of());
 
   private static MessageDigest sha256() {
     try {

@@ -23,6 +23,23 @@ import org.jspecify.annotations.Nullable;
  */
 final class DisconnectWatch implements AutoCloseable {
 
+  // Given to the fill interest when the watch ends (every request): the callback ignores it, so it
+  // carries no stack trace (filling one in per request cost more than the rest of the watch).
+  private static final IOException HANDLED = new Handled();
+
+  private static final class Handled extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Handled() {
+      super("request handled");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
   // Null when the connection cannot be watched: then the watch does nothing.
   private final @Nullable AbstractEndPoint endPoint;
   private final Runnable onDisconnect;
@@ -114,7 +131,7 @@ final class DisconnectWatch implements AutoCloseable {
   public synchronized void close() {
     if (endPoint != null && !done) {
       done = true;
-      endPoint.getFillInterest().onFail(new IOException("request handled"));
+      endPoint.getFillInterest().onFail(HANDLED);
     }
   }
 }

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleBiFunction;
@@ -29,12 +30,15 @@ final class Quotas {
    * @param costLeft the key's cost units left today, if limited
    * @param holds the tokens and cost units held for it against the key's limits
    * @param settled whether what it used was counted (it is counted once)
+   * @param promptTokens the prompt's tokens when admission counted them (a key with a tokens per
+   *     minute limit): the reply's usage reuses the count instead of tokenizing the prompt again
    */
   record Ticket(
       Optional<KeyLimits.Limits> limits,
       OptionalDouble costLeft,
       KeyLimits.Holds holds,
-      AtomicBoolean settled) {
+      AtomicBoolean settled,
+      OptionalInt promptTokens) {
 
     /**
      * @param mctx the request's context
@@ -88,12 +92,18 @@ final class Quotas {
   Ticket admit(Context ctx, Caller caller) {
     Optional<KeyLimits.Limits> l = caller.key().map(Quotas::limitsOf).filter(KeyLimits.Limits::any);
     if (l.isEmpty()) {
-      return new Ticket(l, OptionalDouble.empty(), KeyLimits.Holds.NONE, new AtomicBoolean());
+      return new Ticket(
+          l,
+          OptionalDouble.empty(),
+          KeyLimits.Holds.NONE,
+          new AtomicBoolean(),
+          OptionalInt.empty());
     }
     try {
       KeyLimits.Admission a = limits.admit(l.get());
       headers(ctx, a.headers());
-      return new Ticket(l, a.costLeft(), KeyLimits.Holds.NONE, new AtomicBoolean());
+      return new Ticket(
+          l, a.costLeft(), KeyLimits.Holds.NONE, new AtomicBoolean(), OptionalInt.empty());
     } catch (KeyLimits.LimitExceeded e) {
       throw refused(ctx, e);
     }
@@ -145,6 +155,7 @@ final class Quotas {
     InputData.Conversation bounded = input;
     Optional<KeyLimits.Hold> tokenHold = Optional.empty();
     Optional<KeyLimits.Hold> costHold = Optional.empty();
+    OptionalInt prompt = OptionalInt.empty();
     try {
       if (l.tokensPerMin().isPresent()) {
         int completion;
@@ -154,7 +165,8 @@ final class Quotas {
           completion = defaultMaxTokens.applyAsInt(l.alias());
           bounded = input.withParams(input.params().withMaxTokens(completion));
         }
-        long bound = (long) tokens.prompt(input) + completion;
+        prompt = OptionalInt.of(tokens.prompt(input));
+        long bound = (long) prompt.getAsInt() + completion;
         long limit = l.tokensPerMin().getAsLong();
         if (bound > limit) {
           throw ApiError.invalid(
@@ -184,7 +196,12 @@ final class Quotas {
       throw refused(ctx, e);
     }
     return new Held(
-        new Ticket(t.limits(), t.costLeft(), new KeyLimits.Holds(tokenHold, costHold), t.settled()),
+        new Ticket(
+            t.limits(),
+            t.costLeft(),
+            new KeyLimits.Holds(tokenHold, costHold),
+            t.settled(),
+            prompt),
         bounded);
   }
 

@@ -16,6 +16,10 @@ final class Responses {
   static void json(Context ctx, int status, Object body) throws IOException {
     ctx.status(status);
     ctx.contentType("application/json");
-    ctx.result(JsonBodies.MAPPER.writeValueAsBytes(body));
+    // A chat reply, the most frequent body, is written field by field (ChatCompletionJson).
+    ctx.result(
+        body instanceof ChatCompletion c
+            ? ChatCompletionJson.bytes(c)
+            : JsonBodies.MAPPER.writeValueAsBytes(body));
   }
 }

@@ -8,6 +8,7 @@ import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
+import io.himoe.shared.Value;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the dashboard shows, kept live from engine events: the latest decisions with their
@@ -110,16 +112,54 @@ public final class DashboardState implements EngineListener {
       Map<String, ShadowFigures> shadows,
       Budget budget) {}
 
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
   private static final int DECISIONS = 25;
   private static final int POINTS = 300;
   private static final int WINDOW = 500;
 
   private record Call(String expert, long latencyMs, double share, boolean failed) {}
 
+  /**
+   * A decision as the engine reported it; {@link #decision()} formats it (on read).
+   *
+   * @param input the request's text, clipped (whitespace not yet collapsed)
+   * @param answer the answer, null for a failure
+   * @param error the failure ("code: message", already shortened: failures are rare), empty for an
+   *     answer
+   */
+  private record Kept(
+      String traceId,
+      long at,
+      String input,
+      String router,
+      @Nullable Value answer,
+      String error,
+      long latencyMs,
+      double costUnits,
+      List<StageTrace> stages) {
+
+    Decision decision() {
+      List<String> why = new ArrayList<>(stages.size());
+      for (StageTrace s : stages) {
+        why.add(explain(s));
+      }
+      return new Decision(
+          traceId,
+          at,
+          shorten(input, 160),
+          router,
+          answer == null ? error : shorten(answer.render(), 240),
+          answer != null,
+          latencyMs,
+          costUnits,
+          why);
+    }
+  }
+
   private final InstantSource clock;
   private final MetricsListener metrics;
   private final long deadlineMs;
-  private final Deque<Decision> decisions = new ArrayDeque<>();
+  private final Deque<Kept> decisions = new ArrayDeque<>();
   private final Deque<Point> series = new ArrayDeque<>();
   private final Deque<Call> window = new ArrayDeque<>();
   private long requests;
@@ -153,21 +193,18 @@ public final class DashboardState implements EngineListener {
     var t = answer.trace();
     long now = clock.millis();
     StageTrace main = t.stages().getFirst();
-    List<String> why = new ArrayList<>();
-    for (StageTrace s : t.stages()) {
-      why.add(explain(s));
-    }
-    Decision d =
-        new Decision(
+    // Kept as the engine gave them, formatted when the dashboard is read: requests outnumber reads.
+    Kept d =
+        new Kept(
             t.traceId(),
             now,
-            shorten(input.toText(), 160),
+            clip(input.toText(), 160),
             t.routerId(),
-            shorten(answer.value().render(), 240),
-            true,
+            answer.value(),
+            "",
             t.latencyMs(),
             t.costUnits(),
-            why);
+            t.stages());
     synchronized (this) {
       push(decisions, d, DECISIONS, true);
       requests++;
@@ -199,14 +236,14 @@ public final class DashboardState implements EngineListener {
   }
 
   private void failed(InputData input, String traceId, MoeError error) {
-    Decision d =
-        new Decision(
+    Kept d =
+        new Kept(
             traceId,
             clock.millis(),
-            shorten(input.toText(), 160),
+            clip(input.toText(), 160),
             "",
+            null,
             error.code() + ": " + shorten(error.getMessage(), 200),
-            false,
             0,
             0,
             List.of());
@@ -220,7 +257,7 @@ public final class DashboardState implements EngineListener {
    * @return the current figures
    */
   public Snapshot snapshot() {
-    List<Decision> ds;
+    List<Kept> ds;
     List<Point> ps;
     List<Call> calls;
     Budget budget;
@@ -258,7 +295,7 @@ public final class DashboardState implements EngineListener {
       long[] r = metrics.shadowRecord(id);
       shadows.put(id, new ShadowFigures(r[0], r[1], r[0] == 0 ? 0 : (double) r[1] / r[0]));
     }
-    return new Snapshot(ds, ps, experts, shadows, budget);
+    return new Snapshot(ds.stream().map(Kept::decision).toList(), ps, experts, shadows, budget);
   }
 
   private static String explain(StageTrace s) {
@@ -290,11 +327,23 @@ public final class DashboardState implements EngineListener {
     }
   }
 
-  static String shorten(String s, int max) {
+  /**
+   * At most a few times {@code max} characters, so that a long input is not held whole; {@link
+   * #shorten} gives the final form on read.
+   */
+  private static String clip(@Nullable String s, int max) {
     if (s == null) {
       return "";
     }
-    String one = s.replaceAll("\\s+", " ").strip();
+    int keep = 4 * max;
+    return s.length() <= keep ? s : s.substring(0, keep);
+  }
+
+  static String shorten(@Nullable String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    String one = SPACES.matcher(s).replaceAll(" ").strip();
     return one.length() <= max ? one : one.substring(0, max - 1) + "…";
   }
 }

@@ -1,9 +1,7 @@
 package io.himoe.server.metrics;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Drift of the routing distribution: a fast and a slow exponential moving average of each expert's
@@ -26,20 +24,28 @@ final class UsageDrift {
    * @param shares this request's share per expert (summing to 1 over the called experts)
    */
   synchronized void observe(Map<String, Double> shares) {
-    Set<String> names = new HashSet<>(avg.keySet());
-    names.addAll(shares.keySet());
-    for (String n : names) {
-      double x = shares.getOrDefault(n, 0.0);
-      double[] a = avg.computeIfAbsent(n, k -> new double[2]);
-      if (!seeded) {
-        a[0] = x;
-        a[1] = x;
-      } else {
-        a[0] += fastAlpha * (x - a[0]);
-        a[1] += slowAlpha * (x - a[1]);
+    // Experts seen before (absent from this request: a share of 0), then experts new to it.
+    for (Map.Entry<String, double[]> e : avg.entrySet()) {
+      update(e.getValue(), shares.getOrDefault(e.getKey(), 0.0));
+    }
+    for (Map.Entry<String, Double> e : shares.entrySet()) {
+      if (!avg.containsKey(e.getKey())) {
+        double[] a = new double[2];
+        avg.put(e.getKey(), a);
+        update(a, e.getValue());
       }
     }
     seeded = true;
+  }
+
+  private void update(double[] a, double x) {
+    if (!seeded) {
+      a[0] = x;
+      a[1] = x;
+    } else {
+      a[0] += fastAlpha * (x - a[0]);
+      a[1] += slowAlpha * (x - a[1]);
+    }
   }
 
   /**
