@@ -126,7 +126,9 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   /**
-   * The store's state (read at scrape time; cheap: no database access).
+   * The store's state (read at scrape time; cheap: no database access). The gauges hold {@code
+   * health} strongly: callers pass a method reference nobody else keeps, and a weakly held one
+   * (Micrometer's default) is collected at the next GC, after which every scrape says NaN.
    *
    * @param registry where meters go
    * @param health the store's latest state
@@ -134,15 +136,19 @@ public final class ServerMetrics implements AutoCloseable {
   public static void store(MeterRegistry registry, Supplier<StoreHealth> health) {
     Gauge.builder("himoe.store.up", health, h -> h.get().up() ? 1 : 0)
         .description("1 when the feedback store answered its latest use, 0 while it is down")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("himoe.store.queued.feedback", health, h -> h.get().queuedFeedback())
         .description("feedback waiting on local disk for the shared database to come back")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("himoe.store.log.position", health, h -> h.get().position())
         .description("id of the last shared feedback log entry this replica has trained on")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("himoe.store.state.version", health, h -> h.get().stateVersion())
         .description("version of the shared learned state this replica's state descends from")
+        .strongReference(true)
         .register(registry);
   }
 
