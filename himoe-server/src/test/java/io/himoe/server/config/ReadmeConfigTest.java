@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Every YAML block of the README is a configuration the server accepts. */
+/**
+ * Every YAML block of the README, and the full reference configuration of docs/server.md, is a
+ * configuration the server accepts.
+ */
 class ReadmeConfigTest {
 
   static List<String> yamlBlocks(Path file) throws Exception {
@@ -37,5 +41,39 @@ class ReadmeConfigTest {
       HimoeConfig cfg = loader.parse(yaml, "README.md");
       assertThat(cfg.experts()).isNotEmpty();
     }
+  }
+
+  @Test
+  void serverMdReferenceConfigurationLoads(@TempDir Path dir) throws Exception {
+    String reference =
+        yamlBlocks(Path.of("..", "docs", "server.md")).stream()
+            .filter(b -> b.startsWith("server:") && b.contains("\nrouters:"))
+            .findFirst()
+            .orElseThrow();
+    // Its cost-quality router reads a file of the user's: stand one in, scoring both experts.
+    Path outcomes = dir.resolve("outcomes.jsonl");
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      rows.append("{\"query\": \"question ")
+          .append(i)
+          .append("\", \"scores\": {\"coder\": 1, \"gpt\": 0.5}}\n");
+    }
+    Files.writeString(outcomes, rows);
+    assertThat(reference).contains("outcomes: outcomes.jsonl");
+    ConfigLoader loader =
+        ConfigLoader.of(
+            Map.of(
+                "HIMOE_ADMIN_KEY", "admin-0123456789abcdef",
+                "CODER_API_KEY", "k",
+                "OPENAI_API_KEY", "k"));
+    HimoeConfig cfg =
+        loader.parse(
+            reference.replace("outcomes: outcomes.jsonl", "outcomes: \"" + outcomes + "\""),
+            "docs/server.md");
+    assertThat(cfg.experts()).extracting(ExpertSpec::name).contains("planning", "gpt", "coder");
+    assertThat(cfg.routers())
+        .extracting(HimoeConfig.Router::id)
+        .contains("main", "learned", "mixed", "thrifty");
+    assertThat(cfg.budgets().cost()).isEqualTo(5.0);
   }
 }
