@@ -8,6 +8,7 @@ import io.himoe.eval.report.LabelTables;
 import io.himoe.eval.report.ReliabilityDiagram;
 import io.himoe.eval.report.ReportDir;
 import io.himoe.eval.routes.Candidate;
+import io.himoe.eval.routes.CandidateScore;
 import io.himoe.eval.routes.KFoldSelection;
 import io.himoe.eval.routes.RouteEvaluation;
 import io.himoe.eval.routes.RouterKind;
@@ -286,7 +287,7 @@ final class RoutesCommand implements Callable<Integer> {
     o.put("chosen", sel.chosen() + 1);
     o.put("min_oos_recall_met", sel.minimumMet());
     var list = o.putArray("candidates");
-    for (KFoldSelection.Score s : sel.scores()) {
+    for (CandidateScore s : sel.scores()) {
       ObjectNode c = list.addObject();
       c.put("candidate", s.candidate().line());
       c.put("tuned", s.candidate().tuned());

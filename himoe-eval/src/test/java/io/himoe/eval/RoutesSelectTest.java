@@ -98,6 +98,7 @@ class RoutesSelectTest {
     assertThat(r.err())
         .contains("select: candidate 1/3: --encoder hashing-16")
         .contains("fold 4/4")
+        .contains("select: candidate 2 fold 3: epoch 30/30")
         .containsPattern("cross-validated in-scope accuracy [0-9.]+ \\(\\d+/120\\)")
         .contains("select: chose candidate " + chosen);
     // the two hashing-4096 candidates differ only in their threshold rule: one encoding, one gate

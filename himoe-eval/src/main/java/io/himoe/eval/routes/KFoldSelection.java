@@ -71,75 +71,6 @@ public final class KFoldSelection {
   }
 
   /**
-   * A candidate's cross-validated counts.
-   *
-   * @param candidate the setting
-   * @param inScopeRight held-out in-scope training rows accepted with the right route
-   * @param inScopeRows in-scope training rows (each held out once)
-   * @param oosRejected held-out out-of-scope training rows rejected
-   * @param oosRows out-of-scope training rows
-   * @param valInScopeRight validation in-scope rows right, summed over the folds' gates
-   * @param valInScopeRows validation in-scope rows times folds
-   * @param valOosRejected validation out-of-scope rows rejected, summed over the folds' gates
-   * @param valOosRows validation out-of-scope rows times folds
-   * @param seconds wall-clock seconds of this candidate's encoding and fits (shared with the
-   *     candidates that differ from it only in their threshold rule)
-   */
-  public record Score(
-      Candidate candidate,
-      int inScopeRight,
-      int inScopeRows,
-      int oosRejected,
-      int oosRows,
-      int valInScopeRight,
-      int valInScopeRows,
-      int valOosRejected,
-      int valOosRows,
-      double seconds) {
-
-    /**
-     * @return the cross-validated in-scope accuracy (a rejected in-scope row is wrong)
-     */
-    public double inScopeAccuracy() {
-      return ratio(inScopeRight, inScopeRows).orElse(0);
-    }
-
-    /**
-     * @return the cross-validated out-of-scope recall; empty without out-of-scope training rows
-     */
-    public OptionalDouble oosRecall() {
-      return ratio(oosRejected, oosRows);
-    }
-
-    /**
-     * @return the validation rows' in-scope accuracy, averaged over the folds' gates (the threshold
-     *     was calibrated there: optimistic)
-     */
-    public OptionalDouble valInScopeAccuracy() {
-      return ratio(valInScopeRight, valInScopeRows);
-    }
-
-    /**
-     * @return the validation rows' out-of-scope recall, averaged over the folds' gates
-     */
-    public OptionalDouble valOosRecall() {
-      return ratio(valOosRejected, valOosRows);
-    }
-
-    /**
-     * @return the recall the minimum applies to: the cross-validated one, or the validation rows'
-     *     when the training rows have no out-of-scope row
-     */
-    public OptionalDouble constrainedRecall() {
-      return oosRows > 0 ? oosRecall() : valOosRecall();
-    }
-
-    private static OptionalDouble ratio(int a, int b) {
-      return b == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) a / b);
-    }
-  }
-
-  /**
    * The outcome.
    *
    * @param scores one per candidate, in the candidates' order
@@ -147,7 +78,7 @@ public final class KFoldSelection {
    * @param minimumMet whether the chosen candidate reaches the out-of-scope recall minimum (when no
    *     untuned candidate does, the most accurate untuned one is chosen and this is false)
    */
-  public record Selection(List<Score> scores, int chosen, boolean minimumMet) {
+  public record Selection(List<CandidateScore> scores, int chosen, boolean minimumMet) {
 
     /** Copies. */
     public Selection {
@@ -206,7 +137,7 @@ public final class KFoldSelection {
       Candidate cand = candidates.get(c);
       groups.computeIfAbsent(cand.encoder() + " " + cand.fit(), g -> new ArrayList<>()).add(c);
     }
-    Score[] scores = new Score[candidates.size()];
+    CandidateScore[] scores = new CandidateScore[candidates.size()];
     for (List<Integer> group : groups.values()) {
       List<Candidate> members = group.stream().map(candidates::get).toList();
       for (int i = 0; i < group.size(); i++) {
@@ -229,7 +160,17 @@ public final class KFoldSelection {
           futures.add(
               pool.submit(
                   () -> {
-                    int[][] counts = fold(train, val, oosLabel, fold, k, members, fitEncoder);
+                    int[][] counts =
+                        fold(
+                            train,
+                            val,
+                            oosLabel,
+                            fold,
+                            k,
+                            members,
+                            fitEncoder,
+                            progress,
+                            group.getFirst() + 1);
                     for (int i = 0; i < counts.length; i++) {
                       progress.printf(
                           Locale.ROOT,
@@ -263,8 +204,9 @@ public final class KFoldSelection {
       double seconds = (ticker.getAsLong() - t0) / 1e9;
       for (int i = 0; i < group.size(); i++) {
         int[] n = sum[i];
-        Score sc =
-            new Score(members.get(i), n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], seconds);
+        CandidateScore sc =
+            new CandidateScore(
+                members.get(i), n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], seconds);
         progress.printf(
             Locale.ROOT,
             "select: candidate %d: cross-validated in-scope accuracy %.4f (%d/%d), out-of-scope"
@@ -299,11 +241,11 @@ public final class KFoldSelection {
    * @param minOosRecall the minimum out-of-scope recall
    * @return the selection
    */
-  static Selection choose(List<Score> scores, double minOosRecall) {
+  static Selection choose(List<CandidateScore> scores, double minOosRecall) {
     int best = -1;
     int fallback = -1;
     for (int i = 0; i < scores.size(); i++) {
-      Score s = scores.get(i);
+      CandidateScore s = scores.get(i);
       if (s.candidate().tuned()) {
         continue;
       }
@@ -360,7 +302,9 @@ public final class KFoldSelection {
       int[] fold,
       int k,
       List<Candidate> members,
-      Encoder encoder) {
+      Encoder encoder,
+      PrintStream progress,
+      int number) {
     List<LabelledText> fitRows = new ArrayList<>();
     List<Labelled> heldOut = new ArrayList<>();
     for (int i = 0; i < train.size(); i++) {
@@ -375,7 +319,22 @@ public final class KFoldSelection {
         val.stream().map(r -> new LabelledText(r.text(), r.label())).toList();
     FittedRoutes fitted =
         RouteFitter.of(encoder, members.getFirst().fit())
-            .fit(fitRows, valRows, oosLabel, (e, n, loss) -> {});
+            .fit(
+                fitRows,
+                valRows,
+                oosLabel,
+                (e, n, loss) -> {
+                  if (e % 5 == 0 || e == n) {
+                    progress.printf(
+                        Locale.ROOT,
+                        "select: candidate %d fold %d: epoch %d/%d, loss %.4f%n",
+                        number,
+                        k + 1,
+                        e,
+                        n,
+                        loss);
+                  }
+                });
     int[][] counts = new int[members.size()][8];
     for (int i = 0; i < members.size(); i++) {
       FittedRoutes routes =

@@ -47,16 +47,16 @@ class KFoldSelectionTest {
     assertThat(KFoldSelection.folds(rows, 5, 7)).isNotEqualTo(fold);
   }
 
-  private static KFoldSelection.Score score(String line, boolean tuned, int right, int rejected) {
+  private static CandidateScore score(String line, boolean tuned, int right, int rejected) {
     Candidate c =
         new Candidate(
             line, "hashing", FitOptions.ofDefaults(), new ThresholdRule.MaxAccuracy(), tuned);
-    return new KFoldSelection.Score(c, right, 1000, rejected, 100, 0, 0, 0, 0, 1.0);
+    return new CandidateScore(c, right, 1000, rejected, 100, 0, 0, 0, 0, 1.0);
   }
 
   @Test
   void choosesTheMostAccurateUntunedCandidateReachingTheRecall() {
-    List<KFoldSelection.Score> scores =
+    List<CandidateScore> scores =
         List.of(
             score("a", false, 960, 70),
             // most accurate, but under the recall minimum
