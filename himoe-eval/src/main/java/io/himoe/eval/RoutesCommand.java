@@ -168,6 +168,14 @@ final class RoutesCommand implements Callable<Integer> {
       description = "With --select: folds fitted at once. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @Option(
+      names = "--refit-with-val",
+      description =
+          "Route --test with a gate fitted again on --train and --val together (same"
+              + " settings), keeping the threshold the gate fitted on --train alone calibrated on"
+              + " --val; val_* keys are that first gate's. With --select, for the chosen setting.")
+  boolean refitWithVal;
+
   @Mixin FitFlags fit;
 
   @Mixin HeadFlags head;
@@ -230,7 +238,8 @@ final class RoutesCommand implements Callable<Integer> {
             eceBins,
             warmup,
             Optional.ofNullable(vectorCache),
-            rule);
+            rule,
+            refitWithVal);
     // Staged first, so that an unusable --report fails before minutes of training.
     try (ReportDir dir = report == null ? null : ReportDir.stage(report)) {
       RouteEvaluation.Result r = RouteEvaluation.run(options, encoder, err, ticker);

@@ -234,4 +234,31 @@ class RoutesSelectTest {
     assertThat(badRule.err()).contains("needs R in (0, 1], got 2.0");
     assertThat(badLine.err()).doesNotContain("Exception");
   }
+
+  @Test
+  void refitWithValRoutesTheTestWithAGateThatAlsoLearnedTheValidationRows() {
+    // the test file is the validation file: a gate fitted on it knows its rows
+    List<String> base = args(resource("clinc/train.jsonl"), "--epochs", "30");
+    base.set(base.indexOf("--test") + 1, resource("clinc/val.jsonl"));
+    Cli plain = run(base);
+    List<String> refit = new ArrayList<>(base);
+    refit.add("--refit-with-val");
+    Cli again = run(refit);
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(plain.json().get("n_train").asInt()).isEqualTo(140);
+    assertThat(again.json().get("n_train").asInt()).isEqualTo(175);
+    assertThat(again.err())
+        .contains("refit: 140 training + 35 validation rows, keeping the threshold");
+    // the validation keys are the first gate's, where the threshold was calibrated
+    assertThat(again.json().get("val_in_scope_accuracy"))
+        .isEqualTo(plain.json().get("val_in_scope_accuracy"));
+    assertThat(plain.json().get("in_scope_accuracy").asDouble()).isLessThan(1.0);
+    assertThat(again.json().get("in_scope_accuracy").asDouble()).isEqualTo(1.0);
+    List<String> withTemperature = new ArrayList<>(refit);
+    withTemperature.add("--temperature");
+    Cli refused = run(withTemperature);
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err())
+        .contains("--refit-with-val needs --val and the gate router, without --temperature");
+  }
 }

@@ -50,6 +50,9 @@ public final class RouteEvaluation {
    * @param vectorCache a directory where the training and validation rows' vectors are kept between
    *     runs (test rows are always encoded for real), if any
    * @param threshold how the out-of-scope threshold is calibrated on the validation rows
+   * @param refitWithVal whether the gate that routes the test rows is fitted again on the training
+   *     and validation rows together (same settings), keeping the threshold calibrated on the
+   *     validation rows by the first gate, fitted on the training rows alone
    */
   public record Options(
       Path train,
@@ -63,7 +66,8 @@ public final class RouteEvaluation {
       int eceBins,
       int warmup,
       Optional<Path> vectorCache,
-      ThresholdRule threshold) {
+      ThresholdRule threshold,
+      boolean refitWithVal) {
 
     /** Validates. */
     public Options {
@@ -75,6 +79,12 @@ public final class RouteEvaluation {
       Objects.requireNonNull(fit, "fit");
       Objects.requireNonNull(vectorCache, "vectorCache");
       Objects.requireNonNull(threshold, "threshold");
+      if (refitWithVal && (val.isEmpty() || router != RouterKind.GATE || fit.temperature())) {
+        throw new IllegalArgumentException(
+            "--refit-with-val needs --val and the gate router, without --temperature (the"
+                + " threshold and temperature are calibrated on --val by a gate that has not seen"
+                + " it)");
+      }
       if (eceBins < 1) {
         throw new IllegalArgumentException("--ece-bins must be at least 1, got " + eceBins);
       }
@@ -87,7 +97,8 @@ public final class RouteEvaluation {
   /**
    * The outcome of an evaluation.
    *
-   * @param nTrain training rows (out-of-scope rows included)
+   * @param nTrain rows the routing gate was fitted on (out-of-scope rows included; the validation
+   *     rows too with {@link Options#refitWithVal()})
    * @param nTest test rows
    * @param metrics routing quality
    * @param calibration calibration of the top label's probability
@@ -213,8 +224,32 @@ public final class RouteEvaluation {
               : "-");
       onVal = Optional.of(m);
     }
+    int nTrain = train.size();
+    if (options.refitWithVal()) {
+      List<Labelled> all = new ArrayList<>(train);
+      all.addAll(val);
+      progress.printf(
+          Locale.ROOT,
+          "refit: %d training + %d validation rows, keeping the threshold %.4f%n",
+          train.size(),
+          val.size(),
+          routes.threshold());
+      long t1 = ticker.getAsLong();
+      FittedRoutes again =
+          RouteFitter.of(fitEncoder, options.fit())
+              .fit(
+                  texts(all),
+                  List.of(),
+                  options.oosLabel(),
+                  (epoch, epochs, loss) ->
+                      progress.printf(
+                          Locale.ROOT, "refit: epoch %d/%d, loss %.4f%n", epoch, epochs, loss));
+      routes = new Thresholded(again, routes.threshold());
+      trainSeconds += (ticker.getAsLong() - t1) / 1e9;
+      nTrain = all.size();
+    }
     stored.forEach(StoredVectors::stopServing);
-    return route(options, routes, train.size(), test, trainSeconds, onVal, progress, ticker);
+    return route(options, routes, nTrain, test, trainSeconds, onVal, progress, ticker);
   }
 
   private static Result route(
