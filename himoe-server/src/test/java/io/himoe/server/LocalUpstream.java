@@ -82,6 +82,7 @@ public final class LocalUpstream implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong closedAt = new AtomicLong();
   private volatile CountDownLatch closed = new CountDownLatch(1);
+  private volatile boolean keepRequests = true;
 
   /** Starts on a free port. */
   public LocalUpstream() throws IOException {
@@ -105,6 +106,16 @@ public final class LocalUpstream implements AutoCloseable {
   public LocalUpstream behave(Behaviour b) {
     this.behaviour = b;
     this.closed = new CountDownLatch(1);
+    return this;
+  }
+
+  /**
+   * @param keep whether to record request bodies (a benchmark sending many thousands turns it off:
+   *     the list would grow, and copy itself, with every request)
+   * @return this
+   */
+  public LocalUpstream keepRequests(boolean keep) {
+    this.keepRequests = keep;
     return this;
   }
 
@@ -142,8 +153,10 @@ public final class LocalUpstream implements AutoCloseable {
     open.incrementAndGet();
     try (ex) {
       JsonNode body = JSON.readTree(ex.getRequestBody());
-      requests.add(body);
-      arrived.release();
+      if (keepRequests) {
+        requests.add(body);
+        arrived.release();
+      }
       boolean stream = body.path("stream").asBoolean(false);
       String model = body.path("model").asText();
       Behaviour b = behaviour;

@@ -3,14 +3,7 @@ package io.himoe.server.http;
 import io.himoe.server.LocalUpstream;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.config.ConfigLoader;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,27 +16,36 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Time to first token and total latency of streamed chat completions, through the gateway and
- * against the same local streaming upstream called directly, at several concurrencies (issue 15's
- * benchmark; docs/BENCHMARKS.md, gateway section). A benchmark, not a test: run it with {@code
- * himoe-server/bench-gateway.sh [SECONDS_PER_CELL] [CONCURRENCY,...]}.
+ * against the same local streaming upstream called directly, at several concurrencies and with two
+ * connection modes (issue 15's benchmark; docs/BENCHMARKS.md, gateway section). A benchmark, not a
+ * test: run it with {@code himoe-server/bench-gateway.sh [SECONDS_PER_ROUND] [CONCURRENCY,...]
+ * [close,keepalive] [MIN_REQUESTS]}.
  *
- * <p>Each client opens a connection per request (as most SDKs do per stream under load: no pooling
- * assumptions), sends the request, and times the arrival of the first SSE line carrying content and
- * of {@code data: [DONE]} from the moment the request was written. The upstream streams 5 tokens,
- * {@value #TOKEN_DELAY_MS} ms apart. Client, gateway and upstream share this JVM: the CPU time per
- * request of the direct path (client + upstream) subtracted from the gateway path's gives the
- * gateway's own CPU cost, a figure that holds better than latencies on a loaded machine.
+ * <p>Clients ({@link SseBenchClient}) either open a connection per request or keep one open, and
+ * time the first SSE line carrying content and {@code data: [DONE]} from the moment the request was
+ * written. The upstream streams 5 tokens, {@value #TOKEN_DELAY_MS} ms apart. Before any cell, both
+ * paths are warmed at concurrency 64 so the JIT has compiled the request path. Each cell then
+ * alternates rounds of direct and gateway calls until both have {@code MIN_REQUESTS} requests (a
+ * p99 needs hundreds; at concurrency 1 a round gives ~90), and reports, beside the latencies, the
+ * process's CPU per request, the GC pauses and JIT time during the cell, how many of the slowest 1
+ * % of TTFTs overlapped a GC pause, and which threads used the CPU. Client, gateway and upstream
+ * share this JVM: the direct path's CPU per request (client + upstream) subtracted from the gateway
+ * path's gives the gateway's own, a figure that holds better than latencies on a loaded machine.
  */
 public final class GatewayTtftBench {
 
   static final int TOKEN_DELAY_MS = 20;
   static final String BODY =
       "{\"model\":\"main\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}";
+  private static final int MAX_ROUNDS = 40;
+  private static final int WARM_CONCURRENCY = 64;
 
   private GatewayTtftBench() {}
 
   /**
-   * @param args seconds per cell (default 10), concurrencies (default 1,64)
+   * @param args seconds per round (default 10), concurrencies (default 1,64), connection modes
+   *     (default close,keepalive), minimum requests per path and cell (default 1000), seconds of
+   *     JVM warm-up per path and mode at concurrency 64 (default 20)
    */
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -51,8 +53,16 @@ public final class GatewayTtftBench {
     for (String s : (args.length > 1 ? args[1] : "1,64").split(",")) {
       levels.add(Integer.parseInt(s.strip()));
     }
+    List<SseBenchClient.Connection> modes = new ArrayList<>();
+    for (String s : (args.length > 2 ? args[2] : "close,keepalive").split(",")) {
+      modes.add(SseBenchClient.Connection.parse(s));
+    }
+    int minRequests = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+    int jvmWarmSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+    JvmWatch jvm = new JvmWatch();
     Path dir = Files.createTempDirectory("himoe-ttft-bench");
     try (LocalUpstream upstream = new LocalUpstream()) {
+      upstream.keepRequests(false);
       upstream.behave(
           new LocalUpstream.Tokens(
               List.of("one ", "two ", "three ", "four ", "five"), TOKEN_DELAY_MS, 12));
@@ -84,54 +94,175 @@ public final class GatewayTtftBench {
                   .start()) {
         URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
         URI gateway = URI.create(server.url() + "/v1/chat/completions");
+        int warm = Math.max(2, seconds / 2);
         System.out.printf(
-            "# upstream: 5 tokens %d ms apart; %d s per cell after a %d s warm-up%n",
-            TOKEN_DELAY_MS, seconds, Math.max(2, seconds / 2));
-        System.out.println(
-            "| path | concurrency | requests | TTFT p50 ms | TTFT p99 ms | total p50 ms | total p99"
-                + " ms | CPU ms/request | errors |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
-        for (int c : levels) {
-          Cell d = null;
-          Cell g = null;
-          for (String path : List.of("direct", "gateway")) {
-            URI uri = path.equals("direct") ? direct : gateway;
-            run(uri, c, Math.max(2, seconds / 2)); // warm-up (JIT, connections), not recorded
-            Cell cell = run(uri, c, seconds);
-            System.out.println(cell.row(path, c));
-            if (path.equals("direct")) {
-              d = cell;
-            } else {
-              g = cell;
-            }
+            "# upstream: 5 tokens %d ms apart; JVM warm-up: %d s per path and connection mode at"
+                + " concurrency %d; each cell: %d s warm-up per path, then rounds of %d s (direct,"
+                + " gateway) until both have %d requests (at most %d rounds)%n",
+            TOKEN_DELAY_MS,
+            jvmWarmSeconds,
+            WARM_CONCURRENCY,
+            warm,
+            seconds,
+            minRequests,
+            MAX_ROUNDS);
+        // The JIT compiles a method to C2 after ~10,000 calls: at concurrency 1 (~10 requests/s)
+        // the request path would still run interpreted minutes later. A long-running gateway is
+        // compiled, so every path is first called at high concurrency.
+        for (URI uri : List.of(direct, gateway)) {
+          for (SseBenchClient.Connection m : modes) {
+            List<SseBenchClient.Result> w = run(uri, m, WARM_CONCURRENCY, jvmWarmSeconds);
+            long n = w.stream().mapToLong(r -> r.total().getTotalCount()).sum();
+            System.out.printf(
+                "# warm-up %s %s: %d requests%n",
+                uri.equals(direct) ? "direct" : "gateway", m.label(), n);
           }
-          System.out.printf(
-              "| gateway adds (p50 / p99) | %d | | %.2f / %.2f | | %.2f / %.2f | | %.2f | |%n",
-              c,
-              ms(g.ttft.getValueAtPercentile(50)) - ms(d.ttft.getValueAtPercentile(50)),
-              ms(g.ttft.getValueAtPercentile(99)) - ms(d.ttft.getValueAtPercentile(99)),
-              ms(g.total.getValueAtPercentile(50)) - ms(d.total.getValueAtPercentile(50)),
-              ms(g.total.getValueAtPercentile(99)) - ms(d.total.getValueAtPercentile(99)),
-              g.cpuMsPerRequest - d.cpuMsPerRequest);
         }
+        System.out.println(
+            "| path | connection | concurrency | requests | TTFT p50 ms | TTFT p99 ms | TTFT max ms"
+                + " | total p50 ms | total p99 ms | CPU ms/request | GC pauses (n / ms) | JIT ms"
+                + " | slowest 1 % in a GC pause | errors |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        List<String> threads = new ArrayList<>();
+        for (int c : levels) {
+          for (SseBenchClient.Connection m : modes) {
+            run(direct, m, c, warm);
+            run(gateway, m, c, warm);
+            Cell d = Cell.empty();
+            Cell g = Cell.empty();
+            for (int round = 0;
+                round < MAX_ROUNDS && (d.requests() < minRequests || g.requests() < minRequests);
+                round++) {
+              d = d.plus(measure(jvm, direct, m, c, seconds));
+              g = g.plus(measure(jvm, gateway, m, c, seconds));
+            }
+            System.out.println(d.row("direct", m, c, jvm));
+            System.out.println(g.row("gateway", m, c, jvm));
+            System.out.printf(
+                "| gateway adds (p50 / p99) | %s | %d | | %.2f / %.2f | | | %.2f / %.2f | | %.2f"
+                    + " | | | | |%n",
+                m.label(),
+                c,
+                ms(g.ttft.getValueAtPercentile(50)) - ms(d.ttft.getValueAtPercentile(50)),
+                ms(g.ttft.getValueAtPercentile(99)) - ms(d.ttft.getValueAtPercentile(99)),
+                ms(g.total.getValueAtPercentile(50)) - ms(d.total.getValueAtPercentile(50)),
+                ms(g.total.getValueAtPercentile(99)) - ms(d.total.getValueAtPercentile(99)),
+                g.cpuMsPerRequest() - d.cpuMsPerRequest());
+            threads.add(d.threads("direct", m, c));
+            threads.add(g.threads("gateway", m, c));
+          }
+        }
+        System.out.println();
+        System.out.println("CPU ms per thread group over each cell (whole process, top 8):");
+        threads.forEach(System.out::println);
       }
     }
   }
 
-  /** One cell's histograms (ns). */
-  record Cell(Histogram ttft, Histogram total, long errors, double cpuMsPerRequest) {
-    String row(String path, int concurrency) {
+  /**
+   * One cell's measurements, summed over its rounds.
+   *
+   * @param ttft time to first token, ns
+   * @param total time to [DONE], ns
+   * @param errors failed requests
+   * @param cpuNs process CPU time over the rounds, ns
+   * @param pauses GC pauses during the rounds
+   * @param jitMs JIT compilation time during the rounds
+   * @param slow request starts and TTFTs ([start, ttft] pairs)
+   * @param threadMs CPU ms per thread group
+   */
+  record Cell(
+      Histogram ttft,
+      Histogram total,
+      long errors,
+      long cpuNs,
+      List<JvmWatch.Pause> pauses,
+      long jitMs,
+      List<long[]> slow,
+      Map<String, Long> threadMs) {
+
+    static Cell empty() {
+      return new Cell(new Histogram(3), new Histogram(3), 0, 0, List.of(), 0, List.of(), Map.of());
+    }
+
+    long requests() {
+      return total.getTotalCount();
+    }
+
+    double cpuMsPerRequest() {
+      return cpuNs / 1e6 / Math.max(1, requests());
+    }
+
+    Cell plus(Cell o) {
+      Histogram t = ttft.copy();
+      t.add(o.ttft);
+      Histogram tot = total.copy();
+      tot.add(o.total);
+      List<JvmWatch.Pause> p = new ArrayList<>(pauses);
+      p.addAll(o.pauses);
+      List<long[]> s = new ArrayList<>(slow);
+      s.addAll(o.slow);
+      Map<String, Long> th = new java.util.HashMap<>(threadMs);
+      o.threadMs.forEach((k, v) -> th.merge(k, v, Long::sum));
+      return new Cell(t, tot, errors + o.errors, cpuNs + o.cpuNs, p, jitMs + o.jitMs, s, th);
+    }
+
+    /** How many of the requests at or above the TTFT p99 overlapped a GC pause, "k of n". */
+    String slowInPause(JvmWatch jvm) {
+      long p99 = ttft.lowestEquivalentValue(ttft.getValueAtPercentile(99));
+      int n = 0;
+      int inPause = 0;
+      for (long[] part : slow) {
+        for (int i = 0; i + 1 < part.length; i += 2) {
+          if (part[i + 1] >= p99) {
+            n++;
+            if (jvm.overlapsPause(part[i], part[i + 1])) {
+              inPause++;
+            }
+          }
+        }
+      }
+      return inPause + " of " + n;
+    }
+
+    String row(String path, SseBenchClient.Connection mode, int concurrency, JvmWatch jvm) {
+      long pauseMs = pauses.stream().mapToLong(JvmWatch.Pause::durationMs).sum();
       return String.format(
-          "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d |",
+          "| %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d / %d | %d | %s | %d"
+              + " |",
           path,
+          mode.label(),
           concurrency,
-          total.getTotalCount(),
+          requests(),
           ms(ttft.getValueAtPercentile(50)),
           ms(ttft.getValueAtPercentile(99)),
+          ms(ttft.getMaxValue()),
           ms(total.getValueAtPercentile(50)),
           ms(total.getValueAtPercentile(99)),
-          cpuMsPerRequest,
+          cpuMsPerRequest(),
+          pauses.size(),
+          pauseMs,
+          jitMs,
+          slowInPause(jvm),
           errors);
+    }
+
+    String threads(String path, SseBenchClient.Connection mode, int concurrency) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("- ")
+          .append(path)
+          .append(", ")
+          .append(mode.label())
+          .append(", c=")
+          .append(concurrency)
+          .append(String.format(" (%.2f ms CPU/request):", cpuMsPerRequest()));
+      threadMs.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(8)
+          .forEach(
+              e -> sb.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(','));
+      sb.setLength(sb.length() - 1);
+      return sb.toString();
     }
   }
 
@@ -139,26 +270,53 @@ public final class GatewayTtftBench {
     return ns / 1e6;
   }
 
-  static Cell run(URI uri, int concurrency, int seconds) throws Exception {
-    long cpu0 = processCpuNanos();
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
-    List<Future<Cell>> parts = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < concurrency; i++) {
-        parts.add(pool.submit(() -> client(uri, end)));
-      }
-    }
+  /** One recorded round: the clients' results and what the JVM did meanwhile. */
+  static Cell measure(
+      JvmWatch jvm, URI uri, SseBenchClient.Connection mode, int concurrency, int seconds)
+      throws Exception {
+    JvmWatch.Mark a = jvm.mark();
+    List<SseBenchClient.Result> results = run(uri, mode, concurrency, seconds);
+    JvmWatch.Mark b = jvm.mark();
     Histogram ttft = new Histogram(3);
     Histogram total = new Histogram(3);
     long errors = 0;
-    for (Future<Cell> f : parts) {
-      Cell c = f.get();
-      ttft.add(c.ttft);
-      total.add(c.total);
-      errors += c.errors;
+    List<long[]> slow = new ArrayList<>();
+    for (SseBenchClient.Result r : results) {
+      ttft.add(r.ttft());
+      total.add(r.total());
+      errors += r.errors();
+      slow.add(java.util.Arrays.copyOf(r.slow(), 2 * r.count()));
     }
-    long n = Math.max(1, total.getTotalCount());
-    return new Cell(ttft, total, errors, (processCpuNanos() - cpu0) / 1e6 / n);
+    Map<String, Long> threads = new java.util.HashMap<>();
+    for (Map.Entry<String, Long> e : jvm.threadCpuMs(a, b)) {
+      threads.put(e.getKey(), e.getValue());
+    }
+    return new Cell(
+        ttft,
+        total,
+        errors,
+        b.processCpuNs() - a.processCpuNs(),
+        jvm.pausesBetween(a, b),
+        b.jitMs() - a.jitMs(),
+        slow,
+        threads);
+  }
+
+  static List<SseBenchClient.Result> run(
+      URI uri, SseBenchClient.Connection mode, int concurrency, int seconds) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<Future<SseBenchClient.Result>> parts = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < concurrency; i++) {
+        SseBenchClient client = new SseBenchClient(uri, mode, BODY);
+        parts.add(pool.submit(() -> client.run(end)));
+      }
+    }
+    List<SseBenchClient.Result> out = new ArrayList<>();
+    for (Future<SseBenchClient.Result> f : parts) {
+      out.add(f.get());
+    }
+    return out;
   }
 
   /** CPU time of this whole process (client, gateway and upstream), in ns. */
@@ -166,55 +324,5 @@ public final class GatewayTtftBench {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  static Cell client(URI uri, long end) {
-    Histogram ttft = new Histogram(3);
-    Histogram total = new Histogram(3);
-    long errors = 0;
-    byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-    byte[] head =
-        ("POST "
-                + uri.getPath()
-                + " HTTP/1.1\r\nHost: 127.0.0.1:"
-                + uri.getPort()
-                + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-                + "Connection: close\r\nContent-Length: "
-                + body.length
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-    while (System.nanoTime() < end) {
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), uri.getPort())) {
-        s.setTcpNoDelay(true);
-        OutputStream out = s.getOutputStream();
-        long t0 = System.nanoTime();
-        out.write(head);
-        out.write(body);
-        out.flush();
-        InputStream in = s.getInputStream();
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        long first = -1;
-        boolean done = false;
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          if (first < 0 && line.startsWith("data: {") && line.contains("\"content\":\"")) {
-            first = System.nanoTime();
-          }
-          if (line.startsWith("data: [DONE]")) {
-            done = true;
-            break;
-          }
-        }
-        long t1 = System.nanoTime();
-        if (first < 0 || !done) {
-          errors++;
-        } else {
-          ttft.recordValue(first - t0);
-          total.recordValue(t1 - t0);
-        }
-      } catch (java.io.IOException e) {
-        errors++;
-      }
-    }
-    return new Cell(ttft, total, errors, 0);
   }
 }
