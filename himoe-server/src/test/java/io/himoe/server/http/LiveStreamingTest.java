@@ -98,6 +98,32 @@ class LiveStreamingTest {
   }
 
   /**
+   * Jetty runs its acceptor and selector on a few platform threads and every request on its own
+   * virtual thread: 40 streams held open by the upstream at once (more than Jetty's 16 platform
+   * threads) are all in flight together, none waiting for a thread.
+   */
+  @Test
+  void moreStreamsThanJettyHasPlatformThreadsAreInFlightAtOnce() throws Exception {
+    upstream.behave(new LocalUpstream.Hang(List.of("one ")));
+    List<RawClient> clients = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        clients.add(RawClient.post(server.port(), "/v1/chat/completions", chat(true, "")));
+      }
+      // Bounded: with handlers limited to Jetty's platform threads the count stays below 40.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (upstream.open() < 40 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(upstream.open()).isEqualTo(40);
+    } finally {
+      for (RawClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  /**
    * The role chunk is not sent alone: it leaves in the same HTTP chunk as the first token (one
    * write and one client wake-up less before the first token), read from the chunked framing.
    */
