@@ -118,6 +118,18 @@ public final class GatewayTtftBench {
                 uri.equals(direct) ? "direct" : "gateway", m.label(), n);
           }
         }
+        // What the process burns with no request at all (pollers, samplers, scheduled tasks).
+        JvmWatch.Mark idle0 = jvm.mark();
+        Thread.sleep(seconds * 1000L);
+        JvmWatch.Mark idle1 = jvm.mark();
+        System.out.printf(
+            "# idle for %d s after the warm-up: %.1f ms CPU per second; by thread group:%s%n",
+            seconds,
+            (idle1.processCpuNs() - idle0.processCpuNs()) / 1e6 / seconds,
+            jvm.threadCpuMs(idle0, idle1).stream()
+                .limit(8)
+                .map(e -> " " + e.getKey() + " " + e.getValue() + " ms")
+                .reduce("", String::concat));
         System.out.println(
             "| path | connection | concurrency | requests | TTFT p50 ms | TTFT p99 ms | TTFT max ms"
                 + " | total p50 ms | total p99 ms | CPU ms/request | GC pauses (n / ms) | JIT ms"
