@@ -38,10 +38,23 @@ class LauncherTest {
   }
 
   private static Outcome launch(String... args) throws IOException, InterruptedException {
+    return launch(java.util.Map.of(), args);
+  }
+
+  /** Runs the launcher with HIMOE_JAVA_OPTS set to {@code javaOpts}. */
+  private static Outcome launchWith(String javaOpts, String... args)
+      throws IOException, InterruptedException {
+    return launch(java.util.Map.of("HIMOE_JAVA_OPTS", javaOpts), args);
+  }
+
+  private static Outcome launch(java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("sh", ROOT.resolve("himoe").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     pb.environment().put("HIMOE_LAUNCHER_DRY_RUN", "1");
+    pb.environment().remove("HIMOE_JAVA_OPTS");
+    pb.environment().putAll(env);
     pb.environment().put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
     Path err = Files.createTempFile("launcher", ".err");
     try {
@@ -118,6 +131,29 @@ class LauncherTest {
     assertThat(o.argv())
         .containsSubsequence("-jar", ROOT.resolve("himoe-server/target/himoe.jar").toString())
         .endsWith("demo");
+  }
+
+  @Test
+  void serveRunsOnGenerationalZgcAndOtherCommandsOnTheDefaultCollector() throws Exception {
+    Outcome serve = launch("serve", "--port", "0");
+    assertThat(serve.exit()).as(serve.err()).isZero();
+    assertThat(serve.argv()).containsSubsequence("-XX:+UseZGC", "-jar");
+
+    Outcome demo = launch("demo");
+    assertThat(demo.exit()).as(demo.err()).isZero();
+    assertThat(demo.argv()).doesNotContain("-XX:+UseZGC");
+  }
+
+  @Test
+  void himoeJavaOptsReplaceTheServersJvmOptions() throws Exception {
+    Outcome o = launchWith("-Xmx2g -XX:+UseG1GC", "serve", "--port", "0");
+    assertThat(o.exit()).as(o.err()).isZero();
+    assertThat(o.argv()).containsSubsequence("-Xmx2g", "-XX:+UseG1GC", "-jar");
+    assertThat(o.argv()).doesNotContain("-XX:+UseZGC");
+
+    Outcome none = launchWith("", "serve");
+    assertThat(none.exit()).as(none.err()).isZero();
+    assertThat(none.argv()).doesNotContain("-XX:+UseZGC").contains("-jar").endsWith("serve");
   }
 
   @Test

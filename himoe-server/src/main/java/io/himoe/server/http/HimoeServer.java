@@ -48,9 +48,6 @@ public final class HimoeServer implements AutoCloseable {
   /** MDC key of the trace id. */
   public static final String MDC_TRACE = "trace_id";
 
-  /** Most platform threads Jetty may start (acceptors, selectors, non-blocking tasks). */
-  private static final int HTTP_PLATFORM_THREADS = 16;
-
   private final Javalin app;
   private final Assembly assembly;
   private final FeedbackStore store;
@@ -198,7 +195,6 @@ public final class HimoeServer implements AutoCloseable {
 
   private void configure(io.javalin.config.JavalinConfig cfg, long maxBody) {
     cfg.concurrency.useVirtualThreads = true;
-    cfg.jetty.threadPool = httpThreads();
     cfg.http.maxRequestSize = maxBody;
     cfg.startup.showJavalinBanner = false;
     // Jetty's own errors (bad request line, headers too large, ...) as JSON, not HTML pages.
@@ -231,21 +227,6 @@ public final class HimoeServer implements AutoCloseable {
       t.preflight(edge::preflight);
     }
     errors.register(cfg, t);
-  }
-
-  /**
-   * Jetty's acceptor and selector run on a few platform threads; every request is handled on its
-   * own virtual thread. (Javalin's virtual-thread pool would run the selector itself on a virtual
-   * thread: blocked in {@code epoll_wait}, it pins a carrier, the scheduler adds one to compensate,
-   * and each wake-up of the selector is one more virtual-thread hand-off on the request's path.)
-   */
-  private static org.eclipse.jetty.util.thread.ThreadPool httpThreads() {
-    org.eclipse.jetty.util.thread.QueuedThreadPool pool =
-        new org.eclipse.jetty.util.thread.QueuedThreadPool(HTTP_PLATFORM_THREADS, 2, 60_000);
-    pool.setName("himoe-http");
-    pool.setVirtualThreadsExecutor(
-        org.eclipse.jetty.util.VirtualThreads.getNamedVirtualThreadsExecutor("himoe-request"));
-    return pool;
   }
 
   /**

@@ -98,19 +98,18 @@ class LiveStreamingTest {
   }
 
   /**
-   * Jetty runs its acceptor and selector on a few platform threads and every request on its own
-   * virtual thread: 40 streams held open by the upstream at once (more than Jetty's 16 platform
-   * threads) are all in flight together, none waiting for a thread.
+   * Every request is handled on its own virtual thread: 40 streams held open by the upstream at
+   * once are all in flight together, none waiting for a thread of a bounded pool.
    */
   @Test
-  void moreStreamsThanJettyHasPlatformThreadsAreInFlightAtOnce() throws Exception {
+  void fortyStreamsHeldOpenByTheUpstreamAreAllInFlightAtOnce() throws Exception {
     upstream.behave(new LocalUpstream.Hang(List.of("one ")));
     List<RawClient> clients = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < 40; i++) {
         clients.add(RawClient.post(server.port(), "/v1/chat/completions", chat(true, "")));
       }
-      // Bounded: with handlers limited to Jetty's platform threads the count stays below 40.
+      // Bounded: with handlers limited to a pool of platform threads the count stays below 40.
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (upstream.open() < 40 && System.nanoTime() < deadline) {
         Thread.sleep(10);
