@@ -10,7 +10,7 @@ import java.util.List;
  * {@code JsonBodies.MAPPER.writeValueAsBytes(completion)} (snake_case, record order, {@code
  * NON_EMPTY}/{@code NON_NULL} where the records say so), without the reflective property access
  * that made up most of the cost of writing every chat reply. Rare parts (tool calls, log
- * probabilities, the session note) go through the mapper.
+ * probabilities) go through the mapper.
  */
 final class ChatCompletionJson {
 
@@ -91,8 +91,12 @@ final class ChatCompletionJson {
     }
     ChatSessions.Note session = s.session();
     if (session != null) {
-      g.writeFieldName("session");
-      g.writeObject(session);
+      // Every chat has one while sessions are on: written here, not through the mapper.
+      g.writeObjectFieldStart("session");
+      g.writeStringField("id", session.id());
+      g.writeStringField("decision", session.decision());
+      g.writeStringField("reason", session.reason());
+      g.writeEndObject();
     }
     g.writeEndObject();
   }

@@ -167,7 +167,12 @@ final class JsonBodies {
     }
     byte[] bytes;
     try (InputStream in = ctx.req().getInputStream()) {
-      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+      // A declared length is read into an array of that size at once; a chunked body (no length)
+      // grows in steps up to the limit.
+      bytes =
+          len >= 0
+              ? in.readNBytes((int) len)
+              : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
     }
     if (bytes.length > maxBody) {
       throw tooLarge(maxBody);
