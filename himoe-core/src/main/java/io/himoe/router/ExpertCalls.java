@@ -37,7 +37,7 @@ final class ExpertCalls {
 
   private ExpertCalls() {}
 
-  private static final class Call implements Runnable {
+  static final class Call implements Runnable {
     final ExpertRef ref;
     final ExpertStats stats;
     final InputData input;
@@ -307,96 +307,11 @@ final class ExpertCalls {
   record HedgePick(ExpertRef ref, ExpertStats stats) {}
 
   /**
-   * A hedged call: calls {@code first}; when it has not finished after {@code hedgeAfterNanos},
-   * asks {@code hedge} for a second expert (which reserves its cost) and calls it too. The first
-   * answer with at least {@code floor} confidence wins and the other call is cancelled (reported as
-   * dropped, "hedge: X answered first"); a failure or a low-confidence answer waits for the other.
-   * Calls still running at the deadline or on a cancel are dropped as in {@link #parallel}.
+   * Starts one call whose end is reported by putting the call on {@code events}.
    *
-   * @param stats the first expert's statistics
-   * @param first the first expert
-   * @param input the input
-   * @param ctx the request (not streaming: a stream cannot change experts once tokens flowed)
-   * @param hedgeAfterNanos how long the first call runs alone
-   * @param floor the confidence of a good answer
-   * @param hedge the second expert when one fits, asked at most once
-   * @return the first call's outcome, then the hedge's when one was started
+   * @return the call, running
    */
-  static List<ExpertOutcome> hedged(
-      ExpertStats stats,
-      ExpertRef first,
-      InputData input,
-      Context ctx,
-      long hedgeAfterNanos,
-      double floor,
-      java.util.function.Supplier<java.util.Optional<HedgePick>> hedge) {
-    java.util.concurrent.LinkedBlockingQueue<Object> events =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    Object cancelled = new Object();
-    CancelToken parent = ctx.cancel();
-    Runnable unregister = parent.onCancel(() -> events.add(cancelled));
-    CpuMeter meter = CpuMeter.current();
-    List<Call> calls = new ArrayList<>(2);
-    long deadline = System.nanoTime() + ctx.remaining().toNanos();
-    try {
-      CpuMeter.checkBudget("call");
-      start(calls, first, stats, input, ctx, events, meter);
-      boolean hedging = false;
-      boolean over = false;
-      while (!over) {
-        long now = System.nanoTime();
-        long until = hedging ? deadline : Math.min(deadline, now + hedgeAfterNanos);
-        Object e = events.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
-        if (e == cancelled || (e == null && System.nanoTime() >= deadline)) {
-          over = true;
-        } else if (e == null) {
-          // The first call is late: hedge once, if another expert fits.
-          hedging = true;
-          java.util.Optional<HedgePick> second = hedge.get();
-          if (second.isPresent()) {
-            second.get().stats().recordHedge();
-            start(calls, second.get().ref(), second.get().stats(), input, ctx, events, meter);
-          }
-        } else {
-          Call c = (Call) e;
-          if (c.outcome instanceof ExpertOutcome.Answered a
-              && a.out().aux().confidence() >= floor) {
-            for (Call other : calls) {
-              other.lose(c.ref.name());
-            }
-            if (calls.indexOf(c) == 1) {
-              c.stats.recordHedgeWin();
-            }
-            over = true;
-          } else {
-            // A failure or a weak answer: wait for the other call, if one is still running (when
-            // the first call ends so before any hedge, re-route takes over).
-            over = calls.stream().allMatch(Call::isFinished);
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      String reason = parent.isCancelled() ? "cancelled" : "deadline";
-      for (Call c : calls) {
-        c.drop(reason);
-      }
-      unregister.run();
-    }
-    List<ExpertOutcome> out = new ArrayList<>(calls.size());
-    for (Call c : calls) {
-      if (c.fatal != null) {
-        throw c.fatal;
-      }
-      out.add(c.outcome);
-    }
-    CpuMeter.checkBudget("call");
-    return out;
-  }
-
-  private static void start(
-      List<Call> calls,
+  static Call start(
       ExpertRef ref,
       ExpertStats stats,
       InputData input,
@@ -408,7 +323,19 @@ final class ExpertCalls {
     Call c = new Call(ref, stats, input, callCtx, () -> events.add(self[0]), null);
     self[0] = c;
     c.stats.enter();
-    calls.add(c);
     c.start(meter);
+    return c;
+  }
+
+  /**
+   * @return the call's outcome, once it has finished or been dropped
+   * @throws Error what the expert threw when it was not an expert failure (out of memory, ...)
+   */
+  static ExpertOutcome outcomeOf(Call c) {
+    Error fatal = c.fatal;
+    if (fatal != null) {
+      throw fatal;
+    }
+    return java.util.Objects.requireNonNull(c.outcome, "finished or dropped");
   }
 }

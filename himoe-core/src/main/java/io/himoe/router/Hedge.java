@@ -1,13 +1,15 @@
 package io.himoe.router;
 
 /**
- * Hedged calls (Dean and Barroso, "The Tail at Scale", 2013): when a router calls a single expert
- * and it has not answered by its observed latency percentile, the same request also goes to the
- * next-best expert that fits the time and cost left; the first good answer (confidence at least the
- * re-route floor) wins and the other call is cancelled. The hedge's cost is reserved like any pick
- * and charged as a drop when it loses (a cancelled remote call may still be billed); both calls are
- * in the result's outcomes and the hedge in its trace ({@link RouteResult#shrink()}). Requests that
- * stream, call several experts or run a cascade are not hedged. Off by default.
+ * Hedged calls (Dean and Barroso, "The Tail at Scale", 2013): when a pick of a router has not
+ * answered by its observed latency percentile, the same request also goes to the next-best expert
+ * not already called that fits the time and cost left; the first good answer (confidence at least
+ * the re-route floor) wins for that pick and the other call is cancelled. A hedge that fails while
+ * the late call still runs is followed by the next such expert, up to {@code reroute.max} more. A
+ * hedge's cost is reserved like any pick and charged as a drop when it loses (a cancelled remote
+ * call may still be billed); every call is in the result's outcomes and each hedge in its trace
+ * ({@link RouteResult#shrink()}). Each pick of a top-k &gt; 1 router is hedged on its own. Requests
+ * that stream or run a cascade are not hedged. Off by default.
  *
  * @param enabled whether calls are hedged
  * @param percentile the percentile of the expert's recent answer latencies after which the hedge

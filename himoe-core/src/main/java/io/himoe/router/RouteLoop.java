@@ -60,20 +60,24 @@ final class RouteLoop {
     long t0 = System.nanoTime();
     List<ExpertOutcome> called;
     List<BudgetedPicks> hedges = new ArrayList<>(1);
-    long hedgeAfterMs = Hedging.afterMs(router, picks, ctx);
+    List<Integer> hedgedPicks = new ArrayList<>(1);
+    long[] hedgeAfterMs = Hedging.afterMs(router, picks, ctx);
+    int k = picks.picked().size();
     try {
       called =
           switch (cfg.aggregator().callMode()) {
             case CallMode.Parallel p ->
-                hedgeAfterMs < 0
+                hedgeAfterMs.length == 0
                     ? callParallel(router, picks.picked(), input, ctx)
-                    : Hedging.call(router, weights, picks, input, ctx, hedgeAfterMs, hedges);
+                    : Hedging.call(
+                        router, weights, picks, input, ctx, hedgeAfterMs, hedges, hedgedPicks);
             case CallMode.Cascade c ->
                 callCascade(router, picks.picked(), input, ctx, c.threshold());
           };
       picks.settleWith(called);
-      for (BudgetedPicks h : hedges) {
-        h.settleWith(called.subList(1, called.size()));
+      // The hedges' outcomes follow the picks', in the order the hedges started.
+      for (int j = 0; j < hedges.size() && k + j < called.size(); j++) {
+        hedges.get(j).settleWith(called.subList(k + j, k + j + 1));
       }
     } finally {
       // If the call stage threw, what was reserved is charged rather than lost or leaked.
@@ -84,7 +88,7 @@ final class RouteLoop {
     List<ExpertRef> pickedAll = new ArrayList<>(picks.picked());
     hedges.forEach(h -> pickedAll.addAll(h.picked()));
     called = new ArrayList<>(called);
-    String hedged = Hedging.trace(called, hedgeAfterMs, cfg.hedge());
+    String hedged = Hedging.trace(called, k, hedgeAfterMs, hedgedPicks, cfg.hedge());
     String rerouted = Rerouting.run(router, weights, picks, input, ctx, called, pickedAll);
     if (!hedged.isEmpty()) {
       rerouted = rerouted.isEmpty() ? hedged : hedged + "; " + rerouted;

@@ -56,11 +56,15 @@ class HedgeTest {
   }
 
   private static KeywordRouter router(Hedge hedge, Expert... experts) {
+    return router(1, hedge, experts);
+  }
+
+  private static KeywordRouter router(int topK, Hedge hedge, Expert... experts) {
     KeywordRouter.Builder b = KeywordRouter.builder("main", ExpertRegistry.of(experts));
     for (int i = 0; i < experts.length; i++) {
       b.keyword(experts[i].name(), "go", experts.length - i);
     }
-    return b.config(RouterConfig.of(1).withHedge(hedge)).build();
+    return b.config(RouterConfig.of(topK).withHedge(hedge)).build();
   }
 
   /** Twenty answers of 5 ms: the expert's p95 is 5 ms. */
@@ -99,6 +103,65 @@ class HedgeTest {
     assertThat(fastStats.hedges()).isEqualTo(1);
     assertThat(fastStats.hedgeWins()).isEqualTo(1);
     assertThat(slowStats.hedges()).isZero();
+  }
+
+  @Test
+  void withTopTwoALatePickIsHedgedToTheNextBestExpertNotAlreadyPicked() throws Exception {
+    Held slow = new Held("slow");
+    var quick = new TestExperts.Constant("quick", Value.text("quick answer"), 0.9, 0.5, null);
+    var backup = new TestExperts.Constant("backup", Value.text("backup answer"), 0.8, 0.5, null);
+    KeywordRouter r = router(2, Hedge.afterPercentile(95), slow, quick, backup);
+    observedFast(r, "slow");
+    observedFast(r, "quick");
+    CostBudget budget = CostBudget.of(10);
+    Context ctx = Context.builder().budget(Duration.ofSeconds(30)).costBudget(budget).build();
+
+    RouteResult res = r.route(InputData.text("go"), ctx);
+
+    // slow and quick are picked; slow is late: its hedge goes to backup, not to quick (already
+    // called), and both answers are aggregated.
+    assertThat(res.picked()).extracting(p -> p.name()).containsExactly("slow", "quick", "backup");
+    assertThat(res.outcomes().getFirst())
+        .isInstanceOfSatisfying(
+            ExpertOutcome.Dropped.class,
+            d -> assertThat(d.reason()).isEqualTo("hedge: backup answered first"));
+    assertThat(res.outcomes().get(1)).isInstanceOf(ExpertOutcome.Answered.class);
+    assertThat(res.outcomes().get(2)).isInstanceOf(ExpertOutcome.Answered.class);
+    assertThat(res.value()).isEqualTo(Value.text("quick answer"));
+    assertThat(res.shrink())
+        .contains(
+            "hedge: slow had not answered after 5 ms (its p95) -> backup; backup answered first");
+    assertThat(slow.interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(quick.calls.get()).isEqualTo(1);
+    assertThat(backup.calls.get()).isEqualTo(1);
+    // Paid: quick's and backup's actual costs, the loser's reservation (1.0).
+    assertThat(budget.used()).isEqualTo(2.0);
+    ExpertStats backupStats = r.experts().stats(r.experts().byName("backup").orElseThrow().id());
+    assertThat(backupStats.hedges()).isEqualTo(1);
+    assertThat(backupStats.hedgeWins()).isEqualTo(1);
+    assertThat(r.experts().stats(r.experts().byName("quick").orElseThrow().id()).hedges()).isZero();
+  }
+
+  @Test
+  void aHedgeThatFailsWhileTheLateCallRunsIsFollowedByTheNextExpert() throws Exception {
+    Held slow = new Held("slow");
+    var broken = new TestExperts.Failing("broken");
+    var fast = new TestExperts.Constant("fast", Value.text("fast answer"), 0.9, 0.5, null);
+    KeywordRouter r = router(Hedge.afterPercentile(95), slow, broken, fast);
+    observedFast(r, "slow");
+
+    RouteResult res = r.route(InputData.text("go"), Context.of(Duration.ofSeconds(30)));
+
+    // broken is the next-best expert: its hedge fails at once while slow still runs, so fast
+    // hedges slow in its place (the re-route of a failed hedge) and answers.
+    assertThat(res.value()).isEqualTo(Value.text("fast answer"));
+    assertThat(res.picked()).extracting(p -> p.name()).containsExactly("slow", "broken", "fast");
+    assertThat(res.shrink())
+        .contains("hedge: slow had not answered after 5 ms (its p95) -> broken; broken failed")
+        .contains("hedge: slow had not answered after 5 ms (its p95) -> fast; fast answered first");
+    assertThat(slow.interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+    ExpertStats fastStats = r.experts().stats(r.experts().byName("fast").orElseThrow().id());
+    assertThat(fastStats.hedgeWins()).isEqualTo(1);
   }
 
   @Test

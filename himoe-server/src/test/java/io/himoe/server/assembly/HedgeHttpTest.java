@@ -139,6 +139,80 @@ class HedgeHttpTest {
   }
 
   @Test
+  void withTopTwoAHungPickIsHedgedToTheNextExpertNotAlreadyPicked() throws Exception {
+    // primary and second are picked (top-k 2); backup is third by keyword weight.
+    try (FaultyUpstream second =
+        new FaultyUpstream().always(new FaultyUpstream.Answer("from second"))) {
+      primary
+          .then(
+              new FaultyUpstream.Answer("from primary"),
+              new FaultyUpstream.Answer("from primary"),
+              new FaultyUpstream.Answer("from primary"),
+              new FaultyUpstream.Answer("from primary"),
+              new FaultyUpstream.Answer("from primary"))
+          .always(new FaultyUpstream.Hang());
+      String yaml =
+          """
+          budgets: {deadline_ms: 20000}
+          experts:
+            - name: primary
+              kind: llm
+              endpoint: "%s"
+              models: [p]
+              keywords: [go, fault, two]
+            - name: second
+              kind: llm
+              endpoint: "%s"
+              models: [s]
+              keywords: [go, two]
+            - name: backup
+              kind: llm
+              endpoint: "%s"
+              models: [b]
+              keywords: [go]
+          routers:
+            - id: main
+              type: keyword
+              top_k: 2
+              hedge: {enabled: true, percentile: 95, min_answers: 5, min_delay_ms: 100}
+          """
+              .formatted(primary.baseUrl(), second.baseUrl(), backup.baseUrl());
+      try (Assembly a = Assembly.build(ConfigLoader.of(Map.of()).parse(yaml, "t"));
+          HimoeServer s = ServerFixtures.serve(a, dir.resolve("f.db"))) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(ServerFixtures.chat(s, "main", "go fault two").statusCode()).isEqualTo(200);
+        }
+        assertThat(backup.requests()).isZero();
+        assertThat(second.requests()).isEqualTo(5);
+
+        HttpResponse<String> hedged = ServerFixtures.chat(s, "main", "go fault two");
+
+        assertThat(hedged.statusCode()).as(hedged.body()).isEqualTo(200);
+        assertThat(text(hedged)).isIn("from second", "from backup");
+        // The hedge went to backup, the next expert not already called, once.
+        assertThat(backup.requests()).isEqualTo(1);
+        assertThat(second.requests()).isEqualTo(6);
+        // The losing call's upstream connection is closed, not held to the deadline.
+        assertThat(primary.awaitClientsGone(1, Duration.ofSeconds(5))).isTrue();
+        String m = metrics(s);
+        assertThat(counter(m, "himoe_hedges_started_total", "backup")).isEqualTo(1.0);
+        assertThat(counter(m, "himoe_hedges_won_total", "backup")).isEqualTo(1.0);
+        assertThat(counter(m, "himoe_hedges_started_total", "second")).isZero();
+        // The trace says which pick was hedged and who answered first.
+        String traceId = JSON.readTree(hedged.body()).path("trace_id").asText();
+        try (HttpClient c = HttpClient.newHttpClient()) {
+          String trace =
+              c.send(
+                      HttpRequest.newBuilder(URI.create(s.url() + "/v1/traces/" + traceId)).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body();
+          assertThat(trace).contains("-> backup; backup answered first");
+        }
+      }
+    }
+  }
+
+  @Test
   void withoutHedgingTheSameHangWaitsAndNothingIsCounted() throws Exception {
     primary.then(new FaultyUpstream.Answer("from primary")).always(new FaultyUpstream.Hang());
     String yaml = config(false).replace("deadline_ms: 20000", "deadline_ms: 1500");
