@@ -6,6 +6,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.himoe.experts.ExpertStats;
 import io.himoe.experts.llm.internal.CancellableHttpClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,8 @@ public final class LlmClient {
   // Exponentially weighted mean of successful call times, in ns; 0 before the first success.
   private final java.util.concurrent.atomic.AtomicLong meanLatencyNanos =
       new java.util.concurrent.atomic.AtomicLong();
+  // The last successful calls' latencies, for the percentile a model hedge waits for.
+  private final ExpertStats recent = new ExpertStats();
   private final AtomicReference<Instant> lastUsed;
   private final @Nullable Duration callTimeout;
   private final @Nullable String secret;
@@ -215,9 +218,20 @@ public final class LlmClient {
     return Duration.ofNanos(meanLatencyNanos.get());
   }
 
-  /** Adds one successful call's time to the mean (weight 1/5). */
+  /** Adds one successful call's time to the mean (weight 1/5) and to the recent latencies. */
   void recordLatency(long nanos) {
     meanLatencyNanos.updateAndGet(m -> m == 0 ? nanos : m + (nanos - m) / 5);
+    recent.recordAnswer(nanos / 1_000_000, 0);
+  }
+
+  /**
+   * @param percentile a percentile in (0, 100]
+   * @param minAnswers successful calls needed before the percentile is trusted
+   * @return the latency in ms at that percentile of the last {@value ExpertStats#RECENT} successful
+   *     calls on this model (nearest rank), or NaN with fewer than {@code minAnswers}
+   */
+  public double recentLatencyPercentileMs(double percentile, int minAnswers) {
+    return recent.recentLatencyPercentileMs(percentile, minAnswers);
   }
 
   /** Removes the API key from a text that may echo it (an error body, an exception message). */

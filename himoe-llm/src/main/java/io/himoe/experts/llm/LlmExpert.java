@@ -56,6 +56,7 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
   private final AtomicLong started = new AtomicLong();
   private final boolean tools;
   private final @Nullable FewShotMemory fewShot;
+  private final @Nullable ModelHedging hedging;
 
   private LlmExpert(Builder b) {
     this.name = b.name;
@@ -79,6 +80,7 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
     this.tools = b.tools;
     this.calls = new CallPolicy(b.name, b.policy, pool);
     this.modelCall = new ModelCall(b.name, pool, b.policy);
+    this.hedging = b.hedgePercentile > 0 ? new ModelHedging(b.hedgePercentile, pool) : null;
   }
 
   /**
@@ -160,6 +162,22 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
    */
   public LlmAnswer complete(InputData input, Context ctx) {
     RequestMapping.Mapped mapped = requests.toChatRequest(input, ctx);
+    ModelHedging h = hedging;
+    if (h == null || pool.instances() < 2) {
+      return completeOn(mapped, ctx, null, model -> {});
+    }
+    return h.complete(
+        ctx, mapped.promptTokens(), (c, avoid, onModel) -> completeOn(mapped, c, avoid, onModel));
+  }
+
+  /**
+   * One non-streaming call, its first attempt avoiding {@code avoid} when another model is free.
+   */
+  private LlmAnswer completeOn(
+      RequestMapping.Mapped mapped,
+      Context ctx,
+      @Nullable LlmClient avoid,
+      java.util.function.Consumer<LlmClient> onModel) {
     ChatRequest request = mapped.request();
     long t0 = System.nanoTime();
     started.incrementAndGet();
@@ -167,11 +185,39 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
         calls.execute(
             ctx,
             () -> true,
-            attempt ->
-                modelCall.attempt(
-                    ctx, attempt, true, (client, scope) -> client.chat().chat(request)));
+            attempt -> {
+              if (avoid != null) {
+                // Counted as tried: the pool picks another model while one is free.
+                attempt.failed().add(avoid);
+              }
+              return modelCall.attempt(
+                  ctx,
+                  attempt,
+                  true,
+                  (client, scope) -> {
+                    onModel.accept(client);
+                    return client.chat().chat(request);
+                  });
+            });
     return answers.toAnswer(
         done.result().client(), done.result().response(), mapped, done.attempts(), t0);
+  }
+
+  /**
+   * @return hedges to another model started because the model called first was late (0 without
+   *     {@link Builder#hedgeModels})
+   */
+  public long modelHedges() {
+    ModelHedging h = hedging;
+    return h == null ? 0 : h.started();
+  }
+
+  /**
+   * @return model hedges whose answer came first and was used
+   */
+  public long modelHedgeWins() {
+    ModelHedging h = hedging;
+    return h == null ? 0 : h.won();
   }
 
   /**
@@ -292,6 +338,7 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
     private TokenCounter tokens = TokenCounter.defaults();
     private int fewShotExamples;
     private double fewShotMinReward = 0.8;
+    private double hedgePercentile;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -451,6 +498,26 @@ public final class LlmExpert implements StreamingExpert, Scalable, LearningExper
      */
     public Builder tokens(TokenCounter counter) {
       this.tokens = Objects.requireNonNull(counter, "counter");
+      return this;
+    }
+
+    /**
+     * Hedges a non-streaming call to the next model (off by default; only with several models):
+     * when the model called first has not answered by {@code percentile} of its last successful
+     * calls' latencies (once it has {@value ModelHedging#MIN_ANSWERS} of them; at least {@value
+     * ModelHedging#MIN_DELAY_MS} ms), the same request also goes to another model whose circuit is
+     * closed; the first good answer wins and the other call is cancelled (its connection closed),
+     * its prompt charged at its model's input price.
+     *
+     * @param percentile in (0, 100], or 0 for no model hedging
+     * @return this builder
+     */
+    public Builder hedgeModels(double percentile) {
+      if (!(percentile >= 0 && percentile <= 100)) {
+        throw new IllegalArgumentException(
+            "hedge percentile must be in (0, 100] (0 = off), got " + percentile);
+      }
+      this.hedgePercentile = percentile;
       return this;
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 
 /**
@@ -67,7 +68,8 @@ public final class FaultyUpstream implements AutoCloseable {
   private final ServerSocket server;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
-  private volatile IntFunction<Fault> policy = n -> new Answer("ok");
+  // What request n (from 1) for a model gets, after any scripted ones.
+  private volatile BiFunction<Integer, String, Fault> policy = (n, model) -> new Answer("ok");
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Semaphore arrived = new Semaphore(0);
@@ -97,7 +99,7 @@ public final class FaultyUpstream implements AutoCloseable {
    * @return this
    */
   public FaultyUpstream always(Fault fault) {
-    this.policy = n -> fault;
+    this.policy = (n, model) -> fault;
     return this;
   }
 
@@ -106,7 +108,17 @@ public final class FaultyUpstream implements AutoCloseable {
    * @return this
    */
   public FaultyUpstream byRequest(IntFunction<Fault> byRequest) {
-    this.policy = byRequest;
+    this.policy = (n, model) -> byRequest.apply(n);
+    return this;
+  }
+
+  /**
+   * @param byModel what a request gets by the {@code model} it names (one endpoint serving several
+   *     models), after any scripted ones
+   * @return this
+   */
+  public FaultyUpstream byModel(java.util.function.Function<String, Fault> byModel) {
+    this.policy = (n, model) -> byModel.apply(model);
     return this;
   }
 
@@ -187,7 +199,8 @@ public final class FaultyUpstream implements AutoCloseable {
         arrived.release();
         try {
           Fault f = script.poll();
-          if (!reply(f == null ? policy.apply(n) : f, body, in, out)) {
+          Fault next = f == null ? policy.apply(n, body.path("model").asText("")) : f;
+          if (!reply(next, body, in, out)) {
             return;
           }
         } catch (IOException e) {

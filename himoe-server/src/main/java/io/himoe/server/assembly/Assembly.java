@@ -77,6 +77,9 @@ public final class Assembly implements AutoCloseable {
    *     (trial calls), or {@code none} when its breaker is disabled
    * @param hedges hedged calls started on it because the expert picked first was late
    * @param hedgeWins its hedged calls whose answer came first and was used
+   * @param modelHedges for an {@code llm} expert with {@code options.hedge_percentile}: calls
+   *     hedged to another of its models because the first was late
+   * @param modelHedgeWins those model hedges whose answer came first and was used
    */
   public record ExpertInfo(
       String name,
@@ -90,7 +93,9 @@ public final class Assembly implements AutoCloseable {
       double expectedCost,
       String circuit,
       long hedges,
-      long hedgeWins) {}
+      long hedgeWins,
+      long modelHedges,
+      long modelHedgeWins) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 

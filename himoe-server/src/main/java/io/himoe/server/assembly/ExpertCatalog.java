@@ -4,6 +4,7 @@ import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.experts.ExpertStats;
+import io.himoe.experts.llm.LlmExpert;
 import io.himoe.experts.management.ExpertManager;
 import io.himoe.experts.management.FallbackChain;
 import io.himoe.server.config.ExpertSpec;
@@ -206,7 +207,9 @@ final class ExpertCatalog {
                   .map(s -> s.name().toLowerCase(Locale.ROOT))
                   .orElse("none"),
               c[4],
-              c[5]));
+              c[5],
+              stack.bare() instanceof LlmExpert l ? l.modelHedges() : 0,
+              stack.bare() instanceof LlmExpert l ? l.modelHedgeWins() : 0));
     }
     return out;
   }

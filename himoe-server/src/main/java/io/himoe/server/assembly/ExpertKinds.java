@@ -210,7 +210,8 @@ public final class ExpertKinds {
             .fixedConfidence(spec.confidence())
             .tools(spec.tools())
             .contextTokens(spec.contextTokens())
-            .fewShot(spec.fewShot(), spec.fewShotMinReward());
+            .fewShot(spec.fewShot(), spec.fewShotMinReward())
+            .hedgeModels(spec.hedgePercentile());
     if (!spec.common().keywords().isEmpty()) {
       b.skill(new KeywordSkill(spec.common().keywords(), 0.3, List.of(), 0, 0, 0));
     }

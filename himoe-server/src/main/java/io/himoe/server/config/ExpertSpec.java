@@ -210,6 +210,9 @@ public sealed interface ExpertSpec {
    *     options.few_shot_min_reward}, default 0.8)
    * @param attempts attempts per model and call, the first included ({@code options.attempts}, 1 to
    *     10, default 3; 1 = no retry, e.g. when the router re-routes or hedges instead)
+   * @param hedgePercentile with several models: the percentile of a model's recent answer latencies
+   *     after which a call also goes to the next model ({@code options.hedge_percentile}, in (0,
+   *     100]; default 0 = no model hedging; plain endpoints)
    */
   record Llm(
       Common common,
@@ -225,7 +228,8 @@ public sealed interface ExpertSpec {
       Map<ModelTier, String> tiers,
       int fewShot,
       double fewShotMinReward,
-      int attempts)
+      int attempts,
+      double hedgePercentile)
       implements ExpertSpec {
     /** Copies. */
     public Llm {

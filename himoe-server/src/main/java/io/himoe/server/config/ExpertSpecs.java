@@ -240,7 +240,8 @@ public final class ExpertSpecs {
             "tiers",
             "few_shot",
             "few_shot_min_reward",
-            "attempts"));
+            "attempts",
+            "hedge_percentile"));
     Map<io.himoe.runtime.mode.ModelTier, String> tiers = tiers(o.get("tiers"), e.models());
     Optional<ExpertSpec.LlmPreset> preset = Optional.empty();
     String ps = o.get("preset");
@@ -308,6 +309,30 @@ public final class ExpertSpecs {
         problem("options.attempts", "expected attempts per model from 1 to 10, got '" + as + "'");
       }
     }
+    double hedgePercentile = 0;
+    String hp = o.get("hedge_percentile");
+    if (hp != null) {
+      try {
+        hedgePercentile = Double.parseDouble(hp.strip());
+        check(
+            hedgePercentile > 0 && hedgePercentile <= 100,
+            "options.hedge_percentile",
+            "a percentile in (0, 100]",
+            hp);
+      } catch (NumberFormatException bad) {
+        problem("options.hedge_percentile", "expected a percentile in (0, 100], got '" + hp + "'");
+      }
+      check(
+          e.models().size() > 1,
+          "options.hedge_percentile",
+          "an expert with several models (it hedges to the next one)",
+          e.models());
+      if (o.get("preset") != null || o.get("tiers") != null) {
+        problem(
+            "options.hedge_percentile",
+            "model hedging is for plain endpoints without tiers (every model serves every call)");
+      }
+    }
     if (endpoint == null || e.models().isEmpty()) {
       return null;
     }
@@ -325,7 +350,8 @@ public final class ExpertSpecs {
         tiers,
         fewShot,
         fewShotMinReward,
-        attempts);
+        attempts,
+        hedgePercentile);
   }
 
   private static boolean inRange(int v, int lo, int hi) {

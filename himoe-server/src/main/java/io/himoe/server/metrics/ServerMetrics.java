@@ -221,6 +221,21 @@ public final class ServerMetrics implements AutoCloseable {
             .tag("expert", name)
             .register(registry));
     out.add(
+        FunctionCounter.builder(
+                "himoe.model.hedges.started", assembly, a -> modelHedges(a, name, false))
+            .description(
+                "calls of this llm expert hedged to another of its models because the model called"
+                    + " first had not answered by its latency percentile (options.hedge_percentile)")
+            .tag("expert", name)
+            .register(registry));
+    out.add(
+        FunctionCounter.builder("himoe.model.hedges.won", assembly, a -> modelHedges(a, name, true))
+            .description(
+                "model hedges of this llm expert whose answer came first and was used; the late"
+                    + " model's call was cancelled")
+            .tag("expert", name)
+            .register(registry));
+    out.add(
         FunctionCounter.builder("himoe.hedges.won", assembly, a -> hedges(a, name, true))
             .description(
                 "hedged calls of this expert whose answer came first (with the re-route"
@@ -228,6 +243,15 @@ public final class ServerMetrics implements AutoCloseable {
             .tag("expert", name)
             .register(registry));
     return out;
+  }
+
+  private static double modelHedges(Assembly a, String name, boolean won) {
+    for (Assembly.ExpertInfo e : a.experts()) {
+      if (e.name().equals(name)) {
+        return won ? e.modelHedgeWins() : e.modelHedges();
+      }
+    }
+    return 0;
   }
 
   private static double hedges(Assembly a, String name, boolean won) {

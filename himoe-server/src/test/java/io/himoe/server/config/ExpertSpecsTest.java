@@ -109,7 +109,7 @@ class ExpertSpecsTest {
                         kind: llm
                         endpoint: http://h/v1
                         models: [m]
-                        options: {preset: poet, confidence: "2", few_shot: "65", few_shot_min_reward: "2", attempts: "0"}
+                        options: {preset: poet, confidence: "2", few_shot: "65", few_shot_min_reward: "2", attempts: "0", hedge_percentile: "95"}
                         guard:
                           breaker: {failure_rate: 0}
                           retry: {max_attempts: 0}
@@ -135,6 +135,10 @@ class ExpertSpecsTest {
                             + " 2",
                         "experts[2].options.attempts: expected attempts per model from 1 to 10,"
                             + " got '0'",
+                        "experts[2].options.hedge_percentile: expected an expert with several"
+                            + " models (it hedges to the next one), got [m]",
+                        "experts[2].options.hedge_percentile: model hedging is for plain endpoints"
+                            + " without tiers (every model serves every call)",
                         "experts[2].guard.breaker.failure_rate: expected a percentage in (0,"
                             + " 100], got 0.0",
                         "experts[2].guard.retry.max_attempts: expected a count >= 1, got 0"));
