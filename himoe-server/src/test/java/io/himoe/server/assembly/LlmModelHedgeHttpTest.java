@@ -52,6 +52,16 @@ class LlmModelHedgeHttpTest {
         .formatted(upstream, options);
   }
 
+  /** One upstream serving models a and b by name; a hangs while {@code aHangs} is set. */
+  private static FaultyUpstream modelAHangsWhen(AtomicBoolean aHangs) throws Exception {
+    return new FaultyUpstream()
+        .byModel(
+            model ->
+                model.equals("a") && aHangs.get()
+                    ? new FaultyUpstream.Hang()
+                    : new FaultyUpstream.Answer("from " + model));
+  }
+
   private static double counter(HimoeServer s, String family) throws Exception {
     try (HttpClient c = HttpClient.newHttpClient()) {
       String m =
@@ -69,13 +79,7 @@ class LlmModelHedgeHttpTest {
   @Test
   void aLateModelIsHedgedToTheNextModelWhoseAnswerIsSentCountedAndCharged() throws Exception {
     AtomicBoolean aHangs = new AtomicBoolean();
-    try (FaultyUpstream up =
-            new FaultyUpstream()
-                .byModel(
-                    model ->
-                        model.equals("a") && aHangs.get()
-                            ? new FaultyUpstream.Hang()
-                            : new FaultyUpstream.Answer("from " + model));
+    try (FaultyUpstream up = modelAHangsWhen(aHangs);
         Assembly asm =
             Assembly.build(
                 ConfigLoader.of(Map.of())
@@ -120,13 +124,7 @@ class LlmModelHedgeHttpTest {
   @Test
   void withoutTheOptionTheSameHangIsNotHedged() throws Exception {
     AtomicBoolean aHangs = new AtomicBoolean();
-    try (FaultyUpstream up =
-            new FaultyUpstream()
-                .byModel(
-                    model ->
-                        model.equals("a") && aHangs.get()
-                            ? new FaultyUpstream.Hang()
-                            : new FaultyUpstream.Answer("from " + model));
+    try (FaultyUpstream up = modelAHangsWhen(aHangs);
         Assembly asm =
             Assembly.build(
                 ConfigLoader.of(Map.of())
