@@ -1297,11 +1297,14 @@ public record HimoeConfig(
    * @param queryTimeoutMs how long one statement may run on the server ({@code statement_timeout})
    *     and how long the replica waits for the database's answer (the socket's read timeout: a
    *     frozen database or a stalled network fails the call after it), in ms, default 2,000
+   * @param startupWaitMs how long a replica that is starting keeps trying to reach its database
+   *     before it exits (a database that starts beside it, or a slow first login on a busy host),
+   *     in ms, default 10,000; never less than {@code connectTimeoutMs}
    */
-  public record Pool(Integer max, Long connectTimeoutMs, Long queryTimeoutMs) {
+  public record Pool(Integer max, Long connectTimeoutMs, Long queryTimeoutMs, Long startupWaitMs) {
 
     /** Every default. */
-    public static final Pool DEFAULTS = new Pool(null, null, null);
+    public static final Pool DEFAULTS = new Pool(null, null, null, null);
 
     /**
      * Applies defaults.
@@ -1309,12 +1312,29 @@ public record HimoeConfig(
      * @param max connections at most, or null for 10
      * @param connectTimeoutMs the connect timeout in ms, or null for 2,000
      * @param queryTimeoutMs the query timeout in ms, or null for 2,000
+     * @param startupWaitMs the wait for the database at start in ms, or null for 10,000
      */
     public Pool(
-        @Nullable Integer max, @Nullable Long connectTimeoutMs, @Nullable Long queryTimeoutMs) {
+        @Nullable Integer max,
+        @Nullable Long connectTimeoutMs,
+        @Nullable Long queryTimeoutMs,
+        @Nullable Long startupWaitMs) {
       this.max = max == null ? 10 : max;
       this.connectTimeoutMs = connectTimeoutMs == null ? 2_000L : connectTimeoutMs;
       this.queryTimeoutMs = queryTimeoutMs == null ? 2_000L : queryTimeoutMs;
+      this.startupWaitMs = startupWaitMs == null ? 10_000L : startupWaitMs;
+    }
+
+    /**
+     * A pool with the default wait at start.
+     *
+     * @param max connections at most, or null
+     * @param connectTimeoutMs the connect timeout in ms, or null
+     * @param queryTimeoutMs the query timeout in ms, or null
+     */
+    public Pool(
+        @Nullable Integer max, @Nullable Long connectTimeoutMs, @Nullable Long queryTimeoutMs) {
+      this(max, connectTimeoutMs, queryTimeoutMs, null);
     }
 
     /**

@@ -60,6 +60,11 @@ final class StoreCheck {
           "store.pool.query_timeout_ms: expected a time in ms in [100, 3600000], got "
               + s.pool().queryTimeoutMs());
     }
+    if (s.pool().startupWaitMs() < 0 || s.pool().startupWaitMs() > 3_600_000) {
+      out.add(
+          "store.pool.startup_wait_ms: expected a time in ms in [0, 3600000], got "
+              + s.pool().startupWaitMs());
+    }
     if (s.replicaId() != null && !REPLICA.matcher(s.replicaId()).matches()) {
       out.add(
           "store.replica_id: expected 1-64 letters, digits or ._:- , got '" + s.replicaId() + "'");

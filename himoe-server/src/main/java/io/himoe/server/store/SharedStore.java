@@ -120,9 +120,12 @@ public final class SharedStore implements AutoCloseable {
     hc.setMinimumIdle(Math.min(2, store.pool().max()));
     hc.setConnectionTimeout(store.pool().connectTimeoutMs());
     hc.setValidationTimeout(Math.max(250, store.pool().connectTimeoutMs() / 2));
-    // The first connection is made here: a replica that cannot reach its database at start
-    // fails fast (and is restarted by its supervisor) rather than serving without shared state.
-    hc.setInitializationFailTimeout(store.pool().connectTimeoutMs());
+    // The first connection is made here: a replica that cannot reach its database at start keeps
+    // trying for startup_wait_ms (a database starting beside it, a slow first login on a busy
+    // host), then fails (and is restarted by its supervisor) rather than serving without shared
+    // state.
+    hc.setInitializationFailTimeout(
+        Math.max(store.pool().connectTimeoutMs(), store.pool().startupWaitMs()));
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hc);

@@ -70,6 +70,20 @@ class StoreConfigTest {
     assertThatThrownBy(
             () -> parse("store: {kind: postgres, url: 'jdbc:postgresql://h/db', pool: {max: 0}}"))
         .hasMessageContaining("store.pool.max: expected a count in [1, 1000], got 0");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "store: {kind: postgres, url: 'jdbc:postgresql://h/db',"
+                        + " pool: {startup_wait_ms: -1}}"))
+        .hasMessageContaining("store.pool.startup_wait_ms: expected a time in ms in [0, 3600000]");
+    assertThat(
+            parse(
+                    "store: {kind: postgres, url: 'jdbc:postgresql://h/db',"
+                        + " pool: {startup_wait_ms: 30000}}")
+                .store()
+                .pool()
+                .startupWaitMs())
+        .isEqualTo(30_000L);
     assertThatThrownBy(() -> parse("store: {kind: postgres, url: 'jdbc:postgresql://h/db', x: 1}"))
         .hasMessageContaining("store.x: unknown key");
     assertThatThrownBy(

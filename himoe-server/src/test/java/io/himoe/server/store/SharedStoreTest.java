@@ -115,7 +115,7 @@ class SharedStoreTest {
             "jdbc:postgresql://127.0.0.1:1/none",
             "postgres",
             null,
-            new HimoeConfig.Pool(2, 500L),
+            new HimoeConfig.Pool(2, 500L, null, 500L),
             "x",
             null);
     assertThatThrownBy(() -> SharedStore.open(nowhere, Map.of(), InstantSource.system()))
