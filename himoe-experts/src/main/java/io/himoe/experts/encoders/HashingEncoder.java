@@ -5,6 +5,7 @@ import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -14,9 +15,10 @@ import java.util.Locale;
  * machine), then L2 normalisation. Text is lower-cased and stripped of diacritics first, so
  * "Étapes" and "etapes" share their features.
  *
- * <p>Thread-safe and allocation-light: a query of a few words takes microseconds. Bytes are read as
- * UTF-8 text; a feature vector cannot be encoded ({@link MoeError.EncodeError}). A text with no
- * feature at all (impossible for non-blank input) would give the zero vector.
+ * <p>Thread-safe and allocation-light: a query of a few words takes microseconds, and its vector is
+ * sparse ({@link Encoded#sparse}: only the non-zero values are held). Bytes are read as UTF-8 text;
+ * a feature vector cannot be encoded ({@link MoeError.EncodeError}). A text with no feature at all
+ * (impossible for non-blank input) would give the zero vector.
  */
 public final class HashingEncoder implements Encoder {
 
@@ -74,10 +76,10 @@ public final class HashingEncoder implements Encoder {
   @Override
   public Encoded encode(InputData input) {
     return switch (input) {
-      case InputData.Text t -> new Encoded(vector(t.text()));
-      case InputData.Bytes b -> new Encoded(vector(b.toText()));
+      case InputData.Text t -> encodeText(t.text());
+      case InputData.Bytes b -> encodeText(b.toText());
       // The last user turn and the earlier turns the gateway's configuration asks for.
-      case InputData.Conversation c -> new Encoded(vector(c.routingText()));
+      case InputData.Conversation c -> encodeText(c.routingText());
       case InputData.Features f ->
           throw new MoeError.EncodeError(
               "hashing encoder reads text; got a feature vector of dimension " + f.dimension(),
@@ -86,63 +88,99 @@ public final class HashingEncoder implements Encoder {
   }
 
   /**
-   * Encodes a text without wrapping it in {@link Encoded}.
+   * Encodes a text as a sparse vector (only its non-zero values are held: a few dozen for a short
+   * query).
    *
    * @param text the text
-   * @return a fresh L2-normalised vector of {@link #dimension()} floats (all zero for a text with
-   *     no feature)
+   * @return the L2-normalised vector of {@link #dimension()} values (the zero vector for a text
+   *     with no feature)
    */
-  public float[] vector(String text) {
+  public Encoded encodeText(String text) {
     Accumulator acc = new Accumulator(dimension);
     String norm = normalize(text);
     addWordFeatures(norm, acc);
     addCharFeatures(norm, acc);
-    acc.l2normalize();
-    return acc.v;
+    return acc.normalized();
   }
 
   /**
-   * The vector being built and the slots it touched, so normalisation visits a few hundred slots
-   * instead of the whole dimension.
+   * Encodes a text without wrapping it in {@link Encoded}.
+   *
+   * @param text the text
+   * @return a fresh L2-normalised dense vector of {@link #dimension()} floats (all zero for a text
+   *     with no feature)
+   */
+  public float[] vector(String text) {
+    return encodeText(text).vector();
+  }
+
+  /**
+   * The features of one text in the order they were found, each a slot and a signed weight; summed
+   * per slot at the end. A short query has a few dozen features, so this holds a few hundred bytes
+   * where a dense accumulator held the whole dimension.
    */
   private static final class Accumulator {
-    final float[] v;
-    final long[] seen;
-    int[] touched = new int[64];
+    final int dimension;
+    int[] slots = new int[64];
+    float[] weights = new float[64];
     int count;
 
     Accumulator(int dimension) {
-      v = new float[dimension];
-      seen = new long[(dimension + 63) >>> 6];
+      this.dimension = dimension;
     }
 
     /** The low 31 bits choose the slot, the top bit the sign, so collisions cancel on average. */
     void add(int hash, float weight) {
-      int slot = (hash & 0x7fffffff) % v.length;
-      v[slot] += hash < 0 ? -weight : weight;
-      long bit = 1L << slot;
-      if ((seen[slot >>> 6] & bit) == 0) {
-        seen[slot >>> 6] |= bit;
-        if (count == touched.length) {
-          touched = java.util.Arrays.copyOf(touched, count * 2);
-        }
-        touched[count++] = slot;
+      if (count == slots.length) {
+        slots = Arrays.copyOf(slots, count * 2);
+        weights = Arrays.copyOf(weights, count * 2);
       }
+      slots[count] = (hash & 0x7fffffff) % dimension;
+      weights[count++] = hash < 0 ? -weight : weight;
     }
 
-    void l2normalize() {
+    /**
+     * Sums each slot's weights in the order they were added and L2-normalises, summing the squares
+     * in the order slots were first touched: the same floats, bit for bit, as adding every feature
+     * into a dense array and normalising it.
+     */
+    Encoded normalized() {
+      long[] keys = new long[count];
+      for (int i = 0; i < count; i++) {
+        keys[i] = ((long) slots[i] << 32) | i;
+      }
+      Arrays.sort(keys);
+      int[] idx = new int[count];
+      float[] val = new float[count];
+      // The group (distinct slot) each feature index first touched, -1 elsewhere.
+      int[] firstTouch = new int[count];
+      Arrays.fill(firstTouch, -1);
+      int n = 0;
+      for (long key : keys) {
+        int slot = (int) (key >>> 32);
+        int i = (int) key;
+        if (n > 0 && idx[n - 1] == slot) {
+          val[n - 1] += weights[i];
+        } else {
+          idx[n] = slot;
+          val[n] = weights[i];
+          firstTouch[i] = n++;
+        }
+      }
       double sum = 0;
       for (int i = 0; i < count; i++) {
-        float x = v[touched[i]];
-        sum += (double) x * x;
+        if (firstTouch[i] >= 0) {
+          float x = val[firstTouch[i]];
+          sum += (double) x * x;
+        }
       }
-      if (sum == 0) {
-        return;
+      if (sum != 0) {
+        float inv = (float) (1.0 / Math.sqrt(sum));
+        for (int g = 0; g < n; g++) {
+          val[g] *= inv;
+        }
       }
-      float inv = (float) (1.0 / Math.sqrt(sum));
-      for (int i = 0; i < count; i++) {
-        v[touched[i]] *= inv;
-      }
+      return Encoded.sparse(dimension, Arrays.copyOf(idx, n), Arrays.copyOf(val, n));
     }
   }
 

@@ -37,6 +37,37 @@ class HashingEncoderTest {
     assertThat(HashingEncoder.of(64).encode(InputData.text("hello")).dimension()).isEqualTo(64);
   }
 
+  /**
+   * The sparse vectors are the floats, bit for bit, of the dense accumulator they replaced: the
+   * hashes were printed by main a3d8f1b ({@code Arrays.hashCode(vector(text))}, dense), before the
+   * change, with the number of non-zeros.
+   */
+  @Test
+  void sparseVectorsAreBitForBitTheDenseOnesOfBefore() {
+    record Pinned(String text, int hash, int nonZeros) {}
+    List<Pinned> pinned =
+        List.of(
+            new Pinned("What is 12 * (7 + 5) - 3?", 1777106525, 38),
+            new Pinned(
+                "Plan: 1. write the report 2. review the code 3. call the client",
+                -2108079619,
+                121),
+            new Pinned("Étapes: réserver la salle, puis inviter l'équipe", -1465573780, 118),
+            new Pinned("", 1742602241, 0),
+            new Pinned("2^10 = ?? !!", -1370753015, 19),
+            new Pinned("the the the the", -1676123721, 8));
+    for (Pinned p : pinned) {
+      Encoded v = p.text().isEmpty() ? enc.encodeText("") : e(p.text());
+      assertThat(v.isSparse()).isTrue();
+      assertThat(v.entries()).as(p.text()).isEqualTo(p.nonZeros());
+      assertThat(java.util.Arrays.hashCode(v.vector())).as(p.text()).isEqualTo(p.hash());
+      assertThat(java.util.Arrays.hashCode(enc.vector(p.text()))).isEqualTo(p.hash());
+      for (int k = 1; k < v.entries(); k++) {
+        assertThat(v.indexAt(k)).isGreaterThan(v.indexAt(k - 1));
+      }
+    }
+  }
+
   @Test
   void sameTextSameVectorAcrossInstances() {
     String s = "Quelle est la capitale de la France ?";

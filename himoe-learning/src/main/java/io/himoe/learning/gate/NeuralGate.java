@@ -3,6 +3,7 @@ package io.himoe.learning.gate;
 import io.himoe.learning.nn.Adam;
 import io.himoe.learning.nn.Losses;
 import io.himoe.learning.nn.Mlp;
+import io.himoe.shared.Encoded;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -272,6 +273,17 @@ public final class NeuralGate {
    */
   public synchronized double[] logits(float[] x) {
     return net.forward(x).logits();
+  }
+
+  /**
+   * The logits of an encoded input without a dense copy: the first layer reads only its stored
+   * entries (a sparse vector's non-zeros). The same values as {@code logits(x.vector())}.
+   *
+   * @param x an encoded input
+   * @return the gate's logits
+   */
+  public synchronized double[] logits(Encoded x) {
+    return net.logits(x);
   }
 
   /**

@@ -17,6 +17,7 @@ import io.himoe.router.Router;
 import io.himoe.router.RouterConfig;
 import io.himoe.router.RouterFeedback;
 import io.himoe.shared.Context;
+import io.himoe.shared.Encoded;
 import io.himoe.shared.Encoder;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
@@ -339,11 +340,11 @@ public final class NeuralRouter implements Router {
   @Override
   public GateScores gate(RouterInput input, Context ctx) {
     syncExperts();
-    float[] x = vector(input);
+    Encoded x = encoded(input);
     lock.readLock().lock();
     try {
       ExpertIndex idx = index;
-      NeuralGate g = gateFor(x.length);
+      NeuralGate g = gateFor(x.dimension());
       double[] logits = g.logits(x);
       if (fallback.isPresent() && rejectBelow > 0) {
         double top = Arrays.stream(Losses.softmax(logits)).max().orElse(0);
@@ -405,7 +406,7 @@ public final class NeuralRouter implements Router {
   @Override
   public void trainSignal(RouterFeedback feedback) {
     syncExperts();
-    float[] x = vector(feedback.input());
+    float[] x = encoded(feedback.input()).vector();
     lock.readLock().lock();
     try {
       ExpertIndex idx = index;
@@ -518,10 +519,11 @@ public final class NeuralRouter implements Router {
     }
   }
 
-  private float[] vector(RouterInput input) {
+  /** The encoded input, shared (an {@link Encoded} is immutable: no copy). */
+  private Encoded encoded(RouterInput input) {
     return switch (input) {
-      case RouterInput.Encoded e -> e.encoded().vector();
-      case RouterInput.Raw r -> encoder.encode(r.source()).vector();
+      case RouterInput.Encoded e -> e.encoded();
+      case RouterInput.Raw r -> encoder.encode(r.source());
     };
   }
 

@@ -87,6 +87,35 @@ class NeuralRouterTest {
     assertThat(acc[9]).isGreaterThan(0.85);
   }
 
+  /** A sparse encoded input gets the scores and the picks of its dense form, on a fitted gate. */
+  @Test
+  void sparseAndDenseInputsRouteAlike() {
+    HashingEncoder enc = new HashingEncoder(256);
+    FittedRoutes routes =
+        RouteFitter.of(enc, FitOptions.ofDefaults())
+            .fit(
+                SyntheticIntents.generate(40, 20, 1),
+                SyntheticIntents.generate(15, 15, 2),
+                Optional.of("oos"),
+                FitProgress.none());
+    NeuralRouter router =
+        NeuralRouter.builder("n", registry(), enc).fromFitted(routes, "oos").build();
+    int routed = 0;
+    for (LabelledText t : SyntheticIntents.generate(10, 10, 13)) {
+      InputData in = InputData.text(t.text());
+      io.himoe.shared.Encoded dense = enc.encode(in);
+      io.himoe.shared.Encoded sparse = dense.compact();
+      assertThat(sparse.isSparse()).isTrue();
+      Context ctx = Context.of(Duration.ofSeconds(5));
+      GateScores a = router.gate(new io.himoe.shared.RouterInput.Encoded(dense, in), ctx);
+      GateScores b = router.gate(new io.himoe.shared.RouterInput.Encoded(sparse, in), ctx);
+      assertThat(b.values()).as(t.text()).containsExactly(a.values());
+      assertThat(b.ids()).containsExactlyElementsOf(a.ids());
+      routed++;
+    }
+    assertThat(routed).isGreaterThan(40);
+  }
+
   @Test
   void fittedRoutesSendOutOfScopeToTheFallback() {
     HashingEncoder enc = new HashingEncoder(256);
