@@ -17,9 +17,12 @@ final class Responses {
     ctx.status(status);
     ctx.contentType("application/json");
     // A chat reply, the most frequent body, is written field by field (ChatCompletionJson).
-    ctx.result(
+    byte[] bytes =
         body instanceof ChatCompletion c
             ? ChatCompletionJson.bytes(c)
-            : JsonBodies.MAPPER.writeValueAsBytes(body));
+            : JsonBodies.MAPPER.writeValueAsBytes(body);
+    // Written here, through Javalin's (compressing) output stream, rather than set as the result:
+    // Javalin copies a result to the response through a new 32 KB buffer per request.
+    ctx.outputStream().write(bytes);
   }
 }
