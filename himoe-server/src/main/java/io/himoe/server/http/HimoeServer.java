@@ -19,6 +19,7 @@ import io.himoe.server.store.FeedbackStore;
 import io.himoe.server.store.SharedLearning;
 import io.himoe.server.store.SharedStore;
 import io.himoe.server.store.StoreHealth;
+import io.himoe.server.telemetry.BatchingConsoleAppender;
 import io.himoe.server.telemetry.Tracing;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -266,7 +267,10 @@ public final class HimoeServer implements AutoCloseable {
     return JsonBodies.MAPPER;
   }
 
-  /** Stops accepting requests, then closes the feedback store and the tracing exporter. */
+  /**
+   * Stops accepting requests, then closes the feedback store and the tracing exporter, and writes
+   * the access-log lines still queued.
+   */
   @Override
   public void close() {
     ops.ready(false);
@@ -274,6 +278,7 @@ public final class HimoeServer implements AutoCloseable {
     closeStores();
     serverMetrics.close();
     tracing.close();
+    BatchingConsoleAppender.flushAll();
   }
 
   private void closeStores() {

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.himoe.learning.metrics.GuardrailMonitor;
 import io.himoe.server.assembly.Assembly;
 import io.himoe.server.store.StoreHealth;
+import io.himoe.server.telemetry.BatchingConsoleAppender;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -53,6 +54,14 @@ public final class ServerMetrics implements AutoCloseable {
   public static ServerMetrics bind(
       MeterRegistry registry, Assembly assembly, GuardrailMonitor guardrails) {
     ServerMetrics m = new ServerMetrics(registry, assembly);
+    FunctionCounter.builder(
+            "himoe.log.lines.dropped",
+            BatchingConsoleAppender.class,
+            c -> BatchingConsoleAppender.droppedLines())
+        .description(
+            "access-log lines dropped because standard error fell behind the traffic (the log's"
+                + " queue was full); a request never waits for its log line")
+        .register(registry);
     // Two of Micrometer's names break Prometheus conventions (promtool says so): a counter of
     // "ns" (process_cpu_usage says the same) and a gauge ending in "_count".
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
