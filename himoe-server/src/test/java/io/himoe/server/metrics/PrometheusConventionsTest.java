@@ -132,14 +132,16 @@ class PrometheusConventionsTest {
 
   /**
    * The last chat request failed as a whole (its one expert call got a 500): the reason of that
-   * call is still counted, which the decision traces of answered requests alone could not give.
-   * (The request cut at its deadline before it called no expert: it was refused at the pick.)
+   * call is still counted, which the decision traces of answered requests alone could not give. The
+   * request cut at its deadline before it may or may not have reached the expert (refused at the
+   * pick, or called and cut: a race with the 300 ms deadline), so the outcome counter is at least
+   * one while the reason of the 500 is counted exactly once.
    */
   @Test
   void theExpertCallOfAFailedRequestIsCountedWithItsReason() {
     assertThat(metrics)
         .contains("himoe_expert_errors_total{expert=\"chat\",reason=\"upstream_error\"} 1.0")
-        .contains("himoe_expert_outcomes_total{expert=\"chat\",outcome=\"failed\"} 1.0");
+        .containsPattern("himoe_expert_outcomes_total\\{expert=\"chat\",outcome=\"failed\"} [1-9]");
   }
 
   /**
