@@ -192,4 +192,119 @@ class LlmStreamingTest {
         .hasMessageContaining("no streaming model");
     assertThat(server.requestCount()).isZero();
   }
+
+  // The server calls experts on virtual threads, where the stream is read on the calling thread
+  // (no reader thread of its own): the same faults must end the call in the same way there.
+
+  @Test
+  void onAVirtualThreadTokensArriveOnTheCallingThreadBeforeTheCallReturns() throws Exception {
+    server.then(new Ok("one two three", 5, 3, "stop"));
+    List<Thread> seenOn = new CopyOnWriteArrayList<>();
+
+    Thread[] caller = new Thread[1];
+    LlmAnswer a =
+        onVirtualThread(
+            () -> {
+              caller[0] = Thread.currentThread();
+              return expert.streamAnswer(
+                  InputData.text("hi"),
+                  Context.of(Duration.ofSeconds(5)),
+                  t -> {
+                    seenOn.add(Thread.currentThread());
+                    tokens.add(t);
+                  });
+            });
+
+    assertThat(a.text()).isEqualTo("one two three");
+    assertThat(tokens).containsExactly("one ", "two ", "three");
+    assertThat(seenOn).containsOnly(caller[0]);
+  }
+
+  @Test
+  void onAVirtualThreadAFailureAfterTheFirstTokenIsReportedAndNotRetried() {
+    server.always(new BrokenStream(List.of("Once ", "upon ")));
+
+    assertThatThrownBy(
+            () ->
+                onVirtualThread(
+                    () ->
+                        expert.streamAnswer(
+                            InputData.text("tell a story"),
+                            Context.of(Duration.ofSeconds(5)),
+                            tokens::add)))
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.STREAM_BROKEN))
+        .hasMessageContaining("after 2 tokens");
+    assertThat(tokens).containsExactly("Once ", "upon ");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void onAVirtualThreadTheDeadlineAbortsAStreamThatHangsAfterItsFirstTokens() throws Exception {
+    server.always(new StreamThenHang(List.of("a ", "b ")));
+
+    assertThatThrownBy(
+            () ->
+                onVirtualThread(
+                    () ->
+                        expert.streamAnswer(
+                            InputData.text("hi"), Context.of(Duration.ofMillis(500)), tokens::add)))
+        .isInstanceOf(MoeError.DeadlineExceeded.class);
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(tokens).containsExactly("a ", "b ");
+  }
+
+  @Test
+  void interruptingTheVirtualThreadThatStreamsClosesTheConnectionAndCancelsTheCall()
+      throws Exception {
+    server.always(new StreamThenHang(List.of("a ", "b ")));
+    CompletableFuture<Throwable> result = new CompletableFuture<>();
+    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    expert.streamAnswer(
+                        InputData.text("hi"),
+                        Context.of(Duration.ofSeconds(30)),
+                        tok -> {
+                          tokens.add(tok);
+                          if (tokens.size() == 2) {
+                            gotTwo.complete(null);
+                          }
+                        });
+                    result.complete(null);
+                  } catch (Throwable e) {
+                    result.complete(e);
+                  }
+                });
+    gotTwo.get(5, TimeUnit.SECONDS);
+    t.interrupt();
+
+    assertThat(result.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(MoeError.Cancelled.class)
+        .hasMessageContaining("interrupted");
+    assertThat(server.awaitClientClosed(Duration.ofSeconds(5))).isTrue();
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  private static <T> T onVirtualThread(java.util.concurrent.Callable<T> call) throws Exception {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                out.complete(call.call());
+              } catch (Throwable e) {
+                out.completeExceptionally(e);
+              }
+            });
+    try {
+      return out.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception x ? x : e;
+    }
+  }
 }
