@@ -9,9 +9,10 @@ import java.util.Optional;
  * router; models, engines and indexes they use internally are dependencies, never experts of their
  * own.
  *
- * <p>{@link #infer} runs on its own virtual thread, so blocking code is fine. It must return
- * promptly once the thread is interrupted or {@code ctx.cancel()} is cancelled (check it in long
- * loops); a call that outlives the request's deadline is cancelled and counted as dropped.
+ * <p>{@link #infer} runs on its own virtual thread (unless the expert {@link #runsInline}), so
+ * blocking code is fine. It must return promptly once the thread is interrupted or {@code
+ * ctx.cancel()} is cancelled (check it in long loops); a call that outlives the request's deadline
+ * is cancelled and counted as dropped.
  */
 public interface Expert {
 
@@ -53,6 +54,23 @@ public interface Expert {
    */
   default double costBound(InputData input) {
     return Double.NaN;
+  }
+
+  /**
+   * Whether a call may run on the router's own thread instead of a thread of its own: true only for
+   * an expert whose call is in-process, CPU-bound and short, with no network and no waiting (rules,
+   * arithmetic, a local index or tagger). A router then calls a single such pick directly (no
+   * thread started, no hand-off back) when nothing needs a separate thread: no CPU metering ({@code
+   * budgets.cpu_ms}, shadow routers), no hedging, no streaming. It cannot abandon that call at the
+   * deadline while it runs: an answer that returns after the deadline, or after the request was
+   * cancelled, is dropped as it would have been (and re-routed the same way). The expert sees the
+   * request's own cancel token. A wrapper must return its inner expert's, or false when it adds
+   * waiting of its own (a time limit, a queue).
+   *
+   * @return false by default
+   */
+  default boolean runsInline() {
+    return false;
   }
 
   /**

@@ -20,13 +20,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Parallel expert calls: one virtual thread per expert, each with its own cancel token; the caller
- * waits until all have answered, the deadline passes or the request is cancelled. Calls still
- * running then are interrupted, their token is cancelled, and they are reported as dropped; a
- * result that arrives afterwards is discarded. A request that streams ({@link Context#streaming})
- * and calls a single {@link StreamingExpert} gets its tokens as they come. Work measured by a
- * {@link CpuMeter} (shadow routers) calls on platform threads instead, whose CPU time it counts. An
- * exception from an expert is its failure (an outcome); an {@link Error} is not (the JVM is out of
- * memory or stack, a class is missing): it is rethrown on the request's thread.
+ * waits until all have answered, the deadline passes or the request is cancelled. A single pick
+ * that {@link io.himoe.experts.Expert#runsInline runs inline} is called on the caller's thread
+ * instead ({@link #inline}), unless the call is metered or streams. Calls still running then are
+ * interrupted, their token is cancelled, and they are reported as dropped; a result that arrives
+ * afterwards is discarded. A request that streams ({@link Context#streaming}) and calls a single
+ * {@link StreamingExpert} gets its tokens as they come. Work measured by a {@link CpuMeter} (shadow
+ * routers) calls on platform threads instead, whose CPU time it counts. An exception from an expert
+ * is its failure (an outcome); an {@link Error} is not (the JVM is out of memory or stack, a class
+ * is missing): it is rethrown on the request's thread.
  */
 final class ExpertCalls {
 
@@ -172,6 +174,35 @@ final class ExpertCalls {
       return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    /** On the caller's thread: the call, then the verdict the parallel path's wait would give. */
+    void runInline() {
+      ExpertOutcome o = outcome();
+      if (ctx.cancel().isCancelled()) {
+        dropLate("cancelled");
+      } else if (ctx.isExpired()) {
+        dropLate("deadline");
+      } else {
+        publish(o);
+      }
+    }
+
+    /**
+     * An inline call that ended (or could not start) after the request was cancelled or its
+     * deadline passed: dropped and counted as {@link #drop} does, without cancelling the token (the
+     * request's own) or interrupting the thread (the caller's).
+     */
+    private void dropLate(String reason) {
+      if (finished.compareAndSet(false, true)) {
+        long ms = elapsedMs();
+        outcome = new ExpertOutcome.Dropped(ref, reason, ms);
+        stats.recordDrop(ms);
+        stats.observedAt(ctx.clock().millis());
+      }
+      if (fatal != null) {
+        throw fatal;
+      }
+    }
+
     /** Called by the waiting router when it gives up on this call. */
     void drop(String reason) {
       if (finished.compareAndSet(false, true)) {
@@ -237,6 +268,12 @@ final class ExpertCalls {
   static List<ExpertOutcome> parallel(
       List<ExpertStats> stats, List<ExpertRef> picked, InputData input, Context ctx) {
     int n = picked.size();
+    if (n == 1 && !ctx.streaming() && picked.getFirst().expert().runsInline()) {
+      CpuMeter.checkBudget("call");
+      if (CpuMeter.current() == null) {
+        return List.of(inline(stats.getFirst(), picked.getFirst(), input, ctx));
+      }
+    }
     TokenListener streamTo = n == 1 && ctx.streaming() ? ctx.tokens() : null;
     CountDownLatch done = new CountDownLatch(n);
     List<Call> calls = new ArrayList<>(n);
@@ -295,6 +332,27 @@ final class ExpertCalls {
     }
     CpuMeter.checkBudget("call");
     return out;
+  }
+
+  /**
+   * One call of an expert that {@link io.himoe.experts.Expert#runsInline runs inline}, on this
+   * thread: no thread started, no latch, no hand-off back. The expert gets the request's context
+   * (its cancel token included). What the parallel path decides by racing the call against the
+   * deadline is decided when the call returns: a call that starts after the request was cancelled
+   * or its deadline passed is not made, and an answer that returns after either is dropped with the
+   * same reason ("cancelled", "deadline") and the same statistics, so re-routing and the trace
+   * follow as before. An {@link Error} is rethrown, as on the parallel path.
+   */
+  static ExpertOutcome inline(ExpertStats stats, ExpertRef ref, InputData input, Context ctx) {
+    Call c = new Call(ref, stats, input, ctx, () -> {}, null);
+    c.stats.enter();
+    if (ctx.cancel().isCancelled() || ctx.isExpired()) {
+      c.stats.exit();
+      c.dropLate(ctx.cancel().isCancelled() ? "cancelled" : "deadline");
+    } else {
+      c.runInline();
+    }
+    return outcomeOf(c);
   }
 
   /**

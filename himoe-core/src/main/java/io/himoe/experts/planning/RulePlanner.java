@@ -80,6 +80,12 @@ public final class RulePlanner implements Expert {
     return name;
   }
 
+  /** {@inheritDoc} Rules over the text: no I/O, no waiting. */
+  @Override
+  public boolean runsInline() {
+    return true;
+  }
+
   @Override
   public double canHandle(String task) {
     if (task == null) {

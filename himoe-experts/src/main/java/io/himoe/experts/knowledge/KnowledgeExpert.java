@@ -247,6 +247,15 @@ public final class KnowledgeExpert implements LearningExpert, AutoCloseable {
   }
 
   /**
+   * {@inheritDoc} A search of the in-process Lucene index (its input bounded by the guard's limit):
+   * no network.
+   */
+  @Override
+  public boolean runsInline() {
+    return true;
+  }
+
+  /**
    * @return whether opening (or the last {@link #refresh()}) had to build the index
    */
   public boolean rebuilt() {

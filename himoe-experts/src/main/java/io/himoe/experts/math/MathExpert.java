@@ -74,6 +74,12 @@ public final class MathExpert implements Expert {
     return name;
   }
 
+  /** {@inheritDoc} In-process arithmetic: no I/O, no waiting. */
+  @Override
+  public boolean runsInline() {
+    return true;
+  }
+
   /**
    * 0.95 for a text holding an expression and a maths cue, 0.9 for an expression alone, 0.4 for a
    * cue with a number, 0.15 for a cue alone, else 0.

@@ -39,6 +39,12 @@ abstract sealed class OpenNlpTaskExpert implements Expert
     return name;
   }
 
+  /** {@inheritDoc} An OpenNLP model run in process on a bounded text: no I/O, no waiting. */
+  @Override
+  public final boolean runsInline() {
+    return true;
+  }
+
   /**
    * @param text the input's text without its task tag, within the length limit
    * @param ctx the request context

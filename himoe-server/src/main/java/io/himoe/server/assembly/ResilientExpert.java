@@ -22,18 +22,21 @@ class ResilientExpert implements Expert {
   private final double costPerCall;
   private final java.util.function.ToDoubleFunction<InputData> costBound;
   private final InputLimits limits;
+  private final boolean inline;
 
   ResilientExpert(
       Expert inner,
       ExpertGuard guard,
       double costPerCall,
       java.util.function.ToDoubleFunction<InputData> costBound,
-      InputLimits limits) {
+      InputLimits limits,
+      boolean inline) {
     this.inner = inner;
     this.guard = guard;
     this.costPerCall = costPerCall;
     this.costBound = costBound;
     this.limits = limits;
+    this.inline = inline;
   }
 
   /**
@@ -42,6 +45,9 @@ class ResilientExpert implements Expert {
    * @param costPerCall cost units added to each answer
    * @param costBound the most one call can cost, from the configured prices
    * @param limits the longest input accepted, in characters and prompt tokens
+   * @param inline whether the stack may be called on the router's thread ({@link
+   *     Expert#runsInline}): the bare expert runs inline and no layer waits (see {@link
+   *     StackBuilder})
    * @return the guarded expert; a {@link StreamingExpert} when {@code inner} is one
    */
   static ResilientExpert of(
@@ -49,10 +55,11 @@ class ResilientExpert implements Expert {
       ExpertGuard guard,
       double costPerCall,
       java.util.function.ToDoubleFunction<InputData> costBound,
-      InputLimits limits) {
+      InputLimits limits,
+      boolean inline) {
     return inner instanceof StreamingExpert
         ? new Streaming(inner, guard, costPerCall, costBound, limits)
-        : new ResilientExpert(inner, guard, costPerCall, costBound, limits);
+        : new ResilientExpert(inner, guard, costPerCall, costBound, limits, inline);
   }
 
   /**
@@ -124,6 +131,11 @@ class ResilientExpert implements Expert {
     return inner.asLearning();
   }
 
+  @Override
+  public boolean runsInline() {
+    return inline;
+  }
+
   ExpertGuard guard() {
     return guard;
   }
@@ -160,7 +172,7 @@ class ResilientExpert implements Expert {
         double costPerCall,
         java.util.function.ToDoubleFunction<InputData> costBound,
         InputLimits limits) {
-      super(inner, guard, costPerCall, costBound, limits);
+      super(inner, guard, costPerCall, costBound, limits, false);
     }
 
     @Override

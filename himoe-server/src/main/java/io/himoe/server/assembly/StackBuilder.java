@@ -102,8 +102,25 @@ final class StackBuilder {
             costBound(spec),
             new ResilientExpert.InputLimits(
                 maxInputChars(spec),
-                spec.common().guard().maxInputTokens().orElse(Integer.MAX_VALUE)));
+                spec.common().guard().maxInputTokens().orElse(Integer.MAX_VALUE)),
+            runsInline(bare, spec));
     return new ExpertStack(spec, bare, guarded, guarded, detach);
+  }
+
+  /**
+   * Whether the whole stack may be called on the router's thread: the bare expert says its calls
+   * are in-process and CPU-bound ({@link Expert#runsInline}: math, planner, tagger, language
+   * detector, knowledge) and no layer of the stack waits: no runtime (its memory pool lease and
+   * modes), no bulkhead ({@code max_instances}), no retry, no time limit. The monitor and the
+   * breaker only count.
+   */
+  private boolean runsInline(Expert bare, ExpertSpec spec) {
+    var guard = spec.common().guard();
+    return bare.runsInline()
+        && runtime.isEmpty()
+        && guard.maxConcurrent().isEmpty()
+        && guard.retry().maxAttempts() <= 1
+        && guard.timeLimit().isEmpty();
   }
 
   /**
