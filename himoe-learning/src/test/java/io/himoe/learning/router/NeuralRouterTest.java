@@ -87,17 +87,21 @@ class NeuralRouterTest {
     assertThat(acc[9]).isGreaterThan(0.85);
   }
 
+  /** Routes fitted on the synthetic intents, with out-of-scope examples labelled "oos". */
+  private static FittedRoutes fitted(HashingEncoder enc) {
+    return RouteFitter.of(enc, FitOptions.ofDefaults())
+        .fit(
+            SyntheticIntents.generate(40, 20, 1),
+            SyntheticIntents.generate(15, 15, 2),
+            Optional.of("oos"),
+            FitProgress.none());
+  }
+
   /** A sparse encoded input gets the scores and the picks of its dense form, on a fitted gate. */
   @Test
   void sparseAndDenseInputsRouteAlike() {
     HashingEncoder enc = new HashingEncoder(256);
-    FittedRoutes routes =
-        RouteFitter.of(enc, FitOptions.ofDefaults())
-            .fit(
-                SyntheticIntents.generate(40, 20, 1),
-                SyntheticIntents.generate(15, 15, 2),
-                Optional.of("oos"),
-                FitProgress.none());
+    FittedRoutes routes = fitted(enc);
     NeuralRouter router =
         NeuralRouter.builder("n", registry(), enc).fromFitted(routes, "oos").build();
     int routed = 0;
@@ -119,13 +123,7 @@ class NeuralRouterTest {
   @Test
   void fittedRoutesSendOutOfScopeToTheFallback() {
     HashingEncoder enc = new HashingEncoder(256);
-    FittedRoutes routes =
-        RouteFitter.of(enc, FitOptions.ofDefaults())
-            .fit(
-                SyntheticIntents.generate(40, 20, 1),
-                SyntheticIntents.generate(15, 15, 2),
-                Optional.of("oos"),
-                FitProgress.none());
+    FittedRoutes routes = fitted(enc);
     NeuralRouter router =
         NeuralRouter.builder("n", registry(), enc)
             .fromFitted(routes, "weather")
