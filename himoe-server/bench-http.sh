@@ -9,6 +9,8 @@
 # another server jar (to compare two builds back to back on a shared machine);
 # HIMOE_BENCH_CPU_MS=N serves the default configuration with `budgets.cpu_ms: N` (every request
 # metered on platform threads, docs/BENCHMARKS.md §14.5);
+# The last two columns split out the CPU of the JIT's compiler threads and of the garbage
+# collector's threads (from /proc/PID/task; a compiler thread that exits during a run is not counted).
 # HIMOE_BENCH_WARMUP sets the uncounted warm-up before each run (default 15 s: the chat path needs
 # its C2 compilations done before the measured run, or the CPU figure counts the JIT's work).
 set -eu
@@ -52,11 +54,22 @@ post math '{"model": "main", "messages": [{"role": "user", "content": "What is 1
 post plan '{"model": "main", "messages": [{"role": "user", "content": "Plan: 1. write the report 2. review the code 3. call the client"}]}'
 
 echo "load before: $(uptime)"
-echo "| target | connections | requests/s | p50 | p99 | server CPU ms/request | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| target | connections | requests/s | p50 | p99 | server CPU ms/request | non-2xx | of which JIT | of which GC |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { # the server process's user + system CPU time, in clock ticks
   awk '{print $14 + $15}' "/proc/$SERVER/stat"
+}
+thread_ticks() { # ERE: CPU ticks of the server's threads whose name matches (JIT compilers, GC)
+  for t in /proc/$SERVER/task/*; do
+    n=$(cat "$t/comm" 2>/dev/null) || continue
+    echo "$n" | grep -Eq "$1" && awk '{print $14 + $15}' "$t/stat" 2>/dev/null
+  done | awk '{s += $1} END {print s + 0}'
+}
+JIT_THREADS='^C[12] Compiler'
+GC_THREADS='^(GC Thread|G1 |Z[A-Z][a-z])'
+per_request() { # ticks_after ticks_before requests: ms per request
+  awk -v a="$1" -v b="$2" -v n="$3" -v t="$TICK" 'BEGIN {printf "%.3f", (n > 0) ? (a - b) * 1000 / t / n : 0}'
 }
 run() { # label path [script]
   for c in $CONNS; do
@@ -64,10 +77,12 @@ run() { # label path [script]
     t=$([ "$c" -ge 2 ] && echo 2 || echo 1)
     # Warm-up (JIT, caches) is not counted.
     wrk -t"$t" -c"$c" -d"${WARMUP}s" ${3:+-s "$WORK/$3.lua"} "http://127.0.0.1:$PORT$2" >/dev/null 2>&1
+    jit0=$(thread_ticks "$JIT_THREADS"); gc0=$(thread_ticks "$GC_THREADS")
     before=$(cpu_ticks)
     out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency ${3:+-s "$WORK/$3.lua"} \
       "http://127.0.0.1:$PORT$2")
     after=$(cpu_ticks)
+    jit1=$(thread_ticks "$JIT_THREADS"); gc1=$(thread_ticks "$GC_THREADS")
     rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
@@ -75,9 +90,12 @@ run() { # label path [script]
     total=$(echo "$out" | awk '/requests in/ {print $1}')
     # CPU per request: the server's CPU time over the run / the requests wrk completed (holds
     # better than requests/s on a machine shared with other work).
-    cpu=$(awk -v a="$after" -v b="$before" -v n="$total" -v t="$TICK" \
-      'BEGIN {printf "%.3f", (n > 0) ? (a - b) * 1000 / t / n : 0}')
-    echo "| $1 | $c | $rps | $p50 | $p99 | $cpu | ${bad:-0} |"
+    cpu=$(per_request "$after" "$before" "$total")
+    # Of it, the JIT's compiler threads (C2 is often still compiling the chat path after the
+    # warm-up on a loaded machine) and the collector's threads (GC Thread, G1 ..., Z...).
+    jit=$(per_request "$jit1" "$jit0" "$total")
+    gc=$(per_request "$gc1" "$gc0" "$total")
+    echo "| $1 | $c | $rps | $p50 | $p99 | $cpu | ${bad:-0} | $jit | $gc |"
   done
 }
 TARGETS=${HIMOE_BENCH_TARGETS:-healthz route math plan}
