@@ -177,13 +177,20 @@ final class ExpertCalls {
     /** On the caller's thread: the call, then the verdict the parallel path's wait would give. */
     void runInline() {
       ExpertOutcome o = outcome();
-      if (ctx.cancel().isCancelled()) {
-        dropLate("cancelled");
-      } else if (ctx.isExpired()) {
-        dropLate("deadline");
+      String late = lateReason();
+      if (late != null) {
+        dropLate(late);
       } else {
         publish(o);
       }
+    }
+
+    /**
+     * @return why the parallel path's wait would have given up on this call by now ("cancelled",
+     *     "deadline"), or null while the request is live
+     */
+    @Nullable String lateReason() {
+      return ctx.cancel().isCancelled() ? "cancelled" : ctx.isExpired() ? "deadline" : null;
     }
 
     /**
@@ -346,9 +353,10 @@ final class ExpertCalls {
   static ExpertOutcome inline(ExpertStats stats, ExpertRef ref, InputData input, Context ctx) {
     Call c = new Call(ref, stats, input, ctx, () -> {}, null);
     c.stats.enter();
-    if (ctx.cancel().isCancelled() || ctx.isExpired()) {
+    String late = c.lateReason();
+    if (late != null) {
       c.stats.exit();
-      c.dropLate(ctx.cancel().isCancelled() ? "cancelled" : "deadline");
+      c.dropLate(late);
     } else {
       c.runInline();
     }

@@ -140,7 +140,8 @@ class InlineCallTest {
             });
     Context ctx = Context.builder().budget(Duration.ofSeconds(1)).cancel(request).build();
     assertThatThrownBy(() -> router(cancelled).route(InputData.text("go"), ctx))
-        .isInstanceOf(MoeError.class);
+        .isInstanceOf(MoeError.class)
+        .hasMessageContaining("request cancelled at experts");
     assertThat(cancelled.threads).containsExactly(Thread.currentThread());
   }
 
