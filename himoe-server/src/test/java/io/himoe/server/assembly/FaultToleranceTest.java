@@ -185,10 +185,16 @@ class FaultToleranceTest {
               Duration.ofSeconds(15));
       assertThat(back).as("the primary answers again after its upstream healed").isTrue();
       assertThat((System.nanoTime() - healedAt) / 1_000_000).isLessThan(15_000);
-      for (Reply r : load(s, 1)) {
-        assertThat(r.status()).isEqualTo(200);
-        assertThat(r.text()).isEqualTo("from primary");
+      // Under concurrency too; on a loaded machine one call may pass the primary's 400 ms time
+      // limit and be re-routed to the backup (correctly), so most, not all, must be the primary's.
+      List<Reply> again = load(s, 1);
+      for (Reply r : again) {
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.text()).isIn("from primary", "from backup");
       }
+      assertThat(again.stream().filter(r -> r.text().equals("from primary")).count())
+          .as("answers from the healed primary among %d concurrent requests", CLIENTS)
+          .isGreaterThan(CLIENTS / 2);
     }
   }
 
