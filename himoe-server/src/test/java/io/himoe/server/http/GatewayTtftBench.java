@@ -138,6 +138,13 @@ public final class GatewayTtftBench {
         List<String> threads = new ArrayList<>();
         for (int c : levels) {
           for (SseBenchClient.Connection m : modes) {
+            if (c == 1) {
+              // One client alternating direct and gateway requests: both paths see the same
+              // machine state and no idle round (see GatewayTtftBenchPaired).
+              GatewayTtftBenchPaired.settle(direct, gateway, m, 3 * seconds);
+              GatewayTtftBenchPaired.cell(jvm, direct, gateway, m, minRequests);
+              continue;
+            }
             run(direct, m, c, warm);
             run(gateway, m, c, warm);
             Cell d = Cell.empty();

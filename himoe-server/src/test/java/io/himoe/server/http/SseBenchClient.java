@@ -82,6 +82,48 @@ final class SseBenchClient {
     System.arraycopy(b, 0, request, h.length, b.length);
   }
 
+  /**
+   * One request's timestamps ({@link System#nanoTime()}).
+   *
+   * @param start when the request was written
+   * @param first when the first content line arrived
+   * @param done when {@code data: [DONE]} arrived
+   */
+  record Timing(long start, long first, long done) {}
+
+  private Socket socket;
+
+  /**
+   * Sends one request on this client's connection (opened first when there is none; closed after
+   * the request in {@link Connection#CLOSE} mode or when the server will not reuse it).
+   *
+   * @return its timestamps, or null when it failed (non-200, missing content or [DONE], I/O error)
+   */
+  Timing once() {
+    try {
+      if (socket == null) {
+        socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort());
+        socket.setTcpNoDelay(true);
+      }
+      Exchange x = exchange(socket);
+      if (mode == Connection.CLOSE || !x.reusable) {
+        closeQuietly(socket);
+        socket = null;
+      }
+      return x.ok() ? new Timing(x.start, x.first, x.done) : null;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(socket);
+      socket = null;
+      return null;
+    }
+  }
+
+  /** Closes this client's connection, if one is open. */
+  void close() {
+    closeQuietly(socket);
+    socket = null;
+  }
+
   /** Sends requests one after the other until {@code end} ({@link System#nanoTime()}). */
   Result run(long end) {
     Histogram ttft = new Histogram(3);
@@ -89,39 +131,24 @@ final class SseBenchClient {
     long[] starts = new long[2048];
     int n = 0;
     long errors = 0;
-    Socket socket = null;
     try {
       while (System.nanoTime() < end) {
-        try {
-          if (socket == null) {
-            socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort());
-            socket.setTcpNoDelay(true);
-          }
-          Exchange x = exchange(socket);
-          if (x.ok()) {
-            ttft.recordValue(x.first - x.start);
-            total.recordValue(x.done - x.start);
-            if (2 * n + 2 > starts.length) {
-              starts = java.util.Arrays.copyOf(starts, starts.length * 2);
-            }
-            starts[2 * n] = x.start;
-            starts[2 * n + 1] = x.first - x.start;
-            n++;
-          } else {
-            errors++;
-          }
-          if (mode == Connection.CLOSE || !x.reusable) {
-            socket.close();
-            socket = null;
-          }
-        } catch (IOException e) {
+        Timing t = once();
+        if (t == null) {
           errors++;
-          closeQuietly(socket);
-          socket = null;
+          continue;
         }
+        ttft.recordValue(t.first() - t.start());
+        total.recordValue(t.done() - t.start());
+        if (2 * n + 2 > starts.length) {
+          starts = java.util.Arrays.copyOf(starts, starts.length * 2);
+        }
+        starts[2 * n] = t.start();
+        starts[2 * n + 1] = t.first() - t.start();
+        n++;
       }
     } finally {
-      closeQuietly(socket);
+      close();
     }
     return new Result(ttft, total, starts, n, errors);
   }
