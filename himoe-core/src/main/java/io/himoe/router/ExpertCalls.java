@@ -25,10 +25,11 @@ import org.jspecify.annotations.Nullable;
  * instead ({@link #inline}), unless the call is metered or streams. Calls still running then are
  * interrupted, their token is cancelled, and they are reported as dropped; a result that arrives
  * afterwards is discarded. A request that streams ({@link Context#streaming}) and calls a single
- * {@link StreamingExpert} gets its tokens as they come. Work measured by a {@link CpuMeter} (shadow
- * routers) calls on platform threads instead, whose CPU time it counts. An exception from an expert
- * is its failure (an outcome); an {@link Error} is not (the JVM is out of memory or stack, a class
- * is missing): it is rethrown on the request's thread.
+ * {@link StreamingExpert} gets its tokens as they come; that call runs on the caller's thread too
+ * ({@link InlineStream}: a timer drops it at the deadline), unless it is metered. Work measured by
+ * a {@link CpuMeter} (shadow routers) calls on platform threads instead, whose CPU time it counts.
+ * An exception from an expert is its failure (an outcome); an {@link Error} is not (the JVM is out
+ * of memory or stack, a class is missing): it is rethrown on the request's thread.
  */
 final class ExpertCalls {
 
@@ -58,6 +59,9 @@ final class ExpertCalls {
     private @Nullable Thread runner;
     // The meter of the work that made this call (a shadow router's), or null (the request path).
     private @Nullable CpuMeter meter;
+    // Whether this call interrupted its runner (guarded by this): a call run on its caller's
+    // thread clears only its own interrupt, never one meant for the caller.
+    private boolean interruptedRunner;
 
     Call(
         ExpertRef ref,
@@ -111,7 +115,32 @@ final class ExpertCalls {
 
     private synchronized void interrupt() {
       if (runner != null) {
+        interruptedRunner = true;
         runner.interrupt();
+      }
+    }
+
+    /**
+     * Runs the call on the caller's thread, which {@link #drop} interrupts as it would the call's
+     * own thread; afterwards only that interrupt is cleared (one from elsewhere stays set).
+     */
+    void runOnCaller() {
+      synchronized (this) {
+        runner = Thread.currentThread();
+        if (finished.get()) {
+          interruptedRunner = true;
+          runner.interrupt();
+        }
+      }
+      try {
+        call();
+      } finally {
+        synchronized (this) {
+          runner = null;
+          if (interruptedRunner) {
+            Thread.interrupted();
+          }
+        }
       }
     }
 
@@ -198,7 +227,7 @@ final class ExpertCalls {
      * deadline passed: dropped and counted as {@link #drop} does, without cancelling the token (the
      * request's own) or interrupting the thread (the caller's).
      */
-    private void dropLate(String reason) {
+    void dropLate(String reason) {
       if (finished.compareAndSet(false, true)) {
         long ms = elapsedMs();
         outcome = new ExpertOutcome.Dropped(ref, reason, ms);
@@ -282,6 +311,12 @@ final class ExpertCalls {
       }
     }
     TokenListener streamTo = n == 1 && ctx.streaming() ? ctx.tokens() : null;
+    if (streamTo != null && picked.getFirst().expert() instanceof StreamingExpert) {
+      CpuMeter.checkBudget("call");
+      if (CpuMeter.current() == null) {
+        return List.of(InlineStream.call(stats.getFirst(), picked.getFirst(), input, ctx));
+      }
+    }
     CountDownLatch done = new CountDownLatch(n);
     List<Call> calls = new ArrayList<>(n);
     CancelToken parent = ctx.cancel();
