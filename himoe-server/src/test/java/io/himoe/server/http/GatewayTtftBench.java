@@ -24,13 +24,15 @@ import org.HdrHistogram.Histogram;
  * <p>Clients ({@link SseBenchClient}) either open a connection per request or keep one open, and
  * time the first SSE line carrying content and {@code data: [DONE]} from the moment the request was
  * written. The upstream streams 5 tokens, {@value #TOKEN_DELAY_MS} ms apart. Before any cell, both
- * paths are warmed at concurrency 64 so the JIT has compiled the request path. Each cell then
- * alternates rounds of direct and gateway calls until both have {@code MIN_REQUESTS} requests (a
- * p99 needs hundreds; at concurrency 1 a round gives ~90), and reports, beside the latencies, the
- * process's CPU per request, the GC pauses and JIT time during the cell, how many of the slowest 1
- * % of TTFTs overlapped a GC pause, and which threads used the CPU. Client, gateway and upstream
- * share this JVM: the direct path's CPU per request (client + upstream) subtracted from the gateway
- * path's gives the gateway's own, a figure that holds better than latencies on a loaded machine.
+ * paths are warmed at concurrency 64 so the JIT has compiled the request path. A cell at
+ * concurrency 1 is {@link GatewayTtftBenchPaired}'s: one client alternates direct and gateway
+ * requests, after a JIT settle at concurrency 1, until both have {@code MIN_REQUESTS}. A cell at a
+ * higher concurrency alternates rounds of direct and gateway calls until both have {@code
+ * MIN_REQUESTS} requests, and reports, beside the latencies, the process's CPU per request, the GC
+ * pauses and JIT time during the cell, how many of the slowest 1 % of TTFTs overlapped a GC pause,
+ * and which threads used the CPU. Client, gateway and upstream share this JVM: the direct path's
+ * CPU per request (client + upstream) subtracted from the gateway path's gives the gateway's own, a
+ * figure that holds better than latencies on a loaded machine.
  */
 public final class GatewayTtftBench {
 
@@ -39,6 +41,9 @@ public final class GatewayTtftBench {
       "{\"model\":\"main\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}";
   private static final int MAX_ROUNDS = 40;
   private static final int WARM_CONCURRENCY = 64;
+  private static final int TOP_UP_ROUNDS = 4;
+  private static final int TOP_UP_SECONDS = 4;
+  private static final int TOP_UP_QUIET_JIT_MS = 100;
 
   private GatewayTtftBench() {}
 
@@ -118,6 +123,7 @@ public final class GatewayTtftBench {
                 uri.equals(direct) ? "direct" : "gateway", m.label(), n);
           }
         }
+        topUp(direct, gateway, modes);
         // What the process burns with no request at all (pollers, samplers, scheduled tasks).
         JvmWatch.Mark idle0 = jvm.mark();
         Thread.sleep(seconds * 1000L);
@@ -176,6 +182,38 @@ public final class GatewayTtftBench {
         threads.forEach(System.out::println);
       }
     }
+  }
+
+  /**
+   * Short bursts at concurrency 64 after the warm-up, each followed by a pause, until a burst and
+   * its pause see under {@value #TOP_UP_QUIET_JIT_MS} ms of compilation (at most {@value
+   * #TOP_UP_ROUNDS}). During the warm-up the compiler's queue is long, and HotSpot then raises the
+   * call counts at which it compiles a method with C2 (tiered compilation's load feedback); it
+   * looks at a method's counts again only every ~1,000 calls, which at concurrency 1 (~5 gateway
+   * requests a second) is minutes for a method called once per request. A burst with the queue
+   * drained gets those methods compiled now, as minutes of traffic would.
+   */
+  static void topUp(URI direct, URI gateway, List<SseBenchClient.Connection> modes)
+      throws Exception {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    StringBuilder rounds = new StringBuilder();
+    for (int round = 0; round < TOP_UP_ROUNDS; round++) {
+      long j0 = jit.getTotalCompilationTime();
+      for (SseBenchClient.Connection m : modes) {
+        run(gateway, m, WARM_CONCURRENCY, TOP_UP_SECONDS);
+        run(direct, m, WARM_CONCURRENCY, TOP_UP_SECONDS);
+      }
+      Thread.sleep(TOP_UP_SECONDS * 1000L);
+      long ms = jit.getTotalCompilationTime() - j0;
+      rounds.append(rounds.isEmpty() ? "" : ", ").append(ms);
+      if (ms < TOP_UP_QUIET_JIT_MS) {
+        break;
+      }
+    }
+    System.out.printf(
+        "# top-up bursts at concurrency %d (%d s per path and mode, then %d s pause): ms of"
+            + " compilation per burst: %s%n",
+        WARM_CONCURRENCY, TOP_UP_SECONDS, TOP_UP_SECONDS, rounds);
   }
 
   /**

@@ -28,7 +28,7 @@ final class GatewayTtftBenchPaired {
   static final int QUIET_SECONDS = 5;
   static final int SETTLED_JIT_MS = 10;
   static final int QUIET_WINDOWS = 3;
-  static final int MAX_SETTLE_SECONDS = 150;
+  static final int MAX_SETTLE_SECONDS = 120;
   private static final int BOOTSTRAP = 2000;
 
   private GatewayTtftBenchPaired() {}
