@@ -8,7 +8,8 @@
 # HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording); HIMOE_BENCH_JAR runs
 # another server jar (to compare two builds back to back on a shared machine);
 # HIMOE_BENCH_CPU_MS=N serves the default configuration with `budgets.cpu_ms: N` (every request
-# metered on platform threads, docs/BENCHMARKS.md §14.5);
+# metered on platform threads, docs/BENCHMARKS.md §14.5); HIMOE_BENCH_CONFIG=FILE serves that
+# configuration instead of the embedded default (e.g. the default with shadows off, to measure them);
 # The last two columns split out the CPU of the JIT's compiler threads and of the garbage
 # collector's threads (from /proc/PID/task; a compiler thread that exits during a run is not counted).
 # HIMOE_BENCH_WARMUP sets the uncounted warm-up before each run (default 15 s: the chat path needs
@@ -25,9 +26,9 @@ JAR=${HIMOE_BENCH_JAR:-"$ROOT/himoe-server/target/himoe.jar"}
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl himoe-server -am package)
 WORK=$(mktemp -d)
 PORT=${HIMOE_BENCH_PORT:-18916}
-CONFIG=""
+CONFIG=${HIMOE_BENCH_CONFIG:+--config $HIMOE_BENCH_CONFIG}
 if [ -n "${HIMOE_BENCH_CPU_MS:-}" ]; then
-  unzip -p "$JAR" io/himoe/server/default-config.yaml |
+  if [ -n "${HIMOE_BENCH_CONFIG:-}" ]; then cat "$HIMOE_BENCH_CONFIG"; else unzip -p "$JAR" io/himoe/server/default-config.yaml; fi |
     sed "s/^  deadline_ms: 2000\$/  deadline_ms: 2000\n  cpu_ms: $HIMOE_BENCH_CPU_MS/" >"$WORK/config.yaml"
   grep -q "cpu_ms: $HIMOE_BENCH_CPU_MS" "$WORK/config.yaml" || { echo "bench-http: no budgets in the default config" >&2; exit 1; }
   CONFIG="--config $WORK/config.yaml"
