@@ -22,14 +22,15 @@ import org.jspecify.annotations.Nullable;
  * Parallel expert calls: one virtual thread per expert, each with its own cancel token; the caller
  * waits until all have answered, the deadline passes or the request is cancelled. A single pick
  * that {@link io.himoe.experts.Expert#runsInline runs inline} is called on the caller's thread
- * instead ({@link #inline}), unless the call is metered or streams. Calls still running then are
- * interrupted, their token is cancelled, and they are reported as dropped; a result that arrives
- * afterwards is discarded. A request that streams ({@link Context#streaming}) and calls a single
- * {@link StreamingExpert} gets its tokens as they come; that call runs on the caller's thread too
- * ({@link InlineStream}: a timer drops it at the deadline), unless it is metered. Work measured by
- * a {@link CpuMeter} (shadow routers) calls on platform threads instead, whose CPU time it counts.
- * An exception from an expert is its failure (an outcome); an {@link Error} is not (the JVM is out
- * of memory or stack, a class is missing): it is rethrown on the request's thread.
+ * instead ({@link #inline}), unless the call streams or is metered on another thread or under a CPU
+ * budget. Calls still running then are interrupted, their token is cancelled, and they are reported
+ * as dropped; a result that arrives afterwards is discarded. A request that streams ({@link
+ * Context#streaming}) and calls a single {@link StreamingExpert} gets its tokens as they come; that
+ * call runs on the caller's thread too ({@link InlineStream}: a timer drops it at the deadline),
+ * unless it is metered. Work measured by a {@link CpuMeter} (shadow routers) calls on platform
+ * threads instead, whose CPU time it counts. An exception from an expert is its failure (an
+ * outcome); an {@link Error} is not (the JVM is out of memory or stack, a class is missing): it is
+ * rethrown on the request's thread.
  */
 final class ExpertCalls {
 
@@ -306,7 +307,11 @@ final class ExpertCalls {
     int n = picked.size();
     if (n == 1 && !ctx.streaming() && picked.getFirst().expert().runsInline()) {
       CpuMeter.checkBudget("call");
-      if (CpuMeter.current() == null) {
+      CpuMeter m = CpuMeter.current();
+      // A meter without a budget (a shadow run) that measures this platform thread counts the
+      // call's CPU where it runs: no hand-off to a metered thread and back. A request with a CPU
+      // budget keeps its metered thread, which the wait can abandon when the budget runs out.
+      if (m == null || (!m.budget().isLimited() && m.measuresCurrentThread())) {
         return List.of(inline(stats.getFirst(), picked.getFirst(), input, ctx));
       }
     }

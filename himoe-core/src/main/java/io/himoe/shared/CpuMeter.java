@@ -116,6 +116,15 @@ public final class CpuMeter {
   }
 
   /**
+   * @return whether this meter is counting the current thread's CPU time now (the thread is a
+   *     platform thread running work under {@link #measure}): what else runs on this thread is
+   *     counted without a metered thread of its own
+   */
+  public boolean measuresCurrentThread() {
+    return running.containsKey(Thread.currentThread());
+  }
+
+  /**
    * @return the meter bound to the work running on this thread, or {@code null} when none is (the
    *     request path)
    */

@@ -14,6 +14,8 @@ import io.himoe.shared.CpuMeter;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.Value;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,5 +156,31 @@ class InlineCallTest {
             () -> router(inline).route(InputData.text("go"), Context.of(Duration.ofSeconds(1))));
     assertThat(res.value()).isEqualTo(Value.text("42"));
     assertThat(inline.threads).singleElement().isNotSameAs(Thread.currentThread());
+  }
+
+  @Test
+  void underAMeterWithoutBudgetOnItsThreadAnInlineExpertRunsThereAndIsCounted() {
+    // A shadow run: measured on a platform thread, no budget. The expert burns 20 ms of its
+    // thread's CPU; the meter must count them although no metered thread ran the call.
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    var burning =
+        new Recording(
+            "burning",
+            true,
+            (in, ctx) -> {
+              long until = threads.getCurrentThreadCpuTime() + 20_000_000L;
+              long spins = 0;
+              while (threads.getCurrentThreadCpuTime() < until) {
+                spins++;
+              }
+              return ExpertOut.of(Value.text(Long.toString(spins > 0 ? 42 : 0)), 0, 0.9);
+            });
+    CpuMeter meter = new CpuMeter();
+    RouteResult res =
+        meter.measure(
+            () -> router(burning).route(InputData.text("go"), Context.of(Duration.ofSeconds(5))));
+    assertThat(res.value()).isEqualTo(Value.text("42"));
+    assertThat(burning.threads).containsExactly(Thread.currentThread());
+    assertThat(meter.nanos()).isGreaterThanOrEqualTo(20_000_000L);
   }
 }
