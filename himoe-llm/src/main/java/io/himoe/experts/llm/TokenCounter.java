@@ -9,13 +9,18 @@ import io.himoe.shared.Message;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Counts tokens with a real BPE tokenizer (jtokkit: OpenAI's {@code o200k_base}, {@code
  * cl100k_base}, ...), for usage where an upstream reported none and for context budgets. Chat
  * messages are counted as OpenAI bills them: each message adds 3 tokens of framing (4 with a name),
- * and a reply is primed with 3 more. Thread-safe.
+ * and a reply is primed with 3 more. With {@code o200k_base}, an ASCII text is split into its
+ * pre-token pieces by hand and each piece's count is kept (a bounded cache of words, numbers and
+ * punctuation); the counts are jtokkit's. Thread-safe.
  */
 public final class TokenCounter {
 
@@ -24,6 +29,8 @@ public final class TokenCounter {
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
   private static final TokenCounter DEFAULT = of(DEFAULT_ENCODING);
+  private static final int MAX_PIECES = 20_000;
+  private static final int MAX_CACHED_PIECE = 24;
 
   private final EncodingType type;
   // Loaded on first use: reading a vocabulary takes a noticeable time, which a request that
@@ -33,9 +40,34 @@ public final class TokenCounter {
   // Each role's name in tokens, counted once per counter (every message's framing holds one).
   private final int[] roleTokens = new int[Message.Role.values().length];
 
+  // o200k_base only: an ASCII text is split into its pre-token pieces without jtokkit's regular
+  // expression (O200kAsciiPieces), and each piece's tokens are looked up here. Pieces are words,
+  // numbers, punctuation and spaces, which all traffic repeats (the same few thousand words), not
+  // whole texts, so the hits do not depend on requests repeating themselves. Bounded: emptied when
+  // full; pieces longer than MAX_CACHED_PIECE are counted each time.
+  private final @Nullable Map<String, Integer> pieceTokens;
+  private final ToIntFunction<String> tokensOfPiece = this::tokensOfPiece;
+
   private TokenCounter(EncodingType type) {
     this.type = type;
     Arrays.fill(roleTokens, -1);
+    this.pieceTokens = type == EncodingType.O200K_BASE ? new ConcurrentHashMap<>() : null;
+  }
+
+  private int tokensOfPiece(String piece) {
+    Map<String, Integer> cache = pieceTokens;
+    if (cache == null || piece.length() > MAX_CACHED_PIECE) {
+      return encoding().countTokensOrdinary(piece);
+    }
+    Integer n = cache.get(piece);
+    if (n == null) {
+      n = encoding().countTokensOrdinary(piece);
+      if (cache.size() >= MAX_PIECES) {
+        cache.clear();
+      }
+      cache.put(piece, n);
+    }
+    return n;
   }
 
   private int roleTokens(Message.Role role) {
@@ -105,7 +137,16 @@ public final class TokenCounter {
    * @return its tokens (0 for the empty text)
    */
   public int count(String text) {
-    return text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
+    if (text.isEmpty()) {
+      return 0;
+    }
+    if (pieceTokens != null) {
+      int n = O200kAsciiPieces.count(text, tokensOfPiece);
+      if (n >= 0) {
+        return n;
+      }
+    }
+    return encoding().countTokensOrdinary(text);
   }
 
   /**
