@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
             log,
             b.shadowSampleRate,
             b.shadowMinRemaining,
+            new ShadowRate(b.shadowMaxPerSecond, b.clock),
             new ShadowCpuBudget(b.shadowCpuShare, b.shadowCpuBurstNanos, b.processCpuNanos),
             b.maxConcurrentShadows,
             b.shadowExecutor);
@@ -207,6 +208,7 @@ public final class Engine implements AutoCloseable {
     private Duration shadowMinRemaining = Duration.ofMillis(50);
     private double shadowSampleRate = 1.0;
     private double shadowCpuShare = Double.POSITIVE_INFINITY;
+    private double shadowMaxPerSecond;
     private long shadowCpuBurstNanos = 100_000_000L;
     private LongSupplier processCpuNanos = ShadowCpuBudget.systemProcessCpu();
     private @Nullable ExecutorService shadowExecutor;
@@ -255,6 +257,21 @@ public final class Engine implements AutoCloseable {
         throw new IllegalArgumentException("shadow sample rate must be in [0, 1], got " + rate);
       }
       this.shadowSampleRate = rate;
+      return this;
+    }
+
+    /**
+     * @param perSecond the most shadow runs started per second, &gt;= 0, on the engine's clock (a
+     *     token bucket holding one second's worth); 0 (the default) means no cap. Requests past it
+     *     have their shadows skipped ({@link EngineEvent.SkipReason#RATE}).
+     * @return this
+     */
+    public Builder shadowMaxPerSecond(double perSecond) {
+      if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException(
+            "shadows per second must be >= 0 (0: no cap), got " + perSecond);
+      }
+      this.shadowMaxPerSecond = perSecond;
       return this;
     }
 

@@ -114,6 +114,8 @@ public sealed interface EngineEvent {
     SAMPLED_OUT("sampled_out"),
     /** Too little of the request's budget was left ({@code shadows.min_remaining_ms}). */
     LOW_BUDGET("low_budget"),
+    /** As many shadow runs as allowed per second had started ({@code shadows.max_per_second}). */
+    RATE("rate"),
     /** Shadows had used their share of the primaries' CPU ({@code shadows.max_cpu_share}). */
     CPU_SHARE("cpu_share"),
     /** As many shadow runs as allowed were already in flight. */

@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs the shadow routers of a request after its answer, off the critical path, and only when they
  * pass every gate, in this order: the request is in the sample (decided by its trace id, so the
- * same on every replica and run), enough of its budget is left, the shadows are within their CPU
- * share, a permit is free, and the executor takes the run. A request that fails a gate has its
+ * same on every replica and run), enough of its budget is left, fewer than the most shadow runs
+ * per second have started, the shadows are within their CPU share, a permit is free, and the
+ * executor takes the run. A request that fails a gate has its
  * shadows skipped: counted by reason in a {@link EngineEvent.ShadowsSkipped} event, logged
  * (rate-limited) when the cause is load rather than configuration, and absent from its trace, which
  * lists only the shadows actually scheduled.
@@ -63,6 +64,7 @@ final class ShadowRunner implements AutoCloseable {
   private final RateLimitedLog log;
   private final double sampleRate;
   private final Duration minRemaining;
+  private final ShadowRate rate;
   private final ShadowCpuBudget cpu;
   private final Semaphore permits;
   private final ExecutorService executor;
@@ -74,6 +76,7 @@ final class ShadowRunner implements AutoCloseable {
       RateLimitedLog log,
       double sampleRate,
       Duration minRemaining,
+      ShadowRate rate,
       ShadowCpuBudget cpu,
       int maxConcurrent,
       @Nullable ExecutorService executor) {
@@ -82,6 +85,7 @@ final class ShadowRunner implements AutoCloseable {
     this.log = log;
     this.sampleRate = sampleRate;
     this.minRemaining = minRemaining;
+    this.rate = rate;
     this.cpu = cpu;
     this.permits = new Semaphore(maxConcurrent);
     this.ownsExecutor = executor == null;
@@ -153,6 +157,9 @@ final class ShadowRunner implements AutoCloseable {
     if (ctx.remaining().compareTo(minRemaining) <= 0) {
       return skipped(traceId, primary, shadows, EngineEvent.SkipReason.LOW_BUDGET);
     }
+    if (!rate.tryAcquire()) {
+      return skipped(traceId, primary, shadows, EngineEvent.SkipReason.RATE);
+    }
     if (!cpu.tryAdmit()) {
       return skipped(traceId, primary, shadows, EngineEvent.SkipReason.CPU_SHARE);
     }
@@ -219,7 +226,7 @@ final class ShadowRunner implements AutoCloseable {
                       + " (shadow runs in flight at their limit, or the executor refused; see"
                       + " himoe_shadow_skipped_total)",
               null);
-      case SAMPLED_OUT, LOW_BUDGET, CPU_SHARE -> {}
+      case SAMPLED_OUT, LOW_BUDGET, RATE, CPU_SHARE -> {}
     }
   }
 

@@ -1,6 +1,7 @@
 package io.himoe.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.himoe.experts.Expert;
 import io.himoe.experts.ExpertRegistry;
@@ -10,6 +11,7 @@ import io.himoe.router.KeywordRouter;
 import io.himoe.shared.Context;
 import io.himoe.shared.InputData;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -17,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -189,6 +192,58 @@ class ShadowRunnerTest {
       assertThat(rec.skipped(EngineEvent.SkipReason.NO_PERMIT)).isEmpty();
       assertThat(rec.ran()).isZero();
     }
+  }
+
+  @Test
+  void shadowsStartAtMostMaxPerSecondOnTheEnginesClock() {
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-07T20:00:00Z"));
+    Recorder rec = new Recorder();
+    try (Engine e =
+        engine(TestExperts.Constant.of("s", "x"))
+            .clock(now::get)
+            .shadowMaxPerSecond(2)
+            .shadowExecutor(new DirectExecutor())
+            .listener(rec)
+            .build()) {
+      // A second's worth to start with: two runs, then the third request is over the cap.
+      assertThat(e.ask(InputData.text("q"), ctx("a")).trace().shadows()).hasSize(1);
+      assertThat(e.ask(InputData.text("q"), ctx("b")).trace().shadows()).hasSize(1);
+      assertThat(e.ask(InputData.text("q"), ctx("c")).trace().shadows()).isEmpty();
+      assertThat(rec.skipped(EngineEvent.SkipReason.RATE))
+          .singleElement()
+          .satisfies(s -> assertThat(s.shadows()).containsExactly("shadow"));
+      // Half a second earns one run.
+      now.set(now.get().plusMillis(500));
+      assertThat(e.ask(InputData.text("q"), ctx("d")).trace().shadows()).hasSize(1);
+      assertThat(e.ask(InputData.text("q"), ctx("e")).trace().shadows()).isEmpty();
+      // An hour idle earns a second's worth, not an hour's.
+      now.set(now.get().plusSeconds(3600));
+      assertThat(e.ask(InputData.text("q"), ctx("f")).trace().shadows()).hasSize(1);
+      assertThat(e.ask(InputData.text("q"), ctx("g")).trace().shadows()).hasSize(1);
+      assertThat(e.ask(InputData.text("q"), ctx("h")).trace().shadows()).isEmpty();
+      assertThat(rec.skipped(EngineEvent.SkipReason.RATE)).hasSize(3);
+      assertThat(rec.ran()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void withoutACapEveryRequestsShadowsRunAndANegativeCapIsRefused() {
+    Recorder rec = new Recorder();
+    try (Engine e =
+        engine(TestExperts.Constant.of("s", "x"))
+            .clock(() -> Instant.EPOCH)
+            .shadowMaxPerSecond(0)
+            .shadowExecutor(new DirectExecutor())
+            .listener(rec)
+            .build()) {
+      for (int i = 0; i < 100; i++) {
+        assertThat(e.ask(InputData.text("q"), ctx("r" + i)).trace().shadows()).hasSize(1);
+      }
+      assertThat(rec.skipped(EngineEvent.SkipReason.RATE)).isEmpty();
+    }
+    assertThatThrownBy(() -> engine(TestExperts.Constant.of("s", "x")).shadowMaxPerSecond(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shadows per second must be >= 0");
   }
 
   @Test

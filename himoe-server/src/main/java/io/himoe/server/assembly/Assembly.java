@@ -171,6 +171,7 @@ public final class Assembly implements AutoCloseable {
             .shadowMinRemaining(Duration.ofMillis(config.shadows().minRemainingMs()))
             .shadowSampleRate(config.shadows().sampleRate())
             .shadowCpuShare(config.shadows().maxCpuShare())
+            .shadowMaxPerSecond(config.shadows().maxPerSecond())
             .decisions(config.server().traceCapacity(), Duration.ofHours(1))
             .onStepFailure(
                 "fail".equals(oc.onStepFailure()) ? OnStepFailure.FAIL : OnStepFailure.PARTIAL);

@@ -326,6 +326,11 @@ final class ConfigValidator {
         "a rate in [0, 1]",
         s.sampleRate());
     check(positive(s.maxCpuShare()), "shadows.max_cpu_share", "a share > 0", s.maxCpuShare());
+    check(
+        nonNegative(s.maxPerSecond()),
+        "shadows.max_per_second",
+        "a rate >= 0 (0: no cap)",
+        s.maxPerSecond());
     HimoeConfig.Shadows.Credit c = s.credit();
     check(c.alpha() > 0 && c.alpha() < 1, "shadows.credit.alpha", "a level in (0, 1)", c.alpha());
     check(

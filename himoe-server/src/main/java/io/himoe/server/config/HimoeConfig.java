@@ -912,6 +912,7 @@ public record HimoeConfig(
    *     0.1
    * @param maxCpuShare the most CPU time shadows may use per unit of CPU time the rest of the
    *     server uses, &gt; 0, default 0.25
+   * @param maxPerSecond the most shadow runs started per second, &gt;= 0 (0: no cap), default 50
    * @param credit how feedback credits the shadows
    */
   public record Shadows(
@@ -920,10 +921,11 @@ public record HimoeConfig(
       Double margin,
       Double sampleRate,
       Double maxCpuShare,
+      Double maxPerSecond,
       Credit credit) {
 
     /** Every default: no shadows. */
-    public static final Shadows DEFAULTS = new Shadows(null, null, null, null, null, null);
+    public static final Shadows DEFAULTS = new Shadows(null, null, null, null, null, null, null);
 
     /**
      * Applies defaults.
@@ -933,6 +935,7 @@ public record HimoeConfig(
      * @param margin win margin, or null for 0.05
      * @param sampleRate sampled share, or null for 0.1
      * @param maxCpuShare CPU share, or null for 0.25
+     * @param maxPerSecond shadow runs per second at most, or null for 50 (0: no cap)
      * @param credit feedback credit, or null for its defaults
      */
     public Shadows(
@@ -941,12 +944,14 @@ public record HimoeConfig(
         @Nullable Double margin,
         @Nullable Double sampleRate,
         @Nullable Double maxCpuShare,
+        @Nullable Double maxPerSecond,
         @Nullable Credit credit) {
       this.routers = routers == null ? List.of() : List.copyOf(routers);
       this.minRemainingMs = minRemainingMs == null ? 50L : minRemainingMs;
       this.margin = margin == null ? 0.05 : margin;
       this.sampleRate = sampleRate == null ? 0.1 : sampleRate;
       this.maxCpuShare = maxCpuShare == null ? 0.25 : maxCpuShare;
+      this.maxPerSecond = maxPerSecond == null ? 50.0 : maxPerSecond;
       this.credit = credit == null ? Credit.DEFAULTS : credit;
     }
 

@@ -109,6 +109,7 @@ class ConfigLoaderTest {
           routers: [nowhere]
           sample_rate: 1.5
           max_cpu_share: 0
+          max_per_second: -1
         """;
     assertThatThrownBy(() -> loader.parse(yaml, "t"))
         .isInstanceOf(ConfigException.class)
@@ -124,7 +125,11 @@ class ConfigLoaderTest {
                     .anyMatch(p -> p.startsWith("routers[0].experts[1]: expected one of"))
                     .anyMatch(p -> p.startsWith("shadows.routers[0]: expected one of"))
                     .anyMatch(p -> p.startsWith("shadows.sample_rate: expected a rate in [0, 1]"))
-                    .anyMatch(p -> p.startsWith("shadows.max_cpu_share: expected a share > 0")));
+                    .anyMatch(p -> p.startsWith("shadows.max_cpu_share: expected a share > 0"))
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "shadows.max_per_second: expected a rate >= 0 (0: no cap)")));
   }
 
   @Test
