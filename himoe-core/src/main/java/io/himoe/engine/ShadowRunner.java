@@ -25,12 +25,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs the shadow routers of a request after its answer, off the critical path, and only when they
  * pass every gate, in this order: the request is in the sample (decided by its trace id, so the
- * same on every replica and run), enough of its budget is left, fewer than the most shadow runs
- * per second have started, the shadows are within their CPU share, a permit is free, and the
- * executor takes the run. A request that fails a gate has its
- * shadows skipped: counted by reason in a {@link EngineEvent.ShadowsSkipped} event, logged
- * (rate-limited) when the cause is load rather than configuration, and absent from its trace, which
- * lists only the shadows actually scheduled.
+ * same on every replica and run), enough of its budget is left, fewer than the most shadow runs per
+ * second have started, the shadows are within their CPU share, a permit is free, and the executor
+ * takes the run. A request that fails a gate has its shadows skipped: counted by reason in a {@link
+ * EngineEvent.ShadowsSkipped} event, logged (rate-limited) when the cause is load rather than
+ * configuration, and absent from its trace, which lists only the shadows actually scheduled.
  *
  * <p>The engine's own executor runs shadows on platform threads, so that their CPU time (their
  * expert calls' included) can be measured and charged to the {@link ShadowCpuBudget}.

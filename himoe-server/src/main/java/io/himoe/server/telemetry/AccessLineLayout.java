@@ -1,9 +1,8 @@
 package io.himoe.server.telemetry;
 
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import java.time.Instant;
@@ -16,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The access log's line, written directly instead of through logback's pattern converters: the same
  * text as the pattern {@value #PATTERN} (the time in the JVM's default time zone, the level padded
  * to five characters, the MDC's {@code trace_id} or {@code -}, the logger's name shortened to 24
- * characters as {@code %logger{24}} shortens it), then the stack trace of an exception, as
- * logback's pattern layout adds one. The server's {@code logback.xml} uses it for the logger {@code
+ * characters as {@code %logger{24}} shortens it). An event with an exception (no access line has
+ * one) goes to logback's pattern layout with the same pattern, which adds the stack trace. The
+ * server's {@code logback.xml} uses it for the logger {@code
  * HimoeServer} (one line per request, formatted on the request's thread); a pattern layout with
  * {@value #PATTERN} writes the same lines.
  */
@@ -38,14 +38,30 @@ public final class AccessLineLayout extends LayoutBase<ILoggingEvent> {
   private ZoneId zone = ZoneId.systemDefault();
   private volatile Second second = new Second(Long.MIN_VALUE, "");
 
+  // A line with an exception (never an access line) is left to logback's own layout, whose stack
+  // trace format is its own.
+  private final PatternLayout withException = new PatternLayout();
+
   @Override
   public void start() {
     zone = ZoneId.systemDefault();
+    withException.setContext(getContext());
+    withException.setPattern(PATTERN);
+    withException.start();
     super.start();
   }
 
   @Override
+  public void stop() {
+    withException.stop();
+    super.stop();
+  }
+
+  @Override
   public String doLayout(ILoggingEvent event) {
+    if (event.getThrowableProxy() != null) {
+      return withException.doLayout(event);
+    }
     String message = event.getFormattedMessage();
     StringBuilder b = new StringBuilder(64 + (message == null ? 4 : message.length()));
     time(b, event.getTimeStamp());
@@ -60,10 +76,6 @@ public final class AccessLineLayout extends LayoutBase<ILoggingEvent> {
     b.append(" [").append(trace == null ? "-" : trace).append("] ");
     b.append(loggerNames.computeIfAbsent(event.getLoggerName(), abbreviator::abbreviate));
     b.append(" - ").append(message).append(CoreConstants.LINE_SEPARATOR);
-    IThrowableProxy thrown = event.getThrowableProxy();
-    if (thrown != null) {
-      b.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
-    }
     return b.toString();
   }
 
