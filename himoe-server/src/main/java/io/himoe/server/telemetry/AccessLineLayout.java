@@ -17,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * to five characters, the MDC's {@code trace_id} or {@code -}, the logger's name shortened to 24
  * characters as {@code %logger{24}} shortens it). An event with an exception (no access line has
  * one) goes to logback's pattern layout with the same pattern, which adds the stack trace. The
- * server's {@code logback.xml} uses it for the logger {@code
- * HimoeServer} (one line per request, formatted on the request's thread); a pattern layout with
- * {@value #PATTERN} writes the same lines.
+ * server's {@code logback.xml} uses it for the logger {@code HimoeServer} (one line per request,
+ * formatted on the request's thread); a pattern layout with {@value #PATTERN} writes the same
+ * lines.
  */
 public final class AccessLineLayout extends LayoutBase<ILoggingEvent> {
 
