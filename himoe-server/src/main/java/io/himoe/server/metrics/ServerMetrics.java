@@ -54,14 +54,8 @@ public final class ServerMetrics implements AutoCloseable {
   public static ServerMetrics bind(
       MeterRegistry registry, Assembly assembly, GuardrailMonitor guardrails) {
     ServerMetrics m = new ServerMetrics(registry, assembly);
-    FunctionCounter.builder(
-            "himoe.log.lines.dropped",
-            BatchingConsoleAppender.class,
-            c -> BatchingConsoleAppender.droppedLines())
-        .description(
-            "access-log lines dropped because standard error fell behind the traffic (the log's"
-                + " queue was full); a request never waits for its log line")
-        .register(registry);
+    // The filters come before any meter: Micrometer applies a filter only to meters registered
+    // after it (and warns at start when a meter came first).
     // Two of Micrometer's names break Prometheus conventions (promtool says so): a counter of
     // "ns" (process_cpu_usage says the same) and a gauge ending in "_count".
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
@@ -97,6 +91,14 @@ public final class ServerMetrics implements AutoCloseable {
                 id ->
                     id.getName().endsWith("call.rate")
                         || id.getName().equals("resilience4j.circuitbreaker.failure.rate")));
+    FunctionCounter.builder(
+            "himoe.log.lines.dropped",
+            BatchingConsoleAppender.class,
+            c -> BatchingConsoleAppender.droppedLines())
+        .description(
+            "access-log lines dropped because standard error fell behind the traffic (the log's"
+                + " queue was full); a request never waits for its log line")
+        .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     m.gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
