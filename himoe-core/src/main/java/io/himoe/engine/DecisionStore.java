@@ -1,7 +1,6 @@
 package io.himoe.engine;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,11 +18,13 @@ import java.util.Optional;
  */
 final class DecisionStore {
 
-  private record Entry(Decision decision, Instant storedAt, long bytes) {}
+  // The time is a primitive, not an Instant: an object less per kept decision for young
+  // collections to copy (docs/BENCHMARKS.md section 14.1, session 8).
+  private record Entry(Decision decision, long storedAtMillis, long bytes) {}
 
   private final int maxCount;
   private final long maxBytes;
-  private final Duration ttl;
+  private final long ttlMillis;
   private final InstantSource clock;
   private final LinkedHashMap<String, Entry> map = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
@@ -31,7 +32,8 @@ final class DecisionStore {
   DecisionStore(int maxCount, long maxBytes, Duration ttl, InstantSource clock) {
     this.maxCount = maxCount;
     this.maxBytes = maxBytes;
-    this.ttl = ttl;
+    // Rounded up to whole milliseconds: a decision never lives shorter than asked.
+    this.ttlMillis = Math.max(1, ttl.plusNanos(999_999).toMillis());
     this.clock = clock;
   }
 
@@ -43,7 +45,7 @@ final class DecisionStore {
    */
   synchronized boolean put(String traceId, Decision d) {
     long size = d.bytes();
-    Instant now = clock.instant();
+    long now = clock.millis();
     Entry old = map.remove(traceId);
     if (old != null) {
       bytes -= old.bytes();
@@ -71,7 +73,7 @@ final class DecisionStore {
     if (e == null) {
       return Optional.empty();
     }
-    if (expired(e, clock.instant())) {
+    if (expired(e, clock.millis())) {
       map.remove(traceId);
       bytes -= e.bytes();
       return Optional.empty();
@@ -93,7 +95,7 @@ final class DecisionStore {
     return map.size();
   }
 
-  private boolean expired(Entry e, Instant now) {
-    return !e.storedAt().plus(ttl).isAfter(now);
+  private boolean expired(Entry e, long now) {
+    return now - e.storedAtMillis() >= ttlMillis;
   }
 }

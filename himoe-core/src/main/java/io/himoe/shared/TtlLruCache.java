@@ -1,13 +1,13 @@
 package io.himoe.shared;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A thread-safe map bounded in size (least recently used evicted first) and in age (entries older
@@ -23,10 +23,12 @@ import java.util.Optional;
  */
 public final class TtlLruCache<K, V> {
 
-  private record Entry<V>(V value, Instant storedAt) {}
+  // The time is a primitive, not an Instant: a server keeps thousands of entries that live about
+  // as long as a young collection's period, and each object per entry is copied by the collector.
+  private record Entry<V>(V value, long storedAtMillis) {}
 
   private final int maxSize;
-  private final Duration ttl;
+  private final long ttlMillis;
   private final InstantSource clock;
   private final LinkedHashMap<K, Entry<V>> map;
 
@@ -43,7 +45,8 @@ public final class TtlLruCache<K, V> {
       throw new IllegalArgumentException("ttl must be positive, got " + ttl);
     }
     this.maxSize = maxSize;
-    this.ttl = ttl;
+    // Rounded up to whole milliseconds: an entry never lives shorter than asked.
+    this.ttlMillis = Math.max(1, ttl.plusNanos(999_999).toMillis());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.map = new LinkedHashMap<>(16, 0.75f, true);
   }
@@ -57,8 +60,33 @@ public final class TtlLruCache<K, V> {
   public synchronized void put(K key, V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    Instant now = clock.instant();
+    long now = clock.millis();
     map.put(key, new Entry<>(value, now));
+    trim(now);
+  }
+
+  /**
+   * The live value of a key, or a new one stored under it (evicting the least recently used entry
+   * when full); either way the key becomes the most recently used.
+   *
+   * @param key the key
+   * @param make makes the value when there is no live one, not null
+   * @return the live value or the new one
+   */
+  public synchronized V getOrPut(K key, Supplier<? extends V> make) {
+    Objects.requireNonNull(key, "key");
+    long now = clock.millis();
+    Entry<V> e = map.get(key);
+    if (e != null && !isExpired(e, now)) {
+      return e.value();
+    }
+    V value = Objects.requireNonNull(make.get(), "value");
+    map.put(key, new Entry<>(value, now));
+    trim(now);
+    return value;
+  }
+
+  private void trim(long now) {
     expire(now);
     while (map.size() > maxSize) {
       Iterator<K> it = map.keySet().iterator();
@@ -76,7 +104,7 @@ public final class TtlLruCache<K, V> {
     if (e == null) {
       return Optional.empty();
     }
-    if (isExpired(e, clock.instant())) {
+    if (isExpired(e, clock.millis())) {
       map.remove(key);
       return Optional.empty();
     }
@@ -89,14 +117,14 @@ public final class TtlLruCache<K, V> {
    */
   public synchronized Optional<V> remove(K key) {
     Entry<V> e = map.remove(key);
-    return e == null || isExpired(e, clock.instant()) ? Optional.empty() : Optional.of(e.value());
+    return e == null || isExpired(e, clock.millis()) ? Optional.empty() : Optional.of(e.value());
   }
 
   /**
    * @return the number of live entries
    */
   public synchronized int size() {
-    expire(clock.instant());
+    expire(clock.millis());
     return map.size();
   }
 
@@ -104,7 +132,7 @@ public final class TtlLruCache<K, V> {
    * @return a snapshot of the live entries, least recently used first
    */
   public synchronized Map<K, V> snapshot() {
-    Instant now = clock.instant();
+    long now = clock.millis();
     map.values().removeIf(e -> isExpired(e, now));
     LinkedHashMap<K, V> copy = new LinkedHashMap<>();
     map.forEach((k, e) -> copy.put(k, e.value()));
@@ -114,7 +142,7 @@ public final class TtlLruCache<K, V> {
   // Amortised O(1): drops expired entries from the least recently used end and stops at the first
   // live one. Expired entries further in are dropped when read or when they reach that end; the
   // size bound holds regardless.
-  private void expire(Instant now) {
+  private void expire(long now) {
     Iterator<Entry<V>> it = map.values().iterator();
     while (it.hasNext()) {
       if (!isExpired(it.next(), now)) {
@@ -124,7 +152,7 @@ public final class TtlLruCache<K, V> {
     }
   }
 
-  private boolean isExpired(Entry<V> e, Instant now) {
-    return !e.storedAt().plus(ttl).isAfter(now);
+  private boolean isExpired(Entry<V> e, long now) {
+    return now - e.storedAtMillis() >= ttlMillis;
   }
 }

@@ -60,6 +60,22 @@ class SharedTypesTest {
   }
 
   @Test
+  void ttlLruCacheGetOrPutKeepsTheLiveValueAndReplacesAnExpiredOne() {
+    MutableClock clock = new MutableClock();
+    TtlLruCache<String, Integer> cache = new TtlLruCache<>(2, Duration.ofSeconds(10), clock);
+    assertThat(cache.getOrPut("a", () -> 1)).isEqualTo(1);
+    assertThat(cache.getOrPut("a", () -> 2)).isEqualTo(1); // live: kept, a is the most recent
+    cache.put("b", 2);
+    assertThat(cache.getOrPut("a", () -> 9)).isEqualTo(1); // a is the most recent again
+    assertThat(cache.getOrPut("c", () -> 3)).isEqualTo(3); // evicts b
+    assertThat(cache.snapshot()).containsOnlyKeys("a", "c");
+    clock.advance(Duration.ofMillis(9_999));
+    assertThat(cache.get("a")).contains(1);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(cache.getOrPut("a", () -> 4)).isEqualTo(4); // expired at exactly its TTL
+  }
+
+  @Test
   void cancelTokensPropagateToChildrenAndCanBeDetached() {
     CancelToken parent = CancelToken.create();
     CancelToken child = parent.child();

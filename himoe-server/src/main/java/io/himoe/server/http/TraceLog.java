@@ -5,14 +5,16 @@ import io.himoe.engine.DecisionTrace;
 import io.himoe.engine.EngineEvent;
 import io.himoe.engine.EngineListener;
 import io.himoe.engine.ShadowReport;
+import io.himoe.engine.StageTrace;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
 import io.himoe.shared.TtlLruCache;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps every recent decision by trace id (bounded: TTL + LRU) for {@code GET /v1/traces/{id}}: the
@@ -47,14 +49,43 @@ final class TraceLog implements EngineListener {
    */
   record Claim(Optional<String> owner, Optional<String> correlationId) {}
 
-  private final TtlLruCache<String, Entry> entries;
-  private final TtlLruCache<String, Claim> claims;
-  private final TtlLruCache<String, ChatSessions.Note> sessions;
+  /** A decision made without a key and without a client id: one object for all of them. */
+  private static final Claim ANONYMOUS = new Claim(Optional.empty(), Optional.empty());
+
+  /**
+   * Everything kept of one decision, under one key. The claim, the decision and the session note
+   * arrive at different times; they were three maps, each with its own entry, timestamp and map
+   * node per request: a server keeps the last {@code trace_capacity} requests, which under load
+   * live about as long as a young collection's period and are copied by every one of them, so each
+   * object per kept request costs pause time (docs/BENCHMARKS.md section 14.1, session 8). Fields
+   * are written once each; shadow reports are appended under the slot's lock.
+   */
+  private static final class Slot {
+    private volatile @Nullable Claim claim;
+    private volatile ChatSessions.@Nullable Note note;
+    // The decision, null until it is answered or failed: the input, then the answer or the error.
+    private volatile @Nullable String input;
+    private volatile @Nullable String answer;
+    private volatile @Nullable String error;
+    private volatile @Nullable DecisionTrace trace;
+    private @Nullable List<ShadowReport> shadows;
+
+    synchronized void addShadow(ShadowReport r) {
+      if (shadows == null) {
+        shadows = new ArrayList<>(1);
+      }
+      shadows.add(r);
+    }
+
+    synchronized List<ShadowReport> shadows() {
+      return shadows == null ? List.of() : List.copyOf(shadows);
+    }
+  }
+
+  private final TtlLruCache<String, Slot> slots;
 
   TraceLog(int capacity, InstantSource clock) {
-    this.entries = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
-    this.claims = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
-    this.sessions = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
+    this.slots = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
   }
 
   /**
@@ -62,7 +93,7 @@ final class TraceLog implements EngineListener {
    * @param note whether its conversation's session stayed with its expert, and why
    */
   void noteSession(String traceId, ChatSessions.Note note) {
-    sessions.put(traceId, note);
+    slots.getOrPut(traceId, Slot::new).note = note;
   }
 
   /**
@@ -70,7 +101,7 @@ final class TraceLog implements EngineListener {
    * @return its session note, when the request was a conversation with sessions on
    */
   Optional<ChatSessions.Note> sessionOf(String traceId) {
-    return sessions.get(traceId);
+    return slots.get(traceId).map(s -> s.note);
   }
 
   /**
@@ -80,7 +111,8 @@ final class TraceLog implements EngineListener {
    * @param claim its owner and correlation id
    */
   void claim(String traceId, Claim claim) {
-    claims.put(traceId, claim);
+    boolean anonymous = claim.owner().isEmpty() && claim.correlationId().isEmpty();
+    slots.getOrPut(traceId, Slot::new).claim = anonymous ? ANONYMOUS : claim;
   }
 
   /**
@@ -88,7 +120,7 @@ final class TraceLog implements EngineListener {
    * @return who made that decision, when this server made it recently
    */
   Optional<Claim> claimOf(String traceId) {
-    return claims.get(traceId);
+    return slots.get(traceId).map(s -> s.claim);
   }
 
   @Override
@@ -103,35 +135,45 @@ final class TraceLog implements EngineListener {
   }
 
   private void answered(InputData input, Answer answer) {
-    entries.put(
-        answer.traceId(),
-        new Entry(
-            answer.traceId(),
-            shorten(input.toText()),
-            Optional.of(answer.value().render()),
-            Optional.empty(),
-            Optional.of(answer.trace()),
-            new CopyOnWriteArrayList<>()));
+    DecisionTrace trace = answer.trace();
+    Slot slot = slots.getOrPut(answer.traceId(), Slot::new);
+    // The input and the answer are usually the strings the trace already holds (its first stage's
+    // input and last stage's answer): keep one copy.
+    StageTrace first = trace.stages().isEmpty() ? null : trace.stages().getFirst();
+    StageTrace last = trace.stages().isEmpty() ? null : trace.stages().getLast();
+    slot.input = same(shorten(input.toText()), first == null ? null : first.input());
+    slot.answer = same(answer.value().render(), last == null ? null : last.answer());
+    slot.trace = trace;
   }
 
   private void failed(InputData input, String traceId, MoeError error) {
-    entries.put(
-        traceId,
-        new Entry(
-            traceId,
-            shorten(input.toText()),
-            Optional.empty(),
-            Optional.of(error.code() + ": " + error.getMessage()),
-            Optional.empty(),
-            new CopyOnWriteArrayList<>()));
+    Slot slot = slots.getOrPut(traceId, Slot::new);
+    slot.input = shorten(input.toText());
+    slot.error = error.code() + ": " + error.getMessage();
   }
 
   private void shadowRan(ShadowReport report) {
-    entries.get(report.traceId()).ifPresent(e -> e.shadows().add(report));
+    slots.get(report.traceId()).filter(s -> s.input != null).ifPresent(s -> s.addShadow(report));
   }
 
   Optional<Entry> get(String traceId) {
-    return entries.get(traceId);
+    Slot s = slots.get(traceId).orElse(null);
+    String input = s == null ? null : s.input;
+    if (s == null || input == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Entry(
+            traceId,
+            input,
+            Optional.ofNullable(s.answer),
+            Optional.ofNullable(s.error),
+            Optional.ofNullable(s.trace),
+            s.shadows()));
+  }
+
+  private static String same(String made, @Nullable String kept) {
+    return kept != null && made.equals(kept) ? kept : made;
   }
 
   private static String shorten(String s) {
