@@ -165,9 +165,16 @@ class ShadowRunnerTest {
           .satisfies(s -> assertThat(s.traceId()).isEqualTo("second"));
       hang.release.countDown();
       EngineTest.waitUntil(() -> rec.ran() == 1);
-      // The permit came back: the next request's shadow runs again.
-      Answer third = e.ask(InputData.text("q"), ctx("third"));
-      assertThat(third.trace().shadows()).containsExactly("shadow");
+      // The permit comes back just after the "ran" event (the run's finally block): a request may
+      // still find it taken for a moment, then a later one's shadow runs again.
+      List<String> shadows = List.of();
+      for (int i = 0; i < 500 && shadows.isEmpty(); i++) {
+        shadows = e.ask(InputData.text("q"), ctx("third-" + i)).trace().shadows();
+        if (shadows.isEmpty()) {
+          Thread.sleep(10);
+        }
+      }
+      assertThat(shadows).as("a shadow once the permit came back").containsExactly("shadow");
       EngineTest.waitUntil(() -> rec.ran() == 2);
     }
   }
