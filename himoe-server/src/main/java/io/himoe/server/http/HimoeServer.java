@@ -74,6 +74,7 @@ public final class HimoeServer implements AutoCloseable {
     HimoeConfig.Server sc = assembly.config().server();
     this.tracing = b.tracing;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ServerMetrics.applyConventions(registry);
     long deadline = assembly.config().budgets().deadlineMs();
     MetricsListener metrics = new MetricsListener(registry, deadline);
     DashboardState dashboard = new DashboardState(b.clock, metrics, deadline);

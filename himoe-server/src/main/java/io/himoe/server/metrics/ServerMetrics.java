@@ -44,18 +44,13 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   /**
-   * Registers the server's meters.
+   * Configures the registry's meter filters (names and units by Prometheus conventions). Call it on
+   * a new registry before any meter is registered: Micrometer applies a filter only to meters
+   * registered after it, and warns when a meter came first.
    *
-   * @param registry where meters go
-   * @param assembly the engine, experts and runtime
-   * @param guardrails the guardrail monitor (an engine listener the caller adds)
-   * @return the binders to close with the server
+   * @param registry a registry with no meters yet
    */
-  public static ServerMetrics bind(
-      MeterRegistry registry, Assembly assembly, GuardrailMonitor guardrails) {
-    ServerMetrics m = new ServerMetrics(registry, assembly);
-    // The filters come before any meter: Micrometer applies a filter only to meters registered
-    // after it (and warns at start when a meter came first).
+  public static void applyConventions(MeterRegistry registry) {
     // Two of Micrometer's names break Prometheus conventions (promtool says so): a counter of
     // "ns" (process_cpu_usage says the same) and a gauge ending in "_count".
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
@@ -83,7 +78,7 @@ public final class ServerMetrics implements AutoCloseable {
               }
             });
     // resilience4j's failure and slow-call "rates" are percentages (-1 before min_calls): they are
-    // exported below as ratios in [0, 1] instead, as Prometheus conventions ask.
+    // exported by bind as ratios in [0, 1] instead, as Prometheus conventions ask.
     registry
         .config()
         .meterFilter(
@@ -91,6 +86,19 @@ public final class ServerMetrics implements AutoCloseable {
                 id ->
                     id.getName().endsWith("call.rate")
                         || id.getName().equals("resilience4j.circuitbreaker.failure.rate")));
+  }
+
+  /**
+   * Registers the server's meters, on a registry whose filters {@link #applyConventions} set.
+   *
+   * @param registry where meters go
+   * @param assembly the engine, experts and runtime
+   * @param guardrails the guardrail monitor (an engine listener the caller adds)
+   * @return the binders to close with the server
+   */
+  public static ServerMetrics bind(
+      MeterRegistry registry, Assembly assembly, GuardrailMonitor guardrails) {
+    ServerMetrics m = new ServerMetrics(registry, assembly);
     FunctionCounter.builder(
             "himoe.log.lines.dropped",
             BatchingConsoleAppender.class,
