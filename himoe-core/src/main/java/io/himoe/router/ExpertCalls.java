@@ -96,22 +96,8 @@ final class ExpertCalls {
 
     @Override
     public void run() {
-      synchronized (this) {
-        runner = Thread.currentThread();
-        if (finished.get()) {
-          // Dropped before it started: it starts interrupted, as a thread interrupted early would.
-          runner.interrupt();
-        }
-      }
-      try {
-        call();
-      } finally {
-        synchronized (this) {
-          runner = null;
-          // An interrupt aimed at this call must not reach the thread's next task (pooled).
-          Thread.interrupted();
-        }
-      }
+      // On a thread of its own (or a pooled one): no interrupt may reach the thread's next task.
+      runHere(true);
     }
 
     private synchronized void interrupt() {
@@ -126,6 +112,16 @@ final class ExpertCalls {
      * own thread; afterwards only that interrupt is cleared (one from elsewhere stays set).
      */
     void runOnCaller() {
+      runHere(false);
+    }
+
+    /**
+     * Makes the call on this thread, which {@link #drop} interrupts while it runs. A call dropped
+     * before it started starts interrupted, as a thread interrupted early would. Afterwards the
+     * thread's interrupt is cleared: always ({@code clearAny}, a thread of the call's own), or only
+     * when this call set it (the caller's thread: an interrupt from elsewhere stays set).
+     */
+    private void runHere(boolean clearAny) {
       synchronized (this) {
         runner = Thread.currentThread();
         if (finished.get()) {
@@ -138,7 +134,7 @@ final class ExpertCalls {
       } finally {
         synchronized (this) {
           runner = null;
-          if (interruptedRunner) {
+          if (clearAny || interruptedRunner) {
             Thread.interrupted();
           }
         }
@@ -207,7 +203,7 @@ final class ExpertCalls {
     /** On the caller's thread: the call, then the verdict the parallel path's wait would give. */
     void runInline() {
       ExpertOutcome o = outcome();
-      String late = lateReason();
+      String late = lateReason(ctx);
       if (late != null) {
         dropLate(late);
       } else {
@@ -216,11 +212,11 @@ final class ExpertCalls {
     }
 
     /**
-     * @return why the parallel path's wait would have given up on this call by now ("cancelled",
-     *     "deadline"), or null while the request is live
+     * @return why the parallel path's wait would have given up on a call of this request by now
+     *     ("cancelled", "deadline"), or null while the request is live
      */
-    @Nullable String lateReason() {
-      return ctx.cancel().isCancelled() ? "cancelled" : ctx.isExpired() ? "deadline" : null;
+    private static @Nullable String lateReason(Context request) {
+      return request.cancel().isCancelled() ? "cancelled" : request.isExpired() ? "deadline" : null;
     }
 
     /**
@@ -228,28 +224,49 @@ final class ExpertCalls {
      * deadline passed: dropped and counted as {@link #drop} does, without cancelling the token (the
      * request's own) or interrupting the thread (the caller's).
      */
-    void dropLate(String reason) {
-      if (finished.compareAndSet(false, true)) {
-        long ms = elapsedMs();
-        outcome = new ExpertOutcome.Dropped(ref, reason, ms);
-        stats.recordDrop(ms);
-        stats.observedAt(ctx.clock().millis());
-      }
-      if (fatal != null) {
-        throw fatal;
-      }
+    private void dropLate(String reason) {
+      markDropped(reason);
     }
 
     /** Called by the waiting router when it gives up on this call. */
     void drop(String reason) {
-      if (finished.compareAndSet(false, true)) {
-        long ms = elapsedMs();
-        outcome = new ExpertOutcome.Dropped(ref, reason, ms);
-        stats.recordDrop(ms);
-        stats.observedAt(ctx.clock().millis());
+      if (markDropped(reason)) {
         ctx.cancel().cancel();
         interrupt();
       }
+    }
+
+    /**
+     * @return whether this ended the call (not already finished): its outcome is then "dropped" for
+     *     this reason, counted in the expert's statistics
+     */
+    private boolean markDropped(String reason) {
+      if (!finished.compareAndSet(false, true)) {
+        return false;
+      }
+      long ms = elapsedMs();
+      outcome = new ExpertOutcome.Dropped(ref, reason, ms);
+      stats.recordDrop(ms);
+      stats.observedAt(ctx.clock().millis());
+      return true;
+    }
+
+    /**
+     * Counts the call as entered in its expert's statistics, unless the request (whose cancel token
+     * and deadline are {@code request}'s) is already cancelled or past its deadline: then the call
+     * is not made but dropped with that reason.
+     *
+     * @return whether to make the call
+     */
+    boolean enterUnlessLate(Context request) {
+      stats.enter();
+      String late = lateReason(request);
+      if (late == null) {
+        return true;
+      }
+      stats.exit();
+      dropLate(late);
+      return false;
     }
 
     /**
@@ -392,12 +409,7 @@ final class ExpertCalls {
    */
   static ExpertOutcome inline(ExpertStats stats, ExpertRef ref, InputData input, Context ctx) {
     Call c = new Call(ref, stats, input, ctx, () -> {}, null);
-    c.stats.enter();
-    String late = c.lateReason();
-    if (late != null) {
-      c.stats.exit();
-      c.dropLate(late);
-    } else {
+    if (c.enterUnlessLate(ctx)) {
       c.runInline();
     }
     return outcomeOf(c);

@@ -40,11 +40,7 @@ final class InlineStream {
     // The expert gets a token of its own (not the request's): dropping the call cancels it.
     Context callCtx = ctx.withCancel(CancelToken.create()).withoutTokens();
     ExpertCalls.Call c = new ExpertCalls.Call(ref, stats, input, callCtx, () -> {}, ctx.tokens());
-    c.stats.enter();
-    String late = request.isCancelled() ? "cancelled" : ctx.isExpired() ? "deadline" : null;
-    if (late != null) {
-      c.stats.exit();
-      c.dropLate(late);
+    if (!c.enterUnlessLate(ctx)) {
       return ExpertCalls.outcomeOf(c);
     }
     Runnable unregister = request.onCancel(() -> c.drop("cancelled"));
