@@ -17,7 +17,6 @@ final class ShadowRate {
   private final InstantSource clock;
   private double tokens;
   private long lastNanos;
-  private boolean started;
 
   /**
    * @param perSecond the most shadow runs per second, &gt;= 0; 0 means no cap
@@ -32,6 +31,11 @@ final class ShadowRate {
     this.burst = Math.max(1, perSecond);
     this.clock = clock;
     this.tokens = burst;
+    this.lastNanos = nanos(clock.instant());
+  }
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   /**
@@ -41,13 +45,9 @@ final class ShadowRate {
     if (perSecond == 0) {
       return true;
     }
-    Instant now = clock.instant();
-    long t = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    if (started) {
-      // A clock that steps back earns nothing.
-      tokens = Math.min(burst, tokens + Math.max(0, t - lastNanos) * perSecond / 1e9);
-    }
-    started = true;
+    long t = nanos(clock.instant());
+    // A clock that steps back earns nothing.
+    tokens = Math.min(burst, tokens + Math.max(0, t - lastNanos) * perSecond / 1e9);
     lastNanos = t;
     if (tokens >= 1) {
       tokens -= 1;
