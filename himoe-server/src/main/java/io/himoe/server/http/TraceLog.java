@@ -141,15 +141,16 @@ final class TraceLog implements EngineListener {
     // input and last stage's answer): keep one copy.
     StageTrace first = trace.stages().isEmpty() ? null : trace.stages().getFirst();
     StageTrace last = trace.stages().isEmpty() ? null : trace.stages().getLast();
-    slot.input = same(shorten(input.toText()), first == null ? null : first.input());
-    slot.answer = same(answer.value().render(), last == null ? null : last.answer());
+    // The input goes last: a reader (get) takes a slot with an input as a whole decision.
     slot.trace = trace;
+    slot.answer = same(answer.value().render(), last == null ? null : last.answer());
+    slot.input = same(shorten(input.toText()), first == null ? null : first.input());
   }
 
   private void failed(InputData input, String traceId, MoeError error) {
     Slot slot = slots.getOrPut(traceId, Slot::new);
-    slot.input = shorten(input.toText());
     slot.error = error.code() + ": " + error.getMessage();
+    slot.input = shorten(input.toText());
   }
 
   private void shadowRan(ShadowReport report) {
