@@ -20,18 +20,9 @@ final class ExpressionFinder {
   /**
    * A rewrite, tried only when the lower-cased text contains one of its triggers: a literal that
    * every match of the pattern contains. Most texts hold none of the operator words, so the cheap
-   * {@code contains} spares the regex scans.
+   * trigger scan ({@link TextScan.Triggers}) spares the regex scans.
    */
-  private record Rewrite(Pattern pattern, String replacement, List<String> triggers) {
-    boolean mayMatch(String lowerCased) {
-      for (String t : triggers) {
-        if (lowerCased.contains(t)) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
+  private record Rewrite(Pattern pattern, String replacement, List<String> triggers) {}
 
   private static final String W = "(?<![\\p{L}])";
   private static final String WE = "(?![\\p{L}])";
@@ -83,12 +74,10 @@ final class ExpressionFinder {
               "trunc",
               "fact"));
 
+  private static final TextScan.Triggers TRIGGERS =
+      new TextScan.Triggers(REWRITES.stream().map(Rewrite::triggers).toList());
   private static final Pattern DECIMAL_COMMA = Pattern.compile("(\\d),(\\d)");
   private static final Pattern CALL = Pattern.compile("\\p{L}\\s*\\(");
-  // Dates and phone or reference numbers look like sums but are not questions about them.
-  private static final Pattern DATE =
-      Pattern.compile("\\d+(?:-\\d+){2,}|\\d{1,2}/\\d{1,2}/\\d{2,4}");
-  private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
   private static final List<String> NAMES;
 
   static {
@@ -114,7 +103,8 @@ final class ExpressionFinder {
     int bestOps = 0;
     for (String run : splitTopLevel(runs)) {
       String r = trim(run);
-      if (r.isEmpty() || DATE.matcher(r).matches()) {
+      // Dates and phone or reference numbers look like sums but are not questions about them.
+      if (r.isEmpty() || TextScan.isDate(r)) {
         continue;
       }
       int ops = operators(r);
@@ -126,7 +116,7 @@ final class ExpressionFinder {
     if (best == null) {
       return Optional.empty();
     }
-    return Optional.of(new Found(best, count(NUMBER, best) >= count(NUMBER, s)));
+    return Optional.of(new Found(best, TextScan.numbers(best) >= TextScan.numbers(s)));
   }
 
   static String normalize(String text) {
@@ -143,9 +133,16 @@ final class ExpressionFinder {
     // The patterns ignore case the Unicode way: after lower-casing, only the dotless i and the
     // long s still match a letter of a trigger case-insensitively without containing it.
     boolean all = everyRewrite || s.indexOf('\u0131') >= 0 || s.indexOf('\u017f') >= 0;
-    for (Rewrite r : REWRITES) {
-      if (all || r.mayMatch(s)) {
-        s = r.pattern().matcher(s).replaceAll(r.replacement());
+    long triggered = all ? -1L : TRIGGERS.in(s);
+    for (int k = 0; k < REWRITES.size(); k++) {
+      Rewrite r = REWRITES.get(k);
+      if ((triggered & (1L << k)) != 0) {
+        String rewritten = r.pattern().matcher(s).replaceAll(r.replacement());
+        // A rewrite can write a later one's trigger ("√" becomes " sqrt "): scan the new text.
+        if (!all && !rewritten.equals(s)) {
+          triggered = TRIGGERS.in(rewritten);
+        }
+        s = rewritten;
       }
     }
     // Outside function calls, "3,5" is the French decimal comma; inside, commas split arguments.
@@ -265,9 +262,5 @@ final class ExpressionFinder {
       }
     }
     return n;
-  }
-
-  private static int count(Pattern p, String s) {
-    return (int) p.matcher(s).results().count();
   }
 }
