@@ -163,7 +163,12 @@ public record GateScores(List<Score> scores) implements io.himoe.router.aggregat
    * @return the expert ids, in order
    */
   public List<ExpertId> ids() {
-    return scores.stream().map(Score::id).toList();
+    // Read per request (decisions, traces): an array wrapped once, not a stream.
+    ExpertId[] ids = new ExpertId[scores.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = scores.get(i).id();
+    }
+    return List.of(ids);
   }
 
   /**

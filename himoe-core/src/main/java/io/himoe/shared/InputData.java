@@ -150,12 +150,22 @@ public sealed interface InputData {
     public Conversation {
       messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
       Objects.requireNonNull(params, "params");
-      if (messages.stream().noneMatch(m -> m.role() == Message.Role.USER)) {
+      if (!hasUser(messages)) {
         throw new MoeError.InvalidInput("a conversation needs at least one user message");
       }
       if (routeTurns < 0) {
         throw new IllegalArgumentException("routeTurns must be >= 0, got " + routeTurns);
       }
+    }
+
+    // Once per request: a loop, not a stream.
+    private static boolean hasUser(List<Message> messages) {
+      for (Message m : messages) {
+        if (m.role() == Message.Role.USER) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**

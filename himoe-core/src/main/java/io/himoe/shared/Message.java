@@ -3,7 +3,7 @@ package io.himoe.shared;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 
 /**
  * One turn of a {@link InputData.Conversation}: who speaks ({@link Role}), what is said (text and
@@ -115,16 +115,29 @@ public record Message(
    * @return the text parts joined by new lines (images left out)
    */
   public String text() {
-    return content.stream()
-        .filter(p -> p instanceof ContentPart.Text)
-        .map(p -> ((ContentPart.Text) p).text())
-        .collect(Collectors.joining("\n"));
+    // Read for every request by routers, experts, traces and logs: a loop, not a stream, and the
+    // part's own string when it is the only one.
+    if (content.size() == 1 && content.getFirst() instanceof ContentPart.Text(String only)) {
+      return only;
+    }
+    StringJoiner joined = new StringJoiner("\n");
+    for (ContentPart p : content) {
+      if (p instanceof ContentPart.Text(String t)) {
+        joined.add(t);
+      }
+    }
+    return joined.toString();
   }
 
   /**
    * @return whether a part is an image
    */
   public boolean hasImage() {
-    return content.stream().anyMatch(p -> !(p instanceof ContentPart.Text));
+    for (ContentPart p : content) {
+      if (!(p instanceof ContentPart.Text)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

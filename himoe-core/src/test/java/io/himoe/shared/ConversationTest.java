@@ -81,6 +81,16 @@ class ConversationTest {
             List.of());
     assertThat(m.hasImage()).isTrue();
     assertThat(m.text()).isEqualTo("what is this?");
+    Message twoTexts =
+        new Message(
+            Message.Role.USER,
+            List.of(new ContentPart.Text("first"), a, new ContentPart.Text("second")),
+            Optional.empty(),
+            Optional.empty(),
+            List.of());
+    assertThat(twoTexts.text()).isEqualTo("first\nsecond");
+    assertThat(Message.user("only").text()).isEqualTo("only");
+    assertThat(Message.user("only").hasImage()).isFalse();
     assertThatThrownBy(() -> new ContentPart.Image(new byte[] {1}, "text/plain"))
         .hasMessageContaining("image/*");
     assertThatThrownBy(() -> new ContentPart.ImageUrl(java.net.URI.create("file:///etc/passwd")))

@@ -1,9 +1,11 @@
 package io.himoe.learning.router;
 
 import io.himoe.experts.ExpertId;
+import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertRegistry;
 import io.himoe.router.GateScores;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +76,32 @@ record ExpertIndex(List<String> names, List<ExpertId> ids, Map<ExpertId, Integer
   }
 
   int[] indicesOf(List<ExpertId> chosen) {
-    return chosen.stream()
-        .map(byId::get)
-        .filter(i -> i != null)
-        .mapToInt(Integer::intValue)
-        .toArray();
+    int[] out = new int[chosen.size()];
+    int n = 0;
+    for (ExpertId id : chosen) {
+      Integer i = byId.get(id);
+      if (i != null) {
+        out[n++] = i;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * @param called the experts a decision called
+   * @return their indices, those not in this index left out (once per routed request: a loop, not a
+   *     stream, and no list of ids in between)
+   */
+  int[] indicesOfCalled(List<ExpertRef> called) {
+    int[] out = new int[called.size()];
+    int n = 0;
+    for (ExpertRef ref : called) {
+      Integer i = byId.get(ref.id());
+      if (i != null) {
+        out[n++] = i;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** Scores in this order; experts not registered in {@code experts} get -infinity. */

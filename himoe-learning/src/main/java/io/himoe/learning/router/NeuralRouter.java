@@ -372,7 +372,7 @@ public final class NeuralRouter implements Router {
       if (g == null) {
         return;
       }
-      int[] picked = index.indicesOf(called.stream().map(ExpertRef::id).toList());
+      int[] picked = index.indicesOfCalled(called);
       if (picked.length > 0) {
         g.recordRouting(picked);
       }

@@ -238,6 +238,9 @@ final class ChatHandler {
   }
 
   private static List<ChatRequest.ToolCall> toolCalls(ChatResult r) {
+    if (r.toolCalls().isEmpty()) {
+      return List.of();
+    }
     return r.toolCalls().stream()
         .map(
             c ->

@@ -121,7 +121,14 @@ record ChatResult(
   }
 
   private static int dropped(List<Generation> gens) {
-    return gens.stream().mapToInt(Generation::droppedMessages).max().orElse(0);
+    if (gens.isEmpty()) {
+      return 0;
+    }
+    int max = Integer.MIN_VALUE;
+    for (Generation g : gens) {
+      max = Math.max(max, g.droppedMessages());
+    }
+    return max;
   }
 
   /** The text up to the first stop sequence, as a model stops before it. */

@@ -136,7 +136,12 @@ final class ChatSessions {
   }
 
   private static boolean hasAssistant(List<Message> messages) {
-    return messages.stream().anyMatch(m -> m.role() == Message.Role.ASSISTANT);
+    for (Message m : messages) {
+      if (m.role() == Message.Role.ASSISTANT) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Message> upToLastAssistant(List<Message> messages) {

@@ -52,7 +52,7 @@ final class Conversations {
     for (int i = 0; i < messages.size(); i++) {
       out.add(message(messages.get(i), "messages[" + i + "]", callIds));
     }
-    if (out.stream().noneMatch(m -> m.role() == Message.Role.USER)) {
+    if (!hasUser(out)) {
       throw ApiError.invalid("messages", "expected at least one message with role 'user'");
     }
     try {
@@ -65,6 +65,15 @@ final class Conversations {
     } catch (MoeError.InvalidInput e) {
       throw ApiError.invalid("messages", e.getMessage());
     }
+  }
+
+  private static boolean hasUser(List<Message> messages) {
+    for (Message m : messages) {
+      if (m.role() == Message.Role.USER) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
