@@ -6,6 +6,7 @@ import io.himoe.engine.EngineListener;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.himoe.router.RouterFeedback;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +25,10 @@ public final class GuardrailMonitor implements EngineListener {
   private final double psiAlert;
   private final double contradictionThreshold;
   private final Calibration calibration = Calibration.of(10);
-  private final Map<String, Double> util = new TreeMap<>();
-  private final Map<String, Double> gateNow = new TreeMap<>();
+  // Per expert, a running sum in a mutable cell: merging boxed Doubles into a TreeMap allocated
+  // and compared on every answer. Sorted only when read (report, window close).
+  private final Map<String, double[]> util = new HashMap<>();
+  private final Map<String, double[]> gateNow = new HashMap<>();
   private @Nullable Map<String, Double> gatePrev; // null until the first window closes
   private int inWindow;
   private long requests;
@@ -84,10 +87,12 @@ public final class GuardrailMonitor implements EngineListener {
     boolean contradiction = false;
     double confidence = 0;
     for (StageTrace s : answer.trace().stages()) {
-      s.mix().utilByExpert().forEach((k, v) -> util.merge(k, v, Double::sum));
+      for (Map.Entry<String, Double> u : s.mix().utilByExpert().entrySet()) {
+        cell(util, u.getKey())[0] += u.getValue();
+      }
       for (ExpertTrace e : s.experts()) {
-        gateNow.merge(e.name(), e.weight(), Double::sum);
-        util.putIfAbsent(e.name(), 0.0);
+        cell(gateNow, e.name())[0] += e.weight();
+        cell(util, e.name());
       }
       contradiction |= s.mix().disagreement() > contradictionThreshold;
       confidence = s.mix().confidence();
@@ -99,6 +104,21 @@ public final class GuardrailMonitor implements EngineListener {
     }
   }
 
+  private static double[] cell(Map<String, double[]> sums, String key) {
+    double[] c = sums.get(key);
+    if (c == null) {
+      c = new double[1];
+      sums.put(key, c);
+    }
+    return c;
+  }
+
+  private static TreeMap<String, Double> sorted(Map<String, double[]> sums) {
+    TreeMap<String, Double> out = new TreeMap<>();
+    sums.forEach((k, v) -> out.put(k, v[0]));
+    return out;
+  }
+
   private void closeWindow() {
     if (gatePrev != null) {
       TreeMap<String, Double> keys = new TreeMap<>(gatePrev);
@@ -108,12 +128,13 @@ public final class GuardrailMonitor implements EngineListener {
       int i = 0;
       for (String k : keys.keySet()) {
         p[i] = gatePrev.getOrDefault(k, 0.0);
-        q[i++] = gateNow.getOrDefault(k, 0.0);
+        double[] now = gateNow.get(k);
+        q[i++] = now == null ? 0.0 : now[0];
       }
       psi = Distributions.psi(p, q);
       kl = Distributions.kl(p, q);
     }
-    gatePrev = new TreeMap<>(gateNow);
+    gatePrev = sorted(gateNow);
     gateNow.clear();
     inWindow = 0;
   }
@@ -135,9 +156,10 @@ public final class GuardrailMonitor implements EngineListener {
    * @return the current metrics
    */
   public synchronized GuardrailReport report() {
-    double total = util.values().stream().mapToDouble(Double::doubleValue).sum();
+    TreeMap<String, Double> byName = sorted(util);
+    double total = byName.values().stream().mapToDouble(Double::doubleValue).sum();
     Map<String, Double> shares = new TreeMap<>();
-    util.forEach((k, v) -> shares.put(k, total == 0 ? 0 : v / total));
+    byName.forEach((k, v) -> shares.put(k, total == 0 ? 0 : v / total));
     double cv =
         shares.isEmpty()
             ? 0
