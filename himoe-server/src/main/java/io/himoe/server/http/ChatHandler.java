@@ -90,7 +90,7 @@ final class ChatHandler {
   }
 
   private void serve(Context ctx, Caller caller, Quotas.Ticket admitted) throws IOException {
-    ChatRequest req = bodies.read(ctx, ChatRequest.class, dropUnknown);
+    ChatRequest req = bodies.readChat(ctx, dropUnknown);
     InputData.Conversation asked = conversations.from(req.messages(), ChatParams.from(req));
     String model = req.model() == null ? Assembly.AUTO_MODEL : req.model();
     String tid = RequestContexts.traceId(ctx);

@@ -103,6 +103,29 @@ final class JsonBodies {
     return parse(bytes(ctx), type, dropUnknown);
   }
 
+  /**
+   * Reads a chat request body: the common shape token by token ({@link ChatBodyFastPath}), anything
+   * else through databind as {@link #read(Context, Class, boolean)} does.
+   *
+   * @param ctx the request
+   * @param dropUnknown whether unknown fields are ignored instead of refused
+   * @return the request
+   * @throws ApiError 400/413/415 naming the problem
+   */
+  ChatRequest readChat(Context ctx, boolean dropUnknown) throws IOException {
+    return parseChat(bytes(ctx), dropUnknown);
+  }
+
+  static ChatRequest parseChat(byte[] bytes, boolean dropUnknown) {
+    ChatRequest fast = bytes.length == 0 ? null : ChatBodyFastPath.read(bytes);
+    return fast != null ? fast : parse(bytes, ChatRequest.class, dropUnknown);
+  }
+
+  /** A parser of the strict mapper's factory (its features and buffer pool). */
+  static JsonParser createStrictParser(byte[] bytes) throws IOException {
+    return STRICT.createParser(bytes);
+  }
+
   static <T> T parse(byte[] bytes, Class<T> type, boolean dropUnknown) {
     if (bytes.length == 0) {
       throw new ApiError(400, "invalid_json", "request body is empty; expected a JSON object");
