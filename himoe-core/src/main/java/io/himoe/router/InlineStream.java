@@ -5,25 +5,22 @@ import io.himoe.experts.ExpertRef;
 import io.himoe.experts.ExpertStats;
 import io.himoe.shared.CancelToken;
 import io.himoe.shared.Context;
+import io.himoe.shared.DeadlineTimer;
 import io.himoe.shared.InputData;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A streaming request's single call to a {@link io.himoe.experts.StreamingExpert}, made on the
  * request's own thread: no thread started for the call and no hand-off back when it ends (at
  * concurrency 1 each hand-off wakes an idle core). What the parallel path's waiting thread does is
  * done by others: cancelling the request drops the call at once (its callback), and a timer drops
- * it at the deadline. Dropping is the parallel path's: the outcome is "cancelled" or "deadline",
- * tokens stop at once, the call's own cancel token is cancelled (an LLM call closes its connection)
- * and the thread is interrupted. The request then returns when the expert does, which an expert
- * that honours its token or an interrupt does at once; one that ignores both keeps the request (not
- * its tokens) until it returns.
+ * it at the deadline ({@link DeadlineTimer}, shared with the LLM call's own guard). Dropping is the
+ * parallel path's: the outcome is "cancelled" or "deadline", tokens stop at once, the call's own
+ * cancel token is cancelled (an LLM call closes its connection) and the thread is interrupted. The
+ * request then returns when the expert does, which an expert that honours its token or an interrupt
+ * does at once; one that ignores both keeps the request (not its tokens) until it returns.
  */
 final class InlineStream {
-
-  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
   private InlineStream() {}
 
@@ -45,8 +42,7 @@ final class InlineStream {
     }
     Runnable unregister = request.onCancel(() -> c.drop("cancelled"));
     ScheduledFuture<?> deadline =
-        DEADLINES.schedule(
-            () -> c.drop("deadline"), ctx.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        DeadlineTimer.schedule(() -> c.drop("deadline"), ctx.remaining().toNanos());
     try {
       c.runOnCaller();
     } finally {
@@ -54,18 +50,5 @@ final class InlineStream {
       unregister.run();
     }
     return ExpertCalls.outcomeOf(c);
-  }
-
-  private static ScheduledThreadPoolExecutor deadlines() {
-    ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "himoe-stream-deadline");
-              th.setDaemon(true);
-              return th;
-            });
-    t.setRemoveOnCancelPolicy(true);
-    return t;
   }
 }

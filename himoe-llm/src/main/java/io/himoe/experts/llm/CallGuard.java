@@ -2,11 +2,10 @@ package io.himoe.experts.llm;
 
 import io.himoe.experts.llm.internal.CallScope;
 import io.himoe.shared.Context;
+import io.himoe.shared.DeadlineTimer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,8 +35,6 @@ final class CallGuard implements AutoCloseable {
 
   /** Why a call was aborted: its thread was interrupted by someone else. */
   static final String INTERRUPTED = "interrupted";
-
-  private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private final CallScope scope;
   private final Thread caller;
@@ -77,7 +74,7 @@ final class CallGuard implements AutoCloseable {
         new CallGuard(new CallScope(end, ctx.clock(), ctx.traceId()), Thread.currentThread());
     g.unregister = ctx.cancel().onCancel(() -> g.abort(CANCELLED));
     String why = reason;
-    g.deadlineTask = TIMER.schedule(() -> g.abort(why), limit.toNanos(), TimeUnit.NANOSECONDS);
+    g.deadlineTask = DeadlineTimer.schedule(() -> g.abort(why), limit.toNanos());
     return g;
   }
 
@@ -116,18 +113,5 @@ final class CallGuard implements AutoCloseable {
       // Our own interrupt has done its job; the call's error already reports the abort.
       Thread.interrupted();
     }
-  }
-
-  private static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "himoe-llm-deadline");
-              th.setDaemon(true);
-              return th;
-            });
-    t.setRemoveOnCancelPolicy(true);
-    return t;
   }
 }
