@@ -71,7 +71,7 @@ final class CallGuard implements AutoCloseable {
     }
     Instant end = DEADLINE.equals(reason) ? ctx.deadline() : ctx.clock().instant().plus(limit);
     CallGuard g =
-        new CallGuard(new CallScope(end, ctx.clock(), ctx.traceId()), Thread.currentThread());
+        new CallGuard(new CallScope(end, ctx.clock(), ctx.traceId(), true), Thread.currentThread());
     g.unregister = ctx.cancel().onCancel(() -> g.abort(CANCELLED));
     String why = reason;
     g.deadlineTask = DeadlineTimer.schedule(() -> g.abort(why), limit.toNanos());

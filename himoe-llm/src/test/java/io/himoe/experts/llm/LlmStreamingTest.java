@@ -290,6 +290,45 @@ class LlmStreamingTest {
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
+  @Test
+  void onAVirtualThreadAStreamWaitsForItsNextTokenWithoutASocketTimeout() throws Exception {
+    // The call's guard cancels it at the deadline; a timed socket read would also schedule (and
+    // cancel) a task on the virtual-thread scheduler's timer at every wait for a token.
+    server.always(new StreamThenHang(List.of("a ", "b ")));
+    CompletableFuture<Throwable> result = new CompletableFuture<>();
+    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    expert.streamAnswer(
+                        InputData.text("hi"),
+                        Context.of(Duration.ofSeconds(30)),
+                        tok -> {
+                          tokens.add(tok);
+                          if (tokens.size() == 2) {
+                            gotTwo.complete(null);
+                          }
+                        });
+                    result.complete(null);
+                  } catch (Throwable e) {
+                    result.complete(e);
+                  }
+                });
+    gotTwo.get(5, TimeUnit.SECONDS);
+    Thread.State waiting = t.getState();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (waiting == Thread.State.RUNNABLE && System.nanoTime() < until) {
+      Thread.onSpinWait();
+      waiting = t.getState();
+    }
+
+    assertThat(waiting).isEqualTo(Thread.State.WAITING);
+    t.interrupt();
+    assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOf(MoeError.Cancelled.class);
+  }
+
   private static <T> T onVirtualThread(java.util.concurrent.Callable<T> call) throws Exception {
     CompletableFuture<T> out = new CompletableFuture<>();
     Thread.ofVirtual()

@@ -21,6 +21,7 @@ public final class CallScope {
   private final Instant deadline;
   private final InstantSource clock;
   private final @Nullable String traceId;
+  private final boolean timed;
   private List<Runnable> onCancel = new ArrayList<>(4);
   private volatile @Nullable String cancelReason;
   private volatile @Nullable Duration retryAfter;
@@ -39,9 +40,28 @@ public final class CallScope {
    * @param traceId the request's trace id, sent as {@code X-Trace-Id}, or {@code null}
    */
   public CallScope(Instant deadline, InstantSource clock, @Nullable String traceId) {
+    this(deadline, clock, traceId, false);
+  }
+
+  /**
+   * @param deadline when the call must be over
+   * @param clock the clock the deadline is measured with
+   * @param traceId the request's trace id, sent as {@code X-Trace-Id}, or {@code null}
+   * @param timed whether a timer cancels this scope at its deadline (then the HTTP client's socket
+   *     reads need no timeout of their own to end the call in time)
+   */
+  public CallScope(Instant deadline, InstantSource clock, @Nullable String traceId, boolean timed) {
     this.deadline = deadline;
     this.clock = clock;
     this.traceId = traceId;
+    this.timed = timed;
+  }
+
+  /**
+   * @return whether a timer cancels this scope at its deadline
+   */
+  public boolean timed() {
+    return timed;
   }
 
   /**
