@@ -5,8 +5,13 @@
 # plan). Prints one Markdown row per run and the machine's load average before and after.
 # Usage: himoe-server/bench-http.sh [SECONDS] [CONNECTIONS...]   (default: 10 s; 1 16 64 256)
 # HIMOE_BENCH_TARGETS="healthz math" runs a subset (default: healthz route math plan);
-# HIMOE_BENCH_JAVA_OPTS adds JVM options to the server (e.g. a JFR recording); HIMOE_BENCH_JAR runs
-# another server jar (to compare two builds back to back on a shared machine);
+# The server runs with the JVM options `./himoe serve` ships with (deploy/serve-jvm.options: since
+# session 9 generational ZGC on the JVM's default heap; until then this script ran G1 with -Xmx1g,
+# which ships nowhere). HIMOE_JAVA_OPTS replaces them, as it does for ./himoe (e.g. "-XX:+UseG1GC":
+# a second collector on top of the file's is refused by the JVM); HIMOE_BENCH_JAVA_OPTS adds JVM
+# options to either (e.g. a GC log, a JFR recording, -Xmx1g). HIMOE_BENCH_SERVER_LOG=FILE keeps the
+# server's log (with its access lines: each request's server-side duration) in FILE.
+# HIMOE_BENCH_JAR runs another server jar (to compare two builds back to back on a shared machine);
 # HIMOE_BENCH_CPU_MS=N serves the default configuration with `budgets.cpu_ms: N` (every request
 # metered on platform threads, docs/BENCHMARKS.md §14.5); HIMOE_BENCH_CONFIG=FILE serves that
 # configuration instead of the embedded default (e.g. the default with shadows off, to measure them);
@@ -33,10 +38,14 @@ if [ -n "${HIMOE_BENCH_CPU_MS:-}" ]; then
   grep -q "cpu_ms: $HIMOE_BENCH_CPU_MS" "$WORK/config.yaml" || { echo "bench-http: no budgets in the default config" >&2; exit 1; }
   CONFIG="--config $WORK/config.yaml"
 fi
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g ${HIMOE_BENCH_JAVA_OPTS:-} -jar "$JAR" serve \
+# The JVM options `himoe serve` ships with (deploy/serve-jvm.options, as ./himoe reads them), or
+# HIMOE_JAVA_OPTS instead when it is set, as ./himoe does; HIMOE_BENCH_JAVA_OPTS adds to either.
+if [ -n "${HIMOE_JAVA_OPTS+set}" ]; then SERVE_OPTS=""; else SERVE_OPTS="@$ROOT/deploy/serve-jvm.options"; fi
+# shellcheck disable=SC2086 # option lists
+"$JAVA_HOME/bin/java" ${SERVE_OPTS:+"$SERVE_OPTS"} ${HIMOE_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED ${HIMOE_BENCH_JAVA_OPTS:-} -jar "$JAR" serve \
   --port "$PORT" --feedback-db "$WORK/feedback.db" $CONFIG >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; [ -z "${HIMOE_BENCH_SERVER_LOG:-}" ] || cp "$WORK/server.log" "$HIMOE_BENCH_SERVER_LOG"; rm -rf "$WORK"' EXIT INT TERM
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
   sleep 1

@@ -133,15 +133,43 @@ class LauncherTest {
         .endsWith("demo");
   }
 
+  private static final String SERVE_OPTIONS = "@" + ROOT.resolve("deploy/serve-jvm.options");
+
   @Test
-  void serveRunsOnGenerationalZgcAndOtherCommandsOnTheDefaultCollector() throws Exception {
+  void serveRunsWithTheShippedJvmOptionsFileAndOtherCommandsWithout() throws Exception {
     Outcome serve = launch("serve", "--port", "0");
     assertThat(serve.exit()).as(serve.err()).isZero();
-    assertThat(serve.argv()).containsSubsequence("-XX:+UseZGC", "-jar");
+    assertThat(serve.argv()).containsSubsequence(SERVE_OPTIONS, "-jar");
 
     Outcome demo = launch("demo");
     assertThat(demo.exit()).as(demo.err()).isZero();
-    assertThat(demo.argv()).doesNotContain("-XX:+UseZGC");
+    assertThat(demo.argv()).noneMatch(a -> a.startsWith("@"));
+  }
+
+  @Test
+  void theShippedJvmOptionsSelectGenerationalZgcAndTheImageAndTheBenchReadTheSameFile()
+      throws Exception {
+    Path options = ROOT.resolve("deploy/serve-jvm.options");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + options,
+                "-XX:+PrintCommandLineFlags",
+                "-version")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("java -version ended").isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("-XX:+UseZGC").doesNotContain("MaxHeapSize=1073741824");
+
+    assertThat(Files.readString(ROOT.resolve("deploy/Dockerfile")))
+        .contains("COPY deploy/serve-jvm.options /app/serve-jvm.options")
+        .contains("\"@/app/serve-jvm.options\"")
+        .doesNotContain("-XX:+Use");
+    assertThat(Files.readString(ROOT.resolve("himoe-server/bench-http.sh")))
+        .contains("@$ROOT/deploy/serve-jvm.options")
+        .doesNotContain("-Xmx1g ${");
   }
 
   @Test
@@ -149,11 +177,11 @@ class LauncherTest {
     Outcome o = launchWith("-Xmx2g -XX:+UseG1GC", "serve", "--port", "0");
     assertThat(o.exit()).as(o.err()).isZero();
     assertThat(o.argv()).containsSubsequence("-Xmx2g", "-XX:+UseG1GC", "-jar");
-    assertThat(o.argv()).doesNotContain("-XX:+UseZGC");
+    assertThat(o.argv()).doesNotContain(SERVE_OPTIONS);
 
     Outcome none = launchWith("", "serve");
     assertThat(none.exit()).as(none.err()).isZero();
-    assertThat(none.argv()).doesNotContain("-XX:+UseZGC").contains("-jar").endsWith("serve");
+    assertThat(none.argv()).doesNotContain(SERVE_OPTIONS).contains("-jar").endsWith("serve");
   }
 
   @Test
