@@ -155,12 +155,27 @@ public final class GatewayTtftBench {
             run(gateway, m, c, warm);
             Cell d = Cell.empty();
             Cell g = Cell.empty();
+            List<Double> perRound = new ArrayList<>();
             for (int round = 0;
                 round < MAX_ROUNDS && (d.requests() < minRequests || g.requests() < minRequests);
                 round++) {
-              d = d.plus(measure(jvm, direct, m, c, seconds));
-              g = g.plus(measure(jvm, gateway, m, c, seconds));
+              Cell dr = measure(jvm, direct, m, c, seconds);
+              Cell gr = measure(jvm, gateway, m, c, seconds);
+              perRound.add(
+                  ms(gr.ttft.getValueAtPercentile(99)) - ms(dr.ttft.getValueAtPercentile(99)));
+              d = d.plus(dr);
+              g = g.plus(gr);
             }
+            // A round's p99 moves with the collector cycles that fall in it: the spread over
+            // rounds says how far one round's figure can be trusted.
+            System.out.printf(
+                "# %s, concurrency %d: TTFT p99 added per round pair (direct round, then gateway"
+                    + " round; ms): %s%n",
+                m.label(),
+                c,
+                perRound.stream()
+                    .map(x -> String.format("%.2f", x))
+                    .collect(java.util.stream.Collectors.joining(", ")));
             System.out.println(d.row("direct", m, c, jvm));
             System.out.println(g.row("gateway", m, c, jvm));
             System.out.printf(
