@@ -181,13 +181,10 @@ public final class CancellableHttpClient implements HttpClient {
     }
     Timeout t = Timeout.ofMilliseconds(Math.max(1, timeout.toMillis()));
     // A scope cancelled by a timer at its deadline ends the call then (cancelling closes the
-    // socket),
-    // and its deadline is never later than the read timeout (the call's own limit). Reading without
-    // a
-    // socket timeout then loses nothing, and a virtual thread's untimed park needs no timer: a
-    // timed
-    // socket read schedules and cancels a task on the scheduler's timer thread at every park, two
-    // wake-ups of that thread per token of a stream.
+    // socket), and that deadline is never later than the read timeout (the call's own limit).
+    // Reading without a socket timeout then loses nothing, and a virtual thread's untimed park
+    // needs no timer: a timed socket read schedules and cancels a task on the scheduler's timer
+    // thread at every park, two wake-ups of that thread per token of a stream.
     Timeout read = scope != null && scope.timed() ? Timeout.INFINITE : t;
     http.setConfig(
         RequestConfig.custom().setResponseTimeout(read).setConnectionRequestTimeout(t).build());
