@@ -259,28 +259,9 @@ class LlmStreamingTest {
   void interruptingTheVirtualThreadThatStreamsClosesTheConnectionAndCancelsTheCall()
       throws Exception {
     server.always(new StreamThenHang(List.of("a ", "b ")));
-    CompletableFuture<Throwable> result = new CompletableFuture<>();
-    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
-    Thread t =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    expert.streamAnswer(
-                        InputData.text("hi"),
-                        Context.of(Duration.ofSeconds(30)),
-                        tok -> {
-                          tokens.add(tok);
-                          if (tokens.size() == 2) {
-                            gotTwo.complete(null);
-                          }
-                        });
-                    result.complete(null);
-                  } catch (Throwable e) {
-                    result.complete(e);
-                  }
-                });
-    gotTwo.get(5, TimeUnit.SECONDS);
+    StreamOnVirtualThread call = streamOnVirtualThreadUntilTwoTokens();
+    Thread t = call.thread();
+    CompletableFuture<Throwable> result = call.result();
     t.interrupt();
 
     assertThat(result.get(5, TimeUnit.SECONDS))
@@ -295,28 +276,9 @@ class LlmStreamingTest {
     // The call's guard cancels it at the deadline; a timed socket read would also schedule (and
     // cancel) a task on the virtual-thread scheduler's timer at every wait for a token.
     server.always(new StreamThenHang(List.of("a ", "b ")));
-    CompletableFuture<Throwable> result = new CompletableFuture<>();
-    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
-    Thread t =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    expert.streamAnswer(
-                        InputData.text("hi"),
-                        Context.of(Duration.ofSeconds(30)),
-                        tok -> {
-                          tokens.add(tok);
-                          if (tokens.size() == 2) {
-                            gotTwo.complete(null);
-                          }
-                        });
-                    result.complete(null);
-                  } catch (Throwable e) {
-                    result.complete(e);
-                  }
-                });
-    gotTwo.get(5, TimeUnit.SECONDS);
+    StreamOnVirtualThread call = streamOnVirtualThreadUntilTwoTokens();
+    Thread t = call.thread();
+    CompletableFuture<Throwable> result = call.result();
     Thread.State waiting = t.getState();
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (waiting == Thread.State.RUNNABLE && System.nanoTime() < until) {
@@ -345,5 +307,35 @@ class LlmStreamingTest {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception x ? x : e;
     }
+  }
+
+  /** A stream started on a virtual thread: the thread, and how its call ended (null: answered). */
+  private record StreamOnVirtualThread(Thread thread, CompletableFuture<Throwable> result) {}
+
+  /** Starts a 30 s stream on a virtual thread and returns once its first two tokens arrived. */
+  private StreamOnVirtualThread streamOnVirtualThreadUntilTwoTokens() throws Exception {
+    CompletableFuture<Throwable> result = new CompletableFuture<>();
+    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    expert.streamAnswer(
+                        InputData.text("hi"),
+                        Context.of(Duration.ofSeconds(30)),
+                        tok -> {
+                          tokens.add(tok);
+                          if (tokens.size() == 2) {
+                            gotTwo.complete(null);
+                          }
+                        });
+                    result.complete(null);
+                  } catch (Throwable e) {
+                    result.complete(e);
+                  }
+                });
+    gotTwo.get(5, TimeUnit.SECONDS);
+    return new StreamOnVirtualThread(t, result);
   }
 }
