@@ -170,7 +170,7 @@ public final class HimoeServer implements AutoCloseable {
     assembly.loop().bindTo(registry);
     String host = b.host != null ? b.host : sc.host();
     int port = b.port != null ? b.port : sc.port();
-    this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes()));
+    this.app = Javalin.create(cfg -> configure(cfg, sc.maxBodyBytes(), host, port));
     try {
       app.start(host, port);
     } catch (RuntimeException e) {
@@ -195,8 +195,10 @@ public final class HimoeServer implements AutoCloseable {
     return shared.map(db -> db.sessionStore(local, ttl)).orElse(local);
   }
 
-  private void configure(io.javalin.config.JavalinConfig cfg, long maxBody) {
+  private void configure(io.javalin.config.JavalinConfig cfg, long maxBody, String host, int port) {
     cfg.concurrency.useVirtualThreads = true;
+    // A new connection accepted and set up by the selector: one hand-off before the handler.
+    cfg.jetty.addConnector((server, http) -> new SelectorAcceptConnector(server, http, host, port));
     cfg.http.maxRequestSize = maxBody;
     cfg.startup.showJavalinBanner = false;
     // Jetty's own errors (bad request line, headers too large, ...) as JSON, not HTML pages.
