@@ -6,10 +6,8 @@ import io.himoe.engine.EngineListener;
 import io.himoe.engine.ExpertTrace;
 import io.himoe.engine.StageTrace;
 import io.himoe.router.RouterFeedback;
-import io.himoe.shared.RecentCache;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -37,11 +35,7 @@ public final class GuardrailMonitor implements EngineListener {
   private long contradictions;
   private double psi;
   private double kl;
-  // The answer's confidence by trace id, for the feedback that may follow: written by every
-  // request, so without a lock shared by all of them; the last 10,000 answers, for an hour (as
-  // long as the engine keeps a decision feedback can be applied to).
-  private final RecentCache<String, Double> confidenceByTrace =
-      new RecentCache<>(10_000, Duration.ofHours(1), InstantSource.system());
+  private final Map<String, Double> confidenceByTrace;
 
   private GuardrailMonitor(int window, double psiAlert, double contradictionThreshold) {
     if (window < 1) {
@@ -50,6 +44,14 @@ public final class GuardrailMonitor implements EngineListener {
     this.window = window;
     this.psiAlert = psiAlert;
     this.contradictionThreshold = contradictionThreshold;
+    this.confidenceByTrace =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Double> e) {
+            // Feedback arrives soon after the answer; older confidences are forgotten.
+            return size() > 10_000;
+          }
+        };
   }
 
   /**
@@ -80,12 +82,7 @@ public final class GuardrailMonitor implements EngineListener {
     }
   }
 
-  private void answered(Answer answer) {
-    confidenceByTrace.put(answer.traceId(), tally(answer));
-  }
-
-  /** Adds an answer to the sums and the window; returns its confidence. */
-  private synchronized double tally(Answer answer) {
+  private synchronized void answered(Answer answer) {
     requests++;
     boolean contradiction = false;
     double confidence = 0;
@@ -101,10 +98,10 @@ public final class GuardrailMonitor implements EngineListener {
       confidence = s.mix().confidence();
     }
     contradictions += contradiction ? 1 : 0;
+    confidenceByTrace.put(answer.traceId(), confidence);
     if (++inWindow == window) {
       closeWindow();
     }
-    return confidence;
   }
 
   private static double[] cell(Map<String, double[]> sums, String key) {
@@ -142,12 +139,13 @@ public final class GuardrailMonitor implements EngineListener {
     inWindow = 0;
   }
 
-  private void feedback(RouterFeedback feedback) {
+  private synchronized void feedback(RouterFeedback feedback) {
     if (feedback.reward().isEmpty()) {
       return;
     }
-    double conf = confidenceByTrace.get(feedback.traceId()).orElseGet(() -> topWeight(feedback));
-    calibration.record(conf, feedback.reward().getAsDouble() >= 0.5); // thread-safe itself
+    Double c = confidenceByTrace.get(feedback.traceId());
+    double conf = c != null ? c : topWeight(feedback);
+    calibration.record(conf, feedback.reward().getAsDouble() >= 0.5);
   }
 
   private static double topWeight(RouterFeedback f) {

@@ -8,7 +8,7 @@ import io.himoe.engine.ShadowReport;
 import io.himoe.engine.StageTrace;
 import io.himoe.shared.InputData;
 import io.himoe.shared.MoeError;
-import io.himoe.shared.RecentCache;
+import io.himoe.shared.TtlLruCache;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -17,11 +17,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps every recent decision by trace id for {@code GET /v1/traces/{id}}: the input, the answer or
- * error, the decision trace and the shadow reports that arrive after. Bounded: the last {@code
- * capacity} decisions made, for an hour at most. Every request writes it two or three times, so it
- * takes no lock shared by all requests ({@link RecentCache}): one such lock was a convoy that held
- * batches of chats at 64 connections (docs/BENCHMARKS.md section 14.1, sessions 9 and 10).
+ * Keeps every recent decision by trace id (bounded: TTL + LRU) for {@code GET /v1/traces/{id}}: the
+ * input, the answer or error, the decision trace and the shadow reports that arrive after.
  */
 final class TraceLog implements EngineListener {
 
@@ -85,10 +82,10 @@ final class TraceLog implements EngineListener {
     }
   }
 
-  private final RecentCache<String, Slot> slots;
+  private final TtlLruCache<String, Slot> slots;
 
   TraceLog(int capacity, InstantSource clock) {
-    this.slots = new RecentCache<>(capacity, Duration.ofHours(1), clock);
+    this.slots = new TtlLruCache<>(capacity, Duration.ofHours(1), clock);
   }
 
   /**
