@@ -143,27 +143,7 @@ class LlmStreamingTest {
     server.always(new StreamThenHang(List.of("a ", "b ")));
     CancelToken token = CancelToken.create();
     Context c = Context.builder().budget(Duration.ofSeconds(30)).cancel(token).build();
-    CompletableFuture<Throwable> result = new CompletableFuture<>();
-    CompletableFuture<Void> gotTwo = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                expert.streamAnswer(
-                    InputData.text("hi"),
-                    c,
-                    t -> {
-                      tokens.add(t);
-                      if (tokens.size() == 2) {
-                        gotTwo.complete(null);
-                      }
-                    });
-                result.complete(null);
-              } catch (Throwable t) {
-                result.complete(t);
-              }
-            });
-    gotTwo.get(5, TimeUnit.SECONDS);
+    CompletableFuture<Throwable> result = streamOnVirtualThreadUntilTwoTokens(c).result();
     token.cancel();
 
     assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOf(MoeError.Cancelled.class);
@@ -259,7 +239,8 @@ class LlmStreamingTest {
   void interruptingTheVirtualThreadThatStreamsClosesTheConnectionAndCancelsTheCall()
       throws Exception {
     server.always(new StreamThenHang(List.of("a ", "b ")));
-    StreamOnVirtualThread call = streamOnVirtualThreadUntilTwoTokens();
+    StreamOnVirtualThread call =
+        streamOnVirtualThreadUntilTwoTokens(Context.of(Duration.ofSeconds(30)));
     Thread t = call.thread();
     CompletableFuture<Throwable> result = call.result();
     t.interrupt();
@@ -276,7 +257,8 @@ class LlmStreamingTest {
     // The call's guard cancels it at the deadline; a timed socket read would also schedule (and
     // cancel) a task on the virtual-thread scheduler's timer at every wait for a token.
     server.always(new StreamThenHang(List.of("a ", "b ")));
-    StreamOnVirtualThread call = streamOnVirtualThreadUntilTwoTokens();
+    StreamOnVirtualThread call =
+        streamOnVirtualThreadUntilTwoTokens(Context.of(Duration.ofSeconds(30)));
     Thread t = call.thread();
     CompletableFuture<Throwable> result = call.result();
     Thread.State waiting = t.getState();
@@ -312,8 +294,9 @@ class LlmStreamingTest {
   /** A stream started on a virtual thread: the thread, and how its call ended (null: answered). */
   private record StreamOnVirtualThread(Thread thread, CompletableFuture<Throwable> result) {}
 
-  /** Starts a 30 s stream on a virtual thread and returns once its first two tokens arrived. */
-  private StreamOnVirtualThread streamOnVirtualThreadUntilTwoTokens() throws Exception {
+  /** Starts a stream on a virtual thread and returns once its first two tokens arrived. */
+  private StreamOnVirtualThread streamOnVirtualThreadUntilTwoTokens(Context context)
+      throws Exception {
     CompletableFuture<Throwable> result = new CompletableFuture<>();
     CompletableFuture<Void> gotTwo = new CompletableFuture<>();
     Thread t =
@@ -323,7 +306,7 @@ class LlmStreamingTest {
                   try {
                     expert.streamAnswer(
                         InputData.text("hi"),
-                        Context.of(Duration.ofSeconds(30)),
+                        context,
                         tok -> {
                           tokens.add(tok);
                           if (tokens.size() == 2) {
